@@ -1,0 +1,179 @@
+# chanlab - build, run, test, benchmark, install.
+#
+# One library per module (runtime, render, patterns, quiz, cmd) so that each
+# test runner links only what it tests: a half-written quiz file cannot break
+# the runtime's tests.  Build products go to build/<variant>/, where the
+# variant is "release" or the sanitizer named by SAN=asan|ubsan|tsan.
+
+CC       ?= cc
+SAN      ?=
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+VARIANT  := $(if $(SAN),$(SAN),release)
+B        := build/$(VARIANT)
+VERSION  := 0.1.0
+
+PKGS_BUILD := sqlite3 yaml-0.1 libedit
+PKGS_TEST  := check
+DEB_PKGS   := build-essential pkg-config check libsqlite3-dev libyaml-dev libedit-dev valgrind golang-go libck-dev
+
+WARN     := -Wall -Wextra -Werror -Wno-missing-field-initializers
+CFLAGS_san_release :=
+CFLAGS_san_asan  := -fsanitize=address -fno-omit-frame-pointer
+CFLAGS_san_ubsan := -fsanitize=undefined -fno-sanitize-recover=all
+CFLAGS_san_tsan  := -fsanitize=thread
+OPT      := $(if $(SAN),-O1,-O2)
+SANFLAGS := $(CFLAGS_san_$(VARIANT))
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS_BUILD) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS_BUILD) 2>/dev/null)
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -I. -I$(B)/gen \
+             -DCHANLAB_VERSION='"$(VERSION)"' -DCHANLAB_DATADIR='"$(PREFIX)/share/chanlab"' \
+             $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+LIBS     = $(PKG_LIBS) -lpthread -lm
+
+MODULES  := runtime render patterns quiz cmd
+src_of    = $(filter-out cmd/main.c,$(wildcard $(1)/*.c) $(wildcard $(1)/*.S))
+obj_of    = $(patsubst %,$(B)/%.o,$(call src_of,$(1)))
+lib_of    = $(B)/lib$(1).a
+
+EMBED_FILES = $(sort $(wildcard data/*.yaml) $(wildcard patterns/*.c) $(wildcard patterns/*.h) $(wildcard patterns/go/*.go))
+
+.PHONY: all deps check check-deps run bench install uninstall clean asan ubsan tsan valgrind golden help
+all: chanlab
+
+help:
+	@echo "make            build ./chanlab"
+	@echo "make run        install missing packages, build, run a demo"
+	@echo "make check      install missing packages, build, run every test suite"
+	@echo "make asan|ubsan|tsan   run the test suites under a sanitizer"
+	@echo "make valgrind   run the runtime suites under valgrind memcheck"
+	@echo "make bench      build and run the benchmarks (with Go's figures if go is installed)"
+	@echo "make golden     regenerate tests/golden after a deliberate trace change"
+	@echo "make install PREFIX=... DESTDIR=..."
+
+# --- dependencies -----------------------------------------------------------
+deps:
+	@./tools/deps.sh $(DEB_PKGS)
+
+check-deps:
+	@for p in $(PKGS_BUILD) $(PKGS_TEST); do \
+	  pkg-config --exists $$p || { echo "chanlab: missing library '$$p' (run 'make deps' as root, or apt-get install $(DEB_PKGS))" >&2; exit 1; }; \
+	done
+
+# --- objects and libraries --------------------------------------------------
+$(B)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+define module_lib
+$(call lib_of,$(1)): $(call obj_of,$(1))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach m,$(MODULES),$(eval $(call module_lib,$(m))))
+
+# Files compiled into the binary (question banks, pattern sources, Go originals).
+$(B)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror $< -o $@
+
+$(B)/gen/embedded.c: $(B)/tools/embed $(EMBED_FILES) Makefile
+	@mkdir -p $(dir $@)
+	$(B)/tools/embed $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/embedded.o: $(B)/gen/embedded.c
+	$(CC) $(ALL_CFLAGS) -Icmd -c $< -o $@
+
+ALL_LIBS = $(call lib_of,cmd) $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,quiz) $(call lib_of,runtime)
+
+$(B)/chanlab: $(B)/cmd/main.c.o $(B)/gen/embedded.o $(ALL_LIBS)
+	$(CC) $(ALL_LDFLAGS) $^ $(LIBS) -o $@
+
+chanlab: check-deps $(B)/chanlab
+	@[ "$(VARIANT)" = release ] && cp $(B)/chanlab ./chanlab || true
+
+# --- tests ------------------------------------------------------------------
+# tests/<module>/*.c each define one or more "Suite *suite_NAME(void)"; the
+# runner's list is generated, so adding a test file needs no edit elsewhere.
+TEST_MODULES := runtime render patterns quiz cli
+TEST_LIBS_runtime  := $(call lib_of,runtime)
+TEST_LIBS_render   := $(call lib_of,render) $(call lib_of,runtime)
+TEST_LIBS_patterns := $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,runtime)
+TEST_LIBS_quiz     := $(call lib_of,quiz)
+TEST_LIBS_cli      := $(ALL_LIBS)
+TEST_SUPPORT := $(patsubst %,$(B)/%.o,$(filter-out tests/check_main.c,$(wildcard tests/*.c)))
+
+define test_runner
+TEST_SRC_$(1) := $$(wildcard tests/$(1)/*.c)
+$(B)/gen/suites_$(1).h: $$(TEST_SRC_$(1)) Makefile
+	@mkdir -p $$(dir $$@)
+	@cat /dev/null $$(TEST_SRC_$(1)) | sed -n 's/^Suite \*\(suite_[a-z0-9_]*\)(void).*/SUITE(\1)/p' > $$@.tmp && mv $$@.tmp $$@
+$(B)/tests/run_$(1).o: tests/check_main.c $(B)/gen/suites_$(1).h
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) $$(CHECK_CFLAGS) -DSUITES_H='"suites_$(1).h"' -DTEST_MODULE='"$(1)"' -c $$< -o $$@
+$(B)/tests/$(1)/%.c.o: tests/$(1)/%.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) $$(CHECK_CFLAGS) -MMD -MP -c $$< -o $$@
+$(B)/test-$(1): $(B)/tests/run_$(1).o $$(patsubst %,$(B)/%.o,$$(TEST_SRC_$(1))) $$(TEST_SUPPORT) $(B)/gen/embedded.o $$(TEST_LIBS_$(1))
+	$$(CC) $$(ALL_LDFLAGS) $$^ $$(CHECK_LIBS) $$(LIBS) -o $$@
+test-$(1): check-deps $(B)/test-$(1) $(B)/chanlab
+	@echo "== $(1) suites ($(VARIANT))"
+	@CHANLAB_BIN=$(B)/chanlab $(TEST_ENV) $(B)/test-$(1)
+endef
+$(foreach m,$(TEST_MODULES),$(eval $(call test_runner,$(m))))
+$(B)/tests/%.c.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+# Sanitizer builds scale long soak loops down (tests read CHANLAB_TEST_SCALE).
+TEST_ENV := $(if $(SAN),CHANLAB_TEST_SCALE=0.02,)
+check: deps chanlab
+	@fail=0; for m in $(TEST_MODULES); do $(MAKE) --no-print-directory test-$$m || fail=1; done; exit $$fail
+
+asan ubsan tsan: deps
+	@$(MAKE) --no-print-directory SAN=$@ check-san
+
+check-san: $(B)/chanlab
+	@fail=0; for m in $(TEST_MODULES); do $(MAKE) --no-print-directory SAN=$(SAN) test-$$m || fail=1; done; exit $$fail
+
+valgrind: deps $(B)/test-runtime
+	CK_FORK=no CHANLAB_TEST_SCALE=0.01 valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+	    $(B)/test-runtime
+
+# --- demo, benchmarks, golden files ------------------------------------------
+run: deps chanlab
+	./chanlab --version
+	./chanlab run rendezvous 2>&1 || ./chanlab --help
+
+BENCH_SRC := $(wildcard bench/*.c)
+$(B)/bench-runtime: $(patsubst %,$(B)/%.o,$(BENCH_SRC)) $(call lib_of,runtime)
+	$(CC) $(ALL_LDFLAGS) $^ $(LIBS) -o $@
+bench: deps chanlab $(B)/bench-runtime
+	$(B)/bench-runtime
+	@./tools/bench_go.sh
+
+golden: chanlab
+	./tools/golden.sh
+
+# --- install ------------------------------------------------------------------
+install: chanlab
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/chanlab $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 chanlab $(DESTDIR)$(PREFIX)/bin/chanlab
+	for f in data/*.yaml; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(PREFIX)/share/chanlab/; done; true
+	[ -f docs/chanlab.1 ] && install -m 644 docs/chanlab.1 $(DESTDIR)$(PREFIX)/share/man/man1/ || true
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/chanlab $(DESTDIR)$(PREFIX)/share/man/man1/chanlab.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/chanlab
+
+clean:
+	rm -rf build chanlab
+
+-include $(shell find build -name '*.d' 2>/dev/null)

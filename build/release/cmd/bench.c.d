@@ -1,0 +1,2 @@
+build/release/cmd/bench.c.o: cmd/bench.c cmd/cmd.h
+cmd/cmd.h:

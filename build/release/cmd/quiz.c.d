@@ -1,0 +1,2 @@
+build/release/cmd/quiz.c.o: cmd/quiz.c cmd/cmd.h
+cmd/cmd.h:

@@ -1,0 +1,2 @@
+build/release/cmd/show.c.o: cmd/show.c cmd/cmd.h
+cmd/cmd.h:

@@ -1,0 +1,50 @@
+/*
+ * cmd.h - chanlab's subcommands and exit codes.
+ *
+ * Adding a command:
+ *   1. write cmd/NAME.c with "int cmd_NAME(int argc, char **argv)"; argv[0]
+ *      is the command's name, the return value is the exit status;
+ *   2. answer --help (and -h) on stdout with exit 0, print usage errors as one
+ *      line on stderr and return CL_EXIT_USAGE;
+ *   3. add a row to the table in cmd/main.c and a section to docs/chanlab.1.
+ */
+#ifndef CHANLAB_CMD_H
+#define CHANLAB_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit codes (DESIGN.md, "Exit codes"). */
+enum cl_exit {
+	CL_EXIT_OK = 0,
+	CL_EXIT_ERROR = 1,       /* bad file, bad bank, database, I/O */
+	CL_EXIT_PANIC = 2,
+	CL_EXIT_DEADLOCK = 3,
+	CL_EXIT_LEAK = 4,
+	CL_EXIT_INVARIANT = 5,   /* a pattern's invariant or metric failed */
+	CL_EXIT_EXPLORE = 6,     /* explore found a schedule that broke the promise */
+	CL_EXIT_LIMIT = 7,       /* step or virtual-time limit */
+	CL_EXIT_USAGE = 64,
+	CL_EXIT_INTERRUPTED = 130,
+};
+
+int cmd_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
+int cmd_quiz(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+/* Prints "chanlab: <message>" on stderr and returns code. */
+int cmd_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* True when argv[i] is -h or --help. */
+bool cmd_is_help(const char *arg);
+
+/* NULL-terminated list of "NAME" and "NAME:VARIANT" a question may link to. */
+const char *const *cmd_pattern_link_names(void);
+
+/* Colour is used only on a terminal and never when NO_COLOR is set. */
+bool cmd_use_color(FILE *stream);
+
+#endif

@@ -1,0 +1,11 @@
+/* list.c - the 'list' subcommand (not built yet: answers --help and says so). */
+#include "cmd/cmd.h"
+
+int cmd_list(int argc, char **argv)
+{
+	if (argc > 1 && cmd_is_help(argv[1])) {
+		printf("usage: chanlab list [options]\n\nnot available yet in this build\n");
+		return CL_EXIT_OK;
+	}
+	return cmd_fail(CL_EXIT_USAGE, "'list' is not available yet in this build");
+}

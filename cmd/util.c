@@ -1,0 +1,31 @@
+/* util.c - small helpers shared by the subcommands (see cmd.h). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+
+int cmd_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("chanlab: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return code;
+}
+
+bool cmd_is_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+bool cmd_use_color(FILE *stream)
+{
+	const char *no = getenv("NO_COLOR");
+	if (no && *no)
+		return false;
+	return isatty(fileno(stream));
+}

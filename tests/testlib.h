@@ -1,0 +1,23 @@
+/*
+ * testlib.h - helpers shared by the test suites.
+ */
+#ifndef CHANLAB_TESTLIB_H
+#define CHANLAB_TESTLIB_H
+
+#include <stddef.h>
+
+/* n scaled by CHANLAB_TEST_SCALE (sanitizer builds set it below 1 so long
+ * soak loops stay short); never less than min. */
+long test_scaled(long n, long min);
+
+/* Reads a whole file into a malloc'd NUL-terminated buffer; NULL on error. */
+char *test_read_file(const char *path, size_t *size);
+
+/* Path of the chanlab binary under test (CHANLAB_BIN, else ./chanlab). */
+const char *test_chanlab_bin(void);
+
+/* Runs a shell command, captures its stdout into a malloc'd buffer and its
+ * exit status into *status (-1 if it did not exit normally). */
+char *test_run_capture(const char *command, int *status);
+
+#endif
