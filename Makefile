@@ -10,7 +10,8 @@ SAN      ?=
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 VARIANT  := $(if $(SAN),$(SAN),release)
-B        := build/$(VARIANT)
+CCNAME   := $(if $(findstring clang,$(CC)),-clang,)
+B        := build/$(VARIANT)$(CCNAME)
 VERSION  := 0.1.0
 
 PKGS_BUILD := sqlite3 yaml-0.1 libedit
@@ -97,7 +98,7 @@ $(B)/chanlab: $(B)/cmd/main.c.o $(B)/gen/embedded.o $(ALL_LIBS)
 	$(CC) $(ALL_LDFLAGS) $^ $(LIBS) -o $@
 
 chanlab: check-deps $(B)/chanlab
-	@[ "$(VARIANT)" = release ] && cp $(B)/chanlab ./chanlab || true
+	@[ "$(VARIANT)$(CCNAME)" = release ] && cp $(B)/chanlab ./chanlab || true
 
 # --- tests ------------------------------------------------------------------
 # tests/<module>/*.c each define one or more "Suite *suite_NAME(void)"; the

@@ -1,0 +1,82 @@
+/*
+ * atomic.c - sync/atomic through the runtime.  Under det each operation is
+ * a scheduling point, so the explorer can interleave tasks between a load
+ * and a CAS (that is how the ABA problem shows up); the operations
+ * themselves are the compiler's builtins, one instruction each on x86-64
+ * and aarch64, never a libatomic call.
+ */
+#include "runtime/rt.h"
+
+static void atomic_point(void)
+{
+	if (rt_s())
+		rt_sched_point(NULL, 0);
+}
+
+static void atomic_event(const char *op, int64_t result)
+{
+	struct rt_sched *s = rt_s();
+	if (!s || !s->tracing)
+		return;
+	struct cl_event ev = rt_event(s, CL_EV_ATOMIC);
+	ev.obj_kind = CL_OBJ_ATOMIC;
+	ev.text = op;
+	ev.arg = result;
+	rt_emit(s, &ev);
+}
+
+int64_t cl_atomic_load(cl_atomic64 *a)
+{
+	atomic_point();
+	int64_t v = __atomic_load_n(&a->v, __ATOMIC_SEQ_CST);
+	atomic_event("load", v);
+	return v;
+}
+
+void cl_atomic_store(cl_atomic64 *a, int64_t v)
+{
+	atomic_point();
+	__atomic_store_n(&a->v, v, __ATOMIC_SEQ_CST);
+	atomic_event("store", v);
+}
+
+int64_t cl_atomic_add(cl_atomic64 *a, int64_t delta)
+{
+	atomic_point();
+	int64_t v = __atomic_add_fetch(&a->v, delta, __ATOMIC_SEQ_CST);
+	atomic_event("add", v);
+	return v;
+}
+
+bool cl_atomic_cas(cl_atomic64 *a, int64_t old, int64_t new_value)
+{
+	atomic_point();
+	bool ok = __atomic_compare_exchange_n(&a->v, &old, new_value, false, __ATOMIC_SEQ_CST,
+	                                      __ATOMIC_SEQ_CST);
+	atomic_event(ok ? "cas ok" : "cas failed", ok);
+	return ok;
+}
+
+void *cl_atomic_load_ptr(cl_atomic_ptr *a)
+{
+	atomic_point();
+	void *v = __atomic_load_n(&a->v, __ATOMIC_SEQ_CST);
+	atomic_event("load ptr", 0);
+	return v;
+}
+
+void cl_atomic_store_ptr(cl_atomic_ptr *a, void *v)
+{
+	atomic_point();
+	__atomic_store_n(&a->v, v, __ATOMIC_SEQ_CST);
+	atomic_event("store ptr", 0);
+}
+
+bool cl_atomic_cas_ptr(cl_atomic_ptr *a, void *old, void *new_value)
+{
+	atomic_point();
+	bool ok = __atomic_compare_exchange_n(&a->v, &old, new_value, false, __ATOMIC_SEQ_CST,
+	                                      __ATOMIC_SEQ_CST);
+	atomic_event(ok ? "cas ptr ok" : "cas ptr failed", ok);
+	return ok;
+}

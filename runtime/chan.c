@@ -1,0 +1,442 @@
+/*
+ * chan.c - channels with Go's semantics: unbuffered rendezvous, buffered
+ * FIFO, close as broadcast, nil channels that block forever.
+ *
+ * A value goes straight from the sender's memory to a parked receiver's
+ * (and from a parked sender's to the receiver's) without passing through
+ * the buffer: the waiter record (struct rt_waiter, Go's sudog) carries the
+ * address, and the task that finds it does the copy while holding the lock.
+ *
+ * Invariants (as in Go's chan.go):
+ *   - sendq and recvq are not both non-empty, except when one task selects
+ *     on both ends of the same unbuffered channel;
+ *   - count > 0 implies recvq holds no task that can still be woken;
+ *     count < cap implies the same of sendq;
+ *   - closed, once set, stays set, and then sendq is empty.
+ *
+ * Events: on an unbuffered channel a hand-off emits the receiver's RECV
+ * before the sender's SEND (gosem: an unbuffered send completes after its
+ * receive); on a buffered one SEND comes first, even when the value goes
+ * straight to a parked receiver.  A send and its receive
+ * share a flow id.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime/chan.h"
+#include "runtime/rt.h"
+
+/* ---- wait queues ------------------------------------------------------------------ */
+
+void rt_waitq_push(struct rt_waitq *q, struct rt_waiter *w)
+{
+	w->next = NULL;
+	w->prev = q->last;
+	if (q->last)
+		q->last->next = w;
+	else
+		q->first = w;
+	q->last = w;
+	w->queued = true;
+}
+
+void rt_waitq_unlink(struct rt_waitq *q, struct rt_waiter *w)
+{
+	if (!w->queued)
+		return;
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		q->first = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	else
+		q->last = w->prev;
+	w->queued = false;
+}
+
+struct rt_waiter *rt_waitq_take(struct rt_waitq *q)
+{
+	struct rt_waiter *w;
+	while ((w = q->first)) {
+		rt_waitq_unlink(q, w);
+		if (w->case_index >= 0) {
+			/* A select waits on several channels; only the first to
+			 * claim it wins (the fired flag). */
+			if (w->task->select_done)
+				continue;
+			w->task->select_done = 1;
+		}
+		w->task->fired = w;
+		return w;
+	}
+	return NULL;
+}
+
+/* ---- events --------------------------------------------------------------------------- */
+
+static void emit_xfer(struct rt_sched *s, enum cl_event_kind kind, struct cl_chan *c,
+                      struct rt_task *task, int peer, const void *val, uint64_t flow,
+                      int ok, const char *file, int line)
+{
+	char value[64] = "";
+	if (val && ok) {
+		if (c->fmt)
+			c->fmt(val, value, sizeof value);
+		else if (c->elem_size == 0)
+			snprintf(value, sizeof value, "{}");
+		else if (c->elem_size == sizeof(int))
+			cl_fmt_int(val, value, sizeof value);
+		else if (c->elem_size == sizeof(int64_t))
+			cl_fmt_int64(val, value, sizeof value);
+		else
+			snprintf(value, sizeof value, "(%zu bytes)", c->elem_size);
+	}
+	struct cl_event ev = rt_event(s, kind);
+	if (task) {
+		ev.task = task->id;
+		ev.task_name = task->name;
+	}
+	ev.peer = peer;
+	ev.obj_kind = CL_OBJ_CHAN;
+	ev.obj_id = c->obj.id;
+	ev.obj_name = c->obj.name;
+	ev.value = value;
+	ev.flow = flow;
+	ev.ok = ok;
+	ev.file = file ? file : "";
+	ev.line = line;
+	rt_emit(s, &ev);
+}
+
+static struct rt_task *me(void)
+{
+	return rt_s()->current;
+}
+
+/* ---- the halves of an operation (channel locked on entry, unlocked on return) ---------- */
+
+void rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val,
+                       const char *file, int line)
+{
+	struct rt_sched *s = rt_s();
+	if (w->elem && c->elem_size)
+		memcpy(w->elem, val, c->elem_size);
+	w->success = true;
+	uint64_t flow = ++s->next_flow;
+	s->messages++;
+	c->last_sender = rt_current_id();
+	c->last_receiver = w->task->id;
+	if (s->tracing) {
+		/* Unbuffered: the send completes after the receive.  Buffered: the
+		 * send never waits for a receiver, so it completes first even when
+		 * the value goes straight to one. */
+		if (c->cap)
+			emit_xfer(s, CL_EV_SEND, c, me(), w->task->id, val, flow, 1, file, line);
+		emit_xfer(s, CL_EV_RECV, c, w->task, rt_current_id(), val, flow, 1,
+		          w->task->file, w->task->line);
+		if (!c->cap)
+			emit_xfer(s, CL_EV_SEND, c, me(), w->task->id, val, flow, 1, file, line);
+	}
+	rt_lock_release(&c->lock);
+	rt_ready(w->task);
+}
+
+void rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out,
+                         const char *file, int line)
+{
+	struct rt_sched *s = rt_s();
+	int self = rt_current_id();
+	c->last_sender = w->task->id;
+	c->last_receiver = self;
+	s->messages++;
+	if (c->cap == 0) {
+		/* Unbuffered: take the value from the parked sender. */
+		if (out && c->elem_size)
+			memcpy(out, w->elem, c->elem_size);
+		uint64_t flow = ++s->next_flow;
+		if (s->tracing) {
+			emit_xfer(s, CL_EV_RECV, c, me(), w->task->id, w->elem, flow, 1, file, line);
+			emit_xfer(s, CL_EV_SEND, c, w->task, self, w->elem, flow, 1,
+			          w->task->file, w->task->line);
+		}
+	} else {
+		/* Full buffer: take the oldest value, and put the parked
+		 * sender's value in the slot it leaves, keeping FIFO order. */
+		unsigned char *slot = c->buf + c->head * c->elem_size;
+		uint64_t old_flow = c->flows[c->head];
+		if (s->tracing)
+			emit_xfer(s, CL_EV_RECV, c, me(), 0, slot, old_flow, 1, file, line);
+		if (out && c->elem_size)
+			memcpy(out, slot, c->elem_size);
+		if (c->elem_size)
+			memcpy(slot, w->elem, c->elem_size);
+		uint64_t new_flow = ++s->next_flow;
+		c->flows[c->head] = new_flow;
+		c->head = (c->head + 1) % c->cap;
+		if (s->tracing)
+			emit_xfer(s, CL_EV_SEND, c, w->task, 0, w->elem, new_flow, 1,
+			          w->task->file, w->task->line);
+	}
+	w->success = true;
+	rt_lock_release(&c->lock);
+	rt_ready(w->task);
+}
+
+void rt_buf_put(struct cl_chan *c, const void *val, const char *file, int line)
+{
+	struct rt_sched *s = rt_s();
+	size_t tail = (c->head + c->count) % c->cap;
+	if (c->elem_size)
+		memcpy(c->buf + tail * c->elem_size, val, c->elem_size);
+	c->flows[tail] = ++s->next_flow;
+	c->count++;
+	c->last_sender = rt_current_id();
+	if (s->tracing)
+		emit_xfer(s, CL_EV_SEND, c, me(), 0, val, c->flows[tail], 1, file, line);
+	rt_lock_release(&c->lock);
+}
+
+void rt_buf_take(struct cl_chan *c, void *out, const char *file, int line)
+{
+	struct rt_sched *s = rt_s();
+	unsigned char *slot = c->buf + c->head * c->elem_size;
+	if (s->tracing)
+		emit_xfer(s, CL_EV_RECV, c, me(), 0, slot, c->flows[c->head], 1, file, line);
+	if (out && c->elem_size)
+		memcpy(out, slot, c->elem_size);
+	c->head = (c->head + 1) % c->cap;
+	c->count--;
+	c->last_receiver = rt_current_id();
+	s->messages++;
+	rt_lock_release(&c->lock);
+}
+
+void rt_recv_closed(struct cl_chan *c, void *out, const char *file, int line)
+{
+	struct rt_sched *s = rt_s();
+	/* gosem: recv from closed chan: zero value, ok == false, at once */
+	if (out && c->elem_size)
+		memset(out, 0, c->elem_size);
+	if (s->tracing)
+		emit_xfer(s, CL_EV_RECV, c, me(), 0, NULL, 0, 0, file, line);
+	rt_lock_release(&c->lock);
+}
+
+/* ---- the public operations ------------------------------------------------------------------ */
+
+cl_chan *cl_chan_make(const char *name, size_t elem_size, size_t cap)
+{
+	size_t bytes = sizeof(struct cl_chan) + cap * sizeof(uint64_t) + cap * elem_size;
+	struct cl_chan *c = rt_obj_new(bytes, CL_OBJ_CHAN, name);
+	c->elem_size = elem_size;
+	c->cap = cap;
+	c->flows = (uint64_t *)(c + 1);
+	c->buf = (unsigned char *)(c->flows + cap);
+	return c;
+}
+
+void cl_chan_set_fmt(cl_chan *ch, cl_fmt_fn fmt)
+{
+	if (ch)
+		ch->fmt = fmt;
+}
+
+size_t cl_len(cl_chan *ch)
+{
+	return ch ? ch->count : 0;
+}
+
+size_t cl_cap(cl_chan *ch)
+{
+	return ch ? ch->cap : 0;
+}
+
+const char *cl_chan_name(cl_chan *ch)
+{
+	return ch ? ch->obj.name : "nil";
+}
+
+static void unlock_chan(void *arg)
+{
+	rt_lock_release(&((struct cl_chan *)arg)->lock);
+}
+
+static _Noreturn void block_forever(enum cl_wait why, const char *file, int line)
+{
+	struct rt_block b = {.wait = why, .file = file, .line = line};
+	rt_park(&b, NULL, NULL);
+	rt_panic(file, line, "runtime: a task blocked forever was woken");
+}
+
+void cl_send_at(const char *file, int line, cl_chan *c, const void *val)
+{
+	rt_sched_point(file, line);
+	if (!c)
+		block_forever(CL_WAIT_CHAN_SEND_NIL, file, line);   /* gosem: send on nil chan */
+	rt_lock_acquire(&c->lock);
+	if (c->closed) {
+		rt_lock_release(&c->lock);
+		rt_panic(file, line, "send on closed channel");     /* gosem: send on closed chan */
+	}
+	struct rt_waiter *w = rt_waitq_take(&c->recvq);
+	if (w) {
+		rt_send_to_waiter(c, w, val, file, line);
+		return;
+	}
+	if (c->count < c->cap) {
+		rt_buf_put(c, val, file, line);
+		return;
+	}
+	struct rt_task *self = me();
+	struct rt_waiter mine = {.task = self, .chan = c, .elem = (void *)val, .case_index = -1};
+	rt_waitq_push(&c->sendq, &mine);
+	struct rt_block b = {.wait = CL_WAIT_CHAN_SEND, .obj_kind = CL_OBJ_CHAN,
+	                     .obj_id = c->obj.id, .obj_name = c->obj.name,
+	                     .waits_for = c->last_receiver, .file = file, .line = line};
+	rt_park(&b, unlock_chan, c);
+	if (!mine.success)
+		rt_panic(file, line, "send on closed channel");     /* closed while we waited */
+}
+
+bool cl_recv_at(const char *file, int line, cl_chan *c, void *out)
+{
+	rt_sched_point(file, line);
+	if (!c)
+		block_forever(CL_WAIT_CHAN_RECV_NIL, file, line);   /* gosem: recv on nil chan */
+	rt_lock_acquire(&c->lock);
+	struct rt_waiter *w = rt_waitq_take(&c->sendq);
+	if (w) {
+		rt_recv_from_waiter(c, w, out, file, line);
+		return true;
+	}
+	if (c->count > 0) {
+		rt_buf_take(c, out, file, line);
+		return true;
+	}
+	if (c->closed) {
+		rt_recv_closed(c, out, file, line);
+		return false;
+	}
+	struct rt_waiter mine = {.task = me(), .chan = c, .elem = out, .case_index = -1};
+	rt_waitq_push(&c->recvq, &mine);
+	struct rt_block b = {.wait = CL_WAIT_CHAN_RECV, .obj_kind = CL_OBJ_CHAN,
+	                     .obj_id = c->obj.id, .obj_name = c->obj.name,
+	                     .waits_for = c->last_sender, .file = file, .line = line};
+	rt_park(&b, unlock_chan, c);
+	return mine.success;
+}
+
+/* Wakes everyone waiting on c after it closed; c is locked on entry. */
+static void close_locked(struct cl_chan *c, const char *file, int line)
+{
+	struct rt_sched *s = rt_s();
+	c->closed = true;
+	if (s->tracing) {
+		struct cl_event ev = rt_event(s, CL_EV_CLOSE);
+		ev.obj_kind = CL_OBJ_CHAN;
+		ev.obj_id = c->obj.id;
+		ev.obj_name = c->obj.name;
+		ev.file = file ? file : "";
+		ev.line = line;
+		rt_emit(s, &ev);
+	}
+	/* Gather first, then wake after unlocking (Go's closechan does too). */
+	struct rt_waiter *woken = NULL, **tail = &woken;
+	struct rt_waiter *w;
+	while ((w = rt_waitq_take(&c->recvq))) {
+		if (w->elem && c->elem_size)
+			memset(w->elem, 0, c->elem_size);
+		w->success = false;
+		if (s->tracing)
+			emit_xfer(s, CL_EV_RECV, c, w->task, 0, NULL, 0, 0, w->task->file, w->task->line);
+		*tail = w;
+		tail = &w->next;
+	}
+	while ((w = rt_waitq_take(&c->sendq))) {
+		w->success = false;
+		*tail = w;
+		tail = &w->next;
+	}
+	*tail = NULL;
+	rt_lock_release(&c->lock);
+	while (woken) {
+		struct rt_waiter *next = woken->next;
+		rt_ready(woken->task);
+		woken = next;
+	}
+}
+
+void cl_close_at(const char *file, int line, cl_chan *c)
+{
+	rt_sched_point(file, line);
+	if (!c)
+		rt_panic(file, line, "close of nil channel");        /* gosem: close nil chan */
+	rt_lock_acquire(&c->lock);
+	if (c->closed) {
+		rt_lock_release(&c->lock);
+		rt_panic(file, line, "close of closed channel");     /* gosem: close closed chan */
+	}
+	close_locked(c, file, line);
+}
+
+bool rt_chan_close_quiet(struct cl_chan *c)
+{
+	rt_lock_acquire(&c->lock);
+	if (c->closed) {
+		rt_lock_release(&c->lock);
+		return false;
+	}
+	close_locked(c, NULL, 0);
+	return true;
+}
+
+bool rt_chan_offer(struct cl_chan *c, const void *val)
+{
+	rt_lock_acquire(&c->lock);
+	if (c->closed) {
+		rt_lock_release(&c->lock);
+		return false;
+	}
+	struct rt_waiter *w = rt_waitq_take(&c->recvq);
+	if (w) {
+		rt_send_to_waiter(c, w, val, NULL, 0);
+		return true;
+	}
+	if (c->count < c->cap) {
+		rt_buf_put(c, val, NULL, 0);
+		return true;
+	}
+	rt_lock_release(&c->lock);
+	return false;
+}
+
+/* ---- value formatters -------------------------------------------------------------------------- */
+
+void cl_fmt_int(const void *value, char *buf, size_t size)
+{
+	int v;
+	memcpy(&v, value, sizeof v);
+	snprintf(buf, size, "%d", v);
+}
+
+void cl_fmt_int64(const void *value, char *buf, size_t size)
+{
+	int64_t v;
+	memcpy(&v, value, sizeof v);
+	snprintf(buf, size, "%lld", (long long)v);
+}
+
+void cl_fmt_str(const void *value, char *buf, size_t size)
+{
+	const char *v;
+	memcpy(&v, value, sizeof v);
+	snprintf(buf, size, "%s", v ? v : "<nil>");
+}
+
+void cl_fmt_chan(const void *value, char *buf, size_t size)
+{
+	cl_chan *v;
+	memcpy(&v, value, sizeof v);
+	snprintf(buf, size, "chan %s", v ? v->obj.name : "nil");
+}

@@ -1,0 +1,298 @@
+/*
+ * chanlab.h - the CSP runtime as patterns see it: tasks (goroutines),
+ * channels, select, time, sync, context, error groups, atomics, defer and
+ * panic, and the call that runs a whole program and reports its outcome.
+ *
+ * Everything reads like the Go it mirrors:
+ *
+ *	Go                              chanlab
+ *	go worker(jobs)                 cl_go(worker, jobs, "worker-%d", i)
+ *	ch := make(chan int, 8)         cl_chan *ch = cl_make("jobs", int, 8)
+ *	ch <- v                         cl_send(ch, &v)
+ *	v := <-ch                       cl_recv(ch, &v)
+ *	v, ok := <-ch                   ok = cl_recv(ch, &v)
+ *	close(ch)                       cl_close(ch)
+ *	select { ... }                  cl_select(cases, n) / cl_select_default
+ *	time.Sleep(5 * time.Millisecond) cl_sleep(5 * CL_MS)
+ *	defer mu.Unlock()               cl_defer(unlock_fn, mu)
+ *	panic("boom")                   cl_panic("boom")
+ *
+ * Objects (channels, mutexes, contexts ...) are created inside a run and
+ * freed when the run ends, as if garbage collected: patterns never free them.
+ * The nil channel is NULL.  Values are copied in and out by size, like Go.
+ *
+ * Every blocking call records its caller's file:line (the macros pass it),
+ * which the deadlock and leak reports print.
+ */
+#ifndef CHANLAB_H
+#define CHANLAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/event.h"
+
+typedef struct cl_chan cl_chan;
+typedef struct cl_mutex cl_mutex;
+typedef struct cl_rwmutex cl_rwmutex;
+typedef struct cl_cond cl_cond;
+typedef struct cl_once cl_once;
+typedef struct cl_waitgroup cl_waitgroup;
+typedef struct cl_sema cl_sema;
+typedef struct cl_ctx cl_ctx;
+typedef struct cl_group cl_group;
+typedef struct cl_timer cl_timer;
+
+/* Time: nanoseconds of virtual time (det) or of the monotonic clock (par). */
+typedef int64_t cl_time;
+#define CL_NS ((cl_time)1)
+#define CL_US ((cl_time)1000)
+#define CL_MS ((cl_time)1000000)
+#define CL_SEC ((cl_time)1000000000)
+
+/* ---- running a program --------------------------------------------------- */
+
+enum cl_outcome {
+	CL_OUTCOME_OK,
+	CL_OUTCOME_PANIC,      /* a panic no deferred function recovered */
+	CL_OUTCOME_DEADLOCK,   /* every task asleep, no timer pending */
+	CL_OUTCOME_LEAK,       /* main returned while tasks were still blocked */
+	CL_OUTCOME_LIMIT,      /* step or virtual-time limit reached */
+};
+
+enum cl_sched_kind { CL_SCHED_DET, CL_SCHED_PAR };
+enum cl_strategy { CL_STRATEGY_RANDOM, CL_STRATEGY_PCT };
+
+struct cl_config {
+	enum cl_sched_kind sched;    /* default det */
+	enum cl_strategy strategy;   /* default random */
+	uint64_t seed;               /* default 1 */
+	int pct_depth;               /* PCT's d: d-1 priority change points (default 3) */
+	uint64_t pct_steps;          /* expected contended steps, for placing change points (default 1000) */
+	uint64_t max_steps;          /* scheduling decisions before "step limit" (default 10,000,000) */
+	cl_time max_time;            /* virtual time before "step limit" (default 1 hour) */
+	size_t stack_size;           /* bytes of address space per task stack (default 64 KiB) */
+	int procs;                   /* par only: processors (0 = CPUs available) */
+	const struct cl_sink *sinks; /* array of nsinks event sinks (may be NULL) */
+	int nsinks;
+};
+
+/* The result of a run.  report is NULL for a clean run, else the text Go
+ * would print (panic message or deadlock line, then the task dump).  Free
+ * with cl_result_free. */
+struct cl_result {
+	enum cl_outcome outcome;
+	char *report;
+	char panic_msg[160];         /* panic only: the message, as Go prints it */
+	uint64_t steps;              /* scheduling decisions taken */
+	cl_time time;                /* virtual time at the end */
+	uint64_t tasks;              /* tasks spawned, main included */
+	uint64_t messages;           /* values delivered through channels */
+	uint64_t events;             /* events emitted */
+	uint64_t peak_tasks;         /* most tasks alive at once */
+	int leaked;                  /* tasks blocked when main returned */
+	int abandoned;               /* tasks runnable when main returned */
+};
+
+void cl_config_init(struct cl_config *config);
+
+/* Runs main_fn(arg) as task 1 "main" until it returns (then the program
+ * ends, as in Go) or the run deadlocks, panics or hits a limit.  Returns 0
+ * and fills *result, or -1 if the runtime itself could not start (out of
+ * memory, bad config) with the reason in result->report.  Never exits the
+ * process; may be called again and again.  Not reentrant: a task must not
+ * call cl_run. */
+int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config,
+           struct cl_result *result);
+void cl_result_free(struct cl_result *result);
+
+const char *cl_outcome_name(enum cl_outcome outcome);
+
+/* ---- tasks ---------------------------------------------------------------- */
+
+/* Starts fn(arg) as a new task named by a printf format; returns its id. */
+#define cl_go(fn, arg, ...) cl_spawn_at(__FILE__, __LINE__, (fn), (arg), __VA_ARGS__)
+int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
+                const char *name_fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* runtime.Gosched: a scheduling point that gives other tasks a turn. */
+#define cl_yield() cl_yield_at(__FILE__, __LINE__)
+void cl_yield_at(const char *file, int line);
+
+int cl_task_id(void);            /* the running task's id; main is 1 */
+const char *cl_task_name(void);
+
+/* Draws from the run's PRNG: deterministic under det for a given seed, so
+ * patterns use it for simulated work and latencies. */
+uint64_t cl_rand(void);
+uint64_t cl_rand_below(uint64_t n);  /* uniform in [0, n) */
+
+/* The sink built into the runtime: one plain line per event on out (a FILE *). */
+struct cl_sink cl_sink_plain(void *out);
+
+/* A note in the trace, in the pattern's own words ("worker 2 takes job 5"). */
+void cl_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- defer, panic, recover -------------------------------------------------- */
+
+/* Registers fn(arg) to run when the task's function returns or panics, last
+ * registered first (defers belong to the task, not to a C function). */
+void cl_defer(void (*fn)(void *), void *arg);
+
+/* Panics: runs the task's deferred functions, and unless one recovers, ends
+ * the program with "panic: MESSAGE" and the task dump.  Never returns. */
+#define cl_panic(...) cl_panic_at(__FILE__, __LINE__, __VA_ARGS__)
+_Noreturn void cl_panic_at(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* In a deferred function: stops a panic in progress and returns its message
+ * (valid until the task ends); NULL if the task is not panicking. */
+const char *cl_recover(void);
+
+/* ---- channels --------------------------------------------------------------- */
+
+/* make(chan T, cap).  name is for traces and reports. */
+#define cl_make(name, type, cap) cl_chan_make((name), sizeof(type), (cap))
+cl_chan *cl_chan_make(const char *name, size_t elem_size, size_t cap);
+
+/* How a value of the channel's element type is shown in a trace. */
+typedef void (*cl_fmt_fn)(const void *value, char *buf, size_t size);
+void cl_chan_set_fmt(cl_chan *ch, cl_fmt_fn fmt);
+void cl_fmt_int(const void *value, char *buf, size_t size);    /* int */
+void cl_fmt_int64(const void *value, char *buf, size_t size);  /* int64_t */
+void cl_fmt_str(const void *value, char *buf, size_t size);    /* const char * */
+void cl_fmt_chan(const void *value, char *buf, size_t size);   /* cl_chan * */
+
+#define cl_send(ch, valp) cl_send_at(__FILE__, __LINE__, (ch), (valp))
+#define cl_recv(ch, outp) cl_recv_at(__FILE__, __LINE__, (ch), (outp))
+#define cl_close(ch) cl_close_at(__FILE__, __LINE__, (ch))
+void cl_send_at(const char *file, int line, cl_chan *ch, const void *val);
+/* Copies the value into *out (out may be NULL to discard it); returns false
+ * when the channel is closed and drained (then *out is zeroed). */
+bool cl_recv_at(const char *file, int line, cl_chan *ch, void *out);
+void cl_close_at(const char *file, int line, cl_chan *ch);
+
+size_t cl_len(cl_chan *ch);
+size_t cl_cap(cl_chan *ch);
+const char *cl_chan_name(cl_chan *ch);
+
+/* ---- select ------------------------------------------------------------------ */
+
+enum cl_dir { CL_SEND, CL_RECV };
+
+struct cl_case {
+	enum cl_dir dir;
+	cl_chan *ch;     /* NULL: the case is never ready (Go's nil-channel case) */
+	void *val;       /* send: the value; recv: where to copy it (or NULL) */
+	bool ok;         /* recv: set false when the channel was closed */
+};
+#define CL_SEND_CASE(ch, valp) ((struct cl_case){CL_SEND, (ch), (void *)(valp), false})
+#define CL_RECV_CASE(ch, outp) ((struct cl_case){CL_RECV, (ch), (outp), false})
+
+/* Blocks until one case can proceed, picked uniformly at random among the
+ * ready ones; returns its index.  n == 0 blocks forever. */
+#define cl_select(cases, n) cl_select_at(__FILE__, __LINE__, (cases), (n), false)
+/* As cl_select, but returns -1 at once (the default case) if none is ready. */
+#define cl_select_default(cases, n) cl_select_at(__FILE__, __LINE__, (cases), (n), true)
+int cl_select_at(const char *file, int line, struct cl_case *cases, int n, bool has_default);
+
+/* ---- time --------------------------------------------------------------------- */
+
+cl_time cl_now(void);
+#define cl_sleep(d) cl_sleep_at(__FILE__, __LINE__, (d))
+void cl_sleep_at(const char *file, int line, cl_time d);
+
+/* time.After: a channel (of cl_time) that receives the time after d. */
+cl_chan *cl_after(cl_time d);
+
+/* time.NewTimer / NewTicker.  cl_timer_chan is the timer's C: a channel of
+ * cl_time with capacity 1 (Go 1.19 semantics: a tick is dropped when the
+ * previous one was not received). */
+cl_timer *cl_timer_new(cl_time d);
+cl_timer *cl_ticker_new(cl_time period);
+cl_chan *cl_timer_chan(cl_timer *t);
+bool cl_timer_stop(cl_timer *t);        /* true if it stopped a pending fire */
+bool cl_timer_reset(cl_timer *t, cl_time d);
+
+/* ---- sync ----------------------------------------------------------------------- */
+
+cl_mutex *cl_mutex_new(const char *name);
+#define cl_lock(mu) cl_lock_at(__FILE__, __LINE__, (mu))
+void cl_lock_at(const char *file, int line, cl_mutex *mu);
+bool cl_trylock(cl_mutex *mu);
+void cl_unlock(cl_mutex *mu);           /* of an unlocked mutex: panics like Go */
+
+cl_rwmutex *cl_rwmutex_new(const char *name);
+#define cl_rlock(rw) cl_rlock_at(__FILE__, __LINE__, (rw))
+#define cl_wlock(rw) cl_wlock_at(__FILE__, __LINE__, (rw))
+void cl_rlock_at(const char *file, int line, cl_rwmutex *rw);
+void cl_runlock(cl_rwmutex *rw);
+void cl_wlock_at(const char *file, int line, cl_rwmutex *rw);
+void cl_wunlock(cl_rwmutex *rw);
+
+cl_cond *cl_cond_new(const char *name, cl_mutex *mu);
+#define cl_cond_wait(c) cl_cond_wait_at(__FILE__, __LINE__, (c))
+void cl_cond_wait_at(const char *file, int line, cl_cond *c);
+void cl_cond_signal(cl_cond *c);
+void cl_cond_broadcast(cl_cond *c);
+
+cl_once *cl_once_new(const char *name);
+#define cl_once_do(o, fn, arg) cl_once_do_at(__FILE__, __LINE__, (o), (fn), (arg))
+void cl_once_do_at(const char *file, int line, cl_once *o, void (*fn)(void *), void *arg);
+
+cl_waitgroup *cl_wg_new(const char *name);
+void cl_wg_add(cl_waitgroup *wg, int delta);    /* counter < 0 panics */
+void cl_wg_done(cl_waitgroup *wg);
+#define cl_wg_wait(wg) cl_wg_wait_at(__FILE__, __LINE__, (wg))
+void cl_wg_wait_at(const char *file, int line, cl_waitgroup *wg);
+
+/* A counting semaphore (golang.org/x/sync/semaphore, weight 1 per unit). */
+cl_sema *cl_sema_new(const char *name, int64_t capacity);
+#define cl_sema_acquire(s, n) cl_sema_acquire_at(__FILE__, __LINE__, (s), (n))
+void cl_sema_acquire_at(const char *file, int line, cl_sema *s, int64_t n);
+bool cl_sema_try_acquire(cl_sema *s, int64_t n);
+void cl_sema_release(cl_sema *s, int64_t n);
+
+/* ---- context ----------------------------------------------------------------------- */
+
+/* Errors are static strings; NULL is Go's nil. */
+typedef const char *cl_error;
+extern const char cl_err_canceled[];           /* "context canceled" */
+extern const char cl_err_deadline[];           /* "context deadline exceeded" */
+
+cl_ctx *cl_background(void);
+cl_ctx *cl_with_cancel(cl_ctx *parent);
+cl_ctx *cl_with_timeout(cl_ctx *parent, cl_time d);
+cl_ctx *cl_with_deadline(cl_ctx *parent, cl_time deadline);
+void cl_cancel(cl_ctx *ctx);                   /* cancels ctx and every descendant */
+cl_chan *cl_ctx_done(cl_ctx *ctx);             /* NULL (never ready) for background */
+cl_error cl_ctx_err(cl_ctx *ctx);              /* NULL, cl_err_canceled or cl_err_deadline */
+bool cl_ctx_deadline(cl_ctx *ctx, cl_time *deadline);
+
+/* ---- error group ------------------------------------------------------------------ */
+
+/* errgroup.WithContext: the first task to return an error cancels ctx. */
+cl_group *cl_group_new(cl_ctx *parent, cl_ctx **ctx);
+void cl_group_set_limit(cl_group *g, int n);   /* at most n tasks at once; Go blocks */
+#define cl_group_go(g, fn, arg, ...) cl_group_go_at(__FILE__, __LINE__, (g), (fn), (arg), __VA_ARGS__)
+void cl_group_go_at(const char *file, int line, cl_group *g, cl_error (*fn)(void *), void *arg,
+                    const char *name_fmt, ...) __attribute__((format(printf, 6, 7)));
+#define cl_group_wait(g) cl_group_wait_at(__FILE__, __LINE__, (g))
+cl_error cl_group_wait_at(const char *file, int line, cl_group *g);
+
+/* ---- atomics ------------------------------------------------------------------------ */
+
+/* Sequentially consistent.  Under det each is a scheduling point, so races
+ * on them (ABA) can be explored; under par they are the bare instructions. */
+typedef struct { int64_t v; } cl_atomic64;
+typedef struct { void *v; } cl_atomic_ptr;
+int64_t cl_atomic_load(cl_atomic64 *a);
+void cl_atomic_store(cl_atomic64 *a, int64_t v);
+int64_t cl_atomic_add(cl_atomic64 *a, int64_t delta);   /* returns the new value */
+bool cl_atomic_cas(cl_atomic64 *a, int64_t old, int64_t new_value);
+void *cl_atomic_load_ptr(cl_atomic_ptr *a);
+void cl_atomic_store_ptr(cl_atomic_ptr *a, void *v);
+bool cl_atomic_cas_ptr(cl_atomic_ptr *a, void *old, void *new_value);
+
+#endif

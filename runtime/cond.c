@@ -1,0 +1,50 @@
+/*
+ * cond.c - sync.Cond: Wait atomically unlocks the mutex and parks (so a
+ * Signal between the two cannot be lost), and relocks before returning.
+ */
+#include "runtime/rt.h"
+#include "runtime/taskq.h"
+
+struct cl_cond {
+	struct rt_obj obj;
+	cl_mutex *mu;
+	struct rt_taskq waiters;
+};
+
+void rt_mutex_unlock(cl_mutex *mu);
+
+cl_cond *cl_cond_new(const char *name, cl_mutex *mu)
+{
+	struct cl_cond *c = rt_obj_new(sizeof *c, CL_OBJ_COND, name);
+	c->mu = mu;
+	return c;
+}
+
+void cl_cond_wait_at(const char *file, int line, cl_cond *c)
+{
+	rt_sched_point(file, line);
+	rt_taskq_push(&c->waiters, rt_s()->current);
+	rt_mutex_unlock(c->mu);
+	struct rt_block b = {.wait = CL_WAIT_COND, .obj_kind = CL_OBJ_COND, .obj_id = c->obj.id,
+	                     .obj_name = c->obj.name, .file = file, .line = line};
+	rt_park(&b, NULL, NULL);
+	cl_lock_at(file, line, c->mu);
+}
+
+void cl_cond_signal(cl_cond *c)
+{
+	rt_sched_point(NULL, 0);
+	rt_emit_sync(CL_EV_SYNC, &c->obj, "signal", 0, NULL, 0);
+	struct rt_task *t = rt_taskq_pop(&c->waiters);
+	if (t)
+		rt_ready(t);
+}
+
+void cl_cond_broadcast(cl_cond *c)
+{
+	rt_sched_point(NULL, 0);
+	rt_emit_sync(CL_EV_SYNC, &c->obj, "broadcast", 0, NULL, 0);
+	struct rt_task *t;
+	while ((t = rt_taskq_pop(&c->waiters)))
+		rt_ready(t);
+}

@@ -1,0 +1,146 @@
+/*
+ * context.c - context.Context: a tree of cancellation scopes.
+ *
+ * Cancelling a context closes its done channel (so every task selecting on
+ * it wakes, now and later), records why (canceled or deadline exceeded) and
+ * cancels every descendant; it is idempotent.  A child of an already
+ * cancelled parent is born cancelled.  A deadline is a timer that cancels
+ * with "context deadline exceeded"; a child never outlives its parent's
+ * deadline (Go keeps the earlier one).
+ *
+ * Background is never cancelled and its done channel is nil, which a select
+ * treats as a case that is never ready: exactly Go's behaviour.
+ */
+#include <stddef.h>
+
+#include "runtime/rt.h"
+#include "runtime/taskq.h"
+
+const char cl_err_canceled[] = "context canceled";
+const char cl_err_deadline[] = "context deadline exceeded";
+
+struct cl_ctx {
+	struct rt_obj obj;
+	struct cl_ctx *parent;
+	struct cl_ctx *first_child, *next_sibling, *prev_sibling;
+	cl_chan *done;            /* NULL for background */
+	cl_error err;
+	bool has_deadline;
+	cl_time deadline;
+	struct rt_timer timer;    /* deadline contexts */
+};
+
+cl_ctx *cl_background(void)
+{
+	return rt_obj_new(sizeof(struct cl_ctx), CL_OBJ_CONTEXT, "background");
+}
+
+static void unlink_child(struct cl_ctx *c)
+{
+	struct cl_ctx *p = c->parent;
+	if (!p)
+		return;
+	if (c->prev_sibling)
+		c->prev_sibling->next_sibling = c->next_sibling;
+	else
+		p->first_child = c->next_sibling;
+	if (c->next_sibling)
+		c->next_sibling->prev_sibling = c->prev_sibling;
+	c->parent = NULL;
+}
+
+static void cancel(struct cl_ctx *c, cl_error err)
+{
+	if (c->err || !c->done)
+		return;
+	c->err = err;
+	rt_timer_cancel(&c->timer);
+	rt_emit_sync(CL_EV_CANCEL, &c->obj, err, 0, NULL, 0);
+	rt_chan_close_quiet(c->done);
+	while (c->first_child) {
+		struct cl_ctx *child = c->first_child;
+		unlink_child(child);
+		cancel(child, err);
+	}
+	unlink_child(c);
+}
+
+static void deadline_fired(void *arg)
+{
+	cancel(arg, cl_err_deadline);
+}
+
+static struct cl_ctx *child_of(cl_ctx *parent, const char *name)
+{
+	struct cl_ctx *c = rt_obj_new(sizeof *c, CL_OBJ_CONTEXT, name);
+	c->timer.heap_index = -1;
+	c->done = cl_chan_make(name, 0, 0);
+	if (parent) {
+		c->has_deadline = parent->has_deadline;
+		c->deadline = parent->deadline;
+		if (parent->err) {
+			cancel(c, parent->err);
+		} else if (parent->done) {
+			c->parent = parent;
+			c->next_sibling = parent->first_child;
+			if (parent->first_child)
+				parent->first_child->prev_sibling = c;
+			parent->first_child = c;
+		}
+	}
+	return c;
+}
+
+cl_ctx *cl_with_cancel(cl_ctx *parent)
+{
+	return child_of(parent, "ctx");
+}
+
+cl_ctx *cl_with_deadline(cl_ctx *parent, cl_time deadline)
+{
+	if (parent && parent->has_deadline && parent->deadline <= deadline)
+		return child_of(parent, "ctx");   /* the parent's deadline comes first */
+	struct cl_ctx *c = child_of(parent, "ctx.deadline");
+	if (c->err)
+		return c;
+	c->has_deadline = true;
+	c->deadline = deadline;
+	if (deadline <= cl_now()) {
+		cancel(c, cl_err_deadline);
+		return c;
+	}
+	c->timer.kind = RT_TIMER_FUNC;
+	c->timer.fn = deadline_fired;
+	c->timer.arg = c;
+	c->timer.obj.id = c->obj.id;
+	rt_timer_start(&c->timer, deadline);
+	return c;
+}
+
+cl_ctx *cl_with_timeout(cl_ctx *parent, cl_time d)
+{
+	return cl_with_deadline(parent, cl_now() + d);
+}
+
+void cl_cancel(cl_ctx *ctx)
+{
+	rt_sched_point(NULL, 0);
+	cancel(ctx, cl_err_canceled);
+}
+
+cl_chan *cl_ctx_done(cl_ctx *ctx)
+{
+	return ctx->done;
+}
+
+cl_error cl_ctx_err(cl_ctx *ctx)
+{
+	return ctx->err;
+}
+
+bool cl_ctx_deadline(cl_ctx *ctx, cl_time *deadline)
+{
+	if (ctx->has_deadline && deadline)
+		*deadline = ctx->deadline;
+	return ctx->has_deadline;
+}

@@ -1,0 +1,153 @@
+/*
+ * report.c - what a run that went wrong prints: the headline Go would print
+ * (panic message, "all tasks are asleep - deadlock!", a leak) and a dump of
+ * every task with its wait reason, the object it waits on, the source line
+ * where it blocked, where it was created, and the wait-for cycle if there is
+ * one.
+ *
+ * The wait-for graph has one edge per blocked task at most: to the last
+ * task that used the other end of its channel, or to a mutex's holder.
+ * Following edges from each task finds any cycle in O(tasks).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/rt.h"
+
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+
+static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	for (;;) {
+		va_start(ap, fmt);
+		int n = vsnprintf(b->data ? b->data + b->len : NULL, b->data ? b->cap - b->len : 0,
+		                  fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (b->data && b->len + (size_t)n < b->cap) {
+			b->len += (size_t)n;
+			return;
+		}
+		size_t cap = (b->cap + (size_t)n + 1) * 2;
+		char *d = realloc(b->data, cap);
+		if (!d)
+			return;
+		b->data = d;
+		b->cap = cap;
+	}
+}
+
+static const char *where(const char *file, int line, char *tmp, size_t size)
+{
+	if (!file || !file[0])
+		return "runtime";
+	snprintf(tmp, size, "%s:%d", file, line);
+	return tmp;
+}
+
+static void dump_task(struct buf *b, struct rt_sched *s, struct rt_task *t, bool running)
+{
+	char loc[300];
+	if (t->state == RT_BLOCKED) {
+		put(b, "task %d \"%s\" [%s", t->id, t->name, cl_wait_name(t->wait));
+		if (t->wait_obj_name && t->wait_obj_name[0])
+			put(b, ", %s \"%s\"", cl_obj_kind_name(t->wait_obj_kind), t->wait_obj_name);
+		put(b, "]:\n\tblocked at %s\n", where(t->file, t->line, loc, sizeof loc));
+	} else {
+		put(b, "task %d \"%s\" [%s]:\n\t%s at %s\n", t->id, t->name,
+		    running ? "running" : "runnable", running ? "stopped" : "last ran",
+		    where(t->file, t->line, loc, sizeof loc));
+	}
+	if (t->parent)
+		put(b, "\tcreated by task %d at %s\n", t->parent,
+		    where(t->created_file, t->created_line, loc, sizeof loc));
+	else
+		put(b, "\tcreated by the runtime\n");
+	(void)s;
+}
+
+static struct rt_task *find(struct rt_sched *s, int id)
+{
+	for (struct rt_task *t = s->all_first; t; t = t->all_next)
+		if (t->id == id)
+			return t;
+	return NULL;
+}
+
+/* Prints the first wait-for cycle among blocked tasks, if any. */
+static void dump_cycle(struct buf *b, struct rt_sched *s)
+{
+	for (struct rt_task *start = s->all_first; start; start = start->all_next) {
+		/* Walk at most ntasks edges from start; a cycle through start
+		 * returns to it. */
+		struct rt_task *t = start;
+		int steps = 0;
+		while (t && t->state == RT_BLOCKED && t->waits_for && steps <= s->ntasks) {
+			t = find(s, t->waits_for);
+			steps++;
+			if (t == start) {
+				put(b, "\nwait-for cycle:");
+				struct rt_task *u = start;
+				do {
+					put(b, " task %d \"%s\" ->", u->id, u->name);
+					u = find(s, u->waits_for);
+				} while (u != start);
+				put(b, " task %d \"%s\"\n", start->id, start->name);
+				return;
+			}
+		}
+	}
+}
+
+void rt_report_build(struct rt_sched *s, const char *headline)
+{
+	struct buf b = {0};
+	enum cl_outcome outcome = s->finished ? s->outcome : CL_OUTCOME_LIMIT;
+	switch (outcome) {
+	case CL_OUTCOME_DEADLOCK:
+		put(&b, "fatal error: all tasks are asleep - deadlock!\n");
+		break;
+	case CL_OUTCOME_PANIC:
+		put(&b, "panic: %s\n", s->panic_msg);
+		break;
+	case CL_OUTCOME_OK:
+	case CL_OUTCOME_LEAK:
+		if (s->leaked)
+			put(&b, "leak: main returned with %d task%s still blocked\n", s->leaked,
+			    s->leaked == 1 ? "" : "s");
+		else
+			put(&b, "main returned with %d task%s still runnable (abandoned)\n",
+			    s->abandoned, s->abandoned == 1 ? "" : "s");
+		break;
+	case CL_OUTCOME_LIMIT:
+		put(&b, "%s\n", headline ? headline : "limit reached");
+		break;
+	}
+	bool leak_report = outcome == CL_OUTCOME_LEAK || outcome == CL_OUTCOME_OK;
+	for (struct rt_task *t = s->all_first; t; t = t->all_next) {
+		if (leak_report && t->state != RT_BLOCKED)
+			continue;
+		put(&b, "\n");
+		bool running = t == s->current || t == s->panic_task;
+		dump_task(&b, s, t, running);
+	}
+	if (leak_report && s->abandoned) {
+		put(&b, "\nabandoned (runnable when main returned):");
+		for (struct rt_task *t = s->all_first; t; t = t->all_next)
+			if (t->state == RT_RUNNABLE)
+				put(&b, " task %d \"%s\"", t->id, t->name);
+		put(&b, "\n");
+	}
+	if (outcome == CL_OUTCOME_DEADLOCK || outcome == CL_OUTCOME_LIMIT)
+		dump_cycle(&b, s);
+	free(s->report);
+	s->report = b.data;
+}

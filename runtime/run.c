@@ -1,0 +1,213 @@
+/*
+ * run.c - cl_run: one program from its first task to its outcome, and the
+ * arena of objects it created.
+ *
+ * The host context (the thread that called cl_run) switches to task 1 and
+ * gets control back only when the run is over: main returned, a panic went
+ * unrecovered, every task is asleep, or a limit was hit.  Tasks still alive
+ * then are not run again; their stacks go back to the cache and every
+ * object of the run is freed, so cl_run can be called again at once.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/fiber.h"
+#include "runtime/rt.h"
+#include "runtime/sched.h"
+
+#define DEFAULT_STACK_SIZE (64 * 1024)
+
+void cl_config_init(struct cl_config *config)
+{
+	memset(config, 0, sizeof *config);
+	config->sched = CL_SCHED_DET;
+	config->strategy = CL_STRATEGY_RANDOM;
+	config->seed = 1;
+	config->pct_depth = 3;
+	config->pct_steps = 1000;
+	config->max_steps = 10000000;
+	config->max_time = 3600 * CL_SEC;
+	config->stack_size = DEFAULT_STACK_SIZE;
+}
+
+const char *cl_outcome_name(enum cl_outcome outcome)
+{
+	static const char *const names[] = {"ok", "panic", "deadlock", "leak", "step limit"};
+	return (unsigned)outcome < sizeof names / sizeof names[0] ? names[outcome] : "?";
+}
+
+_Noreturn void rt_oom(void)
+{
+	fputs("chanlab: fatal error: out of memory\n", stderr);
+	abort();
+}
+
+void *rt_obj_new(size_t size, enum cl_obj_kind kind, const char *name)
+{
+	struct rt_sched *s = rt_s();
+	struct rt_obj *o = calloc(1, size);
+	if (!o)
+		rt_oom();
+	o->kind = kind;
+	o->id = ++s->next_obj_id;
+	snprintf(o->name, sizeof o->name, "%s", name ? name : "");
+	o->next = s->objects;
+	s->objects = o;
+	return o;
+}
+
+/* Ends the run: records the outcome and returns to the host for good. */
+_Noreturn void rt_finish(enum cl_outcome outcome)
+{
+	struct rt_sched *s = rt_s();
+	s->finished = true;
+	s->outcome = outcome;
+	rt_switch(s, s->current, NULL, true);
+	abort();   /* the host never switches back */
+}
+
+_Noreturn void rt_finish_limit(const char *fmt, ...)
+{
+	struct rt_sched *s = rt_s();
+	char headline[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(headline, sizeof headline, fmt, ap);
+	va_end(ap);
+	rt_report_build(s, headline);
+	rt_finish(CL_OUTCOME_LIMIT);
+}
+
+static void count_survivors(struct rt_sched *s)
+{
+	for (struct rt_task *t = s->all_first; t; t = t->all_next) {
+		if (t->state == RT_BLOCKED)
+			s->leaked++;
+		else if (t->state == RT_RUNNABLE)
+			s->abandoned++;
+	}
+}
+
+static void release_all(struct rt_sched *s)
+{
+	struct rt_task *t = s->all_first;
+	while (t) {
+		struct rt_task *next = t->all_next;
+		rt_task_release(t);
+		t = next;
+	}
+	s->all_first = s->all_last = NULL;
+	struct rt_obj *o = s->objects;
+	while (o) {
+		struct rt_obj *next = o->next;
+		free(o);
+		o = next;
+	}
+	s->objects = NULL;
+	free(s->timers.items);
+	free(s->runq);
+}
+
+static int start_error(struct cl_result *result, const char *msg)
+{
+	result->report = strdup(msg);
+	return -1;
+}
+
+int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config,
+           struct cl_result *result)
+{
+	memset(result, 0, sizeof *result);
+	if (rt_s())
+		return start_error(result, "cl_run: called from inside a run");
+	struct cl_config defaults;
+	if (!config) {
+		cl_config_init(&defaults);
+		config = &defaults;
+	}
+	if (config->sched != CL_SCHED_DET)
+		return start_error(result, "the par scheduler is not available in this build");
+	struct rt_sched *s = calloc(1, sizeof *s);
+	if (!s)
+		return start_error(result, "cl_run: out of memory");
+	s->cfg = *config;
+	if (!s->cfg.stack_size)
+		s->cfg.stack_size = DEFAULT_STACK_SIZE;
+	if (!s->cfg.max_steps)
+		s->cfg.max_steps = UINT64_MAX;
+	if (!s->cfg.max_time)
+		s->cfg.max_time = INT64_MAX;
+	s->tracing = s->cfg.nsinks > 0 && s->cfg.sinks;
+	rt_rand_seed(s, s->cfg.seed);
+	if (s->cfg.strategy == CL_STRATEGY_PCT)
+		rt_pct_setup(s);
+
+	rt_sched_cur = s;
+#ifdef RT_TSAN
+	s->host_tsan_fiber = __tsan_get_current_fiber();
+#endif
+	struct rt_task *main_task = rt_task_create(s, main_fn, arg, "main", NULL, 0);
+	if (!main_task) {
+		rt_sched_cur = NULL;
+		free(s);
+		return start_error(result, "cl_run: cannot allocate a task stack");
+	}
+	s->main_task = main_task;
+	if (s->tracing) {
+		s->current = main_task;
+		struct cl_event ev = rt_event(s, CL_EV_SPAWN);
+		ev.task = 0;
+		ev.task_name = "runtime";
+		ev.peer = 1;
+		ev.text = "main";
+		rt_emit(s, &ev);
+		s->current = NULL;
+	}
+	rt_switch(s, NULL, main_task, false);
+
+	/* The run is over. */
+	if (s->outcome == CL_OUTCOME_OK) {
+		count_survivors(s);
+		if (s->leaked)
+			s->outcome = CL_OUTCOME_LEAK;
+		if (s->leaked || s->abandoned)
+			rt_report_build(s, NULL);
+	} else if (s->outcome != CL_OUTCOME_LIMIT) {
+		rt_report_build(s, NULL);
+	}
+	if (s->tracing) {
+		struct cl_event ev = rt_event(s, CL_EV_END);
+		ev.text = cl_outcome_name(s->outcome);
+		rt_emit(s, &ev);
+		for (int i = 0; i < s->cfg.nsinks; i++)
+			if (s->cfg.sinks[i].end)
+				s->cfg.sinks[i].end(s->cfg.sinks[i].ctx);
+	}
+	result->outcome = s->outcome;
+	result->report = s->report;
+	snprintf(result->panic_msg, sizeof result->panic_msg, "%s", s->panic_msg);
+	result->steps = s->steps;
+	result->time = s->now;
+	result->tasks = s->tasks_spawned;
+	result->messages = s->messages;
+	result->events = s->seq;
+	result->peak_tasks = s->peak_tasks;
+	result->leaked = s->leaked;
+	result->abandoned = s->abandoned;
+
+	if (s->reap)
+		rt_task_release(s->reap);
+	release_all(s);
+	rt_sched_cur = NULL;
+	free(s);
+	rt_stack_trim();
+	return 0;
+}
+
+void cl_result_free(struct cl_result *result)
+{
+	free(result->report);
+	result->report = NULL;
+}

@@ -1,0 +1,232 @@
+/*
+ * select.c - Go's select: wait on several channel operations, do exactly
+ * one.
+ *
+ * As in Go's selectgo: (1) look at the cases in a random order and do the
+ * first that can proceed; (2) with none ready, return at once if there is a
+ * default; (3) otherwise queue a waiter on every channel and park; the first
+ * task to claim the select (the fired flag, task->select_done) completes
+ * that case and wakes us; (4) awake, take the other waiters off their
+ * queues.  Random poll order makes the choice among ready cases uniform.
+ *
+ * Channels are locked in address order, each once even when several cases
+ * name it; under det the locks are no-ops but the order is kept so the
+ * parallel scheduler needs nothing new here.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "runtime/chan.h"
+#include "runtime/rt.h"
+#include "runtime/sched.h"
+
+#define SMALL 8
+
+struct sel {
+	struct cl_case *cases;
+	int n;
+	int *order;              /* poll order: indices of non-nil cases */
+	int m;
+	struct cl_chan **locks;  /* distinct channels, by address */
+	int nlocks;
+};
+
+static void lock_all(struct sel *sel)
+{
+	for (int i = 0; i < sel->nlocks; i++)
+		rt_lock_acquire(&sel->locks[i]->lock);
+}
+
+static void unlock_all_but(struct sel *sel, struct cl_chan *keep)
+{
+	for (int i = sel->nlocks - 1; i >= 0; i--)
+		if (sel->locks[i] != keep)
+			rt_lock_release(&sel->locks[i]->lock);
+}
+
+static void unlock_all(void *arg)
+{
+	unlock_all_but(arg, NULL);
+}
+
+static void plan(struct sel *sel, struct rt_sched *s)
+{
+	sel->m = 0;
+	for (int i = 0; i < sel->n; i++)
+		if (sel->cases[i].ch)
+			sel->order[sel->m++] = i;
+	for (int k = sel->m - 1; k > 0; k--) {
+		int j = (int)rt_rand_below(s, (uint64_t)k + 1);
+		int tmp = sel->order[k];
+		sel->order[k] = sel->order[j];
+		sel->order[j] = tmp;
+	}
+	/* Distinct channels sorted by address: insertion sort, n is small. */
+	sel->nlocks = 0;
+	for (int k = 0; k < sel->m; k++) {
+		struct cl_chan *c = sel->cases[sel->order[k]].ch;
+		int pos = sel->nlocks;
+		bool dup = false;
+		for (int j = 0; j < sel->nlocks; j++) {
+			if (sel->locks[j] == c) {
+				dup = true;
+				break;
+			}
+		}
+		if (dup)
+			continue;
+		while (pos > 0 && (uintptr_t)sel->locks[pos - 1] > (uintptr_t)c) {
+			sel->locks[pos] = sel->locks[pos - 1];
+			pos--;
+		}
+		sel->locks[pos] = c;
+		sel->nlocks++;
+	}
+}
+
+/* Pass 1: does the first ready case in poll order; -1 if none is ready. */
+static int poll_once(struct sel *sel, const char *file, int line)
+{
+	for (int k = 0; k < sel->m; k++) {
+		int i = sel->order[k];
+		struct cl_case *cs = &sel->cases[i];
+		struct cl_chan *c = cs->ch;
+		struct rt_waiter *w;
+		if (cs->dir == CL_RECV) {
+			if ((w = rt_waitq_take(&c->sendq))) {
+				unlock_all_but(sel, c);
+				rt_recv_from_waiter(c, w, cs->val, file, line);
+				cs->ok = true;
+				return i;
+			}
+			if (c->count > 0) {
+				unlock_all_but(sel, c);
+				rt_buf_take(c, cs->val, file, line);
+				cs->ok = true;
+				return i;
+			}
+			if (c->closed) {
+				unlock_all_but(sel, c);
+				rt_recv_closed(c, cs->val, file, line);
+				cs->ok = false;
+				return i;
+			}
+		} else {
+			if (c->closed) {
+				unlock_all(sel);
+				rt_panic(file, line, "send on closed channel");
+			}
+			if ((w = rt_waitq_take(&c->recvq))) {
+				unlock_all_but(sel, c);
+				rt_send_to_waiter(c, w, cs->val, file, line);
+				return i;
+			}
+			if (c->count < c->cap) {
+				unlock_all_but(sel, c);
+				rt_buf_put(c, cs->val, file, line);
+				return i;
+			}
+		}
+	}
+	return -1;
+}
+
+static void emit_select(struct rt_sched *s, int chosen, int n, const char *file, int line)
+{
+	if (!s->tracing)
+		return;
+	struct cl_event ev = rt_event(s, CL_EV_SELECT);
+	ev.arg = chosen;
+	ev.count = n;
+	ev.ok = 1;
+	ev.file = file;
+	ev.line = line;
+	rt_emit(s, &ev);
+}
+
+/* Pass 3: park with a waiter on every case; returns the case that fired. */
+static int wait_all(struct sel *sel, struct rt_waiter *waiters, const char *file, int line)
+{
+	struct rt_sched *s = rt_s();
+	struct rt_task *self = s->current;
+	self->select_done = 0;
+	self->fired = NULL;
+	int waits_for = 0;
+	for (int k = 0; k < sel->m; k++) {
+		int i = sel->order[k];
+		struct cl_case *cs = &sel->cases[i];
+		struct rt_waiter *w = &waiters[k];
+		*w = (struct rt_waiter){.task = self, .chan = cs->ch, .elem = cs->val, .case_index = i};
+		if (cs->dir == CL_RECV) {
+			rt_waitq_push(&cs->ch->recvq, w);
+			if (!waits_for)
+				waits_for = cs->ch->last_sender;
+		} else {
+			rt_waitq_push(&cs->ch->sendq, w);
+			if (!waits_for)
+				waits_for = cs->ch->last_receiver;
+		}
+	}
+	const char *name = sel->m == 1 ? sel->cases[sel->order[0]].ch->obj.name : "";
+	struct rt_block b = {.wait = CL_WAIT_SELECT,
+	                     .obj_kind = sel->m == 1 ? CL_OBJ_CHAN : CL_OBJ_NONE,
+	                     .obj_id = sel->m == 1 ? sel->cases[sel->order[0]].ch->obj.id : 0,
+	                     .obj_name = name, .waits_for = sel->m == 1 ? waits_for : 0,
+	                     .file = file, .line = line};
+	rt_park(&b, unlock_all, sel);
+
+	lock_all(sel);
+	struct rt_waiter *won = self->fired;
+	for (int k = 0; k < sel->m; k++) {
+		struct rt_waiter *w = &waiters[k];
+		if (w == won)
+			continue;
+		struct cl_chan *c = w->chan;
+		rt_waitq_unlink(sel->cases[w->case_index].dir == CL_RECV ? &c->recvq : &c->sendq, w);
+	}
+	unlock_all(sel);
+	int i = won->case_index;
+	if (sel->cases[i].dir == CL_SEND && !won->success)
+		rt_panic(file, line, "send on closed channel");
+	sel->cases[i].ok = won->success;
+	return i;
+}
+
+int cl_select_at(const char *file, int line, struct cl_case *cases, int n, bool has_default)
+{
+	struct rt_sched *s = rt_s();
+	rt_sched_point(file, line);
+	int order_small[SMALL];
+	struct cl_chan *locks_small[SMALL];
+	struct rt_waiter waiters_small[SMALL];
+	struct sel sel = {.cases = cases, .n = n, .order = order_small, .locks = locks_small};
+	struct rt_waiter *waiters = waiters_small;
+	bool heap = n > SMALL;
+	if (heap) {
+		sel.order = malloc((size_t)n * sizeof *sel.order);
+		sel.locks = malloc((size_t)n * sizeof *sel.locks);
+		waiters = malloc((size_t)n * sizeof *waiters);
+		if (!sel.order || !sel.locks || !waiters)
+			rt_oom();
+	}
+	plan(&sel, s);
+	lock_all(&sel);
+	int chosen = poll_once(&sel, file, line);
+	if (chosen < 0 && has_default) {
+		unlock_all(&sel);
+	} else if (chosen < 0 && sel.m == 0) {
+		/* gosem: select with no cases (or only nil ones) blocks forever */
+		struct rt_block b = {.wait = n == 0 ? CL_WAIT_SELECT_NO_CASES : CL_WAIT_SELECT,
+		                     .file = file, .line = line};
+		rt_park(&b, NULL, NULL);
+	} else if (chosen < 0) {
+		chosen = wait_all(&sel, waiters, file, line);
+	}
+	if (heap) {
+		free(sel.order);
+		free(sel.locks);
+		free(waiters);
+	}
+	emit_select(s, chosen, n, file, line);
+	return chosen;
+}

@@ -1,0 +1,250 @@
+/*
+ * task.c - tasks (goroutines): spawn, entry and exit, defer, panic, recover.
+ *
+ * A task's record lives at the top of its stack mapping (stack.c).  Its
+ * function runs inside task_entry, which setjmp()s first: a panic that a
+ * deferred function recovers longjmp()s back there, and the task then ends
+ * as if its function had returned, which is what Go does for the function
+ * that deferred the recover.  Defers belong to the task, not to a C frame.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/fiber.h"
+#include "runtime/rt.h"
+#include "runtime/sched.h"
+
+static void task_exit(struct rt_sched *s, struct rt_task *t);
+
+static void run_defers(struct rt_task *t)
+{
+	while (t->ndefers > 0) {
+		struct rt_defer d = t->defers[--t->ndefers];
+		d.fn(d.arg);
+	}
+}
+
+static void task_entry(void)
+{
+	struct rt_sched *s = rt_s();
+	rt_after_switch(s, s->current);
+	if (setjmp(s->current->exit_jmp) == 0) {
+		struct rt_task *t = s->current;
+		t->fn(t->arg);
+		run_defers(t);
+	}
+	/* Reached by a normal return, or by a recovered panic's longjmp. */
+	task_exit(rt_s(), rt_s()->current);
+}
+
+struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg,
+                               const char *name, const char *file, int line)
+{
+	struct rt_stack *st = rt_stack_get(s->cfg.stack_size);
+	if (!st)
+		return NULL;
+	struct rt_task *t = st->task;
+	memset(t, 0, sizeof *t);
+	t->stack = st;
+	t->id = ++s->next_task_id;
+	snprintf(t->name, sizeof t->name, "%s", name);
+	t->fn = fn;
+	t->arg = arg;
+	t->parent = s->current ? s->current->id : 0;
+	t->created_file = file;
+	t->created_line = line;
+	t->file = file;
+	t->line = line;
+	t->runq_index = -1;
+	t->sleep_timer.heap_index = -1;
+	t->priority = rt_pct_priority(s);
+	rt_ctx_make(&t->ctx, st->lo, st->size, task_entry);
+#ifdef RT_TSAN
+	t->tsan_fiber = __tsan_create_fiber(0);
+#endif
+	t->all_prev = s->all_last;
+	if (s->all_last)
+		s->all_last->all_next = t;
+	else
+		s->all_first = t;
+	s->all_last = t;
+	s->ntasks++;
+	s->tasks_spawned++;
+	if ((uint64_t)s->ntasks > s->peak_tasks)
+		s->peak_tasks = (uint64_t)s->ntasks;
+	t->state = RT_RUNNABLE;
+	rt_runq_add(s, t);
+	return t;
+}
+
+/* Gives a task's stack back; it must not be running. */
+void rt_task_release(struct rt_task *t)
+{
+#ifdef RT_TSAN
+	if (t->tsan_fiber)
+		__tsan_destroy_fiber(t->tsan_fiber);
+#endif
+	free(t->defers);
+	rt_stack_put(t->stack);
+}
+
+static void unlink_task(struct rt_sched *s, struct rt_task *t)
+{
+	if (t->all_prev)
+		t->all_prev->all_next = t->all_next;
+	else
+		s->all_first = t->all_next;
+	if (t->all_next)
+		t->all_next->all_prev = t->all_prev;
+	else
+		s->all_last = t->all_prev;
+	s->ntasks--;
+}
+
+int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
+                const char *name_fmt, ...)
+{
+	struct rt_sched *s = rt_s();
+	char name[RT_NAME_MAX];
+	va_list ap;
+	va_start(ap, name_fmt);
+	vsnprintf(name, sizeof name, name_fmt, ap);
+	va_end(ap);
+	struct rt_task *t = rt_task_create(s, fn, arg, name, file, line);
+	if (!t)
+		rt_panic(file, line, "runtime: cannot allocate a task stack (out of memory)");
+	if (s->tracing) {
+		struct cl_event ev = rt_event(s, CL_EV_SPAWN);
+		ev.peer = t->id;
+		ev.text = t->name;
+		ev.file = file;
+		ev.line = line;
+		rt_emit(s, &ev);
+	}
+	int id = t->id;
+	rt_sched_point(file, line);
+	return id;
+}
+
+static void task_exit(struct rt_sched *s, struct rt_task *t)
+{
+	if (s->tracing) {
+		struct cl_event ev = rt_event(s, CL_EV_EXIT);
+		rt_emit(s, &ev);
+	}
+	t->state = RT_DEAD;
+	unlink_task(s, t);
+	if (t == s->main_task) {
+		/* When main returns the program ends, as in Go. */
+		rt_runq_remove(s, t);
+		s->reap = t;
+		rt_finish(CL_OUTCOME_OK);   /* run.c turns it into LEAK if tasks are blocked */
+	}
+	rt_sched_exit(s, t);
+}
+
+int cl_task_id(void)
+{
+	return rt_current_id();
+}
+
+int rt_current_id(void)
+{
+	struct rt_sched *s = rt_s();
+	return s && s->current ? s->current->id : 0;
+}
+
+const char *cl_task_name(void)
+{
+	struct rt_sched *s = rt_s();
+	return s && s->current ? s->current->name : "runtime";
+}
+
+uint64_t cl_rand(void)
+{
+	return rt_rand(rt_s());
+}
+
+uint64_t cl_rand_below(uint64_t n)
+{
+	return n ? rt_rand_below(rt_s(), n) : 0;
+}
+
+/* ---- defer, panic, recover ---------------------------------------------------- */
+
+void cl_defer(void (*fn)(void *), void *arg)
+{
+	struct rt_task *t = rt_s()->current;
+	if (t->ndefers == t->cap_defers) {
+		int cap = t->cap_defers ? t->cap_defers * 2 : 4;
+		struct rt_defer *d = realloc(t->defers, (size_t)cap * sizeof *d);
+		if (!d)
+			rt_oom();
+		t->defers = d;
+		t->cap_defers = cap;
+	}
+	t->defers[t->ndefers++] = (struct rt_defer){fn, arg};
+}
+
+_Noreturn void rt_panic(const char *file, int line, const char *msg)
+{
+	struct rt_sched *s = rt_s();
+	struct rt_task *t = s ? s->current : NULL;
+	if (!t) {
+		fprintf(stderr, "chanlab: BUG: panic outside a task: %s\n", msg);
+		abort();
+	}
+	if (t->panicking) {
+		/* A deferred function panicked while a panic was unwinding: Go
+		 * reports both; we keep the newest message and carry on. */
+		char old[RT_PANIC_MAX];
+		snprintf(old, sizeof old, "%s", t->panic_msg);
+		snprintf(t->panic_msg, sizeof t->panic_msg, "%.60s [recovered]\n\tpanic: %.70s", old, msg);
+	} else {
+		snprintf(t->panic_msg, sizeof t->panic_msg, "%s", msg);
+	}
+	t->panicking = true;
+	t->file = file;
+	t->line = line;
+	if (s->tracing) {
+		struct cl_event ev = rt_event(s, CL_EV_PANIC);
+		ev.text = t->panic_msg;
+		ev.file = file ? file : "";
+		ev.line = line;
+		rt_emit(s, &ev);
+	}
+	run_defers(t);
+	if (!t->panicking)
+		longjmp(t->exit_jmp, 1);
+	s->panic_task = t;
+	snprintf(s->panic_msg, sizeof s->panic_msg, "%s", t->panic_msg);
+	rt_finish(CL_OUTCOME_PANIC);
+}
+
+_Noreturn void cl_panic_at(const char *file, int line, const char *fmt, ...)
+{
+	char msg[RT_PANIC_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	rt_panic(file, line, msg);
+}
+
+const char *cl_recover(void)
+{
+	struct rt_sched *s = rt_s();
+	struct rt_task *t = s->current;
+	if (!t->panicking)
+		return NULL;
+	t->panicking = false;
+	t->recovered = true;
+	if (s->tracing) {
+		struct cl_event ev = rt_event(s, CL_EV_RECOVER);
+		ev.text = t->panic_msg;
+		rt_emit(s, &ev);
+	}
+	return t->panic_msg;
+}

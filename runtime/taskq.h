@@ -1,0 +1,40 @@
+/*
+ * taskq.h - a FIFO of parked tasks, for the sync objects (a task waits on
+ * at most one at a time, so the link lives in the task: t->q_next).
+ */
+#ifndef CHANLAB_TASKQ_H
+#define CHANLAB_TASKQ_H
+
+#include "runtime/rt.h"
+
+static inline void rt_taskq_push(struct rt_taskq *q, struct rt_task *t)
+{
+	t->q_next = NULL;
+	if (q->last)
+		q->last->q_next = t;
+	else
+		q->first = t;
+	q->last = t;
+}
+
+static inline struct rt_task *rt_taskq_pop(struct rt_taskq *q)
+{
+	struct rt_task *t = q->first;
+	if (t) {
+		q->first = t->q_next;
+		if (!q->first)
+			q->last = NULL;
+		t->q_next = NULL;
+	}
+	return t;
+}
+
+/* Emits a sync event (lock, unlock, sync) about obj for the running task. */
+void rt_emit_sync(enum cl_event_kind kind, const struct rt_obj *obj, const char *text,
+                  int64_t arg, const char *file, int line);
+
+/* Parks the running task on q with the reason given. */
+void rt_taskq_wait(struct rt_taskq *q, enum cl_wait why, const struct rt_obj *obj,
+                   int waits_for, const char *file, int line);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * timer.c - virtual time: sleep, time.After, timers and tickers.
+ *
+ * Pending timers sit in a binary min-heap ordered by (when, seq); seq is the
+ * order timers were started, so timers due at the same instant fire in a
+ * fixed order.  The scheduler fires due timers at every scheduling point
+ * and, when no task can run, moves the clock to the earliest one.
+ *
+ * Timer channels follow Go 1.19: capacity 1, and a fire whose value would
+ * not fit is dropped (a slow ticker reader misses ticks, never queues them).
+ *
+ * Invariant: t->heap_index is t's position in the heap, -1 when not pending.
+ */
+#include <stdlib.h>
+
+#include "runtime/rt.h"
+#include "runtime/sched.h"
+
+struct cl_timer {
+	struct rt_timer t;
+};
+
+static bool earlier(const struct rt_timer *a, const struct rt_timer *b)
+{
+	return a->when < b->when || (a->when == b->when && a->seq < b->seq);
+}
+
+static void heap_set(struct rt_heap *h, int i, struct rt_timer *t)
+{
+	h->items[i] = t;
+	t->heap_index = i;
+}
+
+static void sift_up(struct rt_heap *h, int i)
+{
+	struct rt_timer *t = h->items[i];
+	while (i > 0) {
+		int parent = (i - 1) / 2;
+		if (!earlier(t, h->items[parent]))
+			break;
+		heap_set(h, i, h->items[parent]);
+		i = parent;
+	}
+	heap_set(h, i, t);
+}
+
+static void sift_down(struct rt_heap *h, int i)
+{
+	struct rt_timer *t = h->items[i];
+	for (;;) {
+		int c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && earlier(h->items[c + 1], h->items[c]))
+			c++;
+		if (!earlier(h->items[c], t))
+			break;
+		heap_set(h, i, h->items[c]);
+		i = c;
+	}
+	heap_set(h, i, t);
+}
+
+static void heap_remove(struct rt_heap *h, struct rt_timer *t)
+{
+	int i = t->heap_index;
+	struct rt_timer *last = h->items[--h->n];
+	t->heap_index = -1;
+	if (last == t)
+		return;
+	heap_set(h, i, last);
+	sift_down(h, i);
+	sift_up(h, last->heap_index);
+}
+
+void rt_timer_start(struct rt_timer *t, cl_time when)
+{
+	struct rt_sched *s = rt_s();
+	struct rt_heap *h = &s->timers;
+	if (t->heap_index >= 0)
+		heap_remove(h, t);
+	if (h->n == h->cap) {
+		int cap = h->cap ? h->cap * 2 : 32;
+		struct rt_timer **items = realloc(h->items, (size_t)cap * sizeof *items);
+		if (!items)
+			rt_oom();
+		h->items = items;
+		h->cap = cap;
+	}
+	t->when = when;
+	t->seq = ++s->timer_seq;
+	t->heap_index = h->n++;
+	h->items[t->heap_index] = t;
+	sift_up(h, t->heap_index);
+}
+
+bool rt_timer_cancel(struct rt_timer *t)
+{
+	if (t->heap_index < 0)
+		return false;
+	heap_remove(&rt_s()->timers, t);
+	return true;
+}
+
+static void fire(struct rt_sched *s, struct rt_timer *t)
+{
+	/* A timer acts as task 0, the runtime, whichever task is running. */
+	struct rt_task *cur = s->current;
+	s->current = NULL;
+	if (s->tracing && t->kind != RT_TIMER_WAKE) {
+		struct cl_event ev = rt_event(s, CL_EV_TIMER);
+		ev.obj_kind = CL_OBJ_TIMER;
+		ev.obj_id = t->obj.id;
+		ev.obj_name = t->obj.name;
+		rt_emit(s, &ev);
+	}
+	switch (t->kind) {
+	case RT_TIMER_WAKE:
+		rt_ready(t->task);
+		break;
+	case RT_TIMER_CHAN: {
+		cl_time now = s->now;
+		rt_chan_offer(t->chan, &now);
+		if (t->period > 0)
+			rt_timer_start(t, t->when + t->period);
+		break;
+	}
+	case RT_TIMER_FUNC:
+		t->fn(t->arg);
+		break;
+	}
+	s->current = cur;
+}
+
+void rt_timers_fire_due(struct rt_sched *s)
+{
+	struct rt_heap *h = &s->timers;
+	while (h->n && h->items[0]->when <= s->now) {
+		struct rt_timer *t = h->items[0];
+		heap_remove(h, t);
+		fire(s, t);
+	}
+}
+
+cl_time cl_now(void)
+{
+	return rt_s()->now;
+}
+
+void cl_sleep_at(const char *file, int line, cl_time d)
+{
+	struct rt_sched *s = rt_s();
+	struct rt_task *me = s->current;
+	if (s->tracing) {
+		struct cl_event ev = rt_event(s, CL_EV_SLEEP);
+		ev.arg = d;
+		ev.file = file;
+		ev.line = line;
+		rt_emit(s, &ev);
+	}
+	if (d <= 0) {
+		rt_sched_point(file, line);
+		return;
+	}
+	struct rt_timer *t = &me->sleep_timer;
+	t->kind = RT_TIMER_WAKE;
+	t->task = me;
+	t->heap_index = -1;
+	rt_timer_start(t, s->now + d);
+	struct rt_block why = {.wait = CL_WAIT_SLEEP, .file = file, .line = line};
+	rt_park(&why, NULL, NULL);
+}
+
+static struct rt_timer *chan_timer(const char *name, cl_time d, cl_time period)
+{
+	struct rt_sched *s = rt_s();
+	struct cl_timer *ct = rt_obj_new(sizeof *ct, CL_OBJ_TIMER, name);
+	struct rt_timer *t = &ct->t;
+	t->kind = RT_TIMER_CHAN;
+	t->period = period;
+	t->heap_index = -1;
+	t->chan = cl_make(name, cl_time, 1);
+	cl_chan_set_fmt(t->chan, cl_fmt_int64);
+	rt_timer_start(t, s->now + (d > 0 ? d : 0));
+	return t;
+}
+
+cl_chan *cl_after(cl_time d)
+{
+	return chan_timer("time.After", d, 0)->chan;
+}
+
+cl_timer *cl_timer_new(cl_time d)
+{
+	return (cl_timer *)chan_timer("timer", d, 0);
+}
+
+cl_timer *cl_ticker_new(cl_time period)
+{
+	if (period <= 0)
+		rt_panic(NULL, 0, "non-positive interval for NewTicker");
+	return (cl_timer *)chan_timer("ticker", period, period);
+}
+
+cl_chan *cl_timer_chan(cl_timer *t)
+{
+	return t->t.chan;
+}
+
+bool cl_timer_stop(cl_timer *t)
+{
+	return rt_timer_cancel(&t->t);
+}
+
+bool cl_timer_reset(cl_timer *t, cl_time d)
+{
+	bool was_pending = rt_timer_cancel(&t->t);
+	if (t->t.period > 0)
+		t->t.period = d;
+	rt_timer_start(&t->t, rt_s()->now + (d > 0 ? d : 0));
+	return was_pending;
+}

@@ -1,0 +1,121 @@
+/*
+ * trace.c - emitting events to sinks, the names of kinds and wait reasons,
+ * and the plain-text sink built into the runtime (render/ has the rest).
+ *
+ * With no sink attached callers skip building events altogether (they test
+ * sched->tracing first), so tracing off costs one branch per operation.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime/rt.h"
+
+struct cl_event rt_event(struct rt_sched *s, enum cl_event_kind kind)
+{
+	struct cl_event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = kind;
+	ev.task = s->current ? s->current->id : 0;
+	ev.task_name = s->current ? s->current->name : "runtime";
+	ev.obj_name = "";
+	ev.value = "";
+	ev.text = "";
+	ev.file = "";
+	return ev;
+}
+
+void rt_emit(struct rt_sched *s, struct cl_event *ev)
+{
+	ev->seq = ++s->seq;
+	ev->time = s->now;
+	if (!ev->file)
+		ev->file = "";
+	for (int i = 0; i < s->cfg.nsinks; i++)
+		s->cfg.sinks[i].event(s->cfg.sinks[i].ctx, ev);
+}
+
+const char *rt_task_name_of(struct rt_sched *s, int id)
+{
+	for (struct rt_task *t = s->all_first; t; t = t->all_next)
+		if (t->id == id)
+			return t->name;
+	return "?";
+}
+
+void cl_note(const char *fmt, ...)
+{
+	struct rt_sched *s = rt_s();
+	if (!s || !s->tracing)
+		return;
+	char text[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	struct cl_event ev = rt_event(s, CL_EV_NOTE);
+	ev.text = text;
+	rt_emit(s, &ev);
+}
+
+const char *cl_event_kind_name(enum cl_event_kind kind)
+{
+	static const char *const names[CL_EV_KIND_COUNT] = {
+		"spawn", "exit", "block", "wake", "send", "recv", "close", "select", "sleep",
+		"timer", "lock", "unlock", "cancel", "panic", "recover", "note", "yield",
+		"atomic", "sync", "end",
+	};
+	return (unsigned)kind < CL_EV_KIND_COUNT ? names[kind] : "?";
+}
+
+/* Go's own words (runtime2.go's waitReasonStrings). */
+const char *cl_wait_name(enum cl_wait wait)
+{
+	static const char *const names[CL_WAIT_COUNT] = {
+		"running", "chan send", "chan receive", "chan send (nil chan)",
+		"chan receive (nil chan)", "select", "select (no cases)", "sleep",
+		"sync.Mutex.Lock", "sync.RWMutex.RLock", "sync.RWMutex.Lock", "sync.Cond.Wait",
+		"sync.WaitGroup.Wait", "sync.Once.Do", "semaphore.Acquire",
+	};
+	return (unsigned)wait < CL_WAIT_COUNT ? names[wait] : "?";
+}
+
+const char *cl_obj_kind_name(enum cl_obj_kind kind)
+{
+	static const char *const names[CL_OBJ_KIND_COUNT] = {
+		"", "channel", "mutex", "rwmutex", "cond", "once", "waitgroup", "semaphore",
+		"context", "timer", "atomic",
+	};
+	return (unsigned)kind < CL_OBJ_KIND_COUNT ? names[kind] : "?";
+}
+
+/* ---- the plain-text sink ------------------------------------------------------ */
+
+static void plain_event(void *ctx, const struct cl_event *ev)
+{
+	FILE *out = ctx;
+	fprintf(out, "%6lld.%06lldms %-12s %-7s", (long long)(ev->time / 1000000),
+	        (long long)(ev->time % 1000000), ev->task_name, cl_event_kind_name(ev->kind));
+	if (ev->obj_name[0])
+		fprintf(out, " %s \"%s\"", cl_obj_kind_name(ev->obj_kind), ev->obj_name);
+	if (ev->kind == CL_EV_BLOCK)
+		fprintf(out, " [%s]", cl_wait_name(ev->wait));
+	if (ev->value[0])
+		fprintf(out, " value=%s", ev->value);
+	if (ev->kind == CL_EV_RECV && !ev->ok)
+		fprintf(out, " closed");
+	if (ev->peer)
+		fprintf(out, " peer=%d", ev->peer);
+	if (ev->flow)
+		fprintf(out, " flow=%llu", (unsigned long long)ev->flow);
+	if (ev->kind == CL_EV_SELECT)
+		fprintf(out, " case=%lld/%d", (long long)ev->arg, ev->count);
+	if (ev->text[0])
+		fprintf(out, " %s", ev->text);
+	fputc('\n', out);
+}
+
+struct cl_sink cl_sink_plain(void *out)
+{
+	return (struct cl_sink){plain_event, NULL, out};
+}

@@ -1,0 +1,87 @@
+/*
+ * waitgroup.c - sync.WaitGroup and sync.Once.
+ *
+ * A WaitGroup's counter going below zero panics, as in Go.  A Wait by a task
+ * that is itself counted (it called Add for itself and waits before its own
+ * Done) can never return: the run ends in the deadlock report, as Go's does.
+ *
+ * Once.Do runs its function in the first caller; concurrent callers block
+ * until it has returned, so after any Do returns the function has completed
+ * (Go's guarantee).
+ */
+#include "runtime/rt.h"
+#include "runtime/taskq.h"
+
+struct cl_waitgroup {
+	struct rt_obj obj;
+	int64_t counter;
+	struct rt_taskq waiters;
+};
+
+struct cl_once {
+	struct rt_obj obj;
+	bool done;
+	bool running;
+	struct rt_taskq waiters;
+};
+
+cl_waitgroup *cl_wg_new(const char *name)
+{
+	return rt_obj_new(sizeof(struct cl_waitgroup), CL_OBJ_WAITGROUP, name);
+}
+
+static void wg_add(cl_waitgroup *wg, int delta, const char *op)
+{
+	rt_sched_point(NULL, 0);
+	wg->counter += delta;
+	rt_emit_sync(CL_EV_SYNC, &wg->obj, op, wg->counter, NULL, 0);
+	if (wg->counter < 0)
+		rt_panic(NULL, 0, "sync: negative WaitGroup counter");
+	if (wg->counter == 0) {
+		struct rt_task *t;
+		while ((t = rt_taskq_pop(&wg->waiters)))
+			rt_ready(t);
+	}
+}
+
+void cl_wg_add(cl_waitgroup *wg, int delta)
+{
+	wg_add(wg, delta, "add");
+}
+
+void cl_wg_done(cl_waitgroup *wg)
+{
+	wg_add(wg, -1, "done");
+}
+
+void cl_wg_wait_at(const char *file, int line, cl_waitgroup *wg)
+{
+	rt_sched_point(file, line);
+	if (wg->counter > 0)
+		rt_taskq_wait(&wg->waiters, CL_WAIT_WAITGROUP, &wg->obj, 0, file, line);
+	rt_emit_sync(CL_EV_SYNC, &wg->obj, "wait", wg->counter, file, line);
+}
+
+cl_once *cl_once_new(const char *name)
+{
+	return rt_obj_new(sizeof(struct cl_once), CL_OBJ_ONCE, name);
+}
+
+void cl_once_do_at(const char *file, int line, cl_once *o, void (*fn)(void *), void *arg)
+{
+	rt_sched_point(file, line);
+	if (o->done)
+		return;
+	if (o->running) {
+		rt_taskq_wait(&o->waiters, CL_WAIT_ONCE, &o->obj, 0, file, line);
+		return;
+	}
+	o->running = true;
+	rt_emit_sync(CL_EV_SYNC, &o->obj, "once", 0, file, line);
+	fn(arg);
+	o->done = true;
+	o->running = false;
+	struct rt_task *t;
+	while ((t = rt_taskq_pop(&o->waiters)))
+		rt_ready(t);
+}
