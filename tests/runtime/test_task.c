@@ -1,0 +1,402 @@
+/* test_task.c - tasks: ids and names, defer and recover, panic, deadlock,
+ * leak and limit reports, stack overflow. */
+#include <check.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/chanlab.h"
+#include "tests/runtime/record.h"
+#include "tests/testlib.h"
+
+/* ---- ids and names ----------------------------------------------------------------- */
+
+static int seen_ids[3];
+static char seen_name[32];
+
+static void named(void *arg)
+{
+	(void)arg;
+	seen_ids[1] = cl_task_id();
+	snprintf(seen_name, sizeof seen_name, "%s", cl_task_name());
+}
+
+static void ids_main(void *arg)
+{
+	(void)arg;
+	seen_ids[0] = cl_task_id();
+	seen_ids[2] = cl_go(named, NULL, "worker-%d", 3);
+	cl_sleep(CL_MS);
+}
+
+START_TEST(main_is_task_one_and_spawns_are_named)
+{
+	struct cl_result r = run_prog(ids_main, NULL, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	ck_assert_int_eq(seen_ids[0], 1);
+	ck_assert_int_eq(seen_ids[1], 2);
+	ck_assert_int_eq(seen_ids[2], 2);
+	ck_assert_str_eq(seen_name, "worker-3");
+	ck_assert_uint_eq(r.tasks, 2);
+	cl_result_free(&r);
+}
+END_TEST
+
+/* ---- defer runs last-in first-out, on return and on panic ---------------------------- */
+
+static char order[16];
+static void push_char(void *arg)
+{
+	size_t n = strlen(order);
+	order[n] = *(const char *)arg;
+	order[n + 1] = '\0';
+}
+
+static void defer_task(void *arg)
+{
+	(void)arg;
+	cl_defer(push_char, "a");
+	cl_defer(push_char, "b");
+	cl_defer(push_char, "c");
+}
+
+static void defer_main(void *arg)
+{
+	(void)arg;
+	cl_go(defer_task, NULL, "deferrer");
+	cl_sleep(CL_MS);
+}
+
+START_TEST(defers_run_last_in_first_out)
+{
+	order[0] = '\0';
+	struct cl_result r = run_prog(defer_main, NULL, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	ck_assert_str_eq(order, "cba");
+	cl_result_free(&r);
+}
+END_TEST
+
+/* ---- recover ------------------------------------------------------------------------------ */
+
+struct supervised {
+	cl_chan *errs;
+	int after_panic_ran;
+};
+
+static void report_panic(void *arg)
+{
+	struct supervised *s = arg;
+	const char *msg = cl_recover();
+	if (msg)
+		cl_send(s->errs, &msg);
+}
+
+static void crashing_worker(void *arg)
+{
+	struct supervised *s = arg;
+	cl_defer(report_panic, s);
+	cl_defer(push_char, "x");
+	int *p = NULL;
+	if (cl_task_id() > 0)
+		cl_panic("worker %d gave up", cl_task_id());
+	s->after_panic_ran = *p;   /* never reached */
+}
+
+static const char *supervisor_got;
+static void supervisor_main(void *arg)
+{
+	struct supervised *s = arg;
+	s->errs = cl_make("errs", const char *, 1);
+	cl_go(crashing_worker, s, "worker");
+	const char *msg;
+	cl_recv(s->errs, &msg);
+	supervisor_got = msg;
+}
+
+START_TEST(recover_in_a_deferred_function_stops_the_panic)
+{
+	order[0] = '\0';
+	struct supervised s = {0};
+	struct cl_result r = run_prog(supervisor_main, &s, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	ck_assert_str_eq(supervisor_got, "worker 2 gave up");
+	ck_assert_str_eq(order, "x");          /* later defers ran first */
+	ck_assert_int_eq(s.after_panic_ran, 0);
+	cl_result_free(&r);
+}
+END_TEST
+
+static void unrecovered_worker(void *arg)
+{
+	(void)arg;
+	cl_defer(push_char, "d");
+	cl_panic("boom");
+}
+
+static void unrecovered_main(void *arg)
+{
+	(void)arg;
+	cl_go(unrecovered_worker, NULL, "bomber");
+	cl_sleep(CL_SEC);
+}
+
+START_TEST(an_unrecovered_panic_ends_the_program_after_its_defers)
+{
+	order[0] = '\0';
+	struct cl_result r = run_prog(unrecovered_main, NULL, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
+	ck_assert_str_eq(r.panic_msg, "boom");
+	ck_assert_str_eq(order, "d");
+	ck_assert_int_eq(strncmp(r.report, "panic: boom\n\ntask 1 \"main\" [", 28), 0);
+	ck_assert_ptr_nonnull(strstr(r.report, "task 2 \"bomber\" [running]:\n\tstopped at tests/runtime/test_task.c:"));
+	ck_assert_ptr_nonnull(strstr(r.report, "\tcreated by task 1 at tests/runtime/test_task.c:"));
+	cl_result_free(&r);
+}
+END_TEST
+
+/* ---- deadlock report ------------------------------------------------------------------------ */
+
+static void stuck_worker(void *arg)
+{
+	int v;
+	cl_recv(arg, &v);
+}
+
+static void deadlock_main(void *arg)
+{
+	(void)arg;
+	cl_chan *jobs = cl_make("jobs", int, 0);
+	cl_chan *results = cl_make("results", int, 0);
+	cl_go(stuck_worker, jobs, "worker-%d", 2);
+	int v;
+	cl_recv(results, &v);
+}
+
+START_TEST(deadlock_report_names_reason_channel_and_places)
+{
+	struct cl_result r = run_prog(deadlock_main, NULL, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_DEADLOCK);
+	const char *want = "fatal error: all tasks are asleep - deadlock!\n\n"
+	                   "task 1 \"main\" [chan receive, channel \"results\"]:\n"
+	                   "\tblocked at tests/runtime/test_task.c:";
+	ck_assert_int_eq(strncmp(r.report, want, strlen(want)), 0);
+	ck_assert_ptr_nonnull(strstr(r.report, "\tcreated by the runtime\n"));
+	ck_assert_ptr_nonnull(strstr(r.report, "task 2 \"worker-2\" [chan receive, channel \"jobs\"]:"));
+	ck_assert_ptr_nonnull(strstr(r.report, "\tcreated by task 1 at tests/runtime/test_task.c:"));
+	cl_result_free(&r);
+}
+END_TEST
+
+/* Two tasks each waiting to send to the other: the cycle is printed. */
+struct pair {
+	cl_chan *a_to_b, *b_to_a;
+};
+
+static void pair_b(void *arg)
+{
+	struct pair *p = arg;
+	int v = 1;
+	cl_recv(p->a_to_b, &v);   /* teaches main that b receives on a_to_b */
+	cl_send(p->b_to_a, &v);
+	cl_send(p->b_to_a, &v);
+}
+
+static void pair_main(void *arg)
+{
+	struct pair *p = arg;
+	p->a_to_b = cl_make("a_to_b", int, 0);
+	p->b_to_a = cl_make("b_to_a", int, 0);
+	cl_go(pair_b, p, "b");
+	int v = 1;
+	cl_send(p->a_to_b, &v);
+	cl_recv(p->b_to_a, &v);
+	cl_send(p->a_to_b, &v);   /* b is sending to us: both stuck sending */
+}
+
+START_TEST(deadlock_report_prints_the_wait_for_cycle)
+{
+	struct pair p;
+	struct cl_result r = run_prog(pair_main, &p, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_DEADLOCK);
+	ck_assert_ptr_nonnull(strstr(r.report, "wait-for cycle: task 1 \"main\" -> task 2 \"b\" -> task 1 \"main\""));
+	cl_result_free(&r);
+}
+END_TEST
+
+/* ---- leaks and abandoned tasks ---------------------------------------------------------------- */
+
+static void leaky_main(void *arg)
+{
+	(void)arg;
+	cl_chan *reply = cl_make("reply", int, 0);
+	cl_go(stuck_worker, reply, "orphan");
+	cl_sleep(CL_MS);
+}
+
+START_TEST(main_returning_with_blocked_tasks_is_a_leak)
+{
+	struct cl_result r = run_prog(leaky_main, NULL, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_LEAK);
+	ck_assert_int_eq(r.leaked, 1);
+	const char *want = "leak: main returned with 1 task still blocked\n\n"
+	                   "task 2 \"orphan\" [chan receive, channel \"reply\"]:";
+	ck_assert_int_eq(strncmp(r.report, want, strlen(want)), 0);
+	cl_result_free(&r);
+}
+END_TEST
+
+static void busy(void *arg)
+{
+	(void)arg;
+	for (;;)
+		cl_yield();
+}
+
+static void abandon_main(void *arg)
+{
+	(void)arg;
+	cl_go(busy, NULL, "spinner");
+}
+
+START_TEST(runnable_tasks_are_listed_as_abandoned)
+{
+	struct cl_result r = run_prog(abandon_main, NULL, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	ck_assert_int_eq(r.abandoned, 1);
+	ck_assert_ptr_nonnull(strstr(r.report, "abandoned (runnable when main returned): task 2 \"spinner\""));
+	cl_result_free(&r);
+}
+END_TEST
+
+/* ---- the step limit ends a livelock ---------------------------------------------------------- */
+
+struct polite {
+	cl_atomic64 left_wants, right_wants;
+};
+
+static void polite_walker(void *arg)
+{
+	cl_atomic64 *mine = arg;
+	for (;;) {
+		cl_atomic_store(mine, 1);
+		cl_yield();
+		cl_atomic_store(mine, 0);   /* step aside, then try again: forever */
+	}
+}
+
+static void livelock_main(void *arg)
+{
+	struct polite *p = arg;
+	cl_go(polite_walker, &p->left_wants, "left");
+	cl_go(polite_walker, &p->right_wants, "right");
+	cl_chan *done = cl_chan_make("done", 0, 0);
+	cl_recv(done, NULL);
+}
+
+START_TEST(the_step_limit_ends_a_livelock)
+{
+	struct polite p;
+	memset(&p, 0, sizeof p);
+	struct cl_config cfg;
+	cl_config_init(&cfg);
+	cfg.max_steps = 100000;
+	struct cl_result r;
+	ck_assert_int_eq(cl_run(livelock_main, &p, &cfg, &r), 0);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_LIMIT);
+	ck_assert_uint_eq(r.steps, 100001);
+	ck_assert_int_eq(strncmp(r.report, "step limit: 100000 scheduling decisions\n", 40), 0);
+	ck_assert_ptr_nonnull(strstr(r.report, "task 1 \"main\" [chan receive, channel \"done\"]"));
+	cl_result_free(&r);
+}
+END_TEST
+
+/* ---- many tasks, many runs ------------------------------------------------------------------- */
+
+static void gate_waiter(void *arg)
+{
+	cl_recv(arg, NULL);
+}
+
+static void many_main(void *arg)
+{
+	long n = *(long *)arg;
+	cl_chan *gate = cl_chan_make("gate", 0, 0);
+	for (long i = 0; i < n; i++)
+		cl_go(gate_waiter, gate, "w");
+	cl_close(gate);
+	cl_sleep(CL_MS);
+}
+
+START_TEST(a_hundred_thousand_tasks_block_and_are_released)
+{
+	long n = test_scaled(100000, 2000);
+	struct cl_result r = run_prog(many_main, &n, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	ck_assert_uint_eq(r.tasks, (uint64_t)n + 1);
+	ck_assert_int_eq(r.leaked, 0);
+	cl_result_free(&r);
+}
+END_TEST
+
+START_TEST(runs_can_follow_one_another)
+{
+	long n = 50;
+	for (int i = 0; i < 2000; i++) {
+		struct cl_result r = run_prog(many_main, &n, (uint64_t)i, CL_STRATEGY_RANDOM, NULL);
+		ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+		cl_result_free(&r);
+	}
+}
+END_TEST
+
+/* ---- stack overflow is caught, never silent ---------------------------------------------------- */
+
+static int deep(int n)
+{
+	volatile char pad[512];
+	pad[0] = (char)n;
+	return n ? deep(n - 1) + pad[0] : 0;
+}
+
+static void overflow_main(void *arg)
+{
+	(void)arg;
+	deep(100000);
+}
+
+START_TEST(stack_overflow_hits_the_guard_page)
+{
+	run_prog(overflow_main, NULL, 1, CL_STRATEGY_RANDOM, NULL);
+}
+END_TEST
+
+Suite *suite_task(void)
+{
+	Suite *s = suite_create("task");
+	TCase *t = tcase_create("task");
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, main_is_task_one_and_spawns_are_named);
+	tcase_add_test(t, defers_run_last_in_first_out);
+	tcase_add_test(t, recover_in_a_deferred_function_stops_the_panic);
+	tcase_add_test(t, an_unrecovered_panic_ends_the_program_after_its_defers);
+	tcase_add_test(t, deadlock_report_names_reason_channel_and_places);
+	tcase_add_test(t, deadlock_report_prints_the_wait_for_cycle);
+	tcase_add_test(t, main_returning_with_blocked_tasks_is_a_leak);
+	tcase_add_test(t, runnable_tasks_are_listed_as_abandoned);
+	tcase_add_test(t, the_step_limit_ends_a_livelock);
+	tcase_add_test(t, a_hundred_thousand_tasks_block_and_are_released);
+	tcase_add_test(t, runs_can_follow_one_another);
+	suite_add_tcase(s, t);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+	/* Under a sanitizer the overflow is reported by the sanitizer itself;
+	 * without fork mode (valgrind runs) a crash would end the runner. */
+	const char *fork_mode = getenv("CK_FORK");
+	if (!fork_mode || strcmp(fork_mode, "no") != 0) {
+		TCase *o = tcase_create("overflow");
+		tcase_add_test_raise_signal(o, stack_overflow_hits_the_guard_page, SIGSEGV);
+		suite_add_tcase(s, o);
+	}
+#endif
+	return s;
+}
