@@ -1,0 +1,467 @@
+/*
+ * test_export.c - the exporters (GIFT, Anki, Markdown) and the GIFT importer:
+ * escaping, multi-answer weights, true/false, essays, the Anki header and
+ * fields, the handout's answer key, a hand-written Moodle file, and the
+ * round trip YAML -> GIFT -> YAML keeping ids, choices, answers and whys.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quiz/bank.h"
+#include "quiz/export.h"
+#include "quiz/filter.h"
+#include "tests/testlib.h"
+
+#define GOOD "tests/quiz/data/good.yaml"
+
+typedef int (*export_fn)(FILE *, const struct quiz_question *const *, size_t);
+
+/* Exports every question of b with fn into a malloc'd string. */
+static char *export_all(const struct quiz_bank *b, export_fn fn)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(out);
+	struct quiz_filter f;
+	quiz_filter_init(&f);
+	const struct quiz_question **qs;
+	size_t n = quiz_filter_select(b, &f, &qs);
+	ck_assert_int_eq(fn(out, qs, n), 0);
+	fclose(out);
+	free(qs);
+	return text;
+}
+
+static void load(struct quiz_bank *b, const char *name, const char *text)
+{
+	struct quiz_diag d;
+	quiz_bank_init(b);
+	quiz_diag_init(&d);
+	if (text)
+		quiz_bank_load_mem(b, name, text, strlen(text), &d);
+	else
+		quiz_bank_load_file(b, name, &d);
+	quiz_lint(b, &(struct quiz_lint_opts){0}, &d);
+	for (size_t i = 0; i < d.count; i++)
+		fprintf(stderr, "%s\n", d.lines[i]);
+	ck_assert_uint_eq(d.count, 0);
+	quiz_diag_free(&d);
+}
+
+#define HAS(text, s) ck_assert_msg(strstr((text), (s)) != NULL, "missing: %s", (s))
+
+/* GIFT: categories, titles, single choice with per-choice feedback. */
+START_TEST(gift_single)
+{
+	struct quiz_bank b;
+	load(&b, GOOD, NULL);
+	char *g = export_all(&b, quiz_export_gift);
+	HAS(g, "\n$CATEGORY: chanlab/channels\n");
+	HAS(g, "\n$CATEGORY: chanlab/design\n");
+	HAS(g, "::sample.nil-send-blocks::What does a send on a nil channel do?{\n"
+	       "\t=It blocks forever.\n"
+	       "\t~It panics with \"send on nil channel\".#A nil channel panics only on close; "
+	       "send and receive block forever.\n");
+	HAS(g, "\t####Send and receive on a nil channel block forever");
+	free(g);
+	quiz_bank_free(&b);
+}
+END_TEST
+
+/* GIFT: ~ = # { } : and backslash are escaped, in text and in choices. */
+START_TEST(gift_escaping)
+{
+	struct quiz_bank b;
+	load(&b, GOOD, NULL);
+	char *g = export_all(&b, quiz_export_gift);
+	HAS(g, "closed, empty channel? \\{a\\} \\~b \\=c \\#d \\:e \\\\ f{");
+	HAS(g, "reports ok \\=\\= false.");
+	/* Code goes in [html] with entities, newlines as \n. */
+	HAS(g, "::sample.read-code::[html]<p>What does this program print?</p><pre><code>"
+	       "ch \\:\\= make(chan int)\\ngo func() \\{ ch &lt;- 1 \\}()\\nfmt.Println(&lt;-ch)"
+	       "</code></pre>{####1<br><br>Explanation\\: The goroutine sends 1");
+	free(g);
+	quiz_bank_free(&b);
+}
+END_TEST
+
+/* GIFT multi: right choices share 100%, wrong ones -100%. */
+START_TEST(gift_multi_weights)
+{
+	struct quiz_bank b;
+	load(&b, GOOD, NULL);
+	char *g = export_all(&b, quiz_export_gift);
+	HAS(g, "\t~%50%It returns the zero value at once.\n");
+	HAS(g, "\t~%-100%It panics.#Only a send on a closed channel panics.\n");
+	free(g);
+	quiz_bank_free(&b);
+
+	static const char three[] =
+		"bank: w\nquestions:\n  - id: w.three\n    level: junior\n    topics: [t]\n"
+		"    type: multi\n    prompt: P\n    explanation: E\n    choices:\n"
+		"      - {text: a, correct: true}\n      - {text: b, correct: true}\n"
+		"      - {text: c, correct: true}\n      - {text: d}\n      - {text: e}\n";
+	load(&b, "w.yaml", three);
+	g = export_all(&b, quiz_export_gift);
+	HAS(g, "\t~%33.33333%a\n\t~%33.33333%b\n\t~%33.33333%c\n\t~%-50%d\n\t~%-50%e\n");
+	free(g);
+	quiz_bank_free(&b);
+}
+END_TEST
+
+/* GIFT true/false: {T#why####explanation}; short answers are essays. */
+START_TEST(gift_truefalse_and_essay)
+{
+	struct quiz_bank b;
+	load(&b, GOOD, NULL);
+	char *g = export_all(&b, quiz_export_gift);
+	HAS(g, "takes the value.{T#The send and the receive rendezvous; neither side finishes "
+	       "alone.####Unbuffered channels synchronise the two tasks.}\n");
+	HAS(g, "the right choice?{####When the sender must not block waiting for a receiver that "
+	       "may have gone away.\\n\\nExplanation\\: A buffer of one");
+	HAS(g, "// chanlab: level=staff type=short topics=design\n");
+	free(g);
+	quiz_bank_free(&b);
+}
+END_TEST
+
+/* Anki: the header, then id, front, back and tags separated by tabs. */
+START_TEST(anki_fields)
+{
+	struct quiz_bank b;
+	load(&b, GOOD, NULL);
+	char *a = export_all(&b, quiz_export_anki);
+	ck_assert(strncmp(a, "#separator:tab\n#html:true\n#guid column:1\n#tags column:4\n", 55) == 0);
+	HAS(a, "\nsample.nil-send-blocks\tWhat does a send on a nil channel do?<br>"
+	       "a) It blocks forever.<br>b) It panics with &quot;send on nil channel&quot;.<br>"
+	       "c) It returns immediately and the value is dropped.\t<b>a)</b> It blocks forever."
+	       "<br><br>Send and receive");
+	HAS(a, "\tjunior channels nil-channel\n");
+	HAS(a, "<pre><code>ch := make(chan int)<br>go func() { ch &lt;- 1 }()<br>");
+	HAS(a, "\t<b>True</b><br>The send and the receive");
+	/* Every note is one line of exactly four fields. */
+	size_t lines = 0;
+	for (char *line = strtok(a, "\n"); line; line = strtok(NULL, "\n")) {
+		if (line[0] == '#')
+			continue;
+		size_t tabs = 0;
+		for (char *p = line; *p; p++)
+			tabs += *p == '\t';
+		ck_assert_uint_eq(tabs, 3);
+		lines++;
+	}
+	ck_assert_uint_eq(lines, 5);
+	free(a);
+	quiz_bank_free(&b);
+}
+END_TEST
+
+/* Anki: tabs and newlines inside text cannot break the line. */
+START_TEST(anki_tabs)
+{
+	static const char tabs[] =
+		"bank: t\nquestions:\n  - id: t.tab\n    level: junior\n    topics: [t]\n"
+		"    type: code\n    prompt: \"A <b> & c\"\n    code: \"for {\\n\\tx()\\n}\"\n"
+		"    answer: loops\n    explanation: E\n";
+	struct quiz_bank b;
+	load(&b, "t.yaml", tabs);
+	char *a = export_all(&b, quiz_export_anki);
+	HAS(a, "\nt.tab\tA &lt;b&gt; &amp; c<pre><code>for {<br>&#9;x()<br>}</code></pre>\t"
+	       "<b>Model answer:</b> loops<br><br>E\tjunior t\n");
+	free(a);
+	quiz_bank_free(&b);
+}
+END_TEST
+
+/* Markdown: questions by topic, then the answer key. */
+START_TEST(markdown_handout)
+{
+	struct quiz_bank b;
+	load(&b, GOOD, NULL);
+	char *m = export_all(&b, quiz_export_markdown);
+	HAS(m, "\n## channels\n\n**1.** What does a send on a nil channel do? *(junior, one "
+	       "answer)*\n\n- a) It blocks forever.\n");
+	HAS(m, "\n## design\n\n**4.** When is a buffered channel");
+	HAS(m, "```go\nch := make(chan int)\n");
+	HAS(m, "\n## Answer key\n\n1. `sample.nil-send-blocks`: **a)** It blocks forever.  \n");
+	HAS(m, "3. `sample.unbuffered-sync`: **True**");
+	free(m);
+	quiz_bank_free(&b);
+}
+END_TEST
+
+/* Imports GIFT text into a YAML string; diag collects the problems. */
+static char *import(const char *name, struct quiz_diag *d, int *count)
+{
+	size_t len;
+	char *gift = NULL;
+	FILE *f = fopen(name, "rb");
+	ck_assert_ptr_nonnull(f);
+	gift = malloc(1 << 16);
+	len = fread(gift, 1, 1 << 16, f);
+	fclose(f);
+	char *yaml = NULL;
+	size_t ylen = 0;
+	FILE *out = open_memstream(&yaml, &ylen);
+	*count = quiz_import_gift(name, gift, len, NULL, out, d);
+	fclose(out);
+	free(gift);
+	return yaml;
+}
+
+/* A hand-written Moodle file: what can be imported is, the rest is named. */
+START_TEST(import_moodle)
+{
+	struct quiz_diag d;
+	quiz_diag_init(&d);
+	int n;
+	char *yaml = import("tests/quiz/data/moodle.gift", &d, &n);
+	ck_assert_int_eq(n, 5);
+	static const char *const want[] = {
+		"tests/quiz/data/moodle.gift:6:1: question 'moodle.q2' has no general feedback "
+		"('####'); fill in its 'explanation'",
+		"tests/quiz/data/moodle.gift:16:1: question 'moodle.short' has no general feedback "
+		"('####'); fill in its 'explanation'",
+		"tests/quiz/data/moodle.gift:18:1: question 'moodle.essay' has no general feedback "
+		"('####'); fill in its 'explanation'",
+		"tests/quiz/data/moodle.gift:20:1: matching questions are not imported",
+		"tests/quiz/data/moodle.gift:22:1: numerical questions are not imported",
+		"tests/quiz/data/moodle.gift:24:1: question has no answer block '{...}' "
+		"(descriptions are not imported)",
+	};
+	ck_assert_uint_eq(d.count, 6);
+	for (size_t i = 0; i < 6; i++)
+		ck_assert_str_eq(d.lines[i], want[i]);
+	quiz_diag_free(&d);
+
+	/* The YAML loads; only the empty explanations are problems. */
+	struct quiz_bank b;
+	quiz_bank_init(&b);
+	quiz_diag_init(&d);
+	quiz_bank_load_mem(&b, "moodle.yaml", yaml, strlen(yaml), &d);
+	ck_assert_uint_eq(d.count, 3);
+	HAS(d.lines[0], "'explanation' is empty");
+	ck_assert_uint_eq(b.count, 5);
+	const struct quiz_question *q = quiz_bank_find(&b, "moodle.grant-s-tomb");
+	ck_assert_ptr_nonnull(q);
+	ck_assert_int_eq(q->type, QUIZ_SINGLE);
+	ck_assert_str_eq(q->prompt, "Who's buried in Grant's tomb?");
+	ck_assert_uint_eq(q->nchoices, 3);
+	ck_assert(q->choices[2].correct);
+	ck_assert_str_eq(q->choices[0].why, "No, he is in a tomb");
+	ck_assert_str_eq(q->explanation, "Nobody is buried there.");
+	ck_assert_str_eq(q->topics[0], "channels");  /* from $CATEGORY */
+	q = quiz_bank_find(&b, "moodle.q2");
+	ck_assert_int_eq(q->type, QUIZ_MULTI);
+	ck_assert(!q->choices[0].correct && q->choices[1].correct && q->choices[2].correct);
+	q = quiz_bank_find(&b, "moodle.tf1");
+	ck_assert_int_eq(q->type, QUIZ_TRUEFALSE);
+	ck_assert(q->answer_bool);
+	ck_assert_str_eq(q->why, "No, he was.");
+	q = quiz_bank_find(&b, "moodle.short");
+	ck_assert_str_eq(q->answer_text, "Grant / Ulysses S. Grant / Ulysses Grant");
+	q = quiz_bank_find(&b, "moodle.essay");
+	ck_assert_int_eq(q->type, QUIZ_SHORT);
+	ck_assert_str_eq(q->answer_text, "A model essay.");
+	quiz_bank_free(&b);
+	quiz_diag_free(&d);
+	free(yaml);
+}
+END_TEST
+
+static bool same(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* Text that GIFT or HTML could misread: "->" (Moodle's matching), "<-",
+ * "&lt;" written out, tabs in code, line breaks in text. */
+static const char tricky[] =
+	"bank: sample\nquestions:\n"
+	"  - id: sample.arrows\n    level: senior\n    topics: [channels]\n    type: single\n"
+	"    prompt: \"Which arrow?\\nPick one.\"\n"
+	"    code: \"func f(ch chan<- int) {\\n\\tch <- 1 // a & b\\n}\"\n"
+	"    choices:\n"
+	"      - text: \"data flows ch -> x\"\n        correct: true\n"
+	"      - text: \"x <- ch, &lt; as written\"\n        why: \"it is -> not <-\"\n"
+	"    explanation: \"Line one.\\nLine two -> three.\"\n"
+	"  - id: sample.plain-arrow\n    level: junior\n    topics: [channels]\n"
+	"    type: truefalse\n    prompt: \"Is a -> b an arrow?\"\n    answer: false\n"
+	"    why: \"it is -> here\"\n    explanation: \"Yes -> no.\"\n";
+
+/* YAML -> GIFT -> YAML keeps every question: ids, text, choices, answers,
+ * whys, and what the "// chanlab:" line carries. */
+static void round_trip_bank(const char *name, const char *text)
+{
+	struct quiz_bank a, b;
+	load(&a, name, text);
+	char *gift = export_all(&a, quiz_export_gift);
+	char *yaml = NULL;
+	size_t ylen = 0;
+	struct quiz_diag d;
+	quiz_diag_init(&d);
+	FILE *out = open_memstream(&yaml, &ylen);
+	ck_assert_int_eq(quiz_import_gift("good.gift", gift, strlen(gift), NULL, out, &d),
+	                 (int)a.count);
+	fclose(out);
+	ck_assert_uint_eq(d.count, 0);
+	quiz_diag_free(&d);
+	load(&b, "good2.yaml", yaml);
+	ck_assert_str_eq(b.names[0], "sample");
+	ck_assert_uint_eq(b.count, a.count);
+	for (size_t i = 0; i < a.count; i++) {
+		const struct quiz_question *p = &a.questions[i];
+		const struct quiz_question *q = quiz_bank_find(&b, p->id);
+		ck_assert_msg(q != NULL, "lost %s", p->id);
+		ck_assert_int_eq(p->type, q->type);
+		ck_assert_int_eq(p->level, q->level);
+		ck_assert(same(p->prompt, q->prompt));
+		ck_assert(same(p->code, q->code));
+		ck_assert(same(p->explanation, q->explanation));
+		ck_assert(same(p->answer_text, q->answer_text));
+		ck_assert(same(p->why, q->why));
+		ck_assert_int_eq(p->answer_bool, q->answer_bool);
+		ck_assert_int_eq(p->shuffle, q->shuffle);
+		ck_assert_uint_eq(p->ntopics, q->ntopics);
+		for (size_t k = 0; k < p->ntopics; k++)
+			ck_assert_str_eq(p->topics[k], q->topics[k]);
+		ck_assert_uint_eq(p->npatterns, q->npatterns);
+		for (size_t k = 0; k < p->npatterns; k++)
+			ck_assert_str_eq(p->patterns[k], q->patterns[k]);
+		ck_assert_uint_eq(p->nchoices, q->nchoices);
+		for (size_t k = 0; k < p->nchoices; k++) {
+			ck_assert_str_eq(p->choices[k].text, q->choices[k].text);
+			ck_assert(same(p->choices[k].why, q->choices[k].why));
+			ck_assert_int_eq(p->choices[k].correct, q->choices[k].correct);
+		}
+	}
+	free(gift);
+	free(yaml);
+	quiz_bank_free(&a);
+	quiz_bank_free(&b);
+}
+
+START_TEST(round_trip)
+{
+	round_trip_bank(GOOD, NULL);
+	round_trip_bank("tricky.yaml", tricky);
+}
+END_TEST
+
+/* "->" in an answer makes the question [html], so Moodle does not take it
+ * for a matching question. */
+START_TEST(gift_arrow)
+{
+	struct quiz_bank b;
+	load(&b, "tricky.yaml", tricky);
+	char *g = export_all(&b, quiz_export_gift);
+	HAS(g, "::sample.plain-arrow::[html]<p>Is a -&gt; b an arrow?</p>{F#it is -&gt; here####"
+	       "Yes -&gt; no.}");
+	HAS(g, "::sample.arrows::[html]<p>Which arrow?<br>Pick one.</p><pre><code>func f(ch chan&lt;- "
+	       "int) \\{\\n\tch &lt;- 1 // a &amp; b\\n\\}</code></pre>{\n\t=data flows ch -&gt; x\n");
+	ck_assert_ptr_null(strstr(g, "->"));
+	free(g);
+	quiz_bank_free(&b);
+}
+END_TEST
+
+/* Imported YAML quotes what YAML would misread. */
+START_TEST(import_quoting)
+{
+	static const char gift[] =
+		"::q.tricky::yes{\n=\"quoted\" \\# and: colon #- dash\n~no# why\\: because\n"
+		"####true}\n";
+	struct quiz_diag d;
+	quiz_diag_init(&d);
+	char *yaml = NULL;
+	size_t ylen = 0;
+	FILE *out = open_memstream(&yaml, &ylen);
+	ck_assert_int_eq(quiz_import_gift("t.gift", gift, sizeof gift - 1, NULL, out, &d), 1);
+	fclose(out);
+	ck_assert_uint_eq(d.count, 0);
+	struct quiz_bank b;
+	load(&b, "t.yaml", yaml);
+	const struct quiz_question *q = &b.questions[0];
+	ck_assert_str_eq(q->id, "q.tricky");
+	ck_assert_str_eq(q->prompt, "yes");
+	ck_assert_str_eq(q->choices[0].text, "\"quoted\" # and: colon");
+	ck_assert_str_eq(q->choices[0].why, "- dash");
+	ck_assert_str_eq(q->choices[1].why, "why: because");
+	ck_assert_str_eq(q->explanation, "true");
+	quiz_bank_free(&b);
+	quiz_diag_free(&d);
+	free(yaml);
+}
+END_TEST
+
+static char *chanlab(const char *args, int *status)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "%s %s", test_chanlab_bin(), args);
+	char *out = test_run_capture(cmd, status);
+	ck_assert_ptr_nonnull(out);
+	return out;
+}
+
+/* `chanlab quiz export` filters and formats; bad values are usage errors;
+ * `quiz import` writes YAML and exits 1 when something needs a person. */
+START_TEST(export_import_commands)
+{
+	int st;
+	char *out = chanlab("quiz export --format gift --bank " GOOD " --type truefalse", &st);
+	ck_assert_int_eq(st, 0);
+	HAS(out, "::sample.unbuffered-sync::");
+	ck_assert_ptr_null(strstr(out, "::sample.nil-send-blocks::"));
+	free(out);
+	out = chanlab("quiz export --format=anki --bank " GOOD " --level staff", &st);
+	ck_assert_int_eq(st, 0);
+	HAS(out, "\nsample.why-buffer\t");
+	ck_assert_ptr_null(strstr(out, "sample.read-code"));
+	free(out);
+	out = chanlab("quiz export --format markdown --bank " GOOD " --pattern fan-in", &st);
+	ck_assert_int_eq(st, 0);
+	HAS(out, "1 question.");
+	free(out);
+	out = chanlab("quiz export --format pdf 2>&1", &st);
+	ck_assert_int_eq(st, 64);
+	HAS(out, "unknown format 'pdf'");
+	free(out);
+	out = chanlab("quiz export --format gift --level expert 2>&1", &st);
+	ck_assert_int_eq(st, 64);
+	free(out);
+	out = chanlab("quiz export --format gift --bank tests/quiz/data/single-two.yaml 2>&1", &st);
+	ck_assert_int_eq(st, 1);
+	HAS(out, "single-two.yaml:9:7: single question has 2 right choices");
+	free(out);
+	out = chanlab("quiz import tests/quiz/data/moodle.gift 2>/dev/null", &st);
+	ck_assert_int_eq(st, 1);
+	HAS(out, "  - id: \"moodle.tf1\"\n");
+	free(out);
+	out = chanlab("quiz import 2>&1", &st);
+	ck_assert_int_eq(st, 64);
+	free(out);
+}
+END_TEST
+
+Suite *suite_quiz_export(void)
+{
+	Suite *s = suite_create("quiz_export");
+	TCase *tc = tcase_create("export");
+	tcase_add_test(tc, gift_single);
+	tcase_add_test(tc, gift_escaping);
+	tcase_add_test(tc, gift_multi_weights);
+	tcase_add_test(tc, gift_truefalse_and_essay);
+	tcase_add_test(tc, anki_fields);
+	tcase_add_test(tc, anki_tabs);
+	tcase_add_test(tc, markdown_handout);
+	tcase_add_test(tc, import_moodle);
+	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, gift_arrow);
+	tcase_add_test(tc, import_quoting);
+	tcase_add_test(tc, export_import_commands);
+	suite_add_tcase(s, tc);
+	return s;
+}

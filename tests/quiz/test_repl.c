@@ -1,0 +1,594 @@
+/*
+ * test_repl.c - `chanlab quiz` driven through pipes, as a script would: the
+ * answers it records in SQLite, `ok <id>` only after commit (checked by a
+ * SIGKILL after the k-th ok), refusing a foreign database untouched, and
+ * exams giving the same paper for the same seed.  The binary is
+ * CHANLAB_BIN; banks are written to a temporary directory.  Nothing here
+ * sleeps: the driver blocks on the child's output.
+ */
+#include <check.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "quiz/present.h"
+#include "tests/testlib.h"
+
+/* Choices in file order (shuffle: false), so the right letter is known. */
+static const char bank_a[] =
+	"bank: fixa\n"
+	"questions:\n"
+	"  - id: fixa.nil-send\n"
+	"    level: junior\n"
+	"    topics: [channels]\n"
+	"    type: single\n"
+	"    shuffle: false\n"
+	"    prompt: What does a send on a nil channel do?\n"
+	"    choices:\n"
+	"      - text: It panics.\n"
+	"        why: Only close of a nil channel panics.\n"
+	"      - text: It blocks forever.\n"
+	"        correct: true\n"
+	"      - text: It is dropped.\n"
+	"        why: Nothing drops a value silently.\n"
+	"    explanation: Send and receive on a nil channel block forever.\n"
+	"    hint: Think of select.\n"
+	"    follow_up:\n"
+	"      prompt: And close?\n"
+	"      answer: It panics.\n"
+	"  - id: fixa.closed-recv\n"
+	"    level: middle\n"
+	"    topics: [channels, close]\n"
+	"    type: multi\n"
+	"    shuffle: false\n"
+	"    prompt: Which hold for a receive from a closed, empty channel?\n"
+	"    choices:\n"
+	"      - text: It returns the zero value at once.\n"
+	"        correct: true\n"
+	"      - text: It panics.\n"
+	"        why: Only a send on a closed channel panics.\n"
+	"      - text: The comma-ok form gives false.\n"
+	"        correct: true\n"
+	"    explanation: A closed channel is always ready to receive.\n"
+	"  - id: fixa.unbuffered\n"
+	"    level: senior\n"
+	"    topics: [sync]\n"
+	"    type: truefalse\n"
+	"    prompt: An unbuffered send completes only when a receiver takes the value.\n"
+	"    answer: true\n"
+	"    explanation: Unbuffered channels synchronise the two tasks.\n";
+
+static const char bank_b[] =
+	"bank: fixb\n"
+	"questions:\n"
+	"  - id: fixb.why-buffer\n"
+	"    level: staff\n"
+	"    topics: [design]\n"
+	"    type: short\n"
+	"    prompt: When is a buffer of one the right choice?\n"
+	"    answer: When the sender must not block on a receiver that left.\n"
+	"    explanation: A buffer of one lets the sender leave.\n"
+	"  - id: fixb.select-default\n"
+	"    level: middle\n"
+	"    topics: [select]\n"
+	"    type: single\n"
+	"    prompt: What does a default case do in select?\n"
+	"    choices:\n"
+	"      - text: Runs when no other case is ready.\n"
+	"        correct: true\n"
+	"      - text: Runs after every other case.\n"
+	"        why: Only one case runs.\n"
+	"      - text: Runs first, always.\n"
+	"        why: It runs only when nothing else can.\n"
+	"      - text: Makes select block.\n"
+	"        why: It does the opposite.\n"
+	"    explanation: default makes select non-blocking.\n"
+	"  - id: fixb.close-twice\n"
+	"    level: junior\n"
+	"    topics: [close]\n"
+	"    type: truefalse\n"
+	"    prompt: Closing a closed channel panics.\n"
+	"    answer: true\n"
+	"    explanation: close of closed channel panics.\n";
+
+static char dir[64];
+static char path_a[128], path_b[128], db[128];
+
+static void write_text(const char *p, const char *text)
+{
+	FILE *f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/chanlab-repl-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path_a, sizeof path_a, "%s/a.yaml", dir);
+	snprintf(path_b, sizeof path_b, "%s/b.yaml", dir);
+	snprintf(db, sizeof db, "%s/progress.db", dir);
+	write_text(path_a, bank_a);
+	write_text(path_b, bank_b);
+}
+
+static void teardown(void)
+{
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* --- a child on two pipes ------------------------------------------------------ */
+
+struct child {
+	pid_t pid;
+	FILE *to;     /* its stdin */
+	FILE *from;   /* its stdout */
+};
+
+static struct child spawn(char *const argv[])
+{
+	int in[2], out[2];
+	ck_assert_int_eq(pipe(in), 0);
+	ck_assert_int_eq(pipe(out), 0);
+	struct child c;
+	c.pid = fork();
+	ck_assert_int_ge(c.pid, 0);
+	if (c.pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		setenv("NO_COLOR", "1", 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	c.to = fdopen(in[1], "w");
+	c.from = fdopen(out[0], "r");
+	return c;
+}
+
+static int finish(struct child *c)
+{
+	if (c->to)
+		fclose(c->to);
+	c->to = NULL;
+	char buf[512];
+	while (fgets(buf, sizeof buf, c->from))
+		;
+	fclose(c->from);
+	int st;
+	ck_assert_int_eq(waitpid(c->pid, &st, 0), c->pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void say(struct child *c, const char *line)
+{
+	fprintf(c->to, "%s\n", line);
+	fflush(c->to);
+}
+
+/* The id in a question header "[n/m] ID (level; topics)", or NULL. */
+static const char *header_id(const char *line, char *id, size_t size)
+{
+	if (line[0] != '[')
+		return NULL;
+	const char *sp = strchr(line, ' ');
+	if (!sp)
+		return NULL;
+	size_t n = strcspn(sp + 1, " ");
+	if (n >= size)
+		return NULL;
+	memcpy(id, sp + 1, n);
+	id[n] = '\0';
+	return id;
+}
+
+/* The right answer to each fixture question. */
+static const char *right_answer(const char *id)
+{
+	if (strcmp(id, "fixa.nil-send") == 0)
+		return "b";
+	if (strcmp(id, "fixa.closed-recv") == 0)
+		return "c, a";
+	if (strcmp(id, "fixa.unbuffered") == 0)
+		return "t";
+	if (strcmp(id, "fixb.close-twice") == 0)
+		return "true";
+	if (strcmp(id, "fixb.why-buffer") == 0)
+		return "so the sender can leave\n2";  /* free text, then self-grade hard */
+	return NULL; /* fixb.select-default is shuffled: answered by reading the choices */
+}
+
+static sqlite3 *open_db(void)
+{
+	sqlite3 *d;
+	ck_assert_int_eq(sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	return d;
+}
+
+static long query_long(sqlite3 *d, const char *sql)
+{
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(d, sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	long v = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* A scripted session over fixa: nil-send answered wrong first (it comes
+ * back later and is then answered right), the others right; the log and the
+ * cards say exactly that. */
+START_TEST(test_scripted_session)
+{
+	char *argv[] = {(char *)test_chanlab_bin(), "quiz", "--bank", path_a, "--db", db,
+	                "--seed", "7", NULL};
+	struct child c = spawn(argv);
+	char line[512], id[128];
+	int oks = 0, asked_nil = 0;
+	while (fgets(line, sizeof line, c.from)) {
+		if (strncmp(line, "ok ", 3) == 0) {
+			oks++;
+			continue;
+		}
+		if (!header_id(line, id, sizeof id))
+			continue;
+		if (strcmp(id, "fixa.nil-send") == 0 && asked_nil++ == 0) {
+			say(&c, ":hint");
+			say(&c, "x");      /* not an answer: asked again */
+			say(&c, "a");      /* wrong */
+			continue;
+		}
+		say(&c, right_answer(id));
+	}
+	ck_assert_int_eq(finish(&c), 0);
+	ck_assert_int_eq(oks, 4);
+	ck_assert_int_eq(asked_nil, 2);
+
+	sqlite3 *d = open_db();
+	ck_assert_int_eq(query_long(d, "PRAGMA application_id"), 0x43686c62);
+	ck_assert_int_eq(query_long(d, "SELECT count(*) FROM answers"), 4);
+	ck_assert_int_eq(query_long(d, "SELECT count(*) FROM answers WHERE qid = 'fixa.nil-send'"
+	                               " AND given = 'a' AND correct = 0 AND rating = 1"), 1);
+	ck_assert_int_eq(query_long(d, "SELECT count(*) FROM answers WHERE qid = 'fixa.nil-send'"
+	                               " AND given = 'b' AND correct = 1 AND rating = 3"), 1);
+	ck_assert_int_eq(query_long(d, "SELECT count(*) FROM answers WHERE qid = 'fixa.closed-recv'"
+	                               " AND given = 'a,c' AND correct = 1"), 1);
+	ck_assert_int_eq(query_long(d, "SELECT count(*) FROM answers WHERE qid = 'fixa.unbuffered'"
+	                               " AND given = 't' AND correct = 1"), 1);
+	/* The wrong answer came first, on the same session id. */
+	ck_assert_int_eq(query_long(d, "SELECT count(DISTINCT session) FROM answers"), 1);
+	ck_assert_int_eq(query_long(d, "SELECT correct FROM answers WHERE qid = 'fixa.nil-send'"
+	                               " ORDER BY id LIMIT 1"), 0);
+	ck_assert_int_eq(query_long(d, "SELECT count(*) FROM cards"), 3);
+	ck_assert_int_eq(query_long(d, "SELECT reps FROM cards WHERE qid = 'fixa.nil-send'"), 2);
+	ck_assert_int_eq(query_long(d, "SELECT lapses FROM cards WHERE qid = 'fixa.nil-send'"), 0);
+	ck_assert_int_eq(query_long(d, "SELECT count(*) FROM answers WHERE elapsed_ms < 0"), 0);
+	sqlite3_close(d);
+
+	/* Nothing is new or due now: a second default session asks nothing. */
+	int status;
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "%s quiz --bank %s --db %s </dev/null", test_chanlab_bin(),
+	         path_a, db);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_ptr_nonnull(strstr(out, "nothing new or due"));
+	free(out);
+
+	/* stats counts every graded answer by level and topic. */
+	snprintf(cmd, sizeof cmd, "%s quiz stats --bank %s --db %s", test_chanlab_bin(), path_a,
+	         db);
+	out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(strstr(out, "answered 4, right 3 (75%), due now 0\n"), "stats: %s", out);
+	const char *jr = strstr(out, "  junior ");
+	ck_assert_ptr_nonnull(jr);
+	int answered = -1, accuracy = -1, due = -1;
+	char bar[64];
+	ck_assert_int_eq(sscanf(jr, " junior %d %63s %d%% %d", &answered, bar, &accuracy, &due), 4);
+	ck_assert_int_eq(answered, 2);
+	ck_assert_int_eq(accuracy, 50);
+	ck_assert_int_eq(due, 0);
+	free(out);
+
+	/* --mistakes finds none (nil-send's last answer was right). */
+	snprintf(cmd, sizeof cmd, "%s quiz --mistakes --bank %s --db %s </dev/null",
+	         test_chanlab_bin(), path_a, db);
+	out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_ptr_nonnull(strstr(out, "no mistakes"));
+	free(out);
+}
+END_TEST
+
+/* :undo takes back the last answer: row deleted, card restored, and the
+ * question is asked again. */
+START_TEST(test_undo)
+{
+	char *argv[] = {(char *)test_chanlab_bin(), "quiz", "--bank", path_a, "--db", db,
+	                "--seed", "7", "--type", "truefalse", NULL};
+	struct child c = spawn(argv);
+	char line[512], id[128];
+	int asked = 0, oks = 0;
+	while (fgets(line, sizeof line, c.from)) {
+		if (strncmp(line, "ok ", 3) == 0) {
+			oks++;
+			continue;
+		}
+		if (!header_id(line, id, sizeof id))
+			continue;
+		ck_assert_str_eq(id, "fixa.unbuffered");
+		if (asked++ == 0) {
+			say(&c, "f");  /* wrong: its re-ask is queued */
+			continue;
+		}
+		if (asked == 2) {
+			say(&c, ":undo");  /* on the re-ask: the wrong answer is taken back */
+			continue;
+		}
+		say(&c, "t");
+	}
+	ck_assert_int_eq(finish(&c), 0);
+	ck_assert_int_eq(asked, 3); /* first, the re-ask (undone), the undone one again */
+	ck_assert_int_eq(oks, 2);
+	sqlite3 *d = open_db();
+	ck_assert_int_eq(query_long(d, "SELECT count(*) FROM answers"), 1);
+	ck_assert_int_eq(query_long(d, "SELECT correct FROM answers"), 1);
+	ck_assert_int_eq(query_long(d, "SELECT reps FROM cards"), 1);
+	sqlite3_close(d);
+}
+END_TEST
+
+/* SIGKILL right after the k-th ok: the database is intact and holds at least
+ * k answers (ok is printed only after the commit). */
+START_TEST(test_kill_after_ok)
+{
+	const int k = 3;
+	char *argv[] = {(char *)test_chanlab_bin(), "quiz", "--cram", "--bank", path_a,
+	                "--bank", path_b, "--db", db, "--seed", "11", NULL};
+	struct child c = spawn(argv);
+	char line[512], id[128];
+	int oks = 0;
+	char letters[8] = "";
+	while (fgets(line, sizeof line, c.from)) {
+		if (strncmp(line, "ok ", 3) == 0 && ++oks == k) {
+			kill(c.pid, SIGKILL);
+			break;
+		}
+		if (header_id(line, id, sizeof id)) {
+			letters[0] = '\0';
+			const char *a = right_answer(id);
+			if (a)
+				say(&c, a);
+			continue;
+		}
+		/* fixb.select-default: find the letter of the right text. */
+		if (strstr(line, ") Runs when no other case is ready.")) {
+			snprintf(letters, sizeof letters, "%c", line[2]);
+			say(&c, letters);
+		}
+	}
+	ck_assert_int_eq(oks, k);
+	fclose(c.to);
+	fclose(c.from);
+	int st;
+	ck_assert_int_eq(waitpid(c.pid, &st, 0), c.pid);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+
+	sqlite3 *d;
+	ck_assert_int_eq(sqlite3_open(db, &d), SQLITE_OK);
+	sqlite3_stmt *s;
+	ck_assert_int_eq(sqlite3_prepare_v2(d, "PRAGMA integrity_check", -1, &s, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(s, 0), "ok");
+	sqlite3_finalize(s);
+	ck_assert_int_ge(query_long(d, "SELECT count(*) FROM answers"), k);
+	sqlite3_close(d);
+
+	/* And chanlab opens it again. */
+	char cmd[512];
+	int status;
+	snprintf(cmd, sizeof cmd, "%s quiz stats --bank %s --bank %s --db %s", test_chanlab_bin(),
+	         path_a, path_b, db);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_ptr_nonnull(strstr(out, "answered"));
+	free(out);
+}
+END_TEST
+
+/* A file that is not our database is refused with one line naming it, exit
+ * 1, and left byte-identical. */
+START_TEST(test_foreign_db_refused)
+{
+	sqlite3 *d;
+	ck_assert_int_eq(sqlite3_open(db, &d), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(d, "CREATE TABLE t(x); INSERT INTO t VALUES (1);", NULL,
+	                              NULL, NULL), SQLITE_OK);
+	sqlite3_close(d);
+	size_t n0, n1;
+	char *before = test_read_file(db, &n0);
+	char cmd[512];
+	int status;
+	snprintf(cmd, sizeof cmd, "echo b | %s quiz --bank %s --db %s 2>&1 >/dev/null",
+	         test_chanlab_bin(), path_a, db);
+	char *err = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 1);
+	ck_assert_msg(strncmp(err, "chanlab: ", 9) == 0 && strstr(err, db) &&
+	              strchr(err, '\n') == err + strlen(err) - 1, "bad message: %s", err);
+	char *after = test_read_file(db, &n1);
+	ck_assert_uint_eq(n0, n1);
+	ck_assert(memcmp(before, after, n0) == 0);
+	free(before);
+	free(after);
+	free(err);
+
+	/* Garbage too, and stats refuses it the same way. */
+	write_text(db, "this is not a database at all, just some text.\n");
+	before = test_read_file(db, &n0);
+	snprintf(cmd, sizeof cmd, "%s quiz stats --bank %s --db %s 2>&1 >/dev/null",
+	         test_chanlab_bin(), path_a, db);
+	err = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 1);
+	ck_assert_ptr_nonnull(strstr(err, "not a SQLite database"));
+	after = test_read_file(db, &n1);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	free(err);
+}
+END_TEST
+
+static char *exam_paper(const char *seed, const char *b1, const char *b2, const char *dbname)
+{
+	char cmd[1024];
+	int status;
+	/* Every question skipped: the output is the paper and the review. */
+	snprintf(cmd, sizeof cmd,
+	         "yes :skip | head -n 20 | %s quiz --exam --count 4 --seed %s --bank %s --bank %s"
+	         " --db %s/%s --name Ann", test_chanlab_bin(), seed, b1, b2, dir, dbname);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	return out;
+}
+
+/* Same seed, same paper (questions and choice order), whatever the progress
+ * or the order the banks are given in; another seed, another paper. */
+START_TEST(test_exam_same_paper)
+{
+	char *p1 = exam_paper("42", path_a, path_b, "one.db");
+	char *p2 = exam_paper("42", path_b, path_a, "two.db");
+	char *p3 = exam_paper("43", path_a, path_b, "three.db");
+	ck_assert_ptr_nonnull(strstr(p1, "exam: 4 questions, seed 42"));
+	ck_assert_ptr_nonnull(strstr(p1, "[4/4]"));
+	ck_assert_ptr_nonnull(strstr(p1, "score: 0/"));
+	ck_assert_str_eq(p1, p2);
+	ck_assert_str_ne(p1, p3);
+	free(p1);
+	free(p2);
+	free(p3);
+}
+END_TEST
+
+/* An exam writes its result JSON; hints are refused; `quiz grade` reads it. */
+START_TEST(test_exam_result)
+{
+	char result[160];
+	snprintf(result, sizeof result, "%s/ann.json", dir);
+	char *argv[] = {(char *)test_chanlab_bin(), "quiz", "--exam", "--bank", path_a,
+	                "--db", db, "--seed", "5", "--count", "3", "--name", "Ann \"A\"",
+	                "--result", result, NULL};
+	struct child c = spawn(argv);
+	char line[512], id[128];
+	int refused = 0;
+	while (fgets(line, sizeof line, c.from)) {
+		if (strstr(line, "not available during an exam"))
+			refused++;
+		if (!header_id(line, id, sizeof id))
+			continue;
+		if (strcmp(id, "fixa.nil-send") == 0) {
+			say(&c, ":hint");
+			say(&c, "c");
+		} else {
+			say(&c, right_answer(id));
+		}
+	}
+	ck_assert_int_eq(finish(&c), 0);
+	ck_assert_int_eq(refused, 1);
+	char *json = test_read_file(result, NULL);
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_nonnull(strstr(json, "\"name\": \"Ann \\\"A\\\"\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"seed\": 5"));
+	ck_assert_ptr_nonnull(strstr(json, "\"score\": 2"));
+	ck_assert_ptr_nonnull(strstr(json, "{\"id\": \"fixa.nil-send\", \"type\": \"single\", "
+	                                   "\"answer\": \"c\", \"correct\": false, \"ms\": "));
+	free(json);
+
+	char cmd[512];
+	int status;
+	snprintf(cmd, sizeof cmd, "%s quiz grade --csv %s", test_chanlab_bin(), result);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_ptr_nonnull(strstr(out, "student,\"Ann \"\"A\"\"\",2,3,67\n"));
+	ck_assert_ptr_nonnull(strstr(out, "question,fixa.nil-send,0,1,0\n"));
+	free(out);
+}
+END_TEST
+
+/* Usage errors exit 64 with one line; --help exits 0. */
+START_TEST(test_usage)
+{
+	char cmd[512];
+	int status;
+	const char *bad[] = {"--count x", "--level guru", "--retention 2", "--review --cram",
+	                     "--frobnicate", "--name Ann", "nosuchsub"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(cmd, sizeof cmd, "%s quiz %s --db %s </dev/null 2>&1", test_chanlab_bin(),
+		         bad[i], db);
+		char *out = test_run_capture(cmd, &status);
+		ck_assert_msg(status == 64, "'%s' gave %d", bad[i], status);
+		ck_assert_msg(strncmp(out, "chanlab: ", 9) == 0, "'%s' said %s", bad[i], out);
+		free(out);
+	}
+	const char *help[] = {"--help", "stats --help", "grade --help", "lint --help"};
+	for (size_t i = 0; i < sizeof help / sizeof help[0]; i++) {
+		snprintf(cmd, sizeof cmd, "%s quiz %s", test_chanlab_bin(), help[i]);
+		char *out = test_run_capture(cmd, &status);
+		ck_assert_int_eq(status, 0);
+		ck_assert_ptr_nonnull(strstr(out, "usage: chanlab quiz"));
+		free(out);
+	}
+	/* The database is not created by a usage error. */
+	ck_assert_int_ne(access(db, F_OK), 0);
+}
+END_TEST
+
+/* A code block is indented; colour only when asked for: keywords, strings
+ * and comments each get theirs. */
+START_TEST(test_present_code)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	quiz_present_code(f, "go func() { ch <- \"x\" } // send\nselect {}\n", false);
+	fclose(f);
+	ck_assert_str_eq(buf, "    go func() { ch <- \"x\" } // send\n    select {}\n");
+	free(buf);
+	f = open_memstream(&buf, &len);
+	quiz_present_code(f, "go f(`raw`) /* c */ 'x' gopher\n", true);
+	fclose(f);
+	ck_assert_str_eq(buf, "    \033[1;34mgo\033[0m f(\033[32m`raw`\033[0m) "
+	                      "\033[2;37m/* c */\033[0m \033[32m'x'\033[0m gopher\n");
+	free(buf);
+}
+END_TEST
+
+Suite *suite_quiz_repl(void)
+{
+	Suite *s = suite_create("quiz_repl");
+	TCase *tc = tcase_create("repl");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_scripted_session);
+	tcase_add_test(tc, test_undo);
+	tcase_add_test(tc, test_kill_after_ok);
+	tcase_add_test(tc, test_foreign_db_refused);
+	tcase_add_test(tc, test_exam_same_paper);
+	tcase_add_test(tc, test_exam_result);
+	tcase_add_test(tc, test_usage);
+	tcase_add_test(tc, test_present_code);
+	suite_add_tcase(s, tc);
+	return s;
+}
