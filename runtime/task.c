@@ -46,6 +46,11 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 	if (!st)
 		return NULL;
 	struct rt_task *t = st->task;
+#ifdef RT_ASAN
+	/* A reused stack keeps the poisoned redzones of frames its last task
+	 * never returned from (tasks still blocked when a run ended). */
+	__asan_unpoison_memory_region(st->lo, st->size);
+#endif
 	memset(t, 0, sizeof *t);
 	t->stack = st;
 	t->id = ++s->next_task_id;

@@ -1,2 +1,0 @@
-build/release/cmd/bench.c.o: cmd/bench.c cmd/cmd.h
-cmd/cmd.h:

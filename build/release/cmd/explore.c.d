@@ -1,2 +1,0 @@
-build/release/cmd/explore.c.o: cmd/explore.c cmd/cmd.h
-cmd/cmd.h:

@@ -1,2 +1,0 @@
-build/release/cmd/list.c.o: cmd/list.c cmd/cmd.h
-cmd/cmd.h:

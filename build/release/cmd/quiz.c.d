@@ -1,2 +1,0 @@
-build/release/cmd/quiz.c.o: cmd/quiz.c cmd/cmd.h
-cmd/cmd.h:

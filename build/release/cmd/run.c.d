@@ -1,2 +1,0 @@
-build/release/cmd/run.c.o: cmd/run.c cmd/cmd.h
-cmd/cmd.h:

@@ -1,2 +1,0 @@
-build/release/cmd/show.c.o: cmd/show.c cmd/cmd.h
-cmd/cmd.h:
