@@ -7,6 +7,7 @@
  * sleeps: the driver blocks on the child's output.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -555,6 +556,79 @@ START_TEST(test_usage)
 }
 END_TEST
 
+/* Reads the pty into buf until want appears at or after *from; *from is
+ * moved past it.  -1 at end of output. */
+static int expect(int fd, char *buf, size_t size, size_t *len, size_t *from, const char *want)
+{
+	for (;;) {
+		char *hit = strstr(buf + *from, want);
+		if (hit) {
+			*from = (size_t)(hit - buf) + strlen(want);
+			return 0;
+		}
+		if (*len + 1 >= size)
+			return -1;
+		ssize_t n = read(fd, buf + *len, size - *len - 1);
+		if (n <= 0)
+			return -1;
+		*len += (size_t)n;
+		buf[*len] = '\0';
+	}
+}
+
+/* On a terminal (libedit): Ctrl-C drops the line typed so far and prompts
+ * again; the answer typed next is the one recorded. */
+START_TEST(test_terminal_ctrl_c)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
+		fprintf(stderr, "test_terminal_ctrl_c: no pseudo-terminal; skipped\n");
+		return;
+	}
+	char slave[128];
+	snprintf(slave, sizeof slave, "%s", ptsname(master));
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setsid();
+		int fd = open(slave, O_RDWR); /* becomes the controlling terminal */
+		if (fd < 0)
+			_exit(127);
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(master);
+		setenv("TERM", "vt100", 1);
+		setenv("NO_COLOR", "1", 1);
+		setenv("HOME", dir, 1); /* no ~/.editrc */
+		execl(test_chanlab_bin(), "chanlab", "quiz", "--bank", path_a, "--db", db,
+		      "--type", "truefalse", (char *)NULL);
+		_exit(127);
+	}
+	static char buf[65536];
+	size_t len = 0, from = 0;
+	buf[0] = '\0';
+	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "t/f> "), 0);
+	ck_assert_int_eq(write(master, "zz\003", 3), 3);
+	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "t/f> "), 0);
+	ck_assert_int_eq(write(master, ":hint\r", 6), 6);
+	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "no hint"), 0);
+	ck_assert_int_eq(write(master, "t\r", 2), 2);
+	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "right"), 0);
+	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "score: 1/1"), 0);
+	expect(master, buf, sizeof buf, &len, &from, "\x01never"); /* read to the end */
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	close(master);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d; output:\n%s", st, buf);
+	sqlite3 *d = open_db();
+	ck_assert_int_eq(query_long(d, "SELECT count(*) FROM answers WHERE given = 't'"
+	                               " AND correct = 1"), 1);
+	ck_assert_int_eq(query_long(d, "SELECT count(*) FROM answers"), 1);
+	sqlite3_close(d);
+}
+END_TEST
+
 /* A code block is indented; colour only when asked for: keywords, strings
  * and comments each get theirs. */
 START_TEST(test_present_code)
@@ -589,6 +663,7 @@ Suite *suite_quiz_repl(void)
 	tcase_add_test(tc, test_exam_result);
 	tcase_add_test(tc, test_usage);
 	tcase_add_test(tc, test_present_code);
+	tcase_add_test(tc, test_terminal_ctrl_c);
 	suite_add_tcase(s, tc);
 	return s;
 }

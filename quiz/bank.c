@@ -1,0 +1,705 @@
+/*
+ * bank.c - the bank loader: turns a YAML bank file (docs/bank-format.md) into
+ * struct quiz_question records, reporting every problem of the format as
+ * "file:line:col: message".  Also the diagnostics list and the level/type
+ * names.  The rules that need a whole question or the whole bank (right
+ * choices, answers, duplicate ids...) are in lint.c.
+ *
+ * libyaml's document API is used rather than its event API: a bank is small
+ * (a thousand questions load in milliseconds) and with the whole tree at hand
+ * a question's keys can be read in any order, each node keeping its mark.
+ *
+ * Out of memory: one policy, abort (xrealloc below); nothing else exits.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "quiz/bank.h"
+
+/* --- memory ------------------------------------------------------------------ */
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+	char *d = xrealloc(NULL, n + 1);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+/* Grows *arr (of elements of size elem) so index n fits. */
+static void grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return;
+	size_t c = *cap ? *cap * 2 : 8;
+	while (c <= n)
+		c *= 2;
+	*arr = xrealloc(*arr, c * elem);
+	*cap = c;
+}
+
+/* --- diagnostics ------------------------------------------------------------- */
+
+void quiz_diag_init(struct quiz_diag *d)
+{
+	memset(d, 0, sizeof *d);
+}
+
+void quiz_diag_free(struct quiz_diag *d)
+{
+	for (size_t i = 0; i < d->count; i++)
+		free(d->lines[i]);
+	free(d->lines);
+	memset(d, 0, sizeof *d);
+}
+
+static int diag_vadd(struct quiz_diag *d, const char *file, int line, int col,
+                     const char *fmt, va_list ap)
+{
+	char *msg = NULL, *full = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	int n;
+	if (line > 0)
+		n = asprintf(&full, "%s:%d:%d: %s", file, line, col, msg);
+	else
+		n = asprintf(&full, "%s: %s", file, msg);
+	if (n < 0)
+		abort();
+	free(msg);
+	grow((void **)&d->lines, &d->cap, d->count, sizeof *d->lines);
+	d->lines[d->count++] = full;
+	return -1;
+}
+
+int quiz_diag_add(struct quiz_diag *d, const char *file, int line, int col,
+                  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, file, line, col, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void quiz_diag_print(const struct quiz_diag *d, FILE *out)
+{
+	for (size_t i = 0; i < d->count; i++)
+		fprintf(out, "%s\n", d->lines[i]);
+}
+
+/* --- names ------------------------------------------------------------------- */
+
+static const char *const level_names[QUIZ_NLEVELS] = {"junior", "middle", "senior", "staff"};
+static const char *const type_names[QUIZ_NTYPES] = {"single", "multi", "truefalse", "short",
+                                                    "code"};
+
+const char *quiz_level_name(enum quiz_level level)
+{
+	return (unsigned)level < QUIZ_NLEVELS ? level_names[level] : "?";
+}
+
+const char *quiz_type_name(enum quiz_type type)
+{
+	return (unsigned)type < QUIZ_NTYPES ? type_names[type] : "?";
+}
+
+int quiz_level_parse(const char *name, enum quiz_level *out)
+{
+	for (int i = 0; i < QUIZ_NLEVELS; i++)
+		if (strcmp(name, level_names[i]) == 0) {
+			*out = (enum quiz_level)i;
+			return 0;
+		}
+	return -1;
+}
+
+int quiz_type_parse(const char *name, enum quiz_type *out)
+{
+	for (int i = 0; i < QUIZ_NTYPES; i++)
+		if (strcmp(name, type_names[i]) == 0) {
+			*out = (enum quiz_type)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* --- the bank ---------------------------------------------------------------- */
+
+void quiz_bank_init(struct quiz_bank *b)
+{
+	memset(b, 0, sizeof *b);
+}
+
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void question_free(struct quiz_question *q)
+{
+	free(q->id);
+	free_list(q->topics, q->ntopics);
+	free(q->prompt);
+	free(q->code);
+	free(q->lang);
+	for (size_t i = 0; i < q->nchoices; i++) {
+		free(q->choices[i].text);
+		free(q->choices[i].why);
+	}
+	free(q->choices);
+	free(q->answer_text);
+	free(q->answer_raw);
+	free(q->why);
+	free(q->explanation);
+	free(q->follow_up_prompt);
+	free(q->follow_up_answer);
+	free(q->hint);
+	free_list(q->patterns, q->npatterns);
+	free(q->pattern_pos);
+	free_list(q->sources, q->nsources);
+}
+
+void quiz_bank_free(struct quiz_bank *b)
+{
+	for (size_t i = 0; i < b->count; i++)
+		question_free(&b->questions[i]);
+	free(b->questions);
+	free_list(b->files, b->nfiles);
+	free_list(b->names, b->nfiles);
+	memset(b, 0, sizeof *b);
+}
+
+const struct quiz_question *quiz_bank_find(const struct quiz_bank *b, const char *id)
+{
+	for (size_t i = 0; i < b->count; i++)
+		if (b->questions[i].id && strcmp(b->questions[i].id, id) == 0)
+			return &b->questions[i];
+	return NULL;
+}
+
+/* --- the loader -------------------------------------------------------------- */
+
+struct loader {
+	struct quiz_bank *b;
+	struct quiz_diag *diag;
+	yaml_document_t *doc;
+	const char *file;      /* owned by b */
+	const char *bankname;  /* owned by b; NULL until read */
+	int problems;
+};
+
+static int problem_at(struct loader *L, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int problem_at(struct loader *L, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(L->diag, L->file, (int)n->start_mark.line + 1, (int)n->start_mark.column + 1,
+	          fmt, ap);
+	va_end(ap);
+	L->problems++;
+	return -1;
+}
+
+static struct quiz_pos pos_of(const yaml_node_t *n)
+{
+	return (struct quiz_pos){(int)n->start_mark.line + 1, (int)n->start_mark.column + 1};
+}
+
+static yaml_node_t *node(struct loader *L, int index)
+{
+	return yaml_document_get_node(L->doc, index);
+}
+
+static const char *sval(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static bool is_plain(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+/* A YAML null: an empty plain value, ~ or null. */
+static bool is_null(const yaml_node_t *n)
+{
+	if (!is_plain(n))
+		return false;
+	const char *v = sval(n);
+	return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
+	       !strcmp(v, "NULL");
+}
+
+/* A YAML 1.2 boolean.  (yes/no/on/off are strings here, as in YAML 1.2.) */
+static bool is_bool(const yaml_node_t *n, bool *v)
+{
+	if (!is_plain(n))
+		return false;
+	const char *s = sval(n);
+	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE")) {
+		*v = true;
+		return true;
+	}
+	if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE")) {
+		*v = false;
+		return true;
+	}
+	return false;
+}
+
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+/* A copy of the scalar without its trailing blank lines and spaces (block
+ * scalars end with a newline). */
+static char *scalar_dup(const yaml_node_t *n)
+{
+	const char *s = sval(n);
+	size_t len = n->data.scalar.length;
+	while (len && (s[len - 1] == '\n' || s[len - 1] == ' ' || s[len - 1] == '\t' ||
+	               s[len - 1] == '\r'))
+		len--;
+	return xstrndup(s, len);
+}
+
+/*
+ * Reads a string value into *out.  A mapping, list, boolean or null is a
+ * wrong type; a blank string is empty.  Returns 0 or -1 (reported).
+ */
+static int get_string(struct loader *L, const yaml_node_t *v, const char *key, char **out)
+{
+	bool b;
+	if (v->type != YAML_SCALAR_NODE || is_bool(v, &b))
+		return problem_at(L, v, "'%s' must be a string", key);
+	if (is_null(v) || blank(sval(v), v->data.scalar.length))
+		return problem_at(L, v, "'%s' is empty", key);
+	free(*out);
+	*out = scalar_dup(v);
+	return 0;
+}
+
+static int get_bool(struct loader *L, const yaml_node_t *v, const char *key, bool *out)
+{
+	if (!is_bool(v, out))
+		return problem_at(L, v, "'%s' must be true or false", key);
+	return 0;
+}
+
+/* A list of strings into *out and *n (and each item's place into *pos if pos). */
+static int get_list(struct loader *L, const yaml_node_t *v, const char *key, char ***out,
+                    size_t *n, struct quiz_pos **pos)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return problem_at(L, v, "'%s' must be a list of strings", key);
+	int rc = 0;
+	size_t cap = 0, pcap = 0;
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *item = node(L, *it);
+		char *s = NULL;
+		if (get_string(L, item, key, &s) < 0) {
+			rc = -1;
+			continue;
+		}
+		grow((void **)out, &cap, *n, sizeof **out);
+		if (pos) {
+			grow((void **)pos, &pcap, *n, sizeof **pos);
+			(*pos)[*n] = pos_of(item);
+		}
+		(*out)[(*n)++] = s;
+	}
+	return rc;
+}
+
+/* Keys of a question, in the order of docs/bank-format.md. */
+enum qkey {
+	K_ID, K_LEVEL, K_TOPICS, K_TYPE, K_PROMPT, K_CODE, K_LANG, K_CHOICES, K_ANSWER, K_WHY,
+	K_EXPLANATION, K_FOLLOW_UP, K_HINT, K_PATTERNS, K_SOURCE, K_SHUFFLE, K_NKEYS
+};
+static const char *const qkey_names[K_NKEYS] = {
+	"id", "level", "topics", "type", "prompt", "code", "lang", "choices", "answer", "why",
+	"explanation", "follow_up", "hint", "patterns", "source", "shuffle",
+};
+static const bool qkey_required[K_NKEYS] = {
+	[K_ID] = true, [K_LEVEL] = true, [K_TOPICS] = true, [K_TYPE] = true, [K_PROMPT] = true,
+	[K_EXPLANATION] = true,
+};
+
+static int key_index(const char *const *names, int n, const char *key)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], key) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Walks a mapping whose keys must come from names[0..n): reports keys that
+ * are not strings, unknown or repeated, and stores each known key's value
+ * node in vals[] (NULL when absent).
+ */
+static int read_mapping(struct loader *L, const yaml_node_t *m, const char *const *names, int n,
+                        yaml_node_t **vals)
+{
+	int rc = 0;
+	for (int i = 0; i < n; i++)
+		vals[i] = NULL;
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(L, p->key), *v = node(L, p->value);
+		if (k->type != YAML_SCALAR_NODE) {
+			rc = problem_at(L, k, "a key must be a string");
+			continue;
+		}
+		int i = key_index(names, n, sval(k));
+		if (i < 0)
+			rc = problem_at(L, k, "unknown key '%s'", sval(k));
+		else if (vals[i])
+			rc = problem_at(L, k, "duplicate key '%s'", sval(k));
+		else
+			vals[i] = v;
+	}
+	return rc;
+}
+
+static int missing(struct loader *L, const yaml_node_t *m, const char *const *names,
+                   const bool *required, int n, yaml_node_t **vals)
+{
+	int rc = 0;
+	for (int i = 0; i < n; i++)
+		if (required[i] && !vals[i])
+			rc = problem_at(L, m, "missing key '%s'", names[i]);
+	return rc;
+}
+
+static const char *const choice_keys[] = {"text", "correct", "why"};
+static const bool choice_required[] = {true, false, false};
+
+static int load_choices(struct loader *L, struct quiz_question *q, const yaml_node_t *v)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return problem_at(L, v, "'choices' must be a list");
+	int rc = 0;
+	size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	q->choices = xrealloc(NULL, n * sizeof *q->choices);
+	memset(q->choices, 0, n * sizeof *q->choices);
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *cn = node(L, *it);
+		if (cn->type != YAML_MAPPING_NODE) {
+			rc = problem_at(L, cn, "a choice must be a mapping with 'text'");
+			continue;
+		}
+		yaml_node_t *vals[3];
+		struct quiz_choice *c = &q->choices[q->nchoices];
+		c->pos = pos_of(cn);
+		if (read_mapping(L, cn, choice_keys, 3, vals) < 0)
+			rc = -1;
+		if (missing(L, cn, choice_keys, choice_required, 3, vals) < 0)
+			rc = -1;
+		if (vals[0] && get_string(L, vals[0], "text", &c->text) < 0)
+			rc = -1;
+		if (vals[1] && get_bool(L, vals[1], "correct", &c->correct) < 0)
+			rc = -1;
+		if (vals[2] && get_string(L, vals[2], "why", &c->why) < 0)
+			rc = -1;
+		if (!c->text) {  /* keep the promise that text is never NULL */
+			free(c->why);
+			memset(c, 0, sizeof *c);
+			continue;
+		}
+		q->nchoices++;
+	}
+	return rc;
+}
+
+static const char *const follow_keys[] = {"prompt", "answer"};
+static const bool follow_required[] = {true, true};
+
+static int load_follow_up(struct loader *L, struct quiz_question *q, const yaml_node_t *v)
+{
+	if (v->type != YAML_MAPPING_NODE)
+		return problem_at(L, v, "'follow_up' must be a mapping with 'prompt' and 'answer'");
+	yaml_node_t *vals[2];
+	int rc = read_mapping(L, v, follow_keys, 2, vals);
+	if (missing(L, v, follow_keys, follow_required, 2, vals) < 0)
+		rc = -1;
+	if (vals[0] && get_string(L, vals[0], "prompt", &q->follow_up_prompt) < 0)
+		rc = -1;
+	if (vals[1] && get_string(L, vals[1], "answer", &q->follow_up_answer) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* The `answer` value: kept as written; interpreted once the type is known. */
+static int load_answer(struct loader *L, struct quiz_question *q, const yaml_node_t *v)
+{
+	q->has_answer = true;
+	q->answer_pos = pos_of(v);
+	if (v->type != YAML_SCALAR_NODE)
+		return problem_at(L, v, "'answer' must be a boolean or a string");
+	if (is_null(v) || blank(sval(v), v->data.scalar.length))
+		return problem_at(L, v, "'answer' is empty");
+	q->answer_is_bool = is_bool(v, &q->answer_bool);
+	q->answer_raw = scalar_dup(v);
+	return 0;
+}
+
+static int load_enum(struct loader *L, const yaml_node_t *v, const char *key, int *out,
+                     int (*parse)(const char *, int *), const char *known)
+{
+	char *s = NULL;
+	if (get_string(L, v, key, &s) < 0)
+		return -1;
+	int rc = parse(s, out);
+	if (rc < 0)
+		problem_at(L, v, "unknown %s '%s' (%s)", key, s, known);
+	free(s);
+	return rc;
+}
+
+static int parse_level(const char *s, int *out)
+{
+	enum quiz_level l;
+	if (quiz_level_parse(s, &l) < 0)
+		return -1;
+	*out = (int)l;
+	return 0;
+}
+
+static int parse_type(const char *s, int *out)
+{
+	enum quiz_type t;
+	if (quiz_type_parse(s, &t) < 0)
+		return -1;
+	*out = (int)t;
+	return 0;
+}
+
+static void load_question(struct loader *L, const yaml_node_t *qn)
+{
+	if (qn->type != YAML_MAPPING_NODE) {
+		problem_at(L, qn, "a question must be a mapping");
+		return;
+	}
+	struct quiz_bank *b = L->b;
+	grow((void **)&b->questions, &b->cap, b->count, sizeof *b->questions);
+	struct quiz_question *q = &b->questions[b->count++];
+	memset(q, 0, sizeof *q);
+	q->shuffle = true;
+	q->file = L->file;
+	q->bank = L->bankname;
+	q->line = (int)qn->start_mark.line + 1;
+	q->col = (int)qn->start_mark.column + 1;
+
+	yaml_node_t *v[K_NKEYS];
+	int rc = read_mapping(L, qn, qkey_names, K_NKEYS, v);
+	if (missing(L, qn, qkey_names, qkey_required, K_NKEYS, v) < 0)
+		rc = -1;
+	int level = -1, type = -1;
+	if (v[K_ID]) {
+		q->line = (int)v[K_ID]->start_mark.line + 1;
+		q->col = (int)v[K_ID]->start_mark.column + 1;
+		rc |= get_string(L, v[K_ID], "id", &q->id);
+	}
+	if (v[K_LEVEL])
+		rc |= load_enum(L, v[K_LEVEL], "level", &level, parse_level,
+		                "junior, middle, senior or staff");
+	if (v[K_TYPE])
+		rc |= load_enum(L, v[K_TYPE], "type", &type, parse_type,
+		                "single, multi, truefalse, short or code");
+	if (v[K_TOPICS]) {
+		rc |= get_list(L, v[K_TOPICS], "topics", &q->topics, &q->ntopics, NULL);
+		if (v[K_TOPICS]->type == YAML_SEQUENCE_NODE && q->ntopics == 0 && rc == 0)
+			rc = problem_at(L, v[K_TOPICS], "'topics' is empty");
+	}
+	if (v[K_PROMPT])
+		rc |= get_string(L, v[K_PROMPT], "prompt", &q->prompt);
+	if (v[K_CODE])
+		rc |= get_string(L, v[K_CODE], "code", &q->code);
+	if (v[K_LANG])
+		rc |= get_string(L, v[K_LANG], "lang", &q->lang);
+	if (v[K_CHOICES]) {
+		q->choices_pos = pos_of(v[K_CHOICES]);
+		rc |= load_choices(L, q, v[K_CHOICES]);
+	}
+	if (v[K_ANSWER])
+		rc |= load_answer(L, q, v[K_ANSWER]);
+	if (v[K_WHY])
+		rc |= get_string(L, v[K_WHY], "why", &q->why);
+	if (v[K_EXPLANATION])
+		rc |= get_string(L, v[K_EXPLANATION], "explanation", &q->explanation);
+	if (v[K_FOLLOW_UP])
+		rc |= load_follow_up(L, q, v[K_FOLLOW_UP]);
+	if (v[K_HINT])
+		rc |= get_string(L, v[K_HINT], "hint", &q->hint);
+	if (v[K_PATTERNS])
+		rc |= get_list(L, v[K_PATTERNS], "patterns", &q->patterns, &q->npatterns,
+		               &q->pattern_pos);
+	if (v[K_SOURCE])
+		rc |= get_list(L, v[K_SOURCE], "source", &q->sources, &q->nsources, NULL);
+	if (v[K_SHUFFLE])
+		rc |= get_bool(L, v[K_SHUFFLE], "shuffle", &q->shuffle);
+
+	if (!q->lang)
+		q->lang = xstrndup("go", 2);
+	if (level >= 0)
+		q->level = (enum quiz_level)level;
+	if (type >= 0) {
+		q->type = (enum quiz_type)type;
+		if ((q->type == QUIZ_SHORT || q->type == QUIZ_CODE) && q->answer_raw &&
+		    !q->answer_is_bool)
+			q->answer_text = xstrndup(q->answer_raw, strlen(q->answer_raw));
+	}
+	/* A question missing its id, level or type cannot be checked further. */
+	q->malformed = rc != 0 || level < 0 || type < 0 || !q->id;
+}
+
+static const char *const root_keys[] = {"bank", "questions"};
+static const bool root_required[] = {true, true};
+
+static void load_root(struct loader *L, const yaml_node_t *root)
+{
+	if (root->type != YAML_MAPPING_NODE) {
+		problem_at(L, root, "a bank must be a mapping with 'bank' and 'questions'");
+		return;
+	}
+	yaml_node_t *v[2];
+	read_mapping(L, root, root_keys, 2, v);
+	missing(L, root, root_keys, root_required, 2, v);
+	if (v[0]) {
+		char *name = NULL;
+		if (get_string(L, v[0], "bank", &name) == 0) {
+			L->b->names[L->b->nfiles - 1] = name;
+			L->bankname = name;
+			if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(name))
+				problem_at(L, v[0], "malformed bank name '%s' (lowercase letters, "
+				                    "digits and '-')", name);
+		}
+	}
+	if (!v[1])
+		return;
+	if (v[1]->type != YAML_SEQUENCE_NODE) {
+		problem_at(L, v[1], "'questions' must be a list");
+		return;
+	}
+	if (v[1]->data.sequence.items.start == v[1]->data.sequence.items.top) {
+		problem_at(L, v[1], "'questions' is empty");
+		return;
+	}
+	for (yaml_node_item_t *it = v[1]->data.sequence.items.start;
+	     it < v[1]->data.sequence.items.top; it++)
+		load_question(L, node(L, *it));
+}
+
+/* Adds name to b->files (and an empty slot to b->names); returns the copy. */
+static const char *add_file(struct quiz_bank *b, const char *name)
+{
+	size_t cap = b->nfiles;  /* arrays are kept exactly sized */
+	b->files = xrealloc(b->files, (cap + 1) * sizeof *b->files);
+	b->names = xrealloc(b->names, (cap + 1) * sizeof *b->names);
+	b->files[b->nfiles] = xstrndup(name, strlen(name));
+	b->names[b->nfiles] = NULL;
+	return b->files[b->nfiles++];
+}
+
+int quiz_bank_load_mem(struct quiz_bank *b, const char *name, const char *text, size_t len,
+                       struct quiz_diag *diag)
+{
+	struct loader L = {.b = b, .diag = diag};
+	L.file = add_file(b, name);
+
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	if (!yaml_parser_initialize(&parser))
+		abort();
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		const char *what = parser.problem ? parser.problem : "cannot parse";
+		yaml_mark_t m = parser.problem_mark;
+		if (parser.context)
+			quiz_diag_add(diag, L.file, (int)m.line + 1, (int)m.column + 1,
+			              "yaml syntax: %s (%s from line %d)", what, parser.context,
+			              (int)parser.context_mark.line + 1);
+		else
+			quiz_diag_add(diag, L.file, (int)m.line + 1, (int)m.column + 1,
+			              "yaml syntax: %s", what);
+		yaml_parser_delete(&parser);
+		return -1;
+	}
+	L.doc = &doc;
+	yaml_node_t *root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		quiz_diag_add(diag, L.file, 1, 1, "empty bank file");
+		L.problems++;
+	} else {
+		load_root(&L, root);
+	}
+	yaml_document_delete(&doc);
+
+	/* A second document would be ignored silently: refuse it. */
+	yaml_document_t more;
+	if (!yaml_parser_load(&parser, &more)) {
+		yaml_mark_t m = parser.problem_mark;
+		quiz_diag_add(diag, L.file, (int)m.line + 1, (int)m.column + 1, "yaml syntax: %s",
+		              parser.problem ? parser.problem : "cannot parse");
+		L.problems++;
+	} else {
+		yaml_node_t *r2 = yaml_document_get_root_node(&more);
+		if (r2) {
+			quiz_diag_add(diag, L.file, (int)r2->start_mark.line + 1,
+			              (int)r2->start_mark.column + 1,
+			              "a bank file holds one yaml document");
+			L.problems++;
+		}
+		yaml_document_delete(&more);
+	}
+	yaml_parser_delete(&parser);
+	return L.problems ? -1 : 0;
+}
+
+int quiz_bank_load_file(struct quiz_bank *b, const char *path, struct quiz_diag *diag)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return quiz_diag_add(diag, path, 0, 0, "cannot open: %s", strerror(errno));
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (;;) {
+		grow((void **)&buf, &cap, len + 4096, 1);
+		size_t n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		free(buf);
+		return quiz_diag_add(diag, path, 0, 0, "cannot read");
+	}
+	int rc = quiz_bank_load_mem(b, path, buf, len, diag);
+	free(buf);
+	return rc;
+}

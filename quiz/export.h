@@ -1,0 +1,52 @@
+/*
+ * export.h - writing questions out for other tools (Moodle GIFT, Anki text,
+ * a Markdown handout) and reading Moodle GIFT back into a YAML bank.
+ *
+ * Exporters take the questions to write (quiz_filter_select() picks them)
+ * and return 0, or -1 when writing to out failed.  Whatever GIFT cannot
+ * carry natively (level, topics, the short/code distinction, patterns) goes
+ * into a "// chanlab: ..." comment line above each question, which Moodle
+ * ignores and quiz_import_gift() reads, so YAML -> GIFT -> YAML keeps it.
+ */
+#ifndef CHANLAB_QUIZ_EXPORT_H
+#define CHANLAB_QUIZ_EXPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "quiz/bank.h"
+
+/*
+ * Moodle GIFT: a "$CATEGORY: chanlab/<topic>" line per first topic, then
+ * "::id::prompt{...}" with "=right ~wrong#why" (single), "~%50%a ~%-100%b"
+ * weights (multi: right ones share 100%, wrong ones -100%), "{T#why}" /
+ * "{F#why}" (truefalse), and "{}" essays for short and code, the model answer
+ * as general feedback ("####").  Questions with code, or with "->" in an
+ * answer (Moodle's sign of a matching question), are written as [html].
+ */
+int quiz_export_gift(FILE *out, const struct quiz_question *const *qs, size_t n);
+
+/*
+ * Anki's text import: "#separator:tab", "#html:true", "#guid column:1",
+ * "#tags column:4" header lines, then one note per line: id, front (prompt,
+ * code as <pre>, lettered choices), back (answer, explanation), tags (level
+ * and topics).
+ */
+int quiz_export_anki(FILE *out, const struct quiz_question *const *qs, size_t n);
+
+/* A printable handout: the questions grouped by first topic, then an answer key. */
+int quiz_export_markdown(FILE *out, const struct quiz_question *const *qs, size_t n);
+
+/*
+ * Reads GIFT text (multiple choice, multiple answer, true/false, short answer
+ * and essay questions) and writes a YAML bank named bank to out.  Ids come
+ * from ::titles:: (made from bank and the question's number otherwise).
+ * Problems (an unsupported question type, a missing closing brace) go to
+ * diag as "name:line:col: message" and the question is skipped.  Returns
+ * the number of questions written, or -1 when none could be or writing
+ * failed.
+ */
+int quiz_import_gift(const char *name, const char *text, size_t len, const char *bank,
+                     FILE *out, struct quiz_diag *diag);
+
+#endif

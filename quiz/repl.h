@@ -1,0 +1,50 @@
+/*
+ * repl.h - a quiz session: asks the selected questions, reads answers and
+ * commands, records each answer in the progress store (one transaction per
+ * answer), brings wrong ones back later, and ends with a summary.  Also runs
+ * exams (fixed paper, no feedback until the end, optional JSON result).
+ *
+ * On a terminal (interactive) it reads lines with libedit (history, line
+ * editing; Ctrl-C clears the line, Ctrl-D ends).  Otherwise it reads one
+ * answer per line from `in`, prints plain text and, after each answer's
+ * transaction has committed, a line "ok <question-id>" (flushed) so a
+ * script or a test can follow along.
+ */
+#ifndef CHANLAB_QUIZ_REPL_H
+#define CHANLAB_QUIZ_REPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "quiz/bank.h"
+#include "quiz/fsrs.h"
+#include "quiz/session.h"
+#include "quiz/store.h"
+
+struct quiz_repl_opts {
+	const struct quiz_bank *bank;
+	struct quiz_store *store;
+	const struct quiz_fsrs *fsrs;
+	const struct quiz_filter *filter;
+	enum quiz_mode mode;
+	uint64_t seed;              /* question and choice order */
+	size_t count;               /* questions to pick; 0 = all that qualify */
+	bool interactive;           /* stdin is a terminal: use libedit */
+	bool color;                 /* ANSI colour on out */
+	FILE *in;                   /* answers when not interactive */
+	FILE *out;                  /* everything the session prints */
+	const char *student;        /* exam: the student's name (--name) */
+	const char *result_path;    /* exam: where to write the JSON result, or NULL */
+	/* :demo runs this with the question's first pattern link ("NAME" or
+	 * "NAME:VARIANT"); returns an exit status.  NULL: :demo is unavailable. */
+	int (*run_demo)(const char *link, void *ctx);
+	void *demo_ctx;
+};
+
+/* Runs the session.  Returns 0, or -1 with err set (database or result file
+ * errors; what was committed before stays). */
+int quiz_repl_run(const struct quiz_repl_opts *o, struct quiz_err *err);
+
+#endif
