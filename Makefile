@@ -65,18 +65,22 @@ check-deps:
 	done
 
 # --- objects and libraries --------------------------------------------------
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
 $(B)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(V),,echo "  CC  $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(V),,echo "  AS  $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 define module_lib
 $(call lib_of,$(1)): $(call obj_of,$(1))
 	@mkdir -p $$(dir $$@)
-	rm -f $$@ && ar rcs $$@ $$^
+	$(Q)rm -f $$@ && ar rcs $$@ $$^
 endef
 $(foreach m,$(MODULES),$(eval $(call module_lib,$(m))))
 
@@ -87,15 +91,16 @@ $(B)/tools/embed: tools/embed.c
 
 $(B)/gen/embedded.c: $(B)/tools/embed $(EMBED_FILES) Makefile
 	@mkdir -p $(dir $@)
-	$(B)/tools/embed $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
+	$(Q)$(B)/tools/embed $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
 
 $(B)/gen/embedded.o: $(B)/gen/embedded.c
-	$(CC) $(ALL_CFLAGS) -Icmd -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Icmd -c $< -o $@
 
 ALL_LIBS = $(call lib_of,cmd) $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,quiz) $(call lib_of,runtime)
 
 $(B)/chanlab: $(B)/cmd/main.c.o $(B)/gen/embedded.o $(ALL_LIBS)
-	$(CC) $(ALL_LDFLAGS) $^ $(LIBS) -o $@
+	@$(if $(V),,echo "  LD  $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(LIBS) -o $@
 
 chanlab: check-deps $(B)/chanlab
 	@[ "$(VARIANT)$(CCNAME)" = release ] && cp $(B)/chanlab ./chanlab || true
@@ -118,12 +123,14 @@ $(B)/gen/suites_$(1).h: $$(TEST_SRC_$(1)) Makefile
 	@cat /dev/null $$(TEST_SRC_$(1)) | sed -n 's/^Suite \*\(suite_[a-z0-9_]*\)(void).*/SUITE(\1)/p' > $$@.tmp && mv $$@.tmp $$@
 $(B)/tests/run_$(1).o: tests/check_main.c $(B)/gen/suites_$(1).h
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_CFLAGS) $$(CHECK_CFLAGS) -DSUITES_H='"suites_$(1).h"' -DTEST_MODULE='"$(1)"' -c $$< -o $$@
+	$(Q)$$(CC) $$(ALL_CFLAGS) $$(CHECK_CFLAGS) -DSUITES_H='"suites_$(1).h"' -DTEST_MODULE='"$(1)"' -c $$< -o $$@
 $(B)/tests/$(1)/%.c.o: tests/$(1)/%.c
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_CFLAGS) $$(CHECK_CFLAGS) -MMD -MP -c $$< -o $$@
+	@$(if $(V),,echo "  CC  $$<")
+	$(Q)$$(CC) $$(ALL_CFLAGS) $$(CHECK_CFLAGS) -MMD -MP -c $$< -o $$@
 $(B)/test-$(1): $(B)/tests/run_$(1).o $$(patsubst %,$(B)/%.o,$$(TEST_SRC_$(1))) $$(TEST_SUPPORT) $(B)/gen/embedded.o $$(TEST_LIBS_$(1))
-	$$(CC) $$(ALL_LDFLAGS) $$^ $$(CHECK_LIBS) $$(LIBS) -o $$@
+	@$(if $(V),,echo "  LD  $$@")
+	$(Q)$$(CC) $$(ALL_LDFLAGS) $$^ $$(CHECK_LIBS) $$(LIBS) -o $$@
 test-$(1): check-deps $(B)/test-$(1) $(B)/chanlab
 	@echo "== $(1) suites ($(VARIANT))"
 	@CHANLAB_BIN=$(B)/chanlab $(TEST_ENV) $(B)/test-$(1)
@@ -131,7 +138,7 @@ endef
 $(foreach m,$(TEST_MODULES),$(eval $(call test_runner,$(m))))
 $(B)/tests/%.c.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
 
 # Sanitizer builds scale long soak loops down (tests read CHANLAB_TEST_SCALE).
 TEST_ENV := $(if $(SAN),CHANLAB_TEST_SCALE=0.02,)
@@ -155,7 +162,7 @@ run: deps chanlab
 
 BENCH_SRC := $(wildcard bench/*.c)
 $(B)/bench-runtime: $(patsubst %,$(B)/%.o,$(BENCH_SRC)) $(call lib_of,runtime)
-	$(CC) $(ALL_LDFLAGS) $^ $(LIBS) -o $@
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(LIBS) -o $@
 bench: deps chanlab $(B)/bench-runtime
 	$(B)/bench-runtime
 	@./tools/bench_go.sh

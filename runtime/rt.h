@@ -10,7 +10,6 @@
 #ifndef CHANLAB_RT_H
 #define CHANLAB_RT_H
 
-#include <setjmp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,12 +22,21 @@
 
 /* ---- locks ------------------------------------------------------------------ */
 
-/* A spin lock that costs nothing under det (see the note above). */
+/* A lock that costs nothing under det (see the note above): it only
+ * records its state, which debug builds assert on. */
 struct rt_lock {
 	int held;
 };
-void rt_lock_acquire(struct rt_lock *l);
-void rt_lock_release(struct rt_lock *l);
+
+static inline void rt_lock_acquire(struct rt_lock *l)
+{
+	l->held = 1;
+}
+
+static inline void rt_lock_release(struct rt_lock *l)
+{
+	l->held = 0;
+}
 
 /* ---- objects ---------------------------------------------------------------- */
 
@@ -141,7 +149,6 @@ struct rt_task {
 	bool panicking;
 	bool recovered;
 	char panic_msg[RT_PANIC_MAX];
-	jmp_buf exit_jmp;               /* task_entry's frame, where a recovered panic lands */
 
 	/* Sleep. */
 	struct rt_timer sleep_timer;
@@ -154,12 +161,15 @@ struct rt_task {
 
 /* ---- stacks --------------------------------------------------------------------- */
 
+struct rt_slab;
+
 struct rt_stack {
 	void *lo;                 /* lowest usable byte (above the guard page, if any) */
 	size_t size;              /* usable bytes, up to the task record */
 	size_t map_size;          /* whole mapping */
-	bool guarded;             /* a PROT_NONE page below lo; else a canary at lo */
+	bool guarded;             /* a PROT_NONE page below lo; else the canary below lo */
 	unsigned valgrind_id;
+	struct rt_slab *slab;     /* the mmap it was carved from */
 	struct rt_stack *next;    /* in the free list */
 	struct rt_task *task;     /* the record at the top of this mapping */
 };
@@ -167,9 +177,9 @@ struct rt_stack {
 /* Returns a stack with room for a task record on top, or NULL. */
 struct rt_stack *rt_stack_get(size_t map_size);
 void rt_stack_put(struct rt_stack *st);
-/* False if the canary of an unguarded stack was overwritten. */
+/* False if the canary below an unguarded stack was overwritten. */
 bool rt_stack_intact(const struct rt_stack *st);
-/* Gives memory of cached stacks back to the kernel beyond a small reserve. */
+/* Unmaps whole free slabs beyond a reserve of cached stacks. */
 void rt_stack_trim(void);
 
 /* ---- the scheduler of one run --------------------------------------------------------- */
@@ -258,7 +268,12 @@ _Noreturn void rt_panic(const char *file, int line, const char *msg);
 uint64_t rt_rand(struct rt_sched *s);
 uint64_t rt_rand_below(struct rt_sched *s, uint64_t n);
 
-int rt_current_id(void);      /* 0 outside a task (timer callbacks) */
+/* The running task's id; 0 outside a task (timer callbacks). */
+static inline int rt_current_id(void)
+{
+	struct rt_sched *s = rt_sched_cur;
+	return s && s->current ? s->current->id : 0;
+}
 
 /* ---- trace ------------------------------------------------------------------------- */
 

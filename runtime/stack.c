@@ -1,25 +1,32 @@
 /*
  * stack.c - task stacks: mmap'd, lazily committed, reused through a free list.
  *
- * A mapping holds, from low to high addresses: an optional guard page, the
- * stack, and the task record (struct rt_task) at the very top.  The kernel
- * commits a page only when it is first touched, so a task blocked after a
- * few calls costs one or two pages however large its mapping.
+ * Stacks come in slabs of SLAB_STACKS mappings, one mmap each, so spawning
+ * a million tasks costs thousands of system calls, not millions.  A mapping
+ * holds, from low to high addresses: the stack, the task record (struct
+ * rt_task) and the stack record (struct rt_stack), then a canary word at
+ * the very top.  The kernel commits a page only when it is first touched,
+ * so a task blocked after a few calls costs one page: the top one.
  *
- * Stack overflow must not corrupt memory silently.  A PROT_NONE guard page
- * turns it into a SIGSEGV at the faulting instruction, but each guard splits
- * the mapping in two, and the kernel allows only vm.max_map_count mappings
- * (65,530 by default).  So the first stacks get guard pages, up to half that
- * budget; later ones get a canary at their lowest address, which the
- * scheduler checks every time it switches away from a task.  The canary is
- * CANARY_BYTES of zeros that nothing writes: an untouched page reads as the
- * kernel's shared zero page, so checking it costs no memory, and a stack
- * that grew into it leaves return addresses and saved registers there.
+ * Overflow must never corrupt memory silently.  Running off the bottom of
+ * a stack lands either in a guard page (a PROT_NONE page at the bottom:
+ * SIGSEGV at the faulting instruction) or in the top of the mapping below,
+ * where its canary sits above that mapping's records.  The scheduler checks
+ * the canary below a task's stack every time it switches away from the task.
+ * The canary lives on a page that is resident anyway (the neighbour's
+ * records), so checking it costs no page fault.  The first mapping of every
+ * slab gets a guard page, since whatever lies below a slab is not ours.
  *
- * Stacks are allocated in slabs of SLAB_STACKS so that spawning a million
- * tasks costs thousands, not millions, of system calls.  The free list is
- * per OS thread and outlives a run: the explorer runs thousands of programs
- * a second and reuses the same stacks.
+ * Guard pages are bounded: each splits a mapping in two, and the kernel
+ * allows only vm.max_map_count mappings (65,530 by default); each also costs
+ * an mprotect call.  The first GUARD_BUDGET stacks get one, which covers
+ * every pattern and test; the hundred-thousand-task programs rely on the
+ * canaries beyond that.
+ *
+ * The free list is per OS thread and outlives a run: the explorer runs
+ * thousands of programs a second on the same stacks.  rt_stack_trim, at the
+ * end of a run, unmaps whole free slabs beyond a reserve, so a run of a
+ * million tasks does not keep its memory.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -38,27 +45,33 @@
 #endif
 
 #define SLAB_STACKS 64
-#define CANARY_BYTES 64
-#define KEEP_RESIDENT 256              /* cached stacks kept in memory by rt_stack_trim */
+#define GUARD_BUDGET 4096
+#define CANARY 0x21626c6e6168632dull   /* "-chanlb!" */
+#define KEEP_STACKS 1024               /* free stacks rt_stack_trim keeps */
+
+struct rt_slab {
+	char *base;
+	size_t bytes;
+	int nfree;                /* stacks of this slab on the free list */
+	bool doomed;              /* being unmapped by rt_stack_trim */
+	struct rt_slab *prev, *next;
+};
 
 struct stack_cache {
 	struct rt_stack *free;
-	size_t map_size;      /* all cached stacks have this size */
 	long nfree;
-	long guarded;         /* stacks with a guard page ever made */
+	size_t map_size;          /* every cached stack has this size */
+	long guarded;             /* stacks with a guard page, alive or free */
 	long guard_budget;
-	bool budget_read;
+	struct rt_slab *slabs;
 };
 
 /* Per OS thread; only the runtime touches it. */
 static _Thread_local struct stack_cache cache;
 
-static long page_size(void)
+static size_t page_size(void)
 {
-	static long ps;   /* set once, same value for every thread */
-	if (!ps)
-		ps = sysconf(_SC_PAGESIZE);
-	return ps;
+	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
 static long read_guard_budget(void)
@@ -70,20 +83,34 @@ static long read_guard_budget(void)
 			max_maps = 65530;
 		fclose(f);
 	}
-	/* Two mappings per guarded stack; leave half for everything else. */
-	return max_maps / 4;
+	/* Two mappings per guarded stack; leave most of them to the program. */
+	long budget = max_maps / 4;
+	return budget < GUARD_BUDGET ? budget : GUARD_BUDGET;
 }
 
-static void stack_init(struct rt_stack *st, char *map, size_t map_size, bool guard)
+static size_t records_size(void)
 {
-	size_t ps = (size_t)page_size();
-	char *top = map + map_size;
-	size_t rec = (sizeof(struct rt_task) + sizeof(struct rt_stack) + 63) & ~(size_t)63;
+	return (sizeof(struct rt_task) + sizeof(struct rt_stack) + sizeof(uint64_t) + 63) &
+	       ~(size_t)63;
+}
+
+static uint64_t *canary_of(char *map, size_t map_size)
+{
+	return (uint64_t *)(map + map_size) - 1;
+}
+
+static void stack_init(struct rt_stack *st, struct rt_slab *slab, char *map, size_t map_size,
+                       bool guard)
+{
+	size_t ps = page_size();
+	char *records = map + map_size - records_size();
+	st->slab = slab;
 	st->map_size = map_size;
 	st->guarded = guard;
 	st->lo = guard ? map + ps : map;
-	st->size = (size_t)(top - rec - (char *)st->lo);
-	st->task = (struct rt_task *)(top - rec);
+	st->size = (size_t)(records - (char *)st->lo) & ~(size_t)15;
+	st->task = (struct rt_task *)records;
+	*canary_of(map, map_size) = CANARY;
 	if (guard)
 		mprotect(map, ps, PROT_NONE);
 #ifdef RT_HAVE_VALGRIND
@@ -91,95 +118,140 @@ static void stack_init(struct rt_stack *st, char *map, size_t map_size, bool gua
 #endif
 }
 
+static struct rt_stack *stack_of(char *map, size_t map_size)
+{
+	return (struct rt_stack *)(map + map_size - records_size() + sizeof(struct rt_task));
+}
+
 static bool refill(size_t map_size)
 {
-	if (!cache.budget_read) {
+	if (!cache.guard_budget)
 		cache.guard_budget = read_guard_budget();
-		cache.budget_read = true;
-	}
-	size_t bytes = map_size * SLAB_STACKS;
-	char *slab = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-	                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (slab == MAP_FAILED)
+	struct rt_slab *slab = calloc(1, sizeof *slab);
+	if (!slab)
 		return false;
-	/* The stack records live in the mappings themselves, just below the
-	 * task record (see stack_init), so the cache needs no allocation. */
+	slab->bytes = map_size * SLAB_STACKS;
+	slab->base = mmap(NULL, slab->bytes, PROT_READ | PROT_WRITE,
+	                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (slab->base == MAP_FAILED) {
+		free(slab);
+		return false;
+	}
+	slab->next = cache.slabs;
+	if (cache.slabs)
+		cache.slabs->prev = slab;
+	cache.slabs = slab;
+	/* Pushed from the top down, so the lowest stack is used first and each
+	 * later one has a neighbour below whose canary page is resident. */
 	for (int i = SLAB_STACKS - 1; i >= 0; i--) {
-		char *map = slab + (size_t)i * map_size;
-		size_t rec = (sizeof(struct rt_task) + sizeof(struct rt_stack) + 63) & ~(size_t)63;
-		struct rt_stack *st = (struct rt_stack *)(map + map_size - rec + sizeof(struct rt_task));
-		bool guard = cache.guarded < cache.guard_budget;
+		char *map = slab->base + (size_t)i * map_size;
+		struct rt_stack *st = stack_of(map, map_size);
+		bool guard = i == 0 || cache.guarded < cache.guard_budget;
 		if (guard)
 			cache.guarded++;
-		stack_init(st, map, map_size, guard);
+		stack_init(st, slab, map, map_size, guard);
 		st->next = cache.free;
 		cache.free = st;
 		cache.nfree++;
+		slab->nfree++;
 	}
 	return true;
 }
 
-static void drop_cache(void)
-{
-	/* Stacks of another size: forget them.  Their slabs stay mapped (a
-	 * slab is unmapped only whole, and its stacks may be scattered); this
-	 * happens only when a program changes the stack size between runs. */
-	cache.free = NULL;
-	cache.nfree = 0;
-}
-
 struct rt_stack *rt_stack_get(size_t map_size)
 {
-	size_t ps = (size_t)page_size();
+	size_t ps = page_size();
 	map_size = (map_size + ps - 1) & ~(ps - 1);
 	if (map_size < 4 * ps)
 		map_size = 4 * ps;
 	if (cache.map_size != map_size) {
-		drop_cache();
+		/* Another size: new stacks from new slabs; the old free ones are
+		 * unmapped by the next trim once all of their slab is free. */
+		rt_stack_trim();
 		cache.map_size = map_size;
 	}
-	if (!cache.free && !refill(map_size))
-		return NULL;
-	struct rt_stack *st = cache.free;
-	cache.free = st->next;
+	struct rt_stack **pp = &cache.free;
+	while (*pp && (*pp)->map_size != map_size)
+		pp = &(*pp)->next;
+	if (!*pp) {
+		if (!refill(map_size))
+			return NULL;
+		pp = &cache.free;
+	}
+	struct rt_stack *st = *pp;
+	*pp = st->next;
 	cache.nfree--;
+	st->slab->nfree--;
 	st->next = NULL;
 	return st;
 }
 
 void rt_stack_put(struct rt_stack *st)
 {
-	if (st->map_size != cache.map_size)
-		return;   /* from before a size change: abandoned, see drop_cache */
 	st->next = cache.free;
 	cache.free = st;
 	cache.nfree++;
+	st->slab->nfree++;
 }
 
 bool rt_stack_intact(const struct rt_stack *st)
 {
 	if (st->guarded)
 		return true;
-	const uint64_t *w = st->lo;
-	uint64_t any = 0;
-	for (size_t i = 0; i < CANARY_BYTES / sizeof *w; i++)
-		any |= w[i];
-	return any == 0;
+	/* The mapping below is the previous one of the same slab. */
+	return ((const uint64_t *)st->lo)[-1] == CANARY;
+}
+
+static void unmap_slab(struct rt_slab *slab)
+{
+	size_t map_size = slab->bytes / SLAB_STACKS;
+	for (int i = 0; i < SLAB_STACKS; i++) {
+		struct rt_stack *st = stack_of(slab->base + (size_t)i * map_size, map_size);
+		if (st->guarded)
+			cache.guarded--;
+#ifdef RT_HAVE_VALGRIND
+		VALGRIND_STACK_DEREGISTER(st->valgrind_id);
+#endif
+	}
+	if (slab->prev)
+		slab->prev->next = slab->next;
+	else
+		cache.slabs = slab->next;
+	if (slab->next)
+		slab->next->prev = slab->prev;
+	munmap(slab->base, slab->bytes);
+	free(slab);
 }
 
 void rt_stack_trim(void)
 {
-	long kept = 0;
-	size_t ps = (size_t)page_size();
-	for (struct rt_stack *st = cache.free; st; st = st->next) {
-		if (++kept <= KEEP_RESIDENT)
-			continue;
-		/* Give back the pages between the canary's page and the top page
-		 * (which holds the task record and the free-list link); they read
-		 * as zeros again, and the next user touches them afresh. */
-		char *lo = (char *)(((uintptr_t)st->lo + ps) & ~(uintptr_t)(ps - 1));
-		char *hi = (char *)((uintptr_t)st->task & ~(uintptr_t)(ps - 1));
-		if (hi > lo)
-			madvise(lo, (size_t)(hi - lo), MADV_DONTNEED);
+	long excess = cache.nfree - KEEP_STACKS;
+	if (excess < SLAB_STACKS)
+		return;
+	int doomed = 0;
+	for (struct rt_slab *s = cache.slabs; s && excess >= SLAB_STACKS; s = s->next) {
+		if (s->nfree == SLAB_STACKS) {
+			s->doomed = true;
+			excess -= SLAB_STACKS;
+			doomed++;
+		}
+	}
+	if (!doomed)
+		return;
+	struct rt_stack **pp = &cache.free;
+	while (*pp) {
+		if ((*pp)->slab->doomed) {
+			*pp = (*pp)->next;
+			cache.nfree--;
+		} else {
+			pp = &(*pp)->next;
+		}
+	}
+	struct rt_slab *s = cache.slabs;
+	while (s) {
+		struct rt_slab *next = s->next;
+		if (s->doomed)
+			unmap_slab(s);
+		s = next;
 	}
 }

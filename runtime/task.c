@@ -1,11 +1,12 @@
 /*
  * task.c - tasks (goroutines): spawn, entry and exit, defer, panic, recover.
  *
- * A task's record lives at the top of its stack mapping (stack.c).  Its
- * function runs inside task_entry, which setjmp()s first: a panic that a
- * deferred function recovers longjmp()s back there, and the task then ends
- * as if its function had returned, which is what Go does for the function
- * that deferred the recover.  Defers belong to the task, not to a C frame.
+ * A task's record lives at the top of its stack mapping (stack.c).  When a
+ * deferred function recovers a panic, the task ends there and then, as if
+ * its function had returned (what Go does for the function that deferred
+ * the recover): the frames below the panic are simply never returned to,
+ * and the stack goes back to the cache.  C has no destructors to run, so
+ * no unwinding is needed.  Defers belong to the task, not to a C frame.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,8 +17,6 @@
 #include "runtime/rt.h"
 #include "runtime/sched.h"
 
-static void task_exit(struct rt_sched *s, struct rt_task *t);
-
 static void run_defers(struct rt_task *t)
 {
 	while (t->ndefers > 0) {
@@ -26,17 +25,16 @@ static void run_defers(struct rt_task *t)
 	}
 }
 
+static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t);
+
 static void task_entry(void)
 {
 	struct rt_sched *s = rt_s();
-	rt_after_switch(s, s->current);
-	if (setjmp(s->current->exit_jmp) == 0) {
-		struct rt_task *t = s->current;
-		t->fn(t->arg);
-		run_defers(t);
-	}
-	/* Reached by a normal return, or by a recovered panic's longjmp. */
-	task_exit(rt_s(), rt_s()->current);
+	struct rt_task *t = s->current;
+	rt_after_switch(s, t);
+	t->fn(t->arg);
+	run_defers(t);
+	task_exit(s, t);
 }
 
 struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg,
@@ -133,7 +131,7 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
 	return id;
 }
 
-static void task_exit(struct rt_sched *s, struct rt_task *t)
+static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t)
 {
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_EXIT);
@@ -153,12 +151,6 @@ static void task_exit(struct rt_sched *s, struct rt_task *t)
 int cl_task_id(void)
 {
 	return rt_current_id();
-}
-
-int rt_current_id(void)
-{
-	struct rt_sched *s = rt_s();
-	return s && s->current ? s->current->id : 0;
 }
 
 const char *cl_task_name(void)
@@ -222,7 +214,7 @@ _Noreturn void rt_panic(const char *file, int line, const char *msg)
 	}
 	run_defers(t);
 	if (!t->panicking)
-		longjmp(t->exit_jmp, 1);
+		task_exit(s, t);   /* recovered: the task ends as if it returned */
 	s->panic_task = t;
 	snprintf(s->panic_msg, sizeof s->panic_msg, "%s", t->panic_msg);
 	rt_finish(CL_OUTCOME_PANIC);
