@@ -18,12 +18,13 @@ struct cl_event fixture_event(uint64_t seq, int64_t time, enum cl_event_kind kin
 #define RESULTS CL_OBJ_CHAN, .obj_id = 2, .obj_name = "results"
 #define EV(s_, t_, k_, id_, name_) .seq = s_, .time = t_, .kind = k_, .task = id_, .task_name = name_
 
-/* main starts worker-1 and worker-2; hands job 5 to worker-1 over the
+/* The runtime starts main; main starts worker-1 and worker-2; hands job 5 to worker-1 over the
  * unbuffered "jobs" (worker-1 was waiting: its RECV comes before main's
  * SEND); worker-1 puts 10 into the buffered "results" while main waits in a
  * select; main closes jobs; worker-1 drains the close and exits; worker-2
  * wakes from a sleep and panics. */
 static const struct cl_event exchange[] = {
+	{EV(0, 0, CL_EV_SPAWN, 0, "runtime"), .peer = 1, .text = "main"},
 	{EV(1, 0, CL_EV_SPAWN, 1, "main"), .peer = 2, .text = "worker-1"},
 	{EV(2, 0, CL_EV_SPAWN, 1, "main"), .peer = 3, .text = "worker-2"},
 	{EV(3, 0, CL_EV_BLOCK, 2, "worker-1"), .wait = CL_WAIT_CHAN_RECV, .obj_kind = JOBS},
@@ -57,6 +58,7 @@ const struct cl_event *fixture_exchange(size_t *n)
 	/* Strings left NULL by the initializers become "" (event.h: never NULL). */
 	for (size_t i = 0; i < sizeof exchange / sizeof exchange[0]; i++) {
 		evs[i] = exchange[i];
+		evs[i].seq = i + 1;
 		const char **s[] = {&evs[i].task_name, &evs[i].obj_name, &evs[i].value, &evs[i].text,
 		                    &evs[i].file};
 		for (size_t k = 0; k < sizeof s / sizeof s[0]; k++)

@@ -191,7 +191,7 @@ START_TEST(test_many_flows)
 {
 	enum { N = 300 };
 	static struct cl_event evs[N * 4];
-	static char names[8][16];
+	static char names[8][24];
 	for (int t = 0; t < 8; t++)
 		snprintf(names[t], sizeof names[t], "w%d", t);
 	size_t k = 0;
@@ -225,6 +225,31 @@ START_TEST(test_many_flows)
 }
 END_TEST
 
+/* A receive whose send does not follow (the task acts again first) is
+ * drawn in order, without an arrow: no flow end without its start. */
+START_TEST(test_held_receive_released)
+{
+	struct cl_event evs[3] = {
+		fixture_event(1, 0, CL_EV_RECV, 2, "r"),
+		fixture_event(2, 0, CL_EV_YIELD, 2, "r"),
+		fixture_event(3, 0, CL_EV_SEND, 1, "s"),
+	};
+	evs[0].flow = 9;
+	evs[0].ok = 1;
+	evs[0].obj_name = "c";
+	evs[2].flow = 9;
+	evs[2].obj_name = "c";
+	struct tj *doc = render_chrome(evs, 3);
+	const struct tj *evts = tj_get(doc, "traceEvents");
+	ck_assert_uint_eq(check_flows(evts), 0);
+	const struct tj *recv = find(evts, "X", "recv c", 2), *yield = find(evts, "X", "yield", 2);
+	ck_assert_ptr_nonnull(recv);
+	ck_assert_ptr_nonnull(yield);
+	ck_assert_double_lt(tj_num(recv, "ts"), tj_num(yield, "ts"));
+	tj_free(doc);
+}
+END_TEST
+
 /* Names with quotes and control characters stay valid JSON. */
 START_TEST(test_escaping)
 {
@@ -246,6 +271,7 @@ Suite *suite_render_chrome(void)
 	tcase_add_test(tc, test_slices_nest);
 	tcase_add_test(tc, test_unmatched_and_unfinished);
 	tcase_add_test(tc, test_many_flows);
+	tcase_add_test(tc, test_held_receive_released);
 	tcase_add_test(tc, test_escaping);
 	suite_add_tcase(s, tc);
 	return s;

@@ -68,6 +68,52 @@ START_TEST(test_width_respected)
 }
 END_TEST
 
+/* Removes ANSI SGR sequences (ESC [ ... m) in place. */
+static void strip_sgr(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r;) {
+		if (r[0] == '\033' && r[1] == '[') {
+			r += 2;
+			while (*r && *r != 'm')
+				r++;
+			if (*r)
+				r++;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
+/* With colour the chart is the same once the colour codes are removed; a
+ * task's marks carry its colour and notes are bold. */
+START_TEST(test_colour)
+{
+	size_t n;
+	const struct cl_event *evs = fixture_exchange(&n);
+	char *plain = fixture_render("lanes", 80, evs, n);
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+	struct render_opts ro = {.out = out, .color = true, .width = 80};
+	struct cl_sink sink;
+	char err[100];
+	ck_assert_int_eq(render_open("lanes", &ro, &sink, err, sizeof err), 0);
+	for (size_t i = 0; i < n; i++)
+		sink.event(sink.ctx, &evs[i]);
+	render_close(&sink);
+	fclose(out);
+	ck_assert_ptr_nonnull(strstr(buf, "\033[35m# recv jobs"));          /* worker-1 (task 2) */
+	ck_assert_ptr_nonnull(strstr(buf, "\033[1m\" worker 1 takes job 5")); /* a note: bold */
+	ck_assert_ptr_nonnull(strstr(buf, "\033[1;31m! panic"));
+	strip_sgr(buf);
+	ck_assert_str_eq(buf, plain);
+	free(buf);
+	free(plain);
+}
+END_TEST
+
 Suite *suite_render_lanes(void)
 {
 	Suite *s = suite_create("render_lanes");
@@ -76,6 +122,7 @@ Suite *suite_render_lanes(void)
 	tcase_add_test(tc, test_exchange_48);
 	tcase_add_test(tc, test_one_arrow_per_message);
 	tcase_add_test(tc, test_width_respected);
+	tcase_add_test(tc, test_colour);
 	suite_add_tcase(s, tc);
 	return s;
 }

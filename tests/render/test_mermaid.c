@@ -112,7 +112,7 @@ START_TEST(test_split)
 {
 	enum { TASKS = 40, MSGS = 6000 };
 	static struct cl_event evs[MSGS * 2];
-	static char names[TASKS][16];
+	static char names[TASKS][24];
 	for (int t = 0; t < TASKS; t++)
 		snprintf(names[t], sizeof names[t], "worker-%d", t + 1);
 	size_t k = 0;

@@ -77,9 +77,9 @@ START_TEST(test_paced_forwarding)
 		ck_assert_uint_eq(r.seqs[i], evs[i].seq);
 	ck_assert_int_eq(r.nsleeps, (int)n);
 	ck_assert_int_eq(r.sleeps[0], 1000);                 /* first event: the minimum */
-	ck_assert_int_eq(r.sleeps[5], 1000);                 /* 0 -> 1000 ns */
-	ck_assert_int_eq(r.sleeps[9], 250000 - 1000);        /* 1 us -> 250 us */
-	ck_assert_int_eq(r.sleeps[10], 1250000 - 250000);
+	ck_assert_int_eq(r.sleeps[6], 1000);                 /* 0 -> 1000 ns */
+	ck_assert_int_eq(r.sleeps[10], 250000 - 1000);       /* 1 us -> 250 us */
+	ck_assert_int_eq(r.sleeps[11], 1250000 - 250000);
 }
 END_TEST
 

@@ -16,6 +16,7 @@ START_TEST(test_exchange_lines)
 	char *s = fixture_render("text", 80, evs, n);
 	ck_assert_ptr_nonnull(s);
 	const char *want =
+		"    0.000ms  runtime   started main\n"
 		"    0.000ms  main      started worker-1\n"
 		"    0.000ms  main      started worker-2\n"
 		"    0.000ms  worker-1  blocked: chan receive on jobs\n"
@@ -35,7 +36,7 @@ START_TEST(test_exchange_lines)
 		"    1.500ms  worker-1  exited\n"
 		"    2.000ms  runtime   timer fired\n"
 		"    2.000ms  worker-2  woke (by runtime)\n"
-		"    2.000ms  worker-2  panic: send on closed channel\n"
+		"    2.000ms  worker-2  panic: send on closed channel (at patterns/workers.c:30)\n"
 		"    2.000ms  runtime   run ended: panic\n";
 	ck_assert_str_eq(s, want);
 	ck_assert_ptr_null(strchr(s, '\033'));
