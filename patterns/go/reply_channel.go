@@ -1,0 +1,164 @@
+//go:build ignore
+
+// reply_channel.go - the Go original of patterns/reply_channel.c: a server
+// goroutine owns some state and answers requests that carry their own reply
+// channel; each client gives up after a timeout.
+//
+// Run: go run reply_channel.go [correct|unbuffered-reply|shared-reply]
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"os"
+	"sync"
+	"time"
+)
+
+const (
+	clients   = 3
+	perClient = 2 // requests each client makes (--requests)
+	work      = 10 * time.Millisecond
+	timeout   = 40 * time.Millisecond
+	grace     = time.Second
+)
+
+func latency(typical time.Duration) time.Duration {
+	if rand.Intn(10) != 0 {
+		return time.Duration(rand.Int63n(int64(2 * typical)))
+	}
+	return 2*typical + time.Duration(rand.Int63n(int64(8*typical)))
+}
+
+type Answer struct{ Key, Value int }
+
+type Request struct {
+	Key   int
+	Reply chan Answer
+}
+
+// server owns the state: nobody else touches it.
+func server(requests <-chan Request, stopped chan<- struct{}) {
+	for r := range requests {
+		fmt.Println("server looks up key", r.Key)
+		time.Sleep(latency(work)) // the look-up takes a while
+		r.Reply <- Answer{r.Key, r.Key * r.Key}
+	}
+	close(stopped) // tell main the server is done
+}
+
+type askFunc func(ctx context.Context, requests chan<- Request, key int) (Answer, error)
+
+// ask is the correct form: a fresh reply channel with room for one answer.
+func ask(ctx context.Context, requests chan<- Request, key int) (Answer, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	reply := make(chan Answer, 1) // room for the answer we may abandon
+	select {
+	case requests <- Request{key, reply}:
+	case <-ctx.Done():
+		return Answer{}, ctx.Err()
+	}
+	select {
+	case a := <-reply:
+		return a, nil
+	case <-ctx.Done():
+		return Answer{}, ctx.Err()
+	}
+}
+
+// askUnbufferedReply: the reply channel has no room.
+func askUnbufferedReply(ctx context.Context, requests chan<- Request, key int) (Answer, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	reply := make(chan Answer) // MISTAKE: unbuffered: if we give up, the server blocks forever
+	select {
+	case requests <- Request{key, reply}:
+	case <-ctx.Done():
+		return Answer{}, ctx.Err()
+	}
+	select {
+	case a := <-reply:
+		return a, nil
+	case <-ctx.Done():
+		return Answer{}, ctx.Err()
+	}
+}
+
+// askSharedReply returns an ask whose requests all name the same reply channel.
+func askSharedReply() askFunc {
+	sharedReply := make(chan Answer, 1)
+	return func(ctx context.Context, requests chan<- Request, key int) (Answer, error) {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		reply := sharedReply // MISTAKE: one channel for all callers: whoever reads first takes the next answer
+		select {
+		case requests <- Request{key, reply}:
+		case <-ctx.Done():
+			return Answer{}, ctx.Err()
+		}
+		select {
+		case a := <-reply:
+			return a, nil
+		case <-ctx.Done():
+			return Answer{}, ctx.Err()
+		}
+	}
+}
+
+func client(id int, requests chan<- Request, ask askFunc, wg *sync.WaitGroup) {
+	defer wg.Done()
+	for j := 1; j <= perClient; j++ {
+		key := id*10 + j
+		a, err := ask(context.Background(), requests, key)
+		if err != nil {
+			fmt.Printf("client %d gave up on key %d: %v\n", id, key, err)
+			continue
+		}
+		fmt.Printf("client %d asked key %d, got key %d = %d\n", id, key, a.Key, a.Value)
+		if a.Key != key {
+			fmt.Printf("invariant own-answer failed: client %d read the answer for key %d\n", id, a.Key)
+		}
+	}
+}
+
+func serveClients(ask askFunc) {
+	requests := make(chan Request)
+	stopped := make(chan struct{})
+	go server(requests, stopped)
+
+	var wg sync.WaitGroup
+	for i := 1; i <= clients; i++ {
+		wg.Add(1)
+		go client(i, requests, ask, &wg)
+	}
+	wg.Wait()
+	close(requests) // no more questions
+
+	// Shut down, waiting for the server at most a grace period.
+	select {
+	case <-stopped:
+		fmt.Println("server stopped")
+	case <-time.After(grace):
+		fmt.Println("server did not stop within the grace period")
+	}
+}
+
+func main() {
+	variants := map[string]func(){
+		"correct":          func() { serveClients(ask) },
+		"unbuffered-reply": func() { serveClients(askUnbufferedReply) },
+		"shared-reply":     func() { serveClients(askSharedReply()) },
+	}
+	name := "correct"
+	if len(os.Args) > 1 {
+		name = os.Args[1]
+	}
+	run, ok := variants[name]
+	if !ok {
+		fmt.Fprintln(os.Stderr, "unknown variant", name)
+		os.Exit(64)
+	}
+	run()
+}
