@@ -132,7 +132,9 @@ uint64_t cl_rand_below(uint64_t n);  /* uniform in [0, n) */
 struct cl_sink cl_sink_plain(void *out);
 
 /* A note in the trace, in the pattern's own words ("worker 2 takes job 5"). */
-void cl_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define cl_note(...) cl_note_at(__FILE__, __LINE__, __VA_ARGS__)
+void cl_note_at(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* ---- defer, panic, recover -------------------------------------------------- */
 

@@ -43,7 +43,7 @@ const char *rt_task_name_of(struct rt_sched *s, int id)
 	return "?";
 }
 
-void cl_note(const char *fmt, ...)
+void cl_note_at(const char *file, int line, const char *fmt, ...)
 {
 	struct rt_sched *s = rt_s();
 	if (!s || !s->tracing)
@@ -55,6 +55,8 @@ void cl_note(const char *fmt, ...)
 	va_end(ap);
 	struct cl_event ev = rt_event(s, CL_EV_NOTE);
 	ev.text = text;
+	ev.file = file;
+	ev.line = line;
 	rt_emit(s, &ev);
 }
 
