@@ -7,6 +7,8 @@
  * sleeps: the driver blocks on the child's output.
  */
 #include <check.h>
+#include <sched.h>
+#include <termios.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -576,6 +578,21 @@ static int expect(int fd, char *buf, size_t size, size_t *len, size_t *from, con
 	}
 }
 
+/* True once the terminal behind the pseudo-terminal master has left
+ * canonical mode (libedit reads keys one by one); false if it never does. */
+static bool wait_raw_mode(int master)
+{
+	for (long i = 0; i < 50000000; i++) {
+		struct termios tio;
+		if (tcgetattr(master, &tio) != 0)
+			return false;
+		if (!(tio.c_lflag & ICANON))
+			return true;
+		sched_yield();
+	}
+	return false;
+}
+
 /* On a terminal (libedit): Ctrl-C drops the line typed so far and prompts
  * again; the answer typed next is the one recorded. */
 START_TEST(test_terminal_ctrl_c)
@@ -609,6 +626,10 @@ START_TEST(test_terminal_ctrl_c)
 	size_t len = 0, from = 0;
 	buf[0] = '\0';
 	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "t/f> "), 0);
+	/* The prompt can appear before libedit has put the terminal in raw
+	 * mode; typed before that, ^C would be the line discipline's signal
+	 * rather than a key.  Wait for the mode itself, not for time. */
+	ck_assert(wait_raw_mode(master));
 	ck_assert_int_eq(write(master, "zz\003", 3), 3);
 	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "t/f> "), 0);
 	ck_assert_int_eq(write(master, ":hint\r", 6), 6);
