@@ -151,9 +151,11 @@ asan ubsan tsan: deps
 check-san: $(B)/chanlab
 	@fail=0; for m in $(TEST_MODULES); do $(MAKE) --no-print-directory SAN=$(SAN) test-$$m || fail=1; done; exit $$fail
 
-valgrind: deps $(B)/test-runtime
-	CK_FORK=no CHANLAB_TEST_SCALE=0.01 valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
-	    $(B)/test-runtime
+VALGRIND_SUITES := runtime render patterns
+valgrind: deps $(foreach m,$(VALGRIND_SUITES),$(B)/test-$(m)) $(B)/chanlab
+	@for m in $(VALGRIND_SUITES); do echo "== $$m suites (valgrind)"; \
+	  CK_FORK=no CHANLAB_TEST_SCALE=0.01 CHANLAB_BIN=$(B)/chanlab valgrind -q --error-exitcode=1 \
+	    --leak-check=full --errors-for-leak-kinds=definite $(B)/test-$$m || exit 1; done
 
 # --- demo, benchmarks, golden files ------------------------------------------
 run: deps chanlab

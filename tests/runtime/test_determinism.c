@@ -97,6 +97,7 @@ START_TEST(same_seed_gives_the_same_stream_across_processes)
 				_exit(1);
 			off += (size_t)w;
 		}
+		free(s);
 		_exit(0);
 	}
 	close(fds[1]);
