@@ -93,6 +93,9 @@ struct cl_result {
 	uint64_t peak_tasks;         /* most tasks alive at once */
 	int leaked;                  /* tasks blocked when main returned */
 	int abandoned;               /* tasks runnable when main returned */
+	uint64_t proc_parks;         /* par: times a processor slept in the kernel */
+	uint64_t proc_wakes;         /* par: times a processor was woken by another */
+	int procs;                   /* processors the run used (1 under det) */
 };
 
 void cl_config_init(struct cl_config *config);
