@@ -42,7 +42,7 @@ lib_of    = $(B)/lib$(1).a
 
 EMBED_FILES = $(sort $(wildcard data/*.yaml) $(wildcard patterns/*.c) $(wildcard patterns/*.h) $(wildcard patterns/go/*.go))
 
-.PHONY: all deps check check-deps run bench install uninstall clean asan ubsan tsan valgrind golden help
+.PHONY: all deps check check-par check-san check-deps run bench install uninstall clean asan ubsan tsan valgrind golden help
 all: chanlab
 
 help:
@@ -143,13 +143,22 @@ $(B)/tests/%.c.o: tests/%.c
 # Sanitizer builds scale long soak loops down (tests read CHANLAB_TEST_SCALE).
 TEST_ENV := $(if $(SAN),CHANLAB_TEST_SCALE=0.02,)
 check: deps chanlab
-	@fail=0; for m in $(TEST_MODULES); do $(MAKE) --no-print-directory test-$$m || fail=1; done; exit $$fail
+	@fail=0; for m in $(TEST_MODULES); do $(MAKE) --no-print-directory test-$$m || fail=1; done; \
+	$(MAKE) --no-print-directory check-par || fail=1; exit $$fail
+
+# The runtime's any-scheduler suites (tag "any") again under the parallel
+# scheduler with 1, 2 and 4 processors (PAR_PROCS overrides).
+PAR_PROCS ?= 1 2 4
+check-par: $(B)/test-runtime
+	@for n in $(PAR_PROCS); do echo "== runtime suites, par scheduler, $$n procs ($(VARIANT))"; \
+	  CK_INCLUDE_TAGS=any CHANLAB_TEST_SCHED=par CHANLAB_TEST_PROCS=$$n $(TEST_ENV) $(B)/test-runtime || exit 1; done
 
 asan ubsan tsan: deps
 	@$(MAKE) --no-print-directory SAN=$@ check-san
 
 check-san: $(B)/chanlab
-	@fail=0; for m in $(TEST_MODULES); do $(MAKE) --no-print-directory SAN=$(SAN) test-$$m || fail=1; done; exit $$fail
+	@fail=0; for m in $(TEST_MODULES); do $(MAKE) --no-print-directory SAN=$(SAN) test-$$m || fail=1; done; \
+	$(MAKE) --no-print-directory SAN=$(SAN) PAR_PROCS=2 check-par || fail=1; exit $$fail
 
 VALGRIND_SUITES := runtime render patterns
 valgrind: deps $(foreach m,$(VALGRIND_SUITES),$(B)/test-$(m)) $(B)/chanlab
@@ -166,8 +175,8 @@ BENCH_SRC := $(wildcard bench/*.c)
 $(B)/bench-runtime: $(patsubst %,$(B)/%.o,$(BENCH_SRC)) $(call lib_of,runtime)
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(LIBS) -o $@
 bench: deps chanlab $(B)/bench-runtime
-	$(B)/bench-runtime
-	@./tools/bench_go.sh
+	$(B)/bench-runtime --no-go
+	./chanlab bench --vs-go
 
 golden: chanlab
 	./tools/golden.sh

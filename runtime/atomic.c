@@ -1,15 +1,16 @@
 /*
  * atomic.c - sync/atomic through the runtime.  Under det each operation is
  * a scheduling point, so the explorer can interleave tasks between a load
- * and a CAS (that is how the ABA problem shows up); the operations
- * themselves are the compiler's builtins, one instruction each on x86-64
+ * and a CAS (that is how the ABA problem shows up).  Under par they are the
+ * bare operations: the compiler's builtins, one instruction each on x86-64
  * and aarch64, never a libatomic call.
  */
 #include "runtime/rt.h"
 
 static void atomic_point(void)
 {
-	if (rt_s())
+	struct rt_sched *s = rt_s();
+	if (s && !s->par)
 		rt_sched_point(NULL, 0);
 }
 

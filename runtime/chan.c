@@ -62,10 +62,12 @@ struct rt_waiter *rt_waitq_take(struct rt_waitq *q)
 		rt_waitq_unlink(q, w);
 		if (w->case_index >= 0) {
 			/* A select waits on several channels; only the first to
-			 * claim it wins (the fired flag). */
-			if (w->task->select_done)
+			 * claim it wins (the fired flag: under par two processors
+			 * may race for it, holding different channels' locks). */
+			int expected = 0;
+			if (!__atomic_compare_exchange_n(&w->task->select_done, &expected, 1, false,
+			                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 				continue;
-			w->task->select_done = 1;
 		}
 		w->task->fired = w;
 		return w;
@@ -111,7 +113,7 @@ static void emit_xfer(struct rt_sched *s, enum cl_event_kind kind, struct cl_cha
 
 static struct rt_task *me(void)
 {
-	return rt_s()->current;
+	return rt_cur(rt_s());
 }
 
 /* ---- the halves of an operation (channel locked on entry, unlocked on return) ---------- */
@@ -123,8 +125,8 @@ void rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val,
 	if (w->elem && c->elem_size)
 		memcpy(w->elem, val, c->elem_size);
 	w->success = true;
-	uint64_t flow = ++s->next_flow;
-	s->messages++;
+	uint64_t flow = rt_count(&s->next_flow, 1);
+	rt_count(&s->messages, 1);
 	c->last_sender = rt_current_id();
 	c->last_receiver = w->task->id;
 	if (s->tracing) {
@@ -149,12 +151,12 @@ void rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out,
 	int self = rt_current_id();
 	c->last_sender = w->task->id;
 	c->last_receiver = self;
-	s->messages++;
+	rt_count(&s->messages, 1);
 	if (c->cap == 0) {
 		/* Unbuffered: take the value from the parked sender. */
 		if (out && c->elem_size)
 			memcpy(out, w->elem, c->elem_size);
-		uint64_t flow = ++s->next_flow;
+		uint64_t flow = rt_count(&s->next_flow, 1);
 		if (s->tracing) {
 			emit_xfer(s, CL_EV_RECV, c, me(), w->task->id, w->elem, flow, 1, file, line);
 			emit_xfer(s, CL_EV_SEND, c, w->task, self, w->elem, flow, 1,
@@ -171,7 +173,7 @@ void rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out,
 			memcpy(out, slot, c->elem_size);
 		if (c->elem_size)
 			memcpy(slot, w->elem, c->elem_size);
-		uint64_t new_flow = ++s->next_flow;
+		uint64_t new_flow = rt_count(&s->next_flow, 1);
 		c->flows[c->head] = new_flow;
 		c->head = (c->head + 1) % c->cap;
 		if (s->tracing)
@@ -189,7 +191,7 @@ void rt_buf_put(struct cl_chan *c, const void *val, const char *file, int line)
 	size_t tail = (c->head + c->count) % c->cap;
 	if (c->elem_size)
 		memcpy(c->buf + tail * c->elem_size, val, c->elem_size);
-	c->flows[tail] = ++s->next_flow;
+	c->flows[tail] = rt_count(&s->next_flow, 1);
 	c->count++;
 	c->last_sender = rt_current_id();
 	if (s->tracing)
@@ -208,7 +210,7 @@ void rt_buf_take(struct cl_chan *c, void *out, const char *file, int line)
 	c->head = (c->head + 1) % c->cap;
 	c->count--;
 	c->last_receiver = rt_current_id();
-	s->messages++;
+	rt_count(&s->messages, 1);
 	rt_lock_release(&c->lock);
 }
 

@@ -74,6 +74,7 @@ struct cl_config {
 	cl_time max_time;            /* virtual time before "step limit" (default 1 hour) */
 	size_t stack_size;           /* bytes of address space per task stack (default 64 KiB) */
 	int procs;                   /* par only: processors (0 = CPUs available) */
+	int starve_warn_ms;          /* par only: report a task holding a processor longer (0 = off) */
 	const struct cl_sink *sinks; /* array of nsinks event sinks (may be NULL) */
 	int nsinks;
 };
@@ -138,6 +139,16 @@ struct cl_sink cl_sink_plain(void *out);
 #define cl_note(...) cl_note_at(__FILE__, __LINE__, __VA_ARGS__)
 void cl_note_at(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Around a blocking system call (a read, a sleep in the kernel): under par
+ * the processor's queued tasks are handed to another thread meanwhile, as
+ * Go hands off its P; the trace shows both ends. */
+void cl_syscall_enter(void);
+void cl_syscall_exit(void);
+
+/* How many processors a par run gets by default: the CPUs this process may
+ * use (affinity mask and cgroup CPU quota). */
+int cl_available_cpus(void);
 
 /* ---- defer, panic, recover -------------------------------------------------- */
 

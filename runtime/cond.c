@@ -1,12 +1,14 @@
 /*
  * cond.c - sync.Cond: Wait atomically unlocks the mutex and parks (so a
- * Signal between the two cannot be lost), and relocks before returning.
+ * Signal between the two cannot be lost: the waiter is queued before the
+ * mutex is released), and relocks before returning.
  */
 #include "runtime/rt.h"
 #include "runtime/taskq.h"
 
 struct cl_cond {
 	struct rt_obj obj;
+	struct rt_lock lock;     /* guards waiters */
 	cl_mutex *mu;
 	struct rt_taskq waiters;
 };
@@ -23,19 +25,22 @@ cl_cond *cl_cond_new(const char *name, cl_mutex *mu)
 void cl_cond_wait_at(const char *file, int line, cl_cond *c)
 {
 	rt_sched_point(file, line);
-	rt_taskq_push(&c->waiters, rt_s()->current);
+	rt_lock_acquire(&c->lock);
+	rt_taskq_push(&c->waiters, rt_cur(rt_s()));
 	rt_mutex_unlock(c->mu);
 	struct rt_block b = {.wait = CL_WAIT_COND, .obj_kind = CL_OBJ_COND, .obj_id = c->obj.id,
 	                     .obj_name = c->obj.name, .file = file, .line = line};
-	rt_park(&b, NULL, NULL);
+	rt_park(&b, rt_unlock_cb, &c->lock);
 	cl_lock_at(file, line, c->mu);
 }
 
 void cl_cond_signal(cl_cond *c)
 {
 	rt_sched_point(NULL, 0);
+	rt_lock_acquire(&c->lock);
 	rt_emit_sync(CL_EV_SYNC, &c->obj, "signal", 0, NULL, 0);
 	struct rt_task *t = rt_taskq_pop(&c->waiters);
+	rt_lock_release(&c->lock);
 	if (t)
 		rt_ready(t);
 }
@@ -43,8 +48,12 @@ void cl_cond_signal(cl_cond *c)
 void cl_cond_broadcast(cl_cond *c)
 {
 	rt_sched_point(NULL, 0);
+	rt_lock_acquire(&c->lock);
 	rt_emit_sync(CL_EV_SYNC, &c->obj, "broadcast", 0, NULL, 0);
+	struct rt_taskq woken = c->waiters;
+	c->waiters = (struct rt_taskq){0};
+	rt_lock_release(&c->lock);
 	struct rt_task *t;
-	while ((t = rt_taskq_pop(&c->waiters)))
+	while ((t = rt_taskq_pop(&woken)))
 		rt_ready(t);
 }

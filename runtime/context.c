@@ -10,6 +10,10 @@
  *
  * Background is never cancelled and its done channel is nil, which a select
  * treats as a case that is never ready: exactly Go's behaviour.
+ *
+ * The links of every tree and each context's err are guarded by one lock,
+ * sched->ctx_lock (a no-op under det); closing done and cancelling the
+ * children happen after it is released.
  */
 #include <stddef.h>
 
@@ -35,7 +39,8 @@ cl_ctx *cl_background(void)
 	return rt_obj_new(sizeof(struct cl_ctx), CL_OBJ_CONTEXT, "background");
 }
 
-static void unlink_child(struct cl_ctx *c)
+/* Takes c out of its parent's list of children; ctx_lock held. */
+static void unlink_child_locked(struct cl_ctx *c)
 {
 	struct cl_ctx *p = c->parent;
 	if (!p)
@@ -51,18 +56,30 @@ static void unlink_child(struct cl_ctx *c)
 
 static void cancel(struct cl_ctx *c, cl_error err)
 {
-	if (c->err || !c->done)
+	struct rt_sched *s = rt_s();
+	rt_lock_acquire(&s->ctx_lock);
+	if (c->err || !c->done) {
+		rt_lock_release(&s->ctx_lock);
 		return;
-	c->err = err;
+	}
+	__atomic_store_n(&c->err, err, __ATOMIC_RELEASE);
+	unlink_child_locked(c);
+	/* Detach the children: none can unlink itself from c any more (its
+	 * parent is NULL), so the sibling chain stays ours to walk. */
+	struct cl_ctx *children = c->first_child;
+	c->first_child = NULL;
+	for (struct cl_ctx *k = children; k; k = k->next_sibling)
+		k->parent = NULL;
+	rt_lock_release(&s->ctx_lock);
+
 	rt_timer_cancel(&c->timer);
 	rt_emit_sync(CL_EV_CANCEL, &c->obj, err, 0, NULL, 0);
 	rt_chan_close_quiet(c->done);
-	while (c->first_child) {
-		struct cl_ctx *child = c->first_child;
-		unlink_child(child);
-		cancel(child, err);
+	while (children) {
+		struct cl_ctx *next = children->next_sibling;
+		cancel(children, err);
+		children = next;
 	}
-	unlink_child(c);
 }
 
 static void deadline_fired(void *arg)
@@ -72,14 +89,17 @@ static void deadline_fired(void *arg)
 
 static struct cl_ctx *child_of(cl_ctx *parent, const char *name)
 {
+	struct rt_sched *s = rt_s();
 	struct cl_ctx *c = rt_obj_new(sizeof *c, CL_OBJ_CONTEXT, name);
 	c->timer.heap_index = -1;
 	c->done = cl_chan_make(name, 0, 0);
+	cl_error born_cancelled = NULL;
 	if (parent) {
+		rt_lock_acquire(&s->ctx_lock);
 		c->has_deadline = parent->has_deadline;
 		c->deadline = parent->deadline;
 		if (parent->err) {
-			cancel(c, parent->err);
+			born_cancelled = parent->err;
 		} else if (parent->done) {
 			c->parent = parent;
 			c->next_sibling = parent->first_child;
@@ -87,7 +107,10 @@ static struct cl_ctx *child_of(cl_ctx *parent, const char *name)
 				parent->first_child->prev_sibling = c;
 			parent->first_child = c;
 		}
+		rt_lock_release(&s->ctx_lock);
 	}
+	if (born_cancelled)
+		cancel(c, born_cancelled);
 	return c;
 }
 
@@ -101,7 +124,7 @@ cl_ctx *cl_with_deadline(cl_ctx *parent, cl_time deadline)
 	if (parent && parent->has_deadline && parent->deadline <= deadline)
 		return child_of(parent, "ctx");   /* the parent's deadline comes first */
 	struct cl_ctx *c = child_of(parent, "ctx.deadline");
-	if (c->err)
+	if (cl_ctx_err(c))
 		return c;
 	c->has_deadline = true;
 	c->deadline = deadline;
@@ -135,7 +158,7 @@ cl_chan *cl_ctx_done(cl_ctx *ctx)
 
 cl_error cl_ctx_err(cl_ctx *ctx)
 {
-	return ctx->err;
+	return __atomic_load_n(&ctx->err, __ATOMIC_ACQUIRE);
 }
 
 bool cl_ctx_deadline(cl_ctx *ctx, cl_time *deadline)

@@ -44,10 +44,10 @@ static void group_task(void *arg)
 	struct group_job *job = arg;
 	struct cl_group *g = job->g;
 	cl_error err = job->fn(job->arg);
-	if (err && !g->err) {
-		g->err = err;
+	cl_error none = NULL;
+	if (err && __atomic_compare_exchange_n(&g->err, &none, err, false, __ATOMIC_ACQ_REL,
+	                                       __ATOMIC_ACQUIRE))
 		cl_cancel(g->ctx);
-	}
 	if (g->limit)
 		cl_sema_release(g->limit, 1);
 	cl_wg_done(g->wg);
@@ -75,5 +75,5 @@ cl_error cl_group_wait_at(const char *file, int line, cl_group *g)
 {
 	cl_wg_wait_at(file, line, g->wg);
 	cl_cancel(g->ctx);
-	return g->err;
+	return __atomic_load_n(&g->err, __ATOMIC_ACQUIRE);
 }

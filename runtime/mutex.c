@@ -7,13 +7,17 @@
  * writer preference: once a writer waits, new readers queue behind it, and a
  * writer's unlock releases every waiting reader first.
  *
- * Every Lock and Unlock is a scheduling point (DESIGN.md).
+ * Every Lock and Unlock is a scheduling point (DESIGN.md).  Each object's
+ * fields are guarded by its own lock (a no-op under det); events about it
+ * are emitted under that lock, so an unlock always precedes the next lock
+ * in the trace.
  */
 #include "runtime/rt.h"
 #include "runtime/taskq.h"
 
 struct cl_mutex {
 	struct rt_obj obj;
+	struct rt_lock lock;     /* guards the fields below */
 	bool locked;
 	int holder;              /* task id, for the wait-for graph */
 	struct rt_taskq waiters;
@@ -21,6 +25,7 @@ struct cl_mutex {
 
 struct cl_rwmutex {
 	struct rt_obj obj;
+	struct rt_lock lock;     /* guards the fields below */
 	int readers;             /* read locks held */
 	bool writer;             /* write lock held */
 	int writer_id;
@@ -44,14 +49,29 @@ void rt_emit_sync(enum cl_event_kind kind, const struct rt_obj *obj, const char 
 	rt_emit(s, &ev);
 }
 
-void rt_taskq_wait(struct rt_taskq *q, enum cl_wait why, const struct rt_obj *obj,
-                   int waits_for, const char *file, int line)
+void rt_emit_sync_text(const char *text)
 {
-	rt_taskq_push(q, rt_s()->current);
+	struct rt_sched *s = rt_s();
+	if (!s || !s->tracing)
+		return;
+	struct cl_event ev = rt_event(s, CL_EV_SYNC);
+	ev.text = text;
+	rt_emit(s, &ev);
+}
+
+void rt_unlock_cb(void *lock)
+{
+	rt_lock_release(lock);
+}
+
+void rt_taskq_wait(struct rt_taskq *q, struct rt_lock *lock, enum cl_wait why,
+                   const struct rt_obj *obj, int waits_for, const char *file, int line)
+{
+	rt_taskq_push(q, rt_cur(rt_s()));
 	struct rt_block b = {.wait = why, .obj_kind = obj->kind, .obj_id = obj->id,
 	                     .obj_name = obj->name, .waits_for = waits_for,
 	                     .file = file, .line = line};
-	rt_park(&b, NULL, NULL);
+	rt_park(&b, rt_unlock_cb, lock);
 }
 
 cl_mutex *cl_mutex_new(const char *name)
@@ -62,41 +82,52 @@ cl_mutex *cl_mutex_new(const char *name)
 void cl_lock_at(const char *file, int line, cl_mutex *mu)
 {
 	rt_sched_point(file, line);
-	if (mu->locked)
-		rt_taskq_wait(&mu->waiters, CL_WAIT_MUTEX, &mu->obj, mu->holder, file, line);
-	else
+	rt_lock_acquire(&mu->lock);
+	if (mu->locked) {
+		rt_taskq_wait(&mu->waiters, &mu->lock, CL_WAIT_MUTEX, &mu->obj, mu->holder, file, line);
+		rt_lock_acquire(&mu->lock);   /* the unlock handed it to us */
+	} else {
 		mu->locked = true;
-	/* Either way we hold it now (an unlock hands it over). */
-	mu->holder = rt_current_id();
+		mu->holder = rt_current_id();
+	}
 	rt_emit_sync(CL_EV_LOCK, &mu->obj, "", 0, file, line);
+	rt_lock_release(&mu->lock);
 }
 
 bool cl_trylock(cl_mutex *mu)
 {
 	rt_sched_point(NULL, 0);
-	if (mu->locked)
-		return false;
-	mu->locked = true;
-	mu->holder = rt_current_id();
-	rt_emit_sync(CL_EV_LOCK, &mu->obj, "", 0, NULL, 0);
-	return true;
+	rt_lock_acquire(&mu->lock);
+	bool got = !mu->locked;
+	if (got) {
+		mu->locked = true;
+		mu->holder = rt_current_id();
+		rt_emit_sync(CL_EV_LOCK, &mu->obj, "", 0, NULL, 0);
+	}
+	rt_lock_release(&mu->lock);
+	return got;
 }
 
 /* Unlock without a scheduling point: cond.c needs the unlock and its park
  * to be one step. */
 void rt_mutex_unlock(cl_mutex *mu)
 {
-	if (!mu->locked)
+	rt_lock_acquire(&mu->lock);
+	if (!mu->locked) {
+		rt_lock_release(&mu->lock);
 		rt_panic(NULL, 0, "sync: unlock of unlocked mutex");
+	}
 	rt_emit_sync(CL_EV_UNLOCK, &mu->obj, "", 0, NULL, 0);
 	struct rt_task *next = rt_taskq_pop(&mu->waiters);
 	if (next) {
 		mu->holder = next->id;
-		rt_ready(next);
 	} else {
 		mu->locked = false;
 		mu->holder = 0;
 	}
+	rt_lock_release(&mu->lock);
+	if (next)
+		rt_ready(next);
 }
 
 void cl_unlock(cl_mutex *mu)
@@ -113,62 +144,76 @@ cl_rwmutex *cl_rwmutex_new(const char *name)
 void cl_rlock_at(const char *file, int line, cl_rwmutex *rw)
 {
 	rt_sched_point(file, line);
-	if (rw->writer || rw->wq.first)
-		rt_taskq_wait(&rw->rq, CL_WAIT_RLOCK, &rw->obj, rw->writer_id, file, line);
-	else
-		rw->readers++;   /* a waking reader was counted by the writer's unlock */
+	rt_lock_acquire(&rw->lock);
+	if (rw->writer || rw->wq.first) {
+		rt_taskq_wait(&rw->rq, &rw->lock, CL_WAIT_RLOCK, &rw->obj, rw->writer_id, file, line);
+		rt_lock_acquire(&rw->lock);   /* counted by the writer's unlock */
+	} else {
+		rw->readers++;
+	}
 	rt_emit_sync(CL_EV_LOCK, &rw->obj, "r", rw->readers, file, line);
+	rt_lock_release(&rw->lock);
 }
 
 void cl_runlock(cl_rwmutex *rw)
 {
 	rt_sched_point(NULL, 0);
-	if (rw->readers <= 0)
+	rt_lock_acquire(&rw->lock);
+	if (rw->readers <= 0) {
+		rt_lock_release(&rw->lock);
 		rt_panic(NULL, 0, "sync: RUnlock of unlocked RWMutex");
+	}
 	rw->readers--;
 	rt_emit_sync(CL_EV_UNLOCK, &rw->obj, "r", rw->readers, NULL, 0);
-	if (rw->readers == 0) {
-		struct rt_task *w = rt_taskq_pop(&rw->wq);
-		if (w) {
-			rw->writer = true;
-			rw->writer_id = w->id;
-			rt_ready(w);
-		}
+	struct rt_task *w = NULL;
+	if (rw->readers == 0 && (w = rt_taskq_pop(&rw->wq))) {
+		rw->writer = true;
+		rw->writer_id = w->id;
 	}
+	rt_lock_release(&rw->lock);
+	if (w)
+		rt_ready(w);
 }
 
 void cl_wlock_at(const char *file, int line, cl_rwmutex *rw)
 {
 	rt_sched_point(file, line);
+	rt_lock_acquire(&rw->lock);
 	if (rw->writer || rw->readers > 0) {
-		rt_taskq_wait(&rw->wq, CL_WAIT_WLOCK, &rw->obj, rw->writer_id, file, line);
+		rt_taskq_wait(&rw->wq, &rw->lock, CL_WAIT_WLOCK, &rw->obj, rw->writer_id, file, line);
+		rt_lock_acquire(&rw->lock);   /* handed over by an unlock */
 	} else {
 		rw->writer = true;
 		rw->writer_id = rt_current_id();
 	}
 	rt_emit_sync(CL_EV_LOCK, &rw->obj, "w", 0, file, line);
+	rt_lock_release(&rw->lock);
 }
 
 void cl_wunlock(cl_rwmutex *rw)
 {
 	rt_sched_point(NULL, 0);
-	if (!rw->writer)
+	rt_lock_acquire(&rw->lock);
+	if (!rw->writer) {
+		rt_lock_release(&rw->lock);
 		rt_panic(NULL, 0, "sync: Unlock of unlocked RWMutex");
+	}
 	rw->writer = false;
 	rw->writer_id = 0;
 	rt_emit_sync(CL_EV_UNLOCK, &rw->obj, "w", 0, NULL, 0);
+	struct rt_taskq woken = {0};
+	struct rt_task *t;
 	if (rw->rq.first) {
-		struct rt_task *r;
-		while ((r = rt_taskq_pop(&rw->rq))) {
+		while ((t = rt_taskq_pop(&rw->rq))) {
 			rw->readers++;
-			rt_ready(r);
+			rt_taskq_push(&woken, t);
 		}
-	} else {
-		struct rt_task *w = rt_taskq_pop(&rw->wq);
-		if (w) {
-			rw->writer = true;
-			rw->writer_id = w->id;
-			rt_ready(w);
-		}
+	} else if ((t = rt_taskq_pop(&rw->wq))) {
+		rw->writer = true;
+		rw->writer_id = t->id;
+		rt_taskq_push(&woken, t);
 	}
+	rt_lock_release(&rw->lock);
+	while ((t = rt_taskq_pop(&woken)))
+		rt_ready(t);
 }

@@ -136,7 +136,7 @@ void rt_report_build(struct rt_sched *s, const char *headline)
 		if (leak_report && t->state != RT_BLOCKED)
 			continue;
 		put(&b, "\n");
-		bool running = t == s->current || t == s->panic_task;
+		bool running = t == s->panic_task || (!s->par && t == s->procs->current);
 		dump_task(&b, s, t, running);
 	}
 	if (leak_report && s->abandoned) {

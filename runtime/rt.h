@@ -22,20 +22,39 @@
 
 /* ---- locks ------------------------------------------------------------------ */
 
-/* A lock that costs nothing under det (see the note above): it only
- * records its state, which debug builds assert on. */
+/* A spin lock.  Under det it only records its state: one OS thread runs
+ * the whole program and a task is never interrupted between scheduling
+ * points, so nothing can contend.  While a par run is active in the
+ * process (rt_par_active) it is a real test-and-test-and-set lock. */
 struct rt_lock {
 	int held;
 };
 
+extern int rt_par_active;
+void rt_spin_lock(struct rt_lock *l);
+
 static inline void rt_lock_acquire(struct rt_lock *l)
 {
-	l->held = 1;
+	if (__builtin_expect(rt_par_active, 0))
+		rt_spin_lock(l);
+	else
+		l->held = 1;
 }
 
 static inline void rt_lock_release(struct rt_lock *l)
 {
-	l->held = 0;
+	if (__builtin_expect(rt_par_active, 0))
+		__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);
+	else
+		l->held = 0;
+}
+
+/* Adds to a run-wide counter: a plain add under det, atomic under par. */
+static inline uint64_t rt_count(uint64_t *counter, uint64_t n)
+{
+	if (__builtin_expect(rt_par_active, 0))
+		return __atomic_add_fetch(counter, n, __ATOMIC_RELAXED);
+	return *counter += n;
 }
 
 /* ---- objects ---------------------------------------------------------------- */
@@ -123,6 +142,7 @@ struct rt_task {
 	int64_t priority;               /* PCT */
 	struct rt_task *all_prev, *all_next;   /* live tasks, in id order */
 	struct rt_task *q_next;         /* in an rt_taskq */
+	struct rt_task *run_next;       /* par: in the global run queue */
 
 	/* Why it is blocked, for the dump (valid while state == RT_BLOCKED). */
 	enum cl_wait wait;
@@ -162,6 +182,7 @@ struct rt_task {
 /* ---- stacks --------------------------------------------------------------------- */
 
 struct rt_slab;
+struct rt_sched;
 
 struct rt_stack {
 	void *lo;                 /* lowest usable byte (above the guard page, if any) */
@@ -181,33 +202,74 @@ void rt_stack_put(struct rt_stack *st);
 bool rt_stack_intact(const struct rt_stack *st);
 /* Unmaps whole free slabs beyond a reserve of cached stacks. */
 void rt_stack_trim(void);
+/* This thread's stack cache: a par run shares the host thread's among its
+ * processors (under sched->stack_lock). */
+void *rt_stack_cache_self(void);
 
-/* ---- the scheduler of one run --------------------------------------------------------- */
+/* ---- processors and the scheduler of one run --------------------------------------- */
 
 struct rt_heap {
 	struct rt_timer **items;
 	int n, cap;
 };
 
+#define RT_RUNQ_SIZE 256
+
+enum rt_after { RT_AFTER_NONE, RT_AFTER_PARK, RT_AFTER_YIELD, RT_AFTER_EXIT, RT_AFTER_ABANDON };
+
+/* A processor: runs one task at a time.  Under det there is one, on the
+ * thread that called cl_run; under par each is an OS thread (sched_par.c). */
+struct rt_proc {
+	int id;
+	struct rt_task *current;        /* the task running on it, NULL on g0 */
+	struct rt_sched *sched;
+	uint64_t rng[4];                /* par: select order and cl_rand */
+
+	/* par only, owned by the processor's own thread unless noted */
+	struct rt_ctx g0;               /* the scheduler loop's context */
+	const void *g0_lo;              /* its stack, for ASan */
+	size_t g0_size;
+	void *g0_fake_stack;
+	void *g0_tsan_fiber;
+	enum rt_after after;            /* what the task that switched to g0 asked for */
+	void (*after_unlock)(void *);
+	void *after_arg;
+	struct rt_task *runnext;        /* run next, ahead of the queue (not stolen) */
+	struct rt_lock qlock;           /* guards runq, head, tail (thieves take it) */
+	struct rt_task *runq[RT_RUNQ_SIZE];
+	unsigned head, tail;
+	uint64_t schedtick;             /* tasks run so far (read by the watchdog) */
+	int64_t running_since;          /* when current started its turn (watchdog) */
+	int sleep_word;                 /* futex: 1 while parked */
+	bool parked;                    /* on the idle list (guarded by sched->idle_lock) */
+	int starve_warned;              /* task id last warned about */
+	void *thread;                   /* pthread_t, for joining */
+};
+
 struct rt_sched {
 	struct cl_config cfg;
-	struct rt_task *current;
+	bool par;
+	struct rt_proc *procs;              /* nprocs of them; procs[0] runs on the host thread */
+	int nprocs;
 	struct rt_task *main_task;
-	struct rt_ctx host;                 /* cl_run's own context */
+	struct rt_ctx host;                 /* det: cl_run's own context */
 	void *host_stack_lo;                /* for ASan's fiber switches */
 	size_t host_stack_size;
 	void *host_fake_stack;
 	void *host_tsan_fiber;
 
-	struct rt_task **runq;              /* runnable tasks, current included */
+	struct rt_task **runq;              /* det: runnable tasks, the running one included */
 	int nrun, cap_runq;
+	struct rt_lock tasks_lock;          /* par: guards the task list and ntasks */
 	struct rt_task *all_first, *all_last;   /* live tasks by id */
 	int ntasks;
-	struct rt_task *reap;               /* a dead task whose stack awaits release */
+	struct rt_task *reap;               /* det: a dead task whose stack awaits release */
 
-	uint64_t rng[4];                    /* xoshiro256** */
+	uint64_t rng[4];                    /* xoshiro256** (det) */
 	uint64_t steps;
-	cl_time now;
+	cl_time now;                        /* det: virtual time */
+	int64_t start_ns;                   /* par: the monotonic clock at the start */
+	struct rt_lock timer_lock;          /* par: guards timers and timer_seq */
 	struct rt_heap timers;
 	uint64_t timer_seq;
 
@@ -216,18 +278,35 @@ struct rt_sched {
 	uint64_t change_points[16];
 	int nchange, next_change;
 
+	struct rt_lock obj_lock;            /* par: guards objects */
 	struct rt_obj *objects;
 	uint64_t next_obj_id;
-	int next_task_id;
+	uint64_t next_task_id;
 	uint64_t next_flow;
+	struct rt_lock trace_lock;          /* par: one event at a time, in seq order */
 	uint64_t seq;                       /* events emitted */
 	bool tracing;                       /* any sink attached */
+	struct rt_lock ctx_lock;            /* par: guards every context tree */
 
+	/* par: the global queue, idle processors, the stack cache */
+	struct rt_lock global_lock;
+	struct rt_task *global_first, *global_last;
+	int nglobal;
+	struct rt_lock idle_lock;
+	int nidle;                          /* parked processors */
+	int nspinning;
+	int nsyscall;                       /* tasks inside cl_syscall_enter/exit */
+	struct rt_lock stack_lock;
+	void *stack_cache;                  /* the host thread's cache, shared by all */
+	uint64_t proc_parks, proc_wakes;
+
+	int stopping;                       /* par: the run is over; processors stop */
 	bool finished;
 	enum cl_outcome outcome;
 	char panic_msg[RT_PANIC_MAX];
 	struct rt_task *panic_task;
 	char *report;
+	struct rt_lock finish_lock;
 	uint64_t messages, tasks_spawned, peak_tasks;
 	int leaked, abandoned;
 };
@@ -238,6 +317,29 @@ extern _Thread_local struct rt_sched *rt_sched_cur;
 static inline struct rt_sched *rt_s(void)
 {
 	return rt_sched_cur;
+}
+
+/* The processor this thread runs.  Under par a task can resume on another
+ * thread after any scheduling point, so the thread-local is read through a
+ * function the compiler cannot fold across calls. */
+struct rt_proc *rt_proc_self(void);
+
+static inline struct rt_proc *rt_proc_of(struct rt_sched *s)
+{
+	return s->par ? rt_proc_self() : s->procs;
+}
+
+/* The running task, called from inside a task (never NULL there). */
+static inline struct rt_task *rt_running(struct rt_sched *s)
+{
+	return rt_proc_of(s)->current;
+}
+
+/* The running task (NULL in timer callbacks and on a processor's g0). */
+static inline struct rt_task *rt_cur(struct rt_sched *s)
+{
+	struct rt_proc *p = rt_proc_of(s);
+	return p ? p->current : NULL;
 }
 
 /* Scheduling point: the running task may be switched out but stays runnable. */
@@ -272,7 +374,8 @@ uint64_t rt_rand_below(struct rt_sched *s, uint64_t n);
 static inline int rt_current_id(void)
 {
 	struct rt_sched *s = rt_sched_cur;
-	return s && s->current ? s->current->id : 0;
+	struct rt_task *t = s ? rt_cur(s) : NULL;
+	return t ? t->id : 0;
 }
 
 /* ---- trace ------------------------------------------------------------------------- */

@@ -51,20 +51,45 @@ void *rt_obj_new(size_t size, enum cl_obj_kind kind, const char *name)
 	if (!o)
 		rt_oom();
 	o->kind = kind;
-	o->id = ++s->next_obj_id;
+	o->id = rt_count(&s->next_obj_id, 1);
 	snprintf(o->name, sizeof o->name, "%s", name ? name : "");
+	rt_lock_acquire(&s->obj_lock);
 	o->next = s->objects;
 	s->objects = o;
+	rt_lock_release(&s->obj_lock);
 	return o;
 }
 
-/* Ends the run: records the outcome and returns to the host for good. */
+int cl_available_cpus(void)
+{
+	return rt_available_cpus();
+}
+
+void rt_par_finish(struct rt_sched *s, enum cl_outcome outcome, const char *headline)
+{
+	rt_lock_acquire(&s->finish_lock);
+	if (!s->finished) {
+		s->finished = true;
+		s->outcome = outcome;
+		if (headline)
+			s->report = strdup(headline);
+	}
+	rt_lock_release(&s->finish_lock);
+	rt_par_stop(s);
+}
+
+/* Ends the run: records the outcome and returns to the host for good
+ * (under par: stops every processor; this task stops where it is). */
 _Noreturn void rt_finish(enum cl_outcome outcome)
 {
 	struct rt_sched *s = rt_s();
+	if (s->par) {
+		rt_par_finish(s, outcome, NULL);
+		rt_par_abandon(s, rt_cur(s));
+	}
 	s->finished = true;
 	s->outcome = outcome;
-	rt_switch(s, s->current, NULL, true);
+	rt_switch(s, s->procs->current, NULL, true);
 	abort();   /* the host never switches back */
 }
 
@@ -76,6 +101,10 @@ _Noreturn void rt_finish_limit(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(headline, sizeof headline, fmt, ap);
 	va_end(ap);
+	if (s->par) {
+		rt_par_finish(s, CL_OUTCOME_LIMIT, headline);
+		rt_par_abandon(s, rt_cur(s));
+	}
 	rt_report_build(s, headline);
 	rt_finish(CL_OUTCOME_LIMIT);
 }
@@ -108,6 +137,7 @@ static void release_all(struct rt_sched *s)
 	s->objects = NULL;
 	free(s->timers.items);
 	free(s->runq);
+	free(s->procs);
 }
 
 static int start_error(struct cl_result *result, const char *msg)
@@ -127,12 +157,11 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 		cl_config_init(&defaults);
 		config = &defaults;
 	}
-	if (config->sched != CL_SCHED_DET)
-		return start_error(result, "the par scheduler is not available in this build");
 	struct rt_sched *s = calloc(1, sizeof *s);
 	if (!s)
 		return start_error(result, "cl_run: out of memory");
 	s->cfg = *config;
+	s->par = config->sched == CL_SCHED_PAR;
 	if (!s->cfg.stack_size)
 		s->cfg.stack_size = DEFAULT_STACK_SIZE;
 	if (!s->cfg.max_steps)
@@ -140,9 +169,19 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	if (!s->cfg.max_time)
 		s->cfg.max_time = INT64_MAX;
 	s->tracing = s->cfg.nsinks > 0 && s->cfg.sinks;
+	s->stack_cache = rt_stack_cache_self();
 	rt_rand_seed(s, s->cfg.seed);
-	if (s->cfg.strategy == CL_STRATEGY_PCT)
+	if (s->cfg.strategy == CL_STRATEGY_PCT && !s->par)
 		rt_pct_setup(s);
+	if (!s->par) {
+		s->procs = calloc(1, sizeof *s->procs);
+		if (!s->procs) {
+			free(s);
+			return start_error(result, "cl_run: out of memory");
+		}
+		s->nprocs = 1;
+		s->procs->sched = s;
+	}
 
 	rt_sched_cur = s;
 #ifdef RT_TSAN
@@ -151,21 +190,29 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	struct rt_task *main_task = rt_task_create(s, main_fn, arg, "main", NULL, 0);
 	if (!main_task) {
 		rt_sched_cur = NULL;
+		free(s->procs);
 		free(s);
 		return start_error(result, "cl_run: cannot allocate a task stack");
 	}
 	s->main_task = main_task;
 	if (s->tracing) {
-		s->current = main_task;
 		struct cl_event ev = rt_event(s, CL_EV_SPAWN);
 		ev.task = 0;
 		ev.task_name = "runtime";
 		ev.peer = 1;
 		ev.text = "main";
 		rt_emit(s, &ev);
-		s->current = NULL;
 	}
-	rt_switch(s, NULL, main_task, false);
+	if (s->par) {
+		if (rt_par_run(s) != 0) {
+			rt_sched_cur = NULL;
+			free(s);
+			return start_error(result, "cl_run: cannot start the processors");
+		}
+	} else {
+		rt_runq_add(s, main_task);
+		rt_switch(s, NULL, main_task, false);
+	}
 
 	/* The run is over. */
 	if (s->outcome == CL_OUTCOME_OK) {
@@ -176,6 +223,10 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 			rt_report_build(s, NULL);
 	} else if (s->outcome != CL_OUTCOME_LIMIT) {
 		rt_report_build(s, NULL);
+	} else if (s->par) {
+		char headline[200];
+		snprintf(headline, sizeof headline, "%s", s->report ? s->report : "limit reached");
+		rt_report_build(s, headline);
 	}
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_END);
@@ -196,6 +247,9 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	result->peak_tasks = s->peak_tasks;
 	result->leaked = s->leaked;
 	result->abandoned = s->abandoned;
+	result->proc_parks = s->proc_parks;
+	result->proc_wakes = s->proc_wakes;
+	result->procs = s->nprocs;
 
 	if (s->reap)
 		rt_task_release(s->reap);

@@ -24,7 +24,27 @@ void rt_task_release(struct rt_task *t);
 /* timer.c */
 void rt_timers_fire_due(struct rt_sched *s);
 
+/* sched_par.c */
+int rt_par_run(struct rt_sched *s);
+void rt_par_ready(struct rt_sched *s, struct rt_task *t, bool spawned);
+void rt_par_park(struct rt_sched *s, struct rt_task *t, void (*unlock)(void *), void *arg);
+void rt_par_yield(struct rt_sched *s, struct rt_task *t);
+_Noreturn void rt_par_exit(struct rt_sched *s, struct rt_task *t);
+_Noreturn void rt_par_abandon(struct rt_sched *s, struct rt_task *t);
+void rt_par_resumed(struct rt_sched *s, struct rt_task *t);
+void rt_par_stop(struct rt_sched *s);
+cl_time rt_par_now(struct rt_sched *s);
+int64_t rt_mono_ns(void);
+int rt_available_cpus(void);
+_Noreturn void rt_stack_overflow(struct rt_task *t);
+
+/* timer.c */
+void rt_par_fire_timers(struct rt_sched *s);
+
 /* run.c */
+/* Records the outcome of a par run (the first one wins) and stops the
+ * processors; headline is for limit reports.  Callable from g0 or a task. */
+void rt_par_finish(struct rt_sched *s, enum cl_outcome outcome, const char *headline);
 _Noreturn void rt_finish_limit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void rt_oom(void);
 

@@ -56,7 +56,7 @@ static inline uint64_t rotl(uint64_t x, int k)
 
 uint64_t rt_rand(struct rt_sched *s)
 {
-	uint64_t *r = s->rng;
+	uint64_t *r = s->par ? rt_proc_self()->rng : s->rng;
 	uint64_t result = rotl(r[1] * 5, 7) * 9;
 	uint64_t t = r[1] << 17;
 	r[2] ^= r[0];
@@ -101,7 +101,7 @@ void rt_runq_remove(struct rt_sched *s, struct rt_task *t)
 
 /* ---- switching ---------------------------------------------------------------------- */
 
-static _Noreturn void stack_overflow(struct rt_task *t)
+_Noreturn void rt_stack_overflow(struct rt_task *t)
 {
 	fprintf(stderr, "fatal error: stack overflow in task %d \"%s\" (stack of %zu bytes; "
 	        "raise it with --stack-size)\n", t->id, t->name, t->stack->size);
@@ -111,6 +111,10 @@ static _Noreturn void stack_overflow(struct rt_task *t)
 /* Work every context does right after it is switched to. */
 void rt_after_switch(struct rt_sched *s, struct rt_task *self)
 {
+	if (s->par) {
+		rt_par_resumed(s, self);
+		return;
+	}
 #ifdef RT_ASAN
 	const void *old_lo;
 	size_t old_size;
@@ -134,8 +138,8 @@ void rt_after_switch(struct rt_sched *s, struct rt_task *self)
 void rt_switch(struct rt_sched *s, struct rt_task *from, struct rt_task *to, bool dying)
 {
 	if (from && !rt_stack_intact(from->stack))
-		stack_overflow(from);
-	s->current = to;
+		rt_stack_overflow(from);
+	s->procs->current = to;
 #ifdef RT_ASAN
 	void **save = dying ? NULL : from ? &from->asan_fake_stack : &s->host_fake_stack;
 	if (to)
@@ -204,7 +208,14 @@ static struct rt_task *pick_next(struct rt_sched *s)
 void rt_sched_point(const char *file, int line)
 {
 	struct rt_sched *s = rt_s();
-	struct rt_task *t = s->current;
+	if (s->par) {
+		/* No preemption under par: an operation only switches when it
+		 * blocks.  A run that is over stops its tasks here. */
+		if (__builtin_expect(__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE), 0))
+			rt_par_abandon(s, rt_cur(s));
+		return;
+	}
+	struct rt_task *t = s->procs->current;
 	t->file = file;
 	t->line = line;
 	struct rt_task *next = pick_next(s);
@@ -221,13 +232,20 @@ void cl_yield_at(const char *file, int line)
 		ev.line = line;
 		rt_emit(s, &ev);
 	}
+	if (s->par) {
+		struct rt_task *t = rt_cur(s);
+		t->file = file;
+		t->line = line;
+		rt_par_yield(s, t);
+		return;
+	}
 	rt_sched_point(file, line);
 }
 
 void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg)
 {
 	struct rt_sched *s = rt_s();
-	struct rt_task *t = s->current;
+	struct rt_task *t = rt_cur(s);
 	t->state = RT_BLOCKED;
 	t->wait = why->wait;
 	t->wait_obj_kind = why->obj_kind;
@@ -236,7 +254,8 @@ void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg)
 	t->waits_for = why->waits_for;
 	t->file = why->file;
 	t->line = why->line;
-	rt_runq_remove(s, t);
+	if (!s->par)
+		rt_runq_remove(s, t);
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_BLOCK);
 		ev.wait = why->wait;
@@ -246,6 +265,11 @@ void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg)
 		ev.file = why->file ? why->file : "";
 		ev.line = why->line;
 		rt_emit(s, &ev);
+	}
+	if (s->par) {
+		rt_par_park(s, t, unlock, arg);
+		t->wait = CL_WAIT_NONE;
+		return;
 	}
 	if (unlock)
 		unlock(arg);
@@ -260,8 +284,6 @@ void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg)
 void rt_ready(struct rt_task *t)
 {
 	struct rt_sched *s = rt_s();
-	t->state = RT_RUNNABLE;
-	rt_runq_add(s, t);
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_WAKE);
 		ev.task = t->id;
@@ -269,11 +291,19 @@ void rt_ready(struct rt_task *t)
 		ev.peer = rt_current_id();
 		rt_emit(s, &ev);
 	}
+	if (s->par) {
+		rt_par_ready(s, t, false);
+		return;
+	}
+	t->state = RT_RUNNABLE;
+	rt_runq_add(s, t);
 }
 
 /* Called by an exiting task: hands the processor on for good. */
 _Noreturn void rt_sched_exit(struct rt_sched *s, struct rt_task *t)
 {
+	if (s->par)
+		rt_par_exit(s, t);
 	rt_runq_remove(s, t);
 	s->reap = t;
 	struct rt_task *next = pick_next(s);

@@ -148,8 +148,8 @@ static void emit_select(struct rt_sched *s, int chosen, int n, const char *file,
 static int wait_all(struct sel *sel, struct rt_waiter *waiters, const char *file, int line)
 {
 	struct rt_sched *s = rt_s();
-	struct rt_task *self = s->current;
-	self->select_done = 0;
+	struct rt_task *self = rt_running(s);
+	__atomic_store_n(&self->select_done, 0, __ATOMIC_RELAXED);
 	self->fired = NULL;
 	int waits_for = 0;
 	for (int k = 0; k < sel->m; k++) {

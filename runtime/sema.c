@@ -9,6 +9,7 @@
 
 struct cl_sema {
 	struct rt_obj obj;
+	struct rt_lock lock;       /* guards the fields below */
 	int64_t capacity;
 	int64_t used;
 	struct rt_taskq waiters;   /* each waiter's request is in task->sync_arg */
@@ -26,35 +27,49 @@ void cl_sema_acquire_at(const char *file, int line, cl_sema *s, int64_t n)
 	rt_sched_point(file, line);
 	if (n > s->capacity)
 		rt_panic(file, line, "semaphore: acquire of more than the capacity would block forever");
+	rt_lock_acquire(&s->lock);
 	if (!s->waiters.first && s->capacity - s->used >= n) {
 		s->used += n;
+		rt_emit_sync(CL_EV_SYNC, &s->obj, "acquire", s->used, file, line);
+		rt_lock_release(&s->lock);
 	} else {
-		rt_s()->current->sync_arg = n;
-		rt_taskq_wait(&s->waiters, CL_WAIT_SEMA, &s->obj, 0, file, line);
+		rt_cur(rt_s())->sync_arg = n;
+		rt_taskq_wait(&s->waiters, &s->lock, CL_WAIT_SEMA, &s->obj, 0, file, line);
+		rt_emit_sync(CL_EV_SYNC, &s->obj, "acquire", n, file, line);
 	}
-	rt_emit_sync(CL_EV_SYNC, &s->obj, "acquire", s->used, file, line);
 }
 
 bool cl_sema_try_acquire(cl_sema *s, int64_t n)
 {
 	rt_sched_point(NULL, 0);
-	if (s->waiters.first || s->capacity - s->used < n)
-		return false;
-	s->used += n;
-	rt_emit_sync(CL_EV_SYNC, &s->obj, "acquire", s->used, NULL, 0);
-	return true;
+	rt_lock_acquire(&s->lock);
+	bool got = !s->waiters.first && s->capacity - s->used >= n;
+	if (got) {
+		s->used += n;
+		rt_emit_sync(CL_EV_SYNC, &s->obj, "acquire", s->used, NULL, 0);
+	}
+	rt_lock_release(&s->lock);
+	return got;
 }
 
 void cl_sema_release(cl_sema *s, int64_t n)
 {
 	rt_sched_point(NULL, 0);
+	rt_lock_acquire(&s->lock);
 	s->used -= n;
-	if (s->used < 0)
+	if (s->used < 0) {
+		rt_lock_release(&s->lock);
 		rt_panic(NULL, 0, "semaphore: released more than held");
+	}
 	rt_emit_sync(CL_EV_SYNC, &s->obj, "release", s->used, NULL, 0);
+	struct rt_taskq woken = {0};
 	while (s->waiters.first && s->capacity - s->used >= s->waiters.first->sync_arg) {
 		struct rt_task *t = rt_taskq_pop(&s->waiters);
 		s->used += t->sync_arg;
-		rt_ready(t);
+		rt_taskq_push(&woken, t);
 	}
+	rt_lock_release(&s->lock);
+	struct rt_task *t;
+	while ((t = rt_taskq_pop(&woken)))
+		rt_ready(t);
 }

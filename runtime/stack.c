@@ -66,8 +66,32 @@ struct stack_cache {
 	struct rt_slab *slabs;
 };
 
-/* Per OS thread; only the runtime touches it. */
-static _Thread_local struct stack_cache cache;
+/* Per OS thread; only the runtime touches it.  A par run's processors all
+ * use the cache of the thread that called cl_run, under a lock. */
+static _Thread_local struct stack_cache thread_cache;
+
+void *rt_stack_cache_self(void)
+{
+	return &thread_cache;
+}
+
+/* The cache to use, locked if the run is parallel. */
+static struct stack_cache *cache_lock(void)
+{
+	struct rt_sched *s = rt_s();
+	if (s && s->par) {
+		rt_lock_acquire(&s->stack_lock);
+		return s->stack_cache;
+	}
+	return &thread_cache;
+}
+
+static void cache_unlock(void)
+{
+	struct rt_sched *s = rt_s();
+	if (s && s->par)
+		rt_lock_release(&s->stack_lock);
+}
 
 static size_t page_size(void)
 {
@@ -123,10 +147,10 @@ static struct rt_stack *stack_of(char *map, size_t map_size)
 	return (struct rt_stack *)(map + map_size - records_size() + sizeof(struct rt_task));
 }
 
-static bool refill(size_t map_size)
+static bool refill(struct stack_cache *c, size_t map_size)
 {
-	if (!cache.guard_budget)
-		cache.guard_budget = read_guard_budget();
+	if (!c->guard_budget)
+		c->guard_budget = read_guard_budget();
 	struct rt_slab *slab = calloc(1, sizeof *slab);
 	if (!slab)
 		return false;
@@ -137,61 +161,69 @@ static bool refill(size_t map_size)
 		free(slab);
 		return false;
 	}
-	slab->next = cache.slabs;
-	if (cache.slabs)
-		cache.slabs->prev = slab;
-	cache.slabs = slab;
+	slab->next = c->slabs;
+	if (c->slabs)
+		c->slabs->prev = slab;
+	c->slabs = slab;
 	/* Pushed from the top down, so the lowest stack is used first and each
 	 * later one has a neighbour below whose canary page is resident. */
 	for (int i = SLAB_STACKS - 1; i >= 0; i--) {
 		char *map = slab->base + (size_t)i * map_size;
 		struct rt_stack *st = stack_of(map, map_size);
-		bool guard = i == 0 || cache.guarded < cache.guard_budget;
+		bool guard = i == 0 || c->guarded < c->guard_budget;
 		if (guard)
-			cache.guarded++;
+			c->guarded++;
 		stack_init(st, slab, map, map_size, guard);
-		st->next = cache.free;
-		cache.free = st;
-		cache.nfree++;
+		st->next = c->free;
+		c->free = st;
+		c->nfree++;
 		slab->nfree++;
 	}
 	return true;
 }
 
+static void trim(struct stack_cache *c);
+
 struct rt_stack *rt_stack_get(size_t map_size)
 {
+	struct stack_cache *c = cache_lock();
 	size_t ps = page_size();
 	map_size = (map_size + ps - 1) & ~(ps - 1);
 	if (map_size < 4 * ps)
 		map_size = 4 * ps;
-	if (cache.map_size != map_size) {
+	if (c->map_size != map_size) {
 		/* Another size: new stacks from new slabs; the old free ones are
 		 * unmapped by the next trim once all of their slab is free. */
-		rt_stack_trim();
-		cache.map_size = map_size;
+		trim(c);
+		c->map_size = map_size;
 	}
-	struct rt_stack **pp = &cache.free;
+	struct rt_stack **pp = &c->free;
 	while (*pp && (*pp)->map_size != map_size)
 		pp = &(*pp)->next;
 	if (!*pp) {
-		if (!refill(map_size))
+		if (!refill(c, map_size)) {
+			cache_unlock();
 			return NULL;
-		pp = &cache.free;
+		}
+		pp = &c->free;
 	}
 	struct rt_stack *st = *pp;
 	*pp = st->next;
-	cache.nfree--;
+	c->nfree--;
 	st->slab->nfree--;
 	st->next = NULL;
+	cache_unlock();
 	return st;
 }
 
 void rt_stack_put(struct rt_stack *st)
 {
-	st->next = cache.free;
-	cache.free = st;
-	cache.nfree++;
+	struct stack_cache *c = cache_lock();
+	st->next = c->free;
+	c->free = st;
+	c->nfree++;
 	st->slab->nfree++;
+	cache_unlock();
 }
 
 bool rt_stack_intact(const struct rt_stack *st)
@@ -202,13 +234,13 @@ bool rt_stack_intact(const struct rt_stack *st)
 	return ((const uint64_t *)st->lo)[-1] == CANARY;
 }
 
-static void unmap_slab(struct rt_slab *slab)
+static void unmap_slab(struct stack_cache *c, struct rt_slab *slab)
 {
 	size_t map_size = slab->bytes / SLAB_STACKS;
 	for (int i = 0; i < SLAB_STACKS; i++) {
 		struct rt_stack *st = stack_of(slab->base + (size_t)i * map_size, map_size);
 		if (st->guarded)
-			cache.guarded--;
+			c->guarded--;
 #ifdef RT_HAVE_VALGRIND
 		VALGRIND_STACK_DEREGISTER(st->valgrind_id);
 #endif
@@ -216,7 +248,7 @@ static void unmap_slab(struct rt_slab *slab)
 	if (slab->prev)
 		slab->prev->next = slab->next;
 	else
-		cache.slabs = slab->next;
+		c->slabs = slab->next;
 	if (slab->next)
 		slab->next->prev = slab->prev;
 	munmap(slab->base, slab->bytes);
@@ -225,11 +257,16 @@ static void unmap_slab(struct rt_slab *slab)
 
 void rt_stack_trim(void)
 {
-	long excess = cache.nfree - KEEP_STACKS;
+	trim(&thread_cache);
+}
+
+static void trim(struct stack_cache *c)
+{
+	long excess = c->nfree - KEEP_STACKS;
 	if (excess < SLAB_STACKS)
 		return;
 	int doomed = 0;
-	for (struct rt_slab *s = cache.slabs; s && excess >= SLAB_STACKS; s = s->next) {
+	for (struct rt_slab *s = c->slabs; s && excess >= SLAB_STACKS; s = s->next) {
 		if (s->nfree == SLAB_STACKS) {
 			s->doomed = true;
 			excess -= SLAB_STACKS;
@@ -238,20 +275,20 @@ void rt_stack_trim(void)
 	}
 	if (!doomed)
 		return;
-	struct rt_stack **pp = &cache.free;
+	struct rt_stack **pp = &c->free;
 	while (*pp) {
 		if ((*pp)->slab->doomed) {
 			*pp = (*pp)->next;
-			cache.nfree--;
+			c->nfree--;
 		} else {
 			pp = &(*pp)->next;
 		}
 	}
-	struct rt_slab *s = cache.slabs;
+	struct rt_slab *s = c->slabs;
 	while (s) {
 		struct rt_slab *next = s->next;
 		if (s->doomed)
-			unmap_slab(s);
+			unmap_slab(c, s);
 		s = next;
 	}
 }

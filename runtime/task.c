@@ -30,7 +30,7 @@ static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t);
 static void task_entry(void)
 {
 	struct rt_sched *s = rt_s();
-	struct rt_task *t = s->current;
+	struct rt_task *t = rt_cur(s);
 	rt_after_switch(s, t);
 	t->fn(t->arg);
 	run_defers(t);
@@ -51,22 +51,24 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 #endif
 	memset(t, 0, sizeof *t);
 	t->stack = st;
-	t->id = ++s->next_task_id;
+	t->id = (int)rt_count(&s->next_task_id, 1);
 	snprintf(t->name, sizeof t->name, "%s", name);
 	t->fn = fn;
 	t->arg = arg;
-	t->parent = s->current ? s->current->id : 0;
+	struct rt_task *parent = s->procs ? rt_cur(s) : NULL;
+	t->parent = parent ? parent->id : 0;
 	t->created_file = file;
 	t->created_line = line;
 	t->file = file;
 	t->line = line;
 	t->runq_index = -1;
 	t->sleep_timer.heap_index = -1;
-	t->priority = rt_pct_priority(s);
+	t->priority = s->par ? 0 : rt_pct_priority(s);
 	rt_ctx_make(&t->ctx, st->lo, st->size, task_entry);
 #ifdef RT_TSAN
 	t->tsan_fiber = __tsan_create_fiber(0);
 #endif
+	rt_lock_acquire(&s->tasks_lock);
 	t->all_prev = s->all_last;
 	if (s->all_last)
 		s->all_last->all_next = t;
@@ -77,8 +79,8 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 	s->tasks_spawned++;
 	if ((uint64_t)s->ntasks > s->peak_tasks)
 		s->peak_tasks = (uint64_t)s->ntasks;
+	rt_lock_release(&s->tasks_lock);
 	t->state = RT_RUNNABLE;
-	rt_runq_add(s, t);
 	return t;
 }
 
@@ -95,6 +97,7 @@ void rt_task_release(struct rt_task *t)
 
 static void unlink_task(struct rt_sched *s, struct rt_task *t)
 {
+	rt_lock_acquire(&s->tasks_lock);
 	if (t->all_prev)
 		t->all_prev->all_next = t->all_next;
 	else
@@ -104,6 +107,7 @@ static void unlink_task(struct rt_sched *s, struct rt_task *t)
 	else
 		s->all_last = t->all_prev;
 	s->ntasks--;
+	rt_lock_release(&s->tasks_lock);
 }
 
 int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
@@ -118,6 +122,7 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
 	struct rt_task *t = rt_task_create(s, fn, arg, name, file, line);
 	if (!t)
 		rt_panic(file, line, "runtime: cannot allocate a task stack (out of memory)");
+	int id = t->id;
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_SPAWN);
 		ev.peer = t->id;
@@ -126,7 +131,11 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
 		ev.line = line;
 		rt_emit(s, &ev);
 	}
-	int id = t->id;
+	if (s->par) {
+		rt_par_ready(s, t, true);
+		return id;
+	}
+	rt_runq_add(s, t);
 	rt_sched_point(file, line);
 	return id;
 }
@@ -141,7 +150,10 @@ static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t)
 	unlink_task(s, t);
 	if (t == s->main_task) {
 		/* When main returns the program ends, as in Go. */
-		rt_runq_remove(s, t);
+		if (s->par)
+			rt_par_finish(s, CL_OUTCOME_OK, NULL);
+		else
+			rt_runq_remove(s, t);
 		s->reap = t;
 		rt_finish(CL_OUTCOME_OK);   /* run.c turns it into LEAK if tasks are blocked */
 	}
@@ -156,7 +168,8 @@ int cl_task_id(void)
 const char *cl_task_name(void)
 {
 	struct rt_sched *s = rt_s();
-	return s && s->current ? s->current->name : "runtime";
+	struct rt_task *t = s ? rt_cur(s) : NULL;
+	return t ? t->name : "runtime";
 }
 
 uint64_t cl_rand(void)
@@ -173,7 +186,7 @@ uint64_t cl_rand_below(uint64_t n)
 
 void cl_defer(void (*fn)(void *), void *arg)
 {
-	struct rt_task *t = rt_s()->current;
+	struct rt_task *t = rt_cur(rt_s());
 	if (t->ndefers == t->cap_defers) {
 		int cap = t->cap_defers ? t->cap_defers * 2 : 4;
 		struct rt_defer *d = realloc(t->defers, (size_t)cap * sizeof *d);
@@ -188,7 +201,7 @@ void cl_defer(void (*fn)(void *), void *arg)
 _Noreturn void rt_panic(const char *file, int line, const char *msg)
 {
 	struct rt_sched *s = rt_s();
-	struct rt_task *t = s ? s->current : NULL;
+	struct rt_task *t = s ? rt_cur(s) : NULL;
 	if (!t) {
 		fprintf(stderr, "chanlab: BUG: panic outside a task: %s\n", msg);
 		abort();
@@ -215,8 +228,12 @@ _Noreturn void rt_panic(const char *file, int line, const char *msg)
 	run_defers(t);
 	if (!t->panicking)
 		task_exit(s, t);   /* recovered: the task ends as if it returned */
-	s->panic_task = t;
-	snprintf(s->panic_msg, sizeof s->panic_msg, "%s", t->panic_msg);
+	rt_lock_acquire(&s->finish_lock);
+	if (!s->panic_task) {
+		s->panic_task = t;
+		snprintf(s->panic_msg, sizeof s->panic_msg, "%s", t->panic_msg);
+	}
+	rt_lock_release(&s->finish_lock);
 	rt_finish(CL_OUTCOME_PANIC);
 }
 
@@ -233,7 +250,7 @@ _Noreturn void cl_panic_at(const char *file, int line, const char *fmt, ...)
 const char *cl_recover(void)
 {
 	struct rt_sched *s = rt_s();
-	struct rt_task *t = s->current;
+	struct rt_task *t = rt_cur(s);
 	if (!t->panicking)
 		return NULL;
 	t->panicking = false;

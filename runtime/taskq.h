@@ -33,8 +33,15 @@ static inline struct rt_task *rt_taskq_pop(struct rt_taskq *q)
 void rt_emit_sync(enum cl_event_kind kind, const struct rt_obj *obj, const char *text,
                   int64_t arg, const char *file, int line);
 
-/* Parks the running task on q with the reason given. */
-void rt_taskq_wait(struct rt_taskq *q, enum cl_wait why, const struct rt_obj *obj,
-                   int waits_for, const char *file, int line);
+/* Parks the running task on q with the reason given; lock (the object's,
+ * held by the caller) is released once the task is off its processor. */
+void rt_taskq_wait(struct rt_taskq *q, struct rt_lock *lock, enum cl_wait why,
+                   const struct rt_obj *obj, int waits_for, const char *file, int line);
+
+/* Unlocks an rt_lock: the unlock callback rt_park takes. */
+void rt_unlock_cb(void *lock);
+
+/* A sync event with just a text, for the running task. */
+void rt_emit_sync_text(const char *text);
 
 #endif

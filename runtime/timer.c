@@ -10,6 +10,9 @@
  * not fit is dropped (a slow ticker reader misses ticks, never queues them).
  *
  * Invariant: t->heap_index is t's position in the heap, -1 when not pending.
+ * Under par the heap is guarded by sched->timer_lock and time is the
+ * monotonic clock since the run began; a processor's scheduler loop fires
+ * due timers, and an idle processor sleeps until the earliest.
  */
 #include <stdlib.h>
 
@@ -64,7 +67,9 @@ static void sift_down(struct rt_heap *h, int i)
 static void heap_remove(struct rt_heap *h, struct rt_timer *t)
 {
 	int i = t->heap_index;
-	struct rt_timer *last = h->items[--h->n];
+	struct rt_timer *last = h->items[h->n - 1];
+	/* n is read without the lock under par (a cheap "any timers?"). */
+	__atomic_store_n(&h->n, h->n - 1, __ATOMIC_RELEASE);
 	t->heap_index = -1;
 	if (last == t)
 		return;
@@ -73,9 +78,8 @@ static void heap_remove(struct rt_heap *h, struct rt_timer *t)
 	sift_up(h, last->heap_index);
 }
 
-void rt_timer_start(struct rt_timer *t, cl_time when)
+static void timer_start_locked(struct rt_sched *s, struct rt_timer *t, cl_time when)
 {
-	struct rt_sched *s = rt_s();
 	struct rt_heap *h = &s->timers;
 	if (t->heap_index >= 0)
 		heap_remove(h, t);
@@ -89,24 +93,40 @@ void rt_timer_start(struct rt_timer *t, cl_time when)
 	}
 	t->when = when;
 	t->seq = ++s->timer_seq;
-	t->heap_index = h->n++;
+	t->heap_index = h->n;
+	__atomic_store_n(&h->n, h->n + 1, __ATOMIC_RELEASE);
 	h->items[t->heap_index] = t;
 	sift_up(h, t->heap_index);
 }
 
+void rt_timer_start(struct rt_timer *t, cl_time when)
+{
+	struct rt_sched *s = rt_s();
+	rt_lock_acquire(&s->timer_lock);
+	timer_start_locked(s, t, when);
+	rt_lock_release(&s->timer_lock);
+}
+
 bool rt_timer_cancel(struct rt_timer *t)
 {
-	if (t->heap_index < 0)
-		return false;
-	heap_remove(&rt_s()->timers, t);
-	return true;
+	struct rt_sched *s = rt_s();
+	rt_lock_acquire(&s->timer_lock);
+	bool pending = t->heap_index >= 0;
+	if (pending)
+		heap_remove(&s->timers, t);
+	rt_lock_release(&s->timer_lock);
+	return pending;
 }
 
 static void fire(struct rt_sched *s, struct rt_timer *t)
 {
-	/* A timer acts as task 0, the runtime, whichever task is running. */
-	struct rt_task *cur = s->current;
-	s->current = NULL;
+	/* A timer acts as task 0, the runtime, whichever task is running
+	 * (under par timers fire on a processor's g0, where none is). */
+	struct rt_task *cur = NULL;
+	if (!s->par) {
+		cur = s->procs->current;
+		s->procs->current = NULL;
+	}
 	if (s->tracing && t->kind != RT_TIMER_WAKE) {
 		struct cl_event ev = rt_event(s, CL_EV_TIMER);
 		ev.obj_kind = CL_OBJ_TIMER;
@@ -119,7 +139,7 @@ static void fire(struct rt_sched *s, struct rt_timer *t)
 		rt_ready(t->task);
 		break;
 	case RT_TIMER_CHAN: {
-		cl_time now = s->now;
+		cl_time now = cl_now();
 		rt_chan_offer(t->chan, &now);
 		if (t->period > 0)
 			rt_timer_start(t, t->when + t->period);
@@ -129,7 +149,8 @@ static void fire(struct rt_sched *s, struct rt_timer *t)
 		t->fn(t->arg);
 		break;
 	}
-	s->current = cur;
+	if (!s->par)
+		s->procs->current = cur;
 }
 
 void rt_timers_fire_due(struct rt_sched *s)
@@ -142,15 +163,38 @@ void rt_timers_fire_due(struct rt_sched *s)
 	}
 }
 
+void rt_par_fire_timers(struct rt_sched *s)
+{
+	struct rt_heap *h = &s->timers;
+	for (;;) {
+		rt_lock_acquire(&s->timer_lock);
+		struct rt_timer *t = NULL;
+		if (h->n && h->items[0]->when <= rt_par_now(s)) {
+			t = h->items[0];
+			heap_remove(h, t);
+		}
+		rt_lock_release(&s->timer_lock);
+		if (!t)
+			return;
+		fire(s, t);
+	}
+}
+
 cl_time cl_now(void)
 {
-	return rt_s()->now;
+	struct rt_sched *s = rt_s();
+	return s->par ? rt_par_now(s) : s->now;
+}
+
+static void unlock_timers(void *arg)
+{
+	rt_lock_release(&((struct rt_sched *)arg)->timer_lock);
 }
 
 void cl_sleep_at(const char *file, int line, cl_time d)
 {
 	struct rt_sched *s = rt_s();
-	struct rt_task *me = s->current;
+	struct rt_task *me = rt_cur(s);
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_SLEEP);
 		ev.arg = d;
@@ -166,14 +210,16 @@ void cl_sleep_at(const char *file, int line, cl_time d)
 	t->kind = RT_TIMER_WAKE;
 	t->task = me;
 	t->heap_index = -1;
-	rt_timer_start(t, s->now + d);
+	/* The timer and the park are one step: the timer cannot fire (on
+	 * another processor) before this task is off its stack. */
+	rt_lock_acquire(&s->timer_lock);
+	timer_start_locked(s, t, cl_now() + d);
 	struct rt_block why = {.wait = CL_WAIT_SLEEP, .file = file, .line = line};
-	rt_park(&why, NULL, NULL);
+	rt_park(&why, unlock_timers, s);
 }
 
 static struct rt_timer *chan_timer(const char *name, cl_time d, cl_time period)
 {
-	struct rt_sched *s = rt_s();
 	struct cl_timer *ct = rt_obj_new(sizeof *ct, CL_OBJ_TIMER, name);
 	struct rt_timer *t = &ct->t;
 	t->kind = RT_TIMER_CHAN;
@@ -181,7 +227,7 @@ static struct rt_timer *chan_timer(const char *name, cl_time d, cl_time period)
 	t->heap_index = -1;
 	t->chan = cl_make(name, cl_time, 1);
 	cl_chan_set_fmt(t->chan, cl_fmt_int64);
-	rt_timer_start(t, s->now + (d > 0 ? d : 0));
+	rt_timer_start(t, cl_now() + (d > 0 ? d : 0));
 	return t;
 }
 
@@ -217,6 +263,6 @@ bool cl_timer_reset(cl_timer *t, cl_time d)
 	bool was_pending = rt_timer_cancel(&t->t);
 	if (t->t.period > 0)
 		t->t.period = d;
-	rt_timer_start(&t->t, rt_s()->now + (d > 0 ? d : 0));
+	rt_timer_start(&t->t, cl_now() + (d > 0 ? d : 0));
 	return was_pending;
 }

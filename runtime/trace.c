@@ -10,14 +10,16 @@
 #include <string.h>
 
 #include "runtime/rt.h"
+#include "runtime/sched.h"
 
 struct cl_event rt_event(struct rt_sched *s, enum cl_event_kind kind)
 {
 	struct cl_event ev;
 	memset(&ev, 0, sizeof ev);
 	ev.kind = kind;
-	ev.task = s->current ? s->current->id : 0;
-	ev.task_name = s->current ? s->current->name : "runtime";
+	struct rt_task *t = rt_cur(s);
+	ev.task = t ? t->id : 0;
+	ev.task_name = t ? t->name : "runtime";
 	ev.obj_name = "";
 	ev.value = "";
 	ev.text = "";
@@ -27,12 +29,16 @@ struct cl_event rt_event(struct rt_sched *s, enum cl_event_kind kind)
 
 void rt_emit(struct rt_sched *s, struct cl_event *ev)
 {
-	ev->seq = ++s->seq;
-	ev->time = s->now;
 	if (!ev->file)
 		ev->file = "";
+	/* Under par, events from several processors are serialised here:
+	 * seq and time follow the order sinks see them in. */
+	rt_lock_acquire(&s->trace_lock);
+	ev->seq = ++s->seq;
+	ev->time = s->par ? rt_par_now(s) : s->now;
 	for (int i = 0; i < s->cfg.nsinks; i++)
 		s->cfg.sinks[i].event(s->cfg.sinks[i].ctx, ev);
+	rt_lock_release(&s->trace_lock);
 }
 
 const char *rt_task_name_of(struct rt_sched *s, int id)

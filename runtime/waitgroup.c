@@ -14,12 +14,14 @@
 
 struct cl_waitgroup {
 	struct rt_obj obj;
+	struct rt_lock lock;     /* guards the fields below */
 	int64_t counter;
 	struct rt_taskq waiters;
 };
 
 struct cl_once {
 	struct rt_obj obj;
+	struct rt_lock lock;     /* guards the fields below */
 	bool done;
 	bool running;
 	struct rt_taskq waiters;
@@ -30,18 +32,30 @@ cl_waitgroup *cl_wg_new(const char *name)
 	return rt_obj_new(sizeof(struct cl_waitgroup), CL_OBJ_WAITGROUP, name);
 }
 
+static void wake_all(struct rt_taskq *q)
+{
+	struct rt_task *t;
+	while ((t = rt_taskq_pop(q)))
+		rt_ready(t);
+}
+
 static void wg_add(cl_waitgroup *wg, int delta, const char *op)
 {
 	rt_sched_point(NULL, 0);
+	rt_lock_acquire(&wg->lock);
 	wg->counter += delta;
 	rt_emit_sync(CL_EV_SYNC, &wg->obj, op, wg->counter, NULL, 0);
-	if (wg->counter < 0)
+	if (wg->counter < 0) {
+		rt_lock_release(&wg->lock);
 		rt_panic(NULL, 0, "sync: negative WaitGroup counter");
-	if (wg->counter == 0) {
-		struct rt_task *t;
-		while ((t = rt_taskq_pop(&wg->waiters)))
-			rt_ready(t);
 	}
+	struct rt_taskq woken = {0};
+	if (wg->counter == 0) {
+		woken = wg->waiters;
+		wg->waiters = (struct rt_taskq){0};
+	}
+	rt_lock_release(&wg->lock);
+	wake_all(&woken);
 }
 
 void cl_wg_add(cl_waitgroup *wg, int delta)
@@ -57,9 +71,12 @@ void cl_wg_done(cl_waitgroup *wg)
 void cl_wg_wait_at(const char *file, int line, cl_waitgroup *wg)
 {
 	rt_sched_point(file, line);
+	rt_lock_acquire(&wg->lock);
 	if (wg->counter > 0)
-		rt_taskq_wait(&wg->waiters, CL_WAIT_WAITGROUP, &wg->obj, 0, file, line);
-	rt_emit_sync(CL_EV_SYNC, &wg->obj, "wait", wg->counter, file, line);
+		rt_taskq_wait(&wg->waiters, &wg->lock, CL_WAIT_WAITGROUP, &wg->obj, 0, file, line);
+	else
+		rt_lock_release(&wg->lock);
+	rt_emit_sync(CL_EV_SYNC, &wg->obj, "wait", 0, file, line);
 }
 
 cl_once *cl_once_new(const char *name)
@@ -70,18 +87,24 @@ cl_once *cl_once_new(const char *name)
 void cl_once_do_at(const char *file, int line, cl_once *o, void (*fn)(void *), void *arg)
 {
 	rt_sched_point(file, line);
-	if (o->done)
+	rt_lock_acquire(&o->lock);
+	if (o->done) {
+		rt_lock_release(&o->lock);
 		return;
+	}
 	if (o->running) {
-		rt_taskq_wait(&o->waiters, CL_WAIT_ONCE, &o->obj, 0, file, line);
+		rt_taskq_wait(&o->waiters, &o->lock, CL_WAIT_ONCE, &o->obj, 0, file, line);
 		return;
 	}
 	o->running = true;
 	rt_emit_sync(CL_EV_SYNC, &o->obj, "once", 0, file, line);
+	rt_lock_release(&o->lock);
 	fn(arg);
+	rt_lock_acquire(&o->lock);
 	o->done = true;
 	o->running = false;
-	struct rt_task *t;
-	while ((t = rt_taskq_pop(&o->waiters)))
-		rt_ready(t);
+	struct rt_taskq woken = o->waiters;
+	o->waiters = (struct rt_taskq){0};
+	rt_lock_release(&o->lock);
+	wake_all(&woken);
 }

@@ -41,11 +41,22 @@ void recorder_free(struct recorder *r)
 	memset(r, 0, sizeof *r);
 }
 
+void test_config(struct cl_config *cfg)
+{
+	cl_config_init(cfg);
+	const char *sched = getenv("CHANLAB_TEST_SCHED");
+	if (sched && strcmp(sched, "par") == 0) {
+		const char *procs = getenv("CHANLAB_TEST_PROCS");
+		cfg->sched = CL_SCHED_PAR;
+		cfg->procs = procs ? atoi(procs) : 2;
+	}
+}
+
 struct cl_result run_prog(void (*fn)(void *), void *arg, uint64_t seed,
                           enum cl_strategy strategy, struct recorder *r)
 {
 	struct cl_config cfg;
-	cl_config_init(&cfg);
+	test_config(&cfg);
 	cfg.seed = seed;
 	cfg.strategy = strategy;
 	struct cl_sink sink;

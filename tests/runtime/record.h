@@ -27,8 +27,18 @@ struct recorder {
 struct cl_sink recorder_sink(struct recorder *r);
 void recorder_free(struct recorder *r);
 
-/* Runs fn under det with the given seed and strategy (PCT depth 3); events
- * go to r (may be NULL).  Fails the test if cl_run itself fails. */
+/* A default config on the scheduler the run asks for: det, or par with
+ * CHANLAB_TEST_SCHED=par and CHANLAB_TEST_PROCS=N (`make check-par`). */
+void test_config(struct cl_config *cfg);
+
+/* Test cases are tagged "det" (exact schedules, virtual time, byte-identical
+ * streams: det only) or "any" (semantics: any scheduler). */
+#define TAG_DET "det"
+#define TAG_ANY "any"
+
+/* Runs fn with the given seed and strategy (PCT depth 3) on the scheduler
+ * test_config picks; events go to r (may be NULL).  Fails the test if
+ * cl_run itself fails. */
 struct cl_result run_prog(void (*fn)(void *), void *arg, uint64_t seed,
                           enum cl_strategy strategy, struct recorder *r);
 

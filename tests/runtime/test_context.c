@@ -193,9 +193,14 @@ Suite *suite_context(void)
 {
 	Suite *s = suite_create("context");
 	TCase *t = tcase_create("context");
+	tcase_set_tags(t, TAG_ANY);
 	tcase_add_test(t, cancel_reaches_every_descendant_and_nothing_else);
-	tcase_add_test(t, timeout_cancels_with_deadline_exceeded_at_the_deadline);
 	tcase_add_test(t, background_is_never_done);
+	suite_add_tcase(s, t);
+	/* Exact virtual times. */
+	t = tcase_create("context-time");
+	tcase_set_tags(t, TAG_DET);
+	tcase_add_test(t, timeout_cancels_with_deadline_exceeded_at_the_deadline);
 	tcase_add_test(t, error_group_returns_the_first_error_and_cancels_the_rest);
 	tcase_add_test(t, error_group_limit_bounds_running_tasks);
 	suite_add_tcase(s, t);

@@ -252,11 +252,15 @@ Suite *suite_determinism(void)
 {
 	Suite *s = suite_create("determinism");
 	TCase *t = tcase_create("determinism");
+	tcase_set_tags(t, TAG_DET);
 	tcase_set_timeout(t, 300);
 	tcase_add_test(t, same_seed_gives_the_same_stream_in_one_process);
 	tcase_add_test(t, same_seed_gives_the_same_stream_across_processes);
 	tcase_add_test(t, every_build_gives_the_golden_stream);
 	tcase_add_test(t, a_thousand_seeds_give_at_least_nine_hundred_streams);
+	suite_add_tcase(s, t);
+	t = tcase_create("sieve");
+	tcase_set_tags(t, TAG_ANY);
 	tcase_add_test(t, the_prime_sieve_agrees_with_a_sequential_one);
 	suite_add_tcase(s, t);
 	return s;

@@ -37,7 +37,7 @@ START_TEST(select_chooses_uniformly_among_ready_cases)
 	for (int k = 2; k <= 4; k++) {
 		struct fair f = {.k = k, .rounds = test_scaled(100000, 20000)};
 		struct cl_config cfg;
-		cl_config_init(&cfg);
+		test_config(&cfg);
 		cfg.seed = 11;
 		struct cl_result r;
 		ck_assert_int_eq(cl_run(fair_main, &f, &cfg, &r), 0);
@@ -323,6 +323,7 @@ Suite *suite_select(void)
 {
 	Suite *s = suite_create("select");
 	TCase *t = tcase_create("select");
+	tcase_set_tags(t, TAG_ANY);
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, select_chooses_uniformly_among_ready_cases);
 	tcase_add_test(t, select_with_default_never_blocks);

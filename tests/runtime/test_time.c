@@ -141,6 +141,7 @@ Suite *suite_time(void)
 {
 	Suite *s = suite_create("time");
 	TCase *t = tcase_create("virtual");
+	tcase_set_tags(t, TAG_DET);
 	tcase_add_test(t, a_five_second_timeout_completes_at_five_seconds);
 	tcase_add_test(t, sleep_wakes_at_the_exact_virtual_time);
 	tcase_add_test(t, timers_stop_and_reset);

@@ -1,0 +1,658 @@
+/*
+ * sched_par.c - the parallel scheduler: M:N, tasks spread over OS threads.
+ *
+ * Each processor is an OS thread running a scheduler loop on its own stack
+ * (its "g0", as Go calls it).  A task runs until it blocks, yields or
+ * exits; it then switches to its processor's g0, which finishes what the
+ * task asked for (releasing the channel lock of a park, requeueing a yield,
+ * freeing a dead task's stack) and picks the next task:
+ *
+ *   1. every 61st pick, the global queue first, so it is never starved;
+ *   2. runnext: a task woken by a channel operation runs next on the
+ *      waker's processor, so a ping-pong stays on one processor;
+ *   3. the local queue (a ring of 256; overflow goes to the global queue);
+ *   4. the global queue; due timers;
+ *   5. steal half of a random victim's local queue;
+ *   6. spin a little, then park on a futex.
+ *
+ * A kernel wake-up costs as much as hundreds of hand-offs on this kind of
+ * machine, so a parked processor is woken only for work it can take: a
+ * task put in a local or the global queue, never one put in runnext (its
+ * own processor will run it at its next pick).
+ *
+ * No asynchronous preemption, as in Go before 1.14: a task that never
+ * reaches a scheduling point keeps its processor; --starve-warn reports it.
+ *
+ * Deadlock: the last processor to go idle checks, under idle_lock, that no
+ * task is queued anywhere, no timer is pending and no task is in a blocking
+ * system call.  Then nothing can ever run again.
+ *
+ * Lock order: channel locks (by address) or a sync object's lock, then
+ * timer_lock, then a processor's qlock, global_lock, idle_lock, then
+ * tasks_lock, obj_lock, stack_lock, trace_lock.
+ */
+#include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/fiber.h"
+#include "runtime/rt.h"
+#include "runtime/sched.h"
+#include "runtime/taskq.h"
+
+#define GLOBAL_EVERY 61
+#define SPIN_ROUNDS 64
+
+int rt_par_active;
+static _Thread_local struct rt_proc *proc_tls;
+
+__attribute__((noinline)) struct rt_proc *rt_proc_self(void)
+{
+	struct rt_proc *p = proc_tls;
+	__asm__ volatile("" ::: "memory");
+	return p;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#endif
+}
+
+void rt_spin_lock(struct rt_lock *l)
+{
+	unsigned spins = 0;
+	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(&l->held, __ATOMIC_RELAXED)) {
+			if (++spins < 256)
+				cpu_relax();
+			else
+				sched_yield();
+		}
+	}
+}
+
+int64_t rt_mono_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+cl_time rt_par_now(struct rt_sched *s)
+{
+	return rt_mono_ns() - s->start_ns;
+}
+
+/* ---- how many processors ----------------------------------------------------------- */
+
+/* CPUs this process may use: its affinity mask, and a cgroup v2 CPU quota
+ * (the container pitfall: a pod limited to 2 CPUs on a 64-core node). */
+int rt_available_cpus(void)
+{
+	int n = 0;
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		n = CPU_COUNT(&set);
+	if (n <= 0)
+		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	FILE *f = fopen("/sys/fs/cgroup/cpu.max", "r");
+	if (f) {
+		char quota[32];
+		long period;
+		if (fscanf(f, "%31s %ld", quota, &period) == 2 && strcmp(quota, "max") != 0 &&
+		    period > 0) {
+			long q = atol(quota);
+			int limit = (int)((q + period - 1) / period);
+			if (limit > 0 && limit < n)
+				n = limit;
+		}
+		fclose(f);
+	}
+	return n > 0 ? n : 1;
+}
+
+/* ---- futex ------------------------------------------------------------------------------ */
+
+static void futex_wait(int *word, int val, int64_t timeout_ns)
+{
+	struct timespec ts, *tp = NULL;
+	if (timeout_ns >= 0) {
+		ts.tv_sec = timeout_ns / 1000000000;
+		ts.tv_nsec = timeout_ns % 1000000000;
+		tp = &ts;
+	}
+	syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, val, tp, NULL, 0);
+}
+
+static void futex_wake(int *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* ---- queues -------------------------------------------------------------------------------- */
+
+static void global_put(struct rt_sched *s, struct rt_task *t)
+{
+	rt_lock_acquire(&s->global_lock);
+	t->run_next = NULL;
+	if (s->global_last)
+		s->global_last->run_next = t;
+	else
+		s->global_first = t;
+	s->global_last = t;
+	__atomic_store_n(&s->nglobal, s->nglobal + 1, __ATOMIC_RELEASE);
+	rt_lock_release(&s->global_lock);
+}
+
+static struct rt_task *global_get(struct rt_sched *s)
+{
+	if (!__atomic_load_n(&s->nglobal, __ATOMIC_RELAXED))
+		return NULL;
+	rt_lock_acquire(&s->global_lock);
+	struct rt_task *t = s->global_first;
+	if (t) {
+		s->global_first = t->run_next;
+		if (!s->global_first)
+			s->global_last = NULL;
+		__atomic_store_n(&s->nglobal, s->nglobal - 1, __ATOMIC_RELEASE);
+	}
+	rt_lock_release(&s->global_lock);
+	return t;
+}
+
+/* The ring's indices are written under qlock but read without it (to skip
+ * empty queues cheaply), so every access is atomic. */
+static inline unsigned ld(unsigned *x)
+{
+	return __atomic_load_n(x, __ATOMIC_ACQUIRE);
+}
+
+static inline void st(unsigned *x, unsigned v)
+{
+	__atomic_store_n(x, v, __ATOMIC_RELEASE);
+}
+
+/* Puts t in p's local queue; half of a full queue moves to the global one. */
+static void local_put(struct rt_sched *s, struct rt_proc *p, struct rt_task *t)
+{
+	rt_lock_acquire(&p->qlock);
+	unsigned head = ld(&p->head), tail = ld(&p->tail);
+	if (tail - head < RT_RUNQ_SIZE) {
+		p->runq[tail % RT_RUNQ_SIZE] = t;
+		st(&p->tail, tail + 1);
+		rt_lock_release(&p->qlock);
+		return;
+	}
+	struct rt_task *moved[RT_RUNQ_SIZE / 2];
+	for (int i = 0; i < RT_RUNQ_SIZE / 2; i++)
+		moved[i] = p->runq[head++ % RT_RUNQ_SIZE];
+	st(&p->head, head);
+	p->runq[tail % RT_RUNQ_SIZE] = t;
+	st(&p->tail, tail + 1);
+	rt_lock_release(&p->qlock);
+	for (int i = 0; i < RT_RUNQ_SIZE / 2; i++)
+		global_put(s, moved[i]);
+}
+
+static struct rt_task *local_get(struct rt_proc *p)
+{
+	if (ld(&p->tail) == ld(&p->head))
+		return NULL;
+	rt_lock_acquire(&p->qlock);
+	struct rt_task *t = NULL;
+	unsigned head = ld(&p->head);
+	if (ld(&p->tail) != head) {
+		t = p->runq[head % RT_RUNQ_SIZE];
+		st(&p->head, head + 1);
+	}
+	rt_lock_release(&p->qlock);
+	return t;
+}
+
+/* Takes half of a random victim's local queue; returns one, queues the rest. */
+static struct rt_task *steal(struct rt_sched *s, struct rt_proc *p)
+{
+	int n = s->nprocs;
+	int start = (int)rt_rand_below(s, (uint64_t)n);
+	for (int k = 0; k < n; k++) {
+		struct rt_proc *v = &s->procs[(start + k) % n];
+		if (v == p || ld(&v->tail) == ld(&v->head))
+			continue;
+		struct rt_task *got[RT_RUNQ_SIZE / 2 + 1];
+		int ngot = 0;
+		rt_lock_acquire(&v->qlock);
+		unsigned head = ld(&v->head);
+		unsigned avail = ld(&v->tail) - head;
+		unsigned take = avail - avail / 2;
+		for (unsigned i = 0; i < take; i++)
+			got[ngot++] = v->runq[head++ % RT_RUNQ_SIZE];
+		st(&v->head, head);
+		rt_lock_release(&v->qlock);
+		if (!ngot)
+			continue;
+		for (int i = 1; i < ngot; i++)
+			local_put(s, p, got[i]);
+		return got[0];
+	}
+	return NULL;
+}
+
+static bool any_queued(struct rt_sched *s)
+{
+	if (__atomic_load_n(&s->nglobal, __ATOMIC_ACQUIRE))
+		return true;
+	for (int i = 0; i < s->nprocs; i++) {
+		struct rt_proc *v = &s->procs[i];
+		if (ld(&v->tail) != ld(&v->head) || __atomic_load_n(&v->runnext, __ATOMIC_ACQUIRE))
+			return true;
+	}
+	return false;
+}
+
+/* Wakes a parked processor, if there is one and none is already looking
+ * for work. */
+static void wakep(struct rt_sched *s)
+{
+	if (!__atomic_load_n(&s->nidle, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&s->nspinning, __ATOMIC_ACQUIRE))
+		return;
+	rt_lock_acquire(&s->idle_lock);
+	struct rt_proc *victim = NULL;
+	for (int i = 0; i < s->nprocs && !victim; i++)
+		if (s->procs[i].parked)
+			victim = &s->procs[i];
+	if (victim) {
+		victim->parked = false;
+		__atomic_store_n(&s->nidle, s->nidle - 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&victim->sleep_word, 0, __ATOMIC_RELEASE);
+		s->proc_wakes++;
+	}
+	rt_lock_release(&s->idle_lock);
+	if (victim)
+		futex_wake(&victim->sleep_word);
+}
+
+static void wake_all(struct rt_sched *s)
+{
+	rt_lock_acquire(&s->idle_lock);
+	for (int i = 0; i < s->nprocs; i++) {
+		struct rt_proc *v = &s->procs[i];
+		if (v->parked) {
+			v->parked = false;
+			__atomic_store_n(&s->nidle, s->nidle - 1, __ATOMIC_RELEASE);
+		}
+		__atomic_store_n(&v->sleep_word, 0, __ATOMIC_RELEASE);
+	}
+	rt_lock_release(&s->idle_lock);
+	for (int i = 0; i < s->nprocs; i++)
+		futex_wake(&s->procs[i].sleep_word);
+}
+
+/* ---- what tasks call ------------------------------------------------------------------------- */
+
+void rt_par_ready(struct rt_sched *s, struct rt_task *t, bool spawned)
+{
+	struct rt_proc *p = rt_proc_self();
+	__atomic_store_n(&t->state, RT_RUNNABLE, __ATOMIC_RELEASE);
+	if (p && p->current) {
+		/* From a running task: t runs next here; whatever was waiting in
+		 * runnext goes to the queue, where others can take it. */
+		struct rt_task *old = __atomic_exchange_n(&p->runnext, t, __ATOMIC_ACQ_REL);
+		if (old) {
+			local_put(s, p, old);
+			wakep(s);
+		}
+		(void)spawned;
+	} else if (p) {
+		local_put(s, p, t);
+		wakep(s);
+	} else {
+		global_put(s, t);
+		wakep(s);
+	}
+}
+
+/* Switches the running task to its processor's g0, asking for `after`;
+ * returns when the task is resumed, on whichever processor. */
+static void to_g0(struct rt_sched *s, struct rt_task *t, enum rt_after after,
+                  void (*unlock)(void *), void *arg)
+{
+	struct rt_proc *p = rt_proc_self();
+	p->after = after;
+	p->after_unlock = unlock;
+	p->after_arg = arg;
+	if (!rt_stack_intact(t->stack))
+		rt_stack_overflow(t);
+#ifdef RT_ASAN
+	__sanitizer_start_switch_fiber(after == RT_AFTER_EXIT ? NULL : &t->asan_fake_stack,
+	                               p->g0_lo, p->g0_size);
+#endif
+#ifdef RT_TSAN
+	__tsan_switch_to_fiber(p->g0_tsan_fiber, 0);
+#endif
+	rt_ctx_switch(&t->ctx, &p->g0);
+	rt_par_resumed(s, t);
+}
+
+/* Called in a task right after g0 switched to it. */
+void rt_par_resumed(struct rt_sched *s, struct rt_task *t)
+{
+	(void)s;
+#ifdef RT_ASAN
+	struct rt_proc *p = rt_proc_self();
+	const void *lo;
+	size_t size;
+	__sanitizer_finish_switch_fiber(t->asan_fake_stack, &lo, &size);
+	if (!p->g0_size) {
+		p->g0_lo = lo;
+		p->g0_size = size;
+	}
+#else
+	(void)t;
+#endif
+}
+
+void rt_par_park(struct rt_sched *s, struct rt_task *t, void (*unlock)(void *), void *arg)
+{
+	to_g0(s, t, RT_AFTER_PARK, unlock, arg);
+}
+
+void rt_par_yield(struct rt_sched *s, struct rt_task *t)
+{
+	to_g0(s, t, RT_AFTER_YIELD, NULL, NULL);
+}
+
+_Noreturn void rt_par_exit(struct rt_sched *s, struct rt_task *t)
+{
+	to_g0(s, t, RT_AFTER_EXIT, NULL, NULL);
+	abort();
+}
+
+/* The run is over: the task stops here for good (it is neither blocked
+ * nor dead: the report lists it as running or abandoned). */
+_Noreturn void rt_par_abandon(struct rt_sched *s, struct rt_task *t)
+{
+	to_g0(s, t, RT_AFTER_ABANDON, NULL, NULL);
+	abort();
+}
+
+void rt_par_stop(struct rt_sched *s)
+{
+	__atomic_store_n(&s->stopping, 1, __ATOMIC_RELEASE);
+	wake_all(s);
+}
+
+/* ---- blocking system calls -------------------------------------------------------------------- */
+
+void cl_syscall_enter(void)
+{
+	struct rt_sched *s = rt_s();
+	rt_emit_sync_text("syscall enter");
+	if (!s->par)
+		return;
+	/* This thread is about to block in the kernel with its processor's
+	 * tasks queued behind it: let an idle processor take them (steal). */
+	__atomic_add_fetch(&s->nsyscall, 1, __ATOMIC_ACQ_REL);
+	struct rt_proc *p = rt_proc_self();
+	struct rt_task *next = __atomic_exchange_n(&p->runnext, NULL, __ATOMIC_ACQ_REL);
+	if (next)
+		local_put(s, p, next);
+	if (any_queued(s))
+		wakep(s);
+}
+
+void cl_syscall_exit(void)
+{
+	struct rt_sched *s = rt_s();
+	if (s->par)
+		__atomic_sub_fetch(&s->nsyscall, 1, __ATOMIC_ACQ_REL);
+	rt_emit_sync_text("syscall exit");
+}
+
+/* ---- the processor loop ---------------------------------------------------------------------------- */
+
+static int64_t next_timer_in(struct rt_sched *s)
+{
+	rt_lock_acquire(&s->timer_lock);
+	int64_t when = s->timers.n ? s->timers.items[0]->when : -1;
+	rt_lock_release(&s->timer_lock);
+	if (when < 0)
+		return -1;
+	int64_t d = when - rt_par_now(s);
+	return d > 0 ? d : 0;
+}
+
+static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
+{
+	struct rt_task *t;
+	if (p->schedtick % GLOBAL_EVERY == 0 && (t = global_get(s)))
+		return t;
+	if ((t = __atomic_exchange_n(&p->runnext, NULL, __ATOMIC_ACQ_REL)))
+		return t;
+	if ((t = local_get(p)))
+		return t;
+	if ((t = global_get(s)))
+		return t;
+	if (__atomic_load_n(&s->timers.n, __ATOMIC_ACQUIRE)) {
+		rt_par_fire_timers(s);
+		if ((t = __atomic_exchange_n(&p->runnext, NULL, __ATOMIC_ACQ_REL)) || (t = local_get(p)))
+			return t;
+	}
+	if (s->nprocs > 1 && (t = steal(s, p)))
+		return t;
+	return NULL;
+}
+
+/* Parks p until woken or the next timer is due; may detect the deadlock. */
+static void idle(struct rt_sched *s, struct rt_proc *p)
+{
+	rt_lock_acquire(&s->idle_lock);
+	if (any_queued(s) || __atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE)) {
+		rt_lock_release(&s->idle_lock);
+		return;
+	}
+	int64_t timeout = next_timer_in(s);
+	if (timeout == 0) {
+		rt_lock_release(&s->idle_lock);
+		return;
+	}
+	if (s->nidle == s->nprocs - 1 && timeout < 0 &&
+	    !__atomic_load_n(&s->nsyscall, __ATOMIC_ACQUIRE)) {
+		/* Every other processor is parked, nothing is queued, no timer
+		 * can fire and no task is in a system call: nothing will ever
+		 * run again. */
+		rt_lock_release(&s->idle_lock);
+		rt_par_finish(s, CL_OUTCOME_DEADLOCK, NULL);
+		return;
+	}
+	p->parked = true;
+	__atomic_store_n(&s->nidle, s->nidle + 1, __ATOMIC_RELEASE);
+	s->proc_parks++;
+	__atomic_store_n(&p->sleep_word, 1, __ATOMIC_RELEASE);
+	rt_lock_release(&s->idle_lock);
+	futex_wait(&p->sleep_word, 1, timeout);
+	rt_lock_acquire(&s->idle_lock);
+	if (p->parked) {   /* woken by the timeout, not by wakep */
+		p->parked = false;
+		__atomic_store_n(&s->nidle, s->nidle - 1, __ATOMIC_RELEASE);
+	}
+	rt_lock_release(&s->idle_lock);
+}
+
+static void after_task(struct rt_sched *s, struct rt_proc *p, struct rt_task *t)
+{
+	switch (p->after) {
+	case RT_AFTER_PARK:
+		if (p->after_unlock)
+			p->after_unlock(p->after_arg);
+		break;
+	case RT_AFTER_YIELD:
+		global_put(s, t);
+		break;
+	case RT_AFTER_EXIT:
+		rt_task_release(t);
+		break;
+	case RT_AFTER_ABANDON:
+	case RT_AFTER_NONE:
+		break;
+	}
+	p->after = RT_AFTER_NONE;
+}
+
+static void run_task(struct rt_sched *s, struct rt_proc *p, struct rt_task *t)
+{
+	p->schedtick++;
+	__atomic_store_n(&p->running_since, rt_mono_ns(), __ATOMIC_RELAXED);
+	__atomic_store_n(&p->current, t, __ATOMIC_RELEASE);
+#ifdef RT_ASAN
+	__sanitizer_start_switch_fiber(&p->g0_fake_stack, t->stack->lo, t->stack->size);
+#endif
+#ifdef RT_TSAN
+	__tsan_switch_to_fiber(t->tsan_fiber, 0);
+#endif
+	rt_ctx_switch(&p->g0, &t->ctx);
+#ifdef RT_ASAN
+	__sanitizer_finish_switch_fiber(p->g0_fake_stack, NULL, NULL);
+#endif
+	__atomic_store_n(&p->current, NULL, __ATOMIC_RELEASE);
+	after_task(s, p, t);
+}
+
+static void proc_loop(struct rt_sched *s, struct rt_proc *p)
+{
+	int spins = 0;
+	while (!__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE)) {
+		struct rt_task *t = find_work(s, p);
+		if (t) {
+			spins = 0;
+			run_task(s, p, t);
+			continue;
+		}
+		if (spins++ < SPIN_ROUNDS) {
+			__atomic_add_fetch(&s->nspinning, 1, __ATOMIC_ACQ_REL);
+			for (int i = 0; i < 32; i++)
+				cpu_relax();
+			__atomic_sub_fetch(&s->nspinning, 1, __ATOMIC_ACQ_REL);
+			continue;
+		}
+		spins = 0;
+		idle(s, p);
+	}
+}
+
+static void proc_setup(struct rt_sched *s, struct rt_proc *p)
+{
+	rt_sched_cur = s;
+	proc_tls = p;
+#ifdef RT_TSAN
+	p->g0_tsan_fiber = __tsan_get_current_fiber();
+#endif
+}
+
+static void *proc_thread(void *arg)
+{
+	struct rt_proc *p = arg;
+	proc_setup(p->sched, p);
+	proc_loop(p->sched, p);
+	proc_tls = NULL;
+	rt_sched_cur = NULL;
+	return NULL;
+}
+
+/* ---- the watchdog (--starve-warn) ---------------------------------------------------------------- */
+
+struct watchdog {
+	struct rt_sched *s;
+	int stop_word;
+};
+
+static void *watchdog_thread(void *arg)
+{
+	struct watchdog *w = arg;
+	struct rt_sched *s = w->s;
+	int64_t limit = (int64_t)s->cfg.starve_warn_ms * 1000000;
+	int64_t period = limit / 4 > 1000000 ? limit / 4 : 1000000;
+	while (!__atomic_load_n(&w->stop_word, __ATOMIC_ACQUIRE)) {
+		futex_wait(&w->stop_word, 0, period);
+		for (int i = 0; i < s->nprocs; i++) {
+			struct rt_proc *p = &s->procs[i];
+			struct rt_task *t = __atomic_load_n(&p->current, __ATOMIC_ACQUIRE);
+			int64_t since = __atomic_load_n(&p->running_since, __ATOMIC_RELAXED);
+			if (!t || rt_mono_ns() - since < limit)
+				continue;
+			int id = __atomic_load_n(&t->id, __ATOMIC_RELAXED);
+			if (p->starve_warned == id)
+				continue;
+			p->starve_warned = id;
+			fprintf(stderr, "chanlab: starve-warn: task %d has held processor %d for over %d ms "
+			        "without a scheduling point (no preemption: others queued behind it wait)\n",
+			        id, p->id, s->cfg.starve_warn_ms);
+		}
+	}
+	return NULL;
+}
+
+/* ---- running a program ------------------------------------------------------------------------------- */
+
+/* Runs the program whose main task is already created; returns when it is
+ * over and every processor has stopped. */
+int rt_par_run(struct rt_sched *s)
+{
+	int n = s->cfg.procs > 0 ? s->cfg.procs : rt_available_cpus();
+	s->nprocs = n;
+	s->procs = calloc((size_t)n, sizeof *s->procs);
+	if (!s->procs)
+		return -1;
+	s->start_ns = rt_mono_ns();
+	for (int i = 0; i < n; i++) {
+		struct rt_proc *p = &s->procs[i];
+		p->id = i;
+		p->sched = s;
+		uint64_t seed = s->cfg.seed * 1000003u + (uint64_t)i;
+		for (int k = 0; k < 4; k++) {
+			seed += 0x9e3779b97f4a7c15ull;
+			uint64_t z = seed;
+			z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+			z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+			p->rng[k] = z ^ (z >> 31);
+		}
+	}
+	__atomic_add_fetch(&rt_par_active, 1, __ATOMIC_ACQ_REL);
+	proc_setup(s, &s->procs[0]);
+	global_put(s, s->main_task);
+
+	pthread_t *threads = calloc((size_t)n, sizeof *threads);
+	for (int i = 1; i < n; i++)
+		pthread_create(&threads[i], NULL, proc_thread, &s->procs[i]);
+	struct watchdog w = {s, 0};
+	pthread_t dog;
+	bool have_dog = s->cfg.starve_warn_ms > 0 &&
+	                pthread_create(&dog, NULL, watchdog_thread, &w) == 0;
+
+	proc_loop(s, &s->procs[0]);
+
+	wake_all(s);
+	for (int i = 1; i < n; i++)
+		pthread_join(threads[i], NULL);
+	if (have_dog) {
+		__atomic_store_n(&w.stop_word, 1, __ATOMIC_RELEASE);
+		futex_wake(&w.stop_word);
+		pthread_join(dog, NULL);
+	}
+	free(threads);
+	proc_tls = NULL;
+	__atomic_sub_fetch(&rt_par_active, 1, __ATOMIC_ACQ_REL);
+	s->now = rt_par_now(s);
+	return 0;
+}
