@@ -1,9 +1,16 @@
 /*
  * mutex.c - sync.Mutex and sync.RWMutex.
  *
- * Unlock hands the mutex straight to the longest waiter (Go's starvation
- * mode, which Go also enters under contention): the woken task owns it on
- * waking, so no waiter can be overtaken forever.  RWMutex follows Go's
+ * Mutex: a state word changed by compare-and-swap, like Go's and like a
+ * futex mutex (0 unlocked, 1 locked, 2 locked and maybe waited for), so an
+ * uncontended Lock and Unlock are one atomic instruction each.  A task that
+ * finds it locked spins briefly under par, then marks it 2 and parks on the
+ * waiter queue; Unlock of a 2 wakes the longest waiter, which competes for
+ * the mutex again (Go's normal mode: a running task may barge ahead).  The
+ * waiter checks the state and queues itself under the mutex's lock, and
+ * Unlock clears the state before taking that lock, so no wake-up is lost.
+ *
+ * RWMutex follows Go's
  * writer preference: once a writer waits, new readers queue behind it, and a
  * writer's unlock releases every waiting reader first.
  *
@@ -17,9 +24,9 @@
 
 struct cl_mutex {
 	struct rt_obj obj;
-	struct rt_lock lock;     /* guards the fields below */
-	bool locked;
+	int state;               /* 0, 1 or 2 (above); atomic */
 	int holder;              /* task id, for the wait-for graph */
+	struct rt_lock lock;     /* guards waiters */
 	struct rt_taskq waiters;
 };
 
@@ -79,52 +86,74 @@ cl_mutex *cl_mutex_new(const char *name)
 	return rt_obj_new(sizeof(struct cl_mutex), CL_OBJ_MUTEX, name);
 }
 
+static bool mutex_cas(cl_mutex *mu, int from, int to)
+{
+	return __atomic_compare_exchange_n(&mu->state, &from, to, false, __ATOMIC_ACQUIRE,
+	                                   __ATOMIC_RELAXED);
+}
+
+static void acquired(cl_mutex *mu, const char *file, int line)
+{
+	__atomic_store_n(&mu->holder, rt_current_id(), __ATOMIC_RELAXED);
+	if (rt_s()->tracing)
+		rt_emit_sync(CL_EV_LOCK, &mu->obj, "", 0, file, line);
+}
+
 void cl_lock_at(const char *file, int line, cl_mutex *mu)
 {
 	rt_sched_point(file, line);
-	rt_lock_acquire(&mu->lock);
-	if (mu->locked) {
-		rt_taskq_wait(&mu->waiters, &mu->lock, CL_WAIT_MUTEX, &mu->obj, mu->holder, file, line);
-		rt_lock_acquire(&mu->lock);   /* the unlock handed it to us */
-	} else {
-		mu->locked = true;
-		mu->holder = rt_current_id();
+	if (mutex_cas(mu, 0, 1)) {
+		acquired(mu, file, line);
+		return;
 	}
-	rt_emit_sync(CL_EV_LOCK, &mu->obj, "", 0, file, line);
-	rt_lock_release(&mu->lock);
+	if (rt_s()->par) {
+		/* The holder is likely running on another processor and about
+		 * to unlock: a short spin is cheaper than parking. */
+		for (int i = 0; i < 100; i++) {
+			rt_cpu_relax();
+			if (__atomic_load_n(&mu->state, __ATOMIC_RELAXED) == 0 && mutex_cas(mu, 0, 1)) {
+				acquired(mu, file, line);
+				return;
+			}
+		}
+	}
+	/* Mark it "waited for", and sleep until an unlock wakes us. */
+	while (__atomic_exchange_n(&mu->state, 2, __ATOMIC_ACQUIRE) != 0) {
+		rt_lock_acquire(&mu->lock);
+		if (__atomic_load_n(&mu->state, __ATOMIC_ACQUIRE) == 2)
+			rt_taskq_wait(&mu->waiters, &mu->lock, CL_WAIT_MUTEX, &mu->obj,
+			              __atomic_load_n(&mu->holder, __ATOMIC_RELAXED), file, line);
+		else
+			rt_lock_release(&mu->lock);
+	}
+	acquired(mu, file, line);
 }
 
 bool cl_trylock(cl_mutex *mu)
 {
 	rt_sched_point(NULL, 0);
-	rt_lock_acquire(&mu->lock);
-	bool got = !mu->locked;
-	if (got) {
-		mu->locked = true;
-		mu->holder = rt_current_id();
-		rt_emit_sync(CL_EV_LOCK, &mu->obj, "", 0, NULL, 0);
-	}
-	rt_lock_release(&mu->lock);
-	return got;
+	if (!mutex_cas(mu, 0, 1))
+		return false;
+	acquired(mu, NULL, 0);
+	return true;
 }
 
 /* Unlock without a scheduling point: cond.c needs the unlock and its park
  * to be one step. */
 void rt_mutex_unlock(cl_mutex *mu)
 {
-	rt_lock_acquire(&mu->lock);
-	if (!mu->locked) {
-		rt_lock_release(&mu->lock);
+	if (__atomic_load_n(&mu->state, __ATOMIC_RELAXED) == 0)
 		rt_panic(NULL, 0, "sync: unlock of unlocked mutex");
-	}
-	rt_emit_sync(CL_EV_UNLOCK, &mu->obj, "", 0, NULL, 0);
+	/* The event goes first, so no other task's lock can precede it. */
+	if (rt_s()->tracing)
+		rt_emit_sync(CL_EV_UNLOCK, &mu->obj, "", 0, NULL, 0);
+	int was = __atomic_exchange_n(&mu->state, 0, __ATOMIC_RELEASE);
+	if (was == 0)
+		rt_panic(NULL, 0, "sync: unlock of unlocked mutex");
+	if (was == 1)
+		return;
+	rt_lock_acquire(&mu->lock);
 	struct rt_task *next = rt_taskq_pop(&mu->waiters);
-	if (next) {
-		mu->holder = next->id;
-	} else {
-		mu->locked = false;
-		mu->holder = 0;
-	}
 	rt_lock_release(&mu->lock);
 	if (next)
 		rt_ready(next);

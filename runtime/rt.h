@@ -31,6 +31,16 @@ struct rt_lock {
 };
 
 extern int rt_par_active;
+
+/* A hint to the CPU inside a spin loop. */
+static inline void rt_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#endif
+}
 void rt_spin_lock(struct rt_lock *l);
 
 static inline void rt_lock_acquire(struct rt_lock *l)
@@ -239,10 +249,9 @@ struct rt_proc {
 	struct rt_task *runq[RT_RUNQ_SIZE];
 	unsigned head, tail;
 	uint64_t schedtick;             /* tasks run so far (read by the watchdog) */
-	int64_t running_since;          /* when current started its turn (watchdog) */
 	int sleep_word;                 /* futex: 1 while parked */
 	bool parked;                    /* on the idle list (guarded by sched->idle_lock) */
-	int starve_warned;              /* task id last warned about */
+	int starve_warned;              /* watchdog: the tick last warned about */
 	void *thread;                   /* pthread_t, for joining */
 };
 
@@ -342,8 +351,24 @@ static inline struct rt_task *rt_cur(struct rt_sched *s)
 	return p ? p->current : NULL;
 }
 
-/* Scheduling point: the running task may be switched out but stays runnable. */
-void rt_sched_point(const char *file, int line);
+
+
+/* Scheduling point: the running task may be switched out but stays runnable.
+ * Under par nothing switches here (no preemption); a run that is over
+ * stops its tasks at their next one. */
+void rt_sched_point_det(const char *file, int line);
+_Noreturn void rt_sched_point_stop(void);
+
+static inline void rt_sched_point(const char *file, int line)
+{
+	struct rt_sched *s = rt_sched_cur;
+	if (__builtin_expect(s->par, 0)) {
+		if (__builtin_expect(__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE), 0))
+			rt_sched_point_stop();
+		return;
+	}
+	rt_sched_point_det(file, line);
+}
 
 /* Blocks the running task until rt_ready; before switching away calls
  * unlock(arg) (if not NULL), so a waker can never miss it. */

@@ -205,16 +205,15 @@ static struct rt_task *pick_next(struct rt_sched *s)
 	return s->runq[rt_rand_below(s, (uint64_t)s->nrun)];
 }
 
-void rt_sched_point(const char *file, int line)
+_Noreturn void rt_sched_point_stop(void)
 {
 	struct rt_sched *s = rt_s();
-	if (s->par) {
-		/* No preemption under par: an operation only switches when it
-		 * blocks.  A run that is over stops its tasks here. */
-		if (__builtin_expect(__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE), 0))
-			rt_par_abandon(s, rt_cur(s));
-		return;
-	}
+	rt_par_abandon(s, rt_cur(s));
+}
+
+void rt_sched_point_det(const char *file, int line)
+{
+	struct rt_sched *s = rt_s();
 	struct rt_task *t = s->procs->current;
 	t->file = file;
 	t->line = line;

@@ -60,22 +60,13 @@ __attribute__((noinline)) struct rt_proc *rt_proc_self(void)
 	return p;
 }
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ volatile("yield" ::: "memory");
-#endif
-}
-
 void rt_spin_lock(struct rt_lock *l)
 {
 	unsigned spins = 0;
 	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE)) {
 		while (__atomic_load_n(&l->held, __ATOMIC_RELAXED)) {
 			if (++spins < 256)
-				cpu_relax();
+				rt_cpu_relax();
 			else
 				sched_yield();
 		}
@@ -512,8 +503,7 @@ static void after_task(struct rt_sched *s, struct rt_proc *p, struct rt_task *t)
 
 static void run_task(struct rt_sched *s, struct rt_proc *p, struct rt_task *t)
 {
-	p->schedtick++;
-	__atomic_store_n(&p->running_since, rt_mono_ns(), __ATOMIC_RELAXED);
+	__atomic_store_n(&p->schedtick, p->schedtick + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&p->current, t, __ATOMIC_RELEASE);
 #ifdef RT_ASAN
 	__sanitizer_start_switch_fiber(&p->g0_fake_stack, t->stack->lo, t->stack->size);
@@ -542,7 +532,7 @@ static void proc_loop(struct rt_sched *s, struct rt_proc *p)
 		if (spins++ < SPIN_ROUNDS) {
 			__atomic_add_fetch(&s->nspinning, 1, __ATOMIC_ACQ_REL);
 			for (int i = 0; i < 32; i++)
-				cpu_relax();
+				rt_cpu_relax();
 			__atomic_sub_fetch(&s->nspinning, 1, __ATOMIC_ACQ_REL);
 			continue;
 		}
@@ -577,29 +567,35 @@ struct watchdog {
 	int stop_word;
 };
 
+/* Samples each processor's schedtick: a processor whose tick has not moved
+ * for the whole period while it runs a task has run that one task all
+ * along.  (No clock read on the scheduling path.) */
 static void *watchdog_thread(void *arg)
 {
 	struct watchdog *w = arg;
 	struct rt_sched *s = w->s;
-	int64_t limit = (int64_t)s->cfg.starve_warn_ms * 1000000;
-	int64_t period = limit / 4 > 1000000 ? limit / 4 : 1000000;
+	int64_t period = (int64_t)s->cfg.starve_warn_ms * 1000000;
+	uint64_t *seen = calloc((size_t)s->nprocs, sizeof *seen);
+	if (!seen)
+		return NULL;
 	while (!__atomic_load_n(&w->stop_word, __ATOMIC_ACQUIRE)) {
+		for (int i = 0; i < s->nprocs; i++)
+			seen[i] = __atomic_load_n(&s->procs[i].schedtick, __ATOMIC_RELAXED);
 		futex_wait(&w->stop_word, 0, period);
 		for (int i = 0; i < s->nprocs; i++) {
 			struct rt_proc *p = &s->procs[i];
 			struct rt_task *t = __atomic_load_n(&p->current, __ATOMIC_ACQUIRE);
-			int64_t since = __atomic_load_n(&p->running_since, __ATOMIC_RELAXED);
-			if (!t || rt_mono_ns() - since < limit)
+			if (!t || __atomic_load_n(&p->schedtick, __ATOMIC_RELAXED) != seen[i])
 				continue;
-			int id = __atomic_load_n(&t->id, __ATOMIC_RELAXED);
-			if (p->starve_warned == id)
+			if (p->starve_warned == (int)seen[i])
 				continue;
-			p->starve_warned = id;
-			fprintf(stderr, "chanlab: starve-warn: task %d has held processor %d for over %d ms "
-			        "without a scheduling point (no preemption: others queued behind it wait)\n",
-			        id, p->id, s->cfg.starve_warn_ms);
+			p->starve_warned = (int)seen[i];
+			fprintf(stderr, "chanlab: starve-warn: a task has held processor %d for over %d ms "
+			        "without a scheduling point (no preemption: tasks queued behind it wait)\n",
+			        p->id, s->cfg.starve_warn_ms);
 		}
 	}
+	free(seen);
 	return NULL;
 }
 
