@@ -74,31 +74,40 @@ static void dump_task(struct buf *b, struct rt_sched *s, struct rt_task *t, bool
 	(void)s;
 }
 
-static struct rt_task *find(struct rt_sched *s, int id)
+/* The task with id, by binary search in the id-ordered table. */
+static struct rt_task *find(struct rt_task **tasks, int n, int id)
 {
-	for (struct rt_task *t = s->all_first; t; t = t->all_next)
-		if (t->id == id)
-			return t;
+	int lo = 0, hi = n - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		if (tasks[mid]->id == id)
+			return tasks[mid];
+		if (tasks[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
 	return NULL;
 }
 
 /* Prints the first wait-for cycle among blocked tasks, if any. */
-static void dump_cycle(struct buf *b, struct rt_sched *s)
+static void dump_cycle(struct buf *b, struct rt_task **tasks, int n)
 {
-	for (struct rt_task *start = s->all_first; start; start = start->all_next) {
-		/* Walk at most ntasks edges from start; a cycle through start
+	for (int k = 0; k < n; k++) {
+		/* Walk at most n edges from start; a cycle through start
 		 * returns to it. */
+		struct rt_task *start = tasks[k];
 		struct rt_task *t = start;
 		int steps = 0;
-		while (t && t->state == RT_BLOCKED && t->waits_for && steps <= s->ntasks) {
-			t = find(s, t->waits_for);
+		while (t && t->state == RT_BLOCKED && t->waits_for && steps <= n) {
+			t = find(tasks, n, t->waits_for);
 			steps++;
 			if (t == start) {
 				put(b, "\nwait-for cycle:");
 				struct rt_task *u = start;
 				do {
 					put(b, " task %d \"%s\" ->", u->id, u->name);
-					u = find(s, u->waits_for);
+					u = find(tasks, n, u->waits_for);
 				} while (u != start);
 				put(b, " task %d \"%s\"\n", start->id, start->name);
 				return;
@@ -132,7 +141,10 @@ void rt_report_build(struct rt_sched *s, const char *headline)
 		break;
 	}
 	bool leak_report = outcome == CL_OUTCOME_LEAK || outcome == CL_OUTCOME_OK;
-	for (struct rt_task *t = s->all_first; t; t = t->all_next) {
+	int n;
+	struct rt_task **tasks = rt_tasks_by_id(s, &n);
+	for (int k = 0; k < n; k++) {
+		struct rt_task *t = tasks[k];
 		if (leak_report && t->state != RT_BLOCKED)
 			continue;
 		put(&b, "\n");
@@ -141,13 +153,14 @@ void rt_report_build(struct rt_sched *s, const char *headline)
 	}
 	if (leak_report && s->abandoned) {
 		put(&b, "\nabandoned (runnable when main returned):");
-		for (struct rt_task *t = s->all_first; t; t = t->all_next)
-			if (t->state == RT_RUNNABLE)
-				put(&b, " task %d \"%s\"", t->id, t->name);
+		for (int k = 0; k < n; k++)
+			if (tasks[k]->state == RT_RUNNABLE)
+				put(&b, " task %d \"%s\"", tasks[k]->id, tasks[k]->name);
 		put(&b, "\n");
 	}
 	if (outcome == CL_OUTCOME_DEADLOCK || outcome == CL_OUTCOME_LIMIT)
-		dump_cycle(&b, s);
+		dump_cycle(&b, tasks, n);
+	free(tasks);
 	free(s->report);
 	s->report = b.data;
 }

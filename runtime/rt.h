@@ -150,7 +150,7 @@ struct rt_task {
 	/* Scheduler fields (owned by the scheduler of the run). */
 	int runq_index;                 /* index in sched->runq, -1 when not runnable */
 	int64_t priority;               /* PCT */
-	struct rt_task *all_prev, *all_next;   /* live tasks, in id order */
+	int slot;                       /* index in sched->slots */
 	struct rt_task *q_next;         /* in an rt_taskq */
 	struct rt_task *run_next;       /* par: in the global run queue */
 
@@ -269,8 +269,11 @@ struct rt_sched {
 
 	struct rt_task **runq;              /* det: runnable tasks, the running one included */
 	int nrun, cap_runq;
-	struct rt_lock tasks_lock;          /* par: guards the task list and ntasks */
-	struct rt_task *all_first, *all_last;   /* live tasks by id */
+	struct rt_lock tasks_lock;          /* par: guards the task table and ntasks */
+	struct rt_task **slots;             /* live tasks; NULL in free slots.  A table, */
+	int nslots, cap_slots;              /* not a list: an exit touches no other task */
+	int *free_slots;
+	int nfree_slots, cap_free_slots;
 	int ntasks;
 	struct rt_task *reap;               /* det: a dead task whose stack awaits release */
 
@@ -402,6 +405,9 @@ static inline int rt_current_id(void)
 	struct rt_task *t = s ? rt_cur(s) : NULL;
 	return t ? t->id : 0;
 }
+
+/* Live tasks in id order (malloc'd; *n of them), for reports. */
+struct rt_task **rt_tasks_by_id(struct rt_sched *s, int *n);
 
 /* ---- trace ------------------------------------------------------------------------- */
 

@@ -111,7 +111,10 @@ _Noreturn void rt_finish_limit(const char *fmt, ...)
 
 static void count_survivors(struct rt_sched *s)
 {
-	for (struct rt_task *t = s->all_first; t; t = t->all_next) {
+	for (int i = 0; i < s->nslots; i++) {
+		struct rt_task *t = s->slots[i];
+		if (!t)
+			continue;
 		if (t->state == RT_BLOCKED)
 			s->leaked++;
 		else if (t->state == RT_RUNNABLE)
@@ -121,13 +124,11 @@ static void count_survivors(struct rt_sched *s)
 
 static void release_all(struct rt_sched *s)
 {
-	struct rt_task *t = s->all_first;
-	while (t) {
-		struct rt_task *next = t->all_next;
-		rt_task_release(t);
-		t = next;
-	}
-	s->all_first = s->all_last = NULL;
+	for (int i = 0; i < s->nslots; i++)
+		if (s->slots[i])
+			rt_task_release(s->slots[i]);
+	free(s->slots);
+	free(s->free_slots);
 	struct rt_obj *o = s->objects;
 	while (o) {
 		struct rt_obj *next = o->next;

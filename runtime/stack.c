@@ -64,6 +64,7 @@ struct stack_cache {
 	long guarded;             /* stacks with a guard page, alive or free */
 	long guard_budget;
 	struct rt_slab *slabs;
+	long nslabs;
 };
 
 /* Per OS thread; only the runtime touches it.  A par run's processors all
@@ -165,6 +166,7 @@ static bool refill(struct stack_cache *c, size_t map_size)
 	if (c->slabs)
 		c->slabs->prev = slab;
 	c->slabs = slab;
+	c->nslabs++;
 	/* Pushed from the top down, so the lowest stack is used first and each
 	 * later one has a neighbour below whose canary page is resident. */
 	for (int i = SLAB_STACKS - 1; i >= 0; i--) {
@@ -251,8 +253,36 @@ static void unmap_slab(struct stack_cache *c, struct rt_slab *slab)
 		c->slabs = slab->next;
 	if (slab->next)
 		slab->next->prev = slab->prev;
+	c->nslabs--;
 	munmap(slab->base, slab->bytes);
 	free(slab);
+}
+
+/* Every stack is free (the usual case at the end of a run): keep the first
+ * slabs, unmap the rest, and rebuild the free list from the kept ones only,
+ * without walking a million free stacks. */
+static void trim_all_free(struct stack_cache *c)
+{
+	long keep = KEEP_STACKS / SLAB_STACKS;
+	struct rt_slab *s = c->slabs;
+	for (long i = 0; s && i < keep; i++)
+		s = s->next;
+	while (s) {
+		struct rt_slab *next = s->next;
+		unmap_slab(c, s);
+		s = next;
+	}
+	c->free = NULL;
+	c->nfree = 0;
+	for (s = c->slabs; s; s = s->next) {
+		size_t map_size = s->bytes / SLAB_STACKS;
+		for (int i = SLAB_STACKS - 1; i >= 0; i--) {
+			struct rt_stack *st = stack_of(s->base + (size_t)i * map_size, map_size);
+			st->next = c->free;
+			c->free = st;
+			c->nfree++;
+		}
+	}
 }
 
 void rt_stack_trim(void)
@@ -265,6 +295,10 @@ static void trim(struct stack_cache *c)
 	long excess = c->nfree - KEEP_STACKS;
 	if (excess < SLAB_STACKS)
 		return;
+	if (c->nfree == c->nslabs * SLAB_STACKS) {
+		trim_all_free(c);
+		return;
+	}
 	int doomed = 0;
 	for (struct rt_slab *s = c->slabs; s && excess >= SLAB_STACKS; s = s->next) {
 		if (s->nfree == SLAB_STACKS) {

@@ -37,6 +37,27 @@ static void task_entry(void)
 	task_exit(s, t);
 }
 
+/* Puts t in a free slot of the task table; tasks_lock held. */
+static void add_slot(struct rt_sched *s, struct rt_task *t)
+{
+	if (s->nfree_slots) {
+		t->slot = s->free_slots[--s->nfree_slots];
+	} else {
+		if (s->nslots == s->cap_slots) {
+			int cap = s->cap_slots ? s->cap_slots * 2 : 64;
+			struct rt_task **slots = realloc(s->slots, (size_t)cap * sizeof *slots);
+			int *free_slots = realloc(s->free_slots, (size_t)cap * sizeof *free_slots);
+			if (!slots || !free_slots)
+				rt_oom();
+			s->slots = slots;
+			s->free_slots = free_slots;
+			s->cap_slots = cap;
+		}
+		t->slot = s->nslots++;
+	}
+	s->slots[t->slot] = t;
+}
+
 struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg,
                                const char *name, const char *file, int line)
 {
@@ -69,12 +90,7 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 	t->tsan_fiber = __tsan_create_fiber(0);
 #endif
 	rt_lock_acquire(&s->tasks_lock);
-	t->all_prev = s->all_last;
-	if (s->all_last)
-		s->all_last->all_next = t;
-	else
-		s->all_first = t;
-	s->all_last = t;
+	add_slot(s, t);
 	s->ntasks++;
 	s->tasks_spawned++;
 	if ((uint64_t)s->ntasks > s->peak_tasks)
@@ -98,16 +114,30 @@ void rt_task_release(struct rt_task *t)
 static void unlink_task(struct rt_sched *s, struct rt_task *t)
 {
 	rt_lock_acquire(&s->tasks_lock);
-	if (t->all_prev)
-		t->all_prev->all_next = t->all_next;
-	else
-		s->all_first = t->all_next;
-	if (t->all_next)
-		t->all_next->all_prev = t->all_prev;
-	else
-		s->all_last = t->all_prev;
+	s->slots[t->slot] = NULL;
+	s->free_slots[s->nfree_slots++] = t->slot;
 	s->ntasks--;
 	rt_lock_release(&s->tasks_lock);
+}
+
+static int by_id(const void *a, const void *b)
+{
+	int x = (*(struct rt_task *const *)a)->id, y = (*(struct rt_task *const *)b)->id;
+	return (x > y) - (x < y);
+}
+
+struct rt_task **rt_tasks_by_id(struct rt_sched *s, int *n)
+{
+	struct rt_task **out = malloc(((size_t)s->ntasks + 1) * sizeof *out);
+	if (!out)
+		rt_oom();
+	int k = 0;
+	for (int i = 0; i < s->nslots; i++)
+		if (s->slots[i])
+			out[k++] = s->slots[i];
+	qsort(out, (size_t)k, sizeof *out, by_id);
+	*n = k;
+	return out;
 }
 
 int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,

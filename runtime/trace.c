@@ -43,9 +43,9 @@ void rt_emit(struct rt_sched *s, struct cl_event *ev)
 
 const char *rt_task_name_of(struct rt_sched *s, int id)
 {
-	for (struct rt_task *t = s->all_first; t; t = t->all_next)
-		if (t->id == id)
-			return t->name;
+	for (int i = 0; i < s->nslots; i++)
+		if (s->slots[i] && s->slots[i]->id == id)
+			return s->slots[i]->name;
 	return "?";
 }
 
