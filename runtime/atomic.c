@@ -1,11 +1,14 @@
 /*
  * atomic.c - sync/atomic through the runtime.  Under det each operation is
  * a scheduling point, so the explorer can interleave tasks between a load
- * and a CAS (that is how the ABA problem shows up).  Under par they are the
- * bare operations: the compiler's builtins, one instruction each on x86-64
- * and aarch64, never a libatomic call.
+ * and a CAS (that is how the ABA problem shows up).  chanlab.h inlines the
+ * bare operations (the compiler's builtins: one instruction each on x86-64
+ * and aarch64, never a libatomic call) while cl_atomics_bare is set, which
+ * sched_par.c does for an untraced par run; these are the other paths.
  */
 #include "runtime/rt.h"
+
+int cl_atomics_bare;
 
 static void atomic_point(void)
 {
@@ -26,7 +29,7 @@ static void atomic_event(const char *op, int64_t result)
 	rt_emit(s, &ev);
 }
 
-int64_t cl_atomic_load(cl_atomic64 *a)
+int64_t cl_atomic_load_slow(cl_atomic64 *a)
 {
 	atomic_point();
 	int64_t v = __atomic_load_n(&a->v, __ATOMIC_SEQ_CST);
@@ -34,14 +37,14 @@ int64_t cl_atomic_load(cl_atomic64 *a)
 	return v;
 }
 
-void cl_atomic_store(cl_atomic64 *a, int64_t v)
+void cl_atomic_store_slow(cl_atomic64 *a, int64_t v)
 {
 	atomic_point();
 	__atomic_store_n(&a->v, v, __ATOMIC_SEQ_CST);
 	atomic_event("store", v);
 }
 
-int64_t cl_atomic_add(cl_atomic64 *a, int64_t delta)
+int64_t cl_atomic_add_slow(cl_atomic64 *a, int64_t delta)
 {
 	atomic_point();
 	int64_t v = __atomic_add_fetch(&a->v, delta, __ATOMIC_SEQ_CST);
@@ -49,7 +52,7 @@ int64_t cl_atomic_add(cl_atomic64 *a, int64_t delta)
 	return v;
 }
 
-bool cl_atomic_cas(cl_atomic64 *a, int64_t old, int64_t new_value)
+bool cl_atomic_cas_slow(cl_atomic64 *a, int64_t old, int64_t new_value)
 {
 	atomic_point();
 	bool ok = __atomic_compare_exchange_n(&a->v, &old, new_value, false, __ATOMIC_SEQ_CST,
@@ -58,7 +61,7 @@ bool cl_atomic_cas(cl_atomic64 *a, int64_t old, int64_t new_value)
 	return ok;
 }
 
-void *cl_atomic_load_ptr(cl_atomic_ptr *a)
+void *cl_atomic_load_ptr_slow(cl_atomic_ptr *a)
 {
 	atomic_point();
 	void *v = __atomic_load_n(&a->v, __ATOMIC_SEQ_CST);
@@ -66,14 +69,14 @@ void *cl_atomic_load_ptr(cl_atomic_ptr *a)
 	return v;
 }
 
-void cl_atomic_store_ptr(cl_atomic_ptr *a, void *v)
+void cl_atomic_store_ptr_slow(cl_atomic_ptr *a, void *v)
 {
 	atomic_point();
 	__atomic_store_n(&a->v, v, __ATOMIC_SEQ_CST);
 	atomic_event("store ptr", 0);
 }
 
-bool cl_atomic_cas_ptr(cl_atomic_ptr *a, void *old, void *new_value)
+bool cl_atomic_cas_ptr_slow(cl_atomic_ptr *a, void *old, void *new_value)
 {
 	atomic_point();
 	bool ok = __atomic_compare_exchange_n(&a->v, &old, new_value, false, __ATOMIC_SEQ_CST,

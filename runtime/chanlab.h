@@ -300,15 +300,71 @@ cl_error cl_group_wait_at(const char *file, int line, cl_group *g);
 /* ---- atomics ------------------------------------------------------------------------ */
 
 /* Sequentially consistent.  Under det each is a scheduling point, so races
- * on them (ABA) can be explored; under par they are the bare instructions. */
+ * on them (ABA) can be explored.  While an untraced par run is active they
+ * are the bare instructions, inlined here: one lock cmpxchg / lock xadd /
+ * mov on x86-64, never a call (cl_atomics_bare says which). */
 typedef struct { int64_t v; } cl_atomic64;
 typedef struct { void *v; } cl_atomic_ptr;
-int64_t cl_atomic_load(cl_atomic64 *a);
-void cl_atomic_store(cl_atomic64 *a, int64_t v);
-int64_t cl_atomic_add(cl_atomic64 *a, int64_t delta);   /* returns the new value */
-bool cl_atomic_cas(cl_atomic64 *a, int64_t old, int64_t new_value);
-void *cl_atomic_load_ptr(cl_atomic_ptr *a);
-void cl_atomic_store_ptr(cl_atomic_ptr *a, void *v);
-bool cl_atomic_cas_ptr(cl_atomic_ptr *a, void *old, void *new_value);
+
+extern int cl_atomics_bare;   /* set by the runtime; read-only for patterns */
+
+int64_t cl_atomic_load_slow(cl_atomic64 *a);
+void cl_atomic_store_slow(cl_atomic64 *a, int64_t v);
+int64_t cl_atomic_add_slow(cl_atomic64 *a, int64_t delta);
+bool cl_atomic_cas_slow(cl_atomic64 *a, int64_t old, int64_t new_value);
+void *cl_atomic_load_ptr_slow(cl_atomic_ptr *a);
+void cl_atomic_store_ptr_slow(cl_atomic_ptr *a, void *v);
+bool cl_atomic_cas_ptr_slow(cl_atomic_ptr *a, void *old, void *new_value);
+
+#define CL_BARE_ (__builtin_expect(__atomic_load_n(&cl_atomics_bare, __ATOMIC_RELAXED), 0))
+
+static inline int64_t cl_atomic_load(cl_atomic64 *a)
+{
+	return CL_BARE_ ? __atomic_load_n(&a->v, __ATOMIC_SEQ_CST) : cl_atomic_load_slow(a);
+}
+
+static inline void cl_atomic_store(cl_atomic64 *a, int64_t v)
+{
+	if (CL_BARE_)
+		__atomic_store_n(&a->v, v, __ATOMIC_SEQ_CST);
+	else
+		cl_atomic_store_slow(a, v);
+}
+
+/* Returns the new value. */
+static inline int64_t cl_atomic_add(cl_atomic64 *a, int64_t delta)
+{
+	return CL_BARE_ ? __atomic_add_fetch(&a->v, delta, __ATOMIC_SEQ_CST)
+	                : cl_atomic_add_slow(a, delta);
+}
+
+static inline bool cl_atomic_cas(cl_atomic64 *a, int64_t old, int64_t new_value)
+{
+	if (CL_BARE_)
+		return __atomic_compare_exchange_n(&a->v, &old, new_value, false, __ATOMIC_SEQ_CST,
+		                                   __ATOMIC_SEQ_CST);
+	return cl_atomic_cas_slow(a, old, new_value);
+}
+
+static inline void *cl_atomic_load_ptr(cl_atomic_ptr *a)
+{
+	return CL_BARE_ ? __atomic_load_n(&a->v, __ATOMIC_SEQ_CST) : cl_atomic_load_ptr_slow(a);
+}
+
+static inline void cl_atomic_store_ptr(cl_atomic_ptr *a, void *v)
+{
+	if (CL_BARE_)
+		__atomic_store_n(&a->v, v, __ATOMIC_SEQ_CST);
+	else
+		cl_atomic_store_ptr_slow(a, v);
+}
+
+static inline bool cl_atomic_cas_ptr(cl_atomic_ptr *a, void *old, void *new_value)
+{
+	if (CL_BARE_)
+		return __atomic_compare_exchange_n(&a->v, &old, new_value, false, __ATOMIC_SEQ_CST,
+		                                   __ATOMIC_SEQ_CST);
+	return cl_atomic_cas_ptr_slow(a, old, new_value);
+}
 
 #endif

@@ -625,6 +625,8 @@ int rt_par_run(struct rt_sched *s)
 		}
 	}
 	__atomic_add_fetch(&rt_par_active, 1, __ATOMIC_ACQ_REL);
+	if (!s->tracing)
+		__atomic_store_n(&cl_atomics_bare, 1, __ATOMIC_RELEASE);
 	proc_setup(s, &s->procs[0]);
 	global_put(s, s->main_task);
 
@@ -648,6 +650,7 @@ int rt_par_run(struct rt_sched *s)
 	}
 	free(threads);
 	proc_tls = NULL;
+	__atomic_store_n(&cl_atomics_bare, 0, __ATOMIC_RELEASE);
 	__atomic_sub_fetch(&rt_par_active, 1, __ATOMIC_ACQ_REL);
 	s->now = rt_par_now(s);
 	return 0;

@@ -402,6 +402,81 @@ START_TEST(values_are_copied_by_size)
 }
 END_TEST
 
+/* ---- many senders and receivers on one channel: nothing lost or doubled ---- */
+
+struct crowd {
+	cl_chan *c;
+	cl_waitgroup *senders, *receivers;
+	long sum;
+	long count;
+};
+
+static void crowd_sender(void *arg)
+{
+	struct crowd *x = arg;
+	for (int i = 1; i <= 500; i++)
+		cl_send(x->c, &i);
+	cl_wg_done(x->senders);
+}
+
+static void crowd_receiver(void *arg)
+{
+	struct crowd *x = arg;
+	long sum = 0, count = 0;
+	int v;
+	while (cl_recv(x->c, &v)) {
+		sum += v;
+		count++;
+	}
+	__atomic_add_fetch(&x->sum, sum, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&x->count, count, __ATOMIC_RELAXED);
+	cl_wg_done(x->receivers);
+}
+
+static void crowd_main_with_cap(void *arg);
+
+static void crowd_main(void *arg)
+{
+	struct crowd *x = arg;
+	x->senders = cl_wg_new("senders");
+	x->receivers = cl_wg_new("receivers");
+	cl_wg_add(x->senders, 8);
+	cl_wg_add(x->receivers, 8);
+	for (int i = 0; i < 8; i++)
+		cl_go(crowd_sender, x, "sender-%d", i);
+	for (int i = 0; i < 8; i++)
+		cl_go(crowd_receiver, x, "receiver-%d", i);
+	cl_wg_wait(x->senders);
+	cl_close(x->c);
+	cl_wg_wait(x->receivers);
+}
+
+static void crowd_main_with_cap(void *arg)
+{
+	struct crowd *x = arg;
+	size_t caps[3] = {0, 1, 16};
+	x->c = cl_make("crowd", int, caps[cl_rand_below(3)]);
+	crowd_main(x);
+}
+
+START_TEST(many_senders_and_receivers_lose_nothing)
+{
+	long runs = test_scaled(60, 6);
+	for (long r = 0; r < runs; r++) {
+		struct crowd x = {0};
+		struct cl_config cfg;
+		test_config(&cfg);
+		cfg.seed = (uint64_t)r + 1;
+		struct cl_result res;
+		ck_assert_int_eq(cl_run(crowd_main_with_cap, &x, &cfg, &res), 0);
+		ck_assert_int_eq(res.outcome, CL_OUTCOME_OK);
+		ck_assert_int_eq(x.count, 8 * 500);
+		ck_assert_int_eq(x.sum, 8L * 500 * 501 / 2);
+		cl_result_free(&res);
+	}
+}
+END_TEST
+
 Suite *suite_chan(void)
 {
 	Suite *s = suite_create("chan");
@@ -425,6 +500,7 @@ Suite *suite_chan(void)
 	tcase_add_test(t, close_with_parked_sender_panics_the_sender);
 	tcase_add_test(t, len_and_cap);
 	tcase_add_test(t, values_are_copied_by_size);
+	tcase_add_test(t, many_senders_and_receivers_lose_nothing);
 	suite_add_tcase(s, t);
 	return s;
 }
