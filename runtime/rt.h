@@ -183,6 +183,11 @@ struct rt_task {
 	/* Sleep. */
 	struct rt_timer sleep_timer;
 
+	/* par: the task's own random stream for cl_rand, seeded from the run's
+	 * seed and the task's id, so a pattern's draws do not depend on which
+	 * processor ran it. */
+	uint64_t rng[4];
+
 	/* Stack (stack.c). */
 	struct rt_stack *stack;
 	void *asan_fake_stack;

@@ -8,6 +8,8 @@
 #include "runtime/rt.h"
 
 void rt_rand_seed(struct rt_sched *s, uint64_t seed);
+void rt_rand_seed_words(uint64_t rng[4], uint64_t seed);
+uint64_t rt_rand_words(uint64_t *rng);
 void rt_runq_add(struct rt_sched *s, struct rt_task *t);
 void rt_runq_remove(struct rt_sched *s, struct rt_task *t);
 void rt_switch(struct rt_sched *s, struct rt_task *from, struct rt_task *to, bool dying);

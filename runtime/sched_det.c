@@ -43,10 +43,15 @@ static uint64_t splitmix64(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
-void rt_rand_seed(struct rt_sched *s, uint64_t seed)
+void rt_rand_seed_words(uint64_t rng[4], uint64_t seed)
 {
 	for (int i = 0; i < 4; i++)
-		s->rng[i] = splitmix64(&seed);
+		rng[i] = splitmix64(&seed);
+}
+
+void rt_rand_seed(struct rt_sched *s, uint64_t seed)
+{
+	rt_rand_seed_words(s->rng, seed);
 }
 
 static inline uint64_t rotl(uint64_t x, int k)
@@ -56,7 +61,11 @@ static inline uint64_t rotl(uint64_t x, int k)
 
 uint64_t rt_rand(struct rt_sched *s)
 {
-	uint64_t *r = s->par ? rt_proc_self()->rng : s->rng;
+	return rt_rand_words(s->par ? rt_proc_self()->rng : s->rng);
+}
+
+uint64_t rt_rand_words(uint64_t *r)
+{
 	uint64_t result = rotl(r[1] * 5, 7) * 9;
 	uint64_t t = r[1] << 17;
 	r[2] ^= r[0];

@@ -85,6 +85,8 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 	t->runq_index = -1;
 	t->sleep_timer.heap_index = -1;
 	t->priority = s->par ? 0 : rt_pct_priority(s);
+	if (s->par)
+		rt_rand_seed_words(t->rng, s->cfg.seed ^ ((uint64_t)t->id * 0x9e3779b97f4a7c15ull));
 	rt_ctx_make(&t->ctx, st->lo, st->size, task_entry);
 #ifdef RT_TSAN
 	t->tsan_fiber = __tsan_create_fiber(0);
@@ -202,14 +204,20 @@ const char *cl_task_name(void)
 	return t ? t->name : "runtime";
 }
 
+/* Under det the pattern's draws come from the run's stream, interleaved
+ * with the scheduler's: one seed fixes both.  Under par each task has its
+ * own stream. */
 uint64_t cl_rand(void)
 {
-	return rt_rand(rt_s());
+	struct rt_sched *s = rt_s();
+	if (s->par)
+		return rt_rand_words(rt_running(s)->rng);
+	return rt_rand(s);
 }
 
 uint64_t cl_rand_below(uint64_t n)
 {
-	return n ? rt_rand_below(rt_s(), n) : 0;
+	return n ? (uint64_t)(((unsigned __int128)cl_rand() * n) >> 64) : 0;
 }
 
 /* ---- defer, panic, recover ---------------------------------------------------- */
