@@ -150,7 +150,7 @@ static void free_list(char **v, size_t n)
 	free(v);
 }
 
-static void question_free(struct quiz_question *q)
+void quiz_question_free(struct quiz_question *q)
 {
 	free(q->id);
 	free_list(q->topics, q->ntopics);
@@ -177,7 +177,7 @@ static void question_free(struct quiz_question *q)
 void quiz_bank_free(struct quiz_bank *b)
 {
 	for (size_t i = 0; i < b->count; i++)
-		question_free(&b->questions[i]);
+		quiz_question_free(&b->questions[i]);
 	free(b->questions);
 	free_list(b->files, b->nfiles);
 	free_list(b->names, b->nfiles);

@@ -139,6 +139,8 @@ int quiz_type_parse(const char *name, enum quiz_type *out);
 /* --- loading ----------------------------------------------------------- */
 
 void quiz_bank_init(struct quiz_bank *b);
+/* Frees what a question owns (not the struct itself); NULL fields are fine. */
+void quiz_question_free(struct quiz_question *q);
 void quiz_bank_free(struct quiz_bank *b);
 
 /*

@@ -152,19 +152,7 @@ struct gq {
 
 static void gq_free(struct gq *g)
 {
-	struct quiz_question *q = &g->q;
-	free(q->id);
-	free(q->prompt);
-	free(q->code);
-	free(q->lang);
-	for (size_t i = 0; i < q->nchoices; i++) {
-		free(q->choices[i].text);
-		free(q->choices[i].why);
-	}
-	free(q->choices);
-	free(q->answer_text);
-	free(q->why);
-	free(q->explanation);
+	quiz_question_free(&g->q);
 	free(g->level);
 	free(g->type);
 	free(g->topics);
