@@ -364,7 +364,7 @@ static inline struct rt_task *rt_cur(struct rt_sched *s)
 /* Scheduling point: the running task may be switched out but stays runnable.
  * Under par nothing switches here (no preemption); a run that is over
  * stops its tasks at their next one. */
-void rt_sched_point_det(const char *file, int line);
+void rt_sched_point_det(struct rt_sched *s, const char *file, int line);
 _Noreturn void rt_sched_point_stop(void);
 
 static inline void rt_sched_point(const char *file, int line)
@@ -375,7 +375,7 @@ static inline void rt_sched_point(const char *file, int line)
 			rt_sched_point_stop();
 		return;
 	}
-	rt_sched_point_det(file, line);
+	rt_sched_point_det(s, file, line);
 }
 
 /* Blocks the running task until rt_ready; before switching away calls

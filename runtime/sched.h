@@ -9,7 +9,20 @@
 
 void rt_rand_seed(struct rt_sched *s, uint64_t seed);
 void rt_rand_seed_words(uint64_t rng[4], uint64_t seed);
-uint64_t rt_rand_words(uint64_t *rng);
+/* xoshiro256**: the next word of the stream rng. */
+static inline uint64_t rt_rand_words(uint64_t *r)
+{
+	uint64_t x = r[1] * 5;
+	uint64_t result = ((x << 7) | (x >> 57)) * 9;
+	uint64_t t = r[1] << 17;
+	r[2] ^= r[0];
+	r[3] ^= r[1];
+	r[1] ^= r[2];
+	r[0] ^= r[3];
+	r[2] ^= t;
+	r[3] = (r[3] << 45) | (r[3] >> 19);
+	return result;
+}
 void rt_runq_add(struct rt_sched *s, struct rt_task *t);
 void rt_runq_remove(struct rt_sched *s, struct rt_task *t);
 void rt_switch(struct rt_sched *s, struct rt_task *from, struct rt_task *to, bool dying);

@@ -54,28 +54,11 @@ void rt_rand_seed(struct rt_sched *s, uint64_t seed)
 	rt_rand_seed_words(s->rng, seed);
 }
 
-static inline uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
 uint64_t rt_rand(struct rt_sched *s)
 {
 	return rt_rand_words(s->par ? rt_proc_self()->rng : s->rng);
 }
 
-uint64_t rt_rand_words(uint64_t *r)
-{
-	uint64_t result = rotl(r[1] * 5, 7) * 9;
-	uint64_t t = r[1] << 17;
-	r[2] ^= r[0];
-	r[3] ^= r[1];
-	r[1] ^= r[2];
-	r[0] ^= r[3];
-	r[2] ^= t;
-	r[3] = rotl(r[3], 45);
-	return result;
-}
 
 uint64_t rt_rand_below(struct rt_sched *s, uint64_t n)
 {
@@ -188,7 +171,7 @@ static struct rt_task *pick_pct(struct rt_sched *s)
 
 /* Chooses the next task to run, advancing virtual time when nothing can
  * run.  NULL means no task can ever run again (deadlock). */
-static struct rt_task *pick_next(struct rt_sched *s)
+static inline __attribute__((always_inline)) struct rt_task *pick_next(struct rt_sched *s)
 {
 	if (++s->steps > s->cfg.max_steps)
 		rt_finish_limit("step limit: %llu scheduling decisions",
@@ -211,7 +194,8 @@ static struct rt_task *pick_next(struct rt_sched *s)
 	s->contended_steps++;
 	if (s->cfg.strategy == CL_STRATEGY_PCT)
 		return pick_pct(s);
-	return s->runq[rt_rand_below(s, (uint64_t)s->nrun)];
+	uint64_t r = rt_rand_words(s->rng);
+	return s->runq[(uint64_t)(((unsigned __int128)r * (uint64_t)s->nrun) >> 64)];
 }
 
 _Noreturn void rt_sched_point_stop(void)
@@ -220,9 +204,8 @@ _Noreturn void rt_sched_point_stop(void)
 	rt_par_abandon(s, rt_cur(s));
 }
 
-void rt_sched_point_det(const char *file, int line)
+void rt_sched_point_det(struct rt_sched *s, const char *file, int line)
 {
-	struct rt_sched *s = rt_s();
 	struct rt_task *t = s->procs->current;
 	t->file = file;
 	t->line = line;
