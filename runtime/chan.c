@@ -116,6 +116,22 @@ static struct rt_task *me(void)
 	return rt_cur(rt_s());
 }
 
+/* Flow ids exist for the trace only: untraced runs skip the shared counter
+ * (under par an atomic on one cache line for every message). */
+static uint64_t next_flow(struct rt_sched *s)
+{
+	return s->tracing ? rt_count(&s->next_flow, 1) : 0;
+}
+
+/* One more value delivered: per processor under par, summed at the end. */
+static void count_message(struct rt_sched *s)
+{
+	if (s->par)
+		rt_proc_self()->messages++;
+	else
+		s->messages++;
+}
+
 /* ---- the halves of an operation (channel locked on entry, unlocked on return) ---------- */
 
 void rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val,
@@ -125,8 +141,8 @@ void rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val,
 	if (w->elem && c->elem_size)
 		memcpy(w->elem, val, c->elem_size);
 	w->success = true;
-	uint64_t flow = rt_count(&s->next_flow, 1);
-	rt_count(&s->messages, 1);
+	uint64_t flow = next_flow(s);
+	count_message(s);
 	c->last_sender = rt_current_id();
 	c->last_receiver = w->task->id;
 	if (s->tracing) {
@@ -151,12 +167,12 @@ void rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out,
 	int self = rt_current_id();
 	c->last_sender = w->task->id;
 	c->last_receiver = self;
-	rt_count(&s->messages, 1);
+	count_message(s);
 	if (c->cap == 0) {
 		/* Unbuffered: take the value from the parked sender. */
 		if (out && c->elem_size)
 			memcpy(out, w->elem, c->elem_size);
-		uint64_t flow = rt_count(&s->next_flow, 1);
+		uint64_t flow = next_flow(s);
 		if (s->tracing) {
 			emit_xfer(s, CL_EV_RECV, c, me(), w->task->id, w->elem, flow, 1, file, line);
 			emit_xfer(s, CL_EV_SEND, c, w->task, self, w->elem, flow, 1,
@@ -173,7 +189,7 @@ void rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out,
 			memcpy(out, slot, c->elem_size);
 		if (c->elem_size)
 			memcpy(slot, w->elem, c->elem_size);
-		uint64_t new_flow = rt_count(&s->next_flow, 1);
+		uint64_t new_flow = next_flow(s);
 		c->flows[c->head] = new_flow;
 		c->head = (c->head + 1) % c->cap;
 		if (s->tracing)
@@ -191,7 +207,7 @@ void rt_buf_put(struct cl_chan *c, const void *val, const char *file, int line)
 	size_t tail = (c->head + c->count) % c->cap;
 	if (c->elem_size)
 		memcpy(c->buf + tail * c->elem_size, val, c->elem_size);
-	c->flows[tail] = rt_count(&s->next_flow, 1);
+	c->flows[tail] = next_flow(s);
 	c->count++;
 	c->last_sender = rt_current_id();
 	if (s->tracing)
@@ -210,7 +226,7 @@ void rt_buf_take(struct cl_chan *c, void *out, const char *file, int line)
 	c->head = (c->head + 1) % c->cap;
 	c->count--;
 	c->last_receiver = rt_current_id();
-	rt_count(&s->messages, 1);
+	count_message(s);
 	rt_lock_release(&c->lock);
 }
 

@@ -235,7 +235,7 @@ enum rt_after { RT_AFTER_NONE, RT_AFTER_PARK, RT_AFTER_YIELD, RT_AFTER_EXIT, RT_
 /* A processor: runs one task at a time.  Under det there is one, on the
  * thread that called cl_run; under par each is an OS thread (sched_par.c). */
 struct rt_proc {
-	int id;
+	_Alignas(64) int id;
 	struct rt_task *current;        /* the task running on it, NULL on g0 */
 	struct rt_sched *sched;
 	uint64_t rng[4];                /* par: select order and cl_rand */
@@ -257,6 +257,7 @@ struct rt_proc {
 	int sleep_word;                 /* futex: 1 while parked */
 	bool parked;                    /* on the idle list (guarded by sched->idle_lock) */
 	int starve_warned;              /* watchdog: the tick last warned about */
+	uint64_t messages;              /* values delivered on this processor */
 	void *thread;                   /* pthread_t, for joining */
 };
 
@@ -305,19 +306,22 @@ struct rt_sched {
 	bool tracing;                       /* any sink attached */
 	struct rt_lock ctx_lock;            /* par: guards every context tree */
 
-	/* par: the global queue, idle processors, the stack cache */
-	struct rt_lock global_lock;
+	/* par: the global queue, idle processors, the stack cache.  Fields
+	 * written by one processor and read on every other's hot path sit on
+	 * cache lines of their own, so a spinning processor does not slow a
+	 * busy one down. */
+	_Alignas(64) struct rt_lock global_lock;
 	struct rt_task *global_first, *global_last;
 	int nglobal;
-	struct rt_lock idle_lock;
+	_Alignas(64) struct rt_lock idle_lock;
 	int nidle;                          /* parked processors */
-	int nspinning;
-	int nsyscall;                       /* tasks inside cl_syscall_enter/exit */
+	_Alignas(64) int nspinning;
+	_Alignas(64) int nsyscall;          /* tasks inside cl_syscall_enter/exit */
 	struct rt_lock stack_lock;
 	void *stack_cache;                  /* the host thread's cache, shared by all */
 	uint64_t proc_parks, proc_wakes;
 
-	int stopping;                       /* par: the run is over; processors stop */
+	_Alignas(64) int stopping;          /* par: the run is over; processors stop */
 	bool finished;
 	enum cl_outcome outcome;
 	char panic_msg[RT_PANIC_MAX];

@@ -60,16 +60,23 @@ __attribute__((noinline)) struct rt_proc *rt_proc_self(void)
 	return p;
 }
 
+/* Test-and-test-and-set with exponential backoff: a waiter that lost the
+ * race pauses longer each time instead of re-reading the lock's cache line
+ * on every cycle, which under contention makes the line bounce between the
+ * cores and slows the holder itself.  A lock held for very long (its
+ * holder's thread was preempted) makes us yield the CPU. */
 void rt_spin_lock(struct rt_lock *l)
 {
-	unsigned spins = 0;
+	unsigned backoff = 4, rounds = 0;
 	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE)) {
-		while (__atomic_load_n(&l->held, __ATOMIC_RELAXED)) {
-			if (++spins < 256)
+		do {
+			for (unsigned i = 0; i < backoff; i++)
 				rt_cpu_relax();
-			else
+			if (backoff < 1024)
+				backoff *= 2;
+			else if (++rounds > 64)
 				sched_yield();
-		}
+		} while (__atomic_load_n(&l->held, __ATOMIC_RELAXED));
 	}
 }
 
@@ -649,6 +656,8 @@ int rt_par_run(struct rt_sched *s)
 		pthread_join(dog, NULL);
 	}
 	free(threads);
+	for (int i = 0; i < n; i++)
+		s->messages += s->procs[i].messages;
 	proc_tls = NULL;
 	__atomic_store_n(&cl_atomics_bare, 0, __ATOMIC_RELEASE);
 	__atomic_sub_fetch(&rt_par_active, 1, __ATOMIC_ACQ_REL);
