@@ -1,0 +1,125 @@
+/*
+ * test_bench.c - `chanlab bench` as a script sees it: --json prints one
+ * array whose rows carry the right names, units and numeric figures;
+ * --help exits 0; a bad --only, --procs or option exits 64 with one line on
+ * stderr; the binary makes no libatomic calls.  No timing is asserted: the
+ * figures are for people to read.
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/cli/clirun.h"
+#include "tests/cli/json_mini.h"
+#include "tests/testlib.h"
+
+START_TEST(json_rows_have_names_units_and_numbers)
+{
+	int status;
+	char *out = cli_run(&status, "bench --quick --json --only pingpong,spsc 2>/dev/null");
+	ck_assert_msg(status == 0, "chanlab bench exited %d", status);
+	char err[200];
+	struct jm *doc = jm_parse(out, strlen(out), err, sizeof err);
+	ck_assert_msg(doc != NULL, "bench --json is not JSON: %s\n%s", err, out);
+	ck_assert_int_eq(doc->type, JM_ARRAY);
+	ck_assert_uint_eq(doc->n, 2);
+	const char *names[] = {"pingpong", "spsc"};
+	for (size_t i = 0; i < doc->n; i++) {
+		const struct jm *row = doc->items[i];
+		ck_assert_int_eq(row->type, JM_OBJECT);
+		ck_assert_str_eq(jm_str(row, "name", ""), names[i]);
+		ck_assert_str_eq(jm_str(row, "unit", ""), "ns/op");
+		const struct jm *v = jm_get(row, "chanlab");
+		ck_assert_msg(v && v->type == JM_NUMBER && v->number > 0, "%s: chanlab is not a number",
+		              names[i]);
+		/* every key of the schema is there; go and ratio are null without --vs-go */
+		const char *keys[] = {"go", "ratio", "claim", "parks_per_1k"};
+		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+			ck_assert_msg(jm_get(row, keys[k]) != NULL, "%s: no '%s'", names[i], keys[k]);
+		ck_assert_int_eq(jm_get(row, "go")->type, JM_NULL);
+		ck_assert_int_eq(jm_get(row, "ratio")->type, JM_NULL);
+		ck_assert_int_eq(jm_get(row, "claim")->type, JM_NUMBER);
+		const struct jm *sched = jm_get(row, "sched");
+		ck_assert_msg(sched && sched->type == JM_STRING &&
+		              (strcmp(sched->string, "det") == 0 || strcmp(sched->string, "par") == 0),
+		              "%s: sched is neither det nor par", names[i]);
+	}
+	jm_free(doc);
+	free(out);
+}
+END_TEST
+
+START_TEST(help_exits_0)
+{
+	int status;
+	char *out = cli_run(&status, "bench --help");
+	ck_assert_int_eq(status, 0);
+	ck_assert_ptr_nonnull(strstr(out, "usage: chanlab bench"));
+	ck_assert_ptr_nonnull(strstr(out, "--vs-go"));
+	ck_assert_ptr_nonnull(strstr(out, "stack_lockfree"));
+	free(out);
+}
+END_TEST
+
+/* stderr only, one line, and exit 64. */
+static void usage_error(const char *args)
+{
+	int status;
+	char *err = cli_run(&status, "bench %s 2>&1 >/dev/null", args);
+	ck_assert_msg(status == 64, "chanlab bench %s exited %d", args, status);
+	ck_assert_msg(*err && strchr(err, '\n') == err + strlen(err) - 1,
+	              "chanlab bench %s: not one line on stderr: '%s'", args, err);
+	free(err);
+}
+
+START_TEST(usage_errors_exit_64)
+{
+	usage_error("--only nosuchfigure");
+	usage_error("--only pingpong,bogus");
+	usage_error("--only");
+	usage_error("--procs 0");
+	usage_error("--procs many");
+	usage_error("--sched fast");
+	usage_error("--frobnicate");
+	int status;
+	char *err = cli_run(&status, "bench --only nosuchfigure 2>&1 >/dev/null");
+	ck_assert_ptr_nonnull(strstr(err, "nosuchfigure"));
+	free(err);
+}
+END_TEST
+
+/* The stack rows compare cl_atomic_cas with ck's inline CAS: the runtime's
+ * atomics must be the bare instructions, never calls into libatomic. */
+START_TEST(atomics_are_not_libatomic_calls)
+{
+	int status;
+	char *have = test_run_capture("command -v nm >/dev/null 2>&1 && echo yes", &status);
+	bool has_nm = have && strncmp(have, "yes", 3) == 0;
+	free(have);
+	if (!has_nm) {
+		fprintf(stderr, "bench: nm not found, libatomic check skipped\n");
+		return;
+	}
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd, "nm -u '%s' | grep -c '__atomic_' || true", test_chanlab_bin());
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_msg(atoi(out) == 0, "chanlab calls libatomic (%s undefined __atomic_ symbols)", out);
+	free(out);
+}
+END_TEST
+
+Suite *suite_bench(void)
+{
+	Suite *s = suite_create("bench");
+	TCase *tc = tcase_create("bench");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, json_rows_have_names_units_and_numbers);
+	tcase_add_test(tc, help_exits_0);
+	tcase_add_test(tc, usage_errors_exit_64);
+	tcase_add_test(tc, atomics_are_not_libatomic_calls);
+	suite_add_tcase(s, tc);
+	return s;
+}
