@@ -111,11 +111,6 @@ static void emit_xfer(struct rt_sched *s, enum cl_event_kind kind, struct cl_cha
 	rt_emit(s, &ev);
 }
 
-static struct rt_task *me(void)
-{
-	return rt_cur(rt_s());
-}
-
 /* Flow ids exist for the trace only: untraced runs skip the shared counter
  * (under par an atomic on one cache line for every message). */
 static uint64_t next_flow(struct rt_sched *s)
@@ -123,59 +118,74 @@ static uint64_t next_flow(struct rt_sched *s)
 	return s->tracing ? rt_count(&s->next_flow, 1) : 0;
 }
 
-/* One more value delivered: per processor under par, summed at the end. */
-static void count_message(struct rt_sched *s)
+/* Values are counted on the receiving task (no shared counter on the
+ * message path); task.c adds a task's count to the run's when it ends. */
+static inline void count_message(struct rt_task *receiver)
 {
-	if (s->par)
-		rt_proc_self()->messages++;
-	else
-		s->messages++;
+	if (receiver)
+		receiver->messages++;
+}
+
+/* memcpy of an element; the common sizes become plain moves. */
+static inline void copy_elem(void *dst, const void *src, size_t size)
+{
+	switch (size) {
+	case 0: break;
+	case 4: memcpy(dst, src, 4); break;
+	case 8: memcpy(dst, src, 8); break;
+	case 16: memcpy(dst, src, 16); break;
+	default: memcpy(dst, src, size); break;
+	}
+}
+
+static inline size_t next_index(const struct cl_chan *c, size_t i)
+{
+	return i + 1 == c->cap ? 0 : i + 1;
 }
 
 /* ---- the halves of an operation (channel locked on entry, unlocked on return) ---------- */
 
 void rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val,
-                       const char *file, int line)
+                       struct rt_task *self, const char *file, int line)
 {
 	struct rt_sched *s = rt_s();
-	if (w->elem && c->elem_size)
-		memcpy(w->elem, val, c->elem_size);
+	if (w->elem)
+		copy_elem(w->elem, val, c->elem_size);
 	w->success = true;
 	uint64_t flow = next_flow(s);
-	count_message(s);
-	c->last_sender = rt_current_id();
+	count_message(w->task);
+	c->last_sender = self ? self->id : 0;
 	c->last_receiver = w->task->id;
 	if (s->tracing) {
 		/* Unbuffered: the send completes after the receive.  Buffered: the
 		 * send never waits for a receiver, so it completes first even when
 		 * the value goes straight to one. */
 		if (c->cap)
-			emit_xfer(s, CL_EV_SEND, c, me(), w->task->id, val, flow, 1, file, line);
-		emit_xfer(s, CL_EV_RECV, c, w->task, rt_current_id(), val, flow, 1,
+			emit_xfer(s, CL_EV_SEND, c, self, w->task->id, val, flow, 1, file, line);
+		emit_xfer(s, CL_EV_RECV, c, w->task, self ? self->id : 0, val, flow, 1,
 		          w->task->file, w->task->line);
 		if (!c->cap)
-			emit_xfer(s, CL_EV_SEND, c, me(), w->task->id, val, flow, 1, file, line);
+			emit_xfer(s, CL_EV_SEND, c, self, w->task->id, val, flow, 1, file, line);
 	}
 	rt_lock_release(&c->lock);
 	rt_ready(w->task);
 }
 
 void rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out,
-                         const char *file, int line)
+                         struct rt_task *self, const char *file, int line)
 {
 	struct rt_sched *s = rt_s();
-	int self = rt_current_id();
 	c->last_sender = w->task->id;
-	c->last_receiver = self;
-	count_message(s);
+	c->last_receiver = self->id;
+	count_message(self);
 	if (c->cap == 0) {
 		/* Unbuffered: take the value from the parked sender. */
-		if (out && c->elem_size)
-			memcpy(out, w->elem, c->elem_size);
+		if (out)
+			copy_elem(out, w->elem, c->elem_size);
 		uint64_t flow = next_flow(s);
 		if (s->tracing) {
-			emit_xfer(s, CL_EV_RECV, c, me(), w->task->id, w->elem, flow, 1, file, line);
-			emit_xfer(s, CL_EV_SEND, c, w->task, self, w->elem, flow, 1,
+			emit_xfer(s, CL_EV_RECV, c, self, w->task->id, w->elem, flow, 1, file, line);
+			emit_xfer(s, CL_EV_SEND, c, w->task, self->id, w->elem, flow, 1,
 			          w->task->file, w->task->line);
 		}
 	} else {
@@ -184,14 +194,13 @@ void rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out,
 		unsigned char *slot = c->buf + c->head * c->elem_size;
 		uint64_t old_flow = c->flows[c->head];
 		if (s->tracing)
-			emit_xfer(s, CL_EV_RECV, c, me(), 0, slot, old_flow, 1, file, line);
-		if (out && c->elem_size)
-			memcpy(out, slot, c->elem_size);
-		if (c->elem_size)
-			memcpy(slot, w->elem, c->elem_size);
+			emit_xfer(s, CL_EV_RECV, c, self, 0, slot, old_flow, 1, file, line);
+		if (out)
+			copy_elem(out, slot, c->elem_size);
+		copy_elem(slot, w->elem, c->elem_size);
 		uint64_t new_flow = next_flow(s);
 		c->flows[c->head] = new_flow;
-		c->head = (c->head + 1) % c->cap;
+		c->head = next_index(c, c->head);
 		if (s->tracing)
 			emit_xfer(s, CL_EV_SEND, c, w->task, 0, w->elem, new_flow, 1,
 			          w->task->file, w->task->line);
@@ -201,43 +210,46 @@ void rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out,
 	rt_ready(w->task);
 }
 
-void rt_buf_put(struct cl_chan *c, const void *val, const char *file, int line)
+void rt_buf_put(struct cl_chan *c, const void *val, struct rt_task *self, const char *file,
+                int line)
 {
 	struct rt_sched *s = rt_s();
-	size_t tail = (c->head + c->count) % c->cap;
-	if (c->elem_size)
-		memcpy(c->buf + tail * c->elem_size, val, c->elem_size);
+	size_t tail = c->head + c->count;
+	if (tail >= c->cap)
+		tail -= c->cap;
+	copy_elem(c->buf + tail * c->elem_size, val, c->elem_size);
 	c->flows[tail] = next_flow(s);
 	c->count++;
-	c->last_sender = rt_current_id();
+	c->last_sender = self ? self->id : 0;
 	if (s->tracing)
-		emit_xfer(s, CL_EV_SEND, c, me(), 0, val, c->flows[tail], 1, file, line);
+		emit_xfer(s, CL_EV_SEND, c, self, 0, val, c->flows[tail], 1, file, line);
 	rt_lock_release(&c->lock);
 }
 
-void rt_buf_take(struct cl_chan *c, void *out, const char *file, int line)
+void rt_buf_take(struct cl_chan *c, void *out, struct rt_task *self, const char *file, int line)
 {
 	struct rt_sched *s = rt_s();
 	unsigned char *slot = c->buf + c->head * c->elem_size;
 	if (s->tracing)
-		emit_xfer(s, CL_EV_RECV, c, me(), 0, slot, c->flows[c->head], 1, file, line);
-	if (out && c->elem_size)
-		memcpy(out, slot, c->elem_size);
-	c->head = (c->head + 1) % c->cap;
+		emit_xfer(s, CL_EV_RECV, c, self, 0, slot, c->flows[c->head], 1, file, line);
+	if (out)
+		copy_elem(out, slot, c->elem_size);
+	c->head = next_index(c, c->head);
 	c->count--;
-	c->last_receiver = rt_current_id();
-	count_message(s);
+	c->last_receiver = self->id;
 	rt_lock_release(&c->lock);
+	count_message(self);
 }
 
-void rt_recv_closed(struct cl_chan *c, void *out, const char *file, int line)
+void rt_recv_closed(struct cl_chan *c, void *out, struct rt_task *self, const char *file,
+                    int line)
 {
 	struct rt_sched *s = rt_s();
 	/* gosem: recv from closed chan: zero value, ok == false, at once */
 	if (out && c->elem_size)
 		memset(out, 0, c->elem_size);
 	if (s->tracing)
-		emit_xfer(s, CL_EV_RECV, c, me(), 0, NULL, 0, 0, file, line);
+		emit_xfer(s, CL_EV_RECV, c, self, 0, NULL, 0, 0, file, line);
 	rt_lock_release(&c->lock);
 }
 
@@ -290,6 +302,7 @@ static _Noreturn void block_forever(enum cl_wait why, const char *file, int line
 void cl_send_at(const char *file, int line, cl_chan *c, const void *val)
 {
 	rt_sched_point(file, line);
+	struct rt_task *self = rt_running(rt_s());
 	if (!c)
 		block_forever(CL_WAIT_CHAN_SEND_NIL, file, line);   /* gosem: send on nil chan */
 	rt_lock_acquire(&c->lock);
@@ -299,14 +312,13 @@ void cl_send_at(const char *file, int line, cl_chan *c, const void *val)
 	}
 	struct rt_waiter *w = rt_waitq_take(&c->recvq);
 	if (w) {
-		rt_send_to_waiter(c, w, val, file, line);
+		rt_send_to_waiter(c, w, val, self, file, line);
 		return;
 	}
 	if (c->count < c->cap) {
-		rt_buf_put(c, val, file, line);
+		rt_buf_put(c, val, self, file, line);
 		return;
 	}
-	struct rt_task *self = me();
 	struct rt_waiter mine = {.task = self, .chan = c, .elem = (void *)val, .case_index = -1};
 	rt_waitq_push(&c->sendq, &mine);
 	struct rt_block b = {.wait = CL_WAIT_CHAN_SEND, .obj_kind = CL_OBJ_CHAN,
@@ -320,23 +332,24 @@ void cl_send_at(const char *file, int line, cl_chan *c, const void *val)
 bool cl_recv_at(const char *file, int line, cl_chan *c, void *out)
 {
 	rt_sched_point(file, line);
+	struct rt_task *self = rt_running(rt_s());
 	if (!c)
 		block_forever(CL_WAIT_CHAN_RECV_NIL, file, line);   /* gosem: recv on nil chan */
 	rt_lock_acquire(&c->lock);
 	struct rt_waiter *w = rt_waitq_take(&c->sendq);
 	if (w) {
-		rt_recv_from_waiter(c, w, out, file, line);
+		rt_recv_from_waiter(c, w, out, self, file, line);
 		return true;
 	}
 	if (c->count > 0) {
-		rt_buf_take(c, out, file, line);
+		rt_buf_take(c, out, self, file, line);
 		return true;
 	}
 	if (c->closed) {
-		rt_recv_closed(c, out, file, line);
+		rt_recv_closed(c, out, self, file, line);
 		return false;
 	}
-	struct rt_waiter mine = {.task = me(), .chan = c, .elem = out, .case_index = -1};
+	struct rt_waiter mine = {.task = self, .chan = c, .elem = out, .case_index = -1};
 	rt_waitq_push(&c->recvq, &mine);
 	struct rt_block b = {.wait = CL_WAIT_CHAN_RECV, .obj_kind = CL_OBJ_CHAN,
 	                     .obj_id = c->obj.id, .obj_name = c->obj.name,
@@ -364,7 +377,7 @@ static void close_locked(struct cl_chan *c, const char *file, int line)
 	struct rt_waiter *w;
 	while ((w = rt_waitq_take(&c->recvq))) {
 		if (w->elem && c->elem_size)
-			memset(w->elem, 0, c->elem_size);
+			memset(w->elem, 0, c->elem_size);   /* zero value, ok == false */
 		w->success = false;
 		if (s->tracing)
 			emit_xfer(s, CL_EV_RECV, c, w->task, 0, NULL, 0, 0, w->task->file, w->task->line);
@@ -418,11 +431,11 @@ bool rt_chan_offer(struct cl_chan *c, const void *val)
 	}
 	struct rt_waiter *w = rt_waitq_take(&c->recvq);
 	if (w) {
-		rt_send_to_waiter(c, w, val, NULL, 0);
+		rt_send_to_waiter(c, w, val, NULL, NULL, 0);
 		return true;
 	}
 	if (c->count < c->cap) {
-		rt_buf_put(c, val, NULL, 0);
+		rt_buf_put(c, val, NULL, NULL, 0);
 		return true;
 	}
 	rt_lock_release(&c->lock);

@@ -31,14 +31,17 @@ void rt_waitq_push(struct rt_waitq *q, struct rt_waiter *w);
 void rt_waitq_unlink(struct rt_waitq *q, struct rt_waiter *w);
 
 /* The halves of a channel operation once the channel is locked and the
- * operation is known to proceed.  Each unlocks c (via the select's unlock
- * when called from select: unlock == false leaves it locked). */
+ * operation is known to proceed.  Each releases c's lock.  self is the
+ * running task (NULL for a timer's offer); the receiving task's message
+ * count goes up. */
 void rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val,
-                       const char *file, int line);
+                       struct rt_task *self, const char *file, int line);
 void rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out,
-                         const char *file, int line);
-void rt_buf_put(struct cl_chan *c, const void *val, const char *file, int line);
-void rt_buf_take(struct cl_chan *c, void *out, const char *file, int line);
-void rt_recv_closed(struct cl_chan *c, void *out, const char *file, int line);
+                         struct rt_task *self, const char *file, int line);
+void rt_buf_put(struct cl_chan *c, const void *val, struct rt_task *self, const char *file,
+                int line);
+void rt_buf_take(struct cl_chan *c, void *out, struct rt_task *self, const char *file, int line);
+void rt_recv_closed(struct cl_chan *c, void *out, struct rt_task *self, const char *file,
+                    int line);
 
 #endif

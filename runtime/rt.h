@@ -153,6 +153,7 @@ struct rt_task {
 	int slot;                       /* index in sched->slots */
 	struct rt_task *q_next;         /* in an rt_taskq */
 	struct rt_task *run_next;       /* par: in the global run queue */
+	uint64_t messages;              /* values this task received */
 
 	/* Why it is blocked, for the dump (valid while state == RT_BLOCKED). */
 	enum cl_wait wait;
@@ -257,7 +258,6 @@ struct rt_proc {
 	int sleep_word;                 /* futex: 1 while parked */
 	bool parked;                    /* on the idle list (guarded by sched->idle_lock) */
 	int starve_warned;              /* watchdog: the tick last warned about */
-	uint64_t messages;              /* values delivered on this processor */
 	void *thread;                   /* pthread_t, for joining */
 };
 

@@ -109,6 +109,14 @@ _Noreturn void rt_finish_limit(const char *fmt, ...)
 	rt_finish(CL_OUTCOME_LIMIT);
 }
 
+/* Adds the messages of tasks still alive to the run's count. */
+static void count_live_messages(struct rt_sched *s)
+{
+	for (int i = 0; i < s->nslots; i++)
+		if (s->slots[i])
+			s->messages += s->slots[i]->messages;
+}
+
 static void count_survivors(struct rt_sched *s)
 {
 	for (int i = 0; i < s->nslots; i++) {
@@ -237,6 +245,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 			if (s->cfg.sinks[i].end)
 				s->cfg.sinks[i].end(s->cfg.sinks[i].ctx);
 	}
+	count_live_messages(s);
 	result->outcome = s->outcome;
 	result->report = s->report;
 	snprintf(result->panic_msg, sizeof result->panic_msg, "%s", s->panic_msg);

@@ -656,8 +656,6 @@ int rt_par_run(struct rt_sched *s)
 		pthread_join(dog, NULL);
 	}
 	free(threads);
-	for (int i = 0; i < n; i++)
-		s->messages += s->procs[i].messages;
 	proc_tls = NULL;
 	__atomic_store_n(&cl_atomics_bare, 0, __ATOMIC_RELEASE);
 	__atomic_sub_fetch(&rt_par_active, 1, __ATOMIC_ACQ_REL);

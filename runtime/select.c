@@ -85,7 +85,7 @@ static void plan(struct sel *sel, struct rt_sched *s)
 }
 
 /* Pass 1: does the first ready case in poll order; -1 if none is ready. */
-static int poll_once(struct sel *sel, const char *file, int line)
+static int poll_once(struct sel *sel, struct rt_task *self, const char *file, int line)
 {
 	for (int k = 0; k < sel->m; k++) {
 		int i = sel->order[k];
@@ -95,19 +95,19 @@ static int poll_once(struct sel *sel, const char *file, int line)
 		if (cs->dir == CL_RECV) {
 			if ((w = rt_waitq_take(&c->sendq))) {
 				unlock_all_but(sel, c);
-				rt_recv_from_waiter(c, w, cs->val, file, line);
+				rt_recv_from_waiter(c, w, cs->val, self, file, line);
 				cs->ok = true;
 				return i;
 			}
 			if (c->count > 0) {
 				unlock_all_but(sel, c);
-				rt_buf_take(c, cs->val, file, line);
+				rt_buf_take(c, cs->val, self, file, line);
 				cs->ok = true;
 				return i;
 			}
 			if (c->closed) {
 				unlock_all_but(sel, c);
-				rt_recv_closed(c, cs->val, file, line);
+				rt_recv_closed(c, cs->val, self, file, line);
 				cs->ok = false;
 				return i;
 			}
@@ -118,12 +118,12 @@ static int poll_once(struct sel *sel, const char *file, int line)
 			}
 			if ((w = rt_waitq_take(&c->recvq))) {
 				unlock_all_but(sel, c);
-				rt_send_to_waiter(c, w, cs->val, file, line);
+				rt_send_to_waiter(c, w, cs->val, self, file, line);
 				return i;
 			}
 			if (c->count < c->cap) {
 				unlock_all_but(sel, c);
-				rt_buf_put(c, cs->val, file, line);
+				rt_buf_put(c, cs->val, self, file, line);
 				return i;
 			}
 		}
@@ -211,7 +211,7 @@ int cl_select_at(const char *file, int line, struct cl_case *cases, int n, bool 
 	}
 	plan(&sel, s);
 	lock_all(&sel);
-	int chosen = poll_once(&sel, file, line);
+	int chosen = poll_once(&sel, rt_running(s), file, line);
 	if (chosen < 0 && has_default) {
 		unlock_all(&sel);
 	} else if (chosen < 0 && sel.m == 0) {

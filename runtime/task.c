@@ -179,6 +179,7 @@ static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t)
 		rt_emit(s, &ev);
 	}
 	t->state = RT_DEAD;
+	rt_count(&s->messages, t->messages);
 	unlink_task(s, t);
 	if (t == s->main_task) {
 		/* When main returns the program ends, as in Go. */
