@@ -199,6 +199,7 @@ struct rt_task {
 
 struct rt_slab;
 struct rt_sched;
+struct rt_m;
 
 struct rt_stack {
 	void *lo;                 /* lowest usable byte (above the guard page, if any) */
@@ -231,7 +232,10 @@ struct rt_heap {
 
 #define RT_RUNQ_SIZE 256
 
-enum rt_after { RT_AFTER_NONE, RT_AFTER_PARK, RT_AFTER_YIELD, RT_AFTER_EXIT, RT_AFTER_ABANDON };
+enum rt_after {
+	RT_AFTER_NONE, RT_AFTER_PARK, RT_AFTER_YIELD, RT_AFTER_EXIT, RT_AFTER_ABANDON,
+	RT_AFTER_SYSCALL,
+};
 
 /* A processor: runs one task at a time.  Under det there is one, on the
  * thread that called cl_run; under par each is an OS thread (sched_par.c). */
@@ -241,15 +245,7 @@ struct rt_proc {
 	struct rt_sched *sched;
 	uint64_t rng[4];                /* par: select order and cl_rand */
 
-	/* par only, owned by the processor's own thread unless noted */
-	struct rt_ctx g0;               /* the scheduler loop's context */
-	const void *g0_lo;              /* its stack, for ASan */
-	size_t g0_size;
-	void *g0_fake_stack;
-	void *g0_tsan_fiber;
-	enum rt_after after;            /* what the task that switched to g0 asked for */
-	void (*after_unlock)(void *);
-	void *after_arg;
+	/* par only, owned by the thread holding the processor unless noted */
 	struct rt_task *runnext;        /* run next, ahead of the queue (not stolen) */
 	struct rt_lock qlock;           /* guards runq, head, tail (thieves take it) */
 	struct rt_task *runq[RT_RUNQ_SIZE];
@@ -258,7 +254,6 @@ struct rt_proc {
 	int sleep_word;                 /* futex: 1 while parked */
 	bool parked;                    /* on the idle list (guarded by sched->idle_lock) */
 	int starve_warned;              /* watchdog: the tick last warned about */
-	void *thread;                   /* pthread_t, for joining */
 };
 
 struct rt_sched {
@@ -319,6 +314,9 @@ struct rt_sched {
 	_Alignas(64) int nsyscall;          /* tasks inside cl_syscall_enter/exit */
 	struct rt_lock stack_lock;
 	void *stack_cache;                  /* the host thread's cache, shared by all */
+	struct rt_lock m_lock;              /* guards m_pool and m_all */
+	struct rt_m *m_pool;                /* threads without a processor */
+	struct rt_m *m_all;                 /* every thread started, for joining */
 	uint64_t proc_parks, proc_wakes;
 
 	_Alignas(64) int stopping;          /* par: the run is over; processors stop */

@@ -51,13 +51,45 @@
 #define SPIN_ROUNDS 64
 
 int rt_par_active;
-static _Thread_local struct rt_proc *proc_tls;
+
+/* An OS thread (Go's M).  It runs the scheduler loop of the processor it
+ * holds; a task that enters a blocking system call keeps the thread and
+ * lets its processor go to another one (Go's M/P hand-off), so m->p is
+ * NULL while the call lasts, and after it until the thread is given a
+ * processor again from the pool of spare threads. */
+struct rt_m {
+	struct rt_sched *s;
+	struct rt_proc *p;              /* the processor held, or NULL */
+	struct rt_ctx g0;               /* the scheduler loop's context */
+	const void *g0_lo;              /* its stack, for ASan */
+	size_t g0_size;
+	void *g0_fake_stack;
+	void *g0_tsan_fiber;
+	enum rt_after after;            /* what the task that switched to g0 asked for */
+	void (*after_unlock)(void *);
+	void *after_arg;
+	struct rt_task *syscall_task;   /* the task inside cl_syscall_enter/exit */
+	int wake_word;                  /* futex: 1 while waiting in the pool */
+	struct rt_m *pool_next;         /* in the pool of spare threads */
+	struct rt_m *all_next;          /* every thread of the run, for joining */
+	pthread_t thread;
+	bool own_thread;                /* false for the host thread */
+};
+
+static _Thread_local struct rt_m *m_tls;
 
 __attribute__((noinline)) struct rt_proc *rt_proc_self(void)
 {
-	struct rt_proc *p = proc_tls;
+	struct rt_m *m = m_tls;
 	__asm__ volatile("" ::: "memory");
-	return p;
+	return m ? m->p : NULL;
+}
+
+static struct rt_m *m_self(void)
+{
+	struct rt_m *m = m_tls;
+	__asm__ volatile("" ::: "memory");
+	return m;
 }
 
 /* Test-and-test-and-set with exponential backoff: a waiter that lost the
@@ -295,6 +327,12 @@ static void wake_all(struct rt_sched *s)
 	rt_lock_release(&s->idle_lock);
 	for (int i = 0; i < s->nprocs; i++)
 		futex_wake(&s->procs[i].sleep_word);
+	rt_lock_acquire(&s->m_lock);
+	for (struct rt_m *m = s->m_pool; m; m = m->pool_next) {
+		__atomic_store_n(&m->wake_word, 0, __ATOMIC_RELEASE);
+		futex_wake(&m->wake_word);
+	}
+	rt_lock_release(&s->m_lock);
 }
 
 /* ---- what tasks call ------------------------------------------------------------------------- */
@@ -321,25 +359,25 @@ void rt_par_ready(struct rt_sched *s, struct rt_task *t, bool spawned)
 	}
 }
 
-/* Switches the running task to its processor's g0, asking for `after`;
- * returns when the task is resumed, on whichever processor. */
+/* Switches the running task to its thread's g0, asking for `after`;
+ * returns when the task is resumed, on whichever thread. */
 static void to_g0(struct rt_sched *s, struct rt_task *t, enum rt_after after,
                   void (*unlock)(void *), void *arg)
 {
-	struct rt_proc *p = rt_proc_self();
-	p->after = after;
-	p->after_unlock = unlock;
-	p->after_arg = arg;
+	struct rt_m *m = m_self();
+	m->after = after;
+	m->after_unlock = unlock;
+	m->after_arg = arg;
 	if (!rt_stack_intact(t->stack))
 		rt_stack_overflow(t);
 #ifdef RT_ASAN
 	__sanitizer_start_switch_fiber(after == RT_AFTER_EXIT ? NULL : &t->asan_fake_stack,
-	                               p->g0_lo, p->g0_size);
+	                               m->g0_lo, m->g0_size);
 #endif
 #ifdef RT_TSAN
-	__tsan_switch_to_fiber(p->g0_tsan_fiber, 0);
+	__tsan_switch_to_fiber(m->g0_tsan_fiber, 0);
 #endif
-	rt_ctx_switch(&t->ctx, &p->g0);
+	rt_ctx_switch(&t->ctx, &m->g0);
 	rt_par_resumed(s, t);
 }
 
@@ -348,13 +386,13 @@ void rt_par_resumed(struct rt_sched *s, struct rt_task *t)
 {
 	(void)s;
 #ifdef RT_ASAN
-	struct rt_proc *p = rt_proc_self();
+	struct rt_m *m = m_self();
 	const void *lo;
 	size_t size;
 	__sanitizer_finish_switch_fiber(t->asan_fake_stack, &lo, &size);
-	if (!p->g0_size) {
-		p->g0_lo = lo;
-		p->g0_size = size;
+	if (!m->g0_size) {
+		m->g0_lo = lo;
+		m->g0_size = size;
 	}
 #else
 	(void)t;
@@ -393,28 +431,59 @@ void rt_par_stop(struct rt_sched *s)
 
 /* ---- blocking system calls -------------------------------------------------------------------- */
 
+static void m_start(struct rt_sched *s, struct rt_m *m);
+
+/* A spare thread for processor p: from the pool, or a new one. */
+static void hand_off(struct rt_sched *s, struct rt_proc *p)
+{
+	rt_lock_acquire(&s->m_lock);
+	struct rt_m *m = s->m_pool;
+	if (m)
+		s->m_pool = m->pool_next;
+	rt_lock_release(&s->m_lock);
+	if (m) {
+		m->p = p;
+		__atomic_store_n(&m->wake_word, 0, __ATOMIC_RELEASE);
+		futex_wake(&m->wake_word);
+		return;
+	}
+	m = calloc(1, sizeof *m);
+	if (!m)
+		rt_oom();
+	m->s = s;
+	m->p = p;
+	m_start(s, m);
+}
+
 void cl_syscall_enter(void)
 {
 	struct rt_sched *s = rt_s();
 	rt_emit_sync_text("syscall enter");
 	if (!s->par)
 		return;
-	/* This thread is about to block in the kernel with its processor's
-	 * tasks queued behind it: let an idle processor take them (steal). */
+	/* This thread is about to block in the kernel: its processor goes to
+	 * another thread, which runs the tasks queued behind this one. */
+	struct rt_m *m = m_self();
+	struct rt_proc *p = m->p;
+	m->syscall_task = p->current;
 	__atomic_add_fetch(&s->nsyscall, 1, __ATOMIC_ACQ_REL);
-	struct rt_proc *p = rt_proc_self();
-	struct rt_task *next = __atomic_exchange_n(&p->runnext, NULL, __ATOMIC_ACQ_REL);
-	if (next)
-		local_put(s, p, next);
-	if (any_queued(s))
-		wakep(s);
+	__atomic_store_n(&p->current, NULL, __ATOMIC_RELEASE);
+	m->p = NULL;
+	hand_off(s, p);
 }
 
 void cl_syscall_exit(void)
 {
 	struct rt_sched *s = rt_s();
-	if (s->par)
+	if (s->par) {
+		/* Back from the kernel without a processor: queue the task and
+		 * let this thread wait in the pool for one. */
+		struct rt_m *m = m_self();
+		struct rt_task *t = m->syscall_task;
+		m->syscall_task = NULL;
 		__atomic_sub_fetch(&s->nsyscall, 1, __ATOMIC_ACQ_REL);
+		to_g0(s, t, RT_AFTER_SYSCALL, NULL, NULL);
+	}
 	rt_emit_sync_text("syscall exit");
 }
 
@@ -488,15 +557,20 @@ static void idle(struct rt_sched *s, struct rt_proc *p)
 	rt_lock_release(&s->idle_lock);
 }
 
-static void after_task(struct rt_sched *s, struct rt_proc *p, struct rt_task *t)
+static void after_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
 {
-	switch (p->after) {
+	switch (m->after) {
 	case RT_AFTER_PARK:
-		if (p->after_unlock)
-			p->after_unlock(p->after_arg);
+		if (m->after_unlock)
+			m->after_unlock(m->after_arg);
 		break;
 	case RT_AFTER_YIELD:
 		global_put(s, t);
+		break;
+	case RT_AFTER_SYSCALL:
+		__atomic_store_n(&t->state, RT_RUNNABLE, __ATOMIC_RELEASE);
+		global_put(s, t);
+		wakep(s);
 		break;
 	case RT_AFTER_EXIT:
 		rt_task_release(t);
@@ -505,35 +579,56 @@ static void after_task(struct rt_sched *s, struct rt_proc *p, struct rt_task *t)
 	case RT_AFTER_NONE:
 		break;
 	}
-	p->after = RT_AFTER_NONE;
+	m->after = RT_AFTER_NONE;
 }
 
-static void run_task(struct rt_sched *s, struct rt_proc *p, struct rt_task *t)
+static void run_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
 {
+	struct rt_proc *p = m->p;
 	__atomic_store_n(&p->schedtick, p->schedtick + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&p->current, t, __ATOMIC_RELEASE);
 #ifdef RT_ASAN
-	__sanitizer_start_switch_fiber(&p->g0_fake_stack, t->stack->lo, t->stack->size);
+	__sanitizer_start_switch_fiber(&m->g0_fake_stack, t->stack->lo, t->stack->size);
 #endif
 #ifdef RT_TSAN
 	__tsan_switch_to_fiber(t->tsan_fiber, 0);
 #endif
-	rt_ctx_switch(&p->g0, &t->ctx);
+	rt_ctx_switch(&m->g0, &t->ctx);
 #ifdef RT_ASAN
-	__sanitizer_finish_switch_fiber(p->g0_fake_stack, NULL, NULL);
+	__sanitizer_finish_switch_fiber(m->g0_fake_stack, NULL, NULL);
 #endif
-	__atomic_store_n(&p->current, NULL, __ATOMIC_RELEASE);
-	after_task(s, p, t);
+	/* The task may have given the processor away (a system call). */
+	if (m->p)
+		__atomic_store_n(&m->p->current, NULL, __ATOMIC_RELEASE);
+	after_task(s, m, t);
 }
 
-static void proc_loop(struct rt_sched *s, struct rt_proc *p)
+/* A thread without a processor waits in the pool until given one. */
+static void pool_wait(struct rt_sched *s, struct rt_m *m)
+{
+	rt_lock_acquire(&s->m_lock);
+	__atomic_store_n(&m->wake_word, 1, __ATOMIC_RELEASE);
+	m->pool_next = s->m_pool;
+	s->m_pool = m;
+	rt_lock_release(&s->m_lock);
+	while (__atomic_load_n(&m->wake_word, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE))
+		futex_wait(&m->wake_word, 1, -1);
+}
+
+static void proc_loop(struct rt_sched *s, struct rt_m *m)
 {
 	int spins = 0;
 	while (!__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE)) {
+		struct rt_proc *p = m->p;
+		if (!p) {
+			pool_wait(s, m);
+			continue;
+		}
 		struct rt_task *t = find_work(s, p);
 		if (t) {
 			spins = 0;
-			run_task(s, p, t);
+			run_task(s, m, t);
 			continue;
 		}
 		if (spins++ < SPIN_ROUNDS) {
@@ -548,23 +643,37 @@ static void proc_loop(struct rt_sched *s, struct rt_proc *p)
 	}
 }
 
-static void proc_setup(struct rt_sched *s, struct rt_proc *p)
+static void m_setup(struct rt_sched *s, struct rt_m *m)
 {
 	rt_sched_cur = s;
-	proc_tls = p;
+	m_tls = m;
 #ifdef RT_TSAN
-	p->g0_tsan_fiber = __tsan_get_current_fiber();
+	m->g0_tsan_fiber = __tsan_get_current_fiber();
 #endif
 }
 
-static void *proc_thread(void *arg)
+static void *m_thread(void *arg)
 {
-	struct rt_proc *p = arg;
-	proc_setup(p->sched, p);
-	proc_loop(p->sched, p);
-	proc_tls = NULL;
+	struct rt_m *m = arg;
+	m_setup(m->s, m);
+	proc_loop(m->s, m);
+	m_tls = NULL;
 	rt_sched_cur = NULL;
 	return NULL;
+}
+
+/* Starts a thread for m and records it for joining at the end of the run. */
+static void m_start(struct rt_sched *s, struct rt_m *m)
+{
+	m->own_thread = true;
+	rt_lock_acquire(&s->m_lock);
+	m->all_next = s->m_all;
+	s->m_all = m;
+	rt_lock_release(&s->m_lock);
+	if (pthread_create(&m->thread, NULL, m_thread, m) != 0) {
+		fputs("chanlab: fatal error: cannot start a thread\n", stderr);
+		abort();
+	}
 }
 
 /* ---- the watchdog (--starve-warn) ---------------------------------------------------------------- */
@@ -634,29 +743,42 @@ int rt_par_run(struct rt_sched *s)
 	__atomic_add_fetch(&rt_par_active, 1, __ATOMIC_ACQ_REL);
 	if (!s->tracing)
 		__atomic_store_n(&cl_atomics_bare, 1, __ATOMIC_RELEASE);
-	proc_setup(s, &s->procs[0]);
+	struct rt_m host = {.s = s, .p = &s->procs[0]};
+	m_setup(s, &host);
 	global_put(s, s->main_task);
 
-	pthread_t *threads = calloc((size_t)n, sizeof *threads);
-	for (int i = 1; i < n; i++)
-		pthread_create(&threads[i], NULL, proc_thread, &s->procs[i]);
+	for (int i = 1; i < n; i++) {
+		struct rt_m *m = calloc(1, sizeof *m);
+		if (!m)
+			rt_oom();
+		m->s = s;
+		m->p = &s->procs[i];
+		m_start(s, m);
+	}
 	struct watchdog w = {s, 0};
 	pthread_t dog;
 	bool have_dog = s->cfg.starve_warn_ms > 0 &&
 	                pthread_create(&dog, NULL, watchdog_thread, &w) == 0;
 
-	proc_loop(s, &s->procs[0]);
+	proc_loop(s, &host);
 
 	wake_all(s);
-	for (int i = 1; i < n; i++)
-		pthread_join(threads[i], NULL);
+	/* Threads started during the run (system-call hand-offs) are on the
+	 * list too; no more can start once the run is stopping. */
+	struct rt_m *m = s->m_all;
+	while (m) {
+		struct rt_m *next = m->all_next;
+		pthread_join(m->thread, NULL);
+		free(m);
+		m = next;
+	}
+	s->m_all = NULL;
 	if (have_dog) {
 		__atomic_store_n(&w.stop_word, 1, __ATOMIC_RELEASE);
 		futex_wake(&w.stop_word);
 		pthread_join(dog, NULL);
 	}
-	free(threads);
-	proc_tls = NULL;
+	m_tls = NULL;
 	__atomic_store_n(&cl_atomics_bare, 0, __ATOMIC_RELEASE);
 	__atomic_sub_fetch(&rt_par_active, 1, __ATOMIC_ACQ_REL);
 	s->now = rt_par_now(s);
