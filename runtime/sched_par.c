@@ -25,7 +25,8 @@
  *
  * Deadlock: the last processor to go idle checks, under idle_lock, that no
  * task is queued anywhere, no timer is pending and no task is in a blocking
- * system call.  Then nothing can ever run again.
+ * system call.  Then nothing can ever run again (every other processor is
+ * parked, so none holds a runnext).
  *
  * Lock order: channel locks (by address) or a sync object's lock, then
  * timer_lock, then a processor's qlock, global_lock, idle_lock, then
@@ -278,13 +279,17 @@ static struct rt_task *steal(struct rt_sched *s, struct rt_proc *p)
 	return NULL;
 }
 
-static bool any_queued(struct rt_sched *s)
+/* Work another processor could take: the global queue and the local
+ * rings.  Not runnext: its owner is running (a processor parks only with
+ * an empty runnext, and only a running processor fills its own), so a
+ * parked processor never holds one, and nobody else may take it. */
+static bool any_stealable(struct rt_sched *s)
 {
 	if (__atomic_load_n(&s->nglobal, __ATOMIC_ACQUIRE))
 		return true;
 	for (int i = 0; i < s->nprocs; i++) {
 		struct rt_proc *v = &s->procs[i];
-		if (ld(&v->tail) != ld(&v->head) || __atomic_load_n(&v->runnext, __ATOMIC_ACQUIRE))
+		if (ld(&v->tail) != ld(&v->head))
 			return true;
 	}
 	return false;
@@ -525,7 +530,7 @@ static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
 static void idle(struct rt_sched *s, struct rt_proc *p)
 {
 	rt_lock_acquire(&s->idle_lock);
-	if (any_queued(s) || __atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE)) {
+	if (any_stealable(s) || __atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE)) {
 		rt_lock_release(&s->idle_lock);
 		return;
 	}
