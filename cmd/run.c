@@ -1,11 +1,237 @@
-/* run.c - the 'run' subcommand (not built yet: answers --help and says so). */
+/*
+ * run.c - the 'run' subcommand: runs one variant of a pattern once on the
+ * det scheduler with a renderer as the event sink, prints the runtime's
+ * report on stderr, then what the pattern saw, its figures and a verdict
+ * line with the command that replays the run; exits with the verdict's
+ * code (DESIGN.md, "Exit codes").
+ *
+ * Streams: the trace goes to stdout (or --out FILE).  When stdout carries a
+ * machine format (jsonl, chrome, mermaid) everything else goes to stderr so
+ * stdout stays parseable.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include "cmd/cmd.h"
+#include "cmd/runopts.h"
+#include "render/render.h"
+
+static void usage(FILE *out)
+{
+	char list[400];
+	fprintf(out,
+	        "usage: chanlab run PATTERN [--variant V] [--seed N] [--strategy random|pct] [--depth D]\n"
+	        "                   [--sched det|par] [--procs N] [--starve-warn MS]\n"
+	        "                   [--format F] [--out FILE]\n"
+	        "                   [--pace F | --step] [--quiet] [--max-steps N] [--PARAM VALUE ...]\n"
+	        "\n"
+	        "Runs one variant of a pattern on the runtime and prints its trace, then a verdict\n"
+	        "line (outcome, tasks, messages, virtual time, seed) with the command that replays it.\n"
+	        "\n"
+	        "options:\n"
+	        "  --variant V        the variant to run (default correct)\n"
+	        "  --seed N           the scheduler's seed (default 1): same seed, same run\n"
+	        "  --strategy S       random (default) or pct (probabilistic concurrency testing)\n"
+	        "  --depth D          PCT's depth: D-1 priority change points (default 3)\n"
+	        "  --sched det|par    det (default): one thread, virtual time, replayable;\n"
+	        "                     par: tasks on OS threads, real time; not replayable:\n"
+	        "                     the seed fixes only the pattern's own random draws\n"
+	        "  --procs N          processors for --sched par (default: the CPUs available)\n"
+	        "  --starve-warn MS   par: report a task that holds a processor longer than MS\n"
+	        "  --format F         text (default), lanes, jsonl, chrome or mermaid\n"
+	        "  --out FILE         write the trace to FILE instead of stdout\n"
+	        "  --pace F           play the run back at virtual time x F (1: real time)\n"
+	        "  --step             wait for Enter before each event\n"
+	        "  --quiet            no trace, no report: only the verdict line\n"
+	        "  --max-steps N      stop with exit 7 after N scheduling decisions\n"
+	        "  --PARAM VALUE      a parameter of the pattern, e.g. --workers 8\n"
+	        "                     ('chanlab run PATTERN --help' lists them)\n"
+	        "\n"
+	        "exit: 0 ok, 2 panic, 3 deadlock, 4 leak, 5 invariant or metric failed,\n"
+	        "      7 step or time limit, 64 usage\n"
+	        "\n"
+	        "patterns: %s\n",
+	        pattern_names_list(list, sizeof list));
+}
+
+/* Columns of the terminal on stdout, for lanes; 0 lets the renderer choose. */
+static int term_width(void)
+{
+	const char *cols = getenv("COLUMNS");
+	if (cols && atoi(cols) > 0)
+		return atoi(cols);
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
+static bool machine_format(const char *format)
+{
+	return strcmp(format, "jsonl") == 0 || strcmp(format, "chrome") == 0 ||
+	       strcmp(format, "mermaid") == 0;
+}
+
+/* "deadlock, as declared", "leak (declared: deadlock)", "ok". */
+static void outcome_words(const struct pattern_run *run, const struct cl_result *res,
+                          enum pattern_verdict verdict, char *buf, size_t size)
+{
+	char what[80];
+	if (verdict == PATTERN_VERDICT_INVARIANT)
+		snprintf(what, sizeof what, "invariant %s failed", run->fail_name);
+	else if (verdict == PATTERN_VERDICT_METRIC)
+		snprintf(what, sizeof what, "metric over its limit");
+	else
+		snprintf(what, sizeof what, "%s", pattern_verdict_name(verdict));
+	if (strcmp(run->variant->outcome, "ok") == 0 && verdict == PATTERN_VERDICT_OK)
+		snprintf(buf, size, "%s", what);
+	else if (pattern_promise_kept(run, res))
+		snprintf(buf, size, "%s, as %s declares (%s)", what, run->variant->name,
+		         run->variant->outcome);
+	else
+		snprintf(buf, size, "%s (%s declares %s)", what, run->variant->name, run->variant->outcome);
+}
+
+static void print_verdict(FILE *out, const char *words, bool ok, const struct cl_result *res,
+                          uint64_t seed, const char *replay, bool par)
+{
+	char t[32];
+	bool color = cmd_use_color(out);
+	const char *on = color ? (ok ? "\033[1;32m" : "\033[1;31m") : "", *off = color ? "\033[0m" : "";
+	cmd_format_ms(t, sizeof t, res->time);
+	if (par)
+		fprintf(out, "%s== %s:%s %llu tasks, %llu messages, %s real time on %d processor%s, "
+		        "seed %llu (par runs are not replayable; for the schedule: %s)\n",
+		        on, words, off, (unsigned long long)res->tasks,
+		        (unsigned long long)res->messages, t, res->procs, res->procs == 1 ? "" : "s",
+		        (unsigned long long)seed,
+		        replay);
+	else
+		fprintf(out, "%s== %s:%s %llu tasks, %llu messages, %s virtual time, seed %llu; "
+		        "replay: %s\n", on, words, off, (unsigned long long)res->tasks,
+		        (unsigned long long)res->messages, t, (unsigned long long)seed, replay);
+}
 
 int cmd_run(int argc, char **argv)
 {
-	if (argc > 1 && cmd_is_help(argv[1])) {
-		printf("usage: chanlab run [options]\n\nnot available yet in this build\n");
+	if (cmd_runopts_wants_help(argc, argv)) {
+		usage(stdout);
+		cmd_runopts_pattern_help(argc, argv, stdout);
 		return CL_EXIT_OK;
 	}
-	return cmd_fail(CL_EXIT_USAGE, "'run' is not available yet in this build");
+	struct cmd_runopts o = {.command = "run"};
+	int rc = cmd_runopts_parse(argc, argv, CMD_RUNOPT_RUN, &o);
+	if (rc)
+		return rc;
+	struct pattern_run *run = cmd_runopts_new_run(&o);
+	if (!run)
+		return CL_EXIT_USAGE;
+	struct cl_config cfg;
+	if ((rc = cmd_runopts_config(&o, run, &cfg))) {
+		pattern_run_free(run);
+		return rc;
+	}
+
+	FILE *trace_out = stdout;
+	if (o.out && !o.quiet && !(trace_out = fopen(o.out, "w"))) {
+		pattern_run_free(run);
+		return cmd_fail(CL_EXIT_ERROR, "cannot write '%s': %s", o.out, strerror(errno));
+	}
+	FILE *vout = machine_format(o.format) && trace_out == stdout && !o.quiet ? stderr : stdout;
+
+	struct cl_sink sink = {0}, paced = {0};
+	FILE *tty_in = NULL;
+	char err[200];
+	if (!o.quiet) {
+		struct render_opts ro = {
+			.out = trace_out,
+			.color = trace_out == stdout && cmd_use_color(stdout),
+			.width = term_width(),
+			.live = o.pace > 0 || o.step,
+		};
+		if (render_open(o.format, &ro, &sink, err, sizeof err) < 0) {
+			rc = cmd_fail(CL_EXIT_USAGE, "run: %s", err);
+			goto out;
+		}
+		cfg.sinks = &sink;
+		cfg.nsinks = 1;
+		if (o.pace > 0 || o.step) {
+			if (o.step && !(tty_in = fopen("/dev/tty", "r")))
+				tty_in = stdin;
+			struct render_pace_opts po = {
+				.factor = o.step ? 1 : o.pace,
+				.step = o.step,
+				.tty_in = tty_in,
+				.prompt = o.step && isatty(STDERR_FILENO) ? stderr : NULL,
+				.min_delay_ns = o.step ? 0 : RENDER_PACE_MIN_DELAY_NS,
+				.max_delay_ns = RENDER_PACE_MAX_DELAY_NS,
+			};
+			if (render_paced(sink, &po, &paced, err, sizeof err) < 0) {
+				rc = cmd_fail(CL_EXIT_USAGE, "run: %s", err);
+				goto out;
+			}
+			cfg.sinks = &paced;
+		}
+	}
+
+	struct cl_result res;
+	pattern_run_reset(run);
+	if (cl_run(pattern_entry, run, &cfg, &res) != 0) {
+		rc = cmd_fail(CL_EXIT_ERROR, "cannot start the runtime: %s", res.report ? res.report : "?");
+		cl_result_free(&res);
+		goto out;
+	}
+	render_close(&paced);
+	render_close(&sink);
+	if (trace_out != stdout) {
+		int bad = ferror(trace_out);
+		if (fclose(trace_out) != 0 || bad)
+			cmd_fail(CL_EXIT_ERROR, "cannot write '%s'", o.out);
+		trace_out = stdout;
+	}
+
+	enum pattern_verdict verdict = pattern_verdict(run, &res);
+	char explain[400], replay[600], words[200];
+	/* Everything about the run is read before the figures' runs reset it. */
+	pattern_explain(run, &res, explain, sizeof explain);
+	cmd_replay_command(run, &cfg, o.max_steps, replay, sizeof replay);
+	outcome_words(run, &res, verdict, words, sizeof words);
+	if (!o.quiet) {
+		fflush(stdout);
+		if (res.report && *res.report) {
+			size_t n = strlen(res.report);
+			fputs(res.report, stderr);
+			if (res.report[n - 1] != '\n')
+				fputc('\n', stderr);
+		}
+		if (*explain)
+			fprintf(vout, "%s\n", explain);
+		if (run->pattern->figures) {
+			struct cl_config fc = cfg;
+			fc.sinks = NULL;
+			fc.nsinks = 0;
+			fflush(vout);
+			if (pattern_run_figures(run, &fc, vout) != 0)
+				cmd_fail(CL_EXIT_ERROR, "could not measure %s's figures", run->pattern->name);
+		}
+	}
+	print_verdict(vout, words, verdict == PATTERN_VERDICT_OK, &res, cfg.seed, replay,
+	              cfg.sched == CL_SCHED_PAR);
+	rc = pattern_verdict_exit(verdict);
+	cl_result_free(&res);
+out:
+	render_close(&paced);
+	render_close(&sink);
+	if (trace_out != stdout)
+		fclose(trace_out);
+	if (tty_in && tty_in != stdin)
+		fclose(tty_in);
+	pattern_run_free(run);
+	if (fflush(stdout) != 0 && rc == CL_EXIT_OK)
+		rc = cmd_fail(CL_EXIT_ERROR, "cannot write the output: %s", strerror(errno));
+	return rc;
 }

@@ -1,11 +1,142 @@
-/* show.c - the 'show' subcommand (not built yet: answers --help and says so). */
+/*
+ * show.c - the 'show' subcommand: explains a pattern (summary, handshake,
+ * variants and what each teaches, parameters, seed topics), or prints the C
+ * source compiled into the binary (--source) or the Go original (--go).
+ */
+#include <stdio.h>
+#include <string.h>
+
 #include "cmd/cmd.h"
+#include "cmd/embedded.h"
+#include "patterns/registry.h"
+
+static void usage(FILE *out)
+{
+	char list[400];
+	fprintf(out, "usage: chanlab show PATTERN [--source | --go]\n"
+	             "\n"
+	             "Explains a pattern: what it is for, its handshake, its variants and what each\n"
+	             "teaches, its parameters.\n"
+	             "\n"
+	             "options:\n"
+	             "  --source   print the pattern's C source as compiled into this binary\n"
+	             "  --go       print the pattern's Go original, to read side by side\n"
+	             "\n"
+	             "patterns: %s\n",
+	        pattern_names_list(list, sizeof list));
+}
+
+/* Prints text wrapped at width columns, each line indented by indent. */
+static void wrap(FILE *out, const char *text, int indent, int width)
+{
+	const char *s = text;
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		int room = width - indent, n = 0, last_space = -1;
+		while (s[n] && s[n] != '\n' && n < room) {
+			if (s[n] == ' ')
+				last_space = n;
+			n++;
+		}
+		if (s[n] && s[n] != '\n' && s[n] != ' ' && last_space > 0)
+			n = last_space;
+		fprintf(out, "%*s%.*s\n", indent, "", n, s);
+		s += n;
+		if (*s == '\n')
+			s++;
+	}
+}
+
+static int print_embedded(const struct pattern *p, const char *path, const char *what)
+{
+	const struct cl_embedded *e = path ? cl_embedded_find(path) : NULL;
+	if (!e)
+		return cmd_fail(CL_EXIT_ERROR, "show: this build has no %s of %s%s%s%s", what, p->name,
+		                path ? " ('" : "", path ? path : "", path ? "')" : "");
+	fwrite(e->data, 1, e->size, stdout);
+	return fflush(stdout) == 0 ? CL_EXIT_OK : cmd_fail(CL_EXIT_ERROR, "cannot write the source");
+}
+
+static void explain(FILE *out, const struct pattern *p)
+{
+	bool color = cmd_use_color(out);
+	const char *b = color ? "\033[1m" : "", *n = color ? "\033[0m" : "";
+	fprintf(out, "%s%s%s (%s, %s)\n\n", b, p->title, n, p->name, pattern_level_name(p->level));
+	wrap(out, p->summary, 2, 78);
+	if (p->handshake && *p->handshake) {
+		fprintf(out, "\n%sThe handshake%s\n", b, n);
+		wrap(out, p->handshake, 2, 78);
+	}
+	fprintf(out, "\n%sVariants%s (chanlab run %s --variant NAME)\n", b, n, p->name);
+	for (int v = 0; v < p->nvariants; v++) {
+		const struct pattern_variant *var = &p->variants[v];
+		fprintf(out, "  %-20s %s\n", var->name, var->outcome);
+		wrap(out, var->teaches, 23, 78);
+	}
+	fprintf(out, "\n%sParameters%s\n", b, n);
+	if (!p->nparams)
+		fprintf(out, "  (none)\n");
+	for (int k = 0; k < p->nparams; k++) {
+		const struct pattern_param *pp = &p->params[k];
+		char name[48], range[200];
+		snprintf(name, sizeof name, "--%s", pp->name);
+		if (pp->choices) {
+			size_t len = 0;
+			range[0] = '\0';
+			for (int c = 0; pp->choices[c] && len < sizeof range; c++)
+				len += (size_t)snprintf(range + len, sizeof range - len, "%s%s", c ? "|" : "",
+				                        pp->choices[c]);
+		} else {
+			snprintf(range, sizeof range, "%ld..%ld", pp->min, pp->max);
+		}
+		fprintf(out, "  %-14s %s (default %s; %s)\n", name, pp->help, pp->def, range);
+	}
+	if (p->topics && p->topics[0]) {
+		fprintf(out, "\n%sTopics%s\n  ", b, n);
+		for (int t = 0; p->topics[t]; t++)
+			fprintf(out, "%s%s", t ? ", " : "", p->topics[t]);
+		fputc('\n', out);
+	}
+	fprintf(out, "\nSource: chanlab show %s --source (%s); Go: chanlab show %s --go\n", p->name,
+	        p->source ? p->source : "?", p->name);
+}
 
 int cmd_show(int argc, char **argv)
 {
-	if (argc > 1 && cmd_is_help(argv[1])) {
-		printf("usage: chanlab show [options]\n\nnot available yet in this build\n");
-		return CL_EXIT_OK;
+	const char *name = NULL;
+	bool source = false, go = false;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (cmd_is_help(arg)) {
+			usage(stdout);
+			return CL_EXIT_OK;
+		}
+		if (strcmp(arg, "--source") == 0)
+			source = true;
+		else if (strcmp(arg, "--go") == 0)
+			go = true;
+		else if (arg[0] == '-')
+			return cmd_fail(CL_EXIT_USAGE, "show: unknown option '%s' (see 'chanlab show --help')", arg);
+		else if (name)
+			return cmd_fail(CL_EXIT_USAGE, "show: unexpected argument '%s' (one pattern at a time)", arg);
+		else
+			name = arg;
 	}
-	return cmd_fail(CL_EXIT_USAGE, "'show' is not available yet in this build");
+	char list[400];
+	if (!name)
+		return cmd_fail(CL_EXIT_USAGE, "show: which pattern? (valid: %s)",
+		                pattern_names_list(list, sizeof list));
+	const struct pattern *p = pattern_find(name);
+	if (!p)
+		return cmd_fail(CL_EXIT_USAGE, "show: unknown pattern '%s' (valid: %s)", name,
+		                pattern_names_list(list, sizeof list));
+	if (source && go)
+		return cmd_fail(CL_EXIT_USAGE, "show: choose --source or --go, not both");
+	if (source)
+		return print_embedded(p, p->source, "C source");
+	if (go)
+		return print_embedded(p, p->go_source, "Go original");
+	explain(stdout, p);
+	return fflush(stdout) == 0 ? CL_EXIT_OK : cmd_fail(CL_EXIT_ERROR, "cannot write the explanation");
 }

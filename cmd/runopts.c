@@ -1,0 +1,359 @@
+/*
+ * runopts.c - option parsing shared by 'run' and 'explore' (see runopts.h):
+ * every option is "--name VALUE" or "--name=VALUE"; the first word that is
+ * not an option is the pattern; an option the command does not know is
+ * taken as one of the pattern's parameters and checked against the
+ * registry once the pattern is known.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd/cmd.h"
+#include "cmd/runopts.h"
+#include "render/render.h"
+
+/* A strict unsigned decimal in [min, max]. */
+static int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	if (!text || !*text || *text == '-' || *text == '+')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int bad_value(const struct cmd_runopts *o, const char *opt, const char *value,
+                     const char *valid)
+{
+	return cmd_fail(CL_EXIT_USAGE, "%s: bad value '%s' for --%s (valid: %s)", o->command, value,
+	                opt, valid);
+}
+
+/* The valid formats as "text, lanes, ...". */
+static const char *formats_list(char *buf, size_t size)
+{
+	const char *const *f = render_formats();
+	buf[0] = '\0';
+	for (int i = 0; f[i]; i++) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, size - len, "%s%s", i ? ", " : "", f[i]);
+	}
+	return buf;
+}
+
+bool cmd_runopts_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (cmd_is_help(argv[i]))
+			return true;
+	return false;
+}
+
+void cmd_runopts_pattern_help(int argc, char **argv, FILE *out)
+{
+	for (int i = 1; i < argc; i++) {
+		const struct pattern *p = pattern_find(argv[i]);
+		if (!p)
+			continue;
+		fprintf(out, "\n%s: variants\n", p->name);
+		for (int v = 0; v < p->nvariants; v++)
+			fprintf(out, "  %-20s %s\n", p->variants[v].name, p->variants[v].outcome);
+		fprintf(out, "\n%s: parameters\n", p->name);
+		if (!p->nparams)
+			fprintf(out, "  (none)\n");
+		for (int k = 0; k < p->nparams; k++) {
+			const struct pattern_param *pp = &p->params[k];
+			char name[48];
+			snprintf(name, sizeof name, "--%s %s", pp->name, pp->choices ? "CHOICE" : "N");
+			fprintf(out, "  %-20s %s (default %s)\n", name, pp->help, pp->def);
+		}
+		return;
+	}
+}
+
+/* The options a command knows, and whether each takes a value. */
+struct optdef {
+	const char *name;
+	unsigned flags;     /* 0: both commands */
+	bool value;
+};
+
+static const struct optdef optdefs[] = {
+	{"variant", 0, true},     {"seed", 0, true},      {"strategy", 0, true},
+	{"depth", 0, true},       {"max-steps", 0, true}, {"sched", CMD_RUNOPT_RUN, true},
+	{"procs", CMD_RUNOPT_RUN, true}, {"starve-warn", CMD_RUNOPT_RUN, true},
+	{"format", CMD_RUNOPT_RUN, true},
+	{"out", CMD_RUNOPT_RUN, true},   {"pace", CMD_RUNOPT_RUN, true},
+	{"step", CMD_RUNOPT_RUN, false}, {"quiet", CMD_RUNOPT_RUN, false},
+	{"runs", CMD_RUNOPT_EXPLORE, true},
+};
+
+static const struct optdef *optdef_find(const char *name, size_t len, unsigned flags)
+{
+	for (size_t i = 0; i < sizeof optdefs / sizeof optdefs[0]; i++)
+		if (strlen(optdefs[i].name) == len && strncmp(optdefs[i].name, name, len) == 0 &&
+		    (!optdefs[i].flags || (optdefs[i].flags & flags)))
+			return &optdefs[i];
+	return NULL;
+}
+
+/* Applies one known option. */
+static int apply(struct cmd_runopts *o, const char *name, const char *value,
+                 const char **variant_name)
+{
+	uint64_t u;
+	if (strcmp(name, "variant") == 0) {
+		*variant_name = value;
+	} else if (strcmp(name, "seed") == 0) {
+		if (parse_u64(value, 0, UINT64_MAX, &u))
+			return bad_value(o, name, value, "an integer from 0 to 18446744073709551615");
+		o->seed = u;
+		o->seed_set = true;
+	} else if (strcmp(name, "strategy") == 0) {
+		if (strcmp(value, "random") == 0)
+			o->strategy = CL_STRATEGY_RANDOM;
+		else if (strcmp(value, "pct") == 0)
+			o->strategy = CL_STRATEGY_PCT;
+		else
+			return bad_value(o, name, value, "random, pct");
+	} else if (strcmp(name, "depth") == 0) {
+		if (parse_u64(value, 1, 16, &u))   /* the runtime's most change points + 1 */
+			return bad_value(o, name, value, "an integer from 1 to 16");
+		o->depth = (int)u;
+	} else if (strcmp(name, "max-steps") == 0) {
+		if (parse_u64(value, 1, UINT64_MAX, &u))
+			return bad_value(o, name, value, "a positive integer");
+		o->max_steps = u;
+	} else if (strcmp(name, "sched") == 0) {
+		if (strcmp(value, "det") == 0)
+			o->par = false;
+		else if (strcmp(value, "par") == 0)
+			o->par = true;
+		else
+			return bad_value(o, name, value, "det, par");
+	} else if (strcmp(name, "procs") == 0) {
+		if (parse_u64(value, 1, 1024, &u))
+			return bad_value(o, name, value, "an integer from 1 to 1024");
+		o->procs = (int)u;
+	} else if (strcmp(name, "starve-warn") == 0) {
+		if (parse_u64(value, 1, 3600000, &u))
+			return bad_value(o, name, value, "milliseconds from 1 to 3600000");
+		o->starve_warn_ms = (int)u;
+	} else if (strcmp(name, "format") == 0) {
+		char list[80];
+		if (!render_format_summary(value))
+			return bad_value(o, name, value, formats_list(list, sizeof list));
+		o->format = value;
+	} else if (strcmp(name, "out") == 0) {
+		if (!*value)
+			return bad_value(o, name, value, "a file name");
+		o->out = value;
+	} else if (strcmp(name, "pace") == 0) {
+		char *end;
+		errno = 0;
+		double f = strtod(value, &end);
+		if (errno || end == value || *end || !(f > 0) || f > 1e6)
+			return bad_value(o, name, value, "a number above 0, e.g. 1 for real time, 10 for 10x slower");
+		o->pace = f;
+	} else if (strcmp(name, "step") == 0) {
+		o->step = true;
+	} else if (strcmp(name, "quiet") == 0) {
+		o->quiet = true;
+	} else if (strcmp(name, "runs") == 0) {
+		if (parse_u64(value, 1, 1000000000, &u))
+			return bad_value(o, name, value, "an integer from 1 to 1000000000");
+		o->runs = (long)u;
+	}
+	return 0;
+}
+
+int cmd_runopts_parse(int argc, char **argv, unsigned flags, struct cmd_runopts *o)
+{
+	const char *command = o->command ? o->command : argv[0];
+	memset(o, 0, sizeof *o);
+	o->command = command;
+	o->seed = 1;
+	o->strategy = CL_STRATEGY_RANDOM;
+	o->depth = 3;
+	o->format = "text";
+	o->runs = 1000;
+
+	const char *pattern_name = NULL, *variant_name = "correct";
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (arg[0] != '-' || arg[1] == '\0') {
+			if (pattern_name)
+				return cmd_fail(CL_EXIT_USAGE, "%s: unexpected argument '%s' (one pattern at a time)",
+				                command, arg);
+			pattern_name = arg;
+			continue;
+		}
+		if (arg[1] != '-' || arg[2] == '\0')
+			return cmd_fail(CL_EXIT_USAGE, "%s: unknown option '%s' (see 'chanlab %s --help')",
+			                command, arg, command);
+		const char *name = arg + 2, *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		const struct optdef *d = optdef_find(name, len, flags);
+		const char *value = eq ? eq + 1 : NULL;
+		if (d && !d->value) {
+			if (value)
+				return cmd_fail(CL_EXIT_USAGE, "%s: --%s takes no value", command, d->name);
+			if (apply(o, d->name, NULL, &variant_name))
+				return CL_EXIT_USAGE;
+			continue;
+		}
+		if (!value) {
+			bool missing = i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0;
+			if (missing && !d)   /* a typo of a flag, most likely */
+				return cmd_fail(CL_EXIT_USAGE, "%s: unknown option '%s' (see 'chanlab %s --help')",
+				                command, arg, command);
+			if (missing)
+				return cmd_fail(CL_EXIT_USAGE, "%s: --%.*s needs a value", command, (int)len, name);
+			value = argv[++i];
+		}
+		if (d) {
+			if (apply(o, d->name, value, &variant_name))
+				return CL_EXIT_USAGE;
+			continue;
+		}
+		/* Not the command's: one of the pattern's parameters (checked below). */
+		if (o->nparams == CMD_RUNOPT_MAX_PARAMS)
+			return cmd_fail(CL_EXIT_USAGE, "%s: too many parameters", command);
+		if (len >= sizeof o->param_name[0])
+			return cmd_fail(CL_EXIT_USAGE, "%s: unknown option '%s'", command, arg);
+		memcpy(o->param_name[o->nparams], name, len);
+		o->param_name[o->nparams][len] = '\0';
+		o->param_value[o->nparams++] = value;
+	}
+
+	char list[400];
+	if (!pattern_name)
+		return cmd_fail(CL_EXIT_USAGE, "%s: which pattern? (valid: %s)", command,
+		                pattern_names_list(list, sizeof list));
+	o->pattern = pattern_find(pattern_name);
+	if (!o->pattern)
+		return cmd_fail(CL_EXIT_USAGE, "%s: unknown pattern '%s' (valid: %s)", command, pattern_name,
+		                pattern_names_list(list, sizeof list));
+	o->variant = pattern_variant_find(o->pattern, variant_name);
+	if (!o->variant)
+		return cmd_fail(CL_EXIT_USAGE, "%s: unknown variant '%s' of %s (valid: %s)", command,
+		                variant_name, o->pattern->name,
+		                pattern_variants_list(o->pattern, list, sizeof list));
+	for (int k = 0; k < o->nparams; k++) {
+		if (pattern_param_find(o->pattern, o->param_name[k]))
+			continue;
+		char params[300] = "";
+		for (int j = 0; j < o->pattern->nparams; j++) {
+			size_t l = strlen(params);
+			snprintf(params + l, sizeof params - l, "%s--%s", j ? ", " : "",
+			         o->pattern->params[j].name);
+		}
+		return cmd_fail(CL_EXIT_USAGE,
+		                "%s: unknown option --%s (see 'chanlab %s --help'; %s's parameters: %s)",
+		                command, o->param_name[k], command, o->pattern->name,
+		                o->pattern->nparams ? params : "none");
+	}
+	if (o->step && o->pace > 0)
+		return cmd_fail(CL_EXIT_USAGE, "%s: choose --pace or --step, not both", command);
+	if (!o->par && (o->procs || o->starve_warn_ms))
+		return cmd_fail(CL_EXIT_USAGE, "%s: --procs and --starve-warn apply to --sched par only",
+		                command);
+	if (o->par && o->strategy == CL_STRATEGY_PCT)
+		return cmd_fail(CL_EXIT_USAGE, "%s: --strategy pct needs --sched det (par picks no "
+		                "schedule: the operating system does)", command);
+	return 0;
+}
+
+struct pattern_run *cmd_runopts_new_run(const struct cmd_runopts *o)
+{
+	struct pattern_run *run = pattern_run_new(o->pattern, o->variant);
+	for (int k = 0; k < o->nparams; k++) {
+		char err[300];
+		if (pattern_run_set(run, o->param_name[k], o->param_value[k], err, sizeof err)) {
+			cmd_fail(CL_EXIT_USAGE, "%s: %s", o->command, err);
+			pattern_run_free(run);
+			return NULL;
+		}
+	}
+	return run;
+}
+
+uint64_t cmd_pct_measure(struct pattern_run *run, const struct cl_config *cfg)
+{
+	struct cl_config m = *cfg;
+	struct cl_result res;
+	m.strategy = CL_STRATEGY_RANDOM;
+	m.seed = 1;
+	m.sinks = NULL;
+	m.nsinks = 0;
+	pattern_run_reset(run);
+	if (cl_run(pattern_entry, run, &m, &res) != 0) {
+		cmd_fail(CL_EXIT_ERROR, "cannot start the runtime: %s", res.report ? res.report : "?");
+		cl_result_free(&res);
+		return 0;
+	}
+	uint64_t steps = res.steps ? res.steps : 1;
+	cl_result_free(&res);
+	pattern_run_reset(run);
+	return steps;
+}
+
+int cmd_runopts_config(const struct cmd_runopts *o, struct pattern_run *run, struct cl_config *cfg)
+{
+	cl_config_init(cfg);
+	cfg->sched = o->par ? CL_SCHED_PAR : CL_SCHED_DET;
+	cfg->procs = o->procs;
+	cfg->starve_warn_ms = o->starve_warn_ms;
+	cfg->seed = o->seed;
+	cfg->strategy = o->strategy;
+	cfg->pct_depth = o->depth;
+	if (o->max_steps)
+		cfg->max_steps = o->max_steps;
+	if (o->strategy == CL_STRATEGY_PCT) {
+		uint64_t steps = cmd_pct_measure(run, cfg);
+		if (!steps)
+			return CL_EXIT_ERROR;
+		cfg->pct_steps = steps;
+	}
+	return 0;
+}
+
+char *cmd_replay_command(const struct pattern_run *run, const struct cl_config *cfg,
+                         uint64_t max_steps_given, char *buf, size_t size)
+{
+	char args[400];
+	size_t len;
+	snprintf(buf, size, "chanlab run %s %s --seed %" PRIu64, run->pattern->name,
+	         pattern_replay_args(run, args, sizeof args), cfg->seed);
+	if (cfg->strategy == CL_STRATEGY_PCT) {
+		len = strlen(buf);
+		snprintf(buf + len, size - len, " --strategy pct --depth %d", cfg->pct_depth);
+	}
+	if (max_steps_given) {
+		len = strlen(buf);
+		snprintf(buf + len, size - len, " --max-steps %" PRIu64, max_steps_given);
+	}
+	return buf;
+}
+
+char *cmd_format_ms(char *buf, size_t size, int64_t ns)
+{
+	snprintf(buf, size, "%s%" PRId64 ".%03" PRId64 "ms", ns < 0 ? "-" : "",
+	         (ns < 0 ? -ns : ns) / 1000000, (ns < 0 ? -ns : ns) % 1000000 / 1000);
+	return buf;
+}
+
+double cmd_now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,89 @@
+/*
+ * runopts.h - the options 'run' and 'explore' share: which pattern and
+ * variant, the scheduler and its seed, strategy and depth, limits, and the
+ * pattern's own parameters (--workers 4); plus the helpers both need to
+ * build a run, measure PCT's step count and write a replay command.
+ */
+#ifndef CHANLAB_CMD_RUNOPTS_H
+#define CHANLAB_CMD_RUNOPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "patterns/registry.h"
+
+/* Which options a command accepts (flags to cmd_runopts_parse). */
+#define CMD_RUNOPT_RUN     1u   /* --sched --procs --starve-warn --format --out --pace --step --quiet */
+#define CMD_RUNOPT_EXPLORE 2u   /* --runs */
+
+#define CMD_RUNOPT_MAX_PARAMS 16
+
+struct cmd_runopts {
+	const char *command;               /* "run" or "explore", for messages */
+	const struct pattern *pattern;
+	const struct pattern_variant *variant;
+	uint64_t seed;                     /* run: the seed; explore: the first seed */
+	bool seed_set;
+	enum cl_strategy strategy;
+	int depth;                         /* PCT's depth */
+	uint64_t max_steps;                /* 0: the runtime's default */
+	bool par;                          /* --sched par */
+	int procs;                         /* 0: not given (the CPUs available) */
+	int starve_warn_ms;                /* --starve-warn MS (par), 0: off */
+
+	/* run only */
+	const char *format;                /* "text" by default */
+	const char *out;                   /* NULL: stdout */
+	double pace;                       /* 0: no pacing */
+	bool step;
+	bool quiet;
+
+	/* explore only */
+	long runs;
+
+	/* pattern parameters in the order given */
+	char param_name[CMD_RUNOPT_MAX_PARAMS][40];
+	const char *param_value[CMD_RUNOPT_MAX_PARAMS];
+	int nparams;
+};
+
+/* Parses argv[1..argc-1] (argv[0] is the command's name).  Returns 0, or an
+ * exit code (CL_EXIT_USAGE) after printing one line on stderr.  Help is not
+ * handled here: callers check for it first (cmd_runopts_wants_help). */
+int cmd_runopts_parse(int argc, char **argv, unsigned flags, struct cmd_runopts *o);
+
+/* True when any argument is -h or --help. */
+bool cmd_runopts_wants_help(int argc, char **argv);
+
+/* If an argument names a pattern, prints its parameters and variants (for
+ * 'chanlab run PATTERN --help'). */
+void cmd_runopts_pattern_help(int argc, char **argv, FILE *out);
+
+/* The run of o's variant with o's parameters applied, or NULL after one
+ * line on stderr (a bad parameter: the caller exits 64). */
+struct pattern_run *cmd_runopts_new_run(const struct cmd_runopts *o);
+
+/* The runtime configuration for o (seed, strategy, depth, limits); no sinks.
+ * For PCT it also measures the run's length (cmd_pct_measure). */
+int cmd_runopts_config(const struct cmd_runopts *o, struct pattern_run *run, struct cl_config *cfg);
+
+/* PCT places its change points among the steps it expects: a first run of
+ * the same variant and parameters (random strategy, seed 1, no tracing)
+ * counts them.  run and explore both measure this way, so a replayed PCT
+ * schedule is the one explore found.  Returns the step count (>= 1), or 0
+ * if the runtime could not start. */
+uint64_t cmd_pct_measure(struct pattern_run *run, const struct cl_config *cfg);
+
+/* Writes "chanlab run PATTERN --variant V --seed N [--strategy pct --depth D]
+ * [--max-steps N] [params]" into buf.  Returns buf. */
+char *cmd_replay_command(const struct pattern_run *run, const struct cl_config *cfg,
+                         uint64_t max_steps_given, char *buf, size_t size);
+
+/* "12.345ms": virtual time in ms with microseconds.  buf needs 32 bytes. */
+char *cmd_format_ms(char *buf, size_t size, int64_t ns);
+
+/* Wall-clock seconds from a monotonic clock. */
+double cmd_now_seconds(void);
+
+#endif
