@@ -125,9 +125,11 @@ static void declaration(struct mermaid *m, int id, char *buf, size_t size)
 static void statement(struct mermaid *m, int a, int b, const char *line)
 {
 	char da[TEXT_MAX * 5 + 64], db[TEXT_MAX * 5 + 64];
-	struct mtask *ta = mtask(m, a), *tb = b >= 0 ? mtask(m, b) : NULL;
-	if (!ta || (b >= 0 && !tb))
+	/* mtask() may grow (move) the table: make both entries exist first,
+	 * then take both pointers. */
+	if (!mtask(m, a) || (b >= 0 && !mtask(m, b)))
 		return;
+	struct mtask *ta = mtask(m, a), *tb = b >= 0 ? mtask(m, b) : NULL;
 	if (b == a)
 		tb = NULL;
 	for (int attempt = 0; attempt < 2; attempt++) {

@@ -106,6 +106,27 @@ static void check_block(const char *b, size_t len, int *messages)
 	}
 }
 
+/* A spawn of a task the renderer has not seen yet grows its task table
+ * while it holds the parent's entry (a use-after-free under ASan before the
+ * fix); the arrow names both participants. */
+START_TEST(test_spawn_of_a_new_high_task)
+{
+	struct cl_event evs[2] = {
+		fixture_event(1, 0, CL_EV_NOTE, 1, "main"),
+		fixture_event(2, 0, CL_EV_SPAWN, 1, "main"),
+	};
+	evs[0].text = "starting";
+	evs[1].peer = 900;
+	evs[1].text = "worker-900";
+	char *s = fixture_render("mermaid", 80, evs, 2);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_nonnull(strstr(s, "participant t1 as main"));
+	ck_assert_ptr_nonnull(strstr(s, "participant t900 as worker-900"));
+	ck_assert_ptr_nonnull(strstr(s, "t1-)t900: go worker-900"));
+	free(s);
+}
+END_TEST
+
 /* A long trace splits into blocks each under 50,000 characters; no message
  * is lost. */
 START_TEST(test_split)
@@ -158,6 +179,7 @@ Suite *suite_render_mermaid(void)
 	tcase_add_test(tc, test_still_blocked);
 	tcase_add_test(tc, test_escaping);
 	tcase_add_test(tc, test_split);
+	tcase_add_test(tc, test_spawn_of_a_new_high_task);
 	suite_add_tcase(s, tc);
 	return s;
 }
