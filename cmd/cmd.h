@@ -38,6 +38,11 @@ int cmd_bench(int argc, char **argv);
 /* Prints "chanlab: <message>" on stderr and returns code. */
 int cmd_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* If argv[*i] is option name ("--name value" or "--name=value"), returns
+ * its value and advances *i past it; otherwise NULL.  *missing is set when
+ * the option is there but its value is not. */
+const char *cmd_opt_value(int argc, char **argv, int *i, const char *name, bool *missing);
+
 /* True when argv[i] is -h or --help. */
 bool cmd_is_help(const char *arg);
 

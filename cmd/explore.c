@@ -116,23 +116,12 @@ static void record(struct finding *f, long index, enum pattern_verdict verdict, 
 
 int cmd_explore(int argc, char **argv)
 {
-	if (cmd_runopts_wants_help(argc, argv)) {
-		usage(stdout);
-		cmd_runopts_pattern_help(argc, argv, stdout);
-		return CL_EXIT_OK;
-	}
 	struct cmd_runopts o = {.command = "explore"};
-	int rc = cmd_runopts_parse(argc, argv, CMD_RUNOPT_EXPLORE, &o);
-	if (rc)
-		return rc;
-	struct pattern_run *run = cmd_runopts_new_run(&o);
-	if (!run)
-		return CL_EXIT_USAGE;
+	struct pattern_run *run;
 	struct cl_config cfg;
-	if ((rc = cmd_runopts_config(&o, run, &cfg))) {
-		pattern_run_free(run);
-		return rc;
-	}
+	int rc = cmd_runopts_start(argc, argv, CMD_RUNOPT_EXPLORE, usage, &o, &run, &cfg);
+	if (rc)
+		return rc < 0 ? CL_EXIT_OK : rc;
 	const char *strategy = o.strategy == CL_STRATEGY_PCT ? "pct" : "random";
 	char depth[32] = "";
 	if (o.strategy == CL_STRATEGY_PCT)

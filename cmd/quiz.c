@@ -92,25 +92,6 @@ struct quiz_args {
 	const char *name, *result;
 };
 
-/* "--name value" or "--name=value": the value (advancing *i), else NULL;
- * *bad set when the value is missing. */
-static const char *opt(int argc, char **argv, int *i, const char *name, bool *bad)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*bad = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 static int parse_ulong(const char *s, unsigned long long *out)
 {
 	char *end;
@@ -140,38 +121,38 @@ static int parse_args(int argc, char **argv, struct quiz_args *a, const char *wh
 		bool bad = false;
 		const char *v;
 		const char *arg = argv[i];
-		if ((v = opt(argc, argv, &i, "--level", &bad))) {
+		if ((v = cmd_opt_value(argc, argv, &i, "--level", &bad))) {
 			a->level = v;
-		} else if ((v = opt(argc, argv, &i, "--topic", &bad))) {
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--topic", &bad))) {
 			a->topic = v;
-		} else if ((v = opt(argc, argv, &i, "--type", &bad))) {
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--type", &bad))) {
 			a->type = v;
-		} else if ((v = opt(argc, argv, &i, "--pattern", &bad))) {
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--pattern", &bad))) {
 			a->pattern = v;
-		} else if ((v = opt(argc, argv, &i, "--count", &bad))) {
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--count", &bad))) {
 			unsigned long long n;
 			if (parse_ulong(v, &n) || n > 100000)
 				return cmd_fail(CL_EXIT_USAGE, "%s: bad --count '%s'", who, v), -1;
 			a->count = (long)n;
-		} else if ((v = opt(argc, argv, &i, "--seed", &bad))) {
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--seed", &bad))) {
 			unsigned long long n;
 			if (parse_ulong(v, &n))
 				return cmd_fail(CL_EXIT_USAGE, "%s: bad --seed '%s'", who, v), -1;
 			a->seed = n;
 			a->seeded = true;
-		} else if ((v = opt(argc, argv, &i, "--bank", &bad))) {
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--bank", &bad))) {
 			a->banks[a->nbanks++] = (char *)v;
-		} else if ((v = opt(argc, argv, &i, "--db", &bad))) {
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--db", &bad))) {
 			a->db = v;
-		} else if ((v = opt(argc, argv, &i, "--retention", &bad))) {
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--retention", &bad))) {
 			char *end;
 			a->retention = strtod(v, &end);
 			if (*end || !(a->retention > 0 && a->retention < 1))
 				return cmd_fail(CL_EXIT_USAGE, "%s: --retention must be between 0 and 1, "
 				                "not '%s'", who, v), -1;
-		} else if ((v = opt(argc, argv, &i, "--name", &bad))) {
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--name", &bad))) {
 			a->name = v;
-		} else if ((v = opt(argc, argv, &i, "--result", &bad))) {
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--result", &bad))) {
 			a->result = v;
 		} else if (!bad && strcmp(arg, "--review") == 0) {
 			set_mode(a, QUIZ_MODE_REVIEW);

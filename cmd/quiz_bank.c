@@ -107,20 +107,13 @@ int cmd_quiz_load_banks(struct quiz_bank *b, char *const *files, size_t nfiles,
  */
 static const char *opt_value(int argc, char **argv, int *i, const char *name, bool *err)
 {
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
+	bool missing = false;
+	const char *v = cmd_opt_value(argc, argv, i, name, &missing);
+	if (missing) {
 		*err = true;
 		cmd_fail(CL_EXIT_USAGE, "option '%s' needs a value", name);
-		return NULL;
 	}
-	return argv[++*i];
+	return v;
 }
 
 /* --- lint ------------------------------------------------------------------------------ */

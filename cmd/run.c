@@ -118,23 +118,12 @@ static void print_verdict(FILE *out, const char *words, bool ok, const struct cl
 
 int cmd_run(int argc, char **argv)
 {
-	if (cmd_runopts_wants_help(argc, argv)) {
-		usage(stdout);
-		cmd_runopts_pattern_help(argc, argv, stdout);
-		return CL_EXIT_OK;
-	}
 	struct cmd_runopts o = {.command = "run"};
-	int rc = cmd_runopts_parse(argc, argv, CMD_RUNOPT_RUN, &o);
-	if (rc)
-		return rc;
-	struct pattern_run *run = cmd_runopts_new_run(&o);
-	if (!run)
-		return CL_EXIT_USAGE;
+	struct pattern_run *run;
 	struct cl_config cfg;
-	if ((rc = cmd_runopts_config(&o, run, &cfg))) {
-		pattern_run_free(run);
-		return rc;
-	}
+	int rc = cmd_runopts_start(argc, argv, CMD_RUNOPT_RUN, usage, &o, &run, &cfg);
+	if (rc)
+		return rc < 0 ? CL_EXIT_OK : rc;
 
 	FILE *trace_out = stdout;
 	if (o.out && !o.quiet && !(trace_out = fopen(o.out, "w"))) {

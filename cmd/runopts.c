@@ -272,6 +272,27 @@ int cmd_runopts_parse(int argc, char **argv, unsigned flags, struct cmd_runopts 
 	return 0;
 }
 
+int cmd_runopts_start(int argc, char **argv, unsigned flags, void (*usage)(FILE *),
+                      struct cmd_runopts *o, struct pattern_run **run, struct cl_config *cfg)
+{
+	*run = NULL;
+	if (cmd_runopts_wants_help(argc, argv)) {
+		usage(stdout);
+		cmd_runopts_pattern_help(argc, argv, stdout);
+		return -1;
+	}
+	int rc = cmd_runopts_parse(argc, argv, flags, o);
+	if (rc)
+		return rc;
+	if (!(*run = cmd_runopts_new_run(o)))
+		return CL_EXIT_USAGE;
+	if ((rc = cmd_runopts_config(o, *run, cfg))) {
+		pattern_run_free(*run);
+		*run = NULL;
+	}
+	return rc;
+}
+
 struct pattern_run *cmd_runopts_new_run(const struct cmd_runopts *o)
 {
 	struct pattern_run *run = pattern_run_new(o->pattern, o->variant);

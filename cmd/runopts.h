@@ -53,6 +53,13 @@ struct cmd_runopts {
  * handled here: callers check for it first (cmd_runopts_wants_help). */
 int cmd_runopts_parse(int argc, char **argv, unsigned flags, struct cmd_runopts *o);
 
+/* The common start of run and explore: --help (usage, then the pattern's
+ * parameters), the options, the pattern run and its config.  Returns 0 to
+ * go on, -1 when help was printed (exit 0), else the exit code; *run is set
+ * only on 0. */
+int cmd_runopts_start(int argc, char **argv, unsigned flags, void (*usage)(FILE *),
+                      struct cmd_runopts *o, struct pattern_run **run, struct cl_config *cfg);
+
 /* True when any argument is -h or --help. */
 bool cmd_runopts_wants_help(int argc, char **argv);
 
