@@ -62,5 +62,7 @@ void rt_par_fire_timers(struct rt_sched *s);
 void rt_par_finish(struct rt_sched *s, enum cl_outcome outcome, const char *headline);
 _Noreturn void rt_finish_limit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void rt_oom(void);
+/* Zeroed memory aligned to a cache line (64 bytes). */
+void *rt_zalloc_aligned(size_t size);
 
 #endif

@@ -728,7 +728,7 @@ int rt_par_run(struct rt_sched *s)
 {
 	int n = s->cfg.procs > 0 ? s->cfg.procs : rt_available_cpus();
 	s->nprocs = n;
-	s->procs = calloc((size_t)n, sizeof *s->procs);
+	s->procs = rt_zalloc_aligned((size_t)n * sizeof *s->procs);
 	if (!s->procs)
 		return -1;
 	s->start_ns = rt_mono_ns();
