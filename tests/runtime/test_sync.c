@@ -91,16 +91,19 @@ START_TEST(unlock_of_unlocked_mutex_panics)
 }
 END_TEST
 
-/* Two tasks locking two mutexes in opposite orders: a deadlock with a cycle. */
+/* Two tasks locking two mutexes in opposite orders: a deadlock with a cycle.
+ * A rendezvous makes sure each holds its first lock before either reaches
+ * for its second, on any scheduler and however loaded the machine. */
 struct abba {
 	cl_mutex *a, *b;
+	cl_chan *both_hold;
 };
 
 static void lock_ba(void *arg)
 {
 	struct abba *x = arg;
 	cl_lock(x->b);
-	cl_sleep(CL_MS);
+	cl_send(x->both_hold, NULL);
 	cl_lock(x->a);
 }
 
@@ -109,9 +112,10 @@ static void abba_main(void *arg)
 	struct abba *x = arg;
 	x->a = cl_mutex_new("a");
 	x->b = cl_mutex_new("b");
+	x->both_hold = cl_chan_make("both_hold", 0, 0);
 	cl_go(lock_ba, x, "ba");
 	cl_lock(x->a);
-	cl_sleep(CL_MS);
+	cl_recv(x->both_hold, NULL);
 	cl_lock(x->b);
 }
 
