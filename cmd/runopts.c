@@ -321,7 +321,8 @@ uint64_t cmd_pct_measure(struct pattern_run *run, const struct cl_config *cfg)
 		cl_result_free(&res);
 		return 0;
 	}
-	uint64_t steps = res.steps ? res.steps : 1;
+	/* PCT counts only contended steps when it places its change points. */
+	uint64_t steps = res.contended_steps ? res.contended_steps : 1;
 	cl_result_free(&res);
 	pattern_run_reset(run);
 	return steps;

@@ -87,6 +87,8 @@ struct cl_result {
 	char *report;
 	char panic_msg[160];         /* panic only: the message, as Go prints it */
 	uint64_t steps;              /* scheduling decisions taken */
+	uint64_t contended_steps;    /* det: decisions with more than one task runnable
+	                                (what PCT counts; set cfg.pct_steps from it) */
 	cl_time time;                /* virtual time at the end */
 	uint64_t tasks;              /* tasks spawned, main included */
 	uint64_t messages;           /* values delivered through channels */

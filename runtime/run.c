@@ -261,6 +261,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	result->report = s->report;
 	snprintf(result->panic_msg, sizeof result->panic_msg, "%s", s->panic_msg);
 	result->steps = s->steps;
+	result->contended_steps = s->contended_steps;
 	result->time = s->now;
 	result->tasks = s->tasks_spawned;
 	result->messages = s->messages;

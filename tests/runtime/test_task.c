@@ -311,6 +311,46 @@ START_TEST(the_step_limit_ends_a_livelock)
 }
 END_TEST
 
+/* ---- contended steps: what PCT counts --------------------------------------------------------- */
+
+static void yield_some(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 50; i++)
+		cl_yield();
+}
+
+static void busy_two_main(void *arg)
+{
+	(void)arg;
+	cl_go(yield_some, NULL, "other");
+	for (int i = 0; i < 50; i++)
+		cl_yield();
+	cl_sleep(CL_MS);
+}
+
+static void alone_main(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 100; i++)
+		cl_yield();
+}
+
+START_TEST(contended_steps_count_only_real_choices)
+{
+	struct cl_result r = run_prog(alone_main, NULL, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	ck_assert_uint_ge(r.steps, 100);
+	ck_assert_uint_eq(r.contended_steps, 0);   /* one task: never a choice */
+	cl_result_free(&r);
+	r = run_prog(busy_two_main, NULL, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	ck_assert_uint_gt(r.contended_steps, 0);
+	ck_assert_uint_le(r.contended_steps, r.steps);
+	cl_result_free(&r);
+}
+END_TEST
+
 /* ---- many tasks, many runs ------------------------------------------------------------------- */
 
 static void gate_waiter(void *arg)
@@ -402,6 +442,7 @@ Suite *suite_task(void)
 	tcase_add_test(t, main_is_task_one_and_spawns_are_named);
 	tcase_add_test(t, main_returning_with_blocked_tasks_is_a_leak);
 	tcase_add_test(t, the_step_limit_ends_a_livelock);
+	tcase_add_test(t, contended_steps_count_only_real_choices);
 	suite_add_tcase(s, t);
 #ifdef TEST_OVERFLOW
 	/* Without fork mode (valgrind runs) a crash would end the runner. */
