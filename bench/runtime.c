@@ -152,8 +152,6 @@ static void blocked_main(void *arg)
 	struct bench_arg *b = arg;
 	double t0 = now_ns();
 	cl_chan *gate = cl_chan_make("gate", 0, 0);
-	cl_waitgroup *wg = cl_wg_new("wg");
-	(void)wg;
 	for (long i = 0; i < b->n; i++)
 		cl_go(gate_waiter, gate, "w");
 	cl_sleep(CL_MS);   /* every task is parked on the gate now */

@@ -39,33 +39,6 @@ struct cl_rwmutex {
 	struct rt_taskq rq, wq;  /* waiting readers, waiting writers */
 };
 
-void rt_emit_sync(enum cl_event_kind kind, const struct rt_obj *obj, const char *text,
-                  int64_t arg, const char *file, int line)
-{
-	struct rt_sched *s = rt_s();
-	if (!s->tracing)
-		return;
-	struct cl_event ev = rt_event(s, kind);
-	ev.obj_kind = obj->kind;
-	ev.obj_id = obj->id;
-	ev.obj_name = obj->name;
-	ev.text = text ? text : "";
-	ev.arg = arg;
-	ev.file = file ? file : "";
-	ev.line = line;
-	rt_emit(s, &ev);
-}
-
-void rt_emit_sync_text(const char *text)
-{
-	struct rt_sched *s = rt_s();
-	if (!s || !s->tracing)
-		return;
-	struct cl_event ev = rt_event(s, CL_EV_SYNC);
-	ev.text = text;
-	rt_emit(s, &ev);
-}
-
 void rt_unlock_cb(void *lock)
 {
 	rt_lock_release(lock);

@@ -53,7 +53,7 @@ static const char *where(const char *file, int line, char *tmp, size_t size)
 	return tmp;
 }
 
-static void dump_task(struct buf *b, struct rt_sched *s, struct rt_task *t, bool running)
+static void dump_task(struct buf *b, struct rt_task *t, bool running)
 {
 	char loc[300];
 	if (t->state == RT_BLOCKED) {
@@ -71,7 +71,6 @@ static void dump_task(struct buf *b, struct rt_sched *s, struct rt_task *t, bool
 		    where(t->created_file, t->created_line, loc, sizeof loc));
 	else
 		put(b, "\tcreated by the runtime\n");
-	(void)s;
 }
 
 /* The task with id, by binary search in the id-ordered table. */
@@ -149,7 +148,7 @@ void rt_report_build(struct rt_sched *s, const char *headline)
 			continue;
 		put(&b, "\n");
 		bool running = t == s->panic_task || (!s->par && t == s->procs->current);
-		dump_task(&b, s, t, running);
+		dump_task(&b, t, running);
 	}
 	if (leak_report && s->abandoned) {
 		put(&b, "\nabandoned (runnable when main returned):");

@@ -242,7 +242,6 @@ enum rt_after {
 struct rt_proc {
 	_Alignas(64) int id;
 	struct rt_task *current;        /* the task running on it, NULL on g0 */
-	struct rt_sched *sched;
 	uint64_t rng[4];                /* par: select order and cl_rand */
 
 	/* par only, owned by the thread holding the processor unless noted */
@@ -393,7 +392,7 @@ struct rt_block {
 };
 void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg);
 
-/* Makes a blocked task runnable; waker is the task id that woke it (0 = runtime). */
+/* Makes a blocked task runnable; the running task (0: the runtime) is its waker. */
 void rt_ready(struct rt_task *t);
 
 /* Ends the run from inside a task with the given outcome; never returns. */
@@ -422,7 +421,6 @@ struct rt_task **rt_tasks_by_id(struct rt_sched *s, int *n);
 void rt_emit(struct rt_sched *s, struct cl_event *ev);
 /* A zeroed event of kind for the running task (or task 0). */
 struct cl_event rt_event(struct rt_sched *s, enum cl_event_kind kind);
-const char *rt_task_name_of(struct rt_sched *s, int id);
 
 /* ---- report ------------------------------------------------------------------------ */
 

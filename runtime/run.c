@@ -96,7 +96,7 @@ _Noreturn void rt_finish(enum cl_outcome outcome)
 	struct rt_sched *s = rt_s();
 	if (s->par) {
 		rt_par_finish(s, outcome, NULL);
-		rt_par_abandon(s, rt_cur(s));
+		rt_par_abandon(rt_cur(s));
 	}
 	s->finished = true;
 	s->outcome = outcome;
@@ -114,7 +114,7 @@ _Noreturn void rt_finish_limit(const char *fmt, ...)
 	va_end(ap);
 	if (s->par) {
 		rt_par_finish(s, CL_OUTCOME_LIMIT, headline);
-		rt_par_abandon(s, rt_cur(s));
+		rt_par_abandon(rt_cur(s));
 	}
 	rt_report_build(s, headline);
 	rt_finish(CL_OUTCOME_LIMIT);
@@ -200,7 +200,6 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 			return start_error(result, "cl_run: out of memory");
 		}
 		s->nprocs = 1;
-		s->procs->sched = s;
 	}
 
 	rt_sched_cur = s;

@@ -41,12 +41,12 @@ void rt_timers_fire_due(struct rt_sched *s);
 
 /* sched_par.c */
 int rt_par_run(struct rt_sched *s);
-void rt_par_ready(struct rt_sched *s, struct rt_task *t, bool spawned);
-void rt_par_park(struct rt_sched *s, struct rt_task *t, void (*unlock)(void *), void *arg);
-void rt_par_yield(struct rt_sched *s, struct rt_task *t);
-_Noreturn void rt_par_exit(struct rt_sched *s, struct rt_task *t);
-_Noreturn void rt_par_abandon(struct rt_sched *s, struct rt_task *t);
-void rt_par_resumed(struct rt_sched *s, struct rt_task *t);
+void rt_par_ready(struct rt_sched *s, struct rt_task *t);
+void rt_par_park(struct rt_task *t, void (*unlock)(void *), void *arg);
+void rt_par_yield(struct rt_task *t);
+_Noreturn void rt_par_exit(struct rt_task *t);
+_Noreturn void rt_par_abandon(struct rt_task *t);
+void rt_par_resumed(struct rt_task *t);
 void rt_par_stop(struct rt_sched *s);
 cl_time rt_par_now(struct rt_sched *s);
 int64_t rt_mono_ns(void);

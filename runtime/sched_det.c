@@ -104,7 +104,7 @@ _Noreturn void rt_stack_overflow(struct rt_task *t)
 void rt_after_switch(struct rt_sched *s, struct rt_task *self)
 {
 	if (s->par) {
-		rt_par_resumed(s, self);
+		rt_par_resumed(self);
 		return;
 	}
 #ifdef RT_ASAN
@@ -201,7 +201,7 @@ static inline __attribute__((always_inline)) struct rt_task *pick_next(struct rt
 _Noreturn void rt_sched_point_stop(void)
 {
 	struct rt_sched *s = rt_s();
-	rt_par_abandon(s, rt_cur(s));
+	rt_par_abandon(rt_cur(s));
 }
 
 void rt_sched_point_det(struct rt_sched *s, const char *file, int line)
@@ -227,7 +227,7 @@ void cl_yield_at(const char *file, int line)
 		struct rt_task *t = rt_cur(s);
 		t->file = file;
 		t->line = line;
-		rt_par_yield(s, t);
+		rt_par_yield(t);
 		return;
 	}
 	rt_sched_point(file, line);
@@ -258,7 +258,7 @@ void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg)
 		rt_emit(s, &ev);
 	}
 	if (s->par) {
-		rt_par_park(s, t, unlock, arg);
+		rt_par_park(t, unlock, arg);
 		t->wait = CL_WAIT_NONE;
 		return;
 	}
@@ -283,7 +283,7 @@ void rt_ready(struct rt_task *t)
 		rt_emit(s, &ev);
 	}
 	if (s->par) {
-		rt_par_ready(s, t, false);
+		rt_par_ready(s, t);
 		return;
 	}
 	t->state = RT_RUNNABLE;
@@ -294,7 +294,7 @@ void rt_ready(struct rt_task *t)
 _Noreturn void rt_sched_exit(struct rt_sched *s, struct rt_task *t)
 {
 	if (s->par)
-		rt_par_exit(s, t);
+		rt_par_exit(t);
 	rt_runq_remove(s, t);
 	s->reap = t;
 	struct rt_task *next = pick_next(s);

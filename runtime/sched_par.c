@@ -3,7 +3,7 @@
  *
  * Each processor is an OS thread running a scheduler loop on its own stack
  * (its "g0", as Go calls it).  A task runs until it blocks, yields or
- * exits; it then switches to its processor's g0, which finishes what the
+ * exits; it then switches to its thread's g0, which finishes what the
  * task asked for (releasing the channel lock of a park, requeueing a yield,
  * freeing a dead task's stack) and picks the next task:
  *
@@ -342,7 +342,7 @@ static void wake_all(struct rt_sched *s)
 
 /* ---- what tasks call ------------------------------------------------------------------------- */
 
-void rt_par_ready(struct rt_sched *s, struct rt_task *t, bool spawned)
+void rt_par_ready(struct rt_sched *s, struct rt_task *t)
 {
 	struct rt_proc *p = rt_proc_self();
 	__atomic_store_n(&t->state, RT_RUNNABLE, __ATOMIC_RELEASE);
@@ -354,7 +354,6 @@ void rt_par_ready(struct rt_sched *s, struct rt_task *t, bool spawned)
 			local_put(s, p, old);
 			wakep(s);
 		}
-		(void)spawned;
 	} else if (p) {
 		local_put(s, p, t);
 		wakep(s);
@@ -366,7 +365,7 @@ void rt_par_ready(struct rt_sched *s, struct rt_task *t, bool spawned)
 
 /* Switches the running task to its thread's g0, asking for `after`;
  * returns when the task is resumed, on whichever thread. */
-static void to_g0(struct rt_sched *s, struct rt_task *t, enum rt_after after,
+static void to_g0(struct rt_task *t, enum rt_after after,
                   void (*unlock)(void *), void *arg)
 {
 	struct rt_m *m = m_self();
@@ -383,13 +382,12 @@ static void to_g0(struct rt_sched *s, struct rt_task *t, enum rt_after after,
 	__tsan_switch_to_fiber(m->g0_tsan_fiber, 0);
 #endif
 	rt_ctx_switch(&t->ctx, &m->g0);
-	rt_par_resumed(s, t);
+	rt_par_resumed(t);
 }
 
 /* Called in a task right after g0 switched to it. */
-void rt_par_resumed(struct rt_sched *s, struct rt_task *t)
+void rt_par_resumed(struct rt_task *t)
 {
-	(void)s;
 #ifdef RT_ASAN
 	struct rt_m *m = m_self();
 	const void *lo;
@@ -404,27 +402,27 @@ void rt_par_resumed(struct rt_sched *s, struct rt_task *t)
 #endif
 }
 
-void rt_par_park(struct rt_sched *s, struct rt_task *t, void (*unlock)(void *), void *arg)
+void rt_par_park(struct rt_task *t, void (*unlock)(void *), void *arg)
 {
-	to_g0(s, t, RT_AFTER_PARK, unlock, arg);
+	to_g0(t, RT_AFTER_PARK, unlock, arg);
 }
 
-void rt_par_yield(struct rt_sched *s, struct rt_task *t)
+void rt_par_yield(struct rt_task *t)
 {
-	to_g0(s, t, RT_AFTER_YIELD, NULL, NULL);
+	to_g0(t, RT_AFTER_YIELD, NULL, NULL);
 }
 
-_Noreturn void rt_par_exit(struct rt_sched *s, struct rt_task *t)
+_Noreturn void rt_par_exit(struct rt_task *t)
 {
-	to_g0(s, t, RT_AFTER_EXIT, NULL, NULL);
+	to_g0(t, RT_AFTER_EXIT, NULL, NULL);
 	abort();
 }
 
 /* The run is over: the task stops here for good (it is neither blocked
  * nor dead: the report lists it as running or abandoned). */
-_Noreturn void rt_par_abandon(struct rt_sched *s, struct rt_task *t)
+_Noreturn void rt_par_abandon(struct rt_task *t)
 {
-	to_g0(s, t, RT_AFTER_ABANDON, NULL, NULL);
+	to_g0(t, RT_AFTER_ABANDON, NULL, NULL);
 	abort();
 }
 
@@ -487,7 +485,7 @@ void cl_syscall_exit(void)
 		struct rt_task *t = m->syscall_task;
 		m->syscall_task = NULL;
 		__atomic_sub_fetch(&s->nsyscall, 1, __ATOMIC_ACQ_REL);
-		to_g0(s, t, RT_AFTER_SYSCALL, NULL, NULL);
+		to_g0(t, RT_AFTER_SYSCALL, NULL, NULL);
 	}
 	rt_emit_sync_text("syscall exit");
 }
@@ -735,7 +733,6 @@ int rt_par_run(struct rt_sched *s)
 	for (int i = 0; i < n; i++) {
 		struct rt_proc *p = &s->procs[i];
 		p->id = i;
-		p->sched = s;
 		uint64_t seed = s->cfg.seed * 1000003u + (uint64_t)i;
 		for (int k = 0; k < 4; k++) {
 			seed += 0x9e3779b97f4a7c15ull;

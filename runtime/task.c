@@ -164,7 +164,7 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
 		rt_emit(s, &ev);
 	}
 	if (s->par) {
-		rt_par_ready(s, t, true);
+		rt_par_ready(s, t);
 		return id;
 	}
 	rt_runq_add(s, t);

@@ -11,6 +11,7 @@
 
 #include "runtime/rt.h"
 #include "runtime/sched.h"
+#include "runtime/taskq.h"
 
 struct cl_event rt_event(struct rt_sched *s, enum cl_event_kind kind)
 {
@@ -41,14 +42,6 @@ void rt_emit(struct rt_sched *s, struct cl_event *ev)
 	rt_lock_release(&s->trace_lock);
 }
 
-const char *rt_task_name_of(struct rt_sched *s, int id)
-{
-	for (int i = 0; i < s->nslots; i++)
-		if (s->slots[i] && s->slots[i]->id == id)
-			return s->slots[i]->name;
-	return "?";
-}
-
 void cl_note_at(const char *file, int line, const char *fmt, ...)
 {
 	struct rt_sched *s = rt_s();
@@ -63,6 +56,33 @@ void cl_note_at(const char *file, int line, const char *fmt, ...)
 	ev.text = text;
 	ev.file = file;
 	ev.line = line;
+	rt_emit(s, &ev);
+}
+
+void rt_emit_sync(enum cl_event_kind kind, const struct rt_obj *obj, const char *text,
+                  int64_t arg, const char *file, int line)
+{
+	struct rt_sched *s = rt_s();
+	if (!s->tracing)
+		return;
+	struct cl_event ev = rt_event(s, kind);
+	ev.obj_kind = obj->kind;
+	ev.obj_id = obj->id;
+	ev.obj_name = obj->name;
+	ev.text = text ? text : "";
+	ev.arg = arg;
+	ev.file = file ? file : "";
+	ev.line = line;
+	rt_emit(s, &ev);
+}
+
+void rt_emit_sync_text(const char *text)
+{
+	struct rt_sched *s = rt_s();
+	if (!s || !s->tracing)
+		return;
+	struct cl_event ev = rt_event(s, CL_EV_SYNC);
+	ev.text = text;
 	rt_emit(s, &ev);
 }
 

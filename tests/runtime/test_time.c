@@ -44,10 +44,8 @@ static void sleep_main(void *arg)
 {
 	(void)arg;
 	static int ids[3] = {0, 1, 2};
-	cl_waitgroup *wg = cl_wg_new("wg");
 	for (int i = 0; i < 3; i++)
 		cl_go(sleeper, &ids[i], "sleeper-%d", i);
-	(void)wg;
 	cl_sleep(10 * CL_MS);
 }
 
