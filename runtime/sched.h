@@ -53,9 +53,6 @@ int64_t rt_mono_ns(void);
 int rt_available_cpus(void);
 _Noreturn void rt_stack_overflow(struct rt_task *t);
 
-/* timer.c */
-void rt_par_fire_timers(struct rt_sched *s);
-
 /* run.c */
 /* Records the outcome of a par run (the first one wins) and stops the
  * processors; headline is for limit reports.  Callable from g0 or a task. */

@@ -515,7 +515,7 @@ static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
 	if ((t = global_get(s)))
 		return t;
 	if (__atomic_load_n(&s->timers.n, __ATOMIC_ACQUIRE)) {
-		rt_par_fire_timers(s);
+		rt_timers_fire_due(s);
 		if ((t = __atomic_exchange_n(&p->runnext, NULL, __ATOMIC_ACQ_REL)) || (t = local_get(p)))
 			return t;
 	}

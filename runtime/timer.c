@@ -153,23 +153,17 @@ static void fire(struct rt_sched *s, struct rt_timer *t)
 		s->procs->current = cur;
 }
 
+/* Fires every timer due by now (virtual or monotonic: cl_now), one at a
+ * time: each is taken off the heap under timer_lock (a no-op under det)
+ * and fired after it is released, since firing may start timers again. */
 void rt_timers_fire_due(struct rt_sched *s)
 {
 	struct rt_heap *h = &s->timers;
-	while (h->n && h->items[0]->when <= s->now) {
-		struct rt_timer *t = h->items[0];
-		heap_remove(h, t);
-		fire(s, t);
-	}
-}
-
-void rt_par_fire_timers(struct rt_sched *s)
-{
-	struct rt_heap *h = &s->timers;
+	cl_time now = s->par ? rt_par_now(s) : s->now;
 	for (;;) {
 		rt_lock_acquire(&s->timer_lock);
 		struct rt_timer *t = NULL;
-		if (h->n && h->items[0]->when <= rt_par_now(s)) {
+		if (h->n && h->items[0]->when <= now) {
 			t = h->items[0];
 			heap_remove(h, t);
 		}
