@@ -42,7 +42,7 @@ lib_of    = $(B)/lib$(1).a
 
 EMBED_FILES = $(sort $(wildcard data/*.yaml) $(wildcard patterns/*.c) $(wildcard patterns/*.h) $(wildcard patterns/go/*.go))
 
-.PHONY: all deps check check-par check-san check-deps run bench install uninstall clean asan ubsan tsan valgrind golden help
+.PHONY: all deps check check-all valgrind-all check-par check-san check-deps run bench install uninstall clean asan ubsan tsan valgrind golden help
 all: chanlab
 
 help:
@@ -106,6 +106,9 @@ chanlab: check-deps $(B)/chanlab
 	@[ "$(VARIANT)$(CCNAME)" = release ] && cp $(B)/chanlab ./chanlab || true
 
 # --- tests ------------------------------------------------------------------
+# Sanitizer builds scale long soak loops down (tests read CHANLAB_TEST_SCALE).
+# Defined before the runners below, whose recipes are expanded when defined.
+TEST_ENV := $(if $(SAN),CHANLAB_TEST_SCALE=0.02,)
 # tests/<module>/*.c each define one or more "Suite *suite_NAME(void)"; the
 # runner's list is generated, so adding a test file needs no edit elsewhere.
 TEST_MODULES := runtime render patterns quiz cli
@@ -140,9 +143,10 @@ $(B)/tests/%.c.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
 
-# Sanitizer builds scale long soak loops down (tests read CHANLAB_TEST_SCALE).
-TEST_ENV := $(if $(SAN),CHANLAB_TEST_SCALE=0.02,)
-check: deps chanlab
+# deps runs alone first: under -j it would race the pkg-config check of the build.
+check: deps
+	@$(MAKE) --no-print-directory check-all
+check-all: chanlab
 	@fail=0; for m in $(TEST_MODULES); do $(MAKE) --no-print-directory test-$$m || fail=1; done; \
 	$(MAKE) --no-print-directory check-par || fail=1; exit $$fail
 
@@ -161,13 +165,16 @@ check-san: $(B)/chanlab
 	$(MAKE) --no-print-directory SAN=$(SAN) PAR_PROCS=2 check-par || fail=1; exit $$fail
 
 VALGRIND_SUITES := runtime render patterns
-valgrind: deps $(foreach m,$(VALGRIND_SUITES),$(B)/test-$(m)) $(B)/chanlab
+valgrind: deps
+	@$(MAKE) --no-print-directory valgrind-all
+valgrind-all: $(foreach m,$(VALGRIND_SUITES),$(B)/test-$(m)) $(B)/chanlab
 	@for m in $(VALGRIND_SUITES); do echo "== $$m suites (valgrind)"; \
 	  CK_FORK=no CHANLAB_TEST_SCALE=0.01 CHANLAB_BIN=$(B)/chanlab valgrind -q --error-exitcode=1 \
 	    --leak-check=full --errors-for-leak-kinds=definite $(B)/test-$$m || exit 1; done
 
 # --- demo, benchmarks, golden files ------------------------------------------
-run: deps chanlab
+run: deps
+	@$(MAKE) --no-print-directory chanlab
 	./chanlab --version
 	./chanlab run rendezvous 2>&1 || ./chanlab --help
 

@@ -122,6 +122,16 @@ int pattern_expect_parse(const char *outcome, char *name, size_t name_size,
 		return PATTERN_EXPECT_LEAK;
 	if (strcmp(outcome, "panic") == 0)
 		return PATTERN_EXPECT_PANIC;
+	if (strcmp(outcome, "race") == 0)
+		return PATTERN_EXPECT_RACE;
+	if (strcmp(outcome, "fatal") == 0)
+		return PATTERN_EXPECT_FATAL;
+	if (strcmp(outcome, "limit") == 0)
+		return PATTERN_EXPECT_LIMIT;
+	if (strncmp(outcome, "limit:", 6) == 0 && outcome[6]) {
+		copy_span(name, name_size, outcome + 6, strlen(outcome + 6));
+		return PATTERN_EXPECT_LIMIT;
+	}
 	if (strncmp(outcome, "invariant:", 10) == 0 && outcome[10]) {
 		copy_span(name, name_size, outcome + 10, strlen(outcome + 10));
 		return PATTERN_EXPECT_INVARIANT;
@@ -437,8 +447,12 @@ enum pattern_verdict pattern_verdict(const struct pattern_run *run, const struct
 	switch (res->outcome) {
 	case CL_OUTCOME_PANIC:
 		return PATTERN_VERDICT_PANIC;
+	case CL_OUTCOME_FATAL:
+		return PATTERN_VERDICT_FATAL;
 	case CL_OUTCOME_DEADLOCK:
 		return PATTERN_VERDICT_DEADLOCK;
+	case CL_OUTCOME_RACE:
+		return PATTERN_VERDICT_RACE;
 	default:
 		break;
 	}
@@ -455,13 +469,14 @@ enum pattern_verdict pattern_verdict(const struct pattern_run *run, const struct
 
 const char *pattern_verdict_name(enum pattern_verdict verdict)
 {
-	static const char *const names[] = {"ok", "panic", "deadlock", "invariant", "metric", "leak", "limit"};
+	static const char *const names[] = {"ok", "panic", "deadlock", "invariant", "metric", "leak", "limit",
+	                                     "fatal", "race"};
 	return (unsigned)verdict < sizeof names / sizeof names[0] ? names[verdict] : "?";
 }
 
 int pattern_verdict_exit(enum pattern_verdict verdict)
 {
-	static const int codes[] = {0, 2, 3, 5, 5, 4, 7};
+	static const int codes[] = {0, 2, 3, 5, 5, 4, 7, 2, 8};
 	return (unsigned)verdict < sizeof codes / sizeof codes[0] ? codes[verdict] : 1;
 }
 
@@ -481,6 +496,13 @@ bool pattern_promise_kept(const struct pattern_run *run, const struct cl_result 
 		return run->failed && strcmp(run->fail_name, name) == 0;
 	case PATTERN_EXPECT_METRIC:
 		return metric_over(run, res, name) != NULL;
+	case PATTERN_EXPECT_RACE:
+		return res->outcome == CL_OUTCOME_RACE;
+	case PATTERN_EXPECT_FATAL:
+		return res->outcome == CL_OUTCOME_FATAL;
+	case PATTERN_EXPECT_LIMIT:
+		return res->outcome == CL_OUTCOME_LIMIT &&
+		       (!name[0] || strcmp(res->limit_reason, name) == 0);
 	default:
 		bug("pattern %s variant %s: bad outcome '%s'", run->pattern->name, run->variant->name,
 		    run->variant->outcome);

@@ -65,6 +65,9 @@ enum pattern_expect {
 	PATTERN_EXPECT_PANIC,       /* "panic" */
 	PATTERN_EXPECT_INVARIANT,   /* "invariant:NAME": the pattern's invariant NAME fails */
 	PATTERN_EXPECT_METRIC,      /* "metric:NAME>LIMIT": metric NAME goes over its limit */
+	PATTERN_EXPECT_RACE,        /* "race": the race detector reports a data race */
+	PATTERN_EXPECT_FATAL,       /* "fatal": an unrecoverable runtime error (Go's fatal error) */
+	PATTERN_EXPECT_LIMIT,       /* "limit:REASON" (e.g. "limit:livelock"), or "limit" */
 };
 
 struct pattern_variant {
@@ -77,6 +80,15 @@ struct pattern_variant {
 	uint64_t seed;                 /* a seed under which `run` (random strategy, default
 	                                  parameters) shows the declared outcome: the CLI's
 	                                  default --seed for this variant (checked by a test) */
+	const char *lesson;            /* broken variants: the mistake and why it matters, in a
+	                                  sentence or two of plain words, printed by a failing run */
+};
+
+/* Which schedulers a pattern makes sense under. */
+enum pattern_sched {
+	PATTERN_SCHED_ANY,             /* det by default (replayable, explorable); par on request */
+	PATTERN_SCHED_PAR,             /* par only: it shows real parallelism (gmp, false sharing);
+	                                  run uses par, explore refuses it */
 };
 
 struct pattern {
@@ -92,6 +104,7 @@ struct pattern {
 	int nvariants;
 	const char *source;            /* "patterns/worker_pool.c" (embedded, for show --source) */
 	const char *go_source;         /* "patterns/go/worker_pool.go" (for show --go) */
+	enum pattern_sched sched;      /* PATTERN_SCHED_ANY unless it is par only */
 	/* Optional (NULL for most): after the traced run, measures figures with
 	 * more runs on the runtime (tracing off, base's scheduler and seed) and
 	 * stores them in the run (see pattern_run_figures). */
@@ -204,11 +217,13 @@ enum pattern_verdict {
 	PATTERN_VERDICT_METRIC,
 	PATTERN_VERDICT_LEAK,
 	PATTERN_VERDICT_LIMIT,
+	PATTERN_VERDICT_FATAL,
+	PATTERN_VERDICT_RACE,
 };
 enum pattern_verdict pattern_verdict(const struct pattern_run *run, const struct cl_result *res);
 const char *pattern_verdict_name(enum pattern_verdict verdict);   /* "ok", "panic" ... */
-/* DESIGN.md's exit code for a verdict: 0, 2 panic, 3 deadlock, 4 leak,
- * 5 invariant or metric, 7 limit. */
+/* DESIGN.md's exit code for a verdict: 0, 2 panic or fatal, 3 deadlock,
+ * 4 leak, 5 invariant or metric, 7 limit, 8 race. */
 int pattern_verdict_exit(enum pattern_verdict verdict);
 
 /* Did the run show what the variant declared?  For "ok": nothing went wrong

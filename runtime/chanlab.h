@@ -58,7 +58,10 @@ enum cl_outcome {
 	CL_OUTCOME_PANIC,      /* a panic no deferred function recovered */
 	CL_OUTCOME_DEADLOCK,   /* every task asleep, no timer pending */
 	CL_OUTCOME_LEAK,       /* main returned while tasks were still blocked */
-	CL_OUTCOME_LIMIT,      /* step or virtual-time limit reached */
+	CL_OUTCOME_LIMIT,      /* step or virtual-time limit reached (limit_reason says which) */
+	CL_OUTCOME_FATAL,      /* an unrecoverable error, as Go's fatal errors (stack overflow,
+	                          unlock of an unlocked mutex): no deferred function runs */
+	CL_OUTCOME_RACE,       /* the race detector saw two unordered accesses, one a write */
 };
 
 enum cl_sched_kind { CL_SCHED_DET, CL_SCHED_PAR };
@@ -99,6 +102,7 @@ struct cl_result {
 	uint64_t proc_parks;         /* par: times a processor slept in the kernel */
 	uint64_t proc_wakes;         /* par: times a processor was woken by another */
 	int procs;                   /* processors the run used (1 under det) */
+	char limit_reason[32];       /* limit only: "steps", "time", "livelock" ... */
 };
 
 void cl_config_init(struct cl_config *config);

@@ -136,6 +136,8 @@ void rt_report_build(struct rt_sched *s, const char *headline)
 			    s->abandoned, s->abandoned == 1 ? "" : "s");
 		break;
 	case CL_OUTCOME_LIMIT:
+	case CL_OUTCOME_FATAL:
+	case CL_OUTCOME_RACE:
 		put(&b, "%s\n", headline ? headline : "limit reached");
 		break;
 	}

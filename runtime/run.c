@@ -34,7 +34,7 @@ void cl_config_init(struct cl_config *config)
 
 const char *cl_outcome_name(enum cl_outcome outcome)
 {
-	static const char *const names[] = {"ok", "panic", "deadlock", "leak", "step limit"};
+	static const char *const names[] = {"ok", "panic", "deadlock", "leak", "step limit", "fatal", "race"};
 	return (unsigned)outcome < sizeof names / sizeof names[0] ? names[outcome] : "?";
 }
 
