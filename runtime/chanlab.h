@@ -80,6 +80,10 @@ struct cl_config {
 	int starve_warn_ms;          /* par only: report a task holding a processor longer (0 = off) */
 	const struct cl_sink *sinks; /* array of nsinks event sinks (may be NULL) */
 	int nsinks;
+	/* When non-NULL and *interrupt becomes non-zero (a SIGINT handler sets it),
+	 * the run stops at its next scheduling decision with outcome limit and
+	 * limit_reason "interrupted". */
+	volatile int *interrupt;
 };
 
 /* The result of a run.  report is NULL for a clean run, else the text Go
