@@ -16,7 +16,7 @@ VERSION  := 0.1.0
 
 PKGS_BUILD := sqlite3 yaml-0.1 libedit
 PKGS_TEST  := check
-DEB_PKGS   := build-essential pkg-config check libsqlite3-dev libyaml-dev libedit-dev valgrind golang-go libck-dev
+DEB_PKGS   := build-essential pkg-config check libsqlite3-dev libyaml-dev libedit-dev valgrind golang-go libck-dev chromium
 
 WARN     := -Wall -Wextra -Werror -Wno-missing-field-initializers
 CFLAGS_san_release :=
@@ -92,6 +92,14 @@ $(B)/tools/embed: tools/embed.c
 $(B)/gen/embedded.c: $(B)/tools/embed $(EMBED_FILES) Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(B)/tools/embed $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
+
+# The html renderer's page, compiled into librender (render/ may not use cmd/'s table).
+$(B)/gen/html_page.c: $(B)/tools/embed render/html_page.html
+	@mkdir -p $(dir $@)
+	$(Q)$(B)/tools/embed --symbol render_html_page render/html_page.html > $@.tmp && mv $@.tmp $@
+$(B)/gen/html_page.o: $(B)/gen/html_page.c
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(call lib_of,render): $(B)/gen/html_page.o
 
 $(B)/gen/embedded.o: $(B)/gen/embedded.c
 	$(Q)$(CC) $(ALL_CFLAGS) -Icmd -c $< -o $@

@@ -6,7 +6,7 @@
  * code (DESIGN.md, "Exit codes").
  *
  * Streams: the trace goes to stdout (or --out FILE).  When stdout carries a
- * machine format (jsonl, chrome, mermaid) everything else goes to stderr so
+ * machine format (jsonl, chrome, mermaid, html) everything else goes to stderr so
  * stdout stays parseable.
  */
 #include <errno.h>
@@ -42,7 +42,8 @@ static void usage(FILE *out)
 	        "                     the seed fixes only the pattern's own random draws\n"
 	        "  --procs N          processors for --sched par (default: the CPUs available)\n"
 	        "  --starve-warn MS   par: report a task that holds a processor longer than MS\n"
-	        "  --format F         text (default), lanes, jsonl, chrome or mermaid\n"
+	        "  --format F         text (default), lanes, jsonl, chrome, mermaid or html\n"
+	        "                     (html: one self-contained page that plays the run)\n"
 	        "  --out FILE         write the trace to FILE instead of stdout\n"
 	        "  --pace F           play the run back at virtual time x F (1: real time)\n"
 	        "  --step             wait for Enter before each event\n"
@@ -73,7 +74,7 @@ static int term_width(void)
 static bool machine_format(const char *format)
 {
 	return strcmp(format, "jsonl") == 0 || strcmp(format, "chrome") == 0 ||
-	       strcmp(format, "mermaid") == 0;
+	       strcmp(format, "mermaid") == 0 || strcmp(format, "html") == 0;
 }
 
 /* "deadlock, as declared", "leak (declared: deadlock)", "ok". */
@@ -135,8 +136,12 @@ int cmd_run(int argc, char **argv)
 	struct cl_sink sink = {0}, paced = {0};
 	FILE *tty_in = NULL;
 	char err[200];
+	char title[300];
+	snprintf(title, sizeof title, "chanlab run %s --variant %s --seed %llu", run->pattern->name,
+	         run->variant->name, (unsigned long long)cfg.seed);
 	if (!o.quiet) {
 		struct render_opts ro = {
+			.title = title,
 			.out = trace_out,
 			.color = trace_out == stdout && cmd_use_color(stdout),
 			.width = term_width(),

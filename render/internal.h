@@ -32,7 +32,7 @@ typedef struct render_base *render_open_fn(const struct render_opts *opts,
                                            void (**event)(void *, const struct cl_event *),
                                            char *err, size_t errsize);
 render_open_fn render_text_open, render_lanes_open, render_jsonl_open, render_chrome_open,
-	render_mermaid_open;
+	render_mermaid_open, render_html_open;
 
 /* The ANSI colour (SGR parameters, e.g. "36") of a task: stable per id,
  * readable on dark and light backgrounds; red is kept for panics. */

@@ -21,10 +21,11 @@ static const struct format formats[] = {
 	{"jsonl", "one JSON object an event, for tools (docs/events.md)", render_jsonl_open},
 	{"chrome", "Chrome trace-event JSON for Perfetto's UI (ui.perfetto.dev)", render_chrome_open},
 	{"mermaid", "a Mermaid sequenceDiagram, split below 50,000 characters", render_mermaid_open},
+	{"html", "one self-contained page that plays the run in a browser (offline)", render_html_open},
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
-static const char *const format_names[] = {"text", "lanes", "jsonl", "chrome", "mermaid", NULL};
+static const char *const format_names[] = {"text", "lanes", "jsonl", "chrome", "mermaid", "html", NULL};
 
 const char *const *render_formats(void)
 {
@@ -60,7 +61,7 @@ int render_open(const char *format, const struct render_opts *opts, struct cl_si
 			f = &formats[i];
 	if (!f) {
 		set_err(err, errsize,
-		        "unknown format '%s' (choose text, lanes, jsonl, chrome, mermaid)", format);
+		        "unknown format '%s' (choose text, lanes, jsonl, chrome, mermaid, html)", format);
 		return RENDER_E_FORMAT;
 	}
 	void (*event)(void *, const struct cl_event *) = NULL;

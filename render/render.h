@@ -45,10 +45,11 @@ struct render_opts {
 	bool color;     /* ANSI colour (text, lanes); the caller decides (cmd_use_color) */
 	int width;      /* terminal columns for lanes; <= 0 means 80 */
 	bool live;      /* flush opts->out after every event (--pace, --step, tail -f) */
+	const char *title; /* html: the page's title, e.g. the command that made the run (may be NULL) */
 };
 
 /* The format names, NULL-terminated: "text", "lanes", "jsonl", "chrome",
- * "mermaid". */
+ * "mermaid", "html". */
 const char *const *render_formats(void);
 
 /* A one-line description of a format, or NULL if the name is unknown. */

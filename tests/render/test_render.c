@@ -9,16 +9,16 @@
 #include "render/render.h"
 #include "tests/render/fixture.h"
 
-/* render_formats lists the five formats in order, NULL-terminated. */
+/* render_formats lists the six formats in order, NULL-terminated. */
 START_TEST(test_formats)
 {
 	const char *const *f = render_formats();
-	const char *want[] = {"text", "lanes", "jsonl", "chrome", "mermaid"};
-	for (int i = 0; i < 5; i++) {
+	const char *want[] = {"text", "lanes", "jsonl", "chrome", "mermaid", "html"};
+	for (int i = 0; i < 6; i++) {
 		ck_assert_str_eq(f[i], want[i]);
 		ck_assert_ptr_nonnull(render_format_summary(f[i]));
 	}
-	ck_assert_ptr_null(f[5]);
+	ck_assert_ptr_null(f[6]);
 	ck_assert_ptr_null(render_format_summary("svg"));
 }
 END_TEST
@@ -30,7 +30,7 @@ START_TEST(test_unknown_format)
 	struct cl_sink sink = {.ctx = &ro};
 	char err[200] = "";
 	ck_assert_int_eq(render_open("svg", &ro, &sink, err, sizeof err), RENDER_E_FORMAT);
-	ck_assert_str_eq(err, "unknown format 'svg' (choose text, lanes, jsonl, chrome, mermaid)");
+	ck_assert_str_eq(err, "unknown format 'svg' (choose text, lanes, jsonl, chrome, mermaid, html)");
 	ck_assert_ptr_null(sink.ctx);
 	ck_assert_ptr_null(sink.event);
 	render_close(&sink);   /* a zeroed sink is ignored */
