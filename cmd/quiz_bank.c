@@ -13,6 +13,7 @@
 #include "cmd/quiz_bank.h"
 #include "quiz/export.h"
 #include "quiz/filter.h"
+#include "quiz/guess.h"
 
 /* --- the shipped banks ---------------------------------------------------------- */
 
@@ -125,7 +126,8 @@ static const char lint_usage[] =
 	"shipped with chanlab.  Each problem is printed on stderr as\n"
 	"file:line:col: message.  Exit status 0 when clean, 1 on any problem.\n"
 	"\n"
-	"  --strict   also require a 'why' on every wrong choice\n";
+	"  --strict   also require a 'why' on every wrong choice, and check and print what\n"
+	"             makes questions guessable (long right choices, lopsided true/false)\n";
 
 int cmd_quiz_lint(int argc, char **argv)
 {
@@ -167,6 +169,8 @@ int cmd_quiz_lint(int argc, char **argv)
 		printf("%zu question%s in %zu file%s: no problems\n", b.count,
 		       b.count == 1 ? "" : "s", b.nfiles, b.nfiles == 1 ? "" : "s");
 	}
+	if (strict)
+		quiz_guess_report(&b, stdout);
 	quiz_diag_free(&d);
 	quiz_bank_free(&b);
 	free(files);

@@ -3,7 +3,10 @@
  * (docs/bank-format.md, "Rules the linter checks"): id form and uniqueness
  * across every file loaded, right choices per type, answers, code, pattern
  * links, "all/none of the above" in shuffled choices, and under strict mode
- * wrong choices without `why`.  The format itself (syntax, keys, types,
+ * wrong choices without `why` and what makes a question guessable (guess.h):
+ * multi questions whose long choices are the right ones, prompts that ask
+ * the same thing twice, and, over all the files given, right choices that
+ * are too often the longest and true/false answers that lean one way.  The format itself (syntax, keys, types,
  * empty strings) is checked while loading, in bank.c.
  */
 #include <ctype.h>
@@ -13,6 +16,7 @@
 #include <strings.h>
 
 #include "quiz/bank.h"
+#include "quiz/guess.h"
 
 struct lint {
 	const struct quiz_bank *b;
@@ -272,6 +276,50 @@ static void check_patterns(struct lint *L, const struct quiz_question *q)
 	}
 }
 
+/* A bank-wide rule is judged only over enough questions to mean something:
+ * a teacher's five-question file is not held to a share. */
+#define GUESS_MIN_QUESTIONS 20
+
+static void report_similar(void *ctx, size_t i, size_t j, int pct)
+{
+	struct lint *L = ctx;
+	const struct quiz_question *a = &L->b->questions[i], *q = &L->b->questions[j];
+	REPORT(L, q, NOPOS, "prompt shares %d%% of its words with '%s' (%s:%d): merge them or make "
+	       "them test different things", pct, a->id, a->file, a->line);
+}
+
+static void check_guessable(struct lint *L)
+{
+	const struct quiz_bank *b = L->b;
+	struct quiz_guess_stats st = {0};
+	for (size_t i = 0; i < b->count; i++) {
+		const struct quiz_question *q = &b->questions[i];
+		quiz_guess_count(&st, q);
+		if (!q->malformed && q->type == QUIZ_MULTI && quiz_guess_multi_giveaway(q))
+			REPORT(L, q, q->choices_pos, "every wrong choice is shorter than the shortest right "
+			       "one: the long choices give the answer away");
+	}
+	if (quiz_guess_similar_pairs(b, report_similar, L) < 0)
+		quiz_diag_add(L->diag, NULL, 0, 0, "out of memory comparing prompts");
+	const char *file = b->nfiles ? b->files[0] : "";
+	if (st.single >= GUESS_MIN_QUESTIONS &&
+	    st.single_longest * 100 > st.single * QUIZ_GUESS_LONGEST_MAX_PCT) {
+		quiz_diag_add(L->diag, file, 0, 0, "the right choice is strictly the longest in %zu of %zu "
+		              "single-choice questions (%zu%%; at most %d%%)", st.single_longest, st.single,
+		              st.single_longest * 100 / st.single, QUIZ_GUESS_LONGEST_MAX_PCT);
+		L->problems++;
+	}
+	if (st.truefalse >= GUESS_MIN_QUESTIONS &&
+	    (st.truefalse_true * 100 < st.truefalse * QUIZ_GUESS_TRUE_MIN_PCT ||
+	     st.truefalse_true * 100 > st.truefalse * QUIZ_GUESS_TRUE_MAX_PCT)) {
+		quiz_diag_add(L->diag, file, 0, 0, "%zu of %zu true/false answers are true (%zu%%; keep it "
+		              "between %d%% and %d%%)", st.truefalse_true, st.truefalse,
+		              st.truefalse_true * 100 / st.truefalse, QUIZ_GUESS_TRUE_MIN_PCT,
+		              QUIZ_GUESS_TRUE_MAX_PCT);
+		L->problems++;
+	}
+}
+
 int quiz_lint(const struct quiz_bank *b, const struct quiz_lint_opts *opts,
               struct quiz_diag *diag)
 {
@@ -290,6 +338,8 @@ int quiz_lint(const struct quiz_bank *b, const struct quiz_lint_opts *opts,
 			check_answer(&L, q);
 	}
 	free(first);
+	if (opts && opts->strict)
+		check_guessable(&L);
 	return L.problems;
 }
 

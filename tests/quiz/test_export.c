@@ -95,7 +95,7 @@ START_TEST(gift_multi_weights)
 	load(&b, GOOD, NULL);
 	char *g = export_all(&b, quiz_export_gift);
 	HAS(g, "\t~%50%It returns the zero value at once.\n");
-	HAS(g, "\t~%-100%It panics.#Only a send on a closed channel panics.\n");
+	HAS(g, "\t~%-100%It panics, as a send on a closed channel does.#Only a send on a closed channel panics.\n");
 	free(g);
 	quiz_bank_free(&b);
 
