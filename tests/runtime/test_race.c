@@ -581,6 +581,33 @@ START_TEST(a_timer_orders_its_starter_before_its_receiver)
 }
 END_TEST
 
+static cl_error bump_in_group(void *arg)
+{
+	struct prog *p = arg;
+	cl_lock(p->mu);
+	bump_body(p);
+	cl_unlock(p->mu);
+	return NULL;
+}
+
+static void errgroup_main(void *arg)
+{
+	struct prog *p = arg;
+	p->mu = cl_mutex_new("mu");
+	cl_group *g = cl_group_new(NULL, NULL);
+	cl_group_set_limit(g, 2);
+	for (int i = 1; i <= 3; i++)
+		cl_group_go(g, bump_in_group, p, "member-%d", i);
+	cl_group_wait(g);
+	p->tasks = cl_rd(p->counter);   /* after Wait: every member is done */
+}
+
+START_TEST(counter_read_after_an_errgroup_wait_is_never_reported)
+{
+	never_reported(errgroup_main, 3);
+}
+END_TEST
+
 /* ---- the rules are not looser than Go's --------------------------------------------- */
 
 /* Runs prog over schedules and returns how many reported a race. */
@@ -791,6 +818,7 @@ Suite *suite_race(void)
 	tcase_add_test(t, counter_published_by_cancel_is_never_reported);
 	tcase_add_test(t, counter_behind_a_cond_is_never_reported);
 	tcase_add_test(t, a_timer_orders_its_starter_before_its_receiver);
+	tcase_add_test(t, counter_read_after_an_errgroup_wait_is_never_reported);
 	tcase_add_test(t, a_semaphore_of_two_does_not_order_two_holders);
 	tcase_add_test(t, two_atomic_loads_do_not_synchronise);
 	tcase_add_test(t, an_atomic_store_publishes_to_the_load_that_sees_it);
