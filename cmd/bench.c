@@ -186,7 +186,7 @@ static void build_rows(struct state *st)
 	for (int i = 0; i < NCORE; i++)
 		st->rows[st->nrows++] = core_rows[i];
 	const struct pattern *const *all = pattern_all();
-	for (int i = 0; all[i] && st->nrows < MAX_ROWS - 3; i++) {
+	for (int i = 0; all[i] && st->nrows < MAX_ROWS - 6; i++) {
 		struct row *r = &st->rows[st->nrows++];
 		memset(r, 0, sizeof *r);
 		snprintf(r->name_buf, sizeof r->name_buf, "run_ms_%s", all[i]->name);
@@ -201,6 +201,19 @@ static void build_rows(struct state *st)
 	}
 	st->rows[st->nrows++] = (struct row){.name = "explore_worker_pool_per_s", .unit = "schedules/s",
 	                                     .kind = ROW_EXPLORE, .target = ">= 5000/s"};
+	/* The race detector's cost (issue 12): explore with it on beside off,
+	 * on worker-pool and on a variant whose every other decision is a
+	 * shared access (lock-free-stack's mutex form).  .n = 1: detector on. */
+	st->rows[st->nrows++] = (struct row){.name = "explore_worker_pool_race_per_s",
+	                                     .unit = "schedules/s", .kind = ROW_EXPLORE, .n = 1,
+	                                     .pattern = "worker-pool", .target = ">= 1/3 of off"};
+	st->rows[st->nrows++] = (struct row){.name = "explore_lock_free_stack_mutex_per_s",
+	                                     .unit = "schedules/s", .kind = ROW_EXPLORE,
+	                                     .pattern = "lock-free-stack:mutex", .target = ""};
+	st->rows[st->nrows++] = (struct row){.name = "explore_lock_free_stack_mutex_race_per_s",
+	                                     .unit = "schedules/s", .kind = ROW_EXPLORE, .n = 1,
+	                                     .pattern = "lock-free-stack:mutex",
+	                                     .target = ">= 1/3 of off"};
 	st->rows[st->nrows++] = (struct row){.name = "jsonl_1m_events_s", .unit = "s", .kind = ROW_JSONL,
 	                                     .n = 1000000, .target = "<= 1 s"};
 	st->rows[st->nrows++] = (struct row){.name = "quiz_load_1000_ms", .unit = "ms", .kind = ROW_QUIZ,
@@ -438,9 +451,21 @@ static void measure_extra(struct state *st, struct row *r)
 			snprintf(r->note, sizeof r->note, "chanlab run %s exited %d", r->pattern, status);
 		break;
 	}
-	case ROW_EXPLORE:
-		rc = cmd_bench_explore_rate(samples, st->o.quick ? 0.05 : 0.3, &r->value, err, sizeof err);
+	case ROW_EXPLORE: {
+		/* .pattern is "PATTERN[:VARIANT]" (default worker-pool, correct). */
+		char name[64] = "worker-pool";
+		const char *variant = "correct";
+		if (r->pattern)
+			snprintf(name, sizeof name, "%s", r->pattern);
+		char *colon = strchr(name, ':');
+		if (colon) {
+			*colon = '\0';
+			variant = colon + 1;
+		}
+		rc = cmd_bench_explore_rate_of(name, variant, r->n != 0, samples,
+		                               st->o.quick ? 0.05 : 0.3, &r->value, err, sizeof err);
 		break;
+	}
 	case ROW_JSONL:
 		rc = cmd_bench_jsonl(st->o.quick ? 100000 : r->n, samples, &r->value, err, sizeof err);
 		if (!rc && st->o.quick) {
@@ -458,6 +483,16 @@ static void measure_extra(struct state *st, struct row *r)
 		fail_row(r, "%s", err);
 	else
 		r->measured = true;
+	/* A detector-on row says how it compares with the same explore off. */
+	for (int i = 0; !rc && r->kind == ROW_EXPLORE && r->n && i < st->nrows; i++) {
+		const struct row *off = &st->rows[i];
+		bool same = off->pattern && strcmp(off->pattern, r->pattern) == 0;
+		if (strcmp(r->pattern, "worker-pool") == 0 && !off->pattern)
+			same = true;   /* the plain explore row is worker-pool's */
+		if (off->kind == ROW_EXPLORE && !off->n && same && off->measured && off->value > 0)
+			snprintf(r->note, sizeof r->note, "%.2f of the rate with the detector off",
+			         r->value / off->value);
+	}
 }
 
 /* ---- Go ----------------------------------------------------------------------------------------- */

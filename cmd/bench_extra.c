@@ -74,11 +74,12 @@ int cmd_bench_run_ms(const char *self_exe, const char *pattern, int samples, dou
 
 /* Runs count schedules from seed first on; returns the seconds taken, or
  * -1 with err. */
-static double explore_batch(struct pattern_run *run, long count, uint64_t first, char *err,
-                            size_t errsize)
+static double explore_batch(struct pattern_run *run, long count, uint64_t first, bool race,
+                            char *err, size_t errsize)
 {
 	struct cl_config cfg;
 	cl_config_init(&cfg);
+	cfg.race = race;
 	double t0 = cmd_bench_now_ns();
 	for (long i = 0; i < count; i++) {
 		struct cl_result res;
@@ -92,8 +93,8 @@ static double explore_batch(struct pattern_run *run, long count, uint64_t first,
 		bool kept = pattern_promise_kept(run, &res);
 		cl_result_free(&res);
 		if (!kept) {
-			snprintf(err, errsize, "worker-pool correct broke its promise at seed %llu",
-			         (unsigned long long)cfg.seed);
+			snprintf(err, errsize, "%s %s broke its promise at seed %llu", run->pattern->name,
+			         run->variant->name, (unsigned long long)cfg.seed);
 			return -1;
 		}
 	}
@@ -102,16 +103,23 @@ static double explore_batch(struct pattern_run *run, long count, uint64_t first,
 
 int cmd_bench_explore_rate(int samples, double batch_s, double *per_s, char *err, size_t errsize)
 {
-	const struct pattern *p = pattern_find("worker-pool");
-	const struct pattern_variant *v = p ? pattern_variant_find(p, "correct") : NULL;
+	return cmd_bench_explore_rate_of("worker-pool", "correct", false, samples, batch_s, per_s, err,
+	                                 errsize);
+}
+
+int cmd_bench_explore_rate_of(const char *pattern, const char *variant, bool race, int samples,
+                              double batch_s, double *per_s, char *err, size_t errsize)
+{
+	const struct pattern *p = pattern_find(pattern);
+	const struct pattern_variant *v = p ? pattern_variant_find(p, variant) : NULL;
 	if (!v) {
-		snprintf(err, errsize, "pattern worker-pool (variant correct) is not registered");
+		snprintf(err, errsize, "pattern %s (variant %s) is not registered", pattern, variant);
 		return -1;
 	}
 	struct pattern_run *run = pattern_run_new(p, v);
 	uint64_t seed = 1;
 	long count = 20;
-	double secs = explore_batch(run, count, seed, err, errsize);   /* calibrates */
+	double secs = explore_batch(run, count, seed, race, err, errsize);   /* calibrates */
 	seed += (uint64_t)count;
 	int rc = secs < 0 ? -1 : 0;
 	double rates[32];
@@ -123,7 +131,7 @@ int cmd_bench_explore_rate(int samples, double batch_s, double *per_s, char *err
 			count = 20;
 	}
 	for (int i = 0; !rc && i < samples; i++) {
-		secs = explore_batch(run, count, seed, err, errsize);
+		secs = explore_batch(run, count, seed, race, err, errsize);
 		seed += (uint64_t)count;
 		if (secs < 0)
 			rc = -1;

@@ -21,6 +21,10 @@ int cmd_bench_run_ms(const char *self_exe, const char *pattern, int samples, dou
  * tracing off) in process: median schedules per second of samples batches
  * of about batch_s seconds each.  0, or -1 with err. */
 int cmd_bench_explore_rate(int samples, double batch_s, double *per_s, char *err, size_t errsize);
+/* The same for any pattern and variant, with the race detector on or off
+ * (cfg.race): the detector's cost is the ratio of the two rates. */
+int cmd_bench_explore_rate_of(const char *pattern, const char *variant, bool race, int samples,
+                              double batch_s, double *per_s, char *err, size_t errsize);
 
 /* Renders events synthetic events with the jsonl renderer to /dev/null:
  * median seconds of samples runs.  0, or -1 with err. */

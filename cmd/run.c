@@ -27,7 +27,8 @@ static void usage(FILE *out)
 	        "usage: chanlab run PATTERN [--variant V] [--seed N] [--strategy random|pct] [--depth D]\n"
 	        "                   [--sched det|par] [--procs N] [--starve-warn MS]\n"
 	        "                   [--format F] [--out FILE]\n"
-	        "                   [--pace F | --step] [--quiet] [--max-steps N] [--PARAM VALUE ...]\n"
+	        "                   [--pace F | --step] [--quiet] [--max-steps N] [--race]\n"
+	        "                   [--PARAM VALUE ...]\n"
 	        "\n"
 	        "Runs one variant of a pattern on the runtime and prints its trace, then a verdict\n"
 	        "line (outcome, tasks, messages, virtual time, seed) with the command that replays it.\n"
@@ -49,11 +50,12 @@ static void usage(FILE *out)
 	        "  --step             wait for Enter before each event\n"
 	        "  --quiet            no trace, no report: only the verdict line\n"
 	        "  --max-steps N      stop with exit 7 after N scheduling decisions\n"
+	        "  --race             det: report data races on shared memory (exit 8)\n"
 	        "  --PARAM VALUE      a parameter of the pattern, e.g. --workers 8\n"
 	        "                     ('chanlab run PATTERN --help' lists them)\n"
 	        "\n"
 	        "exit: 0 ok, 2 panic, 3 deadlock, 4 leak, 5 invariant or metric failed,\n"
-	        "      7 step or time limit, 64 usage\n"
+	        "      7 step or time limit, 8 data race (--race), 64 usage\n"
 	        "\n"
 	        "patterns: %s\n",
 	        pattern_names_list(list, sizeof list));

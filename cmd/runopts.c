@@ -94,6 +94,7 @@ static const struct optdef optdefs[] = {
 	{"out", CMD_RUNOPT_RUN, true},   {"pace", CMD_RUNOPT_RUN, true},
 	{"step", CMD_RUNOPT_RUN, false}, {"quiet", CMD_RUNOPT_RUN, false},
 	{"runs", CMD_RUNOPT_EXPLORE, true},
+	{"race", 0, false},       {"no-race", 0, false},
 };
 
 static const struct optdef *optdef_find(const char *name, size_t len, unsigned flags)
@@ -167,6 +168,10 @@ static int apply(struct cmd_runopts *o, const char *name, const char *value,
 		o->step = true;
 	} else if (strcmp(name, "quiet") == 0) {
 		o->quiet = true;
+	} else if (strcmp(name, "race") == 0) {
+		o->race = true;
+	} else if (strcmp(name, "no-race") == 0) {
+		o->race = false;
 	} else if (strcmp(name, "runs") == 0) {
 		if (parse_u64(value, 1, 1000000000, &u))
 			return bad_value(o, name, value, "an integer from 1 to 1000000000");
@@ -185,6 +190,8 @@ int cmd_runopts_parse(int argc, char **argv, unsigned flags, struct cmd_runopts 
 	o->depth = 3;
 	o->format = "text";
 	o->runs = 1000;
+	/* The race detector: off for run (--race), on for explore (--no-race). */
+	o->race = (flags & CMD_RUNOPT_EXPLORE) != 0;
 
 	const char *pattern_name = NULL, *variant_name = "correct";
 	for (int i = 1; i < argc; i++) {
@@ -266,6 +273,9 @@ int cmd_runopts_parse(int argc, char **argv, unsigned flags, struct cmd_runopts 
 	if (!o->par && (o->procs || o->starve_warn_ms))
 		return cmd_fail(CL_EXIT_USAGE, "%s: --procs and --starve-warn apply to --sched par only",
 		                command);
+	if (o->par && o->race)
+		return cmd_fail(CL_EXIT_USAGE, "%s: --race needs --sched det (the detector follows the "
+		                "det scheduler's order)", command);
 	if (o->par && o->strategy == CL_STRATEGY_PCT)
 		return cmd_fail(CL_EXIT_USAGE, "%s: --strategy pct needs --sched det (par picks no "
 		                "schedule: the operating system does)", command);
@@ -337,6 +347,7 @@ int cmd_runopts_config(const struct cmd_runopts *o, struct pattern_run *run, str
 	cfg->seed = o->seed;
 	cfg->strategy = o->strategy;
 	cfg->pct_depth = o->depth;
+	cfg->race = o->race;
 	if (o->max_steps)
 		cfg->max_steps = o->max_steps;
 	if (o->strategy == CL_STRATEGY_PCT) {
@@ -358,6 +369,10 @@ char *cmd_replay_command(const struct pattern_run *run, const struct cl_config *
 	if (cfg->strategy == CL_STRATEGY_PCT) {
 		len = strlen(buf);
 		snprintf(buf + len, size - len, " --strategy pct --depth %d", cfg->pct_depth);
+	}
+	if (cfg->race) {
+		len = strlen(buf);
+		snprintf(buf + len, size - len, " --race");
 	}
 	if (max_steps_given) {
 		len = strlen(buf);

@@ -31,6 +31,7 @@ struct cmd_runopts {
 	bool par;                          /* --sched par */
 	int procs;                         /* 0: not given (the CPUs available) */
 	int starve_warn_ms;                /* --starve-warn MS (par), 0: off */
+	bool race;                         /* the race detector: run --race; explore unless --no-race */
 
 	/* run only */
 	const char *format;                /* "text" by default */
@@ -83,7 +84,7 @@ int cmd_runopts_config(const struct cmd_runopts *o, struct pattern_run *run, str
 uint64_t cmd_pct_measure(struct pattern_run *run, const struct cl_config *cfg);
 
 /* Writes "chanlab run PATTERN --variant V --seed N [--strategy pct --depth D]
- * [--max-steps N] [params]" into buf.  Returns buf. */
+ * [--race] [--max-steps N] [params]" into buf.  Returns buf. */
 char *cmd_replay_command(const struct pattern_run *run, const struct cl_config *cfg,
                          uint64_t max_steps_given, char *buf, size_t size);
 

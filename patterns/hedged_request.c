@@ -37,7 +37,7 @@ struct call {
 	cl_ctx *ctx;
 	cl_chan *results;
 	cl_waitgroup *wg;          /* every replica of every call, for the shutdown */
-	cl_time answered_at;       /* for measuring only: when the caller had its answer */
+	cl_shared(cl_time) answered_at;   /* measuring only: when the caller had its answer */
 	void (*query)(void *arg);  /* the replica's code */
 };
 
@@ -50,7 +50,7 @@ struct query_args {
 static void count_wasted(struct call *c)
 {
 	if (cl_ctx_err(c->ctx))
-		pattern_metric_add(c->run, "wasted_work", (cl_now() - c->answered_at) / CL_US);
+		pattern_metric_add(c->run, "wasted_work", (cl_now() - cl_rd(c->answered_at)) / CL_US);
 }
 
 /* Go: func query(ctx context.Context, replica int, results chan<- result) */
@@ -115,7 +115,7 @@ static struct result hedged(struct call *c, int replicas, cl_time hedge)
 		/* Go: select { case r := <-results: return r; case <-hedgeTimer: go query(...) } */
 		struct cl_case cases[] = {CL_RECV_CASE(c->results, &r), CL_RECV_CASE(hedge_timer, NULL)};
 		if (cl_select(cases, 2) == 0) {
-			c->answered_at = cl_now();
+			cl_wr(c->answered_at, cl_now());
 			cl_cancel(c->ctx);
 			return r;
 		}
@@ -142,7 +142,7 @@ static struct result hedged_unbuffered_results(struct call *c, int replicas, cl_
 		/* Go: select { case r := <-results: return r; case <-hedgeTimer: go query(...) } */
 		struct cl_case cases[] = {CL_RECV_CASE(c->results, &r), CL_RECV_CASE(hedge_timer, NULL)};
 		if (cl_select(cases, 2) == 0) {
-			c->answered_at = cl_now();
+			cl_wr(c->answered_at, cl_now());
 			cl_cancel(c->ctx);
 			return r;
 		}

@@ -22,15 +22,15 @@ struct stack {
 	cl_atomic64 head;
 	/* mutex form only */
 	cl_mutex *mu;
-	uint32_t top;
+	cl_shared(uint32_t) top;
 };
 
 /* The node pool: value[i] and next[i] belong to node i. */
 struct pool {
 	struct pattern_run *run;
-	int *value;
+	int *value;                /* shared: cl_rd/cl_wr */
 	cl_atomic64 *next;         /* index of the node below (lock-free forms) */
-	uint32_t *below;           /* the same, for the mutex form */
+	uint32_t *below;           /* the same, for the mutex form (cl_rd/cl_wr) */
 	struct stack stack;        /* the stack under test */
 	struct stack free;         /* unused nodes, recycled */
 	cl_atomic64 fresh;         /* how many nodes were ever handed out */
@@ -155,8 +155,8 @@ static const struct stack_ops ops_no_retry = {push_no_retry, pop_no_retry};
 static void push_locked(struct pool *p, struct stack *s, uint32_t n)
 {
 	cl_lock(s->mu);
-	p->below[n] = s->top;
-	s->top = n;
+	cl_wr(p->below[n], cl_rd(s->top));
+	cl_wr(s->top, n);
 	cl_unlock(s->mu);
 }
 
@@ -164,9 +164,9 @@ static void push_locked(struct pool *p, struct stack *s, uint32_t n)
 static uint32_t pop_locked(struct pool *p, struct stack *s)
 {
 	cl_lock(s->mu);
-	uint32_t top = s->top;
+	uint32_t top = cl_rd(s->top);
 	if (top != NIL)
-		s->top = p->below[top];
+		cl_wr(s->top, cl_rd(p->below[top]));
 	cl_unlock(s->mu);
 	return top;
 }
@@ -199,8 +199,9 @@ static void worker(void *arg)
 	for (int r = 0; r < rounds; r++) {
 		for (int k = 0; k < 2; k++) {
 			uint32_t n = node_new(p);
-			p->value[n] = a->id * 1000 + r * 2 + k;
-			cl_note("worker %d pushes %d (node %u)", a->id, p->value[n], n);
+			int v = a->id * 1000 + r * 2 + k;
+			cl_wr(p->value[n], v);
+			cl_note("worker %d pushes %d (node %u)", a->id, v, n);
 			p->ops->push(p, &p->stack, n);
 		}
 		for (int k = 0; k < 2; k++) {
@@ -209,8 +210,9 @@ static void worker(void *arg)
 				cl_note("worker %d finds the stack empty", a->id);
 				continue;
 			}
-			cl_note("worker %d pops %d (node %u)", a->id, p->value[n], n);
-			a->got[p->value[n]]++;
+			int v = cl_rd(p->value[n]);
+			cl_note("worker %d pops %d (node %u)", a->id, v, n);
+			a->got[v]++;
 			/* Go: free.Push(n) -- recycle the node */
 			p->ops->push(p, &p->free, n);
 		}
@@ -256,7 +258,7 @@ static void run_stack(struct pattern_run *run, const struct stack_ops *ops)
 			             "its links form a cycle");
 			return;
 		}
-		seen[p->value[n]]++;
+		seen[cl_rd(p->value[n])]++;
 	}
 	for (int i = 0; i < tasks; i++)
 		for (int v = 0; v < max_value; v++)
@@ -308,7 +310,7 @@ static const struct pattern_variant variants[] = {
 	{"correct", "a counter beside the node index makes a recycled head compare unequal", "ok",
 	 lock_free_stack_correct, "lock_free_stack_correct", 1},
 	{"aba", "CAS on the bare node: a head popped and pushed back looks unchanged",
-	 "invariant:exactly-once", lock_free_stack_aba, "lock_free_stack_aba", 7},
+	 "invariant:exactly-once", lock_free_stack_aba, "lock_free_stack_aba", 326},
 	{"no-retry", "one CAS attempt and no loop: under contention a push is silently lost",
 	 "invariant:exactly-once", lock_free_stack_no_retry, "lock_free_stack_no_retry", 1},
 	{"mutex", "the same stack behind a mutex: simpler, and correct", "ok", lock_free_stack_mutex,

@@ -451,8 +451,6 @@ enum pattern_verdict pattern_verdict(const struct pattern_run *run, const struct
 		return PATTERN_VERDICT_FATAL;
 	case CL_OUTCOME_DEADLOCK:
 		return PATTERN_VERDICT_DEADLOCK;
-	case CL_OUTCOME_RACE:
-		return PATTERN_VERDICT_RACE;
 	default:
 		break;
 	}
@@ -460,6 +458,10 @@ enum pattern_verdict pattern_verdict(const struct pattern_run *run, const struct
 		return PATTERN_VERDICT_INVARIANT;
 	if (metric_over(run, res, NULL))
 		return PATTERN_VERDICT_METRIC;
+	/* A race does not stop a run: what it did to the result (an invariant,
+	 * a metric) is the verdict, and the report still shows the race. */
+	if (res->outcome == CL_OUTCOME_RACE)
+		return PATTERN_VERDICT_RACE;
 	if (res->outcome == CL_OUTCOME_LEAK)
 		return PATTERN_VERDICT_LEAK;
 	if (res->outcome == CL_OUTCOME_LIMIT)
@@ -497,7 +499,7 @@ bool pattern_promise_kept(const struct pattern_run *run, const struct cl_result 
 	case PATTERN_EXPECT_METRIC:
 		return metric_over(run, res, name) != NULL;
 	case PATTERN_EXPECT_RACE:
-		return res->outcome == CL_OUTCOME_RACE;
+		return res->outcome == CL_OUTCOME_RACE || res->races > 0;
 	case PATTERN_EXPECT_FATAL:
 		return res->outcome == CL_OUTCOME_FATAL;
 	case PATTERN_EXPECT_LIMIT:

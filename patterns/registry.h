@@ -207,8 +207,8 @@ void pattern_run_free(struct pattern_run *run);
 void pattern_entry(void *run);
 
 /* What happened, in order of precedence: the runtime's panic and deadlock,
- * then the pattern's invariant, then a metric over its limit, then a leak,
- * then a step/time limit. */
+ * then the pattern's invariant, then a metric over its limit, then a data
+ * race (cl_config.race), then a leak, then a step/time limit. */
 enum pattern_verdict {
 	PATTERN_VERDICT_OK,
 	PATTERN_VERDICT_PANIC,

@@ -18,7 +18,7 @@
 
 /* Go: type Config struct { ready bool } -- state that setup prepares. */
 struct config {
-	bool ready;
+	cl_shared(bool) ready;   /* written by setup, read by main */
 };
 
 struct setup_args {
@@ -39,7 +39,7 @@ static void setup(void *arg)
 	cl_note("setup: connecting, warming the cache");
 	/* Go: time.Sleep(latency(initTime)) -- set-up takes a while, sometimes long */
 	cl_sleep(pattern_latency(pattern_param(a->run, "init") * CL_MS));
-	a->cfg->ready = true;
+	cl_wr(a->cfg->ready, true);
 	cl_note("setup: ready");
 	/* Go: close(started) */
 	cl_close(a->started);
@@ -63,7 +63,7 @@ static void receiver(void *arg)
 /* Go: func use(cfg *Config) -- the state must be ready by now. */
 static void use(struct pattern_run *run, struct config *cfg)
 {
-	if (!cfg->ready)
+	if (!cl_rd(cfg->ready))
 		pattern_fail(run, "initialised", "main used the state at %lldms, before setup had finished",
 		             PATTERN_MS(cl_now()));
 	else

@@ -139,6 +139,9 @@ static void describe(struct text *t, const struct cl_event *ev, struct line *l)
 	case CL_EV_END:
 		add(l, "run ended: %s", *text ? text : "?");
 		break;
+	case CL_EV_RACE:
+		add(l, "DATA RACE on %s: %s", obj, text);
+		break;
 	default:
 		add(l, "event %d", (int)ev->kind);
 	}

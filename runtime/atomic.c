@@ -6,6 +6,7 @@
  * and aarch64, never a libatomic call) while cl_atomics_bare is set, which
  * sched_par.c does for an untraced par run; these are the other paths.
  */
+#include "runtime/race.h"
 #include "runtime/rt.h"
 
 int cl_atomics_bare;
@@ -33,6 +34,7 @@ int64_t cl_atomic_load_slow(cl_atomic64 *a)
 {
 	atomic_point();
 	int64_t v = __atomic_load_n(&a->v, __ATOMIC_SEQ_CST);
+	rt_race_atomic(a, RT_RACE_ACQUIRE);
 	atomic_event("load", v);
 	return v;
 }
@@ -41,6 +43,7 @@ void cl_atomic_store_slow(cl_atomic64 *a, int64_t v)
 {
 	atomic_point();
 	__atomic_store_n(&a->v, v, __ATOMIC_SEQ_CST);
+	rt_race_atomic(a, RT_RACE_RELEASE_STORE);
 	atomic_event("store", v);
 }
 
@@ -48,6 +51,7 @@ int64_t cl_atomic_add_slow(cl_atomic64 *a, int64_t delta)
 {
 	atomic_point();
 	int64_t v = __atomic_add_fetch(&a->v, delta, __ATOMIC_SEQ_CST);
+	rt_race_atomic(a, RT_RACE_ACQ_REL);
 	atomic_event("add", v);
 	return v;
 }
@@ -57,6 +61,7 @@ bool cl_atomic_cas_slow(cl_atomic64 *a, int64_t old, int64_t new_value)
 	atomic_point();
 	bool ok = __atomic_compare_exchange_n(&a->v, &old, new_value, false, __ATOMIC_SEQ_CST,
 	                                      __ATOMIC_SEQ_CST);
+	rt_race_atomic(a, ok ? RT_RACE_ACQ_REL : RT_RACE_ACQUIRE);
 	atomic_event(ok ? "cas ok" : "cas failed", ok);
 	return ok;
 }
@@ -65,6 +70,7 @@ void *cl_atomic_load_ptr_slow(cl_atomic_ptr *a)
 {
 	atomic_point();
 	void *v = __atomic_load_n(&a->v, __ATOMIC_SEQ_CST);
+	rt_race_atomic(a, RT_RACE_ACQUIRE);
 	atomic_event("load ptr", 0);
 	return v;
 }
@@ -73,6 +79,7 @@ void cl_atomic_store_ptr_slow(cl_atomic_ptr *a, void *v)
 {
 	atomic_point();
 	__atomic_store_n(&a->v, v, __ATOMIC_SEQ_CST);
+	rt_race_atomic(a, RT_RACE_RELEASE_STORE);
 	atomic_event("store ptr", 0);
 }
 
@@ -81,6 +88,7 @@ bool cl_atomic_cas_ptr_slow(cl_atomic_ptr *a, void *old, void *new_value)
 	atomic_point();
 	bool ok = __atomic_compare_exchange_n(&a->v, &old, new_value, false, __ATOMIC_SEQ_CST,
 	                                      __ATOMIC_SEQ_CST);
+	rt_race_atomic(a, ok ? RT_RACE_ACQ_REL : RT_RACE_ACQUIRE);
 	atomic_event(ok ? "cas ptr ok" : "cas ptr failed", ok);
 	return ok;
 }

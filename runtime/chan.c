@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "runtime/chan.h"
+#include "runtime/race.h"
 #include "runtime/rt.h"
 
 /* ---- wait queues ------------------------------------------------------------------ */
@@ -151,6 +152,7 @@ void rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val,
 	struct rt_sched *s = rt_s();
 	if (w->elem)
 		copy_elem(w->elem, val, c->elem_size);
+	rt_race_chan_pass(c, self, w->task);   /* sender, then receiver */
 	w->success = true;
 	uint64_t flow = next_flow(s);
 	count_message(w->task);
@@ -175,6 +177,7 @@ void rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out,
                          struct rt_task *self, const char *file, int line)
 {
 	struct rt_sched *s = rt_s();
+	rt_race_chan_pass(c, self, w->task);   /* receiver, then sender */
 	c->last_sender = w->task->id;
 	c->last_receiver = self->id;
 	count_message(self);
@@ -217,6 +220,7 @@ void rt_buf_put(struct cl_chan *c, const void *val, struct rt_task *self, const 
 	size_t tail = c->head + c->count;
 	if (tail >= c->cap)
 		tail -= c->cap;
+	rt_race_chan_slot(c, tail, self);
 	copy_elem(c->buf + tail * c->elem_size, val, c->elem_size);
 	c->flows[tail] = next_flow(s);
 	c->count++;
@@ -234,6 +238,7 @@ void rt_buf_take(struct cl_chan *c, void *out, struct rt_task *self, const char 
 		emit_xfer(s, CL_EV_RECV, c, self, 0, slot, c->flows[c->head], 1, file, line);
 	if (out)
 		copy_elem(out, slot, c->elem_size);
+	rt_race_chan_slot(c, c->head, self);
 	c->head = next_index(c, c->head);
 	c->count--;
 	c->last_receiver = self->id;
@@ -248,6 +253,7 @@ void rt_recv_closed(struct cl_chan *c, void *out, struct rt_task *self, const ch
 	/* gosem: recv from closed chan: zero value, ok == false, at once */
 	if (out && c->elem_size)
 		memset(out, 0, c->elem_size);
+	rt_race_acquire(c);   /* the close happens before this receive */
 	if (s->tracing)
 		emit_xfer(s, CL_EV_RECV, c, self, 0, NULL, 0, 0, file, line);
 	rt_lock_release(&c->lock);
@@ -362,6 +368,7 @@ bool cl_recv_at(const char *file, int line, cl_chan *c, void *out)
 static void close_locked(struct cl_chan *c, const char *file, int line)
 {
 	struct rt_sched *s = rt_s();
+	rt_race_release(c);
 	c->closed = true;
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_CLOSE);
@@ -379,6 +386,7 @@ static void close_locked(struct cl_chan *c, const char *file, int line)
 		if (w->elem && c->elem_size)
 			memset(w->elem, 0, c->elem_size);   /* zero value, ok == false */
 		w->success = false;
+		rt_race_acquire_for(c, w->task);
 		if (s->tracing)
 			emit_xfer(s, CL_EV_RECV, c, w->task, 0, NULL, 0, 0, w->task->file, w->task->line);
 		*tail = w;

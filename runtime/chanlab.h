@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "runtime/event.h"
+#include "runtime/shared.h"
 
 typedef struct cl_chan cl_chan;
 typedef struct cl_mutex cl_mutex;
@@ -84,6 +85,9 @@ struct cl_config {
 	 * the run stops at its next scheduling decision with outcome limit and
 	 * limit_reason "interrupted". */
 	volatile int *interrupt;
+	/* det only: check every cl_rd/cl_wr (shared.h) against Go's happens-before
+	 * order and report data races (outcome race).  Default off; par ignores it. */
+	bool race;
 };
 
 /* The result of a run.  report is NULL for a clean run, else the text Go
@@ -107,6 +111,8 @@ struct cl_result {
 	uint64_t proc_wakes;         /* par: times a processor was woken by another */
 	int procs;                   /* processors the run used (1 under det) */
 	char limit_reason[32];       /* limit only: "steps", "time", "livelock" ... */
+	uint64_t races;              /* cfg.race: distinct data races found (the outcome is race
+	                                when the run was otherwise ok; see runtime/race.c) */
 };
 
 void cl_config_init(struct cl_config *config);

@@ -3,6 +3,7 @@
  * Signal between the two cannot be lost: the waiter is queued before the
  * mutex is released), and relocks before returning.
  */
+#include "runtime/race.h"
 #include "runtime/rt.h"
 #include "runtime/taskq.h"
 
@@ -31,12 +32,14 @@ void cl_cond_wait_at(const char *file, int line, cl_cond *c)
 	struct rt_block b = {.wait = CL_WAIT_COND, .obj_kind = CL_OBJ_COND, .obj_id = c->obj.id,
 	                     .obj_name = c->obj.name, .file = file, .line = line};
 	rt_park(&b, rt_unlock_cb, &c->lock);
+	rt_race_acquire(c);   /* the Signal or Broadcast that woke us happens before */
 	cl_lock_at(file, line, c->mu);
 }
 
 void cl_cond_signal(cl_cond *c)
 {
 	rt_sched_point(NULL, 0);
+	rt_race_release(c);
 	rt_lock_acquire(&c->lock);
 	rt_emit_sync(CL_EV_SYNC, &c->obj, "signal", 0, NULL, 0);
 	struct rt_task *t = rt_taskq_pop(&c->waiters);
@@ -48,6 +51,7 @@ void cl_cond_signal(cl_cond *c)
 void cl_cond_broadcast(cl_cond *c)
 {
 	rt_sched_point(NULL, 0);
+	rt_race_release(c);
 	rt_lock_acquire(&c->lock);
 	rt_emit_sync(CL_EV_SYNC, &c->obj, "broadcast", 0, NULL, 0);
 	struct rt_taskq woken = c->waiters;

@@ -17,6 +17,7 @@
  */
 #include <stddef.h>
 
+#include "runtime/race.h"
 #include "runtime/rt.h"
 #include "runtime/taskq.h"
 
@@ -62,6 +63,7 @@ static void cancel(struct cl_ctx *c, cl_error err)
 		rt_lock_release(&s->ctx_lock);
 		return;
 	}
+	rt_race_release(c);   /* cancel happens before Err() != nil is seen */
 	__atomic_store_n(&c->err, err, __ATOMIC_RELEASE);
 	unlink_child_locked(c);
 	/* Detach the children: none can unlink itself from c any more (its
@@ -158,7 +160,10 @@ cl_chan *cl_ctx_done(cl_ctx *ctx)
 
 cl_error cl_ctx_err(cl_ctx *ctx)
 {
-	return __atomic_load_n(&ctx->err, __ATOMIC_ACQUIRE);
+	cl_error err = __atomic_load_n(&ctx->err, __ATOMIC_ACQUIRE);
+	if (err)
+		rt_race_acquire(ctx);
+	return err;
 }
 
 bool cl_ctx_deadline(cl_ctx *ctx, cl_time *deadline)

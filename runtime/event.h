@@ -39,6 +39,8 @@ enum cl_event_kind {
 	CL_EV_ATOMIC,   /* atomic operation through the runtime; text = op, arg = value */
 	CL_EV_SYNC,     /* other sync operations: wg add/done/wait-return, once, cond signal */
 	CL_EV_END,      /* the run ended; text = the outcome name */
+	CL_EV_RACE,     /* a data race: obj_name = the variable, peer = the earlier access's task,
+	                   text = what raced with what, file:line = this access (version 2) */
 	CL_EV_KIND_COUNT
 };
 

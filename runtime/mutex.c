@@ -19,6 +19,7 @@
  * are emitted under that lock, so an unlock always precedes the next lock
  * in the trace.
  */
+#include "runtime/race.h"
 #include "runtime/rt.h"
 #include "runtime/taskq.h"
 
@@ -68,6 +69,7 @@ static bool mutex_cas(cl_mutex *mu, int from, int to)
 static void acquired(cl_mutex *mu, const char *file, int line)
 {
 	__atomic_store_n(&mu->holder, rt_current_id(), __ATOMIC_RELAXED);
+	rt_race_acquire(mu);   /* the last Unlock happens before this Lock */
 	if (rt_s()->tracing)
 		rt_emit_sync(CL_EV_LOCK, &mu->obj, "", 0, file, line);
 }
@@ -117,6 +119,7 @@ void rt_mutex_unlock(cl_mutex *mu)
 {
 	if (__atomic_load_n(&mu->state, __ATOMIC_RELAXED) == 0)
 		rt_panic(NULL, 0, "sync: unlock of unlocked mutex");
+	rt_race_release(mu);
 	/* The event goes first, so no other task's lock can precede it. */
 	if (rt_s()->tracing)
 		rt_emit_sync(CL_EV_UNLOCK, &mu->obj, "", 0, NULL, 0);
@@ -153,6 +156,7 @@ void cl_rlock_at(const char *file, int line, cl_rwmutex *rw)
 	} else {
 		rw->readers++;
 	}
+	rt_race_acquire(rw);   /* every earlier Unlock happens before this RLock */
 	rt_emit_sync(CL_EV_LOCK, &rw->obj, "r", rw->readers, file, line);
 	rt_lock_release(&rw->lock);
 }
@@ -166,6 +170,7 @@ void cl_runlock(cl_rwmutex *rw)
 		rt_panic(NULL, 0, "sync: RUnlock of unlocked RWMutex");
 	}
 	rw->readers--;
+	rt_race_release(RT_RACE_KEY(rw, 1));
 	rt_emit_sync(CL_EV_UNLOCK, &rw->obj, "r", rw->readers, NULL, 0);
 	struct rt_task *w = NULL;
 	if (rw->readers == 0 && (w = rt_taskq_pop(&rw->wq))) {
@@ -188,6 +193,8 @@ void cl_wlock_at(const char *file, int line, cl_rwmutex *rw)
 		rw->writer = true;
 		rw->writer_id = rt_current_id();
 	}
+	rt_race_acquire(rw);   /* every earlier Unlock, and ... */
+	rt_race_acquire(RT_RACE_KEY(rw, 1));   /* ... every earlier RUnlock, happens before Lock */
 	rt_emit_sync(CL_EV_LOCK, &rw->obj, "w", 0, file, line);
 	rt_lock_release(&rw->lock);
 }
@@ -202,6 +209,7 @@ void cl_wunlock(cl_rwmutex *rw)
 	}
 	rw->writer = false;
 	rw->writer_id = 0;
+	rt_race_release(rw);
 	rt_emit_sync(CL_EV_UNLOCK, &rw->obj, "w", 0, NULL, 0);
 	struct rt_taskq woken = {0};
 	struct rt_task *t;

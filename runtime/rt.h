@@ -327,6 +327,8 @@ struct rt_sched {
 	struct rt_lock finish_lock;
 	uint64_t messages, tasks_spawned, peak_tasks;
 	int leaked, abandoned;
+	struct rt_race *race;               /* det with cfg.race: the detector (race.c), else NULL */
+	uint64_t races;                     /* distinct races it found */
 };
 
 /* The run in progress on this OS thread (NULL outside cl_run). */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "runtime/fiber.h"
+#include "runtime/race.h"
 #include "runtime/rt.h"
 #include "runtime/sched.h"
 
@@ -203,11 +204,13 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	}
 
 	rt_sched_cur = s;
+	rt_race_start(s);
 #ifdef RT_TSAN
 	s->host_tsan_fiber = __tsan_get_current_fiber();
 #endif
 	struct rt_task *main_task = rt_task_create(s, main_fn, arg, "main", NULL, 0);
 	if (!main_task) {
+		rt_race_end(s);
 		rt_sched_cur = NULL;
 		free(s->procs);
 		free(s);
@@ -247,6 +250,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 		snprintf(headline, sizeof headline, "%s", s->report ? s->report : "limit reached");
 		rt_report_build(s, headline);
 	}
+	rt_race_end(s);
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_END);
 		ev.text = cl_outcome_name(s->outcome);
@@ -271,6 +275,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	result->proc_parks = s->proc_parks;
 	result->proc_wakes = s->proc_wakes;
 	result->procs = s->nprocs;
+	result->races = s->races;
 
 	if (s->reap)
 		rt_task_release(s->reap);

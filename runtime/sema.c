@@ -4,6 +4,7 @@
  * and a large request at the head holds back smaller ones behind it, as in
  * Go's, so no request starves.
  */
+#include "runtime/race.h"
 #include "runtime/rt.h"
 #include "runtime/taskq.h"
 
@@ -30,11 +31,13 @@ void cl_sema_acquire_at(const char *file, int line, cl_sema *s, int64_t n)
 	rt_lock_acquire(&s->lock);
 	if (!s->waiters.first && s->capacity - s->used >= n) {
 		s->used += n;
+		rt_race_acquire(s);   /* earlier Releases happen before this Acquire */
 		rt_emit_sync(CL_EV_SYNC, &s->obj, "acquire", s->used, file, line);
 		rt_lock_release(&s->lock);
 	} else {
 		rt_cur(rt_s())->sync_arg = n;
 		rt_taskq_wait(&s->waiters, &s->lock, CL_WAIT_SEMA, &s->obj, 0, file, line);
+		rt_race_acquire(s);
 		rt_emit_sync(CL_EV_SYNC, &s->obj, "acquire", n, file, line);
 	}
 }
@@ -46,6 +49,7 @@ bool cl_sema_try_acquire(cl_sema *s, int64_t n)
 	bool got = !s->waiters.first && s->capacity - s->used >= n;
 	if (got) {
 		s->used += n;
+		rt_race_acquire(s);
 		rt_emit_sync(CL_EV_SYNC, &s->obj, "acquire", s->used, NULL, 0);
 	}
 	rt_lock_release(&s->lock);
@@ -61,6 +65,7 @@ void cl_sema_release(cl_sema *s, int64_t n)
 		rt_lock_release(&s->lock);
 		rt_panic(NULL, 0, "semaphore: released more than held");
 	}
+	rt_race_release(s);
 	rt_emit_sync(CL_EV_SYNC, &s->obj, "release", s->used, NULL, 0);
 	struct rt_taskq woken = {0};
 	while (s->waiters.first && s->capacity - s->used >= s->waiters.first->sync_arg) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "runtime/fiber.h"
+#include "runtime/race.h"
 #include "runtime/rt.h"
 #include "runtime/sched.h"
 
@@ -88,6 +89,7 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 	if (s->par)
 		rt_rand_seed_words(t->rng, s->cfg.seed ^ ((uint64_t)t->id * 0x9e3779b97f4a7c15ull));
 	rt_ctx_make(&t->ctx, st->lo, st->size, task_entry);
+	rt_race_spawn(s, parent, t);   /* go f(): the spawn happens before f starts */
 #ifdef RT_TSAN
 	t->tsan_fiber = __tsan_create_fiber(0);
 #endif
@@ -179,6 +181,7 @@ static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t)
 		rt_emit(s, &ev);
 	}
 	t->state = RT_DEAD;
+	rt_race_exit(s, t);
 	rt_count(&s->messages, t->messages);
 	unlink_task(s, t);
 	if (t == s->main_task) {

@@ -16,6 +16,7 @@
  */
 #include <stdlib.h>
 
+#include "runtime/race.h"
 #include "runtime/rt.h"
 #include "runtime/sched.h"
 
@@ -102,6 +103,7 @@ static void timer_start_locked(struct rt_sched *s, struct rt_timer *t, cl_time w
 void rt_timer_start(struct rt_timer *t, cl_time when)
 {
 	struct rt_sched *s = rt_s();
+	rt_race_release(t);   /* the start happens before the fire */
 	rt_lock_acquire(&s->timer_lock);
 	timer_start_locked(s, t, when);
 	rt_lock_release(&s->timer_lock);
@@ -127,6 +129,7 @@ static void fire(struct rt_sched *s, struct rt_timer *t)
 		cur = s->procs->current;
 		s->procs->current = NULL;
 	}
+	rt_race_timer_fire(s, t);   /* the runtime acts with the starter's clock */
 	if (s->tracing && t->kind != RT_TIMER_WAKE) {
 		struct cl_event ev = rt_event(s, CL_EV_TIMER);
 		ev.obj_kind = CL_OBJ_TIMER;

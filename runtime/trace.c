@@ -91,7 +91,7 @@ const char *cl_event_kind_name(enum cl_event_kind kind)
 	static const char *const names[CL_EV_KIND_COUNT] = {
 		"spawn", "exit", "block", "wake", "send", "recv", "close", "select", "sleep",
 		"timer", "lock", "unlock", "cancel", "panic", "recover", "note", "yield",
-		"atomic", "sync", "end",
+		"atomic", "sync", "end", "race",
 	};
 	return (unsigned)kind < CL_EV_KIND_COUNT ? names[kind] : "?";
 }

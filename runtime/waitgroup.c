@@ -9,6 +9,7 @@
  * until it has returned, so after any Do returns the function has completed
  * (Go's guarantee).
  */
+#include "runtime/race.h"
 #include "runtime/rt.h"
 #include "runtime/taskq.h"
 
@@ -42,6 +43,8 @@ static void wake_all(struct rt_taskq *q)
 static void wg_add(cl_waitgroup *wg, int delta, const char *op)
 {
 	rt_sched_point(NULL, 0);
+	if (delta < 0)
+		rt_race_release(wg);   /* Done happens before the Wait it releases */
 	rt_lock_acquire(&wg->lock);
 	wg->counter += delta;
 	rt_emit_sync(CL_EV_SYNC, &wg->obj, op, wg->counter, NULL, 0);
@@ -76,6 +79,7 @@ void cl_wg_wait_at(const char *file, int line, cl_waitgroup *wg)
 		rt_taskq_wait(&wg->waiters, &wg->lock, CL_WAIT_WAITGROUP, &wg->obj, 0, file, line);
 	else
 		rt_lock_release(&wg->lock);
+	rt_race_acquire(wg);
 	rt_emit_sync(CL_EV_SYNC, &wg->obj, "wait", 0, file, line);
 }
 
@@ -90,16 +94,19 @@ void cl_once_do_at(const char *file, int line, cl_once *o, void (*fn)(void *), v
 	rt_lock_acquire(&o->lock);
 	if (o->done) {
 		rt_lock_release(&o->lock);
+		rt_race_acquire(o);   /* the function happens before every Do returns */
 		return;
 	}
 	if (o->running) {
 		rt_taskq_wait(&o->waiters, &o->lock, CL_WAIT_ONCE, &o->obj, 0, file, line);
+		rt_race_acquire(o);
 		return;
 	}
 	o->running = true;
 	rt_emit_sync(CL_EV_SYNC, &o->obj, "once", 0, file, line);
 	rt_lock_release(&o->lock);
 	fn(arg);
+	rt_race_release(o);
 	rt_lock_acquire(&o->lock);
 	o->done = true;
 	o->running = false;

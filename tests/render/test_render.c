@@ -88,7 +88,7 @@ START_TEST(test_names)
 	static const char *const kinds[CL_EV_KIND_COUNT] = {
 		"spawn", "exit", "block", "wake", "send", "recv", "close", "select", "sleep",
 		"timer", "lock", "unlock", "cancel", "panic", "recover", "note", "yield",
-		"atomic", "sync", "end",
+		"atomic", "sync", "end", "race",
 	};
 	static const char *const waits[CL_WAIT_COUNT] = {
 		"", "chan send", "chan receive", "chan send (nil chan)", "chan receive (nil chan)",
