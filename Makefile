@@ -193,8 +193,9 @@ bench: deps chanlab $(B)/bench-runtime
 	$(B)/bench-runtime --no-go
 	./chanlab bench --vs-go
 
-golden: chanlab
+golden: chanlab $(B)/test-render
 	./tools/golden.sh
+	CHANLAB_GOLDEN_WRITE=1 CK_RUN_SUITE=html $(B)/test-render
 
 # --- install ------------------------------------------------------------------
 install: chanlab
