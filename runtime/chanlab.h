@@ -43,6 +43,7 @@ typedef struct cl_sema cl_sema;
 typedef struct cl_ctx cl_ctx;
 typedef struct cl_group cl_group;
 typedef struct cl_timer cl_timer;
+struct cl_schedule;
 
 /* Time: nanoseconds of virtual time (det) or of the monotonic clock (par). */
 typedef int64_t cl_time;
@@ -84,6 +85,14 @@ struct cl_config {
 	 * the run stops at its next scheduling decision with outcome limit and
 	 * limit_reason "interrupted". */
 	volatile int *interrupt;
+	/* det only, schedules (runtime/schedule.h): follow replay's decisions
+	 * (NULL: the strategy picks); with replay_lenient a decision naming a task
+	 * that cannot run takes the default instead of stopping the run.  record
+	 * (NULL: off) receives the run's decisions. */
+	const struct cl_schedule *replay;
+	bool replay_lenient;
+	struct cl_schedule *record;
+	bool race;                   /* det: the race detector (runtime/race.c) is on */
 };
 
 /* The result of a run.  report is NULL for a clean run, else the text Go
@@ -107,6 +116,9 @@ struct cl_result {
 	uint64_t proc_wakes;         /* par: times a processor was woken by another */
 	int procs;                   /* processors the run used (1 under det) */
 	char limit_reason[32];       /* limit only: "steps", "time", "livelock" ... */
+	uint64_t schedule_refused;   /* replay: the 1-based decision that named a task that
+	                                could not run (then limit, reason "schedule"); 0 none */
+	uint64_t schedule_fallbacks; /* lenient replay: decisions that took the default instead */
 };
 
 void cl_config_init(struct cl_config *config);

@@ -327,6 +327,11 @@ struct rt_sched {
 	struct rt_lock finish_lock;
 	uint64_t messages, tasks_spawned, peak_tasks;
 	int leaked, abandoned;
+
+	/* det schedules (schedule.c): on when cfg.replay or cfg.record is set */
+	bool schedule_on;
+	size_t replay_pos;
+	uint64_t schedule_refused, schedule_fallbacks;
 };
 
 /* The run in progress on this OS thread (NULL outside cl_run). */
