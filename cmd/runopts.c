@@ -94,6 +94,9 @@ static const struct optdef optdefs[] = {
 	{"out", CMD_RUNOPT_RUN, true},   {"pace", CMD_RUNOPT_RUN, true},
 	{"step", CMD_RUNOPT_RUN, false}, {"quiet", CMD_RUNOPT_RUN, false},
 	{"runs", CMD_RUNOPT_EXPLORE, true},
+	{"schedule", CMD_RUNOPT_RUN, true}, {"print-schedule", CMD_RUNOPT_RUN, false},
+	{"preemptions", CMD_RUNOPT_EXPLORE, true}, {"latency-seeds", CMD_RUNOPT_EXPLORE, true},
+	{"no-shrink", CMD_RUNOPT_EXPLORE, false},
 };
 
 static const struct optdef *optdef_find(const char *name, size_t len, unsigned flags)
@@ -118,7 +121,9 @@ static int apply(struct cmd_runopts *o, const char *name, const char *value,
 		o->seed = u;
 		o->seed_set = true;
 	} else if (strcmp(name, "strategy") == 0) {
-		if (strcmp(value, "random") == 0)
+		if (strcmp(value, "exhaustive") == 0 && strcmp(o->command, "explore") == 0)
+			o->exhaustive = true;
+		else if (strcmp(value, "random") == 0)
 			o->strategy = CL_STRATEGY_RANDOM;
 		else if (strcmp(value, "pct") == 0)
 			o->strategy = CL_STRATEGY_PCT;
@@ -171,6 +176,23 @@ static int apply(struct cmd_runopts *o, const char *name, const char *value,
 		if (parse_u64(value, 1, 1000000000, &u))
 			return bad_value(o, name, value, "an integer from 1 to 1000000000");
 		o->runs = (long)u;
+		o->runs_set = true;
+	} else if (strcmp(name, "schedule") == 0) {
+		if (!*value)
+			return bad_value(o, name, value, "a schedule (S1-...) or @FILE");
+		o->schedule = value;
+	} else if (strcmp(name, "print-schedule") == 0) {
+		o->print_schedule = true;
+	} else if (strcmp(name, "preemptions") == 0) {
+		if (parse_u64(value, 0, 20, &u))
+			return bad_value(o, name, value, "an integer from 0 to 20");
+		o->preemptions = (int)u;
+	} else if (strcmp(name, "latency-seeds") == 0) {
+		if (parse_u64(value, 1, 1000000, &u))
+			return bad_value(o, name, value, "an integer from 1 to 1000000");
+		o->latency_seeds = (int)u;
+	} else if (strcmp(name, "no-shrink") == 0) {
+		o->no_shrink = true;
 	}
 	return 0;
 }
@@ -185,6 +207,8 @@ int cmd_runopts_parse(int argc, char **argv, unsigned flags, struct cmd_runopts 
 	o->depth = 3;
 	o->format = "text";
 	o->runs = 1000;
+	o->preemptions = 2;
+	o->latency_seeds = 10;
 
 	const char *pattern_name = NULL, *variant_name = "correct";
 	for (int i = 1; i < argc; i++) {
@@ -266,6 +290,9 @@ int cmd_runopts_parse(int argc, char **argv, unsigned flags, struct cmd_runopts 
 	if (!o->par && (o->procs || o->starve_warn_ms))
 		return cmd_fail(CL_EXIT_USAGE, "%s: --procs and --starve-warn apply to --sched par only",
 		                command);
+	if (o->par && (o->schedule || o->print_schedule))
+		return cmd_fail(CL_EXIT_USAGE, "%s: schedules are the det scheduler's decisions; "
+		                "--schedule and --print-schedule need --sched det", command);
 	if (o->par && o->strategy == CL_STRATEGY_PCT)
 		return cmd_fail(CL_EXIT_USAGE, "%s: --strategy pct needs --sched det (par picks no "
 		                "schedule: the operating system does)", command);
