@@ -539,6 +539,307 @@ static int shrink_pass(struct shrinker *k, bool *improved)
 	return 0;
 }
 
+/* ---- shrinking by anchored switches -------------------------------------------------------- */
+
+/* A decision that is not the default, named by where it happens: when task
+ * `from` reaches its from_points-th scheduling point, `to` runs.  Unlike a
+ * position in the list of decisions, the anchor keeps its meaning when a
+ * switch elsewhere is dropped, so "remove one preemption" is one edit. */
+struct anchor {
+	int from;
+	uint64_t from_points;
+	int to;
+	bool preempts;            /* from could have gone on */
+	bool off;                 /* dropped in the candidate being tried */
+};
+
+struct anchors {
+	struct anchor *a;
+	size_t n, cap;
+};
+
+static int anchor_cmp(const void *x, const void *y)
+{
+	const struct anchor *a = x, *b = y;
+	if (a->from != b->from)
+		return a->from < b->from ? -1 : 1;
+	return (a->from_points > b->from_points) - (a->from_points < b->from_points);
+}
+
+/* The anchors of rec's first n decisions (those that are not the default). */
+static int anchors_of(struct anchors *as, const struct cl_schedule *rec, size_t n)
+{
+	as->n = 0;
+	for (size_t i = 0; i < n && i < rec->n; i++) {
+		const struct cl_decision *d = &rec->d[i];
+		if (d->task == d->dflt)
+			continue;
+		if (dfs_reserve((void **)&as->a, &as->cap, as->n + 1, sizeof *as->a) != 0)
+			return -1;
+		as->a[as->n++] = (struct anchor){d->from, d->from_points, d->task, d->current != 0, false};
+	}
+	qsort(as->a, as->n, sizeof *as->a, anchor_cmp);
+	return 0;
+}
+
+static int choose_by_anchor(void *ctx, const struct cl_choice *c)
+{
+	const struct anchors *as = ctx;
+	struct anchor key = {.from = c->from, .from_points = c->from_points};
+	const struct anchor *a = bsearch(&key, as->a, as->n, sizeof *as->a, anchor_cmp);
+	return a && !a->off ? a->to : c->dflt;
+}
+
+/* Runs the anchors (those not off); rec receives the run. */
+static int run_anchors(struct shrinker *k, struct anchors *as, enum ex_judgement *j,
+                       struct ex_failure *key)
+{
+	struct cl_config c = k->cfg;
+	c.choose = choose_by_anchor;
+	c.choose_ctx = as;
+	c.record = &k->rec;
+	bool stopped;
+	if (run_once(k->x, &c, j, key, &stopped) != 0)
+		return -1;
+	k->stats->runs++;
+	if (stopped)
+		k->stop = true;
+	return 0;
+}
+
+/* Takes rec as the new best if it fails the same way and is smaller. */
+static bool take_if_better(struct shrinker *k, enum ex_judgement j, const struct ex_failure *key,
+                           bool fewer_switches)
+{
+	if (j != EX_BROKEN || !ex_failure_same(key, &k->found->failure))
+		return false;
+	size_t n = trimmed(&k->rec);
+	int pre = cl_schedule_preemptions(&k->rec, n);
+	/* Fewer preemptions, or as many and fewer decisions, or as many of both
+	 * and fewer switches: strictly smaller each time, so shrinking ends. */
+	if (!(pre < k->best_pre || (pre == k->best_pre && n < k->best_n) ||
+	      (pre == k->best_pre && n == k->best_n && fewer_switches)))
+		return false;
+	struct cl_schedule tmp = k->best;
+	k->best = k->rec;
+	k->rec = tmp;
+	k->best_n = n;
+	k->best_pre = pre;
+	struct ex_progress p = {.phase = "shrink", .done = k->stats->runs, .decisions = n,
+	                        .preemptions = pre};
+	progress(k->x->opt, &p);
+	return true;
+}
+
+/* Drops anchors by delta debugging (Zeller's ddmin): chunks of the
+ * preemptions first, halves, then quarters ... down to single ones, then
+ * the other switches one by one; each drop taken restarts from the new
+ * best.  Ends when no single drop keeps the failure: 1-minimal. */
+static int shrink_anchors(struct shrinker *k, bool *improved_any)
+{
+	struct anchors as = {0};
+	size_t *pre_idx = NULL;
+	int rc = 0;
+	*improved_any = false;
+	size_t chunks = 2;
+	while (!k->stop) {
+		if ((rc = anchors_of(&as, &k->best, k->best_n)) != 0)
+			break;
+		free(pre_idx);
+		pre_idx = malloc((as.n + 1) * sizeof *pre_idx);
+		if (!pre_idx) {
+			rc = -1;
+			break;
+		}
+		size_t np = 0;
+		for (size_t i = 0; i < as.n; i++)
+			if (as.a[i].preempts)
+				pre_idx[np++] = i;
+		bool taken = false;
+		if (chunks > np)
+			chunks = np;
+		/* Preemptions in `chunks` chunks: drop each chunk. */
+		for (size_t c = 0; c < chunks && !taken && !k->stop; c++) {
+			size_t lo = np * c / chunks, hi = np * (c + 1) / chunks;
+			for (size_t m = lo; m < hi; m++)
+				as.a[pre_idx[m]].off = true;
+			enum ex_judgement j;
+			struct ex_failure key;
+			if ((rc = run_anchors(k, &as, &j, &key)) != 0)
+				goto out;
+			for (size_t m = lo; m < hi; m++)
+				as.a[pre_idx[m]].off = false;
+			taken = take_if_better(k, j, &key, false);
+		}
+		if (taken) {
+			*improved_any = true;
+			chunks = chunks > 2 ? chunks - 1 : 2;
+			continue;
+		}
+		if (chunks < np) {
+			chunks = chunks * 2 < np ? chunks * 2 : np;
+			continue;
+		}
+		/* Single preemptions failed too: the other switches, one by one. */
+		for (size_t i = 0; i < as.n && !taken && !k->stop; i++) {
+			if (as.a[i].preempts)
+				continue;
+			as.a[i].off = true;
+			enum ex_judgement j;
+			struct ex_failure key;
+			if ((rc = run_anchors(k, &as, &j, &key)) != 0)
+				goto out;
+			as.a[i].off = false;
+			taken = take_if_better(k, j, &key, true);
+		}
+		if (!taken)
+			break;
+		*improved_any = true;
+		chunks = 2;
+	}
+out:
+	free(pre_idx);
+	free(as.a);
+	return rc;
+}
+
+/* Keeps only `size` of the best's preemptions (every combination, in
+ * order, within a budget of runs), the other switches kept: ddmin drops
+ * one at a time and can stall where every single preemption is needed by
+ * the others but a few of them together suffice.  True in *taken if one
+ * combination failed the same way with fewer preemptions. */
+static int shrink_subsets(struct shrinker *k, int size, long budget, bool *taken)
+{
+	struct anchors as = {0};
+	size_t *pre_idx = NULL;
+	int rc = 0;
+	*taken = false;
+	if ((rc = anchors_of(&as, &k->best, k->best_n)) != 0)
+		return rc;
+	pre_idx = malloc((as.n + 1) * sizeof *pre_idx);
+	if (!pre_idx) {
+		free(as.a);
+		return -1;
+	}
+	size_t np = 0;
+	for (size_t i = 0; i < as.n; i++)
+		if (as.a[i].preempts)
+			pre_idx[np++] = i;
+	if (size <= 0 || (size_t)size >= np)
+		goto out;
+	size_t comb[8];
+	for (int i = 0; i < size; i++)
+		comb[i] = (size_t)i;
+	for (long tries = 0; tries < budget && !k->stop; tries++) {
+		for (size_t m = 0; m < np; m++)
+			as.a[pre_idx[m]].off = true;
+		for (int i = 0; i < size; i++)
+			as.a[pre_idx[comb[i]]].off = false;
+		enum ex_judgement j;
+		struct ex_failure key;
+		if ((rc = run_anchors(k, &as, &j, &key)) != 0)
+			goto out;
+		if (take_if_better(k, j, &key, false)) {
+			*taken = true;
+			goto out;
+		}
+		/* The next combination in lexicographic order. */
+		int i = size - 1;
+		while (i >= 0 && comb[i] == np - (size_t)size + (size_t)i)
+			i--;
+		if (i < 0)
+			break;
+		comb[i]++;
+		for (int m = i + 1; m < size; m++)
+			comb[m] = comb[m - 1] + 1;
+	}
+out:
+	free(pre_idx);
+	free(as.a);
+	return rc;
+}
+
+/* PCT's schedules have few preemptions by construction (d-1 change points,
+ * plus wake-ups of higher-priority tasks): a PCT run of depth d that fails
+ * the same way, replayed under the found schedule's own seed and strategy,
+ * is a candidate the local edits above cannot reach from a random
+ * schedule.  Depths from 2, `budget` seeds each. */
+static int shrink_by_pct(struct shrinker *k, long budget, bool *taken)
+{
+	*taken = false;
+	struct cl_schedule rec;
+	cl_schedule_init(&rec);
+	int rc = 0;
+	for (int d = 2; d <= k->best_pre && d <= 5 && !*taken && !k->stop; d++)
+		for (long seed = 1; seed <= budget && !*taken && !k->stop; seed++) {
+			struct cl_config c = k->cfg;
+			c.strategy = CL_STRATEGY_PCT;
+			c.pct_depth = d;
+			c.pct_steps = k->best.n ? k->best.n : 1;
+			c.seed = (uint64_t)seed;
+			c.record = &rec;
+			enum ex_judgement j;
+			struct ex_failure key;
+			bool stopped;
+			if ((rc = run_once(k->x, &c, &j, &key, &stopped)) != 0)
+				goto out;
+			k->stats->runs++;
+			if (stopped) {
+				k->stop = true;
+				break;
+			}
+			if (j != EX_BROKEN || !ex_failure_same(&key, &k->found->failure) ||
+			    cl_schedule_preemptions(&rec, rec.n) >= k->best_pre)
+				continue;
+			if ((rc = cl_schedule_copy_prefix(&k->cand, &rec, trimmed(&rec))) != 0 ||
+			    (rc = try_candidate(k, true, taken)) != 0)
+				goto out;
+		}
+out:
+	cl_schedule_free(&rec);
+	return rc;
+}
+
+int ex_without_preemption(const struct ex_program *prog, ex_judge_fn judge, void *judge_ctx,
+                          const struct ex_options *opt, const struct ex_found *found, int which,
+                          enum ex_judgement *judgement, struct ex_failure *key)
+{
+	char err[256];
+	struct ex_shrink_stats stats = {0};
+	struct explorer x = {prog, judge, judge_ctx, opt, err, sizeof err};
+	struct shrinker k = {.x = &x, .found = found, .stats = &stats};
+	cl_schedule_init(&k.best);
+	cl_schedule_init(&k.cand);
+	cl_schedule_init(&k.rec);
+	ex_config(opt, found->seed, found->strategy, &k.cfg);
+	k.cfg.pct_depth = found->pct_depth;
+	if (found->pct_steps)
+		k.cfg.pct_steps = found->pct_steps;
+	int rc = -1;
+	struct anchors as = {0};
+	bool stopped;
+	/* The schedule itself, recorded, gives the anchors. */
+	if (cl_schedule_parse(found->schedule, false, 0, &k.cand, err, sizeof err) != 0)
+		goto out;
+	struct cl_config c = k.cfg;
+	c.replay = &k.cand;
+	c.record = &k.best;
+	if (run_once(&x, &c, judgement, key, &stopped) != 0 || anchors_of(&as, &k.best, k.best.n))
+		goto out;
+	for (size_t i = 0, p = 0; i < as.n; i++)
+		if (as.a[i].preempts && (int)p++ == which) {
+			as.a[i].off = true;
+			rc = run_anchors(&k, &as, judgement, key);
+			goto out;
+		}
+out:
+	free(as.a);
+	cl_schedule_free(&k.best);
+	cl_schedule_free(&k.cand);
+	cl_schedule_free(&k.rec);
+	return rc;
+}
+
 char *ex_shrink(const struct ex_program *prog, ex_judge_fn judge, void *judge_ctx,
                 const struct ex_options *opt, const struct ex_found *found,
                 struct ex_shrink_stats *stats, char *err, size_t err_size)
@@ -573,9 +874,19 @@ char *ex_shrink(const struct ex_program *prog, ex_judge_fn judge, void *judge_ct
 	stats->from_preemptions = cl_schedule_preemptions(&k.best, k.best.n);
 	if (shrink_prefix(&k) != 0)
 		goto done;
-	for (bool improved = true; improved && !k.stop;)
-		if (shrink_pass(&k, &improved) != 0)
+	/* Anchored drops to a fixed point, then positional edits; again while
+	 * the positional edits find something. */
+	for (bool improved = true; improved && !k.stop;) {
+		bool any;
+		if (shrink_anchors(&k, &any) != 0 || shrink_pass(&k, &improved) != 0)
 			goto done;
+		/* Then a few preemptions of the best together, fewest first. */
+		for (int size = 1; !improved && size < k.best_pre && size <= 4 && !k.stop; size++)
+			if (shrink_subsets(&k, size, 20000, &improved) != 0)
+				goto done;
+		if (!improved && k.best_pre > 1 && shrink_by_pct(&k, 2000, &improved) != 0)
+			goto done;
+	}
 	k.best.hash = hash;
 	out = cl_schedule_format(&k.best, k.best_n);
 	if (!out)

@@ -185,4 +185,13 @@ char *ex_shrink(const struct ex_program *prog, ex_judge_fn judge, void *judge_ct
                 const struct ex_options *opt, const struct ex_found *found,
                 struct ex_shrink_stats *stats, char *err, size_t err_size);
 
+/* For checking that a shrunk schedule is 1-minimal: runs found's schedule
+ * with its which-th preemption (0-based, in order of the anchors: task id,
+ * then the task's scheduling point) removed, every other switch kept where
+ * it happens (anchored to its task's scheduling point, not to a position),
+ * and judges the run.  0, or -1 (bad schedule, which out of range). */
+int ex_without_preemption(const struct ex_program *prog, ex_judge_fn judge, void *judge_ctx,
+                          const struct ex_options *opt, const struct ex_found *found, int which,
+                          enum ex_judgement *judgement, struct ex_failure *key);
+
 #endif

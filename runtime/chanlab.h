@@ -44,6 +44,7 @@ typedef struct cl_ctx cl_ctx;
 typedef struct cl_group cl_group;
 typedef struct cl_timer cl_timer;
 struct cl_schedule;
+struct cl_choice;
 
 /* Time: nanoseconds of virtual time (det) or of the monotonic clock (par). */
 typedef int64_t cl_time;
@@ -92,6 +93,11 @@ struct cl_config {
 	const struct cl_schedule *replay;
 	bool replay_lenient;
 	struct cl_schedule *record;
+	/* det only: when set (and replay is not), called at every contended step;
+	 * returns the id of the task to run (one that is not runnable takes the
+	 * default).  The explorer's shrinker steers runs this way. */
+	int (*choose)(void *ctx, const struct cl_choice *choice);
+	void *choose_ctx;
 	bool race;                   /* det: the race detector (runtime/race.c) is on */
 };
 

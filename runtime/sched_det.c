@@ -173,6 +173,8 @@ static struct rt_task *pick_pct(struct rt_sched *s)
  * run.  NULL means no task can ever run again (deadlock). */
 static inline __attribute__((always_inline)) struct rt_task *pick_next(struct rt_sched *s)
 {
+	if (__builtin_expect(s->schedule_on, 0) && s->procs->current)
+		s->procs->current->sched_points++;
 	if (++s->steps > s->cfg.max_steps)
 		rt_finish_limit("step limit: %llu scheduling decisions",
 		                (unsigned long long)s->cfg.max_steps);

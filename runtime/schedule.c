@@ -94,7 +94,7 @@ int cl_schedule_preemptions(const struct cl_schedule *s, size_t n)
 
 void rt_schedule_start(struct rt_sched *s)
 {
-	s->schedule_on = !s->par && (s->cfg.replay || s->cfg.record);
+	s->schedule_on = !s->par && (s->cfg.replay || s->cfg.record || s->cfg.choose);
 	s->replay_pos = 0;
 	if (s->cfg.record && !s->par)
 		cl_schedule_clear(s->cfg.record);
@@ -102,6 +102,8 @@ void rt_schedule_start(struct rt_sched *s)
 
 void rt_schedule_end(struct rt_sched *s, struct cl_result *result)
 {
+	free(s->choice_ids);
+	s->choice_ids = NULL;
 	result->schedule_refused = s->schedule_refused;
 	result->schedule_fallbacks = s->schedule_fallbacks;
 	if (s->schedule_refused)
@@ -143,7 +145,7 @@ static void list_runnable(struct rt_sched *s, char *buf, size_t size)
  * stream stays the recorded run's).  Returns the task to run. */
 struct rt_task *rt_schedule_decide(struct rt_sched *s, struct rt_task *chosen)
 {
-	struct rt_task *cur = s->procs->current;
+	struct rt_task *from = s->procs->current, *cur = from;
 	if (cur && (cur->state != RT_RUNNABLE || cur->runq_index < 0))
 		cur = NULL;
 	struct rt_task *dflt = cur;
@@ -153,18 +155,30 @@ struct rt_task *rt_schedule_decide(struct rt_sched *s, struct rt_task *chosen)
 			if (s->runq[i]->id < dflt->id)
 				dflt = s->runq[i];
 	}
+	struct cl_schedule *rec = s->cfg.record;
+	bool need_ids = (rec && rec->detail) || (s->cfg.choose && !s->cfg.replay);
+	int *ids = NULL;
+	if (need_ids) {
+		if (grow((void **)&s->choice_ids, &s->cap_choice_ids, (size_t)s->nrun,
+		         sizeof *s->choice_ids) != 0)
+			rt_oom();
+		ids = s->choice_ids;
+		for (int i = 0; i < s->nrun; i++)
+			ids[i] = s->runq[i]->id;
+		qsort(ids, (size_t)s->nrun, sizeof *ids, cmp_int);
+	}
 	const struct cl_schedule *rp = s->cfg.replay;
 	if (rp) {
 		if (s->replay_pos < rp->n) {
 			int want = rp->d[s->replay_pos].task;
 			struct rt_task *t = runnable_by_id(s, want);
 			if (!t && !s->cfg.replay_lenient) {
-				char ids[200];
-				list_runnable(s, ids, sizeof ids);
+				char list[200];
+				list_runnable(s, list, sizeof list);
 				s->schedule_refused = s->replay_pos + 1;
 				rt_finish_limit("schedule refused at decision %zu of %zu: task %d is not "
 				                "runnable there (runnable: %s)",
-				                s->replay_pos + 1, rp->n, want, ids);
+				                s->replay_pos + 1, rp->n, want, list);
 			}
 			if (!t)
 				s->schedule_fallbacks++;
@@ -173,8 +187,19 @@ struct rt_task *rt_schedule_decide(struct rt_sched *s, struct rt_task *chosen)
 		} else {
 			chosen = dflt;
 		}
+	} else if (s->cfg.choose) {
+		struct cl_choice c = {
+			.index = s->replay_pos++,
+			.from = from ? from->id : 0,
+			.from_points = from ? from->sched_points : 0,
+			.current = cur ? cur->id : 0,
+			.dflt = dflt->id,
+			.nrunnable = s->nrun,
+			.runnable = ids,
+		};
+		struct rt_task *t = runnable_by_id(s, s->cfg.choose(s->cfg.choose_ctx, &c));
+		chosen = t ? t : dflt;
 	}
-	struct cl_schedule *rec = s->cfg.record;
 	if (rec) {
 		struct cl_decision *d = append(rec);
 		if (!d)
@@ -182,14 +207,13 @@ struct rt_task *rt_schedule_decide(struct rt_sched *s, struct rt_task *chosen)
 		d->task = chosen->id;
 		d->current = cur ? cur->id : 0;
 		d->dflt = dflt->id;
+		d->from = from ? from->id : 0;
+		d->from_points = from ? from->sched_points : 0;
 		if (rec->detail) {
 			if (grow((void **)&rec->runnable, &rec->cap_runnable,
 			         rec->nrunnable + (size_t)s->nrun, sizeof *rec->runnable) != 0)
 				rt_oom();
-			int *ids = rec->runnable + rec->nrunnable;
-			for (int i = 0; i < s->nrun; i++)
-				ids[i] = s->runq[i]->id;
-			qsort(ids, (size_t)s->nrun, sizeof *ids, cmp_int);
+			memcpy(rec->runnable + rec->nrunnable, ids, (size_t)s->nrun * sizeof *ids);
 			d->first = (uint32_t)rec->nrunnable;
 			d->nrunnable = (uint32_t)s->nrun;
 			rec->nrunnable += (size_t)s->nrun;

@@ -39,6 +39,20 @@ struct cl_decision {
 	int dflt;          /* what the continuation rule picks here */
 	uint32_t first;    /* detail only: runnable ids are runnable[first .. first+nrunnable) */
 	uint32_t nrunnable;
+	int from;          /* the task whose scheduling point this is (runnable or not) */
+	uint64_t from_points;  /* its scheduling points so far, this one included: (from,
+	                          from_points) names the step whatever ran elsewhere */
+};
+
+/* What cl_config.choose is told at a contended step. */
+struct cl_choice {
+	uint64_t index;            /* contended steps before this one */
+	int from;                  /* as in cl_decision */
+	uint64_t from_points;
+	int current;               /* from, if it can go on; else 0 */
+	int dflt;
+	int nrunnable;
+	const int *runnable;       /* sorted by id */
 };
 
 struct cl_schedule {
