@@ -807,6 +807,12 @@ int ex_without_preemption(const struct ex_program *prog, ex_judge_fn judge, void
 	char err[256];
 	struct ex_shrink_stats stats = {0};
 	struct explorer x = {prog, judge, judge_ctx, opt, err, sizeof err};
+	enum ex_judgement j_spare;
+	struct ex_failure key_spare;
+	if (!judgement)
+		judgement = &j_spare;
+	if (!key)
+		key = &key_spare;
 	struct shrinker k = {.x = &x, .found = found, .stats = &stats};
 	cl_schedule_init(&k.best);
 	cl_schedule_init(&k.cand);
