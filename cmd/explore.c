@@ -223,7 +223,7 @@ static void print_replays(const struct pattern_run *run, const struct cl_config 
 	char replay[700];
 	cmd_replay_command(run, &cfg, o->max_steps, replay, sizeof replay);
 	if (by_seed)
-		printf("replay (seed):     %s%s\n", replay, cfg.race ? " --race" : "");
+		printf("replay: %s%s\n", replay, cfg.race ? " --race" : "");
 	size_t size = strlen(replay) + strlen(f->schedule) + 200;
 	char *cmd = malloc(size);
 	if (cmd) {
