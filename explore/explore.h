@@ -11,7 +11,7 @@
  * promise and, if not, which failure it was.  The CLI (cmd/explore.c), the
  * exercise checker (coach/) and the pattern suites call it in-process:
  *
- *	struct ex_program prog = {pattern_entry, run, reset_fn, "fan-in|add-inside|"};
+ *	struct ex_program prog = {pattern_entry, run, reset_fn, "fan-in --variant add-inside"};
  *	struct ex_options opt;
  *	ex_options_init(&opt);                    // random, 1000 runs, seed 1, shrink on
  *	opt.strategy = EX_EXHAUSTIVE;
