@@ -200,11 +200,51 @@ START_TEST(broken_exhaustive)
 }
 END_TEST
 
+/* The interrupt flag (a SIGINT handler sets it in the CLI): set here by the
+ * progress callback after 5 schedules, explore stops with the counts so
+ * far and the schedule it was on, which replays. */
+static void interrupt_after_5(void *ctx, const struct ex_progress *p)
+{
+	if (p->done >= 5)
+		*(volatile int *)ctx = 1;
+}
+
+START_TEST(interrupt_stops_with_the_current_schedule)
+{
+	struct two t = {.n = 6};
+	struct ex_program prog = {two_main, &t, NULL, "two"};
+	volatile int flag = 0;
+	struct ex_options opt;
+	ex_options_init(&opt);
+	opt.strategy = EX_EXHAUSTIVE;
+	opt.race = false;
+	opt.interrupt = &flag;
+	opt.progress = interrupt_after_5;
+	opt.progress_ctx = (void *)&flag;
+	struct ex_result r;
+	ck_assert_int_eq(ex_explore(&prog, always_kept, NULL, &opt, &r), 0);
+	ck_assert(r.interrupted);
+	ck_assert(!r.complete);
+	ck_assert_int_eq(r.runs, 5);
+	ck_assert_ptr_nonnull(r.current);
+	struct cl_config cfg;
+	ex_config(&opt, r.current_seed, EX_RANDOM, &cfg);
+	cfg.interrupt = NULL;
+	struct cl_result res;
+	ck_assert_int_eq(ex_replay(&prog, r.current, ex_schedule_hash("two", r.current_seed,
+	                                                               EX_RANDOM, 0), &cfg, &res), 0);
+	ck_assert_int_eq(res.outcome, CL_OUTCOME_OK);
+	cl_result_free(&res);
+	ex_result_free(&r);
+}
+END_TEST
+
 Suite *suite_exhaustive(void)
 {
 	Suite *s = suite_create("exhaustive");
 	TCase *tc = tcase_create("counts");
 	tcase_add_test(tc, two_tasks_counts);
+	tcase_add_test(tc, interrupt_stops_with_the_current_schedule);
 	suite_add_tcase(s, tc);
 	TCase *pat = tcase_create("patterns");
 	tcase_set_timeout(pat, 600);
