@@ -35,7 +35,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -I. -I$(B)/gen
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS     = $(PKG_LIBS) -lpthread -lm
 
-MODULES  := runtime render patterns quiz cmd
+MODULES  := runtime render patterns quiz cmd explore
 src_of    = $(filter-out cmd/main.c,$(wildcard $(1)/*.c) $(wildcard $(1)/*.S))
 obj_of    = $(patsubst %,$(B)/%.o,$(call src_of,$(1)))
 lib_of    = $(B)/lib$(1).a
@@ -104,7 +104,7 @@ $(call lib_of,render): $(B)/gen/html_page.o
 $(B)/gen/embedded.o: $(B)/gen/embedded.c
 	$(Q)$(CC) $(ALL_CFLAGS) -Icmd -c $< -o $@
 
-ALL_LIBS = $(call lib_of,cmd) $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,quiz) $(call lib_of,runtime)
+ALL_LIBS = $(call lib_of,cmd) $(call lib_of,explore) $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,quiz) $(call lib_of,runtime)
 
 $(B)/chanlab: $(B)/cmd/main.c.o $(B)/gen/embedded.o $(ALL_LIBS)
 	@$(if $(V),,echo "  LD  $@")
@@ -119,12 +119,13 @@ chanlab: check-deps $(B)/chanlab
 TEST_ENV := $(if $(SAN),CHANLAB_TEST_SCALE=0.02,)
 # tests/<module>/*.c each define one or more "Suite *suite_NAME(void)"; the
 # runner's list is generated, so adding a test file needs no edit elsewhere.
-TEST_MODULES := runtime render patterns quiz cli
+TEST_MODULES := runtime render patterns quiz cli explore
 TEST_LIBS_runtime  := $(call lib_of,runtime)
 TEST_LIBS_render   := $(call lib_of,render) $(call lib_of,runtime)
-TEST_LIBS_patterns := $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,runtime)
+TEST_LIBS_patterns := $(call lib_of,explore) $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,runtime)
 TEST_LIBS_quiz     := $(call lib_of,quiz)
 TEST_LIBS_cli      := $(ALL_LIBS)
+TEST_LIBS_explore  := $(call lib_of,explore) $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,runtime)
 TEST_SUPPORT := $(patsubst %,$(B)/%.o,$(filter-out tests/check_main.c,$(wildcard tests/*.c)))
 
 define test_runner

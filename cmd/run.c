@@ -18,6 +18,8 @@
 
 #include "cmd/cmd.h"
 #include "cmd/runopts.h"
+#include "cmd/schedule_opt.h"
+#include "runtime/schedule.h"
 #include "render/render.h"
 
 static void usage(FILE *out)
@@ -51,6 +53,9 @@ static void usage(FILE *out)
 	        "  --quiet            no trace, no report: only the verdict line\n"
 	        "  --max-steps N      stop with exit 7 after N scheduling decisions\n"
 	        "  --race             det: report data races on shared memory (exit 8)\n"
+	        "  --schedule S       replay a schedule (S1-...) or @FILE that explore or\n"
+	        "                     --print-schedule printed, with the same seed and strategy\n"
+	        "  --print-schedule   print the run's schedule after the verdict\n"
 	        "  --PARAM VALUE      a parameter of the pattern, e.g. --workers 8\n"
 	        "                     ('chanlab run PATTERN --help' lists them)\n"
 	        "\n"
@@ -128,6 +133,21 @@ int cmd_run(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? CL_EXIT_OK : rc;
 
+	/* Schedules: replay one (--schedule), record this one (--print-schedule). */
+	struct cl_schedule replay_sched, rec;
+	cl_schedule_init(&replay_sched);
+	cl_schedule_init(&rec);
+	if (o.schedule && (rc = cmd_schedule_load(o.schedule, run, &cfg, &replay_sched)) != 0) {
+		pattern_run_free(run);
+		return rc;
+	}
+	if (o.schedule)
+		cfg.replay = &replay_sched;
+	if (o.print_schedule) {
+		rec.hash = cmd_schedule_hash(run, &cfg);
+		cfg.record = &rec;
+	}
+
 	FILE *trace_out = stdout;
 	if (o.out && !o.quiet && !(trace_out = fopen(o.out, "w"))) {
 		pattern_run_free(run);
@@ -195,6 +215,11 @@ int cmd_run(int argc, char **argv)
 	/* Everything about the run is read before the figures' runs reset it. */
 	pattern_explain(run, &res, explain, sizeof explain);
 	cmd_replay_command(run, &cfg, o.max_steps, replay, sizeof replay);
+	if (o.schedule) {
+		size_t len = strlen(replay);
+		snprintf(replay + len, sizeof replay - len, " --schedule %s",
+		         strlen(o.schedule) < 200 ? o.schedule : "...");
+	}
 	outcome_words(run, &res, verdict, words, sizeof words);
 	if (!o.quiet) {
 		fflush(stdout);
@@ -218,8 +243,20 @@ int cmd_run(int argc, char **argv)
 	print_verdict(vout, words, verdict == PATTERN_VERDICT_OK, &res, cfg.seed, replay,
 	              cfg.sched == CL_SCHED_PAR);
 	rc = pattern_verdict_exit(verdict);
+	if (res.schedule_refused)
+		rc = cmd_fail(CL_EXIT_USAGE, "run: the schedule does not fit this run: %.*s",
+		              (int)strcspn(res.report ? res.report : "", "\n"),
+		              res.report ? res.report : "");
+	if (o.print_schedule) {
+		char *text = cl_schedule_format(&rec, rec.n);
+		if (text)
+			fprintf(vout, "schedule (%zu decisions): %s\n", rec.n, text);
+		free(text);
+	}
 	cl_result_free(&res);
 out:
+	cl_schedule_free(&replay_sched);
+	cl_schedule_free(&rec);
 	render_close(&paced);
 	render_close(&sink);
 	if (trace_out != stdout)

@@ -95,6 +95,9 @@ static const struct optdef optdefs[] = {
 	{"step", CMD_RUNOPT_RUN, false}, {"quiet", CMD_RUNOPT_RUN, false},
 	{"runs", CMD_RUNOPT_EXPLORE, true},
 	{"race", 0, false},       {"no-race", 0, false},
+	{"schedule", CMD_RUNOPT_RUN, true}, {"print-schedule", CMD_RUNOPT_RUN, false},
+	{"preemptions", CMD_RUNOPT_EXPLORE, true}, {"latency-seeds", CMD_RUNOPT_EXPLORE, true},
+	{"no-shrink", CMD_RUNOPT_EXPLORE, false},
 };
 
 static const struct optdef *optdef_find(const char *name, size_t len, unsigned flags)
@@ -119,7 +122,9 @@ static int apply(struct cmd_runopts *o, const char *name, const char *value,
 		o->seed = u;
 		o->seed_set = true;
 	} else if (strcmp(name, "strategy") == 0) {
-		if (strcmp(value, "random") == 0)
+		if (strcmp(value, "exhaustive") == 0 && strcmp(o->command, "explore") == 0)
+			o->exhaustive = true;
+		else if (strcmp(value, "random") == 0)
 			o->strategy = CL_STRATEGY_RANDOM;
 		else if (strcmp(value, "pct") == 0)
 			o->strategy = CL_STRATEGY_PCT;
@@ -176,6 +181,23 @@ static int apply(struct cmd_runopts *o, const char *name, const char *value,
 		if (parse_u64(value, 1, 1000000000, &u))
 			return bad_value(o, name, value, "an integer from 1 to 1000000000");
 		o->runs = (long)u;
+		o->runs_set = true;
+	} else if (strcmp(name, "schedule") == 0) {
+		if (!*value)
+			return bad_value(o, name, value, "a schedule (S1-...) or @FILE");
+		o->schedule = value;
+	} else if (strcmp(name, "print-schedule") == 0) {
+		o->print_schedule = true;
+	} else if (strcmp(name, "preemptions") == 0) {
+		if (parse_u64(value, 0, 20, &u))
+			return bad_value(o, name, value, "an integer from 0 to 20");
+		o->preemptions = (int)u;
+	} else if (strcmp(name, "latency-seeds") == 0) {
+		if (parse_u64(value, 1, 1000000, &u))
+			return bad_value(o, name, value, "an integer from 1 to 1000000");
+		o->latency_seeds = (int)u;
+	} else if (strcmp(name, "no-shrink") == 0) {
+		o->no_shrink = true;
 	}
 	return 0;
 }
@@ -192,6 +214,8 @@ int cmd_runopts_parse(int argc, char **argv, unsigned flags, struct cmd_runopts 
 	o->runs = 1000;
 	/* The race detector: off for run (--race), on for explore (--no-race). */
 	o->race = (flags & CMD_RUNOPT_EXPLORE) != 0;
+	o->preemptions = 2;
+	o->latency_seeds = 10;
 
 	const char *pattern_name = NULL, *variant_name = "correct";
 	for (int i = 1; i < argc; i++) {
@@ -276,6 +300,9 @@ int cmd_runopts_parse(int argc, char **argv, unsigned flags, struct cmd_runopts 
 	if (o->par && o->race)
 		return cmd_fail(CL_EXIT_USAGE, "%s: --race needs --sched det (the detector follows the "
 		                "det scheduler's order)", command);
+	if (o->par && (o->schedule || o->print_schedule))
+		return cmd_fail(CL_EXIT_USAGE, "%s: schedules are the det scheduler's decisions; "
+		                "--schedule and --print-schedule need --sched det", command);
 	if (o->par && o->strategy == CL_STRATEGY_PCT)
 		return cmd_fail(CL_EXIT_USAGE, "%s: --strategy pct needs --sched det (par picks no "
 		                "schedule: the operating system does)", command);

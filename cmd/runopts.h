@@ -42,6 +42,15 @@ struct cmd_runopts {
 
 	/* explore only */
 	long runs;
+	bool runs_set;
+
+	/* schedules (cmd/schedule_opt.c, docs/explore.md) */
+	const char *schedule;              /* run --schedule STR or @FILE */
+	bool print_schedule;               /* run --print-schedule */
+	bool exhaustive;                   /* explore --strategy exhaustive */
+	int preemptions;                   /* explore --preemptions K (default 2) */
+	int latency_seeds;                 /* explore --latency-seeds S (default 10) */
+	bool no_shrink;                    /* explore --no-shrink */
 
 	/* pattern parameters in the order given */
 	char param_name[CMD_RUNOPT_MAX_PARAMS][40];

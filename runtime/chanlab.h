@@ -44,6 +44,8 @@ typedef struct cl_sema cl_sema;
 typedef struct cl_ctx cl_ctx;
 typedef struct cl_group cl_group;
 typedef struct cl_timer cl_timer;
+struct cl_schedule;
+struct cl_choice;
 
 /* Time: nanoseconds of virtual time (det) or of the monotonic clock (par). */
 typedef int64_t cl_time;
@@ -88,6 +90,18 @@ struct cl_config {
 	/* det only: check every cl_rd/cl_wr (shared.h) against Go's happens-before
 	 * order and report data races (outcome race).  Default off; par ignores it. */
 	bool race;
+	/* det only, schedules (runtime/schedule.h): follow replay's decisions
+	 * (NULL: the strategy picks); with replay_lenient a decision naming a task
+	 * that cannot run takes the default instead of stopping the run.  record
+	 * (NULL: off) receives the run's decisions. */
+	const struct cl_schedule *replay;
+	bool replay_lenient;
+	struct cl_schedule *record;
+	/* det only: when set (and replay is not), called at every contended step;
+	 * returns the id of the task to run (one that is not runnable takes the
+	 * default).  The explorer's shrinker steers runs this way. */
+	int (*choose)(void *ctx, const struct cl_choice *choice);
+	void *choose_ctx;
 };
 
 /* The result of a run.  report is NULL for a clean run, else the text Go
@@ -113,6 +127,9 @@ struct cl_result {
 	char limit_reason[32];       /* limit only: "steps", "time", "livelock" ... */
 	uint64_t races;              /* cfg.race: distinct data races found (the outcome is race
 	                                when the run was otherwise ok; see runtime/race.c) */
+	uint64_t schedule_refused;   /* replay: the 1-based decision that named a task that
+	                                could not run (then limit, reason "schedule"); 0 none */
+	uint64_t schedule_fallbacks; /* lenient replay: decisions that took the default instead */
 };
 
 void cl_config_init(struct cl_config *config);

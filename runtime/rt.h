@@ -149,6 +149,7 @@ struct rt_task {
 
 	/* Scheduler fields (owned by the scheduler of the run). */
 	int runq_index;                 /* index in sched->runq, -1 when not runnable */
+	uint64_t sched_points;          /* det, schedules on: scheduling points reached */
 	int64_t priority;               /* PCT */
 	int slot;                       /* index in sched->slots */
 	struct rt_task *q_next;         /* in an rt_taskq */
@@ -329,6 +330,13 @@ struct rt_sched {
 	int leaked, abandoned;
 	struct rt_race *race;               /* det with cfg.race: the detector (race.c), else NULL */
 	uint64_t races;                     /* distinct races it found */
+
+	/* det schedules (schedule.c): on when cfg.replay or cfg.record is set */
+	bool schedule_on;
+	size_t replay_pos;
+	uint64_t schedule_refused, schedule_fallbacks;
+	int *choice_ids;                    /* the runnable ids of a step, sorted */
+	size_t cap_choice_ids;
 };
 
 /* The run in progress on this OS thread (NULL outside cl_run). */

@@ -194,6 +194,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	rt_rand_seed(s, s->cfg.seed);
 	if (s->cfg.strategy == CL_STRATEGY_PCT && !s->par)
 		rt_pct_setup(s);
+	rt_schedule_start(s);
 	if (!s->par) {
 		s->procs = rt_zalloc_aligned(sizeof *s->procs);
 		if (!s->procs) {
@@ -276,6 +277,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	result->proc_wakes = s->proc_wakes;
 	result->procs = s->nprocs;
 	result->races = s->races;
+	rt_schedule_end(s, result);
 
 	if (s->reap)
 		rt_task_release(s->reap);

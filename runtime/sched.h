@@ -53,6 +53,11 @@ int64_t rt_mono_ns(void);
 int rt_available_cpus(void);
 _Noreturn void rt_stack_overflow(struct rt_task *t);
 
+/* schedule.c: recording and replaying a det run's decisions */
+void rt_schedule_start(struct rt_sched *s);
+void rt_schedule_end(struct rt_sched *s, struct cl_result *result);
+struct rt_task *rt_schedule_decide(struct rt_sched *s, struct rt_task *chosen);
+
 /* run.c */
 /* Records the outcome of a par run (the first one wins) and stops the
  * processors; headline is for limit reports.  Callable from g0 or a task. */

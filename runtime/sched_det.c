@@ -173,6 +173,8 @@ static struct rt_task *pick_pct(struct rt_sched *s)
  * run.  NULL means no task can ever run again (deadlock). */
 static inline __attribute__((always_inline)) struct rt_task *pick_next(struct rt_sched *s)
 {
+	if (__builtin_expect(s->schedule_on, 0) && s->procs->current)
+		s->procs->current->sched_points++;
 	if (++s->steps > s->cfg.max_steps)
 		rt_finish_limit("step limit: %llu scheduling decisions",
 		                (unsigned long long)s->cfg.max_steps);
@@ -192,10 +194,18 @@ static inline __attribute__((always_inline)) struct rt_task *pick_next(struct rt
 	if (s->nrun == 1)
 		return s->runq[0];
 	s->contended_steps++;
-	if (s->cfg.strategy == CL_STRATEGY_PCT)
-		return pick_pct(s);
-	uint64_t r = rt_rand_words(s->rng);
-	return s->runq[(uint64_t)(((unsigned __int128)r * (uint64_t)s->nrun) >> 64)];
+	struct rt_task *next;
+	if (s->cfg.strategy == CL_STRATEGY_PCT) {
+		next = pick_pct(s);
+	} else {
+		uint64_t r = rt_rand_words(s->rng);
+		next = s->runq[(uint64_t)(((unsigned __int128)r * (uint64_t)s->nrun) >> 64)];
+	}
+	/* Recording or replaying a schedule (schedule.c): the strategy has
+	 * drawn as always, so the seed's stream is the same either way. */
+	if (__builtin_expect(s->schedule_on, 0))
+		next = rt_schedule_decide(s, next);
+	return next;
 }
 
 _Noreturn void rt_sched_point_stop(void)

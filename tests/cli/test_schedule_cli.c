@@ -1,0 +1,124 @@
+/*
+ * test_schedule_cli.c - schedules on the command line: explore prints the
+ * seed, schedule and shrunk-schedule commands and each replays to the same
+ * exit code; run --print-schedule and --schedule @FILE reproduce the
+ * golden jsonl byte for byte; a schedule for another seed is refused;
+ * exhaustive says what it covered and when it hit the cap.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/cli/clirun.h"
+#include "tests/testlib.h"
+
+/* The command after "LABEL chanlab " on its line, or "" (buf). */
+static char *command_after(const char *out, const char *label, char *buf, size_t size)
+{
+	const char *p = strstr(out, label);
+	buf[0] = '\0';
+	if (!p)
+		return buf;
+	p += strlen(label);
+	if (strncmp(p, "chanlab ", 8) == 0)
+		p += 8;
+	snprintf(buf, size, "%.*s", (int)strcspn(p, "\n"), p);
+	return buf;
+}
+
+START_TEST(explore_prints_replayable_schedules)
+{
+	int status;
+	char *out = cli_run(&status, "explore fan-in --variant add-inside 2>/dev/null");
+	ck_assert_int_eq(status, 6);
+	ck_assert_ptr_nonnull(strstr(out, "shrunk from "));
+	ck_assert_ptr_nonnull(strstr(out, "the shrunk run:"));
+	ck_assert_ptr_nonnull(strstr(out, "run ended"));
+	static const char *const labels[] = {"replay: ", "replay (schedule): ", "replay (shrunk): "};
+	for (int i = 0; i < 3; i++) {
+		char cmd[8192];
+		command_after(out, labels[i], cmd, sizeof cmd);
+		ck_assert_msg(*cmd, "no '%s' in: %s", labels[i], out);
+		if (i)
+			ck_assert_ptr_nonnull(strstr(cmd, "--schedule S1-"));
+		int rstatus;
+		char *rout = cli_run(&rstatus, "%s --quiet 2>/dev/null", cmd);
+		ck_assert_msg(rstatus == 5, "'%s' exited %d: %s", cmd, rstatus, rout);
+		free(rout);
+	}
+	free(out);
+}
+END_TEST
+
+START_TEST(schedule_file_replays_the_golden_trace)
+{
+	uint64_t seed = golden_seed("fan-in", "add-inside");
+	ck_assert_uint_gt(seed, 0);
+	int status;
+	char *err = cli_run(&status, "run fan-in --variant add-inside --seed %llu --format jsonl "
+	                    "--print-schedule 2>&1 >/dev/null", (unsigned long long)seed);
+	const char *s = strstr(err, "decisions): S1-");
+	ck_assert_msg(s != NULL, "no schedule in: %s", err);
+	s += strlen("decisions): ");
+	char path[] = "/tmp/chanlab-schedule-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	fprintf(f, "%.*s\n", (int)strcspn(s, "\n"), s);
+	fclose(f);
+	char *out = cli_run(&status, "run fan-in --variant add-inside --seed %llu --format jsonl "
+	                    "--schedule @%s 2>/dev/null", (unsigned long long)seed, path);
+	char golden[300];
+	snprintf(golden, sizeof golden, GOLDEN_DIR "/fan-in-add-inside-seed%llu.jsonl",
+	         (unsigned long long)seed);
+	size_t size;
+	char *want = test_read_file(golden, &size);
+	ck_assert_ptr_nonnull(want);
+	ck_assert_msg(strcmp(out, want) == 0, "the replay's jsonl differs from %s", golden);
+	free(want);
+	free(out);
+	/* Another seed: refused, exit 64, saying why. */
+	out = cli_run(&status, "run fan-in --variant add-inside --seed %llu --quiet --schedule @%s "
+	              "2>&1", (unsigned long long)seed + 1, path);
+	ck_assert_int_eq(status, 64);
+	ck_assert_ptr_nonnull(strstr(out, "recorded for another program"));
+	free(out);
+	unlink(path);
+	free(err);
+}
+END_TEST
+
+START_TEST(exhaustive_summaries)
+{
+	int status;
+	char *out = cli_run(&status, "explore rendezvous --strategy exhaustive --latency-seeds 2 2>/dev/null");
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(strstr(out, "schedules with <= 2 preemptions kept the promise (latency seeds 1-2)"),
+	              "%s", out);
+	free(out);
+	out = cli_run(&status, "explore rendezvous --strategy exhaustive --runs 5 2>/dev/null");
+	ck_assert_int_eq(status, 0);
+	ck_assert_ptr_nonnull(strstr(out, "the cap of 5 schedules (--runs) was hit"));
+	free(out);
+	out = cli_run(&status, "explore lock-free-stack --variant no-retry --strategy exhaustive "
+	              "--no-shrink 2>/dev/null");
+	ck_assert_int_eq(status, 6);
+	ck_assert_ptr_nonnull(strstr(out, "replay (schedule): "));
+	ck_assert_ptr_null(strstr(out, "shrunk from"));
+	free(out);
+}
+END_TEST
+
+Suite *suite_schedule_cli(void)
+{
+	Suite *s = suite_create("schedule-cli");
+	TCase *tc = tcase_create("schedule");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, explore_prints_replayable_schedules);
+	tcase_add_test(tc, schedule_file_replays_the_golden_trace);
+	tcase_add_test(tc, exhaustive_summaries);
+	suite_add_tcase(s, tc);
+	return s;
+}
