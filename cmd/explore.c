@@ -14,6 +14,7 @@
  * and the command that replays the schedule it was on.  Progress on stderr
  * (a terminal only, after a second).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ static void usage(FILE *out)
 	        "usage: chanlab explore PATTERN [--variant V] [--runs N]\n"
 	        "                       [--strategy random|pct|exhaustive] [--depth D] [--seed FIRST]\n"
 	        "                       [--preemptions K] [--latency-seeds S] [--no-shrink]\n"
+	        "                       [--html FILE]\n"
 	        "                       [--max-steps N] [--PARAM VALUE ...]\n"
 	        "\n"
 	        "Runs schedules of a variant (tracing off) and checks the outcome it declares.\n"
@@ -56,6 +58,7 @@ static void usage(FILE *out)
 	        "  --latency-seeds S  exhaustive: explore under seeds 1..S, which fix the\n"
 	        "                     pattern's simulated latencies (default 10)\n"
 	        "  --no-shrink        report the first failing schedule as found\n"
+	        "  --html FILE        also write the shrunk failing run as an html player page\n"
 	        "  --max-steps N      a schedule longer than N scheduling decisions is a limit\n"
 	        "  --PARAM VALUE      a parameter of the pattern, e.g. --workers 8\n"
 	        "\n"
@@ -233,30 +236,60 @@ static void print_replays(const struct pattern_run *run, const struct cl_config 
 	}
 }
 
-/* Prints the shrunk run's trace (text format) on stdout. */
-static void print_shrunk_trace(struct pattern_run *run, const struct ex_program *prog,
-                               const struct cl_config *base, const struct ex_found *f,
-                               const char *schedule)
+/* Replays the shrunk run into a renderer of format writing to out (the text
+ * trace on stdout; the html player with --html).  Returns 0, or -1 with a
+ * message printed. */
+static int render_shrunk(struct pattern_run *run, const struct ex_program *prog,
+                         const struct cl_config *base, const struct ex_found *f,
+                         const char *schedule, const char *format, FILE *out)
 {
 	struct cl_config cfg;
 	found_config(base, f, &cfg);
-	struct render_opts ro = {.out = stdout, .color = cmd_use_color(stdout)};
+	char title[300];
+	snprintf(title, sizeof title, "chanlab explore %s --variant %s: the shrunk failing schedule",
+	         run->pattern->name, run->variant->name);
+	struct render_opts ro = {.out = out, .color = out == stdout && cmd_use_color(stdout),
+	                         .title = title};
 	struct cl_sink sink;
 	char err[200];
-	if (render_open("text", &ro, &sink, err, sizeof err) < 0) {
+	if (render_open(format, &ro, &sink, err, sizeof err) < 0) {
 		cmd_fail(CL_EXIT_ERROR, "explore: %s", err);
-		return;
+		return -1;
 	}
 	cfg.sinks = &sink;
 	cfg.nsinks = 1;
 	struct cl_result res;
-	printf("the shrunk run:\n");
-	fflush(stdout);
-	if (ex_replay(prog, schedule, cmd_schedule_hash(run, &cfg), &cfg, &res) != 0)
+	int rc = 0;
+	if (ex_replay(prog, schedule, cmd_schedule_hash(run, &cfg), &cfg, &res) != 0) {
 		cmd_fail(CL_EXIT_ERROR, "explore: cannot replay the shrunk schedule: %s",
 		         res.report ? res.report : "?");
+		rc = -1;
+	}
 	render_close(&sink);
 	cl_result_free(&res);
+	return rc;
+}
+
+/* The shrunk run as text on stdout and, with --html FILE, as a player page. */
+static void show_shrunk(struct pattern_run *run, const struct ex_program *prog,
+                        const struct cl_config *base, const struct ex_found *f,
+                        const char *schedule, const char *html)
+{
+	printf("the shrunk run:\n");
+	fflush(stdout);
+	render_shrunk(run, prog, base, f, schedule, "text", stdout);
+	if (!html)
+		return;
+	FILE *page = fopen(html, "w");
+	if (!page) {
+		cmd_fail(CL_EXIT_ERROR, "cannot write '%s': %s", html, strerror(errno));
+		return;
+	}
+	int rc = render_shrunk(run, prog, base, f, schedule, "html", page);
+	if (fclose(page) != 0 || rc != 0)
+		cmd_fail(CL_EXIT_ERROR, "cannot write '%s'", html);
+	else
+		printf("the shrunk run as a page: %s\n", html);
 }
 
 int cmd_explore(int argc, char **argv)
@@ -335,7 +368,7 @@ int cmd_explore(int argc, char **argv)
 			shrunk.schedule = res.shrunk;
 			print_replays(run, &cfg, &shrunk, &o, false, "shrunk");
 			if (!res.interrupted)
-				print_shrunk_trace(run, &prog, &cfg, f, res.shrunk);
+				show_shrunk(run, &prog, &cfg, f, res.shrunk, o.html);
 		} else if (opt.shrink && f == &res.first && !res.interrupted) {
 			printf("(could not shrink the schedule)\n");
 		}

@@ -97,7 +97,7 @@ static const struct optdef optdefs[] = {
 	{"race", 0, false},       {"no-race", 0, false},
 	{"schedule", CMD_RUNOPT_RUN, true}, {"print-schedule", CMD_RUNOPT_RUN, false},
 	{"preemptions", CMD_RUNOPT_EXPLORE, true}, {"latency-seeds", CMD_RUNOPT_EXPLORE, true},
-	{"no-shrink", CMD_RUNOPT_EXPLORE, false},
+	{"no-shrink", CMD_RUNOPT_EXPLORE, false}, {"html", CMD_RUNOPT_EXPLORE, true},
 };
 
 static const struct optdef *optdef_find(const char *name, size_t len, unsigned flags)
@@ -158,6 +158,10 @@ static int apply(struct cmd_runopts *o, const char *name, const char *value,
 		if (!render_format_summary(value))
 			return bad_value(o, name, value, formats_list(list, sizeof list));
 		o->format = value;
+	} else if (strcmp(name, "html") == 0) {
+		if (!*value)
+			return bad_value(o, name, value, "a file name");
+		o->html = value;
 	} else if (strcmp(name, "out") == 0) {
 		if (!*value)
 			return bad_value(o, name, value, "a file name");

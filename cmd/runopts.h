@@ -51,6 +51,7 @@ struct cmd_runopts {
 	int preemptions;                   /* explore --preemptions K (default 2) */
 	int latency_seeds;                 /* explore --latency-seeds S (default 10) */
 	bool no_shrink;                    /* explore --no-shrink */
+	const char *html;                  /* explore --html FILE: the shrunk run as a page */
 
 	/* pattern parameters in the order given */
 	char param_name[CMD_RUNOPT_MAX_PARAMS][40];

@@ -97,6 +97,26 @@ START_TEST(player_shows_a_deadlock)
 }
 END_TEST
 
+/* explore --html: the shrunk failing run as a page (checked without a
+ * browser: the page carries its title and the failing run's data). */
+START_TEST(explore_writes_the_shrunk_run_as_a_page)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/tmp/chanlab-shrunk-%d.html", (int)getpid());
+	int status;
+	char *out = cli_run(&status, "explore fan-in --variant add-inside --html '%s' 2>/dev/null", path);
+	ck_assert_int_eq(status, 6);
+	ck_assert_msg(strstr(out, "the shrunk run as a page:"), "%s", out);
+	free(out);
+	char *page = test_read_file(path, NULL);
+	ck_assert_ptr_nonnull(page);
+	ck_assert_ptr_nonnull(strstr(page, "<script id=\"data\" type=\"application/json\">{"));
+	ck_assert_ptr_nonnull(strstr(page, "the shrunk failing schedule"));
+	free(page);
+	unlink(path);
+}
+END_TEST
+
 Suite *suite_html_browser(void)
 {
 	Suite *s = suite_create("html_browser");
@@ -104,6 +124,7 @@ Suite *suite_html_browser(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, player_shows_a_clean_run);
 	tcase_add_test(tc, player_shows_a_deadlock);
+	tcase_add_test(tc, explore_writes_the_shrunk_run_as_a_page);
 	suite_add_tcase(s, tc);
 	return s;
 }
