@@ -32,6 +32,9 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -I. -I$(B)/gen \
              -DCHANLAB_VERSION='"$(VERSION)"' -DCHANLAB_DATADIR='"$(PREFIX)/share/chanlab"' \
              $(PKG_CFLAGS) $(CFLAGS)
+# Stack probing: a frame larger than a page touches its pages in order, top
+# down, so it cannot jump a task stack's guard page (runtime/stack.c).
+ALL_CFLAGS += -fstack-clash-protection
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS     = $(PKG_LIBS) -lpthread -lm
 

@@ -38,6 +38,7 @@ static void usage(FILE *out)
 	        "  --depth D          PCT's depth (default 3)\n"
 	        "  --seed FIRST       the first schedule's seed (default 1); then FIRST+1, ...\n"
 	        "  --max-steps N      a schedule longer than N scheduling decisions is a limit\n"
+	        "  --stack-size SIZE  bytes of stack per task (16K to 1G, K/M/G suffix; default 256K)\n"
 	        "  --PARAM VALUE      a parameter of the pattern, e.g. --workers 8\n"
 	        "\n"
 	        "exit: 0 every schedule ran clean, 6 a schedule went wrong (replay it),\n"

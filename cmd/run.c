@@ -48,6 +48,7 @@ static void usage(FILE *out)
 	        "  --step             wait for Enter before each event\n"
 	        "  --quiet            no trace, no report: only the verdict line\n"
 	        "  --max-steps N      stop with exit 7 after N scheduling decisions\n"
+	        "  --stack-size SIZE  bytes of stack per task (16K to 1G, K/M/G suffix; default 256K)\n"
 	        "  --PARAM VALUE      a parameter of the pattern, e.g. --workers 8\n"
 	        "                     ('chanlab run PATTERN --help' lists them)\n"
 	        "\n"

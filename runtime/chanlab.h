@@ -75,7 +75,7 @@ struct cl_config {
 	uint64_t pct_steps;          /* expected contended steps, for placing change points (default 1000) */
 	uint64_t max_steps;          /* scheduling decisions before "step limit" (default 10,000,000) */
 	cl_time max_time;            /* virtual time before "step limit" (default 1 hour) */
-	size_t stack_size;           /* bytes of address space per task stack (default 64 KiB) */
+	size_t stack_size;           /* bytes of address space per task stack (default 256 KiB; 16 KiB to 1 GiB) */
 	int procs;                   /* par only: processors (0 = CPUs available) */
 	int starve_warn_ms;          /* par only: report a task holding a processor longer (0 = off) */
 	const struct cl_sink *sinks; /* array of nsinks event sinks (may be NULL) */

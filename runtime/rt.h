@@ -202,21 +202,23 @@ struct rt_sched;
 struct rt_m;
 
 struct rt_stack {
-	void *lo;                 /* lowest usable byte (above the guard page, if any) */
+	void *lo;                 /* lowest usable byte (the guard page is just below) */
 	size_t size;              /* usable bytes, up to the task record */
 	size_t map_size;          /* whole mapping */
-	bool guarded;             /* a PROT_NONE page below lo; else the canary below lo */
+	bool guarded;             /* its guard page is an mprotect'd one (a mapping of its own) */
 	unsigned valgrind_id;
 	struct rt_slab *slab;     /* the mmap it was carved from */
 	struct rt_stack *next;    /* in the free list */
 	struct rt_task *task;     /* the record at the top of this mapping */
 };
 
-/* Returns a stack with room for a task record on top, or NULL. */
+/* Returns a stack with room for a task record on top, or NULL (the reason
+ * is rt_stack_error()). */
 struct rt_stack *rt_stack_get(size_t map_size);
 void rt_stack_put(struct rt_stack *st);
-/* False if the canary below an unguarded stack was overwritten. */
-bool rt_stack_intact(const struct rt_stack *st);
+const char *rt_stack_error(void);
+/* True if addr is in st's guard page (async-signal-safe). */
+bool rt_stack_guard_hit(const struct rt_stack *st, const void *addr);
 /* Unmaps whole free slabs beyond a reserve of cached stacks. */
 void rt_stack_trim(void);
 /* This thread's stack cache: a par run shares the host thread's among its

@@ -51,7 +51,15 @@ void rt_par_stop(struct rt_sched *s);
 cl_time rt_par_now(struct rt_sched *s);
 int64_t rt_mono_ns(void);
 int rt_available_cpus(void);
-_Noreturn void rt_stack_overflow(struct rt_task *t);
+/* The task this OS thread runs, or NULL; async-signal-safe (fault.c). */
+struct rt_task *rt_par_task_here(void);
+
+/* fault.c */
+/* Installs the SIGSEGV/SIGBUS handler (once per process) and gives the
+ * calling OS thread an alternate signal stack if it has none. */
+void rt_fault_thread_init(void);
+/* Takes down the alternate stack rt_fault_thread_init gave this thread. */
+void rt_fault_thread_fini(void);
 
 /* run.c */
 /* Records the outcome of a par run (the first one wins) and stops the

@@ -93,13 +93,6 @@ void rt_runq_remove(struct rt_sched *s, struct rt_task *t)
 
 /* ---- switching ---------------------------------------------------------------------- */
 
-_Noreturn void rt_stack_overflow(struct rt_task *t)
-{
-	fprintf(stderr, "fatal error: stack overflow in task %d \"%s\" (stack of %zu bytes; "
-	        "raise it with --stack-size)\n", t->id, t->name, t->stack->size);
-	abort();
-}
-
 /* Work every context does right after it is switched to. */
 void rt_after_switch(struct rt_sched *s, struct rt_task *self)
 {
@@ -129,8 +122,6 @@ void rt_after_switch(struct rt_sched *s, struct rt_task *self)
  * the host).  dying: `from` will never run again. */
 void rt_switch(struct rt_sched *s, struct rt_task *from, struct rt_task *to, bool dying)
 {
-	if (from && !rt_stack_intact(from->stack))
-		rt_stack_overflow(from);
 	s->procs->current = to;
 #ifdef RT_ASAN
 	void **save = dying ? NULL : from ? &from->asan_fake_stack : &s->host_fake_stack;

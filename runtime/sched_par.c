@@ -86,6 +86,16 @@ __attribute__((noinline)) struct rt_proc *rt_proc_self(void)
 	return m ? m->p : NULL;
 }
 
+struct rt_task *rt_par_task_here(void)
+{
+	struct rt_m *m = m_tls;
+	if (!m)
+		return NULL;
+	if (m->syscall_task)
+		return m->syscall_task;
+	return m->p ? m->p->current : NULL;
+}
+
 static struct rt_m *m_self(void)
 {
 	struct rt_m *m = m_tls;
@@ -372,8 +382,6 @@ static void to_g0(struct rt_task *t, enum rt_after after,
 	m->after = after;
 	m->after_unlock = unlock;
 	m->after_arg = arg;
-	if (!rt_stack_intact(t->stack))
-		rt_stack_overflow(t);
 #ifdef RT_ASAN
 	__sanitizer_start_switch_fiber(after == RT_AFTER_EXIT ? NULL : &t->asan_fake_stack,
 	                               m->g0_lo, m->g0_size);
@@ -658,8 +666,10 @@ static void m_setup(struct rt_sched *s, struct rt_m *m)
 static void *m_thread(void *arg)
 {
 	struct rt_m *m = arg;
+	rt_fault_thread_init();
 	m_setup(m->s, m);
 	proc_loop(m->s, m);
+	rt_fault_thread_fini();
 	m_tls = NULL;
 	rt_sched_cur = NULL;
 	return NULL;

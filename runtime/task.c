@@ -153,7 +153,7 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
 	va_end(ap);
 	struct rt_task *t = rt_task_create(s, fn, arg, name, file, line);
 	if (!t)
-		rt_panic(file, line, "runtime: cannot allocate a task stack (out of memory)");
+		rt_panic(file, line, rt_stack_error());
 	int id = t->id;
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_SPAWN);
