@@ -255,6 +255,7 @@ struct rt_proc {
 	int sleep_word;                 /* futex: 1 while parked */
 	bool parked;                    /* on the idle list (guarded by sched->idle_lock) */
 	int starve_warned;              /* watchdog: the tick last warned about */
+	unsigned steps_pending;         /* steps not yet added to sched->steps */
 };
 
 struct rt_sched {

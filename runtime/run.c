@@ -186,6 +186,8 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 		return start_error(result, "cl_run: out of memory");
 	s->cfg = *config;
 	s->par = config->sched == CL_SCHED_PAR;
+	if (s->par)   /* par's clock: the first event (main's spawn) is at 0 too */
+		s->start_ns = rt_mono_ns();
 	if (!s->cfg.stack_size)
 		s->cfg.stack_size = DEFAULT_STACK_SIZE;
 	if (s->cfg.stack_size < MIN_STACK_SIZE || s->cfg.stack_size > MAX_STACK_SIZE) {

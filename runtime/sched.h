@@ -51,6 +51,9 @@ void rt_par_stop(struct rt_sched *s);
 cl_time rt_par_now(struct rt_sched *s);
 int64_t rt_mono_ns(void);
 int rt_available_cpus(void);
+/* Test hook: called on a thread back from a system call before its task
+ * is queued (NULL: none). */
+extern void (*rt_par_syscall_exit_hook)(struct rt_sched *s);
 /* The task this OS thread runs, or NULL; async-signal-safe (fault.c). */
 struct rt_task *rt_par_task_here(void);
 

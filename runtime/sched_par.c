@@ -50,6 +50,12 @@
 
 #define GLOBAL_EVERY 61
 #define SPIN_ROUNDS 64
+#define STEP_BATCH 64                  /* steps a processor counts before adding them up */
+#define INTERRUPT_POLL_NS 20000000     /* an idle processor looks at cl_config.interrupt */
+
+/* A test hook (test_syscall.c): called on the thread back from a system
+ * call before its task is queued, to widen that window. */
+void (*rt_par_syscall_exit_hook)(struct rt_sched *s);
 
 int rt_par_active;
 
@@ -492,7 +498,9 @@ void cl_syscall_exit(void)
 		struct rt_m *m = m_self();
 		struct rt_task *t = m->syscall_task;
 		m->syscall_task = NULL;
-		__atomic_sub_fetch(&s->nsyscall, 1, __ATOMIC_ACQ_REL);
+		/* The task still counts as in a system call (nsyscall) until g0
+		 * has queued it: otherwise the last idle processor could see no
+		 * queued task and no system call, and declare a deadlock. */
 		to_g0(t, RT_AFTER_SYSCALL, NULL, NULL);
 	}
 	rt_emit_sync_text("syscall exit");
@@ -532,9 +540,54 @@ static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
 	return NULL;
 }
 
-/* Parks p until woken or the next timer is due; may detect the deadlock. */
+/* The run's limits, checked by g0: steps (every resumption of a task by a
+ * processor is one scheduling decision), wall-clock time since the start,
+ * and the caller's interrupt flag.  True if the run is over. */
+static bool over_limit(struct rt_sched *s)
+{
+	uint64_t steps = __atomic_load_n(&s->steps, __ATOMIC_RELAXED);
+	if (steps > s->cfg.max_steps) {
+		char headline[120];
+		snprintf(headline, sizeof headline, "step limit: %llu scheduling decisions",
+		         (unsigned long long)s->cfg.max_steps);
+		rt_par_finish(s, CL_OUTCOME_LIMIT, headline);
+		return true;
+	}
+	if (rt_par_now(s) > s->cfg.max_time) {
+		char headline[120];
+		snprintf(headline, sizeof headline, "time limit: %lld ms",
+		         (long long)(s->cfg.max_time / CL_MS));
+		rt_par_finish(s, CL_OUTCOME_LIMIT, headline);
+		return true;
+	}
+	if (s->cfg.interrupt && *s->cfg.interrupt) {
+		rt_par_finish(s, CL_OUTCOME_LIMIT, "interrupted");
+		return true;
+	}
+	return false;
+}
+
+/* Counts one step on p; every batch adds them to the run's count and checks
+ * the limits (a small --max-steps counts every step). */
+static bool count_step(struct rt_sched *s, struct rt_proc *p)
+{
+	if (++p->steps_pending < (s->cfg.max_steps < 1000000 ? 1u : STEP_BATCH))
+		return false;
+	__atomic_add_fetch(&s->steps, p->steps_pending, __ATOMIC_RELAXED);
+	p->steps_pending = 0;
+	return over_limit(s);
+}
+
+/* Parks p until woken or the next timer is due; may detect the deadlock.
+ * Lock order (rt.h): idle_lock, then timer_lock (in next_timer_in). */
 static void idle(struct rt_sched *s, struct rt_proc *p)
 {
+	if (over_limit(s))
+		return;
+	/* nsyscall before the queues: a task back from a system call is
+	 * queued before it stops counting (after_task), so a zero here
+	 * means any such task is already visible to any_stealable. */
+	int insyscall = __atomic_load_n(&s->nsyscall, __ATOMIC_ACQUIRE);
 	rt_lock_acquire(&s->idle_lock);
 	if (any_stealable(s) || __atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE)) {
 		rt_lock_release(&s->idle_lock);
@@ -545,8 +598,7 @@ static void idle(struct rt_sched *s, struct rt_proc *p)
 		rt_lock_release(&s->idle_lock);
 		return;
 	}
-	if (s->nidle == s->nprocs - 1 && timeout < 0 &&
-	    !__atomic_load_n(&s->nsyscall, __ATOMIC_ACQUIRE)) {
+	if (s->nidle == s->nprocs - 1 && timeout < 0 && !insyscall) {
 		/* Every other processor is parked, nothing is queued, no timer
 		 * can fire and no task is in a system call: nothing will ever
 		 * run again. */
@@ -554,6 +606,18 @@ static void idle(struct rt_sched *s, struct rt_proc *p)
 		rt_par_finish(s, CL_OUTCOME_DEADLOCK, NULL);
 		return;
 	}
+	/* Wake up for the time limit and, now and then, for an interrupt. */
+	int64_t left = s->cfg.max_time - rt_par_now(s);
+	if (left < 1)
+		left = 1;
+	else if (left < INT64_MAX)
+		left++;
+	if (timeout < 0 || timeout > left)
+		timeout = left;
+	if (s->cfg.interrupt && timeout > INTERRUPT_POLL_NS)
+		timeout = INTERRUPT_POLL_NS;
+	if (timeout == INT64_MAX)
+		timeout = -1;
 	p->parked = true;
 	__atomic_store_n(&s->nidle, s->nidle + 1, __ATOMIC_RELEASE);
 	s->proc_parks++;
@@ -579,8 +643,13 @@ static void after_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
 		global_put(s, t);
 		break;
 	case RT_AFTER_SYSCALL:
+		if (rt_par_syscall_exit_hook)
+			rt_par_syscall_exit_hook(s);
 		__atomic_store_n(&t->state, RT_RUNNABLE, __ATOMIC_RELEASE);
 		global_put(s, t);
+		/* Queued first, then no longer in a system call: idle() reads
+		 * nsyscall before the queues, so it sees one or the other. */
+		__atomic_sub_fetch(&s->nsyscall, 1, __ATOMIC_ACQ_REL);
 		wakep(s);
 		break;
 	case RT_AFTER_EXIT:
@@ -596,6 +665,10 @@ static void after_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
 static void run_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
 {
 	struct rt_proc *p = m->p;
+	if (count_step(s, p)) {
+		global_put(s, t);   /* the run is over; the dump lists it as runnable */
+		return;
+	}
 	__atomic_store_n(&p->schedtick, p->schedtick + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&p->current, t, __ATOMIC_RELEASE);
 #ifdef RT_ASAN
@@ -739,7 +812,8 @@ int rt_par_run(struct rt_sched *s)
 	s->procs = rt_zalloc_aligned((size_t)n * sizeof *s->procs);
 	if (!s->procs)
 		return -1;
-	s->start_ns = rt_mono_ns();
+	if (!s->start_ns)   /* cl_run sets it before the first event */
+		s->start_ns = rt_mono_ns();
 	for (int i = 0; i < n; i++) {
 		struct rt_proc *p = &s->procs[i];
 		p->id = i;
@@ -790,6 +864,8 @@ int rt_par_run(struct rt_sched *s)
 		futex_wake(&w.stop_word);
 		pthread_join(dog, NULL);
 	}
+	for (int i = 0; i < n; i++)
+		s->steps += s->procs[i].steps_pending;
 	m_tls = NULL;
 	__atomic_store_n(&cl_atomics_bare, 0, __ATOMIC_RELEASE);
 	__atomic_sub_fetch(&rt_par_active, 1, __ATOMIC_ACQ_REL);
