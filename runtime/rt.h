@@ -3,9 +3,9 @@
  * queues, locks, objects.  Only runtime/ includes this; patterns include
  * chanlab.h.  runtime/HACKING.md explains how the pieces fit.
  *
- * Lock order (par): channel locks in address order, then the scheduler's
- * run-queue lock.  Under det every lock is a no-op: one OS thread runs the
- * whole program and a task is never interrupted between scheduling points.
+ * Locks are no-ops under det (one OS thread runs the whole program and a
+ * task is never interrupted between scheduling points); the lock order that
+ * par obeys is the table in the locks section below.
  */
 #ifndef CHANLAB_RT_H
 #define CHANLAB_RT_H
@@ -21,6 +21,30 @@
 #define RT_PANIC_MAX 160
 
 /* ---- locks ------------------------------------------------------------------ */
+
+/* The lock order: the one table (HACKING.md and sched_par.c point here).
+ * A thread holding a lock of some rank takes only locks of a higher rank;
+ * locks of the same rank are taken one at a time, except channel locks,
+ * which a select takes in address order.
+ *
+ *   rank  lock                          guards
+ *   1     cl_chan.lock (by address),    a channel; a sync object's queue and
+ *         or one sync object's lock     state
+ *   2     sched.ctx_lock                every context tree
+ *   3     sched.idle_lock               idle processors, nidle
+ *   4     sched.timer_lock              the timer heap, timer_seq
+ *   5     proc.qlock                    that processor's local ring
+ *   6     sched.global_lock             the global run queue
+ *   7     sched.m_lock                  spare threads (m_pool, m_all)
+ *   8     sched.tasks_lock              the task table
+ *   9     sched.obj_lock                the object arena
+ *   10    sched.stack_lock              the shared stack cache
+ *   11    sched.finish_lock             the outcome
+ *   12    sched.trace_lock              event emission (sinks run under it)
+ *
+ * idle() holds idle_lock while it reads the next timer (timer_lock): hence
+ * idle_lock before timer_lock.  rt_ready is called after a channel lock is
+ * released (Go's closechan gathers the waiters first, then wakes them). */
 
 /* A spin lock.  Under det it only records its state: one OS thread runs
  * the whole program and a task is never interrupted between scheduling

@@ -28,9 +28,7 @@
  * system call.  Then nothing can ever run again (every other processor is
  * parked, so none holds a runnext).
  *
- * Lock order: channel locks (by address) or a sync object's lock, then
- * timer_lock, then a processor's qlock, global_lock, idle_lock, then
- * tasks_lock, obj_lock, stack_lock, trace_lock.
+ * Lock order: the table in rt.h.
  */
 #include <errno.h>
 #include <linux/futex.h>
