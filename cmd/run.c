@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/interrupt.h"
 #include "cmd/runopts.h"
 #include "render/render.h"
 
@@ -125,6 +126,10 @@ int cmd_run(int argc, char **argv)
 	int rc = cmd_runopts_start(argc, argv, CMD_RUNOPT_RUN, usage, &o, &run, &cfg);
 	if (rc)
 		return rc < 0 ? CL_EXIT_OK : rc;
+	/* Ctrl-C stops the run at its next decision; the trace is closed as
+	 * usual (a Chrome trace gets its ']') and the exit status is 130. */
+	cmd_interrupt_install();
+	cfg.interrupt = (volatile int *)cmd_interrupt_flag();
 
 	FILE *trace_out = stdout;
 	if (o.out && !o.quiet && !(trace_out = fopen(o.out, "w"))) {
@@ -200,7 +205,7 @@ int cmd_run(int argc, char **argv)
 		}
 		if (*explain)
 			fprintf(vout, "%s\n", explain);
-		if (run->pattern->figures) {
+		if (run->pattern->figures && !cmd_interrupted()) {
 			struct cl_config fc = cfg;
 			fc.sinks = NULL;
 			fc.nsinks = 0;
@@ -211,7 +216,7 @@ int cmd_run(int argc, char **argv)
 	}
 	print_verdict(vout, words, verdict == PATTERN_VERDICT_OK, &res, cfg.seed, replay,
 	              cfg.sched == CL_SCHED_PAR);
-	rc = pattern_verdict_exit(verdict);
+	rc = cmd_interrupted() ? CL_EXIT_INTERRUPTED : pattern_verdict_exit(verdict);
 	cl_result_free(&res);
 out:
 	render_close(&paced);

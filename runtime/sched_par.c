@@ -569,6 +569,8 @@ static bool over_limit(struct rt_sched *s)
  * the limits (a small --max-steps counts every step). */
 static bool count_step(struct rt_sched *s, struct rt_proc *p)
 {
+	if (s->cfg.interrupt && *s->cfg.interrupt)
+		return over_limit(s);   /* at once, not at the end of a batch */
 	if (++p->steps_pending < (s->cfg.max_steps < 1000000 ? 1u : STEP_BATCH))
 		return false;
 	__atomic_add_fetch(&s->steps, p->steps_pending, __ATOMIC_RELAXED);
