@@ -316,7 +316,10 @@ cl_error cl_group_wait_at(const char *file, int line, cl_group *g);
 typedef struct { int64_t v; } cl_atomic64;
 typedef struct { void *v; } cl_atomic_ptr;
 
-extern int cl_atomics_bare;   /* set by the runtime; read-only for patterns */
+/* Set by the runtime on each thread of an untraced par run (per thread, so
+ * a det run on another thread keeps its scheduling points); read-only for
+ * patterns. */
+extern _Thread_local int cl_atomics_bare;
 
 int64_t cl_atomic_load_slow(cl_atomic64 *a);
 void cl_atomic_store_slow(cl_atomic64 *a, int64_t v);

@@ -48,13 +48,16 @@
 
 /* A spin lock.  Under det it only records its state: one OS thread runs
  * the whole program and a task is never interrupted between scheduling
- * points, so nothing can contend.  While a par run is active in the
- * process (rt_par_active) it is a real test-and-test-and-set lock. */
+ * points, so nothing can contend.  On the threads of a par run
+ * (rt_par_active) it is a real test-and-test-and-set lock. */
 struct rt_lock {
 	int held;
 };
 
-extern int rt_par_active;
+/* Set on every OS thread while it works for a par run (sched_par.c): the
+ * mode belongs to the run, so a det run on another thread at the same time
+ * keeps its no-op locks and plain counters. */
+extern _Thread_local int rt_par_active;
 
 /* A hint to the CPU inside a spin loop. */
 static inline void rt_cpu_relax(void)

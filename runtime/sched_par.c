@@ -55,7 +55,7 @@
  * call before its task is queued, to widen that window. */
 void (*rt_par_syscall_exit_hook)(struct rt_sched *s);
 
-int rt_par_active;
+_Thread_local int rt_par_active;
 
 /* An OS thread (Go's M).  It runs the scheduler loop of the processor it
  * holds; a task that enters a blocking system call keeps the thread and
@@ -731,6 +731,8 @@ static void m_setup(struct rt_sched *s, struct rt_m *m)
 {
 	rt_sched_cur = s;
 	m_tls = m;
+	rt_par_active = 1;
+	cl_atomics_bare = !s->tracing;
 #ifdef RT_TSAN
 	m->g0_tsan_fiber = __tsan_get_current_fiber();
 #endif
@@ -743,6 +745,8 @@ static void *m_thread(void *arg)
 	m_setup(m->s, m);
 	proc_loop(m->s, m);
 	rt_fault_thread_fini();
+	rt_par_active = 0;
+	cl_atomics_bare = 0;
 	m_tls = NULL;
 	rt_sched_cur = NULL;
 	return NULL;
@@ -826,9 +830,6 @@ int rt_par_run(struct rt_sched *s)
 			p->rng[k] = z ^ (z >> 31);
 		}
 	}
-	__atomic_add_fetch(&rt_par_active, 1, __ATOMIC_ACQ_REL);
-	if (!s->tracing)
-		__atomic_store_n(&cl_atomics_bare, 1, __ATOMIC_RELEASE);
 	struct rt_m host = {.s = s, .p = &s->procs[0]};
 	m_setup(s, &host);
 	global_put(s, s->main_task);
@@ -867,8 +868,8 @@ int rt_par_run(struct rt_sched *s)
 	for (int i = 0; i < n; i++)
 		s->steps += s->procs[i].steps_pending;
 	m_tls = NULL;
-	__atomic_store_n(&cl_atomics_bare, 0, __ATOMIC_RELEASE);
-	__atomic_sub_fetch(&rt_par_active, 1, __ATOMIC_ACQ_REL);
+	cl_atomics_bare = 0;
+	rt_par_active = 0;
 	s->now = rt_par_now(s);
 	return 0;
 }
