@@ -32,14 +32,18 @@
  * hangs.  The runtime's own frames are small, so an overflow almost always
  * happens in the pattern's code.
  *
+ * The same file handles RT_STOP_SIGNAL, which ends a par run's task that
+ * keeps its thread after the run is over (on_stop; sched_par.c).
+ *
  * The handler and the previous handlers are process-wide (signal dispositions
  * are), installed once; the alternate stacks belong to their threads and are
  * unmapped when a thread exits.
  */
 #include <pthread.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
+#include <ucontext.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -52,6 +56,34 @@
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
 static pthread_key_t alt_key;
 static struct sigaction old_segv, old_bus;
+
+static _Thread_local char thread_tag;
+
+const void *rt_thread_tag(void)
+{
+	return &thread_tag;
+}
+
+_Noreturn void rt_bug(const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "chanlab: BUG: %s\n", msg);
+	struct rt_sched *s = rt_sched_cur;
+	if (s && s->procs && s->slots) {
+		/* The dump as a fatal report would print it, headline first. */
+		s->finished = true;
+		s->outcome = CL_OUTCOME_FATAL;
+		rt_report_build(s, "task dump:");
+		if (s->report)
+			fputs(s->report, stderr);
+	}
+	fflush(stderr);
+	_exit(70);
+}
 
 static void size_text(char *buf, size_t n, size_t bytes)
 {
@@ -83,7 +115,7 @@ static _Noreturn void overflow(struct rt_sched *s, struct rt_task *t)
 	s->outcome = CL_OUTCOME_FATAL;
 	rt_report_build(s, headline);
 	rt_switch(s, t, NULL, true);
-	abort();   /* the host never switches back */
+	rt_bug("the host switched back to a task that overflowed its stack");
 }
 
 static void pass_on(int sig, siginfo_t *si, void *uc)
@@ -113,6 +145,35 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	pass_on(sig, si, uc);
 }
 
+/* The stack pointer where the signal interrupted this thread. */
+static const void *interrupted_sp(void *uc)
+{
+#if defined(__x86_64__)
+	return (const void *)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+	return (const void *)((ucontext_t *)uc)->uc_mcontext.sp;
+#else
+	(void)uc;
+	return NULL;
+#endif
+}
+
+/* RT_STOP_SIGNAL: the par run is over and this thread's task has not given
+ * the thread back (sched_par.c stop_threads).  If the signal interrupted
+ * the task itself (not the thread's g0), its context is dropped as any
+ * task's still alive at the end of a run: switch to g0 for good. */
+static void on_stop(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	struct rt_sched *s = rt_sched_cur;
+	if (!s || !s->par || !__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE))
+		return;
+	struct rt_task *t = rt_par_task_here();
+	if (t && rt_par_on_task_stack(interrupted_sp(uc)))
+		rt_par_abandon(t);
+}
+
 static void alt_free(void *base)
 {
 	stack_t off = {.ss_flags = SS_DISABLE};
@@ -130,6 +191,8 @@ static void install(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGSEGV, &sa, &old_segv);
 	sigaction(SIGBUS, &sa, &old_bus);
+	sa.sa_sigaction = on_stop;
+	sigaction(RT_STOP_SIGNAL, &sa, NULL);
 }
 
 void rt_fault_thread_init(void)

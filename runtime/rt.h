@@ -52,7 +52,28 @@
  * (rt_par_active) it is a real test-and-test-and-set lock. */
 struct rt_lock {
 	int held;
+#ifdef CHANLAB_DEBUG
+	const void *owner;              /* debug: the holding thread's rt_thread_tag() */
+#endif
 };
+
+/* An internal invariant of chanlab failed: prints "chanlab: BUG: ...", the
+ * task dump of the run in progress, and exits 70 (DESIGN.md).  Never a
+ * user's mistake (those panic or are fatal). */
+_Noreturn void rt_bug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Debug builds (make debug, -DCHANLAB_DEBUG) check invariants that cost
+ * time: RT_ASSERT(cond) calls rt_bug when cond is false; elsewhere it
+ * compiles to nothing. */
+#ifdef CHANLAB_DEBUG
+#define RT_ASSERT(cond)                                                                        \
+	((cond) ? (void)0 : rt_bug("%s:%d: %s: assertion failed: %s", __FILE__, __LINE__, __func__, #cond))
+#else
+#define RT_ASSERT(cond) ((void)0)
+#endif
+
+/* A word unique to the calling OS thread (the address of a thread-local). */
+const void *rt_thread_tag(void);
 
 /* Set on every OS thread while it works for a par run (sched_par.c): the
  * mode belongs to the run, so a det run on another thread at the same time
@@ -76,15 +97,32 @@ static inline void rt_lock_acquire(struct rt_lock *l)
 		rt_spin_lock(l);
 	else
 		l->held = 1;
+#ifdef CHANLAB_DEBUG
+	l->owner = rt_par_active ? rt_thread_tag() : NULL;
+#endif
 }
 
 static inline void rt_lock_release(struct rt_lock *l)
 {
+#ifdef CHANLAB_DEBUG
+	l->owner = NULL;
+#endif
 	if (__builtin_expect(rt_par_active, 0))
 		__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);
 	else
 		l->held = 0;
 }
+
+/* For functions documented "locked on entry": in debug builds, l is held
+ * (and under par by this thread: a park's lock is released by g0, on the
+ * same thread, so the owner is exact). */
+#ifdef CHANLAB_DEBUG
+#define rt_lock_assert_held(l)                                                                 \
+	RT_ASSERT(__atomic_load_n(&(l)->held, __ATOMIC_RELAXED) &&                                 \
+	          (!rt_par_active || (l)->owner == rt_thread_tag()))
+#else
+#define rt_lock_assert_held(l) ((void)(l))
+#endif
 
 /* Adds to a run-wide counter: a plain add under det, atomic under par. */
 static inline uint64_t rt_count(uint64_t *counter, uint64_t n)
@@ -288,7 +326,7 @@ struct rt_proc {
 struct rt_sched {
 	struct cl_config cfg;
 	bool par;
-	struct rt_proc *procs;              /* nprocs of them; procs[0] runs on the host thread */
+	struct rt_proc *procs;              /* nprocs of them; par: each on a thread of its own */
 	int nprocs;
 	struct rt_task *main_task;
 	struct rt_ctx host;                 /* det: cl_run's own context */

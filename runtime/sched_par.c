@@ -78,7 +78,8 @@ struct rt_m {
 	struct rt_m *pool_next;         /* in the pool of spare threads */
 	struct rt_m *all_next;          /* every thread of the run, for joining */
 	pthread_t thread;
-	bool own_thread;                /* false for the host thread */
+	bool own_thread;
+	int done;                       /* futex: 1 once the thread has left its loop */
 };
 
 static _Thread_local struct rt_m *m_tls;
@@ -427,7 +428,7 @@ void rt_par_yield(struct rt_task *t)
 _Noreturn void rt_par_exit(struct rt_task *t)
 {
 	to_g0(t, RT_AFTER_EXIT, NULL, NULL);
-	abort();
+	rt_bug("task %d was resumed after its exit", t->id);
 }
 
 /* The run is over: the task stops here for good (it is neither blocked
@@ -435,12 +436,13 @@ _Noreturn void rt_par_exit(struct rt_task *t)
 _Noreturn void rt_par_abandon(struct rt_task *t)
 {
 	to_g0(t, RT_AFTER_ABANDON, NULL, NULL);
-	abort();
+	rt_bug("task %d was resumed after the run ended", t->id);
 }
 
 void rt_par_stop(struct rt_sched *s)
 {
 	__atomic_store_n(&s->stopping, 1, __ATOMIC_RELEASE);
+	futex_wake(&s->stopping);   /* cl_run's thread, waiting for the end */
 	wake_all(s);
 }
 
@@ -749,6 +751,8 @@ static void *m_thread(void *arg)
 	cl_atomics_bare = 0;
 	m_tls = NULL;
 	rt_sched_cur = NULL;
+	__atomic_store_n(&m->done, 1, __ATOMIC_RELEASE);
+	futex_wake(&m->done);
 	return NULL;
 }
 
@@ -761,8 +765,7 @@ static void m_start(struct rt_sched *s, struct rt_m *m)
 	s->m_all = m;
 	rt_lock_release(&s->m_lock);
 	if (pthread_create(&m->thread, NULL, m_thread, m) != 0) {
-		fputs("chanlab: fatal error: cannot start a thread\n", stderr);
-		abort();
+		rt_bug("cannot start a thread for processor %d", m->p ? m->p->id : -1);
 	}
 }
 
@@ -807,6 +810,49 @@ static void *watchdog_thread(void *arg)
 
 /* ---- running a program ------------------------------------------------------------------------------- */
 
+/* Waits for every thread of a run that is over, then joins them.  Each
+ * thread leaves its loop at the next point where its task gives it back
+ * (a scheduling point, a block, an exit).  A task that makes none -- a
+ * loop without runtime calls -- would keep its thread for ever: after
+ * STOP_GRACE_NS its thread is sent RT_STOP_SIGNAL, whose handler (fault.c)
+ * drops the task's context and switches to the thread's g0, which then
+ * ends like the others.  The task is never resumed; the report lists it as
+ * abandoned, and its stack is freed with the run's. */
+#define STOP_GRACE_NS 20000000
+
+static void stop_threads(struct rt_sched *s)
+{
+	int64_t deadline = rt_mono_ns() + STOP_GRACE_NS;
+	rt_lock_acquire(&s->m_lock);
+	struct rt_m *all = s->m_all;
+	s->m_all = NULL;
+	rt_lock_release(&s->m_lock);
+	for (struct rt_m *m = all; m; m = m->all_next) {
+		int64_t left;
+		while (!__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) && (left = deadline - rt_mono_ns()) > 0)
+			futex_wait(&m->done, 0, left);
+		while (!__atomic_load_n(&m->done, __ATOMIC_ACQUIRE)) {
+			/* Still in a task: signal it until it is back on g0 (a
+			 * signal that found it on g0 did nothing). */
+			pthread_kill(m->thread, RT_STOP_SIGNAL);
+			futex_wait(&m->done, 0, 1000000);
+		}
+	}
+	while (all) {
+		struct rt_m *next = all->all_next;
+		pthread_join(all->thread, NULL);
+		free(all);
+		all = next;
+	}
+}
+
+bool rt_par_on_task_stack(const void *sp)
+{
+	struct rt_task *t = rt_par_task_here();
+	const char *lo = t ? t->stack->lo : NULL;
+	return t && (const char *)sp >= lo && (const char *)sp < lo + t->stack->size;
+}
+
 /* Runs the program whose main task is already created; returns when it is
  * over and every processor has stopped. */
 int rt_par_run(struct rt_sched *s)
@@ -830,11 +876,12 @@ int rt_par_run(struct rt_sched *s)
 			p->rng[k] = z ^ (z >> 31);
 		}
 	}
-	struct rt_m host = {.s = s, .p = &s->procs[0]};
-	m_setup(s, &host);
+	/* The calling thread holds no processor: it waits for the end of the
+	 * run, so cl_run returns even if a task never gives its thread back. */
+	rt_par_active = 1;
+	cl_atomics_bare = !s->tracing;
 	global_put(s, s->main_task);
-
-	for (int i = 1; i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		struct rt_m *m = calloc(1, sizeof *m);
 		if (!m)
 			rt_oom();
@@ -847,19 +894,10 @@ int rt_par_run(struct rt_sched *s)
 	bool have_dog = s->cfg.starve_warn_ms > 0 &&
 	                pthread_create(&dog, NULL, watchdog_thread, &w) == 0;
 
-	proc_loop(s, &host);
-
+	while (!__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE))
+		futex_wait(&s->stopping, 0, -1);
 	wake_all(s);
-	/* Threads started during the run (system-call hand-offs) are on the
-	 * list too; no more can start once the run is stopping. */
-	struct rt_m *m = s->m_all;
-	while (m) {
-		struct rt_m *next = m->all_next;
-		pthread_join(m->thread, NULL);
-		free(m);
-		m = next;
-	}
-	s->m_all = NULL;
+	stop_threads(s);
 	if (have_dog) {
 		__atomic_store_n(&w.stop_word, 1, __ATOMIC_RELEASE);
 		futex_wake(&w.stop_word);
@@ -867,7 +905,6 @@ int rt_par_run(struct rt_sched *s)
 	}
 	for (int i = 0; i < n; i++)
 		s->steps += s->procs[i].steps_pending;
-	m_tls = NULL;
 	cl_atomics_bare = 0;
 	rt_par_active = 0;
 	s->now = rt_par_now(s);

@@ -30,6 +30,7 @@
  * million tasks does not keep its memory.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,8 +76,31 @@ struct stack_cache {
  * use the cache of the thread that called cl_run, under a lock. */
 static _Thread_local struct stack_cache thread_cache;
 
+static void unmap_slab(struct stack_cache *c, struct rt_slab *slab);
+
+/* A thread's cache goes when the thread does (a thread that called cl_run
+ * and then exits is not in a run: every stack of its cache is free). */
+static pthread_once_t cache_key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t cache_key;
+
+static void cache_free(void *arg)
+{
+	struct stack_cache *c = arg;
+	while (c->slabs)
+		unmap_slab(c, c->slabs);
+	c->free = NULL;
+	c->nfree = 0;
+}
+
+static void cache_key_make(void)
+{
+	pthread_key_create(&cache_key, cache_free);
+}
+
 void *rt_stack_cache_self(void)
 {
+	pthread_once(&cache_key_once, cache_key_make);
+	pthread_setspecific(cache_key, &thread_cache);
 	return &thread_cache;
 }
 
