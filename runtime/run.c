@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "runtime/fiber.h"
 #include "runtime/rt.h"
@@ -45,7 +46,8 @@ const char *cl_outcome_name(enum cl_outcome outcome)
 _Noreturn void rt_oom(void)
 {
 	fputs("chanlab: fatal error: out of memory\n", stderr);
-	abort();
+	fflush(stderr);
+	_exit(2);   /* as Go's runtime: out of memory is fatal, not a bug */
 }
 
 void *rt_obj_new(size_t size, enum cl_obj_kind kind, const char *name)
@@ -105,7 +107,7 @@ _Noreturn void rt_finish(enum cl_outcome outcome)
 	s->finished = true;
 	s->outcome = outcome;
 	rt_switch(s, s->procs->current, NULL, true);
-	abort();   /* the host never switches back */
+	rt_bug("the host switched back to a finished task");
 }
 
 _Noreturn void rt_finish_limit(const char *fmt, ...)

@@ -40,6 +40,7 @@ static void task_entry(void)
 /* Puts t in a free slot of the task table; tasks_lock held. */
 static void add_slot(struct rt_sched *s, struct rt_task *t)
 {
+	rt_lock_assert_held(&s->tasks_lock);
 	if (s->nfree_slots) {
 		t->slot = s->free_slots[--s->nfree_slots];
 	} else {
@@ -242,8 +243,7 @@ _Noreturn void rt_panic(const char *file, int line, const char *msg)
 	struct rt_sched *s = rt_s();
 	struct rt_task *t = s ? rt_cur(s) : NULL;
 	if (!t) {
-		fprintf(stderr, "chanlab: BUG: panic outside a task: %s\n", msg);
-		abort();
+		rt_bug("panic outside a task: %s", msg);
 	}
 	if (t->panicking) {
 		/* A deferred function panicked while a panic was unwinding: Go
