@@ -12,13 +12,15 @@
  *      waker's processor, so a ping-pong stays on one processor;
  *   3. the local queue (a ring of 256; overflow goes to the global queue);
  *   4. the global queue; due timers;
- *   5. steal half of a random victim's local queue;
+ *   5. steal half of a random victim's local queue, else (after a grace)
+ *      the runnext of a victim that is busy running something else;
  *   6. spin a little, then park on a futex.
  *
  * A kernel wake-up costs as much as hundreds of hand-offs on this kind of
- * machine, so a parked processor is woken only for work it can take: a
- * task put in a local or the global queue, never one put in runnext (its
- * own processor will run it at its next pick).
+ * machine, so a parked processor is woken only when no other processor is
+ * spinning for work.  A task put in runnext can be taken by another
+ * processor after a short grace (steal_runnext), so a waker that keeps
+ * computing does not hold it.
  *
  * No asynchronous preemption, as in Go before 1.14: a task that never
  * reaches a scheduling point keeps its processor; --starve-warn reports it.
@@ -266,6 +268,33 @@ static struct rt_task *local_get(struct rt_proc *p)
 	return t;
 }
 
+/* A woken task waits in its waker's runnext so that a ping-pong stays on
+ * one processor: the waker usually blocks within a microsecond and runs it
+ * next.  A waker that keeps computing instead would hold it for as long as
+ * it computes, so an idle processor takes it, as Go's runqgrab does, after
+ * a grace of RUNNEXT_GRACE_NS in which it must not have moved. */
+#define RUNNEXT_GRACE_NS 3000
+
+static struct rt_task *steal_runnext(struct rt_sched *s, struct rt_proc *p, int start)
+{
+	int n = s->nprocs;
+	for (int k = 0; k < n; k++) {
+		struct rt_proc *v = &s->procs[(start + k) % n];
+		struct rt_task *t = __atomic_load_n(&v->runnext, __ATOMIC_ACQUIRE);
+		if (v == p || !t || !__atomic_load_n(&v->current, __ATOMIC_ACQUIRE))
+			continue;
+		int64_t until = rt_mono_ns() + RUNNEXT_GRACE_NS;
+		while (rt_mono_ns() < until && __atomic_load_n(&v->runnext, __ATOMIC_ACQUIRE) == t)
+			rt_cpu_relax();
+		/* Only the same task still waiting: the owner's exchange and this
+		 * compare-and-swap decide who runs it. */
+		if (__atomic_compare_exchange_n(&v->runnext, &t, NULL, false, __ATOMIC_ACQ_REL,
+		                                __ATOMIC_ACQUIRE))
+			return t;
+	}
+	return NULL;
+}
+
 /* Takes half of a random victim's local queue; returns one, queues the rest. */
 static struct rt_task *steal(struct rt_sched *s, struct rt_proc *p)
 {
@@ -291,13 +320,12 @@ static struct rt_task *steal(struct rt_sched *s, struct rt_proc *p)
 			local_put(s, p, got[i]);
 		return got[0];
 	}
-	return NULL;
+	return steal_runnext(s, p, start);
 }
 
 /* Work another processor could take: the global queue and the local
- * rings.  Not runnext: its owner is running (a processor parks only with
- * an empty runnext, and only a running processor fills its own), so a
- * parked processor never holds one, and nobody else may take it. */
+ * rings.  Not runnext: its owner is running and usually takes it within a
+ * microsecond; a processor about to park has just tried steal_runnext. */
 static bool any_stealable(struct rt_sched *s)
 {
 	if (__atomic_load_n(&s->nglobal, __ATOMIC_ACQUIRE))
@@ -365,10 +393,12 @@ void rt_par_ready(struct rt_sched *s, struct rt_task *t)
 		/* From a running task: t runs next here; whatever was waiting in
 		 * runnext goes to the queue, where others can take it. */
 		struct rt_task *old = __atomic_exchange_n(&p->runnext, t, __ATOMIC_ACQ_REL);
-		if (old) {
+		if (old)
 			local_put(s, p, old);
-			wakep(s);
-		}
+		/* A parked processor is woken only if none is looking for work
+		 * already: a ping-pong costs one wake-up per spin period of the
+		 * woken processor, not one per hand-off. */
+		wakep(s);
 	} else if (p) {
 		local_put(s, p, t);
 		wakep(s);
