@@ -24,8 +24,10 @@
 
 /* The lock order: the one table (HACKING.md and sched_par.c point here).
  * A thread holding a lock of some rank takes only locks of a higher rank;
- * locks of the same rank are taken one at a time, except channel locks,
- * which a select takes in address order.
+ * locks of the same rank are taken one at a time, except object locks
+ * (rank 1): a select takes its channels' in address order, and Cond.Wait
+ * takes the cond's, then its mutex's.  Debug builds check the ranks under
+ * par (rt_lock_rank_enter), not the order among rank-1 locks.
  *
  *   rank  lock                          guards
  *   1     cl_chan.lock (by address),    a channel; a sync object's queue and
@@ -90,9 +92,19 @@ static inline void rt_cpu_relax(void)
 #endif
 }
 void rt_spin_lock(struct rt_lock *l);
+#ifdef CHANLAB_DEBUG
+/* Debug builds under par: each thread keeps the locks it holds and checks
+ * every acquisition against the rank table above (sched_par.c). */
+void rt_lock_rank_enter(const struct rt_lock *l);
+void rt_lock_rank_leave(const struct rt_lock *l);
+#endif
 
 static inline void rt_lock_acquire(struct rt_lock *l)
 {
+#ifdef CHANLAB_DEBUG
+	if (rt_par_active)
+		rt_lock_rank_enter(l);
+#endif
 	if (__builtin_expect(rt_par_active, 0))
 		rt_spin_lock(l);
 	else
@@ -106,6 +118,8 @@ static inline void rt_lock_release(struct rt_lock *l)
 {
 #ifdef CHANLAB_DEBUG
 	l->owner = NULL;
+	if (rt_par_active)
+		rt_lock_rank_leave(l);
 #endif
 	if (__builtin_expect(rt_par_active, 0))
 		__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);

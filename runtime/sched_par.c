@@ -130,6 +130,67 @@ void rt_spin_lock(struct rt_lock *l)
 	}
 }
 
+#ifdef CHANLAB_DEBUG
+/* ---- lock ranks (debug builds) ---------------------------------------------------------- */
+
+#define MAX_HELD 32
+
+/* The locks this thread holds, in the order taken. */
+static _Thread_local const struct rt_lock *held_locks[MAX_HELD];
+static _Thread_local int nheld;
+
+/* l's rank in rt.h's table: a field of the run's scheduler or processor
+ * records, else an object's lock (rank 1). */
+static int rank_of(const struct rt_lock *l)
+{
+	struct rt_sched *s = rt_sched_cur;
+	if (!s)
+		return 1;
+	const char *a = (const char *)l;
+	if (s->procs && a >= (const char *)s->procs && a < (const char *)(s->procs + s->nprocs))
+		return 5;
+	const struct {
+		const struct rt_lock *lock;
+		int rank;
+	} table[] = {
+		{&s->ctx_lock, 2},   {&s->idle_lock, 3}, {&s->timer_lock, 4},  {&s->global_lock, 6},
+		{&s->m_lock, 7},     {&s->tasks_lock, 8}, {&s->obj_lock, 9},    {&s->stack_lock, 10},
+		{&s->finish_lock, 11}, {&s->trace_lock, 12},
+	};
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (table[i].lock == l)
+			return table[i].rank;
+	return 1;
+}
+
+void rt_lock_rank_enter(const struct rt_lock *l)
+{
+	int rank = rank_of(l);
+	for (int i = 0; i < nheld; i++) {
+		int r = rank_of(held_locks[i]);
+		/* Object locks (rank 1) nest in two ways, not checked here: a
+		 * select's channels in address order, a cond then its mutex. */
+		if (r > rank || (r == rank && rank != 1))
+			rt_bug("lock order: taking a rank-%d lock while holding a rank-%d one (rt.h's table)",
+			       rank, r);
+	}
+	if (nheld == MAX_HELD)
+		rt_bug("lock order: more than %d locks held", MAX_HELD);
+	held_locks[nheld++] = l;
+}
+
+void rt_lock_rank_leave(const struct rt_lock *l)
+{
+	for (int i = nheld - 1; i >= 0; i--) {
+		if (held_locks[i] == l) {
+			held_locks[i] = held_locks[--nheld];
+			return;
+		}
+	}
+	rt_bug("lock order: releasing a lock this thread does not hold");
+}
+#endif
+
 int64_t rt_mono_ns(void)
 {
 	struct timespec t;
