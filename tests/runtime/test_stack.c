@@ -163,10 +163,12 @@ END_TEST
 static __attribute__((noinline)) void big_frame(void)
 {
 	/* Bigger than the whole stack: its lowest byte is in the mapping of
-	 * the stack below, which probing must never reach. */
-	volatile char frame[256 * 1024];
-	memset((char *)frame, 1, sizeof frame);
-	frame[0] = 2;
+	 * the stack below, which probing must never reach.  memset writes it
+	 * from that lowest byte up; the asm keeps the compiler from dropping
+	 * the frame. */
+	char frame[256 * 1024];
+	memset(frame, 1, sizeof frame);
+	__asm__ volatile("" : : "r"(frame) : "memory");
 }
 
 static void one_big_frame(void *arg)
