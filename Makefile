@@ -23,6 +23,9 @@ CFLAGS_san_release :=
 CFLAGS_san_asan  := -fsanitize=address -fno-omit-frame-pointer
 CFLAGS_san_ubsan := -fsanitize=undefined -fno-sanitize-recover=all
 CFLAGS_san_tsan  := -fsanitize=thread
+# make debug: assertions on (no -DNDEBUG anywhere), CHANLAB_DEBUG's checks
+# (locks held on entry, run-queue invariants), build/debug.
+CFLAGS_san_debug := -DCHANLAB_DEBUG
 OPT      := $(if $(SAN),-O1,-O2)
 SANFLAGS := $(CFLAGS_san_$(VARIANT))
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS_BUILD) 2>/dev/null)
@@ -32,6 +35,9 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -I. -I$(B)/gen \
              -DCHANLAB_VERSION='"$(VERSION)"' -DCHANLAB_DATADIR='"$(PREFIX)/share/chanlab"' \
              $(PKG_CFLAGS) $(CFLAGS)
+# Stack probing: a frame larger than a page touches its pages in order, top
+# down, so it cannot jump a task stack's guard page (runtime/stack.c).
+ALL_CFLAGS += -fstack-clash-protection
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS     = $(PKG_LIBS) -lpthread -lm
 
@@ -42,6 +48,7 @@ lib_of    = $(B)/lib$(1).a
 
 EMBED_FILES = $(sort $(wildcard data/*.yaml) $(wildcard patterns/*.c) $(wildcard patterns/*.h) $(wildcard patterns/go/*.go))
 
+.PHONY: debug
 .PHONY: all deps check check-all valgrind-all check-par check-san check-deps run bench install uninstall clean asan ubsan tsan valgrind golden help
 all: chanlab
 
@@ -50,6 +57,7 @@ help:
 	@echo "make run        install missing packages, build, run a demo"
 	@echo "make check      install missing packages, build, run every test suite"
 	@echo "make asan|ubsan|tsan   run the test suites under a sanitizer"
+	@echo "make debug      run the test suites with the runtime's invariant checks (build/debug)"
 	@echo "make valgrind   run the runtime suites under valgrind memcheck"
 	@echo "make bench      build and run the benchmarks (with Go's figures if go is installed)"
 	@echo "make golden     regenerate tests/golden after a deliberate trace change"
@@ -168,6 +176,8 @@ check-par: $(B)/test-runtime
 
 asan ubsan tsan: deps
 	@$(MAKE) --no-print-directory SAN=$@ check-san
+debug: deps
+	@$(MAKE) --no-print-directory SAN=debug check-san
 
 check-san: $(B)/chanlab
 	@fail=0; for m in $(TEST_MODULES); do $(MAKE) --no-print-directory SAN=$(SAN) test-$$m || fail=1; done; \

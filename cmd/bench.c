@@ -23,6 +23,7 @@
 #include "cmd/bench_go.h"
 #include "cmd/bench_rt.h"
 #include "cmd/cmd.h"
+#include "cmd/interrupt.h"
 #include "patterns/registry.h"
 
 #define SAMPLES 5
@@ -515,12 +516,14 @@ static void measure_go(struct state *st)
 	int idx[MAX_ROWS], n = 0;
 	for (int i = 0; i < st->nrows; i++) {
 		struct row *r = &st->rows[i];
+		if (cmd_interrupted())
+			break;
 		if (r->selected && r->kind == ROW_NS && r->go_bench) {
 			idx[n] = i;
 			names[n++] = r->go_bench;
 		}
 	}
-	if (n) {
+	if (n && !cmd_interrupted()) {
 		progress(st, "Go", "(go test -bench, %d benchmarks, -count %d)", n, SAMPLES);
 		if (cmd_bench_go_tests(&st->go, names, ns, n, SAMPLES) != 0)
 			snprintf(st->go_note, sizeof st->go_note, "the Go benchmarks failed to run");
@@ -539,7 +542,7 @@ static void measure_go(struct state *st)
 			want |= r->selected && (r->kind == ROW_BLOCKED_S || r->kind == ROW_BLOCKED_RSS) &&
 			        r->n == tasks;
 		}
-		if (!want)
+		if (!want || cmd_interrupted())
 			continue;
 		int count = st->o.quick ? 1 : SAMPLES;
 		progress(st, "Go", "(million %ld, %d runs)", tasks, count);
@@ -558,7 +561,7 @@ static void measure_go(struct state *st)
 	}
 	for (int i = 0; i < st->nrows; i++) {
 		struct row *r = &st->rows[i];
-		if (!r->selected || r->kind != ROW_WORKERPOOL)
+		if (!r->selected || r->kind != ROW_WORKERPOOL || cmd_interrupted())
 			continue;
 		int count = st->o.quick ? 1 : SAMPLES;
 		progress(st, "Go", "(workerpool %ld jobs, %d runs)", r->n, count);
@@ -851,13 +854,17 @@ int cmd_bench(int argc, char **argv)
 	for (int i = 0; i < st->nrows; i++)
 		st->total += st->rows[i].selected;
 
+	/* Ctrl-C: no more rows; the Go programs' temporary folder is removed
+	 * (measure_go always closes it), the figures so far are printed, and
+	 * the exit status is 130. */
+	cmd_interrupt_install();
 	struct row *ck_row = NULL;
 	for (int i = 0; i < st->nrows; i++)
 		if (st->rows[i].kind == ROW_CK)
 			ck_row = &st->rows[i];
 	for (int i = 0; i < st->nrows; i++) {
 		struct row *r = &st->rows[i];
-		if (!r->selected)
+		if (!r->selected || cmd_interrupted())
 			continue;
 		switch (r->kind) {
 		case ROW_NS:
@@ -896,7 +903,7 @@ int cmd_bench(int argc, char **argv)
 		}
 		st->done++;
 	}
-	if (st->o.vs_go)
+	if (st->o.vs_go && !cmd_interrupted())
 		measure_go(st);
 	progress_clear(st);
 
@@ -905,7 +912,7 @@ int cmd_bench(int argc, char **argv)
 	else
 		print_table(st, stdout);
 	rc = CL_EXIT_OK;
-	for (int i = 0; i < st->nrows; i++)
+	for (int i = 0; i < st->nrows && !cmd_interrupted(); i++)
 		if (st->rows[i].selected && st->rows[i].failed) {
 			cmd_fail(CL_EXIT_ERROR, "bench: %s: %s", st->rows[i].name, st->rows[i].note);
 			rc = CL_EXIT_ERROR;
@@ -913,5 +920,5 @@ int cmd_bench(int argc, char **argv)
 	if (fflush(stdout) != 0 && rc == CL_EXIT_OK)
 		rc = cmd_fail(CL_EXIT_ERROR, "bench: cannot write the figures");
 	free(st);
-	return rc;
+	return cmd_interrupted() ? CL_EXIT_INTERRUPTED : rc;
 }

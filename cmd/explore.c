@@ -60,6 +60,7 @@ static void usage(FILE *out)
 	        "  --no-shrink        report the first failing schedule as found\n"
 	        "  --html FILE        also write the shrunk failing run as an html player page\n"
 	        "  --max-steps N      a schedule longer than N scheduling decisions is a limit\n"
+	        "  --stack-size SIZE  bytes of stack per task (16K to 1G, K/M/G suffix; default 256K)\n"
 	        "  --PARAM VALUE      a parameter of the pattern, e.g. --workers 8\n"
 	        "\n"
 	        "exit: 0 every schedule kept the promise, 6 a schedule went wrong (replay it),\n"

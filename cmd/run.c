@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/interrupt.h"
 #include "cmd/runopts.h"
 #include "cmd/schedule_opt.h"
 #include "runtime/schedule.h"
@@ -56,6 +57,7 @@ static void usage(FILE *out)
 	        "  --schedule S       replay a schedule (S1-...) or @FILE that explore or\n"
 	        "                     --print-schedule printed, with the same seed and strategy\n"
 	        "  --print-schedule   print the run's schedule after the verdict\n"
+	        "  --stack-size SIZE  bytes of stack per task (16K to 1G, K/M/G suffix; default 256K)\n"
 	        "  --PARAM VALUE      a parameter of the pattern, e.g. --workers 8\n"
 	        "                     ('chanlab run PATTERN --help' lists them)\n"
 	        "\n"
@@ -132,6 +134,10 @@ int cmd_run(int argc, char **argv)
 	int rc = cmd_runopts_start(argc, argv, CMD_RUNOPT_RUN, usage, &o, &run, &cfg);
 	if (rc)
 		return rc < 0 ? CL_EXIT_OK : rc;
+	/* Ctrl-C stops the run at its next decision; the trace is closed as
+	 * usual (a Chrome trace gets its ']') and the exit status is 130. */
+	cmd_interrupt_install();
+	cfg.interrupt = (volatile int *)cmd_interrupt_flag();
 
 	/* Schedules: replay one (--schedule), record this one (--print-schedule). */
 	struct cl_schedule replay_sched, rec;
@@ -231,7 +237,7 @@ int cmd_run(int argc, char **argv)
 		}
 		if (*explain)
 			fprintf(vout, "%s\n", explain);
-		if (run->pattern->figures) {
+		if (run->pattern->figures && !cmd_interrupted()) {
 			struct cl_config fc = cfg;
 			fc.sinks = NULL;
 			fc.nsinks = 0;
@@ -242,7 +248,7 @@ int cmd_run(int argc, char **argv)
 	}
 	print_verdict(vout, words, verdict == PATTERN_VERDICT_OK, &res, cfg.seed, replay,
 	              cfg.sched == CL_SCHED_PAR);
-	rc = pattern_verdict_exit(verdict);
+	rc = cmd_interrupted() ? CL_EXIT_INTERRUPTED : pattern_verdict_exit(verdict);
 	if (res.schedule_refused)
 		rc = cmd_fail(CL_EXIT_USAGE, "run: the schedule does not fit this run: %.*s",
 		              (int)strcspn(res.report ? res.report : "", "\n"),

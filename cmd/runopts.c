@@ -30,6 +30,30 @@ static int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *out
 	return 0;
 }
 
+/* A size in bytes: a decimal with an optional K, M or G suffix (binary
+ * units: 64K is 65536), in [min, max]. */
+static int parse_size(const char *text, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	if (!text || !*text || *text < '0' || *text > '9')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno)
+		return -1;
+	unsigned shift = 0;
+	if (*end) {
+		const char *units = "KMG", *u = strchr(units, *end >= 'a' ? *end - 32 : *end);
+		if (!u || !*u || end[1])
+			return -1;
+		shift = 10 * (unsigned)(u - units + 1);
+	}
+	if (v > (max >> shift) || (v << shift) < min)
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
 static int bad_value(const struct cmd_runopts *o, const char *opt, const char *value,
                      const char *valid)
 {
@@ -98,6 +122,7 @@ static const struct optdef optdefs[] = {
 	{"schedule", CMD_RUNOPT_RUN, true}, {"print-schedule", CMD_RUNOPT_RUN, false},
 	{"preemptions", CMD_RUNOPT_EXPLORE, true}, {"latency-seeds", CMD_RUNOPT_EXPLORE, true},
 	{"no-shrink", CMD_RUNOPT_EXPLORE, false}, {"html", CMD_RUNOPT_EXPLORE, true},
+	{"stack-size", 0, true},
 };
 
 static const struct optdef *optdef_find(const char *name, size_t len, unsigned flags)
@@ -202,6 +227,10 @@ static int apply(struct cmd_runopts *o, const char *name, const char *value,
 		o->latency_seeds = (int)u;
 	} else if (strcmp(name, "no-shrink") == 0) {
 		o->no_shrink = true;
+	} else if (strcmp(name, "stack-size") == 0) {
+		if (parse_size(value, 16 * 1024, 1024 * 1024 * 1024, &u))
+			return bad_value(o, name, value, "bytes from 16K to 1G, with an optional K, M or G suffix");
+		o->stack_size = (size_t)u;
 	}
 	return 0;
 }
@@ -381,6 +410,8 @@ int cmd_runopts_config(const struct cmd_runopts *o, struct pattern_run *run, str
 	cfg->race = o->race;
 	if (o->max_steps)
 		cfg->max_steps = o->max_steps;
+	if (o->stack_size)
+		cfg->stack_size = o->stack_size;
 	if (o->strategy == CL_STRATEGY_PCT) {
 		uint64_t steps = cmd_pct_measure(run, cfg);
 		if (!steps)
@@ -408,6 +439,12 @@ char *cmd_replay_command(const struct pattern_run *run, const struct cl_config *
 	if (max_steps_given) {
 		len = strlen(buf);
 		snprintf(buf + len, size - len, " --max-steps %" PRIu64, max_steps_given);
+	}
+	struct cl_config defaults;
+	cl_config_init(&defaults);
+	if (cfg->stack_size && cfg->stack_size != defaults.stack_size) {
+		len = strlen(buf);
+		snprintf(buf + len, size - len, " --stack-size %zu", cfg->stack_size);
 	}
 	return buf;
 }

@@ -32,6 +32,7 @@ struct cmd_runopts {
 	int procs;                         /* 0: not given (the CPUs available) */
 	int starve_warn_ms;                /* --starve-warn MS (par), 0: off */
 	bool race;                         /* the race detector: run --race; explore unless --no-race */
+	size_t stack_size;                 /* --stack-size, bytes; 0: the runtime's default */
 
 	/* run only */
 	const char *format;                /* "text" by default */

@@ -4,12 +4,13 @@
  * and a CAS (that is how the ABA problem shows up).  chanlab.h inlines the
  * bare operations (the compiler's builtins: one instruction each on x86-64
  * and aarch64, never a libatomic call) while cl_atomics_bare is set, which
- * sched_par.c does for an untraced par run; these are the other paths.
+ * sched_par.c does on the threads of an untraced par run; these are the
+ * other paths.
  */
 #include "runtime/race.h"
 #include "runtime/rt.h"
 
-int cl_atomics_bare;
+_Thread_local int cl_atomics_bare;
 
 static void atomic_point(void)
 {

@@ -149,6 +149,7 @@ static inline size_t next_index(const struct cl_chan *c, size_t i)
 void rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val,
                        struct rt_task *self, const char *file, int line)
 {
+	rt_lock_assert_held(&c->lock);
 	struct rt_sched *s = rt_s();
 	if (w->elem)
 		copy_elem(w->elem, val, c->elem_size);
@@ -176,6 +177,7 @@ void rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val,
 void rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out,
                          struct rt_task *self, const char *file, int line)
 {
+	rt_lock_assert_held(&c->lock);
 	struct rt_sched *s = rt_s();
 	rt_race_chan_pass(c, self, w->task);   /* receiver, then sender */
 	c->last_sender = w->task->id;
@@ -216,6 +218,7 @@ void rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out,
 void rt_buf_put(struct cl_chan *c, const void *val, struct rt_task *self, const char *file,
                 int line)
 {
+	rt_lock_assert_held(&c->lock);
 	struct rt_sched *s = rt_s();
 	size_t tail = c->head + c->count;
 	if (tail >= c->cap)
@@ -232,6 +235,7 @@ void rt_buf_put(struct cl_chan *c, const void *val, struct rt_task *self, const 
 
 void rt_buf_take(struct cl_chan *c, void *out, struct rt_task *self, const char *file, int line)
 {
+	rt_lock_assert_held(&c->lock);
 	struct rt_sched *s = rt_s();
 	unsigned char *slot = c->buf + c->head * c->elem_size;
 	if (s->tracing)
@@ -249,6 +253,7 @@ void rt_buf_take(struct cl_chan *c, void *out, struct rt_task *self, const char 
 void rt_recv_closed(struct cl_chan *c, void *out, struct rt_task *self, const char *file,
                     int line)
 {
+	rt_lock_assert_held(&c->lock);
 	struct rt_sched *s = rt_s();
 	/* gosem: recv from closed chan: zero value, ok == false, at once */
 	if (out && c->elem_size)
@@ -367,6 +372,7 @@ bool cl_recv_at(const char *file, int line, cl_chan *c, void *out)
 /* Wakes everyone waiting on c after it closed; c is locked on entry. */
 static void close_locked(struct cl_chan *c, const char *file, int line)
 {
+	rt_lock_assert_held(&c->lock);
 	struct rt_sched *s = rt_s();
 	rt_race_release(c);
 	c->closed = true;

@@ -78,7 +78,7 @@ struct cl_config {
 	uint64_t pct_steps;          /* expected contended steps, for placing change points (default 1000) */
 	uint64_t max_steps;          /* scheduling decisions before "step limit" (default 10,000,000) */
 	cl_time max_time;            /* virtual time before "step limit" (default 1 hour) */
-	size_t stack_size;           /* bytes of address space per task stack (default 64 KiB) */
+	size_t stack_size;           /* bytes of address space per task stack (default 256 KiB; 16 KiB to 1 GiB) */
 	int procs;                   /* par only: processors (0 = CPUs available) */
 	int starve_warn_ms;          /* par only: report a task holding a processor longer (0 = off) */
 	const struct cl_sink *sinks; /* array of nsinks event sinks (may be NULL) */
@@ -339,7 +339,10 @@ cl_error cl_group_wait_at(const char *file, int line, cl_group *g);
 typedef struct { int64_t v; } cl_atomic64;
 typedef struct { void *v; } cl_atomic_ptr;
 
-extern int cl_atomics_bare;   /* set by the runtime; read-only for patterns */
+/* Set by the runtime on each thread of an untraced par run (per thread, so
+ * a det run on another thread keeps its scheduling points); read-only for
+ * patterns. */
+extern _Thread_local int cl_atomics_bare;
 
 int64_t cl_atomic_load_slow(cl_atomic64 *a);
 void cl_atomic_store_slow(cl_atomic64 *a, int64_t v);

@@ -43,6 +43,7 @@ cl_ctx *cl_background(void)
 /* Takes c out of its parent's list of children; ctx_lock held. */
 static void unlink_child_locked(struct cl_ctx *c)
 {
+	rt_lock_assert_held(&rt_s()->ctx_lock);
 	struct cl_ctx *p = c->parent;
 	if (!p)
 		return;

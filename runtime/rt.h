@@ -3,9 +3,9 @@
  * queues, locks, objects.  Only runtime/ includes this; patterns include
  * chanlab.h.  runtime/HACKING.md explains how the pieces fit.
  *
- * Lock order (par): channel locks in address order, then the scheduler's
- * run-queue lock.  Under det every lock is a no-op: one OS thread runs the
- * whole program and a task is never interrupted between scheduling points.
+ * Locks are no-ops under det (one OS thread runs the whole program and a
+ * task is never interrupted between scheduling points); the lock order that
+ * par obeys is the table in the locks section below.
  */
 #ifndef CHANLAB_RT_H
 #define CHANLAB_RT_H
@@ -22,15 +22,65 @@
 
 /* ---- locks ------------------------------------------------------------------ */
 
+/* The lock order: the one table (HACKING.md and sched_par.c point here).
+ * A thread holding a lock of some rank takes only locks of a higher rank;
+ * locks of the same rank are taken one at a time, except object locks
+ * (rank 1): a select takes its channels' in address order, and Cond.Wait
+ * takes the cond's, then its mutex's.  Debug builds check the ranks under
+ * par (rt_lock_rank_enter), not the order among rank-1 locks.
+ *
+ *   rank  lock                          guards
+ *   1     cl_chan.lock (by address),    a channel; a sync object's queue and
+ *         or one sync object's lock     state
+ *   2     sched.ctx_lock                every context tree
+ *   3     sched.idle_lock               idle processors, nidle
+ *   4     sched.timer_lock              the timer heap, timer_seq
+ *   5     proc.qlock                    that processor's local ring
+ *   6     sched.global_lock             the global run queue
+ *   7     sched.m_lock                  spare threads (m_pool, m_all)
+ *   8     sched.tasks_lock              the task table
+ *   9     sched.obj_lock                the object arena
+ *   10    sched.stack_lock              the shared stack cache
+ *   11    sched.finish_lock             the outcome
+ *   12    sched.trace_lock              event emission (sinks run under it)
+ *
+ * idle() holds idle_lock while it reads the next timer (timer_lock): hence
+ * idle_lock before timer_lock.  rt_ready is called after a channel lock is
+ * released (Go's closechan gathers the waiters first, then wakes them). */
+
 /* A spin lock.  Under det it only records its state: one OS thread runs
  * the whole program and a task is never interrupted between scheduling
- * points, so nothing can contend.  While a par run is active in the
- * process (rt_par_active) it is a real test-and-test-and-set lock. */
+ * points, so nothing can contend.  On the threads of a par run
+ * (rt_par_active) it is a real test-and-test-and-set lock. */
 struct rt_lock {
 	int held;
+#ifdef CHANLAB_DEBUG
+	const void *owner;              /* debug: the holding thread's rt_thread_tag() */
+#endif
 };
 
-extern int rt_par_active;
+/* An internal invariant of chanlab failed: prints "chanlab: BUG: ...", the
+ * task dump of the run in progress, and exits 70 (DESIGN.md).  Never a
+ * user's mistake (those panic or are fatal). */
+_Noreturn void rt_bug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Debug builds (make debug, -DCHANLAB_DEBUG) check invariants that cost
+ * time: RT_ASSERT(cond) calls rt_bug when cond is false; elsewhere it
+ * compiles to nothing. */
+#ifdef CHANLAB_DEBUG
+#define RT_ASSERT(cond)                                                                        \
+	((cond) ? (void)0 : rt_bug("%s:%d: %s: assertion failed: %s", __FILE__, __LINE__, __func__, #cond))
+#else
+#define RT_ASSERT(cond) ((void)0)
+#endif
+
+/* A word unique to the calling OS thread (the address of a thread-local). */
+const void *rt_thread_tag(void);
+
+/* Set on every OS thread while it works for a par run (sched_par.c): the
+ * mode belongs to the run, so a det run on another thread at the same time
+ * keeps its no-op locks and plain counters. */
+extern _Thread_local int rt_par_active;
 
 /* A hint to the CPU inside a spin loop. */
 static inline void rt_cpu_relax(void)
@@ -42,22 +92,51 @@ static inline void rt_cpu_relax(void)
 #endif
 }
 void rt_spin_lock(struct rt_lock *l);
+#ifdef CHANLAB_DEBUG
+/* Debug builds under par: each thread keeps the locks it holds and checks
+ * every acquisition against the rank table above (sched_par.c). */
+void rt_lock_rank_enter(const struct rt_lock *l);
+void rt_lock_rank_leave(const struct rt_lock *l);
+#endif
 
 static inline void rt_lock_acquire(struct rt_lock *l)
 {
+#ifdef CHANLAB_DEBUG
+	if (rt_par_active)
+		rt_lock_rank_enter(l);
+#endif
 	if (__builtin_expect(rt_par_active, 0))
 		rt_spin_lock(l);
 	else
 		l->held = 1;
+#ifdef CHANLAB_DEBUG
+	l->owner = rt_par_active ? rt_thread_tag() : NULL;
+#endif
 }
 
 static inline void rt_lock_release(struct rt_lock *l)
 {
+#ifdef CHANLAB_DEBUG
+	l->owner = NULL;
+	if (rt_par_active)
+		rt_lock_rank_leave(l);
+#endif
 	if (__builtin_expect(rt_par_active, 0))
 		__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);
 	else
 		l->held = 0;
 }
+
+/* For functions documented "locked on entry": in debug builds, l is held
+ * (and under par by this thread: a park's lock is released by g0, on the
+ * same thread, so the owner is exact). */
+#ifdef CHANLAB_DEBUG
+#define rt_lock_assert_held(l)                                                                 \
+	RT_ASSERT(__atomic_load_n(&(l)->held, __ATOMIC_RELAXED) &&                                 \
+	          (!rt_par_active || (l)->owner == rt_thread_tag()))
+#else
+#define rt_lock_assert_held(l) ((void)(l))
+#endif
 
 /* Adds to a run-wide counter: a plain add under det, atomic under par. */
 static inline uint64_t rt_count(uint64_t *counter, uint64_t n)
@@ -203,21 +282,23 @@ struct rt_sched;
 struct rt_m;
 
 struct rt_stack {
-	void *lo;                 /* lowest usable byte (above the guard page, if any) */
+	void *lo;                 /* lowest usable byte (the guard page is just below) */
 	size_t size;              /* usable bytes, up to the task record */
 	size_t map_size;          /* whole mapping */
-	bool guarded;             /* a PROT_NONE page below lo; else the canary below lo */
+	bool guarded;             /* its guard page is an mprotect'd one (a mapping of its own) */
 	unsigned valgrind_id;
 	struct rt_slab *slab;     /* the mmap it was carved from */
 	struct rt_stack *next;    /* in the free list */
 	struct rt_task *task;     /* the record at the top of this mapping */
 };
 
-/* Returns a stack with room for a task record on top, or NULL. */
+/* Returns a stack with room for a task record on top, or NULL (the reason
+ * is rt_stack_error()). */
 struct rt_stack *rt_stack_get(size_t map_size);
 void rt_stack_put(struct rt_stack *st);
-/* False if the canary below an unguarded stack was overwritten. */
-bool rt_stack_intact(const struct rt_stack *st);
+const char *rt_stack_error(void);
+/* True if addr is in st's guard page (async-signal-safe). */
+bool rt_stack_guard_hit(const struct rt_stack *st, const void *addr);
 /* Unmaps whole free slabs beyond a reserve of cached stacks. */
 void rt_stack_trim(void);
 /* This thread's stack cache: a par run shares the host thread's among its
@@ -254,12 +335,13 @@ struct rt_proc {
 	int sleep_word;                 /* futex: 1 while parked */
 	bool parked;                    /* on the idle list (guarded by sched->idle_lock) */
 	int starve_warned;              /* watchdog: the tick last warned about */
+	unsigned steps_pending;         /* steps not yet added to sched->steps */
 };
 
 struct rt_sched {
 	struct cl_config cfg;
 	bool par;
-	struct rt_proc *procs;              /* nprocs of them; procs[0] runs on the host thread */
+	struct rt_proc *procs;              /* nprocs of them; par: each on a thread of its own */
 	int nprocs;
 	struct rt_task *main_task;
 	struct rt_ctx host;                 /* det: cl_run's own context */

@@ -5,6 +5,8 @@
 #ifndef CHANLAB_SCHED_H
 #define CHANLAB_SCHED_H
 
+#include <signal.h>
+
 #include "runtime/rt.h"
 
 void rt_rand_seed(struct rt_sched *s, uint64_t seed);
@@ -51,7 +53,24 @@ void rt_par_stop(struct rt_sched *s);
 cl_time rt_par_now(struct rt_sched *s);
 int64_t rt_mono_ns(void);
 int rt_available_cpus(void);
-_Noreturn void rt_stack_overflow(struct rt_task *t);
+/* Test hook: called on a thread back from a system call before its task
+ * is queued (NULL: none). */
+extern void (*rt_par_syscall_exit_hook)(struct rt_sched *s);
+/* The task this OS thread runs, or NULL; async-signal-safe (fault.c). */
+struct rt_task *rt_par_task_here(void);
+
+/* True if sp lies on the stack of the task this thread runs (par). */
+bool rt_par_on_task_stack(const void *sp);
+
+/* fault.c */
+/* Sent by cl_run's thread to a thread whose task keeps it after the run is
+ * over (sched_par.c stop_threads). */
+#define RT_STOP_SIGNAL SIGURG
+/* Installs the SIGSEGV/SIGBUS handler (once per process) and gives the
+ * calling OS thread an alternate signal stack if it has none. */
+void rt_fault_thread_init(void);
+/* Takes down the alternate stack rt_fault_thread_init gave this thread. */
+void rt_fault_thread_fini(void);
 
 /* schedule.c: recording and replaying a det run's decisions */
 void rt_schedule_start(struct rt_sched *s);

@@ -93,13 +93,6 @@ void rt_runq_remove(struct rt_sched *s, struct rt_task *t)
 
 /* ---- switching ---------------------------------------------------------------------- */
 
-_Noreturn void rt_stack_overflow(struct rt_task *t)
-{
-	fprintf(stderr, "fatal error: stack overflow in task %d \"%s\" (stack of %zu bytes; "
-	        "raise it with --stack-size)\n", t->id, t->name, t->stack->size);
-	abort();
-}
-
 /* Work every context does right after it is switched to. */
 void rt_after_switch(struct rt_sched *s, struct rt_task *self)
 {
@@ -129,8 +122,6 @@ void rt_after_switch(struct rt_sched *s, struct rt_task *self)
  * the host).  dying: `from` will never run again. */
 void rt_switch(struct rt_sched *s, struct rt_task *from, struct rt_task *to, bool dying)
 {
-	if (from && !rt_stack_intact(from->stack))
-		rt_stack_overflow(from);
 	s->procs->current = to;
 #ifdef RT_ASAN
 	void **save = dying ? NULL : from ? &from->asan_fake_stack : &s->host_fake_stack;
@@ -169,6 +160,20 @@ static struct rt_task *pick_pct(struct rt_sched *s)
 	return best;
 }
 
+#ifdef CHANLAB_DEBUG
+/* The header's invariants on the tasks in runq (all of them while the queue
+ * is short, every 1024th step otherwise, so big runs stay linear). */
+static void runq_check(struct rt_sched *s)
+{
+	if (s->nrun > 256 && s->steps % 1024)
+		return;
+	for (int i = 0; i < s->nrun; i++) {
+		RT_ASSERT(s->runq[i]->runq_index == i);
+		RT_ASSERT(s->runq[i]->state == RT_RUNNABLE);
+	}
+}
+#endif
+
 /* Chooses the next task to run, advancing virtual time when nothing can
  * run.  NULL means no task can ever run again (deadlock). */
 static inline __attribute__((always_inline)) struct rt_task *pick_next(struct rt_sched *s)
@@ -178,6 +183,9 @@ static inline __attribute__((always_inline)) struct rt_task *pick_next(struct rt
 	if (++s->steps > s->cfg.max_steps)
 		rt_finish_limit("step limit: %llu scheduling decisions",
 		                (unsigned long long)s->cfg.max_steps);
+#ifdef CHANLAB_DEBUG
+	runq_check(s);
+#endif
 	for (;;) {
 		if (s->timers.n && s->timers.items[0]->when <= s->now)
 			rt_timers_fire_due(s);
@@ -311,7 +319,7 @@ _Noreturn void rt_sched_exit(struct rt_sched *s, struct rt_task *t)
 	if (!next)
 		rt_finish(CL_OUTCOME_DEADLOCK);
 	rt_switch(s, t, next, true);
-	abort();   /* a dead task is never switched back to */
+	rt_bug("a dead task was switched back to");
 }
 
 void rt_pct_setup(struct rt_sched *s)

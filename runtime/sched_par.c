@@ -12,13 +12,15 @@
  *      waker's processor, so a ping-pong stays on one processor;
  *   3. the local queue (a ring of 256; overflow goes to the global queue);
  *   4. the global queue; due timers;
- *   5. steal half of a random victim's local queue;
+ *   5. steal half of a random victim's local queue, else (after a grace)
+ *      the runnext of a victim that is busy running something else;
  *   6. spin a little, then park on a futex.
  *
  * A kernel wake-up costs as much as hundreds of hand-offs on this kind of
- * machine, so a parked processor is woken only for work it can take: a
- * task put in a local or the global queue, never one put in runnext (its
- * own processor will run it at its next pick).
+ * machine, so a parked processor is woken only when no other processor is
+ * spinning for work.  A task put in runnext can be taken by another
+ * processor after a short grace (steal_runnext), so a waker that keeps
+ * computing does not hold it.
  *
  * No asynchronous preemption, as in Go before 1.14: a task that never
  * reaches a scheduling point keeps its processor; --starve-warn reports it.
@@ -28,9 +30,7 @@
  * system call.  Then nothing can ever run again (every other processor is
  * parked, so none holds a runnext).
  *
- * Lock order: channel locks (by address) or a sync object's lock, then
- * timer_lock, then a processor's qlock, global_lock, idle_lock, then
- * tasks_lock, obj_lock, stack_lock, trace_lock.
+ * Lock order: the table in rt.h.
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -50,8 +50,14 @@
 
 #define GLOBAL_EVERY 61
 #define SPIN_ROUNDS 64
+#define STEP_BATCH 64                  /* steps a processor counts before adding them up */
+#define INTERRUPT_POLL_NS 20000000     /* an idle processor looks at cl_config.interrupt */
 
-int rt_par_active;
+/* A test hook (test_syscall.c): called on the thread back from a system
+ * call before its task is queued, to widen that window. */
+void (*rt_par_syscall_exit_hook)(struct rt_sched *s);
+
+_Thread_local int rt_par_active;
 
 /* An OS thread (Go's M).  It runs the scheduler loop of the processor it
  * holds; a task that enters a blocking system call keeps the thread and
@@ -74,7 +80,8 @@ struct rt_m {
 	struct rt_m *pool_next;         /* in the pool of spare threads */
 	struct rt_m *all_next;          /* every thread of the run, for joining */
 	pthread_t thread;
-	bool own_thread;                /* false for the host thread */
+	bool own_thread;
+	int done;                       /* futex: 1 once the thread has left its loop */
 };
 
 static _Thread_local struct rt_m *m_tls;
@@ -84,6 +91,16 @@ __attribute__((noinline)) struct rt_proc *rt_proc_self(void)
 	struct rt_m *m = m_tls;
 	__asm__ volatile("" ::: "memory");
 	return m ? m->p : NULL;
+}
+
+struct rt_task *rt_par_task_here(void)
+{
+	struct rt_m *m = m_tls;
+	if (!m)
+		return NULL;
+	if (m->syscall_task)
+		return m->syscall_task;
+	return m->p ? m->p->current : NULL;
 }
 
 static struct rt_m *m_self(void)
@@ -112,6 +129,67 @@ void rt_spin_lock(struct rt_lock *l)
 		} while (__atomic_load_n(&l->held, __ATOMIC_RELAXED));
 	}
 }
+
+#ifdef CHANLAB_DEBUG
+/* ---- lock ranks (debug builds) ---------------------------------------------------------- */
+
+#define MAX_HELD 32
+
+/* The locks this thread holds, in the order taken. */
+static _Thread_local const struct rt_lock *held_locks[MAX_HELD];
+static _Thread_local int nheld;
+
+/* l's rank in rt.h's table: a field of the run's scheduler or processor
+ * records, else an object's lock (rank 1). */
+static int rank_of(const struct rt_lock *l)
+{
+	struct rt_sched *s = rt_sched_cur;
+	if (!s)
+		return 1;
+	const char *a = (const char *)l;
+	if (s->procs && a >= (const char *)s->procs && a < (const char *)(s->procs + s->nprocs))
+		return 5;
+	const struct {
+		const struct rt_lock *lock;
+		int rank;
+	} table[] = {
+		{&s->ctx_lock, 2},   {&s->idle_lock, 3}, {&s->timer_lock, 4},  {&s->global_lock, 6},
+		{&s->m_lock, 7},     {&s->tasks_lock, 8}, {&s->obj_lock, 9},    {&s->stack_lock, 10},
+		{&s->finish_lock, 11}, {&s->trace_lock, 12},
+	};
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (table[i].lock == l)
+			return table[i].rank;
+	return 1;
+}
+
+void rt_lock_rank_enter(const struct rt_lock *l)
+{
+	int rank = rank_of(l);
+	for (int i = 0; i < nheld; i++) {
+		int r = rank_of(held_locks[i]);
+		/* Object locks (rank 1) nest in two ways, not checked here: a
+		 * select's channels in address order, a cond then its mutex. */
+		if (r > rank || (r == rank && rank != 1))
+			rt_bug("lock order: taking a rank-%d lock while holding a rank-%d one (rt.h's table)",
+			       rank, r);
+	}
+	if (nheld == MAX_HELD)
+		rt_bug("lock order: more than %d locks held", MAX_HELD);
+	held_locks[nheld++] = l;
+}
+
+void rt_lock_rank_leave(const struct rt_lock *l)
+{
+	for (int i = nheld - 1; i >= 0; i--) {
+		if (held_locks[i] == l) {
+			held_locks[i] = held_locks[--nheld];
+			return;
+		}
+	}
+	rt_bug("lock order: releasing a lock this thread does not hold");
+}
+#endif
 
 int64_t rt_mono_ns(void)
 {
@@ -251,6 +329,33 @@ static struct rt_task *local_get(struct rt_proc *p)
 	return t;
 }
 
+/* A woken task waits in its waker's runnext so that a ping-pong stays on
+ * one processor: the waker usually blocks within a microsecond and runs it
+ * next.  A waker that keeps computing instead would hold it for as long as
+ * it computes, so an idle processor takes it, as Go's runqgrab does, after
+ * a grace of RUNNEXT_GRACE_NS in which it must not have moved. */
+#define RUNNEXT_GRACE_NS 3000
+
+static struct rt_task *steal_runnext(struct rt_sched *s, struct rt_proc *p, int start)
+{
+	int n = s->nprocs;
+	for (int k = 0; k < n; k++) {
+		struct rt_proc *v = &s->procs[(start + k) % n];
+		struct rt_task *t = __atomic_load_n(&v->runnext, __ATOMIC_ACQUIRE);
+		if (v == p || !t || !__atomic_load_n(&v->current, __ATOMIC_ACQUIRE))
+			continue;
+		int64_t until = rt_mono_ns() + RUNNEXT_GRACE_NS;
+		while (rt_mono_ns() < until && __atomic_load_n(&v->runnext, __ATOMIC_ACQUIRE) == t)
+			rt_cpu_relax();
+		/* Only the same task still waiting: the owner's exchange and this
+		 * compare-and-swap decide who runs it. */
+		if (__atomic_compare_exchange_n(&v->runnext, &t, NULL, false, __ATOMIC_ACQ_REL,
+		                                __ATOMIC_ACQUIRE))
+			return t;
+	}
+	return NULL;
+}
+
 /* Takes half of a random victim's local queue; returns one, queues the rest. */
 static struct rt_task *steal(struct rt_sched *s, struct rt_proc *p)
 {
@@ -276,13 +381,12 @@ static struct rt_task *steal(struct rt_sched *s, struct rt_proc *p)
 			local_put(s, p, got[i]);
 		return got[0];
 	}
-	return NULL;
+	return steal_runnext(s, p, start);
 }
 
 /* Work another processor could take: the global queue and the local
- * rings.  Not runnext: its owner is running (a processor parks only with
- * an empty runnext, and only a running processor fills its own), so a
- * parked processor never holds one, and nobody else may take it. */
+ * rings.  Not runnext: its owner is running and usually takes it within a
+ * microsecond; a processor about to park has just tried steal_runnext. */
 static bool any_stealable(struct rt_sched *s)
 {
 	if (__atomic_load_n(&s->nglobal, __ATOMIC_ACQUIRE))
@@ -350,10 +454,12 @@ void rt_par_ready(struct rt_sched *s, struct rt_task *t)
 		/* From a running task: t runs next here; whatever was waiting in
 		 * runnext goes to the queue, where others can take it. */
 		struct rt_task *old = __atomic_exchange_n(&p->runnext, t, __ATOMIC_ACQ_REL);
-		if (old) {
+		if (old)
 			local_put(s, p, old);
-			wakep(s);
-		}
+		/* A parked processor is woken only if none is looking for work
+		 * already: a ping-pong costs one wake-up per spin period of the
+		 * woken processor, not one per hand-off. */
+		wakep(s);
 	} else if (p) {
 		local_put(s, p, t);
 		wakep(s);
@@ -372,8 +478,6 @@ static void to_g0(struct rt_task *t, enum rt_after after,
 	m->after = after;
 	m->after_unlock = unlock;
 	m->after_arg = arg;
-	if (!rt_stack_intact(t->stack))
-		rt_stack_overflow(t);
 #ifdef RT_ASAN
 	__sanitizer_start_switch_fiber(after == RT_AFTER_EXIT ? NULL : &t->asan_fake_stack,
 	                               m->g0_lo, m->g0_size);
@@ -415,7 +519,7 @@ void rt_par_yield(struct rt_task *t)
 _Noreturn void rt_par_exit(struct rt_task *t)
 {
 	to_g0(t, RT_AFTER_EXIT, NULL, NULL);
-	abort();
+	rt_bug("task %d was resumed after its exit", t->id);
 }
 
 /* The run is over: the task stops here for good (it is neither blocked
@@ -423,12 +527,13 @@ _Noreturn void rt_par_exit(struct rt_task *t)
 _Noreturn void rt_par_abandon(struct rt_task *t)
 {
 	to_g0(t, RT_AFTER_ABANDON, NULL, NULL);
-	abort();
+	rt_bug("task %d was resumed after the run ended", t->id);
 }
 
 void rt_par_stop(struct rt_sched *s)
 {
 	__atomic_store_n(&s->stopping, 1, __ATOMIC_RELEASE);
+	futex_wake(&s->stopping);   /* cl_run's thread, waiting for the end */
 	wake_all(s);
 }
 
@@ -484,7 +589,9 @@ void cl_syscall_exit(void)
 		struct rt_m *m = m_self();
 		struct rt_task *t = m->syscall_task;
 		m->syscall_task = NULL;
-		__atomic_sub_fetch(&s->nsyscall, 1, __ATOMIC_ACQ_REL);
+		/* The task still counts as in a system call (nsyscall) until g0
+		 * has queued it: otherwise the last idle processor could see no
+		 * queued task and no system call, and declare a deadlock. */
 		to_g0(t, RT_AFTER_SYSCALL, NULL, NULL);
 	}
 	rt_emit_sync_text("syscall exit");
@@ -524,9 +631,56 @@ static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
 	return NULL;
 }
 
-/* Parks p until woken or the next timer is due; may detect the deadlock. */
+/* The run's limits, checked by g0: steps (every resumption of a task by a
+ * processor is one scheduling decision), wall-clock time since the start,
+ * and the caller's interrupt flag.  True if the run is over. */
+static bool over_limit(struct rt_sched *s)
+{
+	uint64_t steps = __atomic_load_n(&s->steps, __ATOMIC_RELAXED);
+	if (steps > s->cfg.max_steps) {
+		char headline[120];
+		snprintf(headline, sizeof headline, "step limit: %llu scheduling decisions",
+		         (unsigned long long)s->cfg.max_steps);
+		rt_par_finish(s, CL_OUTCOME_LIMIT, headline);
+		return true;
+	}
+	if (rt_par_now(s) > s->cfg.max_time) {
+		char headline[120];
+		snprintf(headline, sizeof headline, "time limit: %lld ms",
+		         (long long)(s->cfg.max_time / CL_MS));
+		rt_par_finish(s, CL_OUTCOME_LIMIT, headline);
+		return true;
+	}
+	if (s->cfg.interrupt && *s->cfg.interrupt) {
+		rt_par_finish(s, CL_OUTCOME_LIMIT, "interrupted");
+		return true;
+	}
+	return false;
+}
+
+/* Counts one step on p; every batch adds them to the run's count and checks
+ * the limits (a small --max-steps counts every step). */
+static bool count_step(struct rt_sched *s, struct rt_proc *p)
+{
+	if (s->cfg.interrupt && *s->cfg.interrupt)
+		return over_limit(s);   /* at once, not at the end of a batch */
+	if (++p->steps_pending < (s->cfg.max_steps < 1000000 ? 1u : STEP_BATCH))
+		return false;
+	__atomic_add_fetch(&s->steps, p->steps_pending, __ATOMIC_RELAXED);
+	p->steps_pending = 0;
+	return over_limit(s);
+}
+
+/* Parks p until woken or the next timer is due; may detect the deadlock.
+ * Lock order (rt.h): idle_lock, then timer_lock (in next_timer_in). */
 static void idle(struct rt_sched *s, struct rt_proc *p)
 {
+	if (over_limit(s))
+		return;
+	/* nsyscall before the queues: a task back from a system call is
+	 * queued before it stops counting (after_task), so a zero here
+	 * means any such task is already visible to any_stealable. */
+	int insyscall = __atomic_load_n(&s->nsyscall, __ATOMIC_ACQUIRE);
 	rt_lock_acquire(&s->idle_lock);
 	if (any_stealable(s) || __atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE)) {
 		rt_lock_release(&s->idle_lock);
@@ -537,8 +691,7 @@ static void idle(struct rt_sched *s, struct rt_proc *p)
 		rt_lock_release(&s->idle_lock);
 		return;
 	}
-	if (s->nidle == s->nprocs - 1 && timeout < 0 &&
-	    !__atomic_load_n(&s->nsyscall, __ATOMIC_ACQUIRE)) {
+	if (s->nidle == s->nprocs - 1 && timeout < 0 && !insyscall) {
 		/* Every other processor is parked, nothing is queued, no timer
 		 * can fire and no task is in a system call: nothing will ever
 		 * run again. */
@@ -546,6 +699,18 @@ static void idle(struct rt_sched *s, struct rt_proc *p)
 		rt_par_finish(s, CL_OUTCOME_DEADLOCK, NULL);
 		return;
 	}
+	/* Wake up for the time limit and, now and then, for an interrupt. */
+	int64_t left = s->cfg.max_time - rt_par_now(s);
+	if (left < 1)
+		left = 1;
+	else if (left < INT64_MAX)
+		left++;
+	if (timeout < 0 || timeout > left)
+		timeout = left;
+	if (s->cfg.interrupt && timeout > INTERRUPT_POLL_NS)
+		timeout = INTERRUPT_POLL_NS;
+	if (timeout == INT64_MAX)
+		timeout = -1;
 	p->parked = true;
 	__atomic_store_n(&s->nidle, s->nidle + 1, __ATOMIC_RELEASE);
 	s->proc_parks++;
@@ -571,8 +736,13 @@ static void after_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
 		global_put(s, t);
 		break;
 	case RT_AFTER_SYSCALL:
+		if (rt_par_syscall_exit_hook)
+			rt_par_syscall_exit_hook(s);
 		__atomic_store_n(&t->state, RT_RUNNABLE, __ATOMIC_RELEASE);
 		global_put(s, t);
+		/* Queued first, then no longer in a system call: idle() reads
+		 * nsyscall before the queues, so it sees one or the other. */
+		__atomic_sub_fetch(&s->nsyscall, 1, __ATOMIC_ACQ_REL);
 		wakep(s);
 		break;
 	case RT_AFTER_EXIT:
@@ -588,6 +758,10 @@ static void after_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
 static void run_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
 {
 	struct rt_proc *p = m->p;
+	if (count_step(s, p)) {
+		global_put(s, t);   /* the run is over; the dump lists it as runnable */
+		return;
+	}
 	__atomic_store_n(&p->schedtick, p->schedtick + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&p->current, t, __ATOMIC_RELEASE);
 #ifdef RT_ASAN
@@ -650,6 +824,8 @@ static void m_setup(struct rt_sched *s, struct rt_m *m)
 {
 	rt_sched_cur = s;
 	m_tls = m;
+	rt_par_active = 1;
+	cl_atomics_bare = !s->tracing;
 #ifdef RT_TSAN
 	m->g0_tsan_fiber = __tsan_get_current_fiber();
 #endif
@@ -658,10 +834,16 @@ static void m_setup(struct rt_sched *s, struct rt_m *m)
 static void *m_thread(void *arg)
 {
 	struct rt_m *m = arg;
+	rt_fault_thread_init();
 	m_setup(m->s, m);
 	proc_loop(m->s, m);
+	rt_fault_thread_fini();
+	rt_par_active = 0;
+	cl_atomics_bare = 0;
 	m_tls = NULL;
 	rt_sched_cur = NULL;
+	__atomic_store_n(&m->done, 1, __ATOMIC_RELEASE);
+	futex_wake(&m->done);
 	return NULL;
 }
 
@@ -674,8 +856,7 @@ static void m_start(struct rt_sched *s, struct rt_m *m)
 	s->m_all = m;
 	rt_lock_release(&s->m_lock);
 	if (pthread_create(&m->thread, NULL, m_thread, m) != 0) {
-		fputs("chanlab: fatal error: cannot start a thread\n", stderr);
-		abort();
+		rt_bug("cannot start a thread for processor %d", m->p ? m->p->id : -1);
 	}
 }
 
@@ -720,6 +901,49 @@ static void *watchdog_thread(void *arg)
 
 /* ---- running a program ------------------------------------------------------------------------------- */
 
+/* Waits for every thread of a run that is over, then joins them.  Each
+ * thread leaves its loop at the next point where its task gives it back
+ * (a scheduling point, a block, an exit).  A task that makes none -- a
+ * loop without runtime calls -- would keep its thread for ever: after
+ * STOP_GRACE_NS its thread is sent RT_STOP_SIGNAL, whose handler (fault.c)
+ * drops the task's context and switches to the thread's g0, which then
+ * ends like the others.  The task is never resumed; the report lists it as
+ * abandoned, and its stack is freed with the run's. */
+#define STOP_GRACE_NS 20000000
+
+static void stop_threads(struct rt_sched *s)
+{
+	int64_t deadline = rt_mono_ns() + STOP_GRACE_NS;
+	rt_lock_acquire(&s->m_lock);
+	struct rt_m *all = s->m_all;
+	s->m_all = NULL;
+	rt_lock_release(&s->m_lock);
+	for (struct rt_m *m = all; m; m = m->all_next) {
+		int64_t left;
+		while (!__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) && (left = deadline - rt_mono_ns()) > 0)
+			futex_wait(&m->done, 0, left);
+		while (!__atomic_load_n(&m->done, __ATOMIC_ACQUIRE)) {
+			/* Still in a task: signal it until it is back on g0 (a
+			 * signal that found it on g0 did nothing). */
+			pthread_kill(m->thread, RT_STOP_SIGNAL);
+			futex_wait(&m->done, 0, 1000000);
+		}
+	}
+	while (all) {
+		struct rt_m *next = all->all_next;
+		pthread_join(all->thread, NULL);
+		free(all);
+		all = next;
+	}
+}
+
+bool rt_par_on_task_stack(const void *sp)
+{
+	struct rt_task *t = rt_par_task_here();
+	const char *lo = t ? t->stack->lo : NULL;
+	return t && (const char *)sp >= lo && (const char *)sp < lo + t->stack->size;
+}
+
 /* Runs the program whose main task is already created; returns when it is
  * over and every processor has stopped. */
 int rt_par_run(struct rt_sched *s)
@@ -729,7 +953,8 @@ int rt_par_run(struct rt_sched *s)
 	s->procs = rt_zalloc_aligned((size_t)n * sizeof *s->procs);
 	if (!s->procs)
 		return -1;
-	s->start_ns = rt_mono_ns();
+	if (!s->start_ns)   /* cl_run sets it before the first event */
+		s->start_ns = rt_mono_ns();
 	for (int i = 0; i < n; i++) {
 		struct rt_proc *p = &s->procs[i];
 		p->id = i;
@@ -742,14 +967,12 @@ int rt_par_run(struct rt_sched *s)
 			p->rng[k] = z ^ (z >> 31);
 		}
 	}
-	__atomic_add_fetch(&rt_par_active, 1, __ATOMIC_ACQ_REL);
-	if (!s->tracing)
-		__atomic_store_n(&cl_atomics_bare, 1, __ATOMIC_RELEASE);
-	struct rt_m host = {.s = s, .p = &s->procs[0]};
-	m_setup(s, &host);
+	/* The calling thread holds no processor: it waits for the end of the
+	 * run, so cl_run returns even if a task never gives its thread back. */
+	rt_par_active = 1;
+	cl_atomics_bare = !s->tracing;
 	global_put(s, s->main_task);
-
-	for (int i = 1; i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		struct rt_m *m = calloc(1, sizeof *m);
 		if (!m)
 			rt_oom();
@@ -762,27 +985,19 @@ int rt_par_run(struct rt_sched *s)
 	bool have_dog = s->cfg.starve_warn_ms > 0 &&
 	                pthread_create(&dog, NULL, watchdog_thread, &w) == 0;
 
-	proc_loop(s, &host);
-
+	while (!__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE))
+		futex_wait(&s->stopping, 0, -1);
 	wake_all(s);
-	/* Threads started during the run (system-call hand-offs) are on the
-	 * list too; no more can start once the run is stopping. */
-	struct rt_m *m = s->m_all;
-	while (m) {
-		struct rt_m *next = m->all_next;
-		pthread_join(m->thread, NULL);
-		free(m);
-		m = next;
-	}
-	s->m_all = NULL;
+	stop_threads(s);
 	if (have_dog) {
 		__atomic_store_n(&w.stop_word, 1, __ATOMIC_RELEASE);
 		futex_wake(&w.stop_word);
 		pthread_join(dog, NULL);
 	}
-	m_tls = NULL;
-	__atomic_store_n(&cl_atomics_bare, 0, __ATOMIC_RELEASE);
-	__atomic_sub_fetch(&rt_par_active, 1, __ATOMIC_ACQ_REL);
+	for (int i = 0; i < n; i++)
+		s->steps += s->procs[i].steps_pending;
+	cl_atomics_bare = 0;
+	rt_par_active = 0;
 	s->now = rt_par_now(s);
 	return 0;
 }

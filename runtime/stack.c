@@ -2,32 +2,35 @@
  * stack.c - task stacks: mmap'd, lazily committed, reused through a free list.
  *
  * Stacks come in slabs of SLAB_STACKS mappings, one mmap each, so spawning
- * a million tasks costs thousands of system calls, not millions.  A mapping
- * holds, from low to high addresses: the stack, the task record (struct
- * rt_task) and the stack record (struct rt_stack), then a canary word at
- * the very top.  The kernel commits a page only when it is first touched,
- * so a task blocked after a few calls costs one page: the top one.
+ * a million tasks costs thousands of mmap calls, not millions.  A mapping
+ * holds, from low to high addresses: a guard page, the stack, then the task
+ * record (struct rt_task) and the stack record (struct rt_stack).  The
+ * kernel commits a page only when it is first touched, so a task blocked
+ * after a few calls costs one page: the top one.
  *
- * Overflow must never corrupt memory silently.  Running off the bottom of
- * a stack lands either in a guard page (a PROT_NONE page at the bottom:
- * SIGSEGV at the faulting instruction) or in the top of the mapping below,
- * where its canary sits above that mapping's records.  The scheduler checks
- * the canary below a task's stack every time it switches away from the task.
- * The canary lives on a page that is resident anyway (the neighbour's
- * records), so checking it costs no page fault.  The first mapping of every
- * slab gets a guard page, since whatever lies below a slab is not ours.
+ * Every stack has a guard page, so running off the bottom of a stack faults
+ * at the first byte outside it (fault.c reports it by task) and can never
+ * write into the mapping below.  Frames larger than a page cannot jump the
+ * guard: the whole program is built with -fstack-clash-protection, which
+ * touches every page of a large frame in order, top down (Makefile).
  *
- * Guard pages are bounded: each splits a mapping in two, and the kernel
- * allows only vm.max_map_count mappings (65,530 by default); each also costs
- * an mprotect call.  The first GUARD_BUDGET stacks get one, which covers
- * every pattern and test; the hundred-thousand-task programs rely on the
- * canaries beyond that.
+ * Guard pages must not cost a mapping each: the kernel allows only
+ * vm.max_map_count of them (65,530 by default), and an mprotect'd page
+ * splits a mapping in two.  Linux 6.13's MADV_GUARD_INSTALL makes a page
+ * fault without splitting anything, so a million tasks need no more
+ * mappings than their slabs.  On older kernels (and where the call is
+ * refused, e.g. under valgrind) stacks get an mprotect'd guard page while
+ * the map limit leaves room (half of what is left when the first slab is
+ * made); beyond that a spawn is refused with a clear error rather than
+ * started without a guard.
  *
  * The free list is per OS thread and outlives a run: the explorer runs
  * thousands of programs a second on the same stacks.  rt_stack_trim, at the
  * end of a run, unmaps whole free slabs beyond a reserve, so a run of a
  * million tasks does not keep its memory.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,9 +48,10 @@
 #endif
 
 #define SLAB_STACKS 64
-#define GUARD_BUDGET 4096
-#define CANARY 0x21626c6e6168632dull   /* "-chanlb!" */
 #define KEEP_STACKS 1024               /* free stacks rt_stack_trim keeps */
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102         /* Linux 6.13 */
+#endif
 
 struct rt_slab {
 	char *base;
@@ -61,8 +65,9 @@ struct stack_cache {
 	struct rt_stack *free;
 	long nfree;
 	size_t map_size;          /* every cached stack has this size */
-	long guarded;             /* stacks with a guard page, alive or free */
-	long guard_budget;
+	int guard_kind;           /* 0 unknown, 1 madvise guards, 2 mprotect within budget */
+	long mprotected;          /* stacks guarded by mprotect, alive or free */
+	long mprotect_budget;     /* how many the map limit allows (guard_kind 2) */
 	struct rt_slab *slabs;
 	long nslabs;
 };
@@ -71,8 +76,31 @@ struct stack_cache {
  * use the cache of the thread that called cl_run, under a lock. */
 static _Thread_local struct stack_cache thread_cache;
 
+static void unmap_slab(struct stack_cache *c, struct rt_slab *slab);
+
+/* A thread's cache goes when the thread does (a thread that called cl_run
+ * and then exits is not in a run: every stack of its cache is free). */
+static pthread_once_t cache_key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t cache_key;
+
+static void cache_free(void *arg)
+{
+	struct stack_cache *c = arg;
+	while (c->slabs)
+		unmap_slab(c, c->slabs);
+	c->free = NULL;
+	c->nfree = 0;
+}
+
+static void cache_key_make(void)
+{
+	pthread_key_create(&cache_key, cache_free);
+}
+
 void *rt_stack_cache_self(void)
 {
+	pthread_once(&cache_key_once, cache_key_make);
+	pthread_setspecific(cache_key, &thread_cache);
 	return &thread_cache;
 }
 
@@ -99,45 +127,78 @@ static size_t page_size(void)
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
-static long read_guard_budget(void)
+static const char *last_error = "out of memory";
+
+const char *rt_stack_error(void)
 {
-	long max_maps = 65530;
+	return last_error;
+}
+
+/* Mappings this process may still create: vm.max_map_count less the ones
+ * it has (one line each in /proc/self/maps). */
+static long maps_left(void)
+{
+	long max_maps = 65530, used = 0;
 	FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
 	if (f) {
 		if (fscanf(f, "%ld", &max_maps) != 1)
 			max_maps = 65530;
 		fclose(f);
 	}
-	/* Two mappings per guarded stack; leave most of them to the program. */
-	long budget = max_maps / 4;
-	return budget < GUARD_BUDGET ? budget : GUARD_BUDGET;
+	f = fopen("/proc/self/maps", "r");
+	if (f) {
+		int c;
+		while ((c = getc(f)) != EOF)
+			used += c == '\n';
+		fclose(f);
+	}
+	return max_maps - used;
+}
+
+/* Makes the page at map a guard page; false if no guard can be had. */
+static bool guard(struct stack_cache *c, char *map, size_t ps)
+{
+	if (c->guard_kind != 2) {
+		if (madvise(map, ps, MADV_GUARD_INSTALL) == 0) {
+			c->guard_kind = 1;
+			return true;
+		}
+		if (c->guard_kind == 1)
+			return false;   /* worked before: out of memory */
+		/* An older kernel: mprotect'd pages, two mappings per stack,
+		 * half of what is left for us, the rest for the program. */
+		c->guard_kind = 2;
+		long left = maps_left();
+		c->mprotect_budget = left > 0 ? left / 4 : 0;
+	}
+	if (c->mprotected >= c->mprotect_budget) {
+		last_error = "runtime: no task stack can be guarded any more (the kernel's vm.max_map_count "
+		             "is used up and it lacks MADV_GUARD_INSTALL, Linux 6.13); refusing to start "
+		             "a task without a guard page";
+		return false;
+	}
+	if (mprotect(map, ps, PROT_NONE) != 0)
+		return false;
+	c->mprotected++;
+	return true;
 }
 
 static size_t records_size(void)
 {
-	return (sizeof(struct rt_task) + sizeof(struct rt_stack) + sizeof(uint64_t) + 63) &
-	       ~(size_t)63;
-}
-
-static uint64_t *canary_of(char *map, size_t map_size)
-{
-	return (uint64_t *)(map + map_size) - 1;
+	return (sizeof(struct rt_task) + sizeof(struct rt_stack) + 63) & ~(size_t)63;
 }
 
 static void stack_init(struct rt_stack *st, struct rt_slab *slab, char *map, size_t map_size,
-                       bool guard)
+                       bool mprotected)
 {
 	size_t ps = page_size();
 	char *records = map + map_size - records_size();
 	st->slab = slab;
 	st->map_size = map_size;
-	st->guarded = guard;
-	st->lo = guard ? map + ps : map;
+	st->guarded = mprotected;
+	st->lo = map + ps;
 	st->size = (size_t)(records - (char *)st->lo) & ~(size_t)15;
 	st->task = (struct rt_task *)records;
-	*canary_of(map, map_size) = CANARY;
-	if (guard)
-		mprotect(map, ps, PROT_NONE);
 #ifdef RT_HAVE_VALGRIND
 	st->valgrind_id = VALGRIND_STACK_REGISTER(st->lo, (char *)st->lo + st->size);
 #endif
@@ -150,8 +211,7 @@ static struct rt_stack *stack_of(char *map, size_t map_size)
 
 static bool refill(struct stack_cache *c, size_t map_size)
 {
-	if (!c->guard_budget)
-		c->guard_budget = read_guard_budget();
+	last_error = "runtime: cannot allocate a task stack (out of memory)";
 	struct rt_slab *slab = calloc(1, sizeof *slab);
 	if (!slab)
 		return false;
@@ -162,20 +222,27 @@ static bool refill(struct stack_cache *c, size_t map_size)
 		free(slab);
 		return false;
 	}
+	size_t ps = page_size();
+	long mprotected_before = c->mprotected;
+	for (int i = 0; i < SLAB_STACKS; i++) {
+		if (!guard(c, slab->base + (size_t)i * map_size, ps)) {
+			c->mprotected = mprotected_before;
+			munmap(slab->base, slab->bytes);
+			free(slab);
+			return false;
+		}
+	}
+	bool mprotected = c->guard_kind == 2;
 	slab->next = c->slabs;
 	if (c->slabs)
 		c->slabs->prev = slab;
 	c->slabs = slab;
 	c->nslabs++;
-	/* Pushed from the top down, so the lowest stack is used first and each
-	 * later one has a neighbour below whose canary page is resident. */
+	/* Pushed from the top down, so the lowest stack is used first. */
 	for (int i = SLAB_STACKS - 1; i >= 0; i--) {
 		char *map = slab->base + (size_t)i * map_size;
 		struct rt_stack *st = stack_of(map, map_size);
-		bool guard = i == 0 || c->guarded < c->guard_budget;
-		if (guard)
-			c->guarded++;
-		stack_init(st, slab, map, map_size, guard);
+		stack_init(st, slab, map, map_size, mprotected);
 		st->next = c->free;
 		c->free = st;
 		c->nfree++;
@@ -193,6 +260,7 @@ struct rt_stack *rt_stack_get(size_t map_size)
 	map_size = (map_size + ps - 1) & ~(ps - 1);
 	if (map_size < 4 * ps)
 		map_size = 4 * ps;
+	/* A slab must fit the address space: 64 stacks of at most 1 GiB. */
 	if (c->map_size != map_size) {
 		/* Another size: new stacks from new slabs; the old free ones are
 		 * unmapped by the next trim once all of their slab is free. */
@@ -228,12 +296,10 @@ void rt_stack_put(struct rt_stack *st)
 	cache_unlock();
 }
 
-bool rt_stack_intact(const struct rt_stack *st)
+bool rt_stack_guard_hit(const struct rt_stack *st, const void *addr)
 {
-	if (st->guarded)
-		return true;
-	/* The mapping below is the previous one of the same slab. */
-	return ((const uint64_t *)st->lo)[-1] == CANARY;
+	const char *a = addr, *lo = st->lo;
+	return a < lo && a >= lo - page_size();
 }
 
 static void unmap_slab(struct stack_cache *c, struct rt_slab *slab)
@@ -242,7 +308,7 @@ static void unmap_slab(struct stack_cache *c, struct rt_slab *slab)
 	for (int i = 0; i < SLAB_STACKS; i++) {
 		struct rt_stack *st = stack_of(slab->base + (size_t)i * map_size, map_size);
 		if (st->guarded)
-			c->guarded--;
+			c->mprotected--;
 #ifdef RT_HAVE_VALGRIND
 		VALGRIND_STACK_DEREGISTER(st->valgrind_id);
 #endif

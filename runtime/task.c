@@ -41,6 +41,7 @@ static void task_entry(void)
 /* Puts t in a free slot of the task table; tasks_lock held. */
 static void add_slot(struct rt_sched *s, struct rt_task *t)
 {
+	rt_lock_assert_held(&s->tasks_lock);
 	if (s->nfree_slots) {
 		t->slot = s->free_slots[--s->nfree_slots];
 	} else {
@@ -155,7 +156,7 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
 	va_end(ap);
 	struct rt_task *t = rt_task_create(s, fn, arg, name, file, line);
 	if (!t)
-		rt_panic(file, line, "runtime: cannot allocate a task stack (out of memory)");
+		rt_panic(file, line, rt_stack_error());
 	int id = t->id;
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_SPAWN);
@@ -245,8 +246,7 @@ _Noreturn void rt_panic(const char *file, int line, const char *msg)
 	struct rt_sched *s = rt_s();
 	struct rt_task *t = s ? rt_cur(s) : NULL;
 	if (!t) {
-		fprintf(stderr, "chanlab: BUG: panic outside a task: %s\n", msg);
-		abort();
+		rt_bug("panic outside a task: %s", msg);
 	}
 	if (t->panicking) {
 		/* A deferred function panicked while a panic was unwinding: Go

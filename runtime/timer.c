@@ -81,6 +81,7 @@ static void heap_remove(struct rt_heap *h, struct rt_timer *t)
 
 static void timer_start_locked(struct rt_sched *s, struct rt_timer *t, cl_time when)
 {
+	rt_lock_assert_held(&s->timer_lock);
 	struct rt_heap *h = &s->timers;
 	if (t->heap_index >= 0)
 		heap_remove(h, t);

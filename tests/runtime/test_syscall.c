@@ -1,10 +1,13 @@
 /* test_syscall.c - a blocking system call hands its processor to another
  * thread (Go's M/P hand-off), so other tasks run meanwhile. */
 #include <check.h>
+#include <sched.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "runtime/chanlab.h"
+#include "runtime/rt.h"
+#include "runtime/sched.h"
 #include "tests/runtime/record.h"
 
 struct pipe_test {
@@ -68,6 +71,44 @@ START_TEST(a_blocking_call_hands_the_processor_over)
 }
 END_TEST
 
+/* ---- the window between a system call's return and the task's queueing ---------- */
+
+/* Holds the thread back from its system call until every processor has
+ * gone to sleep for want of work, or the run is over: if the task no
+ * longer counted as in a system call here, the last processor to go idle
+ * would declare a deadlock. */
+static void wait_until_all_idle(struct rt_sched *s)
+{
+	while (__atomic_load_n(&s->nidle, __ATOMIC_ACQUIRE) < s->nprocs &&
+	       !__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+static void quick_call_main(void *arg)
+{
+	(void)arg;
+	cl_syscall_enter();
+	cl_syscall_exit();
+}
+
+START_TEST(a_task_back_from_a_system_call_is_never_a_deadlock)
+{
+	rt_par_syscall_exit_hook = wait_until_all_idle;
+	for (int procs = 1; procs <= 4; procs *= 2) {
+		struct cl_config cfg;
+		cl_config_init(&cfg);
+		cfg.sched = CL_SCHED_PAR;
+		cfg.procs = procs;
+		struct cl_result r;
+		ck_assert_int_eq(cl_run(quick_call_main, NULL, &cfg, &r), 0);
+		ck_assert_msg(r.outcome == CL_OUTCOME_OK, "%d procs: %s", procs,
+		              r.report ? r.report : cl_outcome_name(r.outcome));
+		cl_result_free(&r);
+	}
+	rt_par_syscall_exit_hook = NULL;
+}
+END_TEST
+
 Suite *suite_syscall(void)
 {
 	Suite *s = suite_create("syscall");
@@ -76,6 +117,12 @@ Suite *suite_syscall(void)
 	tcase_set_tags(t, TAG_ANY);
 	tcase_set_timeout(t, 30);
 	tcase_add_test(t, a_blocking_call_hands_the_processor_over);
+	suite_add_tcase(s, t);
+	/* Picks par and its processors itself: run once. */
+	t = tcase_create("syscall-window");
+	tcase_set_tags(t, TAG_DET);
+	tcase_set_timeout(t, 30);
+	tcase_add_test(t, a_task_back_from_a_system_call_is_never_a_deadlock);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -1,5 +1,5 @@
 /* test_task.c - tasks: ids and names, defer and recover, panic, deadlock,
- * leak and limit reports, stack overflow. */
+ * leak and limit reports (stack overflow: test_stack.c). */
 #include <check.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -395,32 +395,6 @@ START_TEST(runs_can_follow_one_another)
 }
 END_TEST
 
-/* ---- stack overflow is caught, never silent ---------------------------------------------------- */
-
-/* Under a sanitizer the overflow is reported by the sanitizer itself. */
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-#define TEST_OVERFLOW 1
-
-static int deep(int n)
-{
-	volatile char pad[512];
-	pad[0] = (char)n;
-	return n ? deep(n - 1) + pad[0] : 0;
-}
-
-static void overflow_main(void *arg)
-{
-	(void)arg;
-	deep(100000);
-}
-
-START_TEST(stack_overflow_hits_the_guard_page)
-{
-	run_prog(overflow_main, NULL, 1, CL_STRATEGY_RANDOM, NULL);
-}
-END_TEST
-#endif
-
 Suite *suite_task(void)
 {
 	Suite *s = suite_create("task");
@@ -444,15 +418,5 @@ Suite *suite_task(void)
 	tcase_add_test(t, the_step_limit_ends_a_livelock);
 	tcase_add_test(t, contended_steps_count_only_real_choices);
 	suite_add_tcase(s, t);
-#ifdef TEST_OVERFLOW
-	/* Without fork mode (valgrind runs) a crash would end the runner. */
-	const char *fork_mode = getenv("CK_FORK");
-	if (!fork_mode || strcmp(fork_mode, "no") != 0) {
-		TCase *o = tcase_create("overflow");
-		tcase_set_tags(o, TAG_DET);
-		tcase_add_test_raise_signal(o, stack_overflow_hits_the_guard_page, SIGSEGV);
-		suite_add_tcase(s, o);
-	}
-#endif
 	return s;
 }

@@ -1,0 +1,77 @@
+/* test_runnext.c - under par a task woken by a task that keeps computing
+ * does not wait for its waker: another processor takes it from the
+ * waker's runnext (after a short grace), with 2 and 4 processors. */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "runtime/chanlab.h"
+#include "runtime/rt.h"
+#include "tests/runtime/record.h"
+
+static int woken_ran;
+
+static void receiver(void *arg)
+{
+	cl_recv(arg, NULL);
+	__atomic_store_n(&woken_ran, 1, __ATOMIC_RELEASE);
+}
+
+/* True once task id is blocked (it is parked in its receive). */
+static bool blocked(int id)
+{
+	struct rt_sched *s = rt_s();
+	bool yes = false;
+	rt_lock_acquire(&s->tasks_lock);
+	for (int i = 0; i < s->nslots; i++)
+		if (s->slots[i] && s->slots[i]->id == id)
+			yes = __atomic_load_n(&s->slots[i]->state, __ATOMIC_ACQUIRE) == RT_BLOCKED;
+	rt_lock_release(&s->tasks_lock);
+	return yes;
+}
+
+static uint64_t loops_left;
+
+static void waker_main(void *arg)
+{
+	(void)arg;
+	cl_chan *c = cl_chan_make("wake", sizeof(int), 0);
+	int id = cl_go(receiver, c, "receiver");
+	while (!blocked(id))
+		cl_yield();
+	int v = 1;
+	cl_send(c, &v);   /* the receiver goes to this processor's runnext */
+	/* Compute without a scheduling point; seconds if nobody takes it. */
+	uint64_t n = 4000000000u;
+	while (n && !__atomic_load_n(&woken_ran, __ATOMIC_ACQUIRE))
+		n--;
+	loops_left = n;
+}
+
+START_TEST(a_woken_task_runs_before_its_computing_waker_blocks)
+{
+	for (int procs = 2; procs <= 4; procs *= 2) {
+		struct cl_config cfg;
+		cl_config_init(&cfg);
+		cfg.sched = CL_SCHED_PAR;
+		cfg.procs = procs;
+		woken_ran = 0;
+		struct cl_result r;
+		ck_assert_int_eq(cl_run(waker_main, NULL, &cfg, &r), 0);
+		ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+		ck_assert_msg(loops_left > 0, "%d procs: the woken task waited for its waker", procs);
+		cl_result_free(&r);
+	}
+}
+END_TEST
+
+Suite *suite_runnext(void)
+{
+	Suite *s = suite_create("runnext");
+	TCase *t = tcase_create("runnext");
+	tcase_set_tags(t, TAG_DET);   /* picks par and its processors itself */
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, a_woken_task_runs_before_its_computing_waker_blocks);
+	suite_add_tcase(s, t);
+	return s;
+}

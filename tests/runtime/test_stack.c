@@ -1,0 +1,287 @@
+/* test_stack.c - task stacks: the configured size, and an overflow reported
+ * by task (recursion, a frame larger than the whole stack) without touching
+ * any other task's memory. */
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/chanlab.h"
+#include "runtime/event.h"
+#include "runtime/fiber.h"
+#include "tests/runtime/record.h"
+#include "tests/testlib.h"
+
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
+/* Overflows are caught by our SIGSEGV handler on a guard page; ASan, TSan
+ * and valgrind handle that signal (and the stacks) their own way. */
+static bool overflow_tests_skipped(void)
+{
+#if defined(RT_ASAN) || defined(RT_TSAN)
+	fputs("test_stack: overflow tests skipped under a sanitizer (it owns SIGSEGV)\n", stderr);
+	return true;
+#else
+	if (RUNNING_ON_VALGRIND) {
+		fputs("test_stack: overflow tests skipped under valgrind (it owns SIGSEGV)\n", stderr);
+		return true;
+	}
+	return false;
+#endif
+}
+
+/* ---- neighbours whose memory must stay intact ------------------------------------------ */
+
+#define KEEP_BYTES 2048
+#define MAX_KEEPERS 5000
+
+static unsigned char *kept[MAX_KEEPERS];
+static int nkeepers;
+static int intact_at_end;      /* keepers whose bytes were intact when the run ended */
+static cl_waitgroup *filled;
+static cl_chan *gate;
+
+static unsigned char byte_of(int keeper, int i)
+{
+	return (unsigned char)(keeper * 131 + i * 7 + 1);
+}
+
+/* Fills a buffer on its own stack, says so, then blocks for good. */
+static void keeper(void *arg)
+{
+	int k = (int)(intptr_t)arg;
+	unsigned char buf[KEEP_BYTES];
+	for (int i = 0; i < KEEP_BYTES; i++)
+		buf[i] = byte_of(k, i);
+	kept[k] = buf;
+	cl_wg_done(filled);
+	cl_recv(gate, NULL);
+	kept[k] = NULL;   /* never reached: the run ends first */
+	buf[0] ^= 1;
+}
+
+static void check_keepers(void *ctx)
+{
+	(void)ctx;
+	intact_at_end = 0;
+	for (int k = 0; k < nkeepers; k++) {
+		if (!kept[k])
+			continue;
+		int ok = 1;
+		for (int i = 0; i < KEEP_BYTES && ok; i++)
+			ok = kept[k][i] == byte_of(k, i);
+		intact_at_end += ok;
+	}
+}
+
+static void ignore_event(void *ctx, const struct cl_event *ev)
+{
+	(void)ctx;
+	(void)ev;
+}
+
+/* Runs main_fn on the scheduler under test with a sink that checks the
+ * keepers when the run ends (their stacks are still mapped then). */
+static struct cl_result run_checked(void (*main_fn)(void *), size_t stack_size)
+{
+	struct cl_config cfg;
+	test_config(&cfg);
+	if (stack_size)
+		cfg.stack_size = stack_size;
+	struct cl_sink sink = {ignore_event, check_keepers, NULL};
+	cfg.sinks = &sink;
+	cfg.nsinks = 1;
+	intact_at_end = -1;
+	memset(kept, 0, sizeof kept);
+	struct cl_result r;
+	ck_assert_int_eq(cl_run(main_fn, NULL, &cfg, &r), 0);
+	return r;
+}
+
+/* Starts n keepers (task ids 2 .. n+1) and waits until each has filled
+ * its buffer. */
+static void start_keepers(int n)
+{
+	nkeepers = n;
+	filled = cl_wg_new("filled");
+	gate = cl_chan_make("gate", 0, 0);
+	cl_wg_add(filled, n);
+	for (int k = 0; k < n; k++)
+		cl_go(keeper, (void *)(intptr_t)k, "keeper-%d", k);
+	cl_wg_wait(filled);
+}
+
+/* ---- recursion ----------------------------------------------------------------------------------- */
+
+static __attribute__((noinline)) int deep(int n)
+{
+	volatile char pad[256];
+	pad[0] = (char)n;
+	return n ? deep(n - 1) + pad[0] : 0;
+}
+
+static void recurse_forever(void *arg)
+{
+	(void)arg;
+	deep(INT32_MAX);
+}
+
+static void recursion_main(void *arg)
+{
+	(void)arg;
+	start_keepers(4998);                           /* tasks 2 .. 4999 */
+	cl_go(recurse_forever, NULL, "deep");          /* task 5000 */
+	cl_recv(gate, NULL);
+}
+
+START_TEST(recursion_in_the_5000th_task_is_reported_by_name)
+{
+	if (overflow_tests_skipped())
+		return;
+	struct cl_result r = run_checked(recursion_main, 64 * 1024);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_FATAL);
+	ck_assert_ptr_nonnull(r.report);
+	ck_assert_msg(strstr(r.report, "fatal error: stack overflow in task 5000 \"deep\" (stack 64 KiB; "
+	                               "raise it with --stack-size)\n") == r.report, "%s", r.report);
+	ck_assert_ptr_nonnull(strstr(r.report, "\ntask 5000 \"deep\" [running]"));
+	ck_assert_ptr_nonnull(strstr(r.report, "\ntask 4999 \"keeper-4997\" [chan receive"));
+	ck_assert_int_eq(intact_at_end, 4998);
+	cl_result_free(&r);
+}
+END_TEST
+
+/* ---- one frame larger than the stack ---------------------------------------------------------------- */
+
+static __attribute__((noinline)) void big_frame(void)
+{
+	/* Bigger than the whole stack: its lowest byte is in the mapping of
+	 * the stack below, which probing must never reach.  memset writes it
+	 * from that lowest byte up; the asm keeps the compiler from dropping
+	 * the frame. */
+	char frame[256 * 1024];
+	memset(frame, 1, sizeof frame);
+	__asm__ volatile("" : : "r"(frame) : "memory");
+}
+
+static void one_big_frame(void *arg)
+{
+	(void)arg;
+	big_frame();
+}
+
+static void big_frame_main(void *arg)
+{
+	(void)arg;
+	start_keepers(200);                            /* tasks 2 .. 201 */
+	cl_go(one_big_frame, NULL, "big-frame");       /* task 202 */
+	cl_recv(gate, NULL);
+}
+
+START_TEST(a_256_kib_frame_is_reported_by_name)
+{
+	if (overflow_tests_skipped())
+		return;
+	struct cl_result r = run_checked(big_frame_main, 0);   /* the default size */
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_FATAL);
+	ck_assert_msg(strstr(r.report, "fatal error: stack overflow in task 202 \"big-frame\" "
+	                               "(stack 256 KiB; raise it with --stack-size)\n") == r.report,
+	              "%s", r.report);
+	ck_assert_int_eq(intact_at_end, 200);
+	cl_result_free(&r);
+}
+END_TEST
+
+/* Overflows one after another in one process: each run ends by itself and
+ * the next one starts on the same threads and stacks. */
+START_TEST(overflows_in_a_row_each_end_their_own_run)
+{
+	if (overflow_tests_skipped())
+		return;
+	for (int i = 0; i < 10; i++) {
+		struct cl_result r = run_checked(big_frame_main, 0);
+		ck_assert_int_eq(r.outcome, CL_OUTCOME_FATAL);
+		ck_assert_int_eq(intact_at_end, 200);
+		cl_result_free(&r);
+	}
+}
+END_TEST
+
+/* ---- the size ------------------------------------------------------------------------------------------ */
+
+static int depth_reached;
+
+static void one_mib_of_recursion(void *arg)
+{
+	(void)arg;
+	depth_reached = deep(1024 * 1024 / 300) >= 0;   /* ~300 bytes a frame */
+}
+
+static void bigger_main(void *arg)
+{
+	(void)arg;
+	cl_go(one_mib_of_recursion, NULL, "deep");
+	cl_sleep(CL_MS);
+}
+
+START_TEST(a_bigger_stack_size_allows_deeper_recursion)
+{
+	struct cl_config cfg;
+	cl_config_init(&cfg);
+	ck_assert_uint_eq(cfg.stack_size, 256 * 1024);
+	depth_reached = 0;
+	struct cl_result r = run_checked(bigger_main, 4 * 1024 * 1024);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	ck_assert_int_eq(depth_reached, 1);
+	cl_result_free(&r);
+}
+END_TEST
+
+static void nothing(void *arg)
+{
+	(void)arg;
+}
+
+START_TEST(a_stack_size_out_of_range_is_refused)
+{
+	size_t bad[] = {16 * 1024 - 1, 4096, (size_t)1024 * 1024 * 1024 + 1};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct cl_config cfg;
+		test_config(&cfg);
+		cfg.stack_size = bad[i];
+		struct cl_result r;
+		ck_assert_int_eq(cl_run(nothing, NULL, &cfg, &r), -1);
+		ck_assert_ptr_nonnull(strstr(r.report, "16 KiB to 1 GiB"));
+		cl_result_free(&r);
+	}
+	struct cl_config cfg;
+	test_config(&cfg);
+	cfg.stack_size = 16 * 1024;
+	struct cl_result r;
+	ck_assert_int_eq(cl_run(nothing, NULL, &cfg, &r), 0);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	cl_result_free(&r);
+}
+END_TEST
+
+Suite *suite_stack(void)
+{
+	Suite *s = suite_create("stack");
+	TCase *t = tcase_create("stack");
+	tcase_set_tags(t, TAG_ANY);
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, recursion_in_the_5000th_task_is_reported_by_name);
+	tcase_add_test(t, a_256_kib_frame_is_reported_by_name);
+	tcase_add_test(t, overflows_in_a_row_each_end_their_own_run);
+	tcase_add_test(t, a_bigger_stack_size_allows_deeper_recursion);
+	tcase_add_test(t, a_stack_size_out_of_range_is_refused);
+	suite_add_tcase(s, t);
+	return s;
+}
