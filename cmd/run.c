@@ -18,6 +18,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/runopts.h"
+#include "cmd/verdict.h"
 #include "render/render.h"
 
 static void usage(FILE *out)
@@ -34,7 +35,8 @@ static void usage(FILE *out)
 	        "\n"
 	        "options:\n"
 	        "  --variant V        the variant to run (default correct)\n"
-	        "  --seed N           the scheduler's seed (default 1): same seed, same run\n"
+	        "  --seed N           the scheduler's seed (default: the variant's, one that\n"
+	        "                     shows a broken variant's mistake): same seed, same run\n"
 	        "  --strategy S       random (default) or pct (probabilistic concurrency testing)\n"
 	        "  --depth D          PCT's depth: D-1 priority change points (default 3)\n"
 	        "  --sched det|par    det (default): one thread, virtual time, replayable;\n"
@@ -125,6 +127,10 @@ int cmd_run(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? CL_EXIT_OK : rc;
 
+	/* A broken variant's registry seed shows its mistake: the default. */
+	if (!o.seed_set && run->variant->seed)
+		cfg.seed = run->variant->seed;
+
 	FILE *trace_out = stdout;
 	if (o.out && !o.quiet && !(trace_out = fopen(o.out, "w"))) {
 		pattern_run_free(run);
@@ -133,6 +139,8 @@ int cmd_run(int argc, char **argv)
 	FILE *vout = machine_format(o.format) && trace_out == stdout && !o.quiet ? stderr : stdout;
 
 	struct cl_sink sink = {0}, paced = {0};
+	struct cmd_verdict_sink hold;
+	cmd_verdict_sink_wrap(&hold, (struct cl_sink){0});
 	FILE *tty_in = NULL;
 	char err[200];
 	if (!o.quiet) {
@@ -165,6 +173,8 @@ int cmd_run(int argc, char **argv)
 			}
 			cfg.sinks = &paced;
 		}
+		/* The verdict goes into the trace before its end (cmd/verdict.h). */
+		cfg.sinks = cmd_verdict_sink_wrap(&hold, *cfg.sinks);
 	}
 
 	struct cl_result res;
@@ -174,6 +184,9 @@ int cmd_run(int argc, char **argv)
 		cl_result_free(&res);
 		goto out;
 	}
+	struct cmd_verdict v;
+	cmd_verdict_make(&v, run, &res, &cfg);
+	cmd_verdict_sink_finish(&hold, &v);
 	render_close(&paced);
 	render_close(&sink);
 	if (trace_out != stdout) {
@@ -199,6 +212,7 @@ int cmd_run(int argc, char **argv)
 		}
 		if (*explain)
 			fprintf(vout, "%s\n", explain);
+		cmd_verdict_print(vout, &v, cmd_use_color(vout));
 		if (run->pattern->figures) {
 			struct cl_config fc = cfg;
 			fc.sinks = NULL;

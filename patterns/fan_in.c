@@ -84,7 +84,7 @@ static cl_chan *fan_in(struct pattern_run *run, cl_chan **inputs, int n)
 static void closer_no_wait(void *arg)
 {
 	struct fan_in *f = arg;
-	/* MISTAKE: no wg.Wait() -- merged is closed while forwarders still send */
+	/* MISTAKE(close-early): no wg.Wait() -- merged is closed while forwarders still send */
 	cl_close(f->merged);
 }
 
@@ -103,7 +103,7 @@ static cl_chan *fan_in_close_early(struct pattern_run *run, cl_chan **inputs, in
 		*a = (struct forward_args){f, inputs[i]};
 		cl_go(forward, a, "forward-%d", i + 1);
 	}
-	/* MISTAKE: go func() { close(merged) }() -- closes without waiting */
+	/* Go: go func() { close(merged) }() -- the closer that does not wait (the mistake above) */
 	cl_go(closer_no_wait, f, "closer");
 	return f->merged;
 }
@@ -124,7 +124,7 @@ static cl_chan *fan_in_never_close(struct pattern_run *run, cl_chan **inputs, in
 		*a = (struct forward_args){f, inputs[i]};
 		cl_go(forward, a, "forward-%d", i + 1);
 	}
-	/* MISTAKE: no closer -- merged is never closed, so the consumer's
+	/* MISTAKE(never-close): no closer -- merged is never closed, so the consumer's
 	 * "for v := range merged" never ends. */
 	return f->merged;
 }
@@ -133,7 +133,7 @@ static cl_chan *fan_in_never_close(struct pattern_run *run, cl_chan **inputs, in
 static void forward_add_inside(void *arg)
 {
 	struct forward_args *a = arg;
-	/* MISTAKE: wg.Add(1) inside the goroutine -- the closer's wg.Wait() may
+	/* MISTAKE(add-inside): wg.Add(1) inside the goroutine -- the closer's wg.Wait() may
 	 * already have seen zero and returned. */
 	cl_wg_add(a->f->wg, 1);
 	int v;
@@ -149,7 +149,7 @@ static cl_chan *fan_in_add_inside(struct pattern_run *run, cl_chan **inputs, int
 	f->wg = cl_wg_new("wg");
 	f->merged = cl_make("merged", int, 0);
 	cl_chan_set_fmt(f->merged, cl_fmt_int);
-	/* MISTAKE: no wg.Add(len(inputs)) here: each forwarder adds itself */
+	/* The other half of the mistake: no wg.Add(len(inputs)) here, each forwarder adds itself */
 	/* Go: for _, c := range inputs { go forward(c) } */
 	for (int i = 0; i < n; i++) {
 		struct forward_args *a = pattern_alloc(run, sizeof *a);
@@ -241,11 +241,20 @@ static const struct pattern_variant variants[] = {
 	{"correct", "wg.Add before the goroutines start; one closer waits, then closes merged", "ok",
 	 fan_in_correct, "fan_in_correct", 1},
 	{"close-early", "closing before the senders are done: send on closed channel", "panic",
-	 fan_in_close_early_main, "fan_in_close_early_main", 1},
+	 fan_in_close_early_main, "fan_in_close_early_main", 1,
+	 "the closer closes merged without waiting for the forwarders, so a forwarder that "
+	 "still has a value sends on a closed channel and the program panics; only the side "
+	 "that knows every sender is done may close"},
 	{"never-close", "forgetting to close merged: the consumer's range never ends", "deadlock",
-	 fan_in_never_close_main, "fan_in_never_close_main", 1},
+	 fan_in_never_close_main, "fan_in_never_close_main", 1,
+	 "nobody closes merged, so the consumer's range over it waits for another value "
+	 "forever once the inputs are drained; a fan-in needs a closer that waits for every "
+	 "forwarder and then closes"},
 	{"add-inside", "wg.Add inside the goroutine: Wait may return before anyone was counted",
-	 "invariant:all-delivered", fan_in_add_inside_main, "fan_in_add_inside_main", 61},
+	 "invariant:all-delivered", fan_in_add_inside_main, "fan_in_add_inside_main", 61,
+	 "each forwarder calls wg.Add(1) itself, after it has started, so the closer's wg.Wait "
+	 "can see zero before anyone was counted, close merged early and lose values; call "
+	 "wg.Add before the go statement"},
 };
 
 const struct pattern pattern_fan_in = {

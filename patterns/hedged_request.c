@@ -78,7 +78,7 @@ static void query_no_cancel(void *arg)
 	struct query_args *a = arg;
 	struct call *c = a->c;
 	cl_time latency = pattern_latency(pattern_param(c->run, "latency") * CL_MS);
-	/* MISTAKE: time.Sleep(latency) -- work that ignores ctx: a loser keeps
+	/* MISTAKE(no-cancel): time.Sleep(latency) -- work that ignores ctx: a loser keeps
 	 * working after the caller has its answer and has cancelled. */
 	cl_sleep(latency);
 	struct result r = {a->replica, NULL};
@@ -129,7 +129,7 @@ static struct result hedged_unbuffered_results(struct call *c, int replicas, cl_
 {
 	/* Go: ctx, cancel := context.WithCancel(ctx); defer cancel() */
 	c->ctx = cl_with_cancel(cl_background());
-	/* MISTAKE: results := make(chan result) -- unbuffered: once we have
+	/* MISTAKE(unbuffered-results): results := make(chan result) -- unbuffered: once we have
 	 * returned, nobody receives, and every loser blocks on its send forever. */
 	c->results = cl_make("results", struct result, 0);
 	cl_chan_set_fmt(c->results, fmt_result);
@@ -165,6 +165,8 @@ static void client(struct pattern_run *run,
                    struct result (*hedged_fn)(struct call *, int, cl_time), void (*query_fn)(void *))
 {
 	pattern_limit(run, "wasted_work", 0, "us");
+	pattern_metric_meaning(run, "wasted_work", "the losing replicas went on working for {value} after "
+	                       "the answer was in; canceled work should stop at once");
 	int replicas = (int)pattern_param(run, "replicas");
 	cl_time hedge = pattern_param(run, "hedge") * CL_MS;
 	cl_waitgroup *wg = cl_wg_new("replicas");
@@ -300,9 +302,15 @@ static const struct pattern_variant variants[] = {
 	{"correct", "hedge after a delay; first answer wins; cancel the rest; room for every answer",
 	 "ok", hedged_request_correct, "hedged_request_correct", 1},
 	{"unbuffered-results", "an unbuffered result channel strands every loser on its send",
-	 "leak", hedged_request_unbuffered_results, "hedged_request_unbuffered_results", 1},
+	 "leak", hedged_request_unbuffered_results, "hedged_request_unbuffered_results", 1,
+	 "the results channel has no room, so after the first answer the caller stops "
+	 "receiving and every losing replica blocks on its send forever; give the channel room "
+	 "for every answer"},
 	{"no-cancel", "work that ignores the context keeps losers busy after the answer is in",
-	 "metric:wasted_work>0", hedged_request_no_cancel, "hedged_request_no_cancel", 1},
+	 "metric:wasted_work>0", hedged_request_no_cancel, "hedged_request_no_cancel", 1,
+	 "the replicas' work ignores the context, so the losers keep working after the first "
+	 "answer is in and waste what hedging was meant to save; work that can be abandoned "
+	 "must watch ctx.Done()"},
 };
 
 const struct pattern pattern_hedged_request = {

@@ -377,6 +377,16 @@ static void lanes_event(void *ctx, const struct cl_event *ev)
 		row_end(l);
 		return;
 	}
+	if (ev->kind == CL_EV_VERDICT) {
+		/* The lesson and mistake follow on the terminal (cmd/verdict.c);
+		 * the chart ends with what went wrong. */
+		row_begin(l, ev->time);
+		snprintf(text, sizeof text, "== verdict: %s ==",
+		         ev->value && *ev->value ? ev->value : ev->text && *ev->text ? ev->text : "?");
+		put(l, TIME_W, text, l->width);
+		row_end(l);
+		return;
+	}
 	if (ev->kind == CL_EV_SPAWN && ev->task == 0) {
 		/* The runtime starting main: main's lane appears, the runtime
 		 * gets none (only timers give it one). */

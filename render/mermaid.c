@@ -165,6 +165,28 @@ static void note(struct mermaid *m, int task, const char *fmt, const char *a, co
 	statement(m, task, -1, line);
 }
 
+/* A text longer than one note, as several notes split between words. */
+static void note_long(struct mermaid *m, int task, const char *label, const char *text)
+{
+	char part[TEXT_MAX];
+	size_t room = TEXT_MAX - strlen(label) - 16;
+	bool first = true;
+	while (*text) {
+		size_t n = strlen(text);
+		if (n > room) {
+			n = room;
+			while (n > room / 2 && text[n] != ' ')
+				n--;
+		}
+		snprintf(part, sizeof part, "%.*s", (int)n, text);
+		note(m, task, "%s%s", first ? label : "... ", part);
+		first = false;
+		text += n;
+		while (*text == ' ')
+			text++;
+	}
+}
+
 static void arrow(struct mermaid *m, int from, int to, const char *kind, const char *label)
 {
 	char text[TEXT_MAX * 5 + 8], line[TEXT_MAX * 5 + 64];
@@ -278,6 +300,17 @@ static void mermaid_event(void *ctx, const struct cl_event *ev)
 	case CL_EV_NOTE:
 		note(m, ev->task, "%s", text, NULL);
 		break;
+	case CL_EV_VERDICT: {
+		/* An end note over the first participant: outcome, lesson, mistake. */
+		int over = m->first_task >= 0 ? m->first_task : ev->task;
+		still_blocked(m);
+		note_long(m, over, "verdict: ", ev->value && *ev->value ? ev->value : text);
+		if (ev->lesson && *ev->lesson)
+			note_long(m, over, "lesson: ", ev->lesson);
+		if (ev->mistake && *ev->mistake)
+			note_long(m, over, "mistake: ", ev->mistake);
+		break;
+	}
 	case CL_EV_END:
 		still_blocked(m);
 		note(m, m->first_task >= 0 ? m->first_task : ev->task, "end: %s", *text ? text : "?", NULL);

@@ -68,7 +68,7 @@ func fanInCloseEarly(inputs ...<-chan int) <-chan int {
 	for _, c := range inputs {
 		go forward(c)
 	}
-	go func() { close(merged) }() // MISTAKE: no wg.Wait(): merged is closed while forwarders still send
+	go func() { close(merged) }() // MISTAKE(close-early): no wg.Wait(): merged is closed while forwarders still send
 	return merged
 }
 
@@ -86,7 +86,7 @@ func fanInNeverClose(inputs ...<-chan int) <-chan int {
 	for _, c := range inputs {
 		go forward(c)
 	}
-	// MISTAKE: no closer: the consumer's range over merged never ends
+	// MISTAKE(never-close): no closer: the consumer's range over merged never ends
 	return merged
 }
 
@@ -95,7 +95,7 @@ func fanInAddInside(inputs ...<-chan int) <-chan int {
 	var wg sync.WaitGroup
 	merged := make(chan int)
 	forward := func(c <-chan int) {
-		wg.Add(1) // MISTAKE: Add inside the goroutine: wg.Wait() may already have seen zero
+		wg.Add(1) // MISTAKE(add-inside): Add inside the goroutine: wg.Wait() may already have seen zero
 		defer wg.Done()
 		for v := range c {
 			merged <- v

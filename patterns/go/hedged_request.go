@@ -58,7 +58,7 @@ func query(ctx context.Context, replica int, results chan<- result, wg *sync.Wai
 // queryNoCancel: the work does not watch ctx.
 func queryNoCancel(ctx context.Context, replica int, results chan<- result, wg *sync.WaitGroup) {
 	defer wg.Done()
-	time.Sleep(latency(typical)) // MISTAKE: ignores ctx: a loser keeps working after the answer is in
+	time.Sleep(latency(typical)) // MISTAKE(no-cancel): ignores ctx: a loser keeps working after the answer is in
 	results <- result{replica, nil}
 }
 
@@ -92,7 +92,7 @@ func hedged(ctx context.Context, replicas int, hedge time.Duration, q queryFunc,
 func hedgedUnbufferedResults(ctx context.Context, replicas int, hedge time.Duration, q queryFunc, wg *sync.WaitGroup) result {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	results := make(chan result) // MISTAKE: unbuffered: after we return, every loser blocks on its send forever
+	results := make(chan result) // MISTAKE(unbuffered-results): unbuffered: after we return, every loser blocks on its send forever
 	launched := 1
 	wg.Add(1)
 	go q(ctx, launched, results, wg)

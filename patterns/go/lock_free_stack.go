@@ -74,7 +74,7 @@ func (s *ABAStack) Push(p *Pool, n uint32) {
 	for {
 		old := s.head.Load()
 		p.next[n].Store(index(old))
-		if s.head.CompareAndSwap(old, pack(n, 0)) { // MISTAKE: no counter: like a plain pointer CAS
+		if s.head.CompareAndSwap(old, pack(n, 0)) { // the push half of the mistake: no counter, like a plain pointer CAS
 			return
 		}
 	}
@@ -88,7 +88,7 @@ func (s *ABAStack) Pop(p *Pool) uint32 {
 			return nilIdx
 		}
 		below := p.next[top].Load()
-		if s.head.CompareAndSwap(old, pack(below, 0)) { // MISTAKE: a recycled head "looks the same"
+		if s.head.CompareAndSwap(old, pack(below, 0)) { // MISTAKE(aba): a recycled head "looks the same"
 			return top
 		}
 	}
@@ -100,7 +100,7 @@ type NoRetryStack struct{ head atomic.Uint64 }
 func (s *NoRetryStack) Push(p *Pool, n uint32) {
 	old := s.head.Load()
 	p.next[n].Store(index(old))
-	s.head.CompareAndSwap(old, pack(n, counter(old)+1)) // MISTAKE: no loop: a failed CAS loses the node
+	s.head.CompareAndSwap(old, pack(n, counter(old)+1)) // MISTAKE(no-retry): no loop: a failed CAS loses the node
 }
 
 func (s *NoRetryStack) Pop(p *Pool) uint32 {
@@ -110,7 +110,7 @@ func (s *NoRetryStack) Pop(p *Pool) uint32 {
 		return nilIdx
 	}
 	below := p.next[top].Load()
-	if s.head.CompareAndSwap(old, pack(below, counter(old)+1)) { // MISTAKE: no loop
+	if s.head.CompareAndSwap(old, pack(below, counter(old)+1)) { // the pop half of the mistake: no loop
 		return top
 	}
 	return nilIdx

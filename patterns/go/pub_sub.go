@@ -63,7 +63,7 @@ func deliver(subs map[chan Message]struct{}, m Message) {
 // deliverSlowBlocksAll: the broker always waits for every subscriber.
 func deliverSlowBlocksAll(subs map[chan Message]struct{}, m Message) {
 	for sub := range subs {
-		sub <- m // MISTAKE: whatever the policy: one full subscriber stalls the broker, and everyone behind it
+		sub <- m // MISTAKE(slow-blocks-all): whatever the policy: one full subscriber stalls the broker, and everyone behind it
 	}
 }
 
@@ -114,7 +114,7 @@ func (b *Broker) Unsubscribe(ch chan Message) {
 
 // UnsubscribeRace: the subscriber closes its own channel.
 func (b *Broker) UnsubscribeRace(ch chan Message) {
-	close(ch) // MISTAKE: closing from the receiving side while the broker may send on it (and closes it again)
+	close(ch) // MISTAKE(unsubscribe-race): closing from the receiving side while the broker may send on it (and closes it again)
 	b.cancel <- ch
 }
 

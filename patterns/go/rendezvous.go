@@ -92,7 +92,7 @@ func buffered() {
 	<-started
 	use(cfg)
 
-	handoff := make(chan int, 1) // MISTAKE: a buffer, so a send completes before anyone has the value
+	handoff := make(chan int, 1) // MISTAKE(buffered): a buffer, so a send completes before anyone has the value
 	handOff(handoff)
 }
 
@@ -101,7 +101,7 @@ func sleepHandshake() {
 	started := make(chan struct{})
 	cfg := &Config{}
 	go setup(started, cfg)
-	time.Sleep(wait) // MISTAKE: "surely long enough"; when set-up is slower, main reads half-built state
+	time.Sleep(wait) // MISTAKE(sleep-handshake): "surely long enough"; when set-up is slower, main reads half-built state
 	use(cfg)         // (go run -race reports this data race)
 
 	handoff := make(chan int)

@@ -72,7 +72,7 @@ func ask(ctx context.Context, requests chan<- Request, key int) (Answer, error) 
 func askUnbufferedReply(ctx context.Context, requests chan<- Request, key int) (Answer, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	reply := make(chan Answer) // MISTAKE: unbuffered: if we give up, the server blocks forever
+	reply := make(chan Answer) // MISTAKE(unbuffered-reply): unbuffered: if we give up, the server blocks forever
 	select {
 	case requests <- Request{key, reply}:
 	case <-ctx.Done():
@@ -92,7 +92,7 @@ func askSharedReply() askFunc {
 	return func(ctx context.Context, requests chan<- Request, key int) (Answer, error) {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		reply := sharedReply // MISTAKE: one channel for all callers: whoever reads first takes the next answer
+		reply := sharedReply // MISTAKE(shared-reply): one channel for all callers: whoever reads first takes the next answer
 		select {
 		case requests <- Request{key, reply}:
 		case <-ctx.Done():

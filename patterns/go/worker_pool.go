@@ -73,7 +73,7 @@ func producerNeverClose(ctx context.Context, jobs chan<- int, n int) {
 			return
 		}
 	}
-	// MISTAKE: no close(jobs): the workers wait for more jobs forever
+	// MISTAKE(never-close-jobs): no close(jobs): the workers wait for more jobs forever
 }
 
 func collect(cancel context.CancelFunc, results <-chan Result) {
@@ -131,7 +131,7 @@ func unbounded() {
 	jobsCh := make(chan int, workers)
 	results := make(chan Result, workers)
 	var wg sync.WaitGroup
-	// MISTAKE: instead of a fixed pool, one spawner that starts a goroutine per job
+	// MISTAKE(unbounded): instead of a fixed pool, one spawner that starts a goroutine per job
 	wg.Add(1)
 	go func() {
 		defer wg.Done()

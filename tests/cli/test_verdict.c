@@ -1,0 +1,129 @@
+/*
+ * test_verdict.c - the verdict of `chanlab run` (cmd/verdict.c): every
+ * broken variant, run without --seed, fails as it declares and says its
+ * lesson, its MISTAKE lines in C and Go and where to read more; the trace
+ * formats carry the verdict; no trace's end says ok when the run was not;
+ * a chosen seed that runs a broken variant clean points to explore.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/cli/clirun.h"
+
+static void check_default_seed(const struct pattern *p, const struct pattern_variant *v, void *ctx)
+{
+	int *checked = ctx;
+	int status;
+	if (strcmp(v->outcome, "ok") == 0)
+		return;
+	char *out = cli_run(&status, "run %s --variant %s 2>/dev/null", p->name, v->name);
+	ck_assert_msg(status == outcome_exit(v->outcome), "%s:%s at its default seed exited %d, declares %s",
+	              p->name, v->name, status, v->outcome);
+	char want[120];
+	snprintf(want, sizeof want, "seed %llu;", (unsigned long long)v->seed);
+	ck_assert_msg(strstr(out, want), "%s:%s did not run at its seed %llu", p->name, v->name,
+	              (unsigned long long)v->seed);
+	ck_assert_msg(strstr(out, "\nlesson:    "), "%s:%s prints no lesson", p->name, v->name);
+	/* The lesson's first words, as the registry has them. */
+	snprintf(want, sizeof want, "lesson:    %.20s", v->lesson);
+	ck_assert_msg(strstr(out, want), "%s:%s: lesson is not the registry's", p->name, v->name);
+	snprintf(want, sizeof want, "\nmistake:   %s:", p->source);
+	ck_assert_msg(strstr(out, want), "%s:%s prints no C mistake line", p->name, v->name);
+	snprintf(want, sizeof want, "\nin Go:     %s:", p->go_source);
+	ck_assert_msg(strstr(out, want), "%s:%s prints no Go mistake line", p->name, v->name);
+	snprintf(want, sizeof want, "\nread more: chanlab show %s\n", p->name);
+	ck_assert_msg(strstr(out, want), "%s:%s prints no read more", p->name, v->name);
+	/* The outcome is the same everywhere: text and mermaid end with it. */
+	ck_assert_msg(!strstr(out, "run ended: ok"), "%s:%s: the text trace says ok", p->name, v->name);
+	free(out);
+	out = cli_run(&status, "run %s --variant %s --format mermaid 2>/dev/null", p->name, v->name);
+	ck_assert_msg(!strstr(out, "end: ok"), "%s:%s: mermaid says end: ok", p->name, v->name);
+	ck_assert_msg(strstr(out, "Note over t1: verdict: "), "%s:%s: mermaid has no verdict note", p->name,
+	              v->name);
+	ck_assert_msg(strstr(out, "Note over t1: lesson: "), "%s:%s: mermaid has no lesson", p->name,
+	              v->name);
+	free(out);
+	(*checked)++;
+}
+
+START_TEST(broken_variants_teach_at_their_default_seed)
+{
+	int checked = 0;
+	for_each_variant(check_default_seed, &checked);
+	ck_assert_int_ge(checked, 15);
+}
+END_TEST
+
+/* A correct variant's clean run: no lesson, and its trace ends "ok". */
+START_TEST(correct_run_says_nothing_more)
+{
+	int status;
+	char *out = cli_run(&status, "run fan-in 2>/dev/null");
+	ck_assert_int_eq(status, 0);
+	ck_assert_ptr_null(strstr(out, "lesson:"));
+	ck_assert_ptr_nonnull(strstr(out, "run ended: ok\n"));
+	free(out);
+}
+END_TEST
+
+/* jsonl: version 2, a verdict event before the end, with the lesson and
+ * both mistake lines; the end names the verdict. */
+START_TEST(jsonl_carries_the_verdict)
+{
+	int status;
+	char *out = cli_run(&status, "run worker-pool --variant unbounded --format jsonl 2>/dev/null");
+	ck_assert_int_eq(status, 5);
+	ck_assert_ptr_nonnull(strstr(out, "{\"schema\":\"chanlab-events\",\"version\":2}\n"));
+	const char *v = strstr(out, "\"kind\":\"verdict\"");
+	ck_assert_ptr_nonnull(v);
+	const char *end = strstr(out, "\"kind\":\"end\"");
+	ck_assert_ptr_nonnull(end);
+	ck_assert(end > v);
+	ck_assert_ptr_nonnull(strstr(v, "\"text\":\"metric\""));
+	ck_assert_ptr_nonnull(strstr(v, "\"lesson\":\"starting a goroutine per job"));
+	ck_assert_ptr_nonnull(strstr(v, "\"mistake\":\"patterns/worker_pool.c:"));
+	ck_assert_ptr_nonnull(strstr(v, "\"go_mistake\":\"patterns/go/worker_pool.go:"));
+	ck_assert_ptr_nonnull(strstr(end, "\"text\":\"metric\""));
+	free(out);
+	out = cli_run(&status, "run worker-pool --variant unbounded --format chrome 2>/dev/null");
+	ck_assert_ptr_nonnull(strstr(out, "],\"metadata\":{\"verdict\":\"metric\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"name\":\"verdict: metric\""));
+	free(out);
+}
+END_TEST
+
+/* A seed the user chose that runs a broken variant clean: the verdict says
+ * so and gives the explore command. */
+START_TEST(clean_seed_points_to_explore)
+{
+	int status = 0;
+	char *out = NULL;
+	uint64_t seed;
+	for (seed = 1; seed < 200; seed++) {
+		free(out);
+		out = cli_run(&status, "run fan-in --variant add-inside --seed %llu 2>/dev/null",
+		              (unsigned long long)seed);
+		if (status == 0)
+			break;
+	}
+	ck_assert_msg(status == 0, "no clean seed of fan-in add-inside below 200");
+	ck_assert_ptr_nonnull(strstr(out, "ran clean"));
+	ck_assert_ptr_nonnull(strstr(out, "explore:   chanlab explore fan-in --variant add-inside"));
+	free(out);
+}
+END_TEST
+
+Suite *suite_verdict(void)
+{
+	Suite *s = suite_create("verdict");
+	TCase *tc = tcase_create("verdict");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, broken_variants_teach_at_their_default_seed);
+	tcase_add_test(tc, correct_run_says_nothing_more);
+	tcase_add_test(tc, jsonl_carries_the_verdict);
+	tcase_add_test(tc, clean_seed_points_to_explore);
+	suite_add_tcase(s, tc);
+	return s;
+}
