@@ -32,6 +32,7 @@ static void producer(void *arg)
 
 /* What fanIn's goroutines share: Go's closure variables. */
 struct fan_in {
+	struct pattern_run *run;
 	cl_chan *merged;
 	cl_waitgroup *wg;
 };
@@ -41,11 +42,21 @@ struct forward_args {
 	cl_chan *in;
 };
 
+/* A goroutine does not run the moment its go statement returns: the
+ * scheduler starts it a little later, and goroutines started together
+ * begin in no fixed order.  Every goroutine fanIn starts (forwarders and
+ * closer, in every variant) waits this start-up time first. */
+static void start_up(struct pattern_run *run)
+{
+	cl_sleep(pattern_latency(pattern_param(run, "start") * CL_US));
+}
+
 /* Go: forward := func(c <-chan int) { defer wg.Done(); for v := range c { merged <- v } } */
 static void forward(void *arg)
 {
 	struct forward_args *a = arg;
 	int v;
+	start_up(a->f->run);
 	while (cl_recv(a->in, &v))
 		cl_send(a->f->merged, &v);
 	cl_wg_done(a->f->wg);
@@ -55,6 +66,7 @@ static void forward(void *arg)
 static void closer(void *arg)
 {
 	struct fan_in *f = arg;
+	start_up(f->run);
 	cl_wg_wait(f->wg);
 	cl_close(f->merged);
 }
@@ -63,6 +75,7 @@ static void closer(void *arg)
 static cl_chan *fan_in(struct pattern_run *run, cl_chan **inputs, int n)
 {
 	struct fan_in *f = pattern_alloc(run, sizeof *f);
+	f->run = run;
 	/* Go: var wg sync.WaitGroup; merged := make(chan int) */
 	f->wg = cl_wg_new("wg");
 	f->merged = cl_make("merged", int, 0);
@@ -84,6 +97,7 @@ static cl_chan *fan_in(struct pattern_run *run, cl_chan **inputs, int n)
 static void closer_no_wait(void *arg)
 {
 	struct fan_in *f = arg;
+	start_up(f->run);
 	/* MISTAKE(close-early): no wg.Wait() -- merged is closed while forwarders still send */
 	cl_close(f->merged);
 }
@@ -91,6 +105,7 @@ static void closer_no_wait(void *arg)
 static cl_chan *fan_in_close_early(struct pattern_run *run, cl_chan **inputs, int n)
 {
 	struct fan_in *f = pattern_alloc(run, sizeof *f);
+	f->run = run;
 	/* Go: var wg sync.WaitGroup; merged := make(chan int) */
 	f->wg = cl_wg_new("wg");
 	f->merged = cl_make("merged", int, 0);
@@ -112,6 +127,7 @@ static cl_chan *fan_in_close_early(struct pattern_run *run, cl_chan **inputs, in
 static cl_chan *fan_in_never_close(struct pattern_run *run, cl_chan **inputs, int n)
 {
 	struct fan_in *f = pattern_alloc(run, sizeof *f);
+	f->run = run;
 	/* Go: var wg sync.WaitGroup; merged := make(chan int) */
 	f->wg = cl_wg_new("wg");
 	f->merged = cl_make("merged", int, 0);
@@ -133,6 +149,7 @@ static cl_chan *fan_in_never_close(struct pattern_run *run, cl_chan **inputs, in
 static void forward_add_inside(void *arg)
 {
 	struct forward_args *a = arg;
+	start_up(a->f->run);
 	/* MISTAKE(add-inside): wg.Add(1) inside the goroutine -- the closer's wg.Wait() may
 	 * already have seen zero and returned. */
 	cl_wg_add(a->f->wg, 1);
@@ -145,6 +162,7 @@ static void forward_add_inside(void *arg)
 static cl_chan *fan_in_add_inside(struct pattern_run *run, cl_chan **inputs, int n)
 {
 	struct fan_in *f = pattern_alloc(run, sizeof *f);
+	f->run = run;
 	/* Go: var wg sync.WaitGroup; merged := make(chan int) */
 	f->wg = cl_wg_new("wg");
 	f->merged = cl_make("merged", int, 0);
@@ -188,6 +206,8 @@ static void consume(struct pattern_run *run,
 		cl_note("consumer got %d", v);
 		seen[v]++;
 		got++;
+		/* Go: time.Sleep(latency(use)) -- the consumer works on each value */
+		cl_sleep(pattern_latency(pattern_param(run, "use") * CL_US));
 	}
 
 	/* Every value exactly once. */
@@ -235,6 +255,10 @@ static const struct pattern_param params[] = {
 	{"producers", "3", "producer tasks, each with its own channel", 1, 50, NULL},
 	{"values", "3", "values each producer sends", 1, 99, NULL},
 	{"work", "5", "typical time a producer takes to make its next value, in ms (long tail)", 0, 10000, NULL},
+	{"use", "200", "typical time the consumer works on each value, in us (long tail)", 0,
+	 10000000, NULL},
+	{"start", "50", "typical time a new goroutine takes to start running, in us (long tail)", 0,
+	 100000, NULL},
 };
 
 static const struct pattern_variant variants[] = {
@@ -251,7 +275,7 @@ static const struct pattern_variant variants[] = {
 	 "forever once the inputs are drained; a fan-in needs a closer that waits for every "
 	 "forwarder and then closes"},
 	{"add-inside", "wg.Add inside the goroutine: Wait may return before anyone was counted",
-	 "invariant:all-delivered", fan_in_add_inside_main, "fan_in_add_inside_main", 61,
+	 "invariant:all-delivered", fan_in_add_inside_main, "fan_in_add_inside_main", 9,
 	 "each forwarder calls wg.Add(1) itself, after it has started, so the closer's wg.Wait "
 	 "can see zero before anyone was counted, close merged early and lose values; call "
 	 "wg.Add before the go statement"},

@@ -300,15 +300,15 @@ static const char *const topics[] = {
 };
 
 static const struct pattern_param params[] = {
-	{"tasks", "3", "worker tasks sharing the stack", 1, 64, NULL},
-	{"rounds", "3", "rounds of push, push, pop, pop per worker", 1, 400, NULL},
+	{"tasks", "4", "worker tasks sharing the stack", 1, 64, NULL},
+	{"rounds", "40", "rounds of push, push, pop, pop per worker", 1, 400, NULL},
 };
 
 static const struct pattern_variant variants[] = {
 	{"correct", "a counter beside the node index makes a recycled head compare unequal", "ok",
 	 lock_free_stack_correct, "lock_free_stack_correct", 1},
 	{"aba", "CAS on the bare node: a head popped and pushed back looks unchanged",
-	 "invariant:exactly-once", lock_free_stack_aba, "lock_free_stack_aba", 7,
+	 "invariant:exactly-once", lock_free_stack_aba, "lock_free_stack_aba", 2,
 	 "the CAS compares only the node, so when the head is popped and pushed back between a "
 	 "load and the CAS it looks unchanged and the CAS installs a stale next pointer: nodes "
 	 "are lost or come out twice; pair the pointer with a counter that every change bumps"},

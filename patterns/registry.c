@@ -551,6 +551,28 @@ char *pattern_explain(const struct pattern_run *run, const struct cl_result *res
 	return buf;
 }
 
+int pattern_failure_count(const struct pattern *p, const struct pattern_variant *v, int seeds)
+{
+	struct pattern_run *run = pattern_run_new(p, v);
+	int kept = 0;
+	for (int seed = 1; seed <= seeds; seed++) {
+		struct cl_config config;
+		struct cl_result res;
+		cl_config_init(&config);
+		config.seed = (uint64_t)seed;
+		pattern_run_reset(run);
+		if (cl_run(pattern_entry, run, &config, &res) != 0) {
+			cl_result_free(&res);
+			pattern_run_free(run);
+			return -1;
+		}
+		kept += pattern_promise_kept(run, &res);
+		cl_result_free(&res);
+	}
+	pattern_run_free(run);
+	return kept;
+}
+
 /* ---- figures ------------------------------------------------------------------------------ */
 
 void pattern_figure(struct pattern_run *run, const char *name, double value, const char *unit)

@@ -246,6 +246,14 @@ char *pattern_explain(const struct pattern_run *run, const struct cl_result *res
  * default.  Returns buf. */
 char *pattern_replay_args(const struct pattern_run *run, char *buf, size_t size);
 
+/* How often variant v shows its declared outcome: runs seeds 1..seeds
+ * (random strategy, default parameters, tracing off) and returns how many
+ * kept the variant's promise (-1 if the runtime could not start).  For a
+ * broken variant this is the share of schedules that show the mistake;
+ * `show` and `list --json` print it. */
+int pattern_failure_count(const struct pattern *p, const struct pattern_variant *v, int seeds);
+#define PATTERN_SHARE_SEEDS 1000
+
 /* For patterns with a figures function: measures (with more runs on the
  * runtime, tracing off) and prints the figures and histograms on out as
  * plain text.  Returns 0 (also when the pattern has none), -1 if a

@@ -167,7 +167,7 @@ static const char *const topics[] = {
 
 static const struct pattern_param params[] = {
 	{"messages", "3", "values main hands to the receiver", 1, 1000, NULL},
-	{"init", "20", "typical set-up time of setup, in ms (long tail: up to 10x)", 0, 10000, NULL},
+	{"init", "30", "typical set-up time of setup, in ms (long tail: up to 10x)", 0, 10000, NULL},
 	{"wait", "50", "sleep-handshake only: how long main sleeps instead of waiting, in ms", 0,
 	 100000, NULL},
 };
@@ -181,7 +181,7 @@ static const struct pattern_variant variants[] = {
 	 "goes on believing the hand-off happened; an unbuffered channel is the rendezvous"},
 	{"sleep-handshake", "a sleep is not a handshake: when set-up is slow, main reads "
 	 "half-built state", "invariant:initialised", rendezvous_sleep_handshake,
-	 "rendezvous_sleep_handshake", 10,
+	 "rendezvous_sleep_handshake", 7,
 	 "main sleeps for a while instead of waiting for a signal, and when the set-up takes "
 	 "longer than the guess main reads half-built state; wait on a channel the other side "
 	 "closes when it is ready"},

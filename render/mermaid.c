@@ -26,6 +26,8 @@
 #include "render/internal.h"
 
 #define BLOCK_LIMIT 50000   /* Mermaid's maxTextSize: every block stays below */
+#define BLOCK_BUDGET (BLOCK_LIMIT - 1000)  /* what a block may use: room for the
+                                              separator and a reader's wrapping */
 #define TEXT_MAX 160        /* longest label, before escaping */
 
 struct mtask {
@@ -139,7 +141,7 @@ static void statement(struct mermaid *m, int a, int b, const char *line)
 		if (tb && tb->declared_block != m->block)
 			declaration(m, b, db, sizeof db);
 		size_t need = strlen(da) + strlen(db) + strlen(line);
-		if (m->block_len + need < BLOCK_LIMIT || attempt == 1)
+		if (m->block_len + need < BLOCK_BUDGET || attempt == 1)
 			break;
 		start_block(m);
 	}

@@ -17,8 +17,8 @@ import (
 )
 
 const (
-	tasks  = 3
-	rounds = 3
+	tasks  = 4
+	rounds = 40
 	values = tasks * rounds * 2
 	nilIdx = 0 // node index 0 means "no node"; nodes are 1..values
 )

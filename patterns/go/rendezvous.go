@@ -16,7 +16,7 @@ import (
 
 const (
 	messages = 3
-	initTime = 20 * time.Millisecond
+	initTime = 30 * time.Millisecond
 	wait     = 50 * time.Millisecond // sleep-handshake only
 )
 

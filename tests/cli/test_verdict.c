@@ -115,6 +115,31 @@ START_TEST(clean_seed_points_to_explore)
 }
 END_TEST
 
+/* show and list --json say how often each broken variant's mistake shows,
+ * and show names topics in words. */
+START_TEST(show_and_list_print_the_share)
+{
+	int status;
+	char *out = cli_run(&status, "show fan-in");
+	ck_assert_int_eq(status, 0);
+	ck_assert_ptr_nonnull(strstr(out, "shows its mistake on "));
+	ck_assert_ptr_nonnull(strstr(out, " of seeds 1..1000 ("));
+	free(out);
+	out = cli_run(&status, "show worker-pool");
+	ck_assert_ptr_null(strstr(out, "t17"));
+	ck_assert_ptr_nonnull(strstr(out, "bounded worker pool"));
+	free(out);
+	out = cli_run(&status, "list --json");
+	ck_assert_int_eq(status, 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"name\": \"add-inside\""));
+	const char *v = strstr(out, "\"name\": \"add-inside\"");
+	ck_assert_ptr_nonnull(strstr(v, "\"failing_seeds\": "));
+	ck_assert_ptr_nonnull(strstr(v, "\"of_seeds\": 1000"));
+	ck_assert_ptr_nonnull(strstr(v, "\"lesson\": \"each forwarder"));
+	free(out);
+}
+END_TEST
+
 Suite *suite_verdict(void)
 {
 	Suite *s = suite_create("verdict");
@@ -124,6 +149,7 @@ Suite *suite_verdict(void)
 	tcase_add_test(tc, correct_run_says_nothing_more);
 	tcase_add_test(tc, jsonl_carries_the_verdict);
 	tcase_add_test(tc, clean_seed_points_to_explore);
+	tcase_add_test(tc, show_and_list_print_the_share);
 	suite_add_tcase(s, tc);
 	return s;
 }
