@@ -39,6 +39,7 @@ struct call {
 	cl_waitgroup *wg;          /* every replica of every call, for the shutdown */
 	cl_time answered_at;       /* for measuring only: when the caller had its answer */
 	void (*query)(void *arg);  /* the replica's code */
+	int number;                /* 1, 2 ...: names its replicas apart from other calls' */
 };
 
 struct query_args {
@@ -95,7 +96,8 @@ static void launch(struct call *c, int replica)
 	struct query_args *a = pattern_alloc(c->run, sizeof *a);
 	*a = (struct query_args){c, replica};
 	cl_wg_add(c->wg, 1);
-	cl_go(c->query, a, "replica-%d", replica);
+	/* Task names are unique in a run: each call's replicas carry its number. */
+	cl_go(c->query, a, "call-%d-replica-%d", c->number, replica);
 }
 
 /* Go: func hedged(ctx context.Context, replicas int, hedge time.Duration) result */
@@ -173,7 +175,7 @@ static void client(struct pattern_run *run,
 	int calls = (int)pattern_param(run, "calls");
 	for (int k = 1; k <= calls; k++) {
 		struct call *c = pattern_alloc(run, sizeof *c);
-		*c = (struct call){.run = run, .wg = wg, .query = query_fn};
+		*c = (struct call){.run = run, .wg = wg, .query = query_fn, .number = k};
 		cl_time start = cl_now();
 		struct result r = hedged_fn(c, replicas, hedge);
 		cl_note("call %d answered by replica %d after %lldms", k, r.replica,
@@ -220,7 +222,7 @@ static void measure(struct pattern_run *run, int replicas, cl_time *lat, int n)
 	cl_waitgroup *wg = cl_wg_new("replicas");
 	for (int k = 0; k < n; k++) {
 		struct call *c = pattern_alloc(run, sizeof *c);
-		*c = (struct call){.run = run, .wg = wg, .query = query};
+		*c = (struct call){.run = run, .wg = wg, .query = query, .number = k + 1};
 		cl_time start = cl_now();
 		hedged(c, replicas, hedge);
 		lat[k] = cl_now() - start;

@@ -140,6 +140,54 @@ START_TEST(show_and_list_print_the_share)
 }
 END_TEST
 
+/* Task names are unique in every pattern's trace (the runtime does not
+ * rename: each pattern names its tasks apart). */
+static void check_unique_names(const struct pattern *p, const struct pattern_variant *v, void *ctx)
+{
+	int *checked = ctx, status;
+	char *out = cli_run(&status, "run %s --variant %s --format jsonl 2>/dev/null", p->name, v->name);
+	char *names[4096];
+	int n = 0;
+	for (const char *s = strstr(out, "\"kind\":\"spawn\""); s; s = strstr(s + 1, "\"kind\":\"spawn\"")) {
+		const char *t = strstr(s, "\"text\":\"");
+		ck_assert_ptr_nonnull(t);
+		t += 8;
+		size_t len = strcspn(t, "\"");
+		char *name = strndup(t, len);
+		for (int k = 0; k < n; k++)
+			ck_assert_msg(strcmp(names[k], name) != 0, "%s:%s: two tasks named '%s'", p->name,
+			              v->name, name);
+		if (n < 4096)
+			names[n++] = name;
+		else
+			free(name);
+	}
+	ck_assert_int_gt(n, 1);
+	for (int k = 0; k < n; k++)
+		free(names[k]);
+	free(out);
+	(*checked)++;
+}
+
+START_TEST(task_names_unique)
+{
+	int checked = 0;
+	for_each_variant(check_unique_names, &checked);
+	ck_assert_int_ge(checked, 20);
+}
+END_TEST
+
+/* Durations print as durations: time.After sends the time it fired. */
+START_TEST(durations_in_words)
+{
+	int status;
+	char *out = cli_run(&status, "run hedged-request 2>/dev/null");
+	ck_assert_ptr_nonnull(strstr(out, "ms to time.After"));
+	ck_assert_ptr_nonnull(strstr(out, "started call-2-replica-1"));
+	free(out);
+}
+END_TEST
+
 Suite *suite_verdict(void)
 {
 	Suite *s = suite_create("verdict");
@@ -150,6 +198,8 @@ Suite *suite_verdict(void)
 	tcase_add_test(tc, jsonl_carries_the_verdict);
 	tcase_add_test(tc, clean_seed_points_to_explore);
 	tcase_add_test(tc, show_and_list_print_the_share);
+	tcase_add_test(tc, task_names_unique);
+	tcase_add_test(tc, durations_in_words);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -133,6 +133,46 @@ START_TEST(failure_shares)
 }
 END_TEST
 
+/* Values of a type the runtime has no formatter for print as their bytes;
+ * int channels get theirs from the type. */
+struct pair {
+	unsigned char a, b;
+};
+static char seen_values[4][64];
+static int nseen;
+static void capture(void *ctx, const struct cl_event *ev)
+{
+	(void)ctx;
+	if (ev->kind == CL_EV_SEND && nseen < 4)
+		snprintf(seen_values[nseen++], sizeof seen_values[0], "%s", ev->value);
+}
+static void send_two(void *arg)
+{
+	(void)arg;
+	cl_chan *pairs = cl_make("pairs", struct pair, 1);
+	struct pair p = {5, 255};
+	cl_send(pairs, &p);
+	cl_chan *ints = cl_make("ints", int, 1);
+	int v = 42;
+	cl_send(ints, &v);
+}
+START_TEST(values_print_as_bytes)
+{
+	struct cl_config config;
+	struct cl_result res;
+	cl_config_init(&config);
+	struct cl_sink sink = {capture, NULL, NULL};
+	config.sinks = &sink;
+	config.nsinks = 1;
+	nseen = 0;
+	ck_assert_int_eq(cl_run(send_two, NULL, &config, &res), 0);
+	cl_result_free(&res);
+	ck_assert_int_eq(nseen, 2);
+	ck_assert_str_eq(seen_values[0], "[05 ff]");
+	ck_assert_str_eq(seen_values[1], "42");
+}
+END_TEST
+
 Suite *suite_lesson(void)
 {
 	Suite *s = suite_create("lesson");
@@ -141,6 +181,7 @@ Suite *suite_lesson(void)
 	tcase_add_test(tc, marker_words);
 	tcase_add_test(tc, metric_sentences);
 	tcase_add_test(tc, failure_shares);
+	tcase_add_test(tc, values_print_as_bytes);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 	return s;
