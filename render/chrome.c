@@ -168,12 +168,16 @@ static void op_slice(struct chrome *c, const struct cl_event *ev, int64_t d, con
 	render_buf_puts(&c->buf, "}}");
 }
 
+/* One end of an arrow, bound to the send's or receive's slice at display
+ * time d: the same timestamp and the same category ("chan") as that slice,
+ * which is what Chrome DevTools' trace engine matches on (Perfetto only
+ * needs the timestamp inside the slice). */
 static void flow_end(struct chrome *c, const char *ph, uint64_t id, int tid, int64_t d)
 {
 	item(c, "message", ph, tid);
-	render_buf_puts(&c->buf, ",\"cat\":\"flow\",\"id\":");
+	render_buf_puts(&c->buf, ",\"cat\":\"chan\",\"id\":");
 	render_buf_u64(&c->buf, id);
-	ts(c, ",\"ts\":", d + STEP_NS / 2);
+	ts(c, ",\"ts\":", d);
 	if (ph[0] == 'f')
 		render_buf_puts(&c->buf, ",\"bp\":\"e\"");
 	render_buf_puts(&c->buf, "}");

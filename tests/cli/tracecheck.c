@@ -153,12 +153,18 @@ int tc_check_jsonl(const char *jsonl, const char *report, char *err, size_t errs
 /* A slice of a thread: [ts, ts + dur]. */
 struct slice {
 	double tid, ts, end;
+	const char *cat;
 };
 
-static bool inside_slice(const struct slice *s, size_t n, double tid, double ts)
+/* A flow event binds to its enclosing slice: one on the same thread, with
+ * the same category, that begins at the flow's timestamp (DevTools' trace
+ * engine needs both; Perfetto needs the timestamp inside). */
+static bool inside_slice_of(const struct slice *s, size_t n, const struct jm *flow)
 {
+	double tid = jm_num(flow, "tid", -1), ts = jm_num(flow, "ts", -1);
+	const char *cat = jm_str(flow, "cat", "");
 	for (size_t i = 0; i < n; i++)
-		if (s[i].tid == tid && s[i].ts <= ts && ts <= s[i].end)
+		if (s[i].tid == tid && s[i].ts == ts && ts <= s[i].end && strcmp(s[i].cat, cat) == 0)
 			return true;
 	return false;
 }
@@ -187,6 +193,7 @@ int tc_check_chrome(const char *text, char *err, size_t errsize)
 			slices[nslices].tid = jm_num(e, "tid", -1);
 			slices[nslices].ts = jm_num(e, "ts", 0);
 			slices[nslices].end = slices[nslices].ts + jm_num(e, "dur", 0);
+			slices[nslices].cat = jm_str(e, "cat", "");
 			nslices++;
 		}
 	}
@@ -197,8 +204,8 @@ int tc_check_chrome(const char *text, char *err, size_t errsize)
 		if (strcmp(ph, "s") != 0)
 			continue;
 		double id = jm_num(e, "id", -1);
-		if (!inside_slice(slices, nslices, jm_num(e, "tid", -1), jm_num(e, "ts", -1))) {
-			snprintf(err, errsize, "flow start %.0f lies in no slice of its thread", id);
+		if (!inside_slice_of(slices, nslices, e)) {
+			snprintf(err, errsize, "flow start %.0f binds to no slice of its thread (same ts and category)", id);
 			rc = -1;
 			break;
 		}
@@ -216,8 +223,8 @@ int tc_check_chrome(const char *text, char *err, size_t errsize)
 			if (strcmp(jm_str(f, "bp", ""), "e") != 0) {
 				snprintf(err, errsize, "flow end %.0f without bp \"e\"", id);
 				rc = -1;
-			} else if (!inside_slice(slices, nslices, jm_num(f, "tid", -1), jm_num(f, "ts", -1))) {
-				snprintf(err, errsize, "flow end %.0f lies in no slice of its thread", id);
+			} else if (!inside_slice_of(slices, nslices, f)) {
+				snprintf(err, errsize, "flow end %.0f binds to no slice of its thread (same ts and category)", id);
 				rc = -1;
 			}
 		}
