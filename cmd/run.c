@@ -149,6 +149,7 @@ int cmd_run(int argc, char **argv)
 			.color = trace_out == stdout && cmd_use_color(stdout),
 			.width = term_width(),
 			.live = o.pace > 0 || o.step,
+			.markdown = o.out && strlen(o.out) > 3 && strcmp(o.out + strlen(o.out) - 3, ".md") == 0,
 		};
 		if (render_open(o.format, &ro, &sink, err, sizeof err) < 0) {
 			rc = cmd_fail(CL_EXIT_USAGE, "run: %s", err);

@@ -45,6 +45,7 @@ struct render_opts {
 	bool color;     /* ANSI colour (text, lanes); the caller decides (cmd_use_color) */
 	int width;      /* terminal columns for lanes; <= 0 means 80 */
 	bool live;      /* flush opts->out after every event (--pace, --step, tail -f) */
+	bool markdown;  /* mermaid: each diagram in its own ```mermaid fenced block (a .md file) */
 };
 
 /* The format names, NULL-terminated: "text", "lanes", "jsonl", "chrome",

@@ -9,8 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/cli/clirun.h"
+#include "tests/cli/tracecheck.h"
+#include "tests/testlib.h"
 
 static void check_default_seed(const struct pattern *p, const struct pattern_variant *v, void *ctx)
 {
@@ -188,6 +191,42 @@ START_TEST(durations_in_words)
 }
 END_TEST
 
+/* A run too long for one Mermaid diagram: on stdout several diagrams, each
+ * well-formed and under 50,000 characters; with --out FILE.md one fenced
+ * block each. */
+START_TEST(mermaid_long_run_splits)
+{
+	int status;
+	char err[300];
+	char *out = cli_run(&status, "run worker-pool --jobs 2000 --format mermaid 2>/dev/null");
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(tc_check_mermaid(out, err, sizeof err) == 0, "stdout: %s", err);
+	int blocks = 0;
+	for (const char *s = out; (s = strstr(s, "sequenceDiagram\n")) != NULL; s++)
+		blocks++;
+	ck_assert_int_ge(blocks, 5);
+	free(out);
+	char path[] = "/tmp/chanlab-mermaid-XXXXXX.md";
+	int fd = mkstemps(path, 3);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	free(cli_run(&status, "run worker-pool --jobs 2000 --format mermaid --out %s 2>/dev/null", path));
+	ck_assert_int_eq(status, 0);
+	char *md = test_read_file(path, NULL);
+	unlink(path);
+	ck_assert_ptr_nonnull(md);
+	ck_assert_msg(tc_check_mermaid(md, err, sizeof err) == 0, "file: %s", err);
+	int fences = 0, closes = 0;
+	for (const char *s = md; (s = strstr(s, "```mermaid\nsequenceDiagram\n")) != NULL; s++)
+		fences++;
+	for (const char *s = md; (s = strstr(s, "\n```\n")) != NULL; s++)
+		closes++;
+	ck_assert_int_eq(fences, blocks);
+	ck_assert_int_eq(closes, blocks);
+	free(md);
+}
+END_TEST
+
 Suite *suite_verdict(void)
 {
 	Suite *s = suite_create("verdict");
@@ -200,6 +239,7 @@ Suite *suite_verdict(void)
 	tcase_add_test(tc, show_and_list_print_the_share);
 	tcase_add_test(tc, task_names_unique);
 	tcase_add_test(tc, durations_in_words);
+	tcase_add_test(tc, mermaid_long_run_splits);
 	suite_add_tcase(s, tc);
 	return s;
 }

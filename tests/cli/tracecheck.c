@@ -253,24 +253,104 @@ int tc_check_chrome(const char *text, char *err, size_t errsize)
 	return rc;
 }
 
+/* One statement of the grammar we emit, inside a block whose declared
+ * participants are in declared[] (ids < 4096): "    participant tN as X",
+ * "    tA->>tB: text", "    tA-)tB: text", "    Note over tA: text", or a
+ * "%%" comment.  Labels carry no raw ';' (it ends a statement) and every
+ * '#' starts an entity code ("#59;"). */
+static int mermaid_line(const char *line, size_t len, bool *declared, char *err, size_t errsize)
+{
+	char buf[2048];
+	if (len >= sizeof buf) {
+		snprintf(err, errsize, "a line of %zu characters", len);
+		return -1;
+	}
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	if (strncmp(buf, "%%", 2) == 0)
+		return 0;
+	int a, b, n = 0;
+	const char *text = NULL;
+	if (sscanf(buf, "    participant t%d as %n", &a, &n) == 1 && n > 0) {
+		if (a < 0 || a >= 4096)
+			goto bad;
+		declared[a] = true;
+		text = buf + n;
+	} else if ((sscanf(buf, "    t%d->>t%d: %n", &a, &b, &n) == 2 && n > 0) ||
+	           (sscanf(buf, "    t%d-)t%d: %n", &a, &b, &n) == 2 && n > 0)) {
+		if (a < 0 || a >= 4096 || b < 0 || b >= 4096 || !declared[a] || !declared[b]) {
+			snprintf(err, errsize, "'%s': a participant not declared in this diagram", buf);
+			return -1;
+		}
+		text = buf + n;
+	} else if (sscanf(buf, "    Note over t%d: %n", &a, &n) == 1 && n > 0) {
+		if (a < 0 || a >= 4096 || !declared[a]) {
+			snprintf(err, errsize, "'%s': a participant not declared in this diagram", buf);
+			return -1;
+		}
+		text = buf + n;
+	} else {
+		goto bad;
+	}
+	for (const char *t = text; *t; t++) {
+		if (*t == ';') {
+			snprintf(err, errsize, "'%s': a raw ';' in a label", buf);
+			return -1;
+		}
+		if (*t == '#') {
+			size_t k = strspn(t + 1, "0123456789abcdefghijklmnopqrstuvwxyz");
+			if (k == 0 || t[1 + k] != ';') {
+				snprintf(err, errsize, "'%s': a '#' that starts no entity code", buf);
+				return -1;
+			}
+			t += k + 1;   /* past the entity's ';' */
+		}
+	}
+	return 0;
+bad:
+	snprintf(err, errsize, "'%s' is not a statement of our sequenceDiagram grammar", buf);
+	return -1;
+}
+
 int tc_check_mermaid(const char *text, char *err, size_t errsize)
 {
 	static const char head[] = "sequenceDiagram\n";
+	bool fenced = strncmp(text, "```mermaid\n", 11) == 0;
+	if (fenced)
+		text += 11;
 	if (strncmp(text, head, sizeof head - 1) != 0) {
 		snprintf(err, errsize, "does not start with sequenceDiagram");
 		return -1;
 	}
-	int blocks = 0;
-	const char *start = text;
-	while (start) {
-		const char *next = strstr(start + 1, "\nsequenceDiagram\n");
-		size_t len = next ? (size_t)(next + 1 - start) : strlen(start);
-		blocks++;
-		if (len >= 50000) {
-			snprintf(err, errsize, "diagram %d has %zu characters (limit 50,000)", blocks, len);
-			return -1;
+	bool *declared = calloc(4096, sizeof *declared);
+	if (!declared)
+		abort();
+	int blocks = 0, rc = 0;
+	size_t block_len = 0;
+	const char *s = text;
+	while (*s && !rc) {
+		size_t len = strcspn(s, "\n");
+		bool sep = len == 0 || (fenced && len == 3 && strncmp(s, "```", 3) == 0) ||
+		           (fenced && strncmp(s, "```mermaid", 10) == 0 && len == 10);
+		if (strncmp(s, "sequenceDiagram", 15) == 0 && len == 15) {
+			blocks++;
+			block_len = 0;
+			memset(declared, 0, 4096 * sizeof *declared);
+		} else if (!sep && mermaid_line(s, len, declared, err, errsize) != 0) {
+			rc = -1;
+			break;
 		}
-		start = next ? next + 1 : NULL;
+		if (!sep)
+			block_len += len + 1;
+		if (block_len >= 50000) {
+			snprintf(err, errsize, "diagram %d has %zu characters or more (limit 50,000)", blocks,
+			         block_len);
+			rc = -1;
+		}
+		s += len;
+		if (*s == '\n')
+			s++;
 	}
-	return 0;
+	free(declared);
+	return rc;
 }
