@@ -118,6 +118,15 @@ func (b *Broker) UnsubscribeRace(ch chan Message) {
 	b.cancel <- ch
 }
 
+// fastDelay is the longest a fast subscriber waited for a message after it
+// was published; under the drop policy it must stay within fastLimit.
+var (
+	delayMu   sync.Mutex
+	fastDelay time.Duration
+)
+
+const fastLimit = 20 * time.Millisecond
+
 func subscriber(id int, ch chan Message, unsubscribe func(chan Message), wg *sync.WaitGroup) {
 	defer wg.Done()
 	slow := id == 1
@@ -130,8 +139,16 @@ func subscriber(id int, ch chan Message, unsubscribe func(chan Message), wg *syn
 			fmt.Printf("invariant no-loss failed: subscriber %d got msg %d after msg %d\n", id, m.Seq, last)
 		}
 		last = m.Seq
+		waited := time.Since(m.At)
 		fmt.Printf("subscriber %d reads msg %d, %v after it was published\n", id, m.Seq,
-			time.Since(m.At).Round(time.Millisecond))
+			waited.Round(time.Millisecond))
+		if !slow {
+			delayMu.Lock()
+			if waited > fastDelay {
+				fastDelay = waited
+			}
+			delayMu.Unlock()
+		}
 		if slow {
 			time.Sleep(slowWork)
 		} else {
@@ -171,6 +188,10 @@ func publishAll(deliverFn func(map[chan Message]struct{}, Message), unsubscribeR
 	}
 	close(b.publish) // the broker closes every subscriber's channel
 	wg.Wait()
+	if policy == "drop" && fastDelay > fastLimit {
+		fmt.Printf("metric fast_delay = %v > limit %v: the fast subscribers waited %v for a message; a slow subscriber must not hold them up beyond %v\n",
+			fastDelay.Round(time.Millisecond), fastLimit, fastDelay.Round(time.Millisecond), fastLimit)
+	}
 }
 
 func main() {
