@@ -227,6 +227,34 @@ START_TEST(mermaid_long_run_splits)
 }
 END_TEST
 
+/* Lanes follow COLUMNS: a wider terminal gets more lanes, no line wider. */
+START_TEST(lanes_follow_columns)
+{
+	for (int cols = 60; cols <= 160; cols += 100) {
+		char cmd[600];
+		snprintf(cmd, sizeof cmd, "COLUMNS=%d NO_COLOR=1 \"%s\" run worker-pool --format lanes 2>/dev/null",
+		         cols, test_chanlab_bin());
+		int status, widest = 0;
+		char *out = test_run_capture(cmd, &status);
+		ck_assert_int_eq(status, 0);
+		/* The chart: from the legend to the end marker. */
+		char *end = strstr(out, "== end: ok ==");
+		ck_assert_ptr_nonnull(end);
+		for (char *line = out; line && line < end;) {
+			char *nl = strchr(line, '\n');
+			int len = nl ? (int)(nl - line) : (int)strlen(line);
+			if (len > widest)
+				widest = len;
+			line = nl ? nl + 1 : NULL;
+		}
+		ck_assert_int_le(widest, cols > 80 ? cols : 80);   /* the legend takes up to 80 */
+		if (cols > 80)
+			ck_assert_int_gt(widest, 100);
+		free(out);
+	}
+}
+END_TEST
+
 Suite *suite_verdict(void)
 {
 	Suite *s = suite_create("verdict");
@@ -240,6 +268,7 @@ Suite *suite_verdict(void)
 	tcase_add_test(tc, task_names_unique);
 	tcase_add_test(tc, durations_in_words);
 	tcase_add_test(tc, mermaid_long_run_splits);
+	tcase_add_test(tc, lanes_follow_columns);
 	suite_add_tcase(s, tc);
 	return s;
 }
