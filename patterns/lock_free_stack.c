@@ -232,6 +232,11 @@ static void run_stack(struct pattern_run *run, const struct stack_ops *ops)
 	p->value = pattern_alloc(run, (size_t)(values + 1) * sizeof *p->value);
 	p->next = pattern_alloc(run, (size_t)(values + 1) * sizeof *p->next);
 	p->below = pattern_alloc(run, (size_t)(values + 1) * sizeof *p->below);
+	/* Names for the trace: which variable each atomic operation is on. */
+	cl_atomic_name(&p->stack.head, "head");
+	cl_atomic_name(&p->free.head, "free.head");
+	cl_atomic_name_array(p->next, (size_t)values + 1, "next");
+	cl_atomic_name(&p->fresh, "fresh");
 	p->stack.mu = cl_mutex_new("stack.mu");
 	p->free.mu = cl_mutex_new("free.mu");
 	p->wg = cl_wg_new("wg");

@@ -329,6 +329,14 @@ typedef struct { void *v; } cl_atomic_ptr;
 
 extern int cl_atomics_bare;   /* set by the runtime; read-only for patterns */
 
+/* Names an atomic variable for traces ("head"), or an array of n of them
+ * ("next[3]"): atomic events then carry the name (docs/events.md, version
+ * 2).  Call it in the run, after the variable exists; unnamed atomics are
+ * traced without a name. */
+void cl_atomic_label(const void *first, size_t bytes, size_t elem, const char *name);
+#define cl_atomic_name(a, name) cl_atomic_label((a), sizeof *(a), sizeof *(a), (name))
+#define cl_atomic_name_array(a, n, name) cl_atomic_label((a), (n) * sizeof *(a), sizeof *(a), (name))
+
 int64_t cl_atomic_load_slow(cl_atomic64 *a);
 void cl_atomic_store_slow(cl_atomic64 *a, int64_t v);
 int64_t cl_atomic_add_slow(cl_atomic64 *a, int64_t delta);

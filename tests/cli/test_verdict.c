@@ -188,6 +188,13 @@ START_TEST(durations_in_words)
 	ck_assert_ptr_nonnull(strstr(out, "ms to time.After"));
 	ck_assert_ptr_nonnull(strstr(out, "started call-2-replica-1"));
 	free(out);
+	/* Atomics name their variable, arrays with the index. */
+	out = cli_run(&status, "run lock-free-stack 2>/dev/null");
+	ck_assert_ptr_nonnull(strstr(out, "atomic load on head -> "));
+	ck_assert_ptr_nonnull(strstr(out, "atomic add on fresh -> 1"));
+	ck_assert_ptr_nonnull(strstr(out, " on next["));
+	ck_assert_ptr_null(strstr(out, "atomic load ->"));
+	free(out);
 }
 END_TEST
 
