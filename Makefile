@@ -214,9 +214,12 @@ install: chanlab
 	install -m 755 chanlab $(DESTDIR)$(PREFIX)/bin/chanlab
 	for f in data/*.yaml; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(PREFIX)/share/chanlab/; done; true
 	[ -f docs/chanlab.1 ] && install -m 644 docs/chanlab.1 $(DESTDIR)$(PREFIX)/share/man/man1/ || true
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	./chanlab completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/chanlab
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/chanlab $(DESTDIR)$(PREFIX)/share/man/man1/chanlab.1
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/chanlab
 	rm -rf $(DESTDIR)$(PREFIX)/share/chanlab
 
 clean:

@@ -696,7 +696,7 @@ static void print_table(struct state *st, FILE *out)
 		if (!any)
 			continue;
 		fprintf(out, "\n%-26s %10s %-11s %10s %7s  %-20s %9s  %s\n",
-		        table == 0 ? "figure" : "figure (issues 4, 5)", "chanlab", "unit",
+		        table == 0 ? "figure" : "further figure", "chanlab", "unit",
 		        table == 0 ? "Go" : "", table == 0 ? "ratio" : "",
 		        table == 0 ? "claim" : "", table == 0 ? "parks/1k" : "", "target");
 		for (int i = 0; i < st->nrows; i++) {

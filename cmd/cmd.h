@@ -36,6 +36,11 @@ int cmd_show(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_quiz(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
+
+/* The name of command i of main.c's table, NULL past the last (defined in
+ * main.c: the completion script is generated from that table). */
+const char *cmd_command_name(int i);
 
 /* Prints "chanlab: <message>" on stderr and returns code. */
 int cmd_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

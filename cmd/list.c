@@ -74,6 +74,17 @@ static void list_json(FILE *out, int level)
 			json_string(out, p->variants[v].outcome);
 			fputs(", \"teaches\": ", out);
 			json_string(out, p->variants[v].teaches);
+			fprintf(out, ", \"seed\": %llu", (unsigned long long)p->variants[v].seed);
+			if (strcmp(p->variants[v].outcome, "ok") != 0) {
+				fputs(", \"lesson\": ", out);
+				json_string(out, p->variants[v].lesson ? p->variants[v].lesson : "");
+				/* How often its mistake shows: seeds 1..1000 that keep its promise. */
+				int n = p->sched == PATTERN_SCHED_ANY
+				            ? pattern_failure_count(p, &p->variants[v], PATTERN_SHARE_SEEDS) : -1;
+				if (n >= 0)
+					fprintf(out, ", \"failing_seeds\": %d, \"of_seeds\": %d", n,
+					        PATTERN_SHARE_SEEDS);
+			}
 			fputs("}", out);
 		}
 		fputs("], \"params\": [", out);

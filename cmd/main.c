@@ -20,7 +20,13 @@ static const struct command commands[] = {
 	{"explore", cmd_explore, "run many schedules of a pattern and check its promise"},
 	{"quiz", cmd_quiz, "drill the question bank (lint, stats, exam, grade, export, import)"},
 	{"bench", cmd_bench, "measure the runtime's costs on this machine"},
+	{"completion", cmd_completion, "print a bash completion script (make install installs it)"},
 };
+
+const char *cmd_command_name(int i)
+{
+	return i >= 0 && (size_t)i < sizeof commands / sizeof commands[0] ? commands[i].name : NULL;
+}
 
 static void usage(FILE *out)
 {

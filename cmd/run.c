@@ -21,6 +21,7 @@
 #include "cmd/runopts.h"
 #include "cmd/schedule_opt.h"
 #include "runtime/schedule.h"
+#include "cmd/verdict.h"
 #include "render/render.h"
 
 static void usage(FILE *out)
@@ -38,7 +39,8 @@ static void usage(FILE *out)
 	        "\n"
 	        "options:\n"
 	        "  --variant V        the variant to run (default correct)\n"
-	        "  --seed N           the scheduler's seed (default 1): same seed, same run\n"
+	        "  --seed N           the scheduler's seed (default: the variant's, one that\n"
+	        "                     shows a broken variant's mistake): same seed, same run\n"
 	        "  --strategy S       random (default) or pct (probabilistic concurrency testing)\n"
 	        "  --depth D          PCT's depth: D-1 priority change points (default 3)\n"
 	        "  --sched det|par    det (default): one thread, virtual time, replayable;\n"
@@ -154,6 +156,10 @@ int cmd_run(int argc, char **argv)
 		cfg.record = &rec;
 	}
 
+	/* A broken variant's registry seed shows its mistake: the default. */
+	if (!o.seed_set && run->variant->seed)
+		cfg.seed = run->variant->seed;
+
 	FILE *trace_out = stdout;
 	if (o.out && !o.quiet && !(trace_out = fopen(o.out, "w"))) {
 		pattern_run_free(run);
@@ -162,6 +168,8 @@ int cmd_run(int argc, char **argv)
 	FILE *vout = machine_format(o.format) && trace_out == stdout && !o.quiet ? stderr : stdout;
 
 	struct cl_sink sink = {0}, paced = {0};
+	struct cmd_verdict_sink hold;
+	cmd_verdict_sink_wrap(&hold, (struct cl_sink){0});
 	FILE *tty_in = NULL;
 	char err[200];
 	char title[300];
@@ -174,6 +182,7 @@ int cmd_run(int argc, char **argv)
 			.color = trace_out == stdout && cmd_use_color(stdout),
 			.width = term_width(),
 			.live = o.pace > 0 || o.step,
+			.markdown = o.out && strlen(o.out) > 3 && strcmp(o.out + strlen(o.out) - 3, ".md") == 0,
 		};
 		if (render_open(o.format, &ro, &sink, err, sizeof err) < 0) {
 			rc = cmd_fail(CL_EXIT_USAGE, "run: %s", err);
@@ -198,6 +207,8 @@ int cmd_run(int argc, char **argv)
 			}
 			cfg.sinks = &paced;
 		}
+		/* The verdict goes into the trace before its end (cmd/verdict.h). */
+		cfg.sinks = cmd_verdict_sink_wrap(&hold, *cfg.sinks);
 	}
 
 	struct cl_result res;
@@ -207,6 +218,9 @@ int cmd_run(int argc, char **argv)
 		cl_result_free(&res);
 		goto out;
 	}
+	struct cmd_verdict v;
+	cmd_verdict_make(&v, run, &res, &cfg);
+	cmd_verdict_sink_finish(&hold, &v);
 	render_close(&paced);
 	render_close(&sink);
 	if (trace_out != stdout) {
@@ -237,6 +251,7 @@ int cmd_run(int argc, char **argv)
 		}
 		if (*explain)
 			fprintf(vout, "%s\n", explain);
+		cmd_verdict_print(vout, &v, cmd_use_color(vout));
 		if (run->pattern->figures && !cmd_interrupted()) {
 			struct cl_config fc = cfg;
 			fc.sinks = NULL;

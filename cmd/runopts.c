@@ -125,6 +125,15 @@ static const struct optdef optdefs[] = {
 	{"stack-size", 0, true},
 };
 
+const char *cmd_runopts_option(unsigned flags, int i)
+{
+	for (size_t k = 0; k < sizeof optdefs / sizeof optdefs[0]; k++)
+		if (!optdefs[k].flags || (optdefs[k].flags & flags))
+			if (i-- == 0)
+				return optdefs[k].name;
+	return NULL;
+}
+
 static const struct optdef *optdef_find(const char *name, size_t len, unsigned flags)
 {
 	for (size_t i = 0; i < sizeof optdefs / sizeof optdefs[0]; i++)

@@ -72,6 +72,10 @@ int cmd_runopts_parse(int argc, char **argv, unsigned flags, struct cmd_runopts 
 int cmd_runopts_start(int argc, char **argv, unsigned flags, void (*usage)(FILE *),
                       struct cmd_runopts *o, struct pattern_run **run, struct cl_config *cfg);
 
+/* The name (without "--") of option i that a command with flags accepts,
+ * NULL past the last: the parser's own table, for the completion script. */
+const char *cmd_runopts_option(unsigned flags, int i);
+
 /* True when any argument is -h or --help. */
 bool cmd_runopts_wants_help(int argc, char **argv);
 

@@ -73,6 +73,16 @@ static void explain(FILE *out, const struct pattern *p)
 		const struct pattern_variant *var = &p->variants[v];
 		fprintf(out, "  %-20s %s\n", var->name, var->outcome);
 		wrap(out, var->teaches, 23, 78);
+		if (strcmp(var->outcome, "ok") != 0 && p->sched == PATTERN_SCHED_ANY) {
+			int n = pattern_failure_count(p, var, PATTERN_SHARE_SEEDS);
+			char share[160];
+			if (n >= 0) {
+				snprintf(share, sizeof share, "shows its mistake on %d of seeds 1..%d (%.1f%%); "
+				         "default seed %llu", n, PATTERN_SHARE_SEEDS,
+				         100.0 * n / PATTERN_SHARE_SEEDS, (unsigned long long)var->seed);
+				wrap(out, share, 23, 78);
+			}
+		}
 	}
 	fprintf(out, "\n%sParameters%s\n", b, n);
 	if (!p->nparams)
@@ -93,10 +103,20 @@ static void explain(FILE *out, const struct pattern *p)
 		fprintf(out, "  %-14s %s (default %s; %s)\n", name, pp->help, pp->def, range);
 	}
 	if (p->topics && p->topics[0]) {
-		fprintf(out, "\n%sTopics%s\n  ", b, n);
-		for (int t = 0; p->topics[t]; t++)
-			fprintf(out, "%s%s", t ? ", " : "", p->topics[t]);
-		fputc('\n', out);
+		fprintf(out, "\n%sTopics%s\n", b, n);
+		char topics[1200] = "";
+		for (int t = 0; p->topics[t]; t++) {
+			/* In words: the seed lists' ids ("t17 ") are ours, not the reader's. */
+			const char *words = p->topics[t];
+			if (words[0] == 't' && words[1] >= '0' && words[1] <= '9') {
+				const char *sp = strchr(words, ' ');
+				if (sp && strspn(words + 1, "0123456789") == (size_t)(sp - words - 1))
+					words = sp + 1;
+			}
+			size_t len = strlen(topics);
+			snprintf(topics + len, sizeof topics - len, "%s%s", t ? "; " : "", words);
+		}
+		wrap(out, topics, 2, 78);
 	}
 	fprintf(out, "\nSource: chanlab show %s --source (%s); Go: chanlab show %s --go\n", p->name,
 	        p->source ? p->source : "?", p->name);

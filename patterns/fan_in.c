@@ -32,6 +32,7 @@ static void producer(void *arg)
 
 /* What fanIn's goroutines share: Go's closure variables. */
 struct fan_in {
+	struct pattern_run *run;
 	cl_chan *merged;
 	cl_waitgroup *wg;
 };
@@ -41,11 +42,21 @@ struct forward_args {
 	cl_chan *in;
 };
 
+/* A goroutine does not run the moment its go statement returns: the
+ * scheduler starts it a little later, and goroutines started together
+ * begin in no fixed order.  Every goroutine fanIn starts (forwarders and
+ * closer, in every variant) waits this start-up time first. */
+static void start_up(struct pattern_run *run)
+{
+	cl_sleep(pattern_latency(pattern_param(run, "start") * CL_US));
+}
+
 /* Go: forward := func(c <-chan int) { defer wg.Done(); for v := range c { merged <- v } } */
 static void forward(void *arg)
 {
 	struct forward_args *a = arg;
 	int v;
+	start_up(a->f->run);
 	while (cl_recv(a->in, &v))
 		cl_send(a->f->merged, &v);
 	cl_wg_done(a->f->wg);
@@ -55,6 +66,7 @@ static void forward(void *arg)
 static void closer(void *arg)
 {
 	struct fan_in *f = arg;
+	start_up(f->run);
 	cl_wg_wait(f->wg);
 	cl_close(f->merged);
 }
@@ -63,6 +75,7 @@ static void closer(void *arg)
 static cl_chan *fan_in(struct pattern_run *run, cl_chan **inputs, int n)
 {
 	struct fan_in *f = pattern_alloc(run, sizeof *f);
+	f->run = run;
 	/* Go: var wg sync.WaitGroup; merged := make(chan int) */
 	f->wg = cl_wg_new("wg");
 	f->merged = cl_make("merged", int, 0);
@@ -84,13 +97,15 @@ static cl_chan *fan_in(struct pattern_run *run, cl_chan **inputs, int n)
 static void closer_no_wait(void *arg)
 {
 	struct fan_in *f = arg;
-	/* MISTAKE: no wg.Wait() -- merged is closed while forwarders still send */
+	start_up(f->run);
+	/* MISTAKE(close-early): no wg.Wait() -- merged is closed while forwarders still send */
 	cl_close(f->merged);
 }
 
 static cl_chan *fan_in_close_early(struct pattern_run *run, cl_chan **inputs, int n)
 {
 	struct fan_in *f = pattern_alloc(run, sizeof *f);
+	f->run = run;
 	/* Go: var wg sync.WaitGroup; merged := make(chan int) */
 	f->wg = cl_wg_new("wg");
 	f->merged = cl_make("merged", int, 0);
@@ -103,7 +118,7 @@ static cl_chan *fan_in_close_early(struct pattern_run *run, cl_chan **inputs, in
 		*a = (struct forward_args){f, inputs[i]};
 		cl_go(forward, a, "forward-%d", i + 1);
 	}
-	/* MISTAKE: go func() { close(merged) }() -- closes without waiting */
+	/* Go: go func() { close(merged) }() -- the closer that does not wait (the mistake above) */
 	cl_go(closer_no_wait, f, "closer");
 	return f->merged;
 }
@@ -112,6 +127,7 @@ static cl_chan *fan_in_close_early(struct pattern_run *run, cl_chan **inputs, in
 static cl_chan *fan_in_never_close(struct pattern_run *run, cl_chan **inputs, int n)
 {
 	struct fan_in *f = pattern_alloc(run, sizeof *f);
+	f->run = run;
 	/* Go: var wg sync.WaitGroup; merged := make(chan int) */
 	f->wg = cl_wg_new("wg");
 	f->merged = cl_make("merged", int, 0);
@@ -124,7 +140,7 @@ static cl_chan *fan_in_never_close(struct pattern_run *run, cl_chan **inputs, in
 		*a = (struct forward_args){f, inputs[i]};
 		cl_go(forward, a, "forward-%d", i + 1);
 	}
-	/* MISTAKE: no closer -- merged is never closed, so the consumer's
+	/* MISTAKE(never-close): no closer -- merged is never closed, so the consumer's
 	 * "for v := range merged" never ends. */
 	return f->merged;
 }
@@ -133,7 +149,8 @@ static cl_chan *fan_in_never_close(struct pattern_run *run, cl_chan **inputs, in
 static void forward_add_inside(void *arg)
 {
 	struct forward_args *a = arg;
-	/* MISTAKE: wg.Add(1) inside the goroutine -- the closer's wg.Wait() may
+	start_up(a->f->run);
+	/* MISTAKE(add-inside): wg.Add(1) inside the goroutine -- the closer's wg.Wait() may
 	 * already have seen zero and returned. */
 	cl_wg_add(a->f->wg, 1);
 	int v;
@@ -145,11 +162,12 @@ static void forward_add_inside(void *arg)
 static cl_chan *fan_in_add_inside(struct pattern_run *run, cl_chan **inputs, int n)
 {
 	struct fan_in *f = pattern_alloc(run, sizeof *f);
+	f->run = run;
 	/* Go: var wg sync.WaitGroup; merged := make(chan int) */
 	f->wg = cl_wg_new("wg");
 	f->merged = cl_make("merged", int, 0);
 	cl_chan_set_fmt(f->merged, cl_fmt_int);
-	/* MISTAKE: no wg.Add(len(inputs)) here: each forwarder adds itself */
+	/* The other half of the mistake: no wg.Add(len(inputs)) here, each forwarder adds itself */
 	/* Go: for _, c := range inputs { go forward(c) } */
 	for (int i = 0; i < n; i++) {
 		struct forward_args *a = pattern_alloc(run, sizeof *a);
@@ -188,6 +206,8 @@ static void consume(struct pattern_run *run,
 		cl_note("consumer got %d", v);
 		seen[v]++;
 		got++;
+		/* Go: time.Sleep(latency(use)) -- the consumer works on each value */
+		cl_sleep(pattern_latency(pattern_param(run, "use") * CL_US));
 	}
 
 	/* Every value exactly once. */
@@ -235,17 +255,30 @@ static const struct pattern_param params[] = {
 	{"producers", "3", "producer tasks, each with its own channel", 1, 50, NULL},
 	{"values", "3", "values each producer sends", 1, 99, NULL},
 	{"work", "5", "typical time a producer takes to make its next value, in ms (long tail)", 0, 10000, NULL},
+	{"use", "200", "typical time the consumer works on each value, in us (long tail)", 0,
+	 10000000, NULL},
+	{"start", "50", "typical time a new goroutine takes to start running, in us (long tail)", 0,
+	 100000, NULL},
 };
 
 static const struct pattern_variant variants[] = {
 	{"correct", "wg.Add before the goroutines start; one closer waits, then closes merged", "ok",
 	 fan_in_correct, "fan_in_correct", 1},
 	{"close-early", "closing before the senders are done: send on closed channel", "panic",
-	 fan_in_close_early_main, "fan_in_close_early_main", 1},
+	 fan_in_close_early_main, "fan_in_close_early_main", 1,
+	 "the closer closes merged without waiting for the forwarders, so a forwarder that "
+	 "still has a value sends on a closed channel and the program panics; only the side "
+	 "that knows every sender is done may close"},
 	{"never-close", "forgetting to close merged: the consumer's range never ends", "deadlock",
-	 fan_in_never_close_main, "fan_in_never_close_main", 1},
+	 fan_in_never_close_main, "fan_in_never_close_main", 1,
+	 "nobody closes merged, so the consumer's range over it waits for another value "
+	 "forever once the inputs are drained; a fan-in needs a closer that waits for every "
+	 "forwarder and then closes"},
 	{"add-inside", "wg.Add inside the goroutine: Wait may return before anyone was counted",
-	 "invariant:all-delivered", fan_in_add_inside_main, "fan_in_add_inside_main", 61},
+	 "invariant:all-delivered", fan_in_add_inside_main, "fan_in_add_inside_main", 9,
+	 "each forwarder calls wg.Add(1) itself, after it has started, so the closer's wg.Wait "
+	 "can see zero before anyone was counted, close merged early and lose values; call "
+	 "wg.Add before the go statement"},
 };
 
 const struct pattern pattern_fan_in = {

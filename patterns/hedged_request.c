@@ -39,6 +39,7 @@ struct call {
 	cl_waitgroup *wg;          /* every replica of every call, for the shutdown */
 	cl_shared(cl_time) answered_at;   /* measuring only: when the caller had its answer */
 	void (*query)(void *arg);  /* the replica's code */
+	int number;                /* 1, 2 ...: names its replicas apart from other calls' */
 };
 
 struct query_args {
@@ -78,7 +79,7 @@ static void query_no_cancel(void *arg)
 	struct query_args *a = arg;
 	struct call *c = a->c;
 	cl_time latency = pattern_latency(pattern_param(c->run, "latency") * CL_MS);
-	/* MISTAKE: time.Sleep(latency) -- work that ignores ctx: a loser keeps
+	/* MISTAKE(no-cancel): time.Sleep(latency) -- work that ignores ctx: a loser keeps
 	 * working after the caller has its answer and has cancelled. */
 	cl_sleep(latency);
 	struct result r = {a->replica, NULL};
@@ -95,7 +96,8 @@ static void launch(struct call *c, int replica)
 	struct query_args *a = pattern_alloc(c->run, sizeof *a);
 	*a = (struct query_args){c, replica};
 	cl_wg_add(c->wg, 1);
-	cl_go(c->query, a, "replica-%d", replica);
+	/* Task names are unique in a run: each call's replicas carry its number. */
+	cl_go(c->query, a, "call-%d-replica-%d", c->number, replica);
 }
 
 /* Go: func hedged(ctx context.Context, replicas int, hedge time.Duration) result */
@@ -129,7 +131,7 @@ static struct result hedged_unbuffered_results(struct call *c, int replicas, cl_
 {
 	/* Go: ctx, cancel := context.WithCancel(ctx); defer cancel() */
 	c->ctx = cl_with_cancel(cl_background());
-	/* MISTAKE: results := make(chan result) -- unbuffered: once we have
+	/* MISTAKE(unbuffered-results): results := make(chan result) -- unbuffered: once we have
 	 * returned, nobody receives, and every loser blocks on its send forever. */
 	c->results = cl_make("results", struct result, 0);
 	cl_chan_set_fmt(c->results, fmt_result);
@@ -165,13 +167,15 @@ static void client(struct pattern_run *run,
                    struct result (*hedged_fn)(struct call *, int, cl_time), void (*query_fn)(void *))
 {
 	pattern_limit(run, "wasted_work", 0, "us");
+	pattern_metric_meaning(run, "wasted_work", "the losing replicas went on working for {value} after "
+	                       "the answer was in; canceled work should stop at once");
 	int replicas = (int)pattern_param(run, "replicas");
 	cl_time hedge = pattern_param(run, "hedge") * CL_MS;
 	cl_waitgroup *wg = cl_wg_new("replicas");
 	int calls = (int)pattern_param(run, "calls");
 	for (int k = 1; k <= calls; k++) {
 		struct call *c = pattern_alloc(run, sizeof *c);
-		*c = (struct call){.run = run, .wg = wg, .query = query_fn};
+		*c = (struct call){.run = run, .wg = wg, .query = query_fn, .number = k};
 		cl_time start = cl_now();
 		struct result r = hedged_fn(c, replicas, hedge);
 		cl_note("call %d answered by replica %d after %lldms", k, r.replica,
@@ -218,7 +222,7 @@ static void measure(struct pattern_run *run, int replicas, cl_time *lat, int n)
 	cl_waitgroup *wg = cl_wg_new("replicas");
 	for (int k = 0; k < n; k++) {
 		struct call *c = pattern_alloc(run, sizeof *c);
-		*c = (struct call){.run = run, .wg = wg, .query = query};
+		*c = (struct call){.run = run, .wg = wg, .query = query, .number = k + 1};
 		cl_time start = cl_now();
 		hedged(c, replicas, hedge);
 		lat[k] = cl_now() - start;
@@ -300,9 +304,15 @@ static const struct pattern_variant variants[] = {
 	{"correct", "hedge after a delay; first answer wins; cancel the rest; room for every answer",
 	 "ok", hedged_request_correct, "hedged_request_correct", 1},
 	{"unbuffered-results", "an unbuffered result channel strands every loser on its send",
-	 "leak", hedged_request_unbuffered_results, "hedged_request_unbuffered_results", 1},
+	 "leak", hedged_request_unbuffered_results, "hedged_request_unbuffered_results", 1,
+	 "the results channel has no room, so after the first answer the caller stops "
+	 "receiving and every losing replica blocks on its send forever; give the channel room "
+	 "for every answer"},
 	{"no-cancel", "work that ignores the context keeps losers busy after the answer is in",
-	 "metric:wasted_work>0", hedged_request_no_cancel, "hedged_request_no_cancel", 1},
+	 "metric:wasted_work>0", hedged_request_no_cancel, "hedged_request_no_cancel", 1,
+	 "the replicas' work ignores the context, so the losers keep working after the first "
+	 "answer is in and waste what hedging was meant to save; work that can be abandoned "
+	 "must watch ctx.Done()"},
 };
 
 const struct pattern pattern_hedged_request = {

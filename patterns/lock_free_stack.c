@@ -98,7 +98,7 @@ static void push_aba(struct pool *p, struct stack *s, uint32_t n)
 	for (;;) {
 		int64_t old = cl_atomic_load(&s->head);
 		cl_atomic_store(&p->next[n], index_of(old));
-		/* MISTAKE: pack(n, 0) -- no counter: the CAS compares only the node,
+		/* The push half of the mistake: pack(n, 0), no counter: the CAS compares only the node,
 		 * like a plain pointer CAS. */
 		if (cl_atomic_cas(&s->head, old, pack(n, 0)))
 			return;
@@ -113,7 +113,7 @@ static uint32_t pop_aba(struct pool *p, struct stack *s)
 		if (top == NIL)
 			return NIL;
 		uint32_t below = (uint32_t)cl_atomic_load(&p->next[top]);
-		/* MISTAKE: pack(below, 0) -- if top was popped and pushed back while
+		/* MISTAKE(aba): pack(below, 0) -- if top was popped and pushed back while
 		 * we looked away, the head "looks the same" and the CAS succeeds
 		 * with a stale below. */
 		if (cl_atomic_cas(&s->head, old, pack(below, 0)))
@@ -129,7 +129,7 @@ static void push_no_retry(struct pool *p, struct stack *s, uint32_t n)
 {
 	int64_t old = cl_atomic_load(&s->head);
 	cl_atomic_store(&p->next[n], index_of(old));
-	/* MISTAKE: no loop -- if another task changed head since the load, the
+	/* MISTAKE(no-retry): no loop -- if another task changed head since the load, the
 	 * CAS fails and the node is silently not pushed. */
 	cl_atomic_cas(&s->head, old, pack(n, counter_of(old) + 1));
 }
@@ -141,7 +141,7 @@ static uint32_t pop_no_retry(struct pool *p, struct stack *s)
 	if (top == NIL)
 		return NIL;
 	uint32_t below = (uint32_t)cl_atomic_load(&p->next[top]);
-	/* MISTAKE: no loop -- a failed CAS reports "empty" */
+	/* The pop half of the mistake: no loop, a failed CAS reports "empty" */
 	if (cl_atomic_cas(&s->head, old, pack(below, counter_of(old) + 1)))
 		return top;
 	return NIL;
@@ -234,6 +234,11 @@ static void run_stack(struct pattern_run *run, const struct stack_ops *ops)
 	p->value = pattern_alloc(run, (size_t)(values + 1) * sizeof *p->value);
 	p->next = pattern_alloc(run, (size_t)(values + 1) * sizeof *p->next);
 	p->below = pattern_alloc(run, (size_t)(values + 1) * sizeof *p->below);
+	/* Names for the trace: which variable each atomic operation is on. */
+	cl_atomic_name(&p->stack.head, "head");
+	cl_atomic_name(&p->free.head, "free.head");
+	cl_atomic_name_array(p->next, (size_t)values + 1, "next");
+	cl_atomic_name(&p->fresh, "fresh");
 	p->stack.mu = cl_mutex_new("stack.mu");
 	p->free.mu = cl_mutex_new("free.mu");
 	p->wg = cl_wg_new("wg");
@@ -302,17 +307,23 @@ static const char *const topics[] = {
 };
 
 static const struct pattern_param params[] = {
-	{"tasks", "3", "worker tasks sharing the stack", 1, 64, NULL},
-	{"rounds", "3", "rounds of push, push, pop, pop per worker", 1, 400, NULL},
+	{"tasks", "8", "worker tasks sharing the stack", 1, 64, NULL},
+	{"rounds", "40", "rounds of push, push, pop, pop per worker", 1, 400, NULL},
 };
 
 static const struct pattern_variant variants[] = {
 	{"correct", "a counter beside the node index makes a recycled head compare unequal", "ok",
 	 lock_free_stack_correct, "lock_free_stack_correct", 1},
 	{"aba", "CAS on the bare node: a head popped and pushed back looks unchanged",
-	 "invariant:exactly-once", lock_free_stack_aba, "lock_free_stack_aba", 326},
+	 "invariant:exactly-once", lock_free_stack_aba, "lock_free_stack_aba", 1,
+	 "the CAS compares only the node, so when the head is popped and pushed back between a "
+	 "load and the CAS it looks unchanged and the CAS installs a stale next pointer: nodes "
+	 "are lost or come out twice; pair the pointer with a counter that every change bumps"},
 	{"no-retry", "one CAS attempt and no loop: under contention a push is silently lost",
-	 "invariant:exactly-once", lock_free_stack_no_retry, "lock_free_stack_no_retry", 1},
+	 "invariant:exactly-once", lock_free_stack_no_retry, "lock_free_stack_no_retry", 1,
+	 "a failed CAS is not retried, so when another task changed the head in between, the "
+	 "push or pop is silently dropped; a lock-free operation loops: load, compute, CAS, "
+	 "and try again when the CAS fails"},
 	{"mutex", "the same stack behind a mutex: simpler, and correct", "ok", lock_free_stack_mutex,
 	 "lock_free_stack_mutex", 1},
 };

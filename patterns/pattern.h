@@ -39,6 +39,11 @@ void pattern_metric(struct pattern_run *run, const char *name, int64_t value);
 void pattern_metric_add(struct pattern_run *run, const char *name, int64_t delta);
 void pattern_metric_max(struct pattern_run *run, const char *name, int64_t value);
 void pattern_limit(struct pattern_run *run, const char *name, int64_t limit, const char *unit);
+/* What metric NAME means, for the verdict of a run where it fails: a
+ * sentence template (a string literal) with {value} and {limit}, e.g. "the
+ * fast subscribers waited {value} for a message; a slow subscriber must not
+ * hold them up beyond {limit}".  Set it beside pattern_limit. */
+void pattern_metric_meaning(struct pattern_run *run, const char *name, const char *sentence);
 
 /* Zeroed memory owned by the run: freed when the run is reset or freed, so
  * tasks never free what they got here (like Go's garbage collector). */

@@ -59,7 +59,7 @@ static void deliver_slow_blocks_all(struct broker *b, cl_chan **subs, int n, str
 {
 	(void)b;
 	for (int i = 0; i < n; i++) {
-		/* MISTAKE: sub <- m whatever the policy: when one subscriber's
+		/* MISTAKE(slow-blocks-all): sub <- m whatever the policy: when one subscriber's
 		 * buffer is full the broker waits for it, and every other
 		 * subscriber waits behind it. */
 		cl_send(subs[i], m);
@@ -136,7 +136,7 @@ static void unsubscribe(struct broker *b, cl_chan *ch)
 /* Variant unsubscribe-race: the subscriber closes its own channel. */
 static void unsubscribe_race(struct broker *b, cl_chan *ch)
 {
-	/* MISTAKE: close(ch) from the receiving side, then tell the broker.
+	/* MISTAKE(unsubscribe-race): close(ch) from the receiving side, then tell the broker.
 	 * The broker may be sending to ch right now, and it closes ch again. */
 	cl_close(ch);
 	cl_send(b->cancel, &ch);
@@ -191,8 +191,11 @@ static void publish_all(struct pattern_run *run,
                         void (*deliver_fn)(struct broker *, cl_chan **, int, struct message *),
                         void (*unsubscribe_fn)(struct broker *, cl_chan *))
 {
-	if (pattern_param(run, "policy") == POLICY_DROP)
+	if (pattern_param(run, "policy") == POLICY_DROP) {
 		pattern_limit(run, "fast_delay", 20, "ms");
+		pattern_metric_meaning(run, "fast_delay", "the fast subscribers waited {value} for a message; "
+		                       "a slow subscriber must not hold them up beyond {limit}");
+	}
 	/* Go: b := NewBroker(); go b.run() */
 	struct broker *b = pattern_alloc(run, sizeof *b);
 	b->run = run;
@@ -271,9 +274,15 @@ static const struct pattern_variant variants[] = {
 	{"correct", "a broker goroutine owns the subscribers; a full subscriber is skipped (drop) "
 	 "or waited for (block)", "ok", pub_sub_correct, "pub_sub_correct", 1},
 	{"slow-blocks-all", "a blocking send to each subscriber lets the slowest one stall all "
-	 "the others", "metric:fast_delay>20", pub_sub_slow_blocks_all, "pub_sub_slow_blocks_all", 1},
+	 "the others", "metric:fast_delay>20", pub_sub_slow_blocks_all, "pub_sub_slow_blocks_all", 1,
+	 "the broker sends to each subscriber in turn and waits for each one, so one slow "
+	 "subscriber holds up every message to everyone behind it; skip a full subscriber, or "
+	 "give each its own buffer and goroutine"},
 	{"unsubscribe-race", "closing a channel from the receiving side while the broker sends "
-	 "on it", "panic", pub_sub_unsubscribe_race, "pub_sub_unsubscribe_race", 1},
+	 "on it", "panic", pub_sub_unsubscribe_race, "pub_sub_unsubscribe_race", 1,
+	 "the subscriber closes its own channel while the broker may still send on it, so the "
+	 "broker panics on a send to a closed channel (or closes it twice); ask the broker to "
+	 "unsubscribe you and let it close"},
 };
 
 const struct pattern pattern_pub_sub = {

@@ -319,6 +319,7 @@ void pattern_run_reset(struct pattern_run *run)
 	run->failed = false;
 	run->fail_name[0] = run->fail_msg[0] = '\0';
 	run->fail_task = 0;
+	run->fail_task_name[0] = '\0';
 	run->fail_time = 0;
 	run->nmetrics = 0;
 	run->nfigures = 0;
@@ -357,6 +358,7 @@ void pattern_fail(struct pattern_run *run, const char *name, const char *fmt, ..
 		snprintf(run->fail_name, sizeof run->fail_name, "%s", name);
 		snprintf(run->fail_msg, sizeof run->fail_msg, "%s", msg);
 		run->fail_task = cl_task_id();
+		snprintf(run->fail_task_name, sizeof run->fail_task_name, "%s", cl_task_name());
 		run->fail_time = cl_now();
 	}
 	run_unlock(run);
@@ -414,6 +416,13 @@ void pattern_limit(struct pattern_run *run, const char *name, int64_t limit, con
 	run_unlock(run);
 }
 
+void pattern_metric_meaning(struct pattern_run *run, const char *name, const char *sentence)
+{
+	run_lock(run);
+	metric_locked(run, name)->meaning = sentence;
+	run_unlock(run);
+}
+
 /* The value of metric m after the run: the runtime's for peak_tasks. */
 static bool metric_value(const struct pattern_metric *m, const struct cl_result *res, int64_t *value)
 {
@@ -438,6 +447,15 @@ static const struct pattern_metric *metric_over(const struct pattern_run *run,
 			return m;
 	}
 	return NULL;
+}
+
+const struct pattern_metric *pattern_metric_failed(const struct pattern_run *run,
+                                                   const struct cl_result *res, int64_t *value)
+{
+	const struct pattern_metric *m = metric_over(run, res, NULL);
+	if (m && value)
+		metric_value(m, res, value);
+	return m;
 }
 
 /* ---- verdicts ------------------------------------------------------------------------- */
@@ -517,15 +535,44 @@ char *pattern_explain(const struct pattern_run *run, const struct cl_result *res
 	const struct pattern_metric *m;
 	int64_t v;
 	if (run->failed)
-		snprintf(buf, size, "invariant %s failed: %s (task %d at %lld.%03lldms)", run->fail_name,
-		         run->fail_msg, run->fail_task, (long long)(run->fail_time / CL_MS),
+		snprintf(buf, size, "invariant %s failed: %s (%s at %lld.%03lldms)", run->fail_name,
+		         run->fail_msg, run->fail_task_name[0] ? run->fail_task_name : "main",
+		         (long long)(run->fail_time / CL_MS),
 		         (long long)(run->fail_time % CL_MS / CL_US));
 	else if ((m = metric_over(run, res, NULL)) && metric_value(m, res, &v))
-		snprintf(buf, size, "metric %s = %" PRId64 "%s > limit %" PRId64 "%s", m->name, v, m->unit,
-		         m->limit, m->unit);
+	{
+		int n = snprintf(buf, size, "metric %s = %" PRId64 "%s > limit %" PRId64 "%s", m->name, v,
+		                 m->unit, m->limit, m->unit);
+		if (m->meaning && n >= 0 && (size_t)n + 3 < size) {
+			snprintf(buf + n, size - (size_t)n, ": ");
+			pattern_metric_sentence(m, v, buf + n + 2, size - (size_t)n - 2);
+		}
+	}
 	else
 		copy_span(buf, size, "", 0);
 	return buf;
+}
+
+int pattern_failure_count(const struct pattern *p, const struct pattern_variant *v, int seeds)
+{
+	struct pattern_run *run = pattern_run_new(p, v);
+	int kept = 0;
+	for (int seed = 1; seed <= seeds; seed++) {
+		struct cl_config config;
+		struct cl_result res;
+		cl_config_init(&config);
+		config.seed = (uint64_t)seed;
+		pattern_run_reset(run);
+		if (cl_run(pattern_entry, run, &config, &res) != 0) {
+			cl_result_free(&res);
+			pattern_run_free(run);
+			return -1;
+		}
+		kept += pattern_promise_kept(run, &res);
+		cl_result_free(&res);
+	}
+	pattern_run_free(run);
+	return kept;
 }
 
 /* ---- figures ------------------------------------------------------------------------------ */

@@ -146,6 +146,8 @@ struct pattern_metric {
 	bool has_limit;
 	int64_t limit;                 /* the metric fails when value > limit */
 	char unit[8];                  /* "ms", "us", "" */
+	const char *meaning;           /* what the number means, a sentence template with
+	                                  {value} and {limit} (pattern_metric_meaning), or NULL */
 };
 
 /* One figure ("p99 with hedging", 41.2, "ms") and histograms, for the
@@ -176,6 +178,7 @@ struct pattern_run {
 	char fail_name[32];                   /* "exactly-once" */
 	char fail_msg[200];                   /* "job 5 processed 2 times" */
 	int fail_task;                        /* the task that noticed it */
+	char fail_task_name[32];              /* its name: "main", "closer" */
 	int64_t fail_time;                    /* when (ns) */
 
 	struct pattern_metric metrics[PATTERN_MAX_METRICS];
@@ -243,6 +246,14 @@ char *pattern_explain(const struct pattern_run *run, const struct cl_result *res
  * default.  Returns buf. */
 char *pattern_replay_args(const struct pattern_run *run, char *buf, size_t size);
 
+/* How often variant v shows its declared outcome: runs seeds 1..seeds
+ * (random strategy, default parameters, tracing off) and returns how many
+ * kept the variant's promise (-1 if the runtime could not start).  For a
+ * broken variant this is the share of schedules that show the mistake;
+ * `show` and `list --json` print it. */
+int pattern_failure_count(const struct pattern *p, const struct pattern_variant *v, int seeds);
+#define PATTERN_SHARE_SEEDS 1000
+
 /* For patterns with a figures function: measures (with more runs on the
  * runtime, tracing off) and prints the figures and histograms on out as
  * plain text.  Returns 0 (also when the pattern has none), -1 if a
@@ -250,5 +261,31 @@ char *pattern_replay_args(const struct pattern_run *run, char *buf, size_t size)
 int pattern_run_figures(struct pattern_run *run, const struct cl_config *base, FILE *out);
 /* Prints the figures a run holds (pattern_run_figures calls it). */
 void pattern_figures_print(const struct pattern_run *run, FILE *out);
+
+/* ---- lessons (lesson.c) -----------------------------------------------------
+ *
+ * A broken variant teaches through three things every pattern declares the
+ * same way: .lesson in its variant (plain words), and exactly one marker
+ * comment naming the variant in each source file: a block comment that
+ * begins "MISTAKE(aba): ..." in the C file and a "// MISTAKE(aba): ..."
+ * comment in the Go original, on or just above the line that is wrong.  The CLI finds the markers in the sources
+ * compiled into the binary and prints them with the lesson (cmd/verdict.c). */
+
+/* Scans text (a NUL-terminated source file) for "MISTAKE(variant):".
+ * Returns how many lines carry it (a test wants exactly one); the first
+ * one's line number goes to *line (0 if none) and its words to buf: a C
+ * block comment's text joined over its lines, or the code before a Go
+ * trailing comment, " -- ", and the comment. */
+int pattern_mistake_find(const char *text, const char *variant, int *line, char *buf, size_t size);
+
+/* The sentence saying what metric m's value means, from m->meaning with
+ * {value} and {limit} filled in (units attached), or "NAME was V; its limit
+ * is L" when the pattern gave none.  Returns buf. */
+char *pattern_metric_sentence(const struct pattern_metric *m, int64_t value, char *buf, size_t size);
+
+/* The metric over its limit that decided a metric verdict (NULL if none),
+ * and its value after the run in *value. */
+const struct pattern_metric *pattern_metric_failed(const struct pattern_run *run,
+                                                   const struct cl_result *res, int64_t *value);
 
 #endif

@@ -127,7 +127,7 @@ static void rendezvous_buffered(struct pattern_run *run)
 	cl_recv(started, NULL);
 	use(run, cfg);
 
-	/* MISTAKE: handoff := make(chan int, 1) -- a buffer, so a send completes
+	/* MISTAKE(buffered): handoff := make(chan int, 1) -- a buffer, so a send completes
 	 * as soon as the value is in the buffer, before anyone has received it. */
 	cl_chan *handoff = cl_make("handoff", int, 1);
 	cl_chan_set_fmt(handoff, cl_fmt_int);
@@ -144,7 +144,7 @@ static void rendezvous_sleep_handshake(struct pattern_run *run)
 	*sa = (struct setup_args){run, started, cfg};
 	/* Go: go setup(started, cfg) */
 	cl_go(setup, sa, "setup");
-	/* MISTAKE: time.Sleep(50 * time.Millisecond) instead of <-started: "that
+	/* MISTAKE(sleep-handshake): time.Sleep(50 * time.Millisecond) instead of <-started: "that
 	 * is surely long enough".  When set-up takes longer, main reads
 	 * half-built state. */
 	cl_sleep(pattern_param(run, "wait") * CL_MS);
@@ -167,7 +167,7 @@ static const char *const topics[] = {
 
 static const struct pattern_param params[] = {
 	{"messages", "3", "values main hands to the receiver", 1, 1000, NULL},
-	{"init", "20", "typical set-up time of setup, in ms (long tail: up to 10x)", 0, 10000, NULL},
+	{"init", "30", "typical set-up time of setup, in ms (long tail: up to 10x)", 0, 10000, NULL},
 	{"wait", "50", "sleep-handshake only: how long main sleeps instead of waiting, in ms", 0,
 	 100000, NULL},
 };
@@ -176,10 +176,15 @@ static const struct pattern_variant variants[] = {
 	{"correct", "wait on a started channel; hand values over an unbuffered channel", "ok",
 	 rendezvous_correct, "rendezvous_correct", 1},
 	{"buffered", "a buffered channel is not a rendezvous: the send returns before anyone "
-	 "has the value", "invariant:handed-off", rendezvous_buffered, "rendezvous_buffered", 1},
+	 "has the value", "invariant:handed-off", rendezvous_buffered, "rendezvous_buffered", 1,
+	 "a buffered channel lets the send finish before anyone has the value, so the sender "
+	 "goes on believing the hand-off happened; an unbuffered channel is the rendezvous"},
 	{"sleep-handshake", "a sleep is not a handshake: when set-up is slow, main reads "
 	 "half-built state", "invariant:initialised", rendezvous_sleep_handshake,
-	 "rendezvous_sleep_handshake", 10},
+	 "rendezvous_sleep_handshake", 7,
+	 "main sleeps for a while instead of waiting for a signal, and when the set-up takes "
+	 "longer than the guess main reads half-built state; wait on a channel the other side "
+	 "closes when it is ready"},
 };
 
 const struct pattern pattern_rendezvous = {

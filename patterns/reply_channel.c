@@ -97,7 +97,7 @@ static bool ask_unbuffered_reply(struct client_args *c, int key, struct answer *
 {
 	/* Go: ctx, cancel := context.WithTimeout(ctx, timeout); defer cancel() */
 	cl_ctx *ctx = cl_with_timeout(cl_background(), pattern_param(c->run, "timeout") * CL_MS);
-	/* MISTAKE: reply := make(chan Answer) -- unbuffered: if we give up, the
+	/* MISTAKE(unbuffered-reply): reply := make(chan Answer) -- unbuffered: if we give up, the
 	 * server's answer has nowhere to go and the server blocks forever. */
 	cl_chan *reply = cl_make("reply", struct answer, 0);
 	cl_chan_set_fmt(reply, fmt_answer);
@@ -120,7 +120,7 @@ static bool ask_shared_reply(struct client_args *c, int key, struct answer *out)
 {
 	/* Go: ctx, cancel := context.WithTimeout(ctx, timeout); defer cancel() */
 	cl_ctx *ctx = cl_with_timeout(cl_background(), pattern_param(c->run, "timeout") * CL_MS);
-	/* MISTAKE: reply := sharedReply -- one channel for all callers: whoever
+	/* MISTAKE(shared-reply): reply := sharedReply -- one channel for all callers: whoever
 	 * reads first takes the next answer, whoever's it is. */
 	cl_chan *reply = c->shared_reply;
 	struct request req = {key, reply};
@@ -234,9 +234,14 @@ static const struct pattern_variant variants[] = {
 	{"correct", "each request carries its own reply channel with room for one answer", "ok",
 	 reply_channel_correct, "reply_channel_correct", 1},
 	{"unbuffered-reply", "an unbuffered reply channel strands the server when a client gives "
-	 "up", "leak", reply_channel_unbuffered_reply, "reply_channel_unbuffered_reply", 1},
+	 "up", "leak", reply_channel_unbuffered_reply, "reply_channel_unbuffered_reply", 1,
+	 "the reply channel has no room, so when the client gives up and stops listening the "
+	 "server blocks on its reply forever, one leaked goroutine per timeout; give each "
+	 "reply channel a buffer of one"},
 	{"shared-reply", "one reply channel for all callers hands a caller someone else's answer",
-	 "invariant:own-answer", reply_channel_shared_reply, "reply_channel_shared_reply", 1},
+	 "invariant:own-answer", reply_channel_shared_reply, "reply_channel_shared_reply", 1,
+	 "every caller waits on the same reply channel, so whoever receives first takes the "
+	 "next answer, which may be someone else's; each request carries its own reply channel"},
 };
 
 const struct pattern pattern_reply_channel = {

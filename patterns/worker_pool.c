@@ -87,7 +87,7 @@ static void producer_never_close(void *arg)
 		if (cl_select(put, 2) == 1)
 			break;
 	}
-	/* MISTAKE: no close(jobs) -- the workers wait for more jobs forever */
+	/* MISTAKE(never-close-jobs): no close(jobs) -- the workers wait for more jobs forever */
 }
 
 /* Go: go func() { wg.Wait(); close(results) }() */
@@ -140,6 +140,8 @@ static void worker_pool_correct(struct pattern_run *run)
 	int workers = (int)pattern_param(run, "workers");
 	/* The bound: main, the producer, the workers, the closer. */
 	pattern_limit(run, "peak_tasks", workers + 3, "");
+	pattern_metric_meaning(run, "peak_tasks", "{value} tasks were alive at once; a pool "
+	                       "needs at most {limit}");
 	struct pool *p = pool_new(run);
 	/* Go: wg.Add(workers); for w := 1; w <= workers; w++ { go worker(ctx, w, jobs, results) } */
 	cl_wg_add(p->wg, workers);
@@ -159,6 +161,8 @@ static void worker_pool_never_close_jobs(struct pattern_run *run)
 	int workers = (int)pattern_param(run, "workers");
 	/* The bound: main, the producer, the workers, the closer. */
 	pattern_limit(run, "peak_tasks", workers + 3, "");
+	pattern_metric_meaning(run, "peak_tasks", "{value} tasks were alive at once; a pool "
+	                       "needs at most {limit}");
 	struct pool *p = pool_new(run);
 	/* Go: wg.Add(workers); for w := 1; w <= workers; w++ { go worker(ctx, w, jobs, results) } */
 	cl_wg_add(p->wg, workers);
@@ -196,7 +200,7 @@ static void spawner(void *arg)
 {
 	struct pool *p = arg;
 	int j;
-	/* MISTAKE: a new task for every job instead of a fixed pool of workers:
+	/* The mistake seen from the spawner: a new task for every job instead of a fixed pool of workers:
 	 * nothing bounds how many run at once. */
 	while (cl_recv(p->jobs, &j)) {
 		struct job_args *a = pattern_alloc(p->run, sizeof *a);
@@ -213,8 +217,10 @@ static void worker_pool_unbounded(struct pattern_run *run)
 	int workers = (int)pattern_param(run, "workers");
 	/* The bound: main, the producer, the workers, the closer. */
 	pattern_limit(run, "peak_tasks", workers + 3, "");
+	pattern_metric_meaning(run, "peak_tasks", "{value} tasks were alive at once; a pool "
+	                       "needs at most {limit}");
 	struct pool *p = pool_new(run);
-	/* MISTAKE: instead of "for w := 1; w <= workers; w++ { go worker(...) }",
+	/* MISTAKE(unbounded): instead of "for w := 1; w <= workers; w++ { go worker(...) }",
 	 * one spawner that starts a task per job. */
 	cl_wg_add(p->wg, 1);
 	cl_go(spawner, p, "spawner");
@@ -277,6 +283,8 @@ static void worker_pool_dispatcher(struct pattern_run *run)
 	int workers = (int)pattern_param(run, "workers");
 	/* The bound: main, the producer, the dispatcher, the workers, the closer. */
 	pattern_limit(run, "peak_tasks", workers + 4, "");
+	pattern_metric_meaning(run, "peak_tasks", "{value} tasks were alive at once; a pool "
+	                       "needs at most {limit}");
 	struct pool *p = pool_new(run);
 	/* Go: idle := make(chan chan int) */
 	p->idle = cl_make("idle", cl_chan *, 0);
@@ -315,9 +323,15 @@ static const struct pattern_variant variants[] = {
 	{"correct", "a fixed pool; the producer closes jobs; a closer closes results after wg.Wait",
 	 "ok", worker_pool_correct, "worker_pool_correct", 1},
 	{"never-close-jobs", "a producer that never closes jobs leaves every worker waiting forever",
-	 "deadlock", worker_pool_never_close_jobs, "worker_pool_never_close_jobs", 1},
+	 "deadlock", worker_pool_never_close_jobs, "worker_pool_never_close_jobs", 1,
+	 "the producer never closes jobs, so every worker waits for more work forever and the "
+	 "closer's wg.Wait never returns; the sender that owns a channel closes it when there "
+	 "is no more to send"},
 	{"unbounded", "a task per job is not a pool: nothing bounds how many run at once",
-	 "metric:peak_tasks>workers+3", worker_pool_unbounded, "worker_pool_unbounded", 1},
+	 "metric:peak_tasks>workers+3", worker_pool_unbounded, "worker_pool_unbounded", 1,
+	 "starting a goroutine per job is not a pool: nothing limits how many run at once, so "
+	 "a burst of jobs becomes a burst of goroutines; start a fixed number of workers that "
+	 "take jobs from one channel"},
 	{"dispatcher", "idle workers advertise their own job channel on a channel of channels",
 	 "ok", worker_pool_dispatcher, "worker_pool_dispatcher", 1},
 };

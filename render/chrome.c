@@ -58,6 +58,10 @@ struct chrome {
 	int ct_cap;
 	struct render_flows flows;  /* send half (kind SEND, when = D) or held receive (aux = index) */
 	struct held *held;
+	/* The verdict (schema version 2), written again as top-level metadata
+	 * at the end of the document. */
+	bool have_verdict;
+	char v_outcome[32], v_what[400], v_lesson[600], v_mistake[400], v_go_mistake[400];
 	int nheld, held_cap;
 	struct render_buf buf;      /* last: it is big */
 };
@@ -164,12 +168,16 @@ static void op_slice(struct chrome *c, const struct cl_event *ev, int64_t d, con
 	render_buf_puts(&c->buf, "}}");
 }
 
+/* One end of an arrow, bound to the send's or receive's slice at display
+ * time d: the same timestamp and the same category ("chan") as that slice,
+ * which is what Chrome DevTools' trace engine matches on (Perfetto only
+ * needs the timestamp inside the slice). */
 static void flow_end(struct chrome *c, const char *ph, uint64_t id, int tid, int64_t d)
 {
 	item(c, "message", ph, tid);
-	render_buf_puts(&c->buf, ",\"cat\":\"flow\",\"id\":");
+	render_buf_puts(&c->buf, ",\"cat\":\"chan\",\"id\":");
 	render_buf_u64(&c->buf, id);
-	ts(c, ",\"ts\":", d + STEP_NS / 2);
+	ts(c, ",\"ts\":", d);
 	if (ph[0] == 'f')
 		render_buf_puts(&c->buf, ",\"bp\":\"e\"");
 	render_buf_puts(&c->buf, "}");
@@ -382,6 +390,24 @@ static void draw(struct chrome *c, const struct cl_event *ev)
 		arg_int(c, ",\"time_ns\":", ev->time);
 		render_buf_puts(&c->buf, "}}");
 		break;
+	case CL_EV_VERDICT:
+		c->have_verdict = true;
+		copy_str(c->v_outcome, sizeof c->v_outcome, text);
+		copy_str(c->v_what, sizeof c->v_what, ev->value);
+		copy_str(c->v_lesson, sizeof c->v_lesson, ev->lesson);
+		copy_str(c->v_mistake, sizeof c->v_mistake, ev->mistake);
+		copy_str(c->v_go_mistake, sizeof c->v_go_mistake, ev->go_mistake);
+		snprintf(name, sizeof name, "verdict: %s", text);
+		item(c, name, "i", ev->task);
+		render_buf_puts(&c->buf, ",\"s\":\"g\"");
+		ts(c, ",\"ts\":", d);
+		arg_int(c, ",\"args\":{\"seq\":", (int64_t)ev->seq);
+		arg_str(c, ",\"what\":", c->v_what);
+		arg_str(c, ",\"lesson\":", c->v_lesson);
+		arg_str(c, ",\"mistake\":", c->v_mistake);
+		arg_str(c, ",\"go_mistake\":", c->v_go_mistake);
+		render_buf_puts(&c->buf, "}}");
+		break;
 	case CL_EV_YIELD:
 		op_slice(c, ev, d, "yield", "task");
 		break;
@@ -427,7 +453,17 @@ static void chrome_finish(struct render_base *base)
 	for (int id = 0; id < c->ct_cap; id++)
 		if (c->ct[id].blocked)
 			block_slice(c, id, &c->ct[id], end, 0, true);
-	render_buf_puts(&c->buf, "\n]}\n");
+	render_buf_puts(&c->buf, "\n]");
+	if (c->have_verdict) {
+		render_buf_puts(&c->buf, ",\"metadata\":{\"verdict\":");
+		render_buf_json_str(&c->buf, c->v_outcome);
+		arg_str(c, ",\"what\":", c->v_what);
+		arg_str(c, ",\"lesson\":", c->v_lesson);
+		arg_str(c, ",\"mistake\":", c->v_mistake);
+		arg_str(c, ",\"go_mistake\":", c->v_go_mistake);
+		render_buf_puts(&c->buf, "}");
+	}
+	render_buf_puts(&c->buf, "}\n");
 	render_buf_flush(&c->buf);
 	fflush(c->buf.out);
 }

@@ -59,6 +59,13 @@ static void jsonl_event(void *ctx, const struct cl_event *ev)
 	render_buf_json_str(b, ev->file ? ev->file : "");
 	LIT(b, ",\"line\":");
 	render_buf_i64(b, ev->line);
+	/* Schema version 2. */
+	LIT(b, ",\"lesson\":");
+	render_buf_json_str(b, ev->lesson ? ev->lesson : "");
+	LIT(b, ",\"mistake\":");
+	render_buf_json_str(b, ev->mistake ? ev->mistake : "");
+	LIT(b, ",\"go_mistake\":");
+	render_buf_json_str(b, ev->go_mistake ? ev->go_mistake : "");
 	LIT(b, "}\n");
 	if (j->live) {
 		render_buf_flush(b);

@@ -217,7 +217,37 @@ static int lane_of_event(struct lanes *l, int task, int64_t time)
 }
 
 /* A mark and text in a lane; in the shared lane the text names the task. */
-static void mark(struct lanes *l, int i, int task, char m, const char *text, bool wide)
+/* Writes as many whole words of s at x as fit in max columns (a word cut in
+ * half could lose its unit: "219.638us" must not become "219.638");
+ * returns the rest of s, "" when all of it fit.  A first word longer than
+ * max is cut. */
+static const char *put_words(struct lanes *l, int x, const char *s, int max)
+{
+	int n = (int)strlen(s);
+	if (max <= 0)
+		return s;
+	if (n <= max) {
+		put(l, x, s, n);
+		return s + n;
+	}
+	int cut = max;
+	while (cut > 0 && s[cut] != ' ')
+		cut--;
+	if (cut == 0)
+		cut = max;
+	put(l, x, s, cut);
+	s += cut;
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+/* The mark of an event: m on the lane, then its text up to the next live
+ * lane (wide: to the row's end).  What did not fit goes to rest (if not
+ * NULL; "" when all fit): the caller wraps a wide mark's rest onto more
+ * rows, so a panic's message is never cut. */
+static void mark(struct lanes *l, int i, int task, char m, const char *text, bool wide, char *rest,
+                 size_t rest_size)
 {
 	char nb[32], buf[256];
 	int x = lane_pos(i);
@@ -227,12 +257,15 @@ static void mark(struct lanes *l, int i, int task, char m, const char *text, boo
 		snprintf(buf, sizeof buf, "%s: %s", task_name(l, task, nb, sizeof nb), text);
 		text = buf;
 	}
+	const char *left = "";
 	if (*text) {
-		int max = wide ? l->width : room(l, i, x + 2);
+		int max = wide ? l->width - (x + 2) : room(l, i, x + 2);
 		if (max > 0)
 			putc_at(l, x + 1, ' ');   /* coloured too: one run, not two */
-		put(l, x + 2, text, max);
+		left = put_words(l, x + 2, text, max);
 	}
+	if (rest && rest_size)
+		snprintf(rest, rest_size, "%s", left);
 }
 
 /* An arrow from lane a to lane b with a label; head_text (may be NULL) is
@@ -288,7 +321,7 @@ static void message(struct lanes *l, int from, int to, const struct cl_event *ev
 			putc_at(l, lane_pos(a), '*');
 			put(l, lane_pos(a) + 2, text, room(l, a, lane_pos(a) + 2));
 		} else
-			mark(l, a, ev->task, '*', text, false);
+			mark(l, a, ev->task, '*', text, false, NULL, 0);
 	} else {
 		draw_arrow(l, a, b, label, NULL, from);
 	}
@@ -324,7 +357,7 @@ static void chan_op(struct lanes *l, const struct cl_event *ev, int i)
 	if (ev->kind == CL_EV_RECV && !ev->ok) {
 		row_begin(l, ev->time);
 		snprintf(text, sizeof text, "%s closed", obj);
-		mark(l, i, ev->task, '*', text, false);
+		mark(l, i, ev->task, '*', text, false, NULL, 0);
 		row_end(l);
 		return;
 	}
@@ -355,7 +388,7 @@ static void chan_op(struct lanes *l, const struct cl_event *ev, int i)
 			snprintf(text, sizeof text, "%s>%s", v, obj);
 		else
 			snprintf(text, sizeof text, "%s<%s", v, obj);
-		mark(l, i, ev->task, '*', text, false);
+		mark(l, i, ev->task, '*', text, false, NULL, 0);
 		row_end(l);
 	}
 	if (ev->flow && (f = render_flows_put(&l->flows, ev->flow)) != NULL) {
@@ -373,6 +406,16 @@ static void lanes_event(void *ctx, const struct cl_event *ev)
 	if (ev->kind == CL_EV_END) {
 		row_begin(l, ev->time);
 		snprintf(text, sizeof text, "== end: %s ==", ev->text && *ev->text ? ev->text : "?");
+		put(l, TIME_W, text, l->width);
+		row_end(l);
+		return;
+	}
+	if (ev->kind == CL_EV_VERDICT) {
+		/* The lesson and mistake follow on the terminal (cmd/verdict.c);
+		 * the chart ends with what went wrong. */
+		row_begin(l, ev->time);
+		snprintf(text, sizeof text, "== verdict: %s ==",
+		         ev->value && *ev->value ? ev->value : ev->text && *ev->text ? ev->text : "?");
 		put(l, TIME_W, text, l->width);
 		row_end(l);
 		return;
@@ -404,7 +447,7 @@ static void lanes_event(void *ctx, const struct cl_event *ev)
 		const char *child = *tx ? tx : task_name(l, ev->peer, nb, sizeof nb);
 		if (c == i) {
 			snprintf(text, sizeof text, "go %s", child);
-			mark(l, i, ev->task, '*', text, false);
+			mark(l, i, ev->task, '*', text, false, NULL, 0);
 		} else if (how == LANE_NEW) {
 			draw_arrow(l, i, c, "go", child, ev->task);
 		} else {
@@ -439,8 +482,11 @@ static void lanes_event(void *ctx, const struct cl_event *ev)
 	case CL_EV_SELECT:
 		if (ev->arg < 0)
 			snprintf(text, sizeof text, "select dflt");
+		else if (*obj)
+			snprintf(text, sizeof text, "select %s %s", strcmp(tx, "send") == 0 ? "send" : "recv",
+			         obj);
 		else
-			snprintf(text, sizeof text, "select %lld/%d", (long long)ev->arg, ev->count);
+			snprintf(text, sizeof text, "select %lld/%d", (long long)ev->arg + 1, ev->count);
 		break;
 	case CL_EV_SLEEP:
 		render_format_duration(nb, sizeof nb, ev->arg);
@@ -487,15 +533,54 @@ static void lanes_event(void *ctx, const struct cl_event *ev)
 			ln->blocked = false;
 	}
 	row_begin(l, ev->time);
-	mark(l, i, ev->task, m, text, wide);
+	char rest[sizeof text];
+	mark(l, i, ev->task, m, text, wide, rest, sizeof rest);
 	row_end(l);
+	/* A wide mark (panic, note) wraps: its rest on more rows, under its text. */
+	for (int guard = 0; wide && rest[0] && guard < 16; guard++) {
+		char more[sizeof text];
+		snprintf(more, sizeof more, "%s", rest);
+		row_begin(l, ev->time);
+		l->pen = m == '!' ? "1;31" : m == '"' ? "1" : render_task_color(ev->task);
+		snprintf(rest, sizeof rest, "%s",
+		         put_words(l, lane_pos(i) + 2, more, l->width - lane_pos(i) - 2));
+		row_end(l);
+	}
 	if (ev->kind == CL_EV_EXIT && ln->task >= 0)
 		ln->alive = false;
 }
 
+/* The tasks that shared the "others" lane, by name, in a footer wrapped at
+ * the width: the chart's marks name them, this says who they all were. */
 static void lanes_finish(struct render_base *base)
 {
-	fflush(((struct lanes *)base)->out);
+	struct lanes *l = (struct lanes *)base;
+	int others = -1;
+	for (int i = 0; i < l->nlanes; i++)
+		if (l->lane[i].task < 0)
+			others = i;
+	if (others >= 0) {
+		char nb[32];
+		int col = fprintf(l->out, "others:");
+		int n = 0;
+		for (int id = 0; id < l->lane_of_cap; id++) {
+			if (l->lane_of[id] != others + 1)
+				continue;
+			const char *name = task_name(l, id, nb, sizeof nb);
+			int len = (int)strlen(name) + (n ? 2 : 1);
+			if (col + len > l->width) {
+				fputs(n ? ",\n       " : "\n       ", l->out);
+				col = 7;
+				fprintf(l->out, " %s", name);
+			} else {
+				fprintf(l->out, "%s %s", n ? "," : "", name);
+			}
+			col += len;
+			n++;
+		}
+		fputc('\n', l->out);
+	}
+	fflush(l->out);
 }
 
 static void lanes_destroy(struct render_base *base)
@@ -545,7 +630,9 @@ struct render_base *render_lanes_open(const struct render_opts *opts,
 	l->max_lanes = max_lanes;
 	render_tasks_init(&l->tasks);
 	render_flows_init(&l->flows);
-	fputs("lanes: | running  : blocked  # blocks  ^ wakes  --> message  \" note  ! panic  x exit\n",
+	/* Two lines, each under 80 columns, every mark explained. */
+	fputs("lanes: | running   : blocked   # blocks   ^ wakes   --> message (value, channel)\n"
+	      "       \" note   ! panic   x exit   * other (go, select, lock, sleep, atomic ...)\n",
 	      l->out);
 	*event = lanes_event;
 	return &l->base;

@@ -26,11 +26,13 @@
 #include "render/internal.h"
 
 #define BLOCK_LIMIT 50000   /* Mermaid's maxTextSize: every block stays below */
+#define BLOCK_BUDGET (BLOCK_LIMIT - 1000)  /* what a block may use: room for the
+                                              separator and a reader's wrapping */
 #define TEXT_MAX 160        /* longest label, before escaping */
 
 struct mtask {
 	int declared_block;     /* block number that declared it (0 = none yet) */
-	bool blocked;           /* on a channel or select: drawn only if never woken */
+	bool blocked;           /* parked (not asleep): listed at the end if never woken */
 	enum cl_wait wait;
 	char obj[64];
 };
@@ -46,6 +48,14 @@ struct mermaid {
 	struct mtask *mt;
 	int mt_cap;
 	struct render_flows flows;
+	bool markdown;          /* each block in a ```mermaid fence (--out FILE.md) */
+	/* Buffered sends not yet received: drawn at the end if never received. */
+	struct pending {
+		uint64_t flow;
+		int task;
+		char label[TEXT_MAX];
+	} *pending;
+	int npending, pending_cap;
 };
 
 static struct mtask *mtask(struct mermaid *m, int id)
@@ -101,7 +111,9 @@ static void write_out(struct mermaid *m, const char *s)
 static void start_block(struct mermaid *m)
 {
 	if (m->block > 0)
-		fputs("\n", m->out);   /* between blocks, part of neither */
+		fputs(m->markdown ? "```\n\n" : "\n", m->out);   /* between blocks, part of neither */
+	if (m->markdown)
+		fputs("```mermaid\n", m->out);
 	m->block++;
 	m->block_len = 0;
 	write_out(m, "sequenceDiagram\n");
@@ -139,7 +151,7 @@ static void statement(struct mermaid *m, int a, int b, const char *line)
 		if (tb && tb->declared_block != m->block)
 			declaration(m, b, db, sizeof db);
 		size_t need = strlen(da) + strlen(db) + strlen(line);
-		if (m->block_len + need < BLOCK_LIMIT || attempt == 1)
+		if (m->block_len + need < BLOCK_BUDGET || attempt == 1)
 			break;
 		start_block(m);
 	}
@@ -163,6 +175,28 @@ static void note(struct mermaid *m, int task, const char *fmt, const char *a, co
 	escape(text, sizeof text, raw);
 	snprintf(line, sizeof line, "    Note over t%d: %s\n", task, text);
 	statement(m, task, -1, line);
+}
+
+/* A text longer than one note, as several notes split between words. */
+static void note_long(struct mermaid *m, int task, const char *label, const char *text)
+{
+	char part[TEXT_MAX];
+	size_t room = TEXT_MAX - strlen(label) - 16;
+	bool first = true;
+	while (*text) {
+		size_t n = strlen(text);
+		if (n > room) {
+			n = room;
+			while (n > room / 2 && text[n] != ' ')
+				n--;
+		}
+		snprintf(part, sizeof part, "%.*s", (int)n, text);
+		note(m, task, "%s%s", first ? label : "... ", part);
+		first = false;
+		text += n;
+		while (*text == ' ')
+			text++;
+	}
 }
 
 static void arrow(struct mermaid *m, int from, int to, const char *kind, const char *label)
@@ -196,6 +230,42 @@ static void still_blocked(struct mermaid *m)
 	}
 }
 
+static void pending_add(struct mermaid *m, const struct cl_event *ev)
+{
+	if (m->npending == m->pending_cap) {
+		int cap = m->pending_cap ? m->pending_cap * 2 : 16;
+		struct pending *p = realloc(m->pending, (size_t)cap * sizeof *p);
+		if (!p)
+			return;   /* out of memory: that value goes undrawn if never received */
+		m->pending = p;
+		m->pending_cap = cap;
+	}
+	struct pending *p = &m->pending[m->npending++];
+	p->flow = ev->flow;
+	p->task = ev->task;
+	snprintf(p->label, sizeof p->label, "%s into the buffer of %s", ev->value && *ev->value ? ev->value : "a value",
+	         ev->obj_name && *ev->obj_name ? ev->obj_name : "a channel");
+}
+
+/* A buffered value has been received: forget it.  Few are pending at once
+ * (at most the buffers' capacity), so a linear search is enough. */
+static void pending_del(struct mermaid *m, uint64_t flow)
+{
+	for (int i = m->npending - 1; i >= 0; i--)
+		if (m->pending[i].flow == flow) {
+			m->pending[i] = m->pending[--m->npending];
+			return;
+		}
+}
+
+/* At the end: every buffered value nobody received. */
+static void never_received(struct mermaid *m)
+{
+	for (int i = 0; i < m->npending; i++)
+		note(m, m->pending[i].task, "sent %s, never received", m->pending[i].label, NULL);
+	m->npending = 0;
+}
+
 static bool chan_wait(enum cl_wait w)
 {
 	return w == CL_WAIT_CHAN_SEND || w == CL_WAIT_CHAN_RECV || w == CL_WAIT_CHAN_SEND_NIL ||
@@ -223,13 +293,13 @@ static void mermaid_event(void *ctx, const struct cl_event *ev)
 		break;
 	}
 	case CL_EV_BLOCK:
-		if (chan_wait(ev->wait)) {
+		if (ev->wait != CL_WAIT_SLEEP && ev->wait != CL_WAIT_NONE) {
 			t->blocked = true;
 			t->wait = ev->wait;
 			snprintf(t->obj, sizeof t->obj, "%s", obj);
-		} else if (ev->wait != CL_WAIT_SLEEP && ev->wait != CL_WAIT_NONE) {
-			note(m, ev->task, *obj ? "waits: %s on %s" : "waits: %s", render_wait_name(ev->wait), obj);
 		}
+		if (!chan_wait(ev->wait) && ev->wait != CL_WAIT_SLEEP && ev->wait != CL_WAIT_NONE)
+			note(m, ev->task, *obj ? "waits: %s on %s" : "waits: %s", render_wait_name(ev->wait), obj);
 		break;
 	case CL_EV_WAKE:
 		t->blocked = false;
@@ -241,6 +311,8 @@ static void mermaid_event(void *ctx, const struct cl_event *ev)
 			break;
 		}
 		struct render_flow *f = render_flows_get(&m->flows, ev->flow);
+		if (f && ev->kind == CL_EV_RECV)
+			pending_del(m, ev->flow);
 		if (f) {              /* second half: draw unless the first did */
 			if (!f->done) {
 				int from = ev->kind == CL_EV_SEND ? ev->task : f->task;
@@ -260,6 +332,8 @@ static void mermaid_event(void *ctx, const struct cl_event *ev)
 			f->task = ev->task;
 			f->kind = (int)ev->kind;
 			f->done = drawn;
+			if (ev->kind == CL_EV_SEND && !drawn && ev->task != 0)   /* not timers */
+				pending_add(m, ev);
 		}
 		break;
 	}
@@ -278,7 +352,20 @@ static void mermaid_event(void *ctx, const struct cl_event *ev)
 	case CL_EV_NOTE:
 		note(m, ev->task, "%s", text, NULL);
 		break;
+	case CL_EV_VERDICT: {
+		/* An end note over the first participant: outcome, lesson, mistake. */
+		int over = m->first_task >= 0 ? m->first_task : ev->task;
+		never_received(m);
+		still_blocked(m);
+		note_long(m, over, "verdict: ", ev->value && *ev->value ? ev->value : text);
+		if (ev->lesson && *ev->lesson)
+			note_long(m, over, "lesson: ", ev->lesson);
+		if (ev->mistake && *ev->mistake)
+			note_long(m, over, "mistake: ", ev->mistake);
+		break;
+	}
 	case CL_EV_END:
+		never_received(m);
 		still_blocked(m);
 		note(m, m->first_task >= 0 ? m->first_task : ev->task, "end: %s", *text ? text : "?", NULL);
 		break;
@@ -292,7 +379,10 @@ static void mermaid_event(void *ctx, const struct cl_event *ev)
 static void mermaid_finish(struct render_base *base)
 {
 	struct mermaid *m = (struct mermaid *)base;
+	never_received(m);
 	still_blocked(m);
+	if (m->markdown)
+		fputs("```\n", m->out);
 	fflush(m->out);
 }
 
@@ -301,6 +391,7 @@ static void mermaid_destroy(struct render_base *base)
 	struct mermaid *m = (struct mermaid *)base;
 	render_tasks_free(&m->tasks);
 	render_flows_free(&m->flows);
+	free(m->pending);
 	free(m->mt);
 	free(m);
 }
@@ -318,6 +409,7 @@ struct render_base *render_mermaid_open(const struct render_opts *opts,
 	m->base.destroy = mermaid_destroy;
 	m->out = opts->out;
 	m->live = opts->live;
+	m->markdown = opts->markdown;
 	m->first_task = -1;
 	render_tasks_init(&m->tasks);
 	render_flows_init(&m->flows);

@@ -46,6 +46,7 @@ struct render_opts {
 	int width;      /* terminal columns for lanes; <= 0 means 80 */
 	bool live;      /* flush opts->out after every event (--pace, --step, tail -f) */
 	const char *title; /* html: the page's title, e.g. the command that made the run (may be NULL) */
+	bool markdown;  /* mermaid: each diagram in its own ```mermaid fenced block (a .md file) */
 };
 
 /* The format names, NULL-terminated: "text", "lanes", "jsonl", "chrome",

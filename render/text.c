@@ -86,8 +86,12 @@ static void describe(struct text *t, const struct cl_event *ev, struct line *l)
 	case CL_EV_SELECT:
 		if (ev->arg < 0)
 			add(l, "select chose default (%d case%s)", ev->count, ev->count == 1 ? "" : "s");
+		else if (*obj && (strcmp(text, "send") == 0 || strcmp(text, "recv") == 0))
+			add(l, "select chose: %s %s (case %lld of %d)",
+			    strcmp(text, "send") == 0 ? "send to" : "receive from", obj,
+			    (long long)ev->arg + 1, ev->count);
 		else
-			add(l, "select chose case %lld of %d", (long long)ev->arg, ev->count);
+			add(l, "select chose case %lld of %d", (long long)ev->arg + 1, ev->count);
 		break;
 	case CL_EV_SLEEP:
 		render_format_duration(d, sizeof d, ev->arg);
@@ -141,6 +145,15 @@ static void describe(struct text *t, const struct cl_event *ev, struct line *l)
 		break;
 	case CL_EV_RACE:
 		add(l, "DATA RACE on %s: %s", obj, text);
+		break;
+	case CL_EV_VERDICT:
+		/* "verdict: invariant all-delivered failed: ...", "verdict: deadlock: ..." */
+		if (ev->value && *ev->value && strncmp(ev->value, text, strlen(text)) == 0)
+			add(l, "verdict: %s", ev->value);
+		else if (ev->value && *ev->value)
+			add(l, "verdict: %s: %s", *text ? text : "?", ev->value);
+		else
+			add(l, "verdict: %s", *text ? text : "?");
 		break;
 	default:
 		add(l, "event %d", (int)ev->kind);

@@ -8,6 +8,8 @@
  * other paths.
  */
 #include "runtime/race.h"
+#include <stdio.h>
+
 #include "runtime/rt.h"
 
 _Thread_local int cl_atomics_bare;
@@ -19,17 +21,62 @@ static void atomic_point(void)
 		rt_sched_point(NULL, 0);
 }
 
-static void atomic_event(const char *op, int64_t result)
+/* A name for the atomics in [first, first + bytes), elem bytes each (an
+ * array's elements are named "next[3]"): an object of the run, so traces
+ * can say which variable an operation was on (schema version 2). */
+struct atomic_label {
+	struct rt_obj obj;
+	const char *first;
+	size_t bytes, elem;
+};
+
+void cl_atomic_label(const void *first, size_t bytes, size_t elem, const char *name)
+{
+	struct atomic_label *l = rt_obj_new(sizeof *l, CL_OBJ_ATOMIC, name);
+	l->first = first;
+	l->bytes = bytes;
+	l->elem = elem ? elem : bytes;
+}
+
+/* The label of the atomic at a, if it has one; its name (with the index
+ * for an array) goes to buf. */
+static const struct atomic_label *label_of(struct rt_sched *s, const void *a, char *buf, size_t size)
+{
+	const struct atomic_label *found = NULL;
+	rt_lock_acquire(&s->obj_lock);
+	for (const struct rt_obj *o = s->objects; o && !found; o = o->next) {
+		const struct atomic_label *l = (const struct atomic_label *)o;
+		if (o->kind == CL_OBJ_ATOMIC && (const char *)a >= l->first &&
+		    (const char *)a < l->first + l->bytes)
+			found = l;
+	}
+	rt_lock_release(&s->obj_lock);
+	if (found && found->bytes > found->elem)
+		snprintf(buf, size, "%s[%zu]", found->obj.name,
+		         (size_t)((const char *)a - found->first) / found->elem);
+	else if (found)
+		snprintf(buf, size, "%s", found->obj.name);
+	return found;
+}
+
+static void atomic_event_on(const void *a, const char *op, int64_t result)
 {
 	struct rt_sched *s = rt_s();
 	if (!s || !s->tracing)
 		return;
+	char name[RT_NAME_MAX + 24];
 	struct cl_event ev = rt_event(s, CL_EV_ATOMIC);
+	const struct atomic_label *l = label_of(s, a, name, sizeof name);
 	ev.obj_kind = CL_OBJ_ATOMIC;
+	if (l) {
+		ev.obj_id = l->obj.id;
+		ev.obj_name = name;
+	}
 	ev.text = op;
 	ev.arg = result;
 	rt_emit(s, &ev);
 }
+#define atomic_event(op, result) atomic_event_on(a, (op), (result))
 
 int64_t cl_atomic_load_slow(cl_atomic64 *a)
 {

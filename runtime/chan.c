@@ -78,6 +78,18 @@ struct rt_waiter *rt_waitq_take(struct rt_waitq *q)
 
 /* ---- events --------------------------------------------------------------------------- */
 
+/* A value of a type the channel has no formatter for: its bytes, not a
+ * guess from its size ("[05 00 00 00]"; long values end in "..."). */
+static void fmt_bytes(const void *val, size_t n, char *buf, size_t size)
+{
+	const unsigned char *p = val;
+	size_t len = 0;
+	buf[len++] = '[';
+	for (size_t i = 0; i < n && len + 8 < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, i ? " %02x" : "%02x", p[i]);
+	snprintf(buf + len, size - len, "%s]", len + 8 >= size && n > 0 ? " ..." : "");
+}
+
 static void emit_xfer(struct rt_sched *s, enum cl_event_kind kind, struct cl_chan *c,
                       struct rt_task *task, int peer, const void *val, uint64_t flow,
                       int ok, const char *file, int line)
@@ -88,12 +100,8 @@ static void emit_xfer(struct rt_sched *s, enum cl_event_kind kind, struct cl_cha
 			c->fmt(val, value, sizeof value);
 		else if (c->elem_size == 0)
 			snprintf(value, sizeof value, "{}");
-		else if (c->elem_size == sizeof(int))
-			cl_fmt_int(val, value, sizeof value);
-		else if (c->elem_size == sizeof(int64_t))
-			cl_fmt_int64(val, value, sizeof value);
 		else
-			snprintf(value, sizeof value, "(%zu bytes)", c->elem_size);
+			fmt_bytes(val, c->elem_size, value, sizeof value);
 	}
 	struct cl_event ev = rt_event(s, kind);
 	if (task) {
@@ -470,6 +478,15 @@ void cl_fmt_int64(const void *value, char *buf, size_t size)
 	int64_t v;
 	memcpy(&v, value, sizeof v);
 	snprintf(buf, size, "%lld", (long long)v);
+}
+
+void cl_fmt_duration(const void *value, char *buf, size_t size)
+{
+	int64_t v;
+	memcpy(&v, value, sizeof v);
+	uint64_t a = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	snprintf(buf, size, "%s%llu.%03llums", v < 0 ? "-" : "", (unsigned long long)(a / 1000000),
+	         (unsigned long long)(a / 1000 % 1000));
 }
 
 void cl_fmt_str(const void *value, char *buf, size_t size)

@@ -201,8 +201,6 @@ const char *cl_recover(void);
 
 /* ---- channels --------------------------------------------------------------- */
 
-/* make(chan T, cap).  name is for traces and reports. */
-#define cl_make(name, type, cap) cl_chan_make((name), sizeof(type), (cap))
 cl_chan *cl_chan_make(const char *name, size_t elem_size, size_t cap);
 
 /* How a value of the channel's element type is shown in a trace. */
@@ -210,8 +208,21 @@ typedef void (*cl_fmt_fn)(const void *value, char *buf, size_t size);
 void cl_chan_set_fmt(cl_chan *ch, cl_fmt_fn fmt);
 void cl_fmt_int(const void *value, char *buf, size_t size);    /* int */
 void cl_fmt_int64(const void *value, char *buf, size_t size);  /* int64_t */
+void cl_fmt_duration(const void *value, char *buf, size_t size); /* int64_t ns: "13.943ms" */
 void cl_fmt_str(const void *value, char *buf, size_t size);    /* const char * */
 void cl_fmt_chan(const void *value, char *buf, size_t size);   /* cl_chan * */
+
+/* make(chan T, cap).  name is for traces and reports.  int and int64_t
+ * channels get their formatter from the type; other types print as their
+ * bytes until cl_chan_set_fmt gives them one. */
+#define CL_FMT_OF_(type) _Generic((type){0}, int: cl_fmt_int, int64_t: cl_fmt_int64, default: (cl_fmt_fn)0)
+static inline cl_chan *cl_make_with_fmt_(cl_chan *ch, cl_fmt_fn fmt)
+{
+	if (fmt)
+		cl_chan_set_fmt(ch, fmt);
+	return ch;
+}
+#define cl_make(name, type, cap) cl_make_with_fmt_(cl_chan_make((name), sizeof(type), (cap)), CL_FMT_OF_(type))
 
 #define cl_send(ch, valp) cl_send_at(__FILE__, __LINE__, (ch), (valp))
 #define cl_recv(ch, outp) cl_recv_at(__FILE__, __LINE__, (ch), (outp))
@@ -343,6 +354,14 @@ typedef struct { void *v; } cl_atomic_ptr;
  * a det run on another thread keeps its scheduling points); read-only for
  * patterns. */
 extern _Thread_local int cl_atomics_bare;
+
+/* Names an atomic variable for traces ("head"), or an array of n of them
+ * ("next[3]"): atomic events then carry the name (docs/events.md, version
+ * 2).  Call it in the run, after the variable exists; unnamed atomics are
+ * traced without a name. */
+void cl_atomic_label(const void *first, size_t bytes, size_t elem, const char *name);
+#define cl_atomic_name(a, name) cl_atomic_label((a), sizeof *(a), sizeof *(a), (name))
+#define cl_atomic_name_array(a, n, name) cl_atomic_label((a), (n) * sizeof *(a), sizeof *(a), (name))
 
 int64_t cl_atomic_load_slow(cl_atomic64 *a);
 void cl_atomic_store_slow(cl_atomic64 *a, int64_t v);

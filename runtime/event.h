@@ -16,7 +16,11 @@
 
 #include <stdint.h>
 
-#define CL_EVENT_SCHEMA_VERSION 1
+/* Version 2 (docs/events.md, "Versions") is one bump for the whole wave of
+ * additions: the verdict, the chosen select case, an atomic's or shared
+ * variable's name, and the kinds other parts append below (races, steals,
+ * hand-offs).  Later additions extend version 2; they do not bump it. */
+#define CL_EVENT_SCHEMA_VERSION 2
 
 enum cl_event_kind {
 	CL_EV_SPAWN,    /* task started; peer = the new task's id, text = its name */
@@ -39,8 +43,12 @@ enum cl_event_kind {
 	CL_EV_ATOMIC,   /* atomic operation through the runtime; text = op, arg = value */
 	CL_EV_SYNC,     /* other sync operations: wg add/done/wait-return, once, cond signal */
 	CL_EV_END,      /* the run ended; text = the outcome name */
+	/* ---- version 2: append new kinds here, after the last one, never between ---- */
 	CL_EV_RACE,     /* a data race: obj_name = the variable, peer = the earlier access's task,
 	                   text = what raced with what, file:line = this access (version 2) */
+	CL_EV_VERDICT,  /* (task 0) emitted by the CLI after the run, before `end`: text = outcome,
+	                   value = what went wrong in one line, ok = 1 if the variant's declared
+	                   outcome showed, arg = exit status, lesson, mistake, go_mistake */
 	CL_EV_KIND_COUNT
 };
 
@@ -86,12 +94,19 @@ struct cl_event {
 	enum cl_wait wait;       /* BLOCK: why */
 	const char *value;       /* SEND/RECV: the value as the channel's formatter shows it */
 	uint64_t flow;           /* SEND/RECV: links a send to its receive (0 = none) */
-	int ok;                  /* RECV: 0 when the channel was closed; SELECT: 1 */
-	int64_t arg;             /* SELECT: chosen index; SLEEP: duration; ATOMIC: result; SYNC: counter */
+	int ok;                  /* RECV: 0 when the channel was closed; SELECT: 1; VERDICT: promise kept */
+	int64_t arg;             /* SELECT: chosen index; SLEEP: duration; ATOMIC: result; SYNC: counter;
+	                            VERDICT: exit status */
 	int count;               /* SELECT: number of cases */
-	const char *text;        /* NOTE, PANIC, CANCEL, SPAWN (child's name), LOCK ("r"), SYNC (op) */
+	const char *text;        /* NOTE, PANIC, CANCEL, SPAWN (child's name), LOCK ("r"), SYNC (op),
+	                            SELECT (v2: "send" or "recv", the chosen case's direction, with
+	                            obj_* its channel; "" for default), VERDICT (the outcome) */
 	const char *file;        /* source location of the operation ("" if unknown) */
 	int line;
+	/* Version 2.  ATOMIC: obj_name is the variable's name when it has one. */
+	const char *lesson;      /* VERDICT: the variant's lesson in plain words ("" if none) */
+	const char *mistake;     /* VERDICT: "patterns/fan_in.c:136: words" of the C source's marker */
+	const char *go_mistake;  /* VERDICT: the same line of the Go original ("" if none) */
 };
 
 /* A sink receives every event, and end() once when the run is over. */

@@ -66,7 +66,9 @@ static void dump_task(struct buf *b, struct rt_task *t, bool running)
 		    running ? "running" : "runnable", running ? "stopped" : "last ran",
 		    where(t->file, t->line, loc, sizeof loc));
 	}
-	if (t->parent)
+	if (t->parent == 1)   /* main: by name, as Go's "created by main.main" */
+		put(b, "\tcreated by main at %s\n", where(t->created_file, t->created_line, loc, sizeof loc));
+	else if (t->parent)
 		put(b, "\tcreated by task %d at %s\n", t->parent,
 		    where(t->created_file, t->created_line, loc, sizeof loc));
 	else

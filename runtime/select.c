@@ -131,11 +131,20 @@ static int poll_once(struct sel *sel, struct rt_task *self, const char *file, in
 	return -1;
 }
 
-static void emit_select(struct rt_sched *s, int chosen, int n, const char *file, int line)
+static void emit_select(struct rt_sched *s, const struct cl_case *cases, int chosen, int n,
+                        const char *file, int line)
 {
 	if (!s->tracing)
 		return;
 	struct cl_event ev = rt_event(s, CL_EV_SELECT);
+	/* Schema version 2: the chosen case's direction and channel. */
+	if (chosen >= 0 && cases[chosen].ch) {
+		const struct cl_chan *c = cases[chosen].ch;
+		ev.text = cases[chosen].dir == CL_SEND ? "send" : "recv";
+		ev.obj_kind = c->obj.kind;
+		ev.obj_id = c->obj.id;
+		ev.obj_name = c->obj.name;
+	}
 	ev.arg = chosen;
 	ev.count = n;
 	ev.ok = 1;
@@ -227,6 +236,6 @@ int cl_select_at(const char *file, int line, struct cl_case *cases, int n, bool 
 		free(sel.locks);
 		free(waiters);
 	}
-	emit_select(s, chosen, n, file, line);
+	emit_select(s, cases, chosen, n, file, line);
 	return chosen;
 }

@@ -224,7 +224,7 @@ static struct rt_timer *chan_timer(const char *name, cl_time d, cl_time period)
 	t->period = period;
 	t->heap_index = -1;
 	t->chan = cl_make(name, cl_time, 1);
-	cl_chan_set_fmt(t->chan, cl_fmt_int64);
+	cl_chan_set_fmt(t->chan, cl_fmt_duration);   /* the time it fired, as a duration */
 	rt_timer_start(t, cl_now() + (d > 0 ? d : 0));
 	return t;
 }

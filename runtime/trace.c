@@ -25,6 +25,7 @@ struct cl_event rt_event(struct rt_sched *s, enum cl_event_kind kind)
 	ev.value = "";
 	ev.text = "";
 	ev.file = "";
+	ev.lesson = ev.mistake = ev.go_mistake = "";
 	return ev;
 }
 
@@ -92,6 +93,7 @@ const char *cl_event_kind_name(enum cl_event_kind kind)
 		"spawn", "exit", "block", "wake", "send", "recv", "close", "select", "sleep",
 		"timer", "lock", "unlock", "cancel", "panic", "recover", "note", "yield",
 		"atomic", "sync", "end", "race",
+		"verdict",
 	};
 	return (unsigned)kind < CL_EV_KIND_COUNT ? names[kind] : "?";
 }

@@ -5,6 +5,12 @@
 // ranges over; a closer closes merged once every forwarder is done.
 //
 // Run: go run fan_in.go [correct|close-early|never-close|add-inside]
+//
+// A broken variant runs in a loop of attempts, each seeding math/rand with
+// its number (Go 1.19 does not seed it), until one shows the mistake (at
+// most 20).  close-early's mistake is the panic "send on closed channel",
+// which ends the program; an attempt in which main had already returned
+// with the values it got shows only a lost value, so the loop goes on.
 package main
 
 import (
@@ -19,6 +25,7 @@ const (
 	producers = 3
 	values    = 3
 	work      = 5 * time.Millisecond
+	use       = 200 * time.Microsecond // the consumer's work on each value
 )
 
 func latency(typical time.Duration) time.Duration {
@@ -68,7 +75,7 @@ func fanInCloseEarly(inputs ...<-chan int) <-chan int {
 	for _, c := range inputs {
 		go forward(c)
 	}
-	go func() { close(merged) }() // MISTAKE: no wg.Wait(): merged is closed while forwarders still send
+	go func() { close(merged) }() // MISTAKE(close-early): no wg.Wait(): merged is closed while forwarders still send
 	return merged
 }
 
@@ -86,7 +93,7 @@ func fanInNeverClose(inputs ...<-chan int) <-chan int {
 	for _, c := range inputs {
 		go forward(c)
 	}
-	// MISTAKE: no closer: the consumer's range over merged never ends
+	// MISTAKE(never-close): no closer: the consumer's range over merged never ends
 	return merged
 }
 
@@ -95,7 +102,7 @@ func fanInAddInside(inputs ...<-chan int) <-chan int {
 	var wg sync.WaitGroup
 	merged := make(chan int)
 	forward := func(c <-chan int) {
-		wg.Add(1) // MISTAKE: Add inside the goroutine: wg.Wait() may already have seen zero
+		wg.Add(1) // MISTAKE(add-inside): Add inside the goroutine: wg.Wait() may already have seen zero
 		defer wg.Done()
 		for v := range c {
 			merged <- v
@@ -107,6 +114,9 @@ func fanInAddInside(inputs ...<-chan int) <-chan int {
 	go func() { wg.Wait(); close(merged) }()
 	return merged
 }
+
+// lost records that an attempt lost a value (add-inside's mistake).
+var lost bool
 
 func consume(fanIn func(...<-chan int) <-chan int) {
 	inputs := make([]<-chan int, 0, producers)
@@ -122,12 +132,14 @@ func consume(fanIn func(...<-chan int) <-chan int) {
 		fmt.Println("consumer got", v)
 		seen[v]++
 		got++
+		time.Sleep(latency(use)) // the consumer works on each value
 	}
 	for i := 1; i <= producers; i++ {
 		for j := 1; j <= values; j++ {
 			if v := i*100 + j; seen[v] != 1 {
 				fmt.Printf("invariant all-delivered failed: value %d arrived %d times (%d of %d arrived)\n",
 					v, seen[v], got, producers*values)
+				lost = true
 				return
 			}
 		}
@@ -151,5 +163,24 @@ func main() {
 		fmt.Fprintln(os.Stderr, "unknown variant", name)
 		os.Exit(64)
 	}
-	consume(f)
+	attempts := 20
+	if name == "correct" || name == "never-close" { // never-close deadlocks at once
+		attempts = 1
+	}
+	for attempt := 1; attempt <= attempts; attempt++ {
+		rand.Seed(int64(attempt))
+		fmt.Printf("--- attempt %d (math/rand seeded with %d)\n", attempt, attempt)
+		lost = false
+		consume(f)
+		if lost && name == "add-inside" {
+			fmt.Printf("--- attempt %d shows the mistake of %s\n", attempt, name)
+			os.Exit(1)
+		}
+		// Goroutines an attempt left behind run on before the next one, as
+		// they would in a program that went on after consume returned.
+		time.Sleep(20 * time.Millisecond)
+	}
+	if name != "correct" {
+		fmt.Printf("--- %d attempts, none showed the mistake of %s\n", attempts, name)
+	}
 }

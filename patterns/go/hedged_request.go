@@ -55,10 +55,43 @@ func query(ctx context.Context, replica int, results chan<- result, wg *sync.Wai
 	results <- r // always one answer, even "canceled"
 }
 
+// wasted is the time replicas went on working after their call was
+// answered (their context canceled): hedging's cost, which must be 0.
+var (
+	wastedMu sync.Mutex
+	wasted   time.Duration
+)
+
+// countWasted adds the work a replica did after ctx was canceled at
+// canceledAt (zero: it was not).
+func countWasted(ctx context.Context, canceledAt *time.Time, mu *sync.Mutex) {
+	mu.Lock()
+	defer mu.Unlock()
+	if ctx.Err() != nil && !canceledAt.IsZero() {
+		wastedMu.Lock()
+		wasted += time.Since(*canceledAt)
+		wastedMu.Unlock()
+	}
+}
+
 // queryNoCancel: the work does not watch ctx.
 func queryNoCancel(ctx context.Context, replica int, results chan<- result, wg *sync.WaitGroup) {
 	defer wg.Done()
-	time.Sleep(latency(typical)) // MISTAKE: ignores ctx: a loser keeps working after the answer is in
+	var mu sync.Mutex
+	var canceledAt time.Time
+	done := make(chan struct{})
+	defer close(done)
+	go func() { // notes when the call no longer needs this replica
+		select {
+		case <-ctx.Done():
+			mu.Lock()
+			canceledAt = time.Now()
+			mu.Unlock()
+		case <-done:
+		}
+	}()
+	time.Sleep(latency(typical)) // MISTAKE(no-cancel): ignores ctx: a loser keeps working after the answer is in
+	countWasted(ctx, &canceledAt, &mu)
 	results <- result{replica, nil}
 }
 
@@ -92,7 +125,7 @@ func hedged(ctx context.Context, replicas int, hedge time.Duration, q queryFunc,
 func hedgedUnbufferedResults(ctx context.Context, replicas int, hedge time.Duration, q queryFunc, wg *sync.WaitGroup) result {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	results := make(chan result) // MISTAKE: unbuffered: after we return, every loser blocks on its send forever
+	results := make(chan result) // MISTAKE(unbuffered-results): unbuffered: after we return, every loser blocks on its send forever
 	launched := 1
 	wg.Add(1)
 	go q(ctx, launched, results, wg)
@@ -127,6 +160,12 @@ func client(h hedgedFunc, q queryFunc) {
 	case <-allDone:
 	case <-time.After(grace):
 		fmt.Println("replicas still running after the grace period")
+	}
+	wastedMu.Lock()
+	defer wastedMu.Unlock()
+	if wasted > 0 {
+		fmt.Printf("metric wasted_work = %v > limit 0: the losing replicas went on working for %v after the answer was in; canceled work should stop at once\n",
+			wasted.Round(time.Microsecond), wasted.Round(time.Microsecond))
 	}
 }
 
@@ -176,6 +215,7 @@ func bar(c, n int) string {
 }
 
 func main() {
+	rand.Seed(1) // explicit, as on Go 1.19: the simulated latencies are the same every run
 	variants := map[string]func(){
 		"correct":            func() { client(hedged, query) },
 		"unbuffered-results": func() { client(hedgedUnbufferedResults, query) },

@@ -7,6 +7,17 @@
 // so the head packs a 32-bit node index and a 32-bit counter into one uint64.
 //
 // Run: go run lock_free_stack.go [correct|aba|no-retry|mutex]
+//
+// A broken variant runs in a loop of attempts, each a fresh stack, until one
+// shows the mistake (at most 2000).  Go cannot show these mistakes
+// reliably: the window between a load and its CAS is a few nanoseconds, so
+// two goroutines must hit it at once on two processors, and go run -race
+// sees nothing (every access is atomic: there is no data race, only a
+// lost update).  no-retry shows within some hundred attempts on a machine
+// with two or more cores; aba needs a pop to be preempted inside that window
+// while others pop and push the same node back, which real runs almost
+// never do: that is what chanlab's explorer is for
+// (chanlab explore lock-free-stack --variant aba).
 package main
 
 import (
@@ -17,8 +28,8 @@ import (
 )
 
 const (
-	tasks  = 3
-	rounds = 3
+	tasks  = 4
+	rounds = 40
 	values = tasks * rounds * 2
 	nilIdx = 0 // node index 0 means "no node"; nodes are 1..values
 )
@@ -74,7 +85,7 @@ func (s *ABAStack) Push(p *Pool, n uint32) {
 	for {
 		old := s.head.Load()
 		p.next[n].Store(index(old))
-		if s.head.CompareAndSwap(old, pack(n, 0)) { // MISTAKE: no counter: like a plain pointer CAS
+		if s.head.CompareAndSwap(old, pack(n, 0)) { // the push half of the mistake: no counter, like a plain pointer CAS
 			return
 		}
 	}
@@ -88,7 +99,7 @@ func (s *ABAStack) Pop(p *Pool) uint32 {
 			return nilIdx
 		}
 		below := p.next[top].Load()
-		if s.head.CompareAndSwap(old, pack(below, 0)) { // MISTAKE: a recycled head "looks the same"
+		if s.head.CompareAndSwap(old, pack(below, 0)) { // MISTAKE(aba): a recycled head "looks the same"
 			return top
 		}
 	}
@@ -100,7 +111,7 @@ type NoRetryStack struct{ head atomic.Uint64 }
 func (s *NoRetryStack) Push(p *Pool, n uint32) {
 	old := s.head.Load()
 	p.next[n].Store(index(old))
-	s.head.CompareAndSwap(old, pack(n, counter(old)+1)) // MISTAKE: no loop: a failed CAS loses the node
+	s.head.CompareAndSwap(old, pack(n, counter(old)+1)) // MISTAKE(no-retry): no loop: a failed CAS loses the node
 }
 
 func (s *NoRetryStack) Pop(p *Pool) uint32 {
@@ -110,7 +121,7 @@ func (s *NoRetryStack) Pop(p *Pool) uint32 {
 		return nilIdx
 	}
 	below := p.next[top].Load()
-	if s.head.CompareAndSwap(old, pack(below, counter(old)+1)) { // MISTAKE: no loop
+	if s.head.CompareAndSwap(old, pack(below, counter(old)+1)) { // the pop half of the mistake: no loop
 		return top
 	}
 	return nilIdx
@@ -185,6 +196,7 @@ func runStack(stack, free Stack) {
 		}
 		if left >= values {
 			fmt.Println("invariant exactly-once failed: the stack's links form a cycle")
+			shown = true
 			return
 		}
 		seen[p.value[n]]++
@@ -198,12 +210,19 @@ func runStack(stack, free Stack) {
 		for v := i * 1000; v < i*1000+rounds*2; v++ {
 			if seen[v] != 1 {
 				fmt.Printf("invariant exactly-once failed: value %d came out %d times\n", v, seen[v])
+				shown = true
 				return
 			}
 		}
 	}
-	fmt.Printf("every one of the %d values came out exactly once\n", values)
+	if verbose {
+		fmt.Printf("every one of the %d values came out exactly once\n", values)
+	}
 }
+
+// shown records that an attempt showed the variant's mistake; verbose is
+// off for the attempts after the first.
+var shown, verbose = false, true
 
 func main() {
 	variants := map[string]func(){
@@ -221,5 +240,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "unknown variant", name)
 		os.Exit(64)
 	}
-	run()
+	attempts := 2000
+	if name == "correct" || name == "mutex" {
+		attempts = 1
+	}
+	for attempt := 1; attempt <= attempts; attempt++ {
+		verbose = attempt == 1
+		run()
+		if shown {
+			fmt.Printf("--- attempt %d shows the mistake of %s\n", attempt, name)
+			os.Exit(1)
+		}
+	}
+	if attempts > 1 {
+		fmt.Printf("--- %d attempts, none showed the mistake of %s\n", attempts, name)
+	}
 }

@@ -63,7 +63,7 @@ func deliver(subs map[chan Message]struct{}, m Message) {
 // deliverSlowBlocksAll: the broker always waits for every subscriber.
 func deliverSlowBlocksAll(subs map[chan Message]struct{}, m Message) {
 	for sub := range subs {
-		sub <- m // MISTAKE: whatever the policy: one full subscriber stalls the broker, and everyone behind it
+		sub <- m // MISTAKE(slow-blocks-all): whatever the policy: one full subscriber stalls the broker, and everyone behind it
 	}
 }
 
@@ -114,9 +114,18 @@ func (b *Broker) Unsubscribe(ch chan Message) {
 
 // UnsubscribeRace: the subscriber closes its own channel.
 func (b *Broker) UnsubscribeRace(ch chan Message) {
-	close(ch) // MISTAKE: closing from the receiving side while the broker may send on it (and closes it again)
+	close(ch) // MISTAKE(unsubscribe-race): closing from the receiving side while the broker may send on it (and closes it again)
 	b.cancel <- ch
 }
+
+// fastDelay is the longest a fast subscriber waited for a message after it
+// was published; under the drop policy it must stay within fastLimit.
+var (
+	delayMu   sync.Mutex
+	fastDelay time.Duration
+)
+
+const fastLimit = 20 * time.Millisecond
 
 func subscriber(id int, ch chan Message, unsubscribe func(chan Message), wg *sync.WaitGroup) {
 	defer wg.Done()
@@ -130,8 +139,16 @@ func subscriber(id int, ch chan Message, unsubscribe func(chan Message), wg *syn
 			fmt.Printf("invariant no-loss failed: subscriber %d got msg %d after msg %d\n", id, m.Seq, last)
 		}
 		last = m.Seq
+		waited := time.Since(m.At)
 		fmt.Printf("subscriber %d reads msg %d, %v after it was published\n", id, m.Seq,
-			time.Since(m.At).Round(time.Millisecond))
+			waited.Round(time.Millisecond))
+		if !slow {
+			delayMu.Lock()
+			if waited > fastDelay {
+				fastDelay = waited
+			}
+			delayMu.Unlock()
+		}
 		if slow {
 			time.Sleep(slowWork)
 		} else {
@@ -171,9 +188,14 @@ func publishAll(deliverFn func(map[chan Message]struct{}, Message), unsubscribeR
 	}
 	close(b.publish) // the broker closes every subscriber's channel
 	wg.Wait()
+	if policy == "drop" && fastDelay > fastLimit {
+		fmt.Printf("metric fast_delay = %v > limit %v: the fast subscribers waited %v for a message; a slow subscriber must not hold them up beyond %v\n",
+			fastDelay.Round(time.Millisecond), fastLimit, fastDelay.Round(time.Millisecond), fastLimit)
+	}
 }
 
 func main() {
+	rand.Seed(1) // explicit, as on Go 1.19: the simulated latencies are the same every run
 	variants := map[string]func(){
 		"correct":          func() { publishAll(deliver, false) },
 		"slow-blocks-all":  func() { publishAll(deliverSlowBlocksAll, false) },

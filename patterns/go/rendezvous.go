@@ -5,6 +5,13 @@
 // sender knows the receiver has the value).
 //
 // Run: go run rendezvous.go [correct|buffered|sleep-handshake]
+//
+// A broken variant runs as a Go developer would chase a flaky failure: in a
+// loop of attempts, each seeding math/rand with its number (Go 1.19 does
+// not seed it by itself), until one shows the mistake (at most 40).  The
+// sleep-handshake's failure depends on how long set-up takes, so it shows in
+// about one attempt in four; `go run -race rendezvous.go sleep-handshake`
+// also reports the data race on cfg.ready.
 package main
 
 import (
@@ -16,7 +23,7 @@ import (
 
 const (
 	messages = 3
-	initTime = 20 * time.Millisecond
+	initTime = 30 * time.Millisecond
 	wait     = 50 * time.Millisecond // sleep-handshake only
 )
 
@@ -50,9 +57,13 @@ func receiver(handoff <-chan int, done chan<- struct{}) {
 	close(done)
 }
 
+// shown records that an attempt showed the variant's mistake.
+var shown bool
+
 func use(cfg *Config) {
 	if !cfg.ready {
 		fmt.Println("invariant initialised failed: main used the state before setup had finished")
+		shown = true
 		return
 	}
 	fmt.Println("main uses the state: it is ready")
@@ -66,6 +77,7 @@ func handOff(handoff chan int) {
 		handoff <- i
 		if len(handoff) != 0 {
 			fmt.Println("invariant handed-off failed: send returned while the value still sat in the channel")
+			shown = true
 		}
 	}
 	close(handoff)
@@ -92,7 +104,7 @@ func buffered() {
 	<-started
 	use(cfg)
 
-	handoff := make(chan int, 1) // MISTAKE: a buffer, so a send completes before anyone has the value
+	handoff := make(chan int, 1) // MISTAKE(buffered): a buffer, so a send completes before anyone has the value
 	handOff(handoff)
 }
 
@@ -101,7 +113,7 @@ func sleepHandshake() {
 	started := make(chan struct{})
 	cfg := &Config{}
 	go setup(started, cfg)
-	time.Sleep(wait) // MISTAKE: "surely long enough"; when set-up is slower, main reads half-built state
+	time.Sleep(wait) // MISTAKE(sleep-handshake): "surely long enough"; when set-up is slower, main reads half-built state
 	use(cfg)         // (go run -race reports this data race)
 
 	handoff := make(chan int)
@@ -123,5 +135,20 @@ func main() {
 		fmt.Fprintln(os.Stderr, "unknown variant", name)
 		os.Exit(64)
 	}
-	run()
+	attempts := 40
+	if name == "correct" {
+		attempts = 1
+	}
+	for attempt := 1; attempt <= attempts; attempt++ {
+		rand.Seed(int64(attempt))
+		fmt.Printf("--- attempt %d (math/rand seeded with %d)\n", attempt, attempt)
+		run()
+		if shown {
+			fmt.Printf("--- attempt %d shows the mistake of %s\n", attempt, name)
+			os.Exit(1)
+		}
+	}
+	if name != "correct" {
+		fmt.Printf("--- %d attempts, none showed the mistake of %s\n", attempts, name)
+	}
 }

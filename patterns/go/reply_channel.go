@@ -5,6 +5,10 @@
 // channel; each client gives up after a timeout.
 //
 // Run: go run reply_channel.go [correct|unbuffered-reply|shared-reply]
+//
+// Both mistakes depend on timing, so a broken variant runs in a loop of
+// attempts, each seeding math/rand with its number (Go 1.19 does not seed
+// it), until one shows the mistake (at most 20).
 package main
 
 import (
@@ -72,7 +76,7 @@ func ask(ctx context.Context, requests chan<- Request, key int) (Answer, error) 
 func askUnbufferedReply(ctx context.Context, requests chan<- Request, key int) (Answer, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	reply := make(chan Answer) // MISTAKE: unbuffered: if we give up, the server blocks forever
+	reply := make(chan Answer) // MISTAKE(unbuffered-reply): unbuffered: if we give up, the server blocks forever
 	select {
 	case requests <- Request{key, reply}:
 	case <-ctx.Done():
@@ -92,7 +96,7 @@ func askSharedReply() askFunc {
 	return func(ctx context.Context, requests chan<- Request, key int) (Answer, error) {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		reply := sharedReply // MISTAKE: one channel for all callers: whoever reads first takes the next answer
+		reply := sharedReply // MISTAKE(shared-reply): one channel for all callers: whoever reads first takes the next answer
 		select {
 		case requests <- Request{key, reply}:
 		case <-ctx.Done():
@@ -119,9 +123,13 @@ func client(id int, requests chan<- Request, ask askFunc, wg *sync.WaitGroup) {
 		fmt.Printf("client %d asked key %d, got key %d = %d\n", id, key, a.Key, a.Value)
 		if a.Key != key {
 			fmt.Printf("invariant own-answer failed: client %d read the answer for key %d\n", id, a.Key)
+			shown = true
 		}
 	}
 }
+
+// shown records that an attempt showed the variant's mistake.
+var shown bool
 
 func serveClients(ask askFunc) {
 	requests := make(chan Request)
@@ -141,7 +149,8 @@ func serveClients(ask askFunc) {
 	case <-stopped:
 		fmt.Println("server stopped")
 	case <-time.After(grace):
-		fmt.Println("server did not stop within the grace period")
+		fmt.Println("server still running after the grace period: a leaked goroutine, blocked on a reply nobody reads")
+		shown = true
 	}
 }
 
@@ -160,5 +169,20 @@ func main() {
 		fmt.Fprintln(os.Stderr, "unknown variant", name)
 		os.Exit(64)
 	}
-	run()
+	attempts := 20
+	if name == "correct" {
+		attempts = 1
+	}
+	for attempt := 1; attempt <= attempts; attempt++ {
+		rand.Seed(int64(attempt))
+		fmt.Printf("--- attempt %d (math/rand seeded with %d)\n", attempt, attempt)
+		run()
+		if shown {
+			fmt.Printf("--- attempt %d shows the mistake of %s\n", attempt, name)
+			os.Exit(1)
+		}
+	}
+	if name != "correct" {
+		fmt.Printf("--- %d attempts, none showed the mistake of %s\n", attempts, name)
+	}
 }

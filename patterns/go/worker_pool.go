@@ -73,17 +73,29 @@ func producerNeverClose(ctx context.Context, jobs chan<- int, n int) {
 			return
 		}
 	}
-	// MISTAKE: no close(jobs): the workers wait for more jobs forever
+	// MISTAKE(never-close-jobs): no close(jobs): the workers wait for more jobs forever
 }
 
-func collect(cancel context.CancelFunc, results <-chan Result) {
+// collect ranges over results, watching how many goroutines are alive:
+// limit is the pool's bound (main, the producer, the workers, the closer,
+// and the dispatcher in that form).
+func collect(cancel context.CancelFunc, results <-chan Result, limit int) {
 	seen := map[int]int{}
+	peak := 0
 	for r := range results {
+		n := runtime.NumGoroutine()
+		if n > peak {
+			peak = n
+		}
 		fmt.Printf("main has the result of job %d from worker %d (goroutines: %d)\n",
-			r.Job, r.Worker, runtime.NumGoroutine())
+			r.Job, r.Worker, n)
 		seen[r.Job]++
 	}
 	cancel()
+	if peak > limit {
+		fmt.Printf("metric peak_goroutines = %d > limit %d: %d goroutines were alive at once; a pool needs at most %d\n",
+			peak, limit, peak, limit)
+	}
 	for j := 1; j <= jobs; j++ {
 		if seen[j] != 1 {
 			fmt.Printf("invariant exactly-once failed: job %d came back %d times\n", j, seen[j])
@@ -105,7 +117,7 @@ func correct() {
 	}
 	go producer(ctx, jobsCh, jobs)
 	go func() { wg.Wait(); close(results) }()
-	collect(cancel, results)
+	collect(cancel, results, workers+3)
 }
 
 // neverCloseJobs: the producer forgets to close jobs.
@@ -121,7 +133,7 @@ func neverCloseJobs() {
 	}
 	go producerNeverClose(ctx, jobsCh, jobs)
 	go func() { wg.Wait(); close(results) }()
-	collect(cancel, results)
+	collect(cancel, results, workers+3)
 }
 
 // unbounded: a goroutine per job.
@@ -131,7 +143,7 @@ func unbounded() {
 	jobsCh := make(chan int, workers)
 	results := make(chan Result, workers)
 	var wg sync.WaitGroup
-	// MISTAKE: instead of a fixed pool, one spawner that starts a goroutine per job
+	// MISTAKE(unbounded): instead of a fixed pool, one spawner that starts a goroutine per job
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -150,7 +162,7 @@ func unbounded() {
 	}()
 	go producer(ctx, jobsCh, jobs)
 	go func() { wg.Wait(); close(results) }()
-	collect(cancel, results)
+	collect(cancel, results, workers+3)
 }
 
 // idleWorker advertises its own job channel whenever it is free.
@@ -195,10 +207,11 @@ func dispatcher() {
 	go dispatch(jobsCh, idle, workers)
 	go producer(ctx, jobsCh, jobs)
 	go func() { wg.Wait(); close(results) }()
-	collect(cancel, results)
+	collect(cancel, results, workers+4)
 }
 
 func main() {
+	rand.Seed(1) // explicit, as on Go 1.19: the simulated latencies are the same every run
 	variants := map[string]func(){
 		"correct":          correct,
 		"never-close-jobs": neverCloseJobs,

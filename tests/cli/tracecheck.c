@@ -153,12 +153,18 @@ int tc_check_jsonl(const char *jsonl, const char *report, char *err, size_t errs
 /* A slice of a thread: [ts, ts + dur]. */
 struct slice {
 	double tid, ts, end;
+	const char *cat;
 };
 
-static bool inside_slice(const struct slice *s, size_t n, double tid, double ts)
+/* A flow event binds to its enclosing slice: one on the same thread, with
+ * the same category, that begins at the flow's timestamp (DevTools' trace
+ * engine needs both; Perfetto needs the timestamp inside). */
+static bool inside_slice_of(const struct slice *s, size_t n, const struct jm *flow)
 {
+	double tid = jm_num(flow, "tid", -1), ts = jm_num(flow, "ts", -1);
+	const char *cat = jm_str(flow, "cat", "");
 	for (size_t i = 0; i < n; i++)
-		if (s[i].tid == tid && s[i].ts <= ts && ts <= s[i].end)
+		if (s[i].tid == tid && s[i].ts == ts && ts <= s[i].end && strcmp(s[i].cat, cat) == 0)
 			return true;
 	return false;
 }
@@ -187,6 +193,7 @@ int tc_check_chrome(const char *text, char *err, size_t errsize)
 			slices[nslices].tid = jm_num(e, "tid", -1);
 			slices[nslices].ts = jm_num(e, "ts", 0);
 			slices[nslices].end = slices[nslices].ts + jm_num(e, "dur", 0);
+			slices[nslices].cat = jm_str(e, "cat", "");
 			nslices++;
 		}
 	}
@@ -197,8 +204,8 @@ int tc_check_chrome(const char *text, char *err, size_t errsize)
 		if (strcmp(ph, "s") != 0)
 			continue;
 		double id = jm_num(e, "id", -1);
-		if (!inside_slice(slices, nslices, jm_num(e, "tid", -1), jm_num(e, "ts", -1))) {
-			snprintf(err, errsize, "flow start %.0f lies in no slice of its thread", id);
+		if (!inside_slice_of(slices, nslices, e)) {
+			snprintf(err, errsize, "flow start %.0f binds to no slice of its thread (same ts and category)", id);
 			rc = -1;
 			break;
 		}
@@ -216,8 +223,8 @@ int tc_check_chrome(const char *text, char *err, size_t errsize)
 			if (strcmp(jm_str(f, "bp", ""), "e") != 0) {
 				snprintf(err, errsize, "flow end %.0f without bp \"e\"", id);
 				rc = -1;
-			} else if (!inside_slice(slices, nslices, jm_num(f, "tid", -1), jm_num(f, "ts", -1))) {
-				snprintf(err, errsize, "flow end %.0f lies in no slice of its thread", id);
+			} else if (!inside_slice_of(slices, nslices, f)) {
+				snprintf(err, errsize, "flow end %.0f binds to no slice of its thread (same ts and category)", id);
 				rc = -1;
 			}
 		}
@@ -246,24 +253,104 @@ int tc_check_chrome(const char *text, char *err, size_t errsize)
 	return rc;
 }
 
+/* One statement of the grammar we emit, inside a block whose declared
+ * participants are in declared[] (ids < 4096): "    participant tN as X",
+ * "    tA->>tB: text", "    tA-)tB: text", "    Note over tA: text", or a
+ * "%%" comment.  Labels carry no raw ';' (it ends a statement) and every
+ * '#' starts an entity code ("#59;"). */
+static int mermaid_line(const char *line, size_t len, bool *declared, char *err, size_t errsize)
+{
+	char buf[2048];
+	if (len >= sizeof buf) {
+		snprintf(err, errsize, "a line of %zu characters", len);
+		return -1;
+	}
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	if (strncmp(buf, "%%", 2) == 0)
+		return 0;
+	int a, b, n = 0;
+	const char *text = NULL;
+	if (sscanf(buf, "    participant t%d as %n", &a, &n) == 1 && n > 0) {
+		if (a < 0 || a >= 4096)
+			goto bad;
+		declared[a] = true;
+		text = buf + n;
+	} else if ((sscanf(buf, "    t%d->>t%d: %n", &a, &b, &n) == 2 && n > 0) ||
+	           (sscanf(buf, "    t%d-)t%d: %n", &a, &b, &n) == 2 && n > 0)) {
+		if (a < 0 || a >= 4096 || b < 0 || b >= 4096 || !declared[a] || !declared[b]) {
+			snprintf(err, errsize, "'%s': a participant not declared in this diagram", buf);
+			return -1;
+		}
+		text = buf + n;
+	} else if (sscanf(buf, "    Note over t%d: %n", &a, &n) == 1 && n > 0) {
+		if (a < 0 || a >= 4096 || !declared[a]) {
+			snprintf(err, errsize, "'%s': a participant not declared in this diagram", buf);
+			return -1;
+		}
+		text = buf + n;
+	} else {
+		goto bad;
+	}
+	for (const char *t = text; *t; t++) {
+		if (*t == ';') {
+			snprintf(err, errsize, "'%s': a raw ';' in a label", buf);
+			return -1;
+		}
+		if (*t == '#') {
+			size_t k = strspn(t + 1, "0123456789abcdefghijklmnopqrstuvwxyz");
+			if (k == 0 || t[1 + k] != ';') {
+				snprintf(err, errsize, "'%s': a '#' that starts no entity code", buf);
+				return -1;
+			}
+			t += k + 1;   /* past the entity's ';' */
+		}
+	}
+	return 0;
+bad:
+	snprintf(err, errsize, "'%s' is not a statement of our sequenceDiagram grammar", buf);
+	return -1;
+}
+
 int tc_check_mermaid(const char *text, char *err, size_t errsize)
 {
 	static const char head[] = "sequenceDiagram\n";
+	bool fenced = strncmp(text, "```mermaid\n", 11) == 0;
+	if (fenced)
+		text += 11;
 	if (strncmp(text, head, sizeof head - 1) != 0) {
 		snprintf(err, errsize, "does not start with sequenceDiagram");
 		return -1;
 	}
-	int blocks = 0;
-	const char *start = text;
-	while (start) {
-		const char *next = strstr(start + 1, "\nsequenceDiagram\n");
-		size_t len = next ? (size_t)(next + 1 - start) : strlen(start);
-		blocks++;
-		if (len >= 50000) {
-			snprintf(err, errsize, "diagram %d has %zu characters (limit 50,000)", blocks, len);
-			return -1;
+	bool *declared = calloc(4096, sizeof *declared);
+	if (!declared)
+		abort();
+	int blocks = 0, rc = 0;
+	size_t block_len = 0;
+	const char *s = text;
+	while (*s && !rc) {
+		size_t len = strcspn(s, "\n");
+		bool sep = len == 0 || (fenced && len == 3 && strncmp(s, "```", 3) == 0) ||
+		           (fenced && strncmp(s, "```mermaid", 10) == 0 && len == 10);
+		if (strncmp(s, "sequenceDiagram", 15) == 0 && len == 15) {
+			blocks++;
+			block_len = 0;
+			memset(declared, 0, 4096 * sizeof *declared);
+		} else if (!sep && mermaid_line(s, len, declared, err, errsize) != 0) {
+			rc = -1;
+			break;
 		}
-		start = next ? next + 1 : NULL;
+		if (!sep)
+			block_len += len + 1;
+		if (block_len >= 50000) {
+			snprintf(err, errsize, "diagram %d has %zu characters or more (limit 50,000)", blocks,
+			         block_len);
+			rc = -1;
+		}
+		s += len;
+		if (*s == '\n')
+			s++;
 	}
-	return 0;
+	free(declared);
+	return rc;
 }

@@ -15,6 +15,13 @@ static void expect_chart(int width, const char *path)
 	size_t n;
 	const struct cl_event *evs = fixture_exchange(&n);
 	char *got = fixture_render("lanes", width, evs, n);
+	const char *regen = getenv("CHANLAB_REGEN");   /* =1 rewrites the expected charts */
+	if (regen && strcmp(regen, "1") == 0) {
+		FILE *f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		fputs(got, f);
+		fclose(f);
+	}
 	char *want = test_read_file(path, NULL);
 	ck_assert_msg(want != NULL, "cannot read %s (tests run from the repo root)", path);
 	ck_assert_str_eq(got, want);
@@ -60,11 +67,67 @@ START_TEST(test_width_respected)
 	for (int width = 44; width <= 120; width += 19) {
 		char *s = fixture_render("lanes", width, evs, n);
 		char *save = NULL;
-		strtok_r(s, "\n", &save);   /* the legend may be wider */
+		strtok_r(s, "\n", &save);   /* the legend's two lines fit 80 (test_legend) */
+		strtok_r(NULL, "\n", &save);
 		for (char *line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 			ck_assert_msg((int)strlen(line) <= width, "width %d: line too long: %s", width, line);
 		free(s);
 	}
+}
+END_TEST
+
+/* The legend fits 80 columns and explains every mark the chart uses. */
+START_TEST(test_legend)
+{
+	size_t n;
+	const struct cl_event *evs = fixture_exchange(&n);
+	char *s = fixture_render("lanes", 80, evs, n);
+	char *second = strchr(s, '\n') + 1, *third = strchr(second, '\n') + 1;
+	ck_assert_int_le((int)(second - s - 1), 80);
+	ck_assert_int_le((int)(third - second - 1), 80);
+	static const char *const marks[] = {"| running", ": blocked", "# blocks", "^ wakes", "--> message",
+	                                    "\" note", "! panic", "x exit", "* other"};
+	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+		char *at = strstr(s, marks[i]);
+		ck_assert_msg(at && at < third, "the legend does not explain '%s'", marks[i]);
+	}
+	free(s);
+}
+END_TEST
+
+/* A text too long for its lane loses whole words, never half a number
+ * and its unit; a panic's message is wrapped, never cut; the tasks folded
+ * into "others" are named in a footer. */
+START_TEST(test_truncation_wrapping_footer)
+{
+	struct cl_event evs[8];
+	evs[0] = fixture_event(1, 0, CL_EV_SPAWN, 1, "main");
+	evs[0].peer = 2;
+	evs[0].text = "sleeper";
+	evs[1] = fixture_event(2, 0, CL_EV_SPAWN, 1, "main");
+	evs[1].peer = 3;
+	evs[1].text = "third";
+	evs[2] = fixture_event(3, 0, CL_EV_SPAWN, 1, "main");
+	evs[2].peer = 4;
+	evs[2].text = "fourth";
+	evs[3] = fixture_event(4, 0, CL_EV_SLEEP, 1, "main");
+	evs[3].arg = 219638123;   /* "sleep 219.638ms" */
+	evs[4] = fixture_event(5, 0, CL_EV_PANIC, 4, "fourth");
+	evs[4].text = "send on closed channel, and a message long enough to need a second row";
+	evs[5] = fixture_event(6, 0, CL_EV_END, 0, "runtime");
+	evs[5].text = "panic";
+	/* 44 columns: two lanes, main's and "others" (sleeper, third, fourth). */
+	char *s = fixture_render("lanes", 44, evs, 6);
+	ck_assert_ptr_null(strstr(s, "219.638\n"));
+	ck_assert_ptr_null(strstr(s, "219.638 "));
+	ck_assert_ptr_nonnull(strstr(s, "second"));
+	ck_assert_ptr_nonnull(strstr(s, "row"));
+	ck_assert_ptr_nonnull(strstr(s, "others: sleeper, third, fourth\n"));
+	free(s);
+	/* Room for main's text: the sleep keeps its unit. */
+	s = fixture_render("lanes", 80, evs + 3, 1);
+	ck_assert_ptr_nonnull(strstr(s, "sleep 219.638ms"));
+	free(s);
 }
 END_TEST
 
@@ -122,6 +185,8 @@ Suite *suite_render_lanes(void)
 	tcase_add_test(tc, test_exchange_48);
 	tcase_add_test(tc, test_one_arrow_per_message);
 	tcase_add_test(tc, test_width_respected);
+	tcase_add_test(tc, test_legend);
+	tcase_add_test(tc, test_truncation_wrapping_footer);
 	tcase_add_test(tc, test_colour);
 	suite_add_tcase(s, tc);
 	return s;

@@ -49,7 +49,7 @@ START_TEST(test_still_blocked)
 	evs[0].obj_name = "results";
 	evs[1].wait = CL_WAIT_CHAN_SEND;
 	evs[1].obj_name = "first";
-	evs[3].wait = CL_WAIT_MUTEX;   /* sync waits are shown when they happen */
+	evs[3].wait = CL_WAIT_MUTEX;   /* sync waits are shown when they happen, and at the end */
 	evs[3].obj_name = "mu";
 	evs[4].text = "deadlock";
 	char *s = fixture_render("mermaid", 80, evs, 5);
@@ -59,8 +59,39 @@ START_TEST(test_still_blocked)
 		"    Note over t2: waits: sync.Mutex.Lock on mu\n"
 		"    participant t1 as main\n"
 		"    Note over t1: still blocked: chan receive on results\n"
+		"    Note over t2: still blocked: sync.Mutex.Lock on mu\n"
 		"    Note over t2: end: deadlock\n");
 	ck_assert_ptr_null(strstr(s, "first"));
+	free(s);
+}
+END_TEST
+
+/* A buffered value nobody received is drawn at the end; one received is
+ * drawn as its arrow only. */
+START_TEST(test_never_received)
+{
+	struct cl_event evs[4] = {
+		fixture_event(1, 0, CL_EV_SEND, 2, "worker"),
+		fixture_event(2, 0, CL_EV_SEND, 2, "worker"),
+		fixture_event(3, 0, CL_EV_RECV, 1, "main"),
+		fixture_event(4, 0, CL_EV_END, 0, "runtime"),
+	};
+	for (int i = 0; i < 3; i++) {
+		evs[i].obj_name = "results";
+		evs[i].obj_kind = CL_OBJ_CHAN;
+		evs[i].ok = 1;
+	}
+	evs[0].value = "7";
+	evs[0].flow = 1;
+	evs[1].value = "8";
+	evs[1].flow = 2;
+	evs[2].value = "7";
+	evs[2].flow = 1;
+	evs[3].text = "ok";
+	char *s = fixture_render("mermaid", 80, evs, 4);
+	ck_assert_ptr_nonnull(strstr(s, "t2->>t1: 7 (results)\n"));
+	ck_assert_ptr_nonnull(strstr(s, "Note over t2: sent 8 into the buffer of results, never received\n"));
+	ck_assert_ptr_null(strstr(s, "sent 7 into"));
 	free(s);
 }
 END_TEST
@@ -177,6 +208,7 @@ Suite *suite_render_mermaid(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_exchange);
 	tcase_add_test(tc, test_still_blocked);
+	tcase_add_test(tc, test_never_received);
 	tcase_add_test(tc, test_escaping);
 	tcase_add_test(tc, test_split);
 	tcase_add_test(tc, test_spawn_of_a_new_high_task);

@@ -29,7 +29,7 @@ START_TEST(test_exchange_lines)
 		"    0.250ms  worker-1  \xc2\xbb worker 1 takes job 5\n"
 		"    1.250ms  worker-1  sent 10 to results\n"
 		"    1.250ms  main      woke (by worker-1)\n"
-		"    1.250ms  main      select chose case 1 of 2\n"
+		"    1.250ms  main      select chose case 2 of 2\n"
 		"    1.250ms  main      received 10 from results\n"
 		"    1.500ms  main      closed jobs\n"
 		"    1.500ms  worker-1  received 0 from jobs (closed, ok=false)\n"
@@ -74,6 +74,27 @@ START_TEST(test_other_kinds)
 	e.arg = -1;
 	e.count = 2;
 	EXPECT_LINE(e, "    0.000ms  main      select chose default (2 cases)\n");
+	/* Schema version 2: the chosen case's direction and channel. */
+	e.arg = 1;
+	e.count = 3;
+	e.text = "recv";
+	e.obj_kind = CL_OBJ_CHAN;
+	e.obj_name = "results";
+	EXPECT_LINE(e, "    0.000ms  main      select chose: receive from results (case 2 of 3)\n");
+	e.arg = 0;
+	e.text = "send";
+	e.obj_name = "jobs";
+	EXPECT_LINE(e, "    0.000ms  main      select chose: send to jobs (case 1 of 3)\n");
+
+	e = fixture_event(1, 0, CL_EV_VERDICT, 0, "runtime");
+	e.text = "invariant";
+	e.value = "invariant exactly-once failed: job 5 came back 2 times (main at 1.000ms)";
+	EXPECT_LINE(e, "    0.000ms  runtime   verdict: invariant exactly-once failed: job 5 came back "
+	               "2 times (main at 1.000ms)\n");
+	e.text = "deadlock";
+	e.value = "fatal error: all goroutines are asleep - deadlock!";
+	EXPECT_LINE(e, "    0.000ms  runtime   verdict: deadlock: fatal error: all goroutines are "
+	               "asleep - deadlock!\n");
 
 	e = fixture_event(1, 0, CL_EV_CANCEL, 1, "main");
 	e.obj_name = "ctx";

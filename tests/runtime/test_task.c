@@ -150,7 +150,7 @@ START_TEST(an_unrecovered_panic_ends_the_program_after_its_defers)
 	ck_assert_str_eq(order, "d");
 	ck_assert_int_eq(strncmp(r.report, "panic: boom\n\ntask 1 \"main\" [", 28), 0);
 	ck_assert_ptr_nonnull(strstr(r.report, "task 2 \"bomber\" [running]:\n\tstopped at tests/runtime/test_task.c:"));
-	ck_assert_ptr_nonnull(strstr(r.report, "\tcreated by task 1 at tests/runtime/test_task.c:"));
+	ck_assert_ptr_nonnull(strstr(r.report, "\tcreated by main at tests/runtime/test_task.c:"));
 	cl_result_free(&r);
 }
 END_TEST
@@ -183,7 +183,7 @@ START_TEST(deadlock_report_names_reason_channel_and_places)
 	ck_assert_int_eq(strncmp(r.report, want, strlen(want)), 0);
 	ck_assert_ptr_nonnull(strstr(r.report, "\tcreated by the runtime\n"));
 	ck_assert_ptr_nonnull(strstr(r.report, "task 2 \"worker-2\" [chan receive, channel \"jobs\"]:"));
-	ck_assert_ptr_nonnull(strstr(r.report, "\tcreated by task 1 at tests/runtime/test_task.c:"));
+	ck_assert_ptr_nonnull(strstr(r.report, "\tcreated by main at tests/runtime/test_task.c:"));
 	cl_result_free(&r);
 }
 END_TEST
