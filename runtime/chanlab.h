@@ -247,7 +247,7 @@ cl_mutex *cl_mutex_new(const char *name);
 #define cl_lock(mu) cl_lock_at(__FILE__, __LINE__, (mu))
 void cl_lock_at(const char *file, int line, cl_mutex *mu);
 bool cl_trylock(cl_mutex *mu);
-void cl_unlock(cl_mutex *mu);           /* of an unlocked mutex: panics like Go */
+void cl_unlock(cl_mutex *mu);           /* of an unlocked mutex: fatal, as in Go */
 
 cl_rwmutex *cl_rwmutex_new(const char *name);
 #define cl_rlock(rw) cl_rlock_at(__FILE__, __LINE__, (rw))

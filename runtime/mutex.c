@@ -14,6 +14,9 @@
  * writer preference: once a writer waits, new readers queue behind it, and a
  * writer's unlock releases every waiting reader first.
  *
+ * Unlock of an unlocked Mutex, and RUnlock or Unlock of an RWMutex not so
+ * held, is fatal (rt_fatal), as Go's throw: no recover can catch it.
+ *
  * Every Lock and Unlock is a scheduling point (DESIGN.md).  Each object's
  * fields are guarded by its own lock (a no-op under det); events about it
  * are emitted under that lock, so an unlock always precedes the next lock
@@ -116,13 +119,13 @@ bool cl_trylock(cl_mutex *mu)
 void rt_mutex_unlock(cl_mutex *mu)
 {
 	if (__atomic_load_n(&mu->state, __ATOMIC_RELAXED) == 0)
-		rt_panic(NULL, 0, "sync: unlock of unlocked mutex");
+		rt_fatal("sync: unlock of unlocked mutex");
 	/* The event goes first, so no other task's lock can precede it. */
 	if (rt_s()->tracing)
 		rt_emit_sync(CL_EV_UNLOCK, &mu->obj, "", 0, NULL, 0);
 	int was = __atomic_exchange_n(&mu->state, 0, __ATOMIC_RELEASE);
 	if (was == 0)
-		rt_panic(NULL, 0, "sync: unlock of unlocked mutex");
+		rt_fatal("sync: unlock of unlocked mutex");
 	if (was == 1)
 		return;
 	rt_lock_acquire(&mu->lock);
@@ -130,6 +133,11 @@ void rt_mutex_unlock(cl_mutex *mu)
 	rt_lock_release(&mu->lock);
 	if (next)
 		rt_ready(next);
+}
+
+bool rt_mutex_locked(cl_mutex *mu)
+{
+	return __atomic_load_n(&mu->state, __ATOMIC_RELAXED) != 0;
 }
 
 void cl_unlock(cl_mutex *mu)
@@ -163,7 +171,7 @@ void cl_runlock(cl_rwmutex *rw)
 	rt_lock_acquire(&rw->lock);
 	if (rw->readers <= 0) {
 		rt_lock_release(&rw->lock);
-		rt_panic(NULL, 0, "sync: RUnlock of unlocked RWMutex");
+		rt_fatal("sync: RUnlock of unlocked RWMutex");
 	}
 	rw->readers--;
 	rt_emit_sync(CL_EV_UNLOCK, &rw->obj, "r", rw->readers, NULL, 0);
@@ -198,7 +206,7 @@ void cl_wunlock(cl_rwmutex *rw)
 	rt_lock_acquire(&rw->lock);
 	if (!rw->writer) {
 		rt_lock_release(&rw->lock);
-		rt_panic(NULL, 0, "sync: Unlock of unlocked RWMutex");
+		rt_fatal("sync: Unlock of unlocked RWMutex");
 	}
 	rw->writer = false;
 	rw->writer_id = 0;

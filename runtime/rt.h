@@ -401,6 +401,12 @@ _Noreturn void rt_finish(enum cl_outcome outcome);
 /* Go-style panic from inside the runtime (send on closed channel ...). */
 _Noreturn void rt_panic(const char *file, int line, const char *msg);
 
+/* A fatal error, as Go's throw (unlock of an unlocked mutex, stack
+ * overflow): ends the run with outcome fatal and the report "fatal error:
+ * MSG" then the task dump.  No deferred function runs and no recover can
+ * stop it.  Called from a task; under par the calling task stops there. */
+_Noreturn void rt_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 uint64_t rt_rand(struct rt_sched *s);
 uint64_t rt_rand_below(struct rt_sched *s, uint64_t n);
 

@@ -120,6 +120,35 @@ _Noreturn void rt_finish_limit(const char *fmt, ...)
 	rt_finish(CL_OUTCOME_LIMIT);
 }
 
+_Noreturn void rt_fatal(const char *fmt, ...)
+{
+	struct rt_sched *s = rt_s();
+	char msg[RT_PANIC_MAX], headline[RT_PANIC_MAX + 16];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(headline, sizeof headline, "fatal error: %s", msg);
+	struct rt_task *t = s ? rt_cur(s) : NULL;
+	if (!t) {
+		/* Outside a task there is no run to end: say it and stop. */
+		fprintf(stderr, "%s\n", headline);
+		abort();
+	}
+	rt_lock_acquire(&s->finish_lock);
+	if (!s->panic_task)
+		s->panic_task = t;   /* shown as the running task in the dump */
+	rt_lock_release(&s->finish_lock);
+	if (s->par) {
+		rt_par_finish(s, CL_OUTCOME_FATAL, headline);
+		rt_par_abandon(t);
+	}
+	s->finished = true;
+	s->outcome = CL_OUTCOME_FATAL;
+	rt_report_build(s, headline);
+	rt_finish(CL_OUTCOME_FATAL);
+}
+
 /* Adds the messages of tasks still alive to the run's count. */
 static void count_live_messages(struct rt_sched *s)
 {
@@ -240,7 +269,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 			s->outcome = CL_OUTCOME_LEAK;
 		if (s->leaked || s->abandoned)
 			rt_report_build(s, NULL);
-	} else if (s->outcome != CL_OUTCOME_LIMIT) {
+	} else if (s->outcome != CL_OUTCOME_LIMIT && s->outcome != CL_OUTCOME_FATAL) {
 		rt_report_build(s, NULL);
 	} else if (s->par) {
 		char headline[200];
