@@ -31,7 +31,10 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -I. -I$(B)/gen \
              -DCHANLAB_VERSION='"$(VERSION)"' -DCHANLAB_DATADIR='"$(PREFIX)/share/chanlab"' \
-             $(PKG_CFLAGS) $(CFLAGS)
+             $(PKG_CFLAGS) $(FRAMEFLAGS) $(CFLAGS)
+# cl_recover checks that its caller is the deferred function itself by the
+# frame pointers (runtime/chanlab.h): every function keeps one.
+FRAMEFLAGS = -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS     = $(PKG_LIBS) -lpthread -lm
 

@@ -172,9 +172,21 @@ void cl_defer(void (*fn)(void *), void *arg);
 _Noreturn void cl_panic_at(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* In a deferred function: stops a panic in progress and returns its message
- * (valid until the task ends); NULL if the task is not panicking. */
-const char *cl_recover(void);
+/* recover(): stops the panic in progress and returns its message (valid
+ * until the task ends); NULL if the task is not panicking.  As in Go it
+ * takes effect only when called directly by a deferred function while a
+ * panic runs it: called from a helper that function calls, it returns NULL
+ * and the panic goes on.  The macro passes the frame pointer its caller
+ * saved (read in the caller, so a tail call cannot lose it); the runtime
+ * checks that it is the frame that called the deferred function (a helper inlined into the deferred function, or tail-called from
+ * it, counts as the deferred function itself).  Code that calls it must
+ * keep frame pointers (the Makefile builds with -fno-omit-frame-pointer);
+ * without them a helper may be taken for the deferred function.  Deferring the function
+ * itself, cl_defer(cl_recover, NULL), is Go's `defer recover()`: it stops
+ * nothing. */
+#define cl_recover() cl_recover_from(*(void *const *)__builtin_frame_address(0))
+const char *cl_recover_from(void *callers_parent_frame);
+void (cl_recover)(void *unused);
 
 /* ---- channels --------------------------------------------------------------- */
 

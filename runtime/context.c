@@ -142,7 +142,7 @@ cl_ctx *cl_with_deadline(cl_ctx *parent, cl_time deadline)
 
 cl_ctx *cl_with_timeout(cl_ctx *parent, cl_time d)
 {
-	return cl_with_deadline(parent, cl_now() + d);
+	return cl_with_deadline(parent, rt_time_after(cl_now(), d));
 }
 
 void cl_cancel(cl_ctx *ctx)

@@ -109,6 +109,15 @@ struct rt_taskq {
 
 /* ---- timers --------------------------------------------------------------------- */
 
+/* now + d, saturating at the largest time instead of wrapping into the
+ * past (Go's when()); a negative d counts as 0. */
+static inline cl_time rt_time_after(cl_time now, cl_time d)
+{
+	if (d <= 0)
+		return now;
+	return now > INT64_MAX - d ? INT64_MAX : now + d;
+}
+
 enum rt_timer_kind { RT_TIMER_WAKE, RT_TIMER_CHAN, RT_TIMER_FUNC };
 
 struct rt_timer {
@@ -178,8 +187,11 @@ struct rt_task {
 	struct rt_defer *defers;
 	int ndefers, cap_defers;
 	bool panicking;
-	bool recovered;
-	char panic_msg[RT_PANIC_MAX];
+	char panic_msg[RT_PANIC_MAX];   /* the panic in progress */
+	char *panic_chain;              /* every panic of the chain, as Go prints it after "panic: " */
+	size_t chain_len, chain_cap;
+	void *panic_jmp;                /* jmp_buf of the outermost panic running defers */
+	void *defer_frame;              /* frame that calls the deferred function (recover's check) */
 
 	/* Sleep. */
 	struct rt_timer sleep_timer;
@@ -397,6 +409,10 @@ void rt_ready(struct rt_task *t);
 
 /* Ends the run from inside a task with the given outcome; never returns. */
 _Noreturn void rt_finish(enum cl_outcome outcome);
+
+/* Takes the deferred call fn(arg) nearest the top off the running task's
+ * list without running it; false if there is none. */
+bool rt_defer_cancel(void (*fn)(void *), void *arg);
 
 /* Go-style panic from inside the runtime (send on closed channel ...). */
 _Noreturn void rt_panic(const char *file, int line, const char *msg);

@@ -7,7 +7,8 @@
  *
  * Once.Do runs its function in the first caller; concurrent callers block
  * until it has returned, so after any Do returns the function has completed
- * (Go's guarantee).
+ * (Go's guarantee).  A function that panics counts as done, as Go sets done
+ * in a defer: later calls return at once and waiters wake.
  */
 #include "runtime/rt.h"
 #include "runtime/taskq.h"
@@ -84,6 +85,18 @@ cl_once *cl_once_new(const char *name)
 	return rt_obj_new(sizeof(struct cl_once), CL_OBJ_ONCE, name);
 }
 
+static void once_finish(void *arg)
+{
+	struct cl_once *o = arg;
+	rt_lock_acquire(&o->lock);
+	o->done = true;
+	o->running = false;
+	struct rt_taskq woken = o->waiters;
+	o->waiters = (struct rt_taskq){0};
+	rt_lock_release(&o->lock);
+	wake_all(&woken);
+}
+
 void cl_once_do_at(const char *file, int line, cl_once *o, void (*fn)(void *), void *arg)
 {
 	rt_sched_point(file, line);
@@ -99,12 +112,8 @@ void cl_once_do_at(const char *file, int line, cl_once *o, void (*fn)(void *), v
 	o->running = true;
 	rt_emit_sync(CL_EV_SYNC, &o->obj, "once", 0, file, line);
 	rt_lock_release(&o->lock);
+	cl_defer(once_finish, o);   /* runs if fn panics */
 	fn(arg);
-	rt_lock_acquire(&o->lock);
-	o->done = true;
-	o->running = false;
-	struct rt_taskq woken = o->waiters;
-	o->waiters = (struct rt_taskq){0};
-	rt_lock_release(&o->lock);
-	wake_all(&woken);
+	if (rt_defer_cancel(once_finish, o))
+		once_finish(o);
 }

@@ -74,6 +74,333 @@ START_TEST(unlock_of_unlocked_is_fatal_and_not_recoverable)
 }
 END_TEST
 
+/* ---- Once: a panicking function counts as done -------------------------------------- */
+
+struct once_panic {
+	cl_once *once;
+	int calls;
+	int second_returned;
+	int waiter_returned;
+	cl_waitgroup *wg;
+};
+
+static void panicking_init(void *arg)
+{
+	struct once_panic *x = arg;
+	x->calls++;
+	cl_sleep(CL_MS);   /* a waiter queues meanwhile */
+	cl_panic("init failed");
+}
+
+static void swallow(void *arg)
+{
+	(void)arg;
+	cl_recover();
+}
+
+static void first_caller(void *arg)
+{
+	struct once_panic *x = arg;
+	cl_defer(swallow, NULL);
+	cl_once_do(x->once, panicking_init, x);
+}
+
+static void waiting_caller(void *arg)
+{
+	struct once_panic *x = arg;
+	cl_once_do(x->once, panicking_init, x);
+	x->waiter_returned = 1;
+	cl_wg_done(x->wg);
+}
+
+static void once_panic_main(void *arg)
+{
+	struct once_panic *x = arg;
+	x->once = cl_once_new("once");
+	x->wg = cl_wg_new("wg");
+	cl_wg_add(x->wg, 1);
+	cl_go(first_caller, x, "first");
+	cl_sleep(CL_MS / 2);
+	cl_go(waiting_caller, x, "waiter");
+	cl_wg_wait(x->wg);
+	cl_once_do(x->once, panicking_init, x);
+	x->second_returned = 1;
+}
+
+START_TEST(once_whose_function_panicked_is_done)
+{
+	struct once_panic x = {0};
+	struct cl_result r = run_prog(once_panic_main, &x, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	ck_assert_int_eq(x.calls, 1);
+	ck_assert_int_eq(x.waiter_returned, 1);
+	ck_assert_int_eq(x.second_returned, 1);
+	cl_result_free(&r);
+}
+END_TEST
+
+/* ---- makechan's limits ------------------------------------------------------------------- */
+
+struct makechan_test {
+	size_t elem, cap;
+};
+
+static void makechan_main(void *arg)
+{
+	struct makechan_test *x = arg;
+	cl_chan_make("c", x->elem, x->cap);
+}
+
+START_TEST(makechan_out_of_range_panics)
+{
+	const struct makechan_test cases[] = {
+		{sizeof(int), (size_t)-1},            /* make(chan int, -1) */
+		{sizeof(int), SIZE_MAX / 2 + 1},      /* negative as an int */
+		{SIZE_MAX / 4, 8},                    /* elem * cap wraps */
+		{1 << 16, (size_t)1 << 40},           /* more than can be allocated */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct makechan_test x = cases[i];
+		struct cl_result r = run_prog(makechan_main, &x, 1, CL_STRATEGY_RANDOM, NULL);
+		ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
+		ck_assert_str_eq(r.panic_msg, "makechan: size out of range");
+		cl_result_free(&r);
+	}
+}
+END_TEST
+
+/* ---- durations saturate ------------------------------------------------------------------- */
+
+struct huge_test {
+	int which;          /* the case that won the select */
+	int ctx_err;        /* a context with a huge timeout was cancelled */
+	int reset_fired;
+};
+
+static void huge_main(void *arg)
+{
+	struct huge_test *x = arg;
+	cl_sleep(CL_MS);    /* virtual time past 0, where now + d wraps */
+	cl_timer *t = cl_timer_new(CL_SEC);
+	cl_timer_reset(t, INT64_MAX);
+	cl_timer *tick = cl_ticker_new(INT64_MAX);
+	cl_ctx *ctx = cl_with_timeout(cl_background(), INT64_MAX);
+	cl_ctx *dl = cl_with_deadline(ctx, INT64_MAX);
+	struct cl_case cases[] = {
+		CL_RECV_CASE(cl_after(INT64_MAX), NULL),
+		CL_RECV_CASE(cl_timer_chan(t), NULL),
+		CL_RECV_CASE(cl_timer_chan(tick), NULL),
+		CL_RECV_CASE(cl_ctx_done(ctx), NULL),
+		CL_RECV_CASE(cl_ctx_done(dl), NULL),
+		CL_RECV_CASE(cl_after(10 * CL_MS), NULL),
+	};
+	x->which = cl_select(cases, 6);
+	x->ctx_err = cl_ctx_err(ctx) != NULL || cl_ctx_err(dl) != NULL;
+	cl_timer_stop(tick);
+}
+
+START_TEST(huge_durations_saturate_instead_of_wrapping)
+{
+	struct huge_test x = {.which = -2};
+	struct cl_result r = run_prog(huge_main, &x, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(x.which, 5);
+	ck_assert_int_eq(x.ctx_err, 0);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	cl_result_free(&r);
+}
+END_TEST
+
+/* ---- tickers ----------------------------------------------------------------------------- */
+
+struct ticker_test {
+	int reset_zero;     /* 1: Reset(0); 0: NewTicker(0); 2: NewTicker(-1) */
+	int ticks_after;    /* ticks received after a failed Reset was recovered */
+};
+
+static void ticker_main(void *arg)
+{
+	struct ticker_test *x = arg;
+	if (x->reset_zero == 1) {
+		cl_timer *t = cl_ticker_new(CL_MS);
+		cl_timer_reset(t, 0);
+	} else {
+		cl_ticker_new(x->reset_zero ? -1 : 0);
+	}
+}
+
+START_TEST(ticker_with_non_positive_period_panics)
+{
+	static const char *const want[] = {"non-positive interval for NewTicker",
+	                                   "non-positive interval for Ticker.Reset",
+	                                   "non-positive interval for NewTicker"};
+	for (int k = 0; k < 3; k++) {
+		struct ticker_test x = {.reset_zero = k};
+		struct cl_result r = run_prog(ticker_main, &x, 1, CL_STRATEGY_RANDOM, NULL);
+		ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
+		ck_assert_str_eq(r.panic_msg, want[k]);
+		cl_result_free(&r);
+	}
+}
+END_TEST
+
+static void ticker_keeps_ticking_main(void *arg)
+{
+	struct ticker_test *x = arg;
+	cl_timer *tick = cl_ticker_new(CL_MS);
+	cl_timer_reset(tick, 2 * CL_MS);     /* still a ticker, with the new period */
+	for (int i = 0; i < 3; i++)
+		cl_recv(cl_timer_chan(tick), NULL);
+	x->ticks_after = 3;
+	cl_timer *t = cl_timer_new(CL_SEC);
+	cl_timer_reset(t, 0);                /* a Timer's Reset(0) fires at once */
+	cl_recv(cl_timer_chan(t), NULL);
+	cl_timer_stop(tick);
+}
+
+START_TEST(ticker_reset_stays_periodic_and_timer_reset_zero_fires)
+{
+	struct ticker_test x = {0};
+	struct cl_result r = run_prog(ticker_keeps_ticking_main, &x, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	ck_assert_int_eq(x.ticks_after, 3);
+	cl_result_free(&r);
+}
+END_TEST
+
+/* ---- panic chains, as Go prints them ---------------------------------------------------- */
+
+static void panic_second(void *arg)
+{
+	(void)arg;
+	cl_panic("second");
+}
+
+static void recover_then_panic(void *arg)
+{
+	(void)arg;
+	const char *msg = cl_recover();
+	cl_panic("again %s", msg ? msg : "nil");
+}
+
+static void chain_main(void *arg)
+{
+	int kind = *(int *)arg;
+	if (kind == 0) {
+		cl_defer(panic_second, NULL);
+	} else if (kind == 1) {
+		cl_defer(recover_then_panic, NULL);
+	} else {
+		cl_defer(panic_second, NULL);   /* runs last: "third" in Go's test */
+		cl_defer(recover_then_panic, NULL);
+	}
+	cl_panic("first");
+}
+
+START_TEST(panic_chains_print_as_go)
+{
+	/* The first lines Go 1.19 prints for the same programs. */
+	static const char *const want[] = {
+		"panic: first\n\tpanic: second\n",
+		"panic: first [recovered]\n\tpanic: again first\n",
+		"panic: first [recovered]\n\tpanic: again first\n\tpanic: second\n",
+	};
+	for (int kind = 0; kind < 3; kind++) {
+		struct cl_result r = run_prog(chain_main, &kind, 1, CL_STRATEGY_RANDOM, NULL);
+		ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
+		ck_assert_ptr_nonnull(r.report);
+		ck_assert_msg(strncmp(r.report, want[kind], strlen(want[kind])) == 0,
+		              "case %d: got %s", kind, r.report);
+		cl_result_free(&r);
+	}
+}
+END_TEST
+
+static int chain_seen;
+
+static void count_and_panic(void *arg)
+{
+	(void)arg;
+	chain_seen++;
+	cl_panic("p%d", chain_seen);
+}
+
+static void long_chain_main(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 10000; i++)
+		cl_defer(count_and_panic, NULL);
+	cl_panic("p0");
+}
+
+START_TEST(ten_thousand_chained_panics_do_not_overflow)
+{
+	chain_seen = 0;
+	struct cl_result r = run_prog(long_chain_main, NULL, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
+	ck_assert_int_eq(chain_seen, 10000);
+	ck_assert_ptr_nonnull(strstr(r.report, "\tpanic: p9999\n"));
+	ck_assert_ptr_nonnull(strstr(r.report, "panic: p0\n\tpanic: p1\n"));
+	cl_result_free(&r);
+}
+END_TEST
+
+/* ---- recover works only directly in the deferred function -------------------------------- */
+
+static const char *helper_got;
+
+static __attribute__((noinline)) const char *recover_helper(void)
+{
+	return cl_recover();
+}
+
+static void defer_calls_helper(void *arg)
+{
+	(void)arg;
+	helper_got = recover_helper();
+	__asm__ volatile("" ::: "memory");   /* no tail call */
+}
+
+static void direct_recover(void *arg)
+{
+	const char **got = arg;
+	*got = cl_recover();
+}
+
+static const char *direct_got;
+
+static void recover_main(void *arg)
+{
+	int kind = *(int *)arg;
+	if (kind == 0)
+		cl_defer(cl_recover, NULL);          /* defer recover() */
+	else if (kind == 1)
+		cl_defer(defer_calls_helper, NULL);
+	else
+		cl_defer(direct_recover, &direct_got);
+	if (kind == 2 && cl_recover() != NULL)   /* not in a deferred function */
+		return;
+	cl_panic("first");
+}
+
+START_TEST(recover_only_directly_in_a_deferred_function)
+{
+	for (int kind = 0; kind < 3; kind++) {
+		helper_got = direct_got = "unset";
+		struct cl_result r = run_prog(recover_main, &kind, 1, CL_STRATEGY_RANDOM, NULL);
+		if (kind < 2) {
+			ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
+			ck_assert_str_eq(r.panic_msg, "first");
+		} else {
+			ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+			ck_assert_str_eq(direct_got, "first");
+		}
+		if (kind == 1)
+			ck_assert_ptr_null(helper_got);
+		cl_result_free(&r);
+	}
+}
+END_TEST
+
 Suite *suite_semantics(void)
 {
 	Suite *s = suite_create("semantics");
@@ -81,6 +408,14 @@ Suite *suite_semantics(void)
 	tcase_set_tags(t, TAG_ANY);
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, unlock_of_unlocked_is_fatal_and_not_recoverable);
+	tcase_add_test(t, once_whose_function_panicked_is_done);
+	tcase_add_test(t, makechan_out_of_range_panics);
+	tcase_add_test(t, huge_durations_saturate_instead_of_wrapping);
+	tcase_add_test(t, ticker_with_non_positive_period_panics);
+	tcase_add_test(t, ticker_reset_stays_periodic_and_timer_reset_zero_fires);
+	tcase_add_test(t, panic_chains_print_as_go);
+	tcase_add_test(t, ten_thousand_chained_panics_do_not_overflow);
+	tcase_add_test(t, recover_only_directly_in_a_deferred_function);
 	suite_add_tcase(s, t);
 	return s;
 }
