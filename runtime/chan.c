@@ -124,6 +124,7 @@ static inline void count_message(struct rt_task *receiver)
 {
 	if (receiver)
 		receiver->messages++;
+	rt_progress(rt_s());
 }
 
 /* memcpy of an element; the common sizes become plain moves. */

@@ -84,6 +84,9 @@ struct cl_config {
 	 * the run stops at its next scheduling decision with outcome limit and
 	 * limit_reason "interrupted". */
 	volatile int *interrupt;
+	uint64_t livelock_steps;     /* det: decisions without progress (a message delivered, a note,
+	                                a task started or ended) before the limit "livelock"
+	                                (default 1,000,000; 0 = off) */
 };
 
 /* The result of a run.  report is NULL for a clean run, else the text Go

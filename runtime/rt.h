@@ -201,6 +201,8 @@ struct rt_task {
 	 * processor ran it. */
 	uint64_t rng[4];
 
+	uint64_t ran_at;                /* det: the last step it was picked (livelock report) */
+
 	/* Stack (stack.c). */
 	struct rt_stack *stack;
 	void *asan_fake_stack;
@@ -291,6 +293,9 @@ struct rt_sched {
 
 	uint64_t rng[4];                    /* xoshiro256** (det) */
 	uint64_t steps;
+	uint64_t progress_step;             /* det: the step of the last progress (rt_progress) */
+	uint64_t livelock_window;           /* det: steps without progress before "livelock" */
+	const char *limit_reason;           /* limit only: "steps", "time", "livelock", "interrupted" */
 	cl_time now;                        /* det: virtual time */
 	int64_t start_ns;                   /* par: the monotonic clock at the start */
 	struct rt_lock timer_lock;          /* par: guards timers and timer_seq */
@@ -403,6 +408,14 @@ struct rt_block {
 	int line;
 };
 void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg);
+
+/* Progress, for livelock detection under det (runtime/HACKING.md): a value
+ * delivered through a channel, a note, a task spawned or ending. */
+static inline void rt_progress(struct rt_sched *s)
+{
+	if (!s->par)
+		s->progress_step = s->steps;
+}
 
 /* Makes a blocked task runnable; the running task (0: the runtime) is its waker. */
 void rt_ready(struct rt_task *t);

@@ -18,6 +18,10 @@
 #include "runtime/sched.h"
 
 #define DEFAULT_STACK_SIZE (64 * 1024)
+/* A tenth of the default step limit: patterns deliver a message or exit a
+ * task every few hundred steps at most, and a livelock shows within a
+ * fraction of a second. */
+#define DEFAULT_LIVELOCK_STEPS 1000000
 
 void cl_config_init(struct cl_config *config)
 {
@@ -30,6 +34,7 @@ void cl_config_init(struct cl_config *config)
 	config->max_steps = 10000000;
 	config->max_time = 3600 * CL_SEC;
 	config->stack_size = DEFAULT_STACK_SIZE;
+	config->livelock_steps = DEFAULT_LIVELOCK_STEPS;
 }
 
 const char *cl_outcome_name(enum cl_outcome outcome)
@@ -149,6 +154,22 @@ _Noreturn void rt_fatal(const char *fmt, ...)
 	rt_finish(CL_OUTCOME_FATAL);
 }
 
+/* Why a limit ended the run; a limit raised without a reason (a par
+ * enforcement that says only its headline) is named from the headline. */
+static const char *limit_reason_of(const struct rt_sched *s)
+{
+	if (s->limit_reason)
+		return s->limit_reason;
+	const char *h = s->report ? s->report : "";
+	if (strncmp(h, "time", 4) == 0)
+		return "time";
+	if (strncmp(h, "livelock", 8) == 0)
+		return "livelock";
+	if (strncmp(h, "interrupt", 9) == 0)
+		return "interrupted";
+	return "steps";
+}
+
 /* Adds the messages of tasks still alive to the run's count. */
 static void count_live_messages(struct rt_sched *s)
 {
@@ -217,6 +238,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 		s->cfg.max_steps = UINT64_MAX;
 	if (!s->cfg.max_time)
 		s->cfg.max_time = INT64_MAX;
+	s->livelock_window = s->cfg.livelock_steps ? s->cfg.livelock_steps : UINT64_MAX;
 	s->tracing = s->cfg.nsinks > 0 && s->cfg.sinks;
 	s->stack_cache = rt_stack_cache_self();
 	rt_rand_seed(s, s->cfg.seed);
@@ -300,6 +322,8 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	result->proc_parks = s->proc_parks;
 	result->proc_wakes = s->proc_wakes;
 	result->procs = s->nprocs;
+	if (s->outcome == CL_OUTCOME_LIMIT)
+		snprintf(result->limit_reason, sizeof result->limit_reason, "%s", limit_reason_of(s));
 
 	if (s->reap)
 		rt_task_release(s->reap);

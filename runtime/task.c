@@ -177,6 +177,7 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
 	if (!t)
 		rt_panic(file, line, "runtime: cannot allocate a task stack (out of memory)");
 	int id = t->id;
+	rt_progress(s);
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_SPAWN);
 		ev.peer = t->id;
@@ -201,6 +202,7 @@ static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t)
 		rt_emit(s, &ev);
 	}
 	t->state = RT_DEAD;
+	rt_progress(s);
 	rt_count(&s->messages, t->messages);
 	unlink_task(s, t);
 	if (t == s->main_task) {

@@ -401,6 +401,109 @@ START_TEST(recover_only_directly_in_a_deferred_function)
 }
 END_TEST
 
+/* ---- limits with a reason, livelock ------------------------------------------------------ */
+
+struct polite {
+	volatile int waiting[2];
+	int id;
+	cl_waitgroup *wg;
+	volatile int *interrupt;
+	int mode;      /* 0 polite pair; 1 yield loop; 2 sleep loop; 3 interrupt after 100 yields */
+};
+
+static void polite_task(void *arg)
+{
+	struct polite *x = arg;
+	int me = x->id++, other = 1 - me;
+	/* Each lets the other go first for as long as the other waits: both
+	 * wait, so both back off in lockstep forever. */
+	while (x->waiting[other]) {
+		cl_sleep(CL_MS);
+		cl_yield();
+	}
+	x->waiting[me] = 0;
+	cl_wg_done(x->wg);
+}
+
+static void limit_main(void *arg)
+{
+	struct polite *x = arg;
+	switch (x->mode) {
+	case 0:
+		x->waiting[0] = x->waiting[1] = 1;
+		x->wg = cl_wg_new("wg");
+		cl_wg_add(x->wg, 2);
+		cl_go(polite_task, x, "left");
+		cl_go(polite_task, x, "right");
+		cl_wg_wait(x->wg);
+		break;
+	case 1:
+		for (;;)
+			cl_yield();
+	case 2:
+		for (;;)
+			cl_sleep(CL_SEC);
+	default:
+		for (int i = 0;; i++) {
+			if (i == 100)
+				*x->interrupt = 1;   /* what the SIGINT handler does */
+			cl_yield();
+		}
+	}
+}
+
+static struct cl_result run_limited(struct polite *x, uint64_t livelock, uint64_t max_steps)
+{
+	struct cl_config cfg;
+	test_config(&cfg);
+	cfg.livelock_steps = livelock;
+	cfg.max_steps = max_steps;
+	cfg.interrupt = x->interrupt;
+	struct cl_result r;
+	ck_assert_int_eq(cl_run(limit_main, x, &cfg, &r), 0);
+	return r;
+}
+
+START_TEST(polite_pair_ends_as_livelock_naming_both)
+{
+	struct polite x = {.mode = 0};
+	struct cl_result r = run_limited(&x, 20000, 0);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_LIMIT);
+	ck_assert_str_eq(r.limit_reason, "livelock");
+	ck_assert_ptr_nonnull(strstr(r.report, "livelock: 20000 scheduling decisions without progress"));
+	ck_assert_msg(strstr(r.report, "running: task 2 \"left\", task 3 \"right\"\n") != NULL, "%s", r.report);
+	cl_result_free(&r);
+
+	struct cl_config cfg;
+	cl_config_init(&cfg);
+	ck_assert_uint_eq(cfg.livelock_steps, 1000000);
+}
+END_TEST
+
+START_TEST(limits_say_why)
+{
+	volatile int flag = 0;
+	struct polite yield = {.mode = 1}, sleep = {.mode = 2}, intr = {.mode = 3, .interrupt = &flag};
+	struct cl_result r = run_limited(&yield, 0, 5000);   /* livelock off: the step limit */
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_LIMIT);
+	ck_assert_str_eq(r.limit_reason, "steps");
+	cl_result_free(&r);
+	r = run_limited(&sleep, 0, 0);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_LIMIT);
+	ck_assert_str_eq(r.limit_reason, "time");
+	cl_result_free(&r);
+	r = run_limited(&yield, 3000, 0);
+	ck_assert_str_eq(r.limit_reason, "livelock");
+	ck_assert_ptr_nonnull(strstr(r.report, "running: task 1 \"main\"\n"));
+	cl_result_free(&r);
+	r = run_limited(&intr, 0, 0);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_LIMIT);
+	ck_assert_str_eq(r.limit_reason, "interrupted");
+	ck_assert_uint_lt(r.steps, 200);
+	cl_result_free(&r);
+}
+END_TEST
+
 Suite *suite_semantics(void)
 {
 	Suite *s = suite_create("semantics");
@@ -416,6 +519,12 @@ Suite *suite_semantics(void)
 	tcase_add_test(t, panic_chains_print_as_go);
 	tcase_add_test(t, ten_thousand_chained_panics_do_not_overflow);
 	tcase_add_test(t, recover_only_directly_in_a_deferred_function);
+	suite_add_tcase(s, t);
+
+	t = tcase_create("semantics-det");
+	tcase_set_tags(t, TAG_DET);
+	tcase_add_test(t, polite_pair_ends_as_livelock_naming_both);
+	tcase_add_test(t, limits_say_why);
 	suite_add_tcase(s, t);
 	return s;
 }
