@@ -12,8 +12,11 @@
  * treats as a case that is never ready: exactly Go's behaviour.
  *
  * The links of every tree and each context's err are guarded by one lock,
- * sched->ctx_lock (a no-op under det); closing done and cancelling the
- * children happen after it is released.
+ * sched->ctx_lock (a no-op under det).  As Go's cancelCtx, a cancel sets
+ * the error, closes done and cancels every descendant under that lock, and
+ * Err reads under it too: no processor can see an error without a closed
+ * done, or a cancelled parent with a child not yet cancelled.  Lock order:
+ * ctx_lock, then a channel's lock (closing done), then timer_lock.
  */
 #include <stddef.h>
 
@@ -54,32 +57,34 @@ static void unlink_child_locked(struct cl_ctx *c)
 	c->parent = NULL;
 }
 
-static void cancel(struct cl_ctx *c, cl_error err)
+/* Cancels c and its descendants; ctx_lock held.  The order of the events
+ * (c first, then each child's subtree) is the trace's. */
+static void cancel_locked(struct cl_ctx *c, cl_error err)
 {
-	struct rt_sched *s = rt_s();
-	rt_lock_acquire(&s->ctx_lock);
-	if (c->err || !c->done) {
-		rt_lock_release(&s->ctx_lock);
+	if (c->err || !c->done)
 		return;
-	}
 	__atomic_store_n(&c->err, err, __ATOMIC_RELEASE);
 	unlink_child_locked(c);
-	/* Detach the children: none can unlink itself from c any more (its
-	 * parent is NULL), so the sibling chain stays ours to walk. */
 	struct cl_ctx *children = c->first_child;
 	c->first_child = NULL;
 	for (struct cl_ctx *k = children; k; k = k->next_sibling)
 		k->parent = NULL;
-	rt_lock_release(&s->ctx_lock);
-
 	rt_timer_cancel(&c->timer);
 	rt_emit_sync(CL_EV_CANCEL, &c->obj, err, 0, NULL, 0);
 	rt_chan_close_quiet(c->done);
 	while (children) {
 		struct cl_ctx *next = children->next_sibling;
-		cancel(children, err);
+		cancel_locked(children, err);
 		children = next;
 	}
+}
+
+static void cancel(struct cl_ctx *c, cl_error err)
+{
+	struct rt_sched *s = rt_s();
+	rt_lock_acquire(&s->ctx_lock);
+	cancel_locked(c, err);
+	rt_lock_release(&s->ctx_lock);
 }
 
 static void deadline_fired(void *arg)
@@ -107,10 +112,10 @@ static struct cl_ctx *child_of(cl_ctx *parent, const char *name)
 				parent->first_child->prev_sibling = c;
 			parent->first_child = c;
 		}
+			if (born_cancelled)
+			cancel_locked(c, born_cancelled);
 		rt_lock_release(&s->ctx_lock);
 	}
-	if (born_cancelled)
-		cancel(c, born_cancelled);
 	return c;
 }
 
@@ -158,7 +163,13 @@ cl_chan *cl_ctx_done(cl_ctx *ctx)
 
 cl_error cl_ctx_err(cl_ctx *ctx)
 {
-	return __atomic_load_n(&ctx->err, __ATOMIC_ACQUIRE);
+	struct rt_sched *s = rt_s();
+	if (!s->par)
+		return ctx->err;
+	rt_lock_acquire(&s->ctx_lock);
+	cl_error err = ctx->err;
+	rt_lock_release(&s->ctx_lock);
+	return err;
 }
 
 bool cl_ctx_deadline(cl_ctx *ctx, cl_time *deadline)

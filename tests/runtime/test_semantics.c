@@ -504,6 +504,78 @@ START_TEST(limits_say_why)
 }
 END_TEST
 
+/* ---- context: Err, Done and the tree agree at every instant (par) --------------------- */
+
+#define CTX_DEPTH 6
+
+struct ctx_watch {
+	cl_ctx *chain[CTX_DEPTH];     /* chain[i + 1] is chain[i]'s child */
+	cl_atomic64 round;            /* the round whose chain is published */
+	cl_waitgroup *wg;
+	int bad_done, bad_child;
+	int rounds;
+};
+
+static void ctx_observer(void *arg)
+{
+	struct ctx_watch *x = arg;
+	for (int r = 1; r <= x->rounds; r++) {
+		while (cl_atomic_load(&x->round) < r)
+			cl_yield();
+		cl_ctx **chain = x->chain;
+		for (;;) {
+			/* Read from the root down: a parent's error implies every
+			 * child's, and any error implies a closed done. */
+			bool parent_err = false, all = true;
+			for (int i = 0; i < CTX_DEPTH; i++) {
+				cl_error e = cl_ctx_err(chain[i]);
+				if (parent_err && !e)
+					__atomic_add_fetch(&x->bad_child, 1, __ATOMIC_RELAXED);
+				if (e) {
+					struct cl_case c = CL_RECV_CASE(cl_ctx_done(chain[i]), NULL);
+					if (cl_select_default(&c, 1) != 0)
+						__atomic_add_fetch(&x->bad_done, 1, __ATOMIC_RELAXED);
+				}
+				parent_err = e != NULL;
+				all = all && e;
+			}
+			if (all)
+				break;
+			cl_yield();
+		}
+		cl_wg_done(x->wg);
+	}
+}
+
+static void ctx_watch_main(void *arg)
+{
+	struct ctx_watch *x = arg;
+	x->wg = cl_wg_new("observed");
+	for (int i = 0; i < 3; i++)
+		cl_go(ctx_observer, x, "observer-%d", i);
+	for (int r = 1; r <= x->rounds; r++) {
+		x->chain[0] = cl_with_cancel(cl_background());
+		for (int i = 1; i < CTX_DEPTH; i++)
+			x->chain[i] = cl_with_cancel(x->chain[i - 1]);
+		cl_wg_add(x->wg, 3);
+		cl_atomic_store(&x->round, r);
+		cl_yield();
+		cl_cancel(x->chain[0]);
+		cl_wg_wait(x->wg);
+	}
+}
+
+START_TEST(context_err_done_and_children_agree)
+{
+	struct ctx_watch x = {.rounds = (int)test_scaled(300, 20)};
+	struct cl_result r = run_prog(ctx_watch_main, &x, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	ck_assert_int_eq(x.bad_done, 0);
+	ck_assert_int_eq(x.bad_child, 0);
+	cl_result_free(&r);
+}
+END_TEST
+
 Suite *suite_semantics(void)
 {
 	Suite *s = suite_create("semantics");
@@ -519,6 +591,7 @@ Suite *suite_semantics(void)
 	tcase_add_test(t, panic_chains_print_as_go);
 	tcase_add_test(t, ten_thousand_chained_panics_do_not_overflow);
 	tcase_add_test(t, recover_only_directly_in_a_deferred_function);
+	tcase_add_test(t, context_err_done_and_children_agree);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("semantics-det");
