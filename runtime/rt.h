@@ -202,6 +202,8 @@ struct rt_task {
 	uint64_t rng[4];
 
 	uint64_t ran_at;                /* det: the last step it was picked (livelock report) */
+	void *select_buf;               /* select.c: arrays of a select of more than 8 cases */
+	size_t select_cap;
 
 	/* Stack (stack.c). */
 	struct rt_stack *stack;

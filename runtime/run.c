@@ -275,8 +275,10 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	}
 	if (s->par) {
 		if (rt_par_run(s) != 0) {
+			release_all(s);   /* the main task, its slot table, the objects */
 			rt_sched_cur = NULL;
 			free(s);
+			rt_stack_trim();
 			return start_error(result, "cl_run: cannot start the processors");
 		}
 	} else {

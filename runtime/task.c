@@ -132,6 +132,7 @@ void rt_task_release(struct rt_task *t)
 #endif
 	free(t->defers);
 	free(t->panic_chain);
+	free(t->select_buf);
 	rt_stack_put(t->stack);
 }
 

@@ -5,6 +5,7 @@
  * starvation, limits with a reason and livelock.
  */
 #include <check.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -633,6 +634,58 @@ START_TEST(mutex_waiter_is_not_starved)
 }
 END_TEST
 
+/* ---- a select of more than 8 cases leaks nothing --------------------------------------- */
+
+static void big_select(int panic)
+{
+	struct cl_case cases[12];
+	cl_chan *never = cl_make("never", int, 0);
+	for (int i = 0; i < 12; i++)
+		cases[i] = CL_RECV_CASE(never, NULL);
+	int v = 1;
+	if (panic) {
+		cl_chan *closed = cl_make("closed", int, 0);
+		cl_close(closed);
+		cases[11] = CL_SEND_CASE(closed, &v);   /* send on closed channel */
+	}
+	cl_select(cases, 12);
+}
+
+static void blocked_in_big_select(void *arg)
+{
+	(void)arg;
+	big_select(0);
+}
+
+static void big_select_main(void *arg)
+{
+	if (*(int *)arg) {
+		big_select(1);
+	} else {
+		cl_go(blocked_in_big_select, NULL, "blocked");   /* waits as the run ends */
+		cl_sleep(CL_MS);
+	}
+}
+
+START_TEST(big_select_frees_its_arrays_on_panic_and_run_end)
+{
+	for (int panic = 0; panic < 2; panic++) {
+		int arg = panic;
+		struct cl_result r = run_prog(big_select_main, &arg, 1, CL_STRATEGY_RANDOM, NULL);
+		cl_result_free(&r);   /* warm the caches */
+		struct mallinfo2 before = mallinfo2();
+		for (int i = 0; i < 2000; i++) {
+			r = run_prog(big_select_main, &arg, (uint64_t)i, CL_STRATEGY_RANDOM, NULL);
+			ck_assert_int_eq(r.outcome, (panic ? CL_OUTCOME_PANIC : CL_OUTCOME_LEAK));
+			cl_result_free(&r);
+		}
+		struct mallinfo2 after = mallinfo2();
+		/* A leak would be 2000 x 12 x 80 bytes, about 1.9 MB. */
+		ck_assert_int_lt((long long)after.uordblks - (long long)before.uordblks, 200 * 1024);
+	}
+}
+END_TEST
+
 Suite *suite_semantics(void)
 {
 	Suite *s = suite_create("semantics");
@@ -650,6 +703,7 @@ Suite *suite_semantics(void)
 	tcase_add_test(t, recover_only_directly_in_a_deferred_function);
 	tcase_add_test(t, context_err_done_and_children_agree);
 	tcase_add_test(t, mutex_waiter_is_not_starved);
+	tcase_add_test(t, big_select_frees_its_arrays_on_panic_and_run_end);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("semantics-det");
