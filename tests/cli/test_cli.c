@@ -442,6 +442,7 @@ START_TEST(run_step_limit)
 	char *out = cli_run(&status, "run worker-pool --max-steps 5 --quiet 2>/dev/null");
 	ck_assert_int_eq(status, CL_EXIT_LIMIT);
 	ck_assert_ptr_nonnull(strstr(out, "--max-steps 5"));
+	ck_assert_ptr_nonnull(strstr(out, "limit (steps)"));   /* the reason */
 	free(out);
 }
 END_TEST
