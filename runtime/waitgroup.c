@@ -44,12 +44,16 @@ static void wg_add(cl_waitgroup *wg, int delta, const char *op)
 {
 	rt_sched_point(NULL, 0);
 	rt_lock_acquire(&wg->lock);
-	wg->counter += delta;
-	rt_emit_sync(CL_EV_SYNC, &wg->obj, op, wg->counter, NULL, 0);
-	if (wg->counter < 0) {
+	/* The trace shows the value it would reach; a negative one is refused
+	 * before it is stored, so a recovered panic leaves the counter as it
+	 * was. */
+	int64_t counter = wg->counter + delta;
+	rt_emit_sync(CL_EV_SYNC, &wg->obj, op, counter, NULL, 0);
+	if (counter < 0) {
 		rt_lock_release(&wg->lock);
 		rt_panic(NULL, 0, "sync: negative WaitGroup counter");
 	}
+	wg->counter = counter;
 	struct rt_taskq woken = {0};
 	if (wg->counter == 0) {
 		woken = wg->waiters;

@@ -686,6 +686,60 @@ START_TEST(big_select_frees_its_arrays_on_panic_and_run_end)
 }
 END_TEST
 
+/* ---- a recovered misuse leaves the object as it was ------------------------------------ */
+
+struct misuse {
+	cl_waitgroup *wg;
+	cl_sema *sem;
+	cl_chan *done;
+	int try_ok;
+};
+
+static void swallow_and_signal(void *arg)
+{
+	struct misuse *x = arg;
+	cl_recover();
+	cl_close(x->done);
+}
+
+static void misuser(void *arg)
+{
+	struct misuse *x = arg;
+	cl_defer(swallow_and_signal, x);
+	if (cl_rand_below(2))
+		cl_wg_add(x->wg, -2);          /* counter 1: refused */
+	else
+		cl_sema_release(x->sem, 2);    /* 1 held: refused */
+}
+
+static void misuse_main(void *arg)
+{
+	struct misuse *x = arg;
+	x->wg = cl_wg_new("wg");
+	x->sem = cl_sema_new("sem", 2);
+	x->done = cl_make("done", int, 0);
+	cl_wg_add(x->wg, 1);
+	cl_sema_acquire(x->sem, 1);
+	cl_go(misuser, x, "misuser");
+	cl_recv(x->done, NULL);
+	cl_wg_done(x->wg);                 /* 1 -> 0: fine when the panic changed nothing */
+	cl_wg_wait(x->wg);
+	cl_sema_release(x->sem, 1);
+	x->try_ok = cl_sema_try_acquire(x->sem, 2);
+}
+
+START_TEST(recovered_misuse_changes_nothing)
+{
+	for (uint64_t seed = 1; seed <= 8; seed++) {
+		struct misuse x = {0};
+		struct cl_result r = run_prog(misuse_main, &x, seed, CL_STRATEGY_RANDOM, NULL);
+		ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+		ck_assert_int_eq(x.try_ok, 1);
+		cl_result_free(&r);
+	}
+}
+END_TEST
+
 Suite *suite_semantics(void)
 {
 	Suite *s = suite_create("semantics");
@@ -704,6 +758,7 @@ Suite *suite_semantics(void)
 	tcase_add_test(t, context_err_done_and_children_agree);
 	tcase_add_test(t, mutex_waiter_is_not_starved);
 	tcase_add_test(t, big_select_frees_its_arrays_on_panic_and_run_end);
+	tcase_add_test(t, recovered_misuse_changes_nothing);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("semantics-det");
