@@ -386,6 +386,8 @@ static inline struct rt_task *rt_cur(struct rt_sched *s)
  * stops its tasks at their next one. */
 void rt_sched_point_det(struct rt_sched *s, const char *file, int line);
 _Noreturn void rt_sched_point_stop(void);
+/* cl_config.interrupt became non-zero: ends the run as limit "interrupted". */
+_Noreturn void rt_interrupted(struct rt_sched *s);
 
 static inline void rt_sched_point(const char *file, int line)
 {
@@ -393,6 +395,8 @@ static inline void rt_sched_point(const char *file, int line)
 	if (__builtin_expect(s->par, 0)) {
 		if (__builtin_expect(__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE), 0))
 			rt_sched_point_stop();
+		if (__builtin_expect(s->cfg.interrupt && *s->cfg.interrupt, 0))
+			rt_interrupted(s);
 		return;
 	}
 	rt_sched_point_det(s, file, line);

@@ -211,11 +211,8 @@ static inline __attribute__((always_inline)) struct rt_task *pick_task(struct rt
 	}
 	if (__builtin_expect(s->steps - s->progress_step > s->livelock_window, 0))
 		livelock(s);
-	if (__builtin_expect(s->cfg.interrupt && *s->cfg.interrupt, 0)) {
-		s->limit_reason = "interrupted";
-		rt_finish_limit("interrupted after %llu scheduling decisions",
-		                (unsigned long long)s->steps);
-	}
+	if (__builtin_expect(s->cfg.interrupt && *s->cfg.interrupt, 0))
+		rt_interrupted(s);
 	for (;;) {
 		if (s->timers.n && s->timers.items[0]->when <= s->now)
 			rt_timers_fire_due(s);
@@ -248,6 +245,12 @@ static inline __attribute__((always_inline)) struct rt_task *pick_next(struct rt
 	return t;
 }
 
+_Noreturn void rt_interrupted(struct rt_sched *s)
+{
+	s->limit_reason = "interrupted";
+	rt_finish_limit("interrupted after %llu scheduling decisions", (unsigned long long)s->steps);
+}
+
 _Noreturn void rt_sched_point_stop(void)
 {
 	struct rt_sched *s = rt_s();
@@ -277,6 +280,8 @@ void cl_yield_at(const char *file, int line)
 		struct rt_task *t = rt_cur(s);
 		t->file = file;
 		t->line = line;
+		if (s->cfg.interrupt && *s->cfg.interrupt)
+			rt_interrupted(s);
 		rt_par_yield(t);
 		return;
 	}

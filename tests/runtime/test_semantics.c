@@ -740,6 +740,18 @@ START_TEST(recovered_misuse_changes_nothing)
 }
 END_TEST
 
+START_TEST(interrupt_stops_the_run)
+{
+	volatile int flag = 0;
+	struct polite intr = {.mode = 3, .interrupt = &flag};
+	struct cl_result r = run_limited(&intr, 0, 0);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_LIMIT);
+	ck_assert_str_eq(r.limit_reason, "interrupted");
+	ck_assert_ptr_nonnull(strstr(r.report, "interrupted"));
+	cl_result_free(&r);
+}
+END_TEST
+
 Suite *suite_semantics(void)
 {
 	Suite *s = suite_create("semantics");
@@ -759,6 +771,7 @@ Suite *suite_semantics(void)
 	tcase_add_test(t, mutex_waiter_is_not_starved);
 	tcase_add_test(t, big_select_frees_its_arrays_on_panic_and_run_end);
 	tcase_add_test(t, recovered_misuse_changes_nothing);
+	tcase_add_test(t, interrupt_stops_the_run);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("semantics-det");
