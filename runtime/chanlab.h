@@ -254,6 +254,9 @@ cl_timer *cl_timer_new(cl_time d);
 cl_timer *cl_ticker_new(cl_time period);
 cl_chan *cl_timer_chan(cl_timer *t);
 bool cl_timer_stop(cl_timer *t);        /* true if it stopped a pending fire */
+/* A Timer's Reset(d <= 0) fires at once; a Ticker's panics ("non-positive
+ * interval for Ticker.Reset") and a ticker stays periodic with period d.
+ * Durations saturate: now + d never wraps into the past. */
 bool cl_timer_reset(cl_timer *t, cl_time d);
 
 /* ---- sync ----------------------------------------------------------------------- */
@@ -280,6 +283,7 @@ void cl_cond_broadcast(cl_cond *c);
 
 cl_once *cl_once_new(const char *name);
 #define cl_once_do(o, fn, arg) cl_once_do_at(__FILE__, __LINE__, (o), (fn), (arg))
+/* As Go's: a fn that panics counts as done (later calls return at once). */
 void cl_once_do_at(const char *file, int line, cl_once *o, void (*fn)(void *), void *arg);
 
 cl_waitgroup *cl_wg_new(const char *name);
