@@ -13,6 +13,14 @@
 #include "tests/runtime/record.h"
 #include "tests/testlib.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 static const char *first_line_is(const char *report, const char *want)
 {
 	size_t n = strlen(want);
@@ -752,6 +760,42 @@ START_TEST(interrupt_stops_the_run)
 }
 END_TEST
 
+/* ---- cl_run's failure paths release what they took ------------------------------------- */
+
+static void never_runs(void *arg)
+{
+	*(int *)arg = 1;
+}
+
+START_TEST(failed_start_releases_the_main_task)
+{
+#ifdef UNDER_ASAN
+	/* ASan aborts on the oversized allocation instead of returning NULL. */
+	return;
+#endif
+	/* A billion processors: their records cannot be allocated, so the
+	 * par scheduler cannot start after the main task was created. */
+	struct cl_config cfg;
+	cl_config_init(&cfg);
+	cfg.sched = CL_SCHED_PAR;
+	cfg.procs = 1 << 30;
+	int ran = 0;
+	struct cl_result r;
+	ck_assert_int_eq(cl_run(never_runs, &ran, &cfg, &r), -1);
+	cl_result_free(&r);
+	struct mallinfo2 before = mallinfo2();
+	for (int i = 0; i < 500; i++) {
+		ck_assert_int_eq(cl_run(never_runs, &ran, &cfg, &r), -1);
+		ck_assert_ptr_nonnull(strstr(r.report, "cannot start"));
+		cl_result_free(&r);
+	}
+	struct mallinfo2 after = mallinfo2();
+	ck_assert_int_eq(ran, 0);
+	/* A leak would be the task table: about 750 bytes a run. */
+	ck_assert_int_lt((long long)after.uordblks - (long long)before.uordblks, 64 * 1024);
+}
+END_TEST
+
 Suite *suite_semantics(void)
 {
 	Suite *s = suite_create("semantics");
@@ -778,6 +822,7 @@ Suite *suite_semantics(void)
 	tcase_set_tags(t, TAG_DET);
 	tcase_add_test(t, polite_pair_ends_as_livelock_naming_both);
 	tcase_add_test(t, limits_say_why);
+	tcase_add_test(t, failed_start_releases_the_main_task);
 	suite_add_tcase(s, t);
 	return s;
 }
