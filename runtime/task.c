@@ -9,7 +9,8 @@
  * no unwinding is needed.  Defers belong to the task, not to a C frame.
  *
  * A panic inside a deferred function that a panic is running joins the
- * chain (Go prints them all) and jumps back, with longjmp, to the outermost
+ * chain (Go prints them all; once a deferred function has recovered and
+ * returned, the chain starts afresh) and jumps back, with longjmp, to the outermost
  * panic's loop, which runs the remaining defers: the stack does not grow
  * with the chain, so 10,000 panicking defers in a row are fine.
  *
@@ -319,7 +320,8 @@ _Noreturn void rt_panic(const char *file, int line, const char *msg)
 		/* Raised by a deferred function that a panic is running (even
 		 * after it recovered): Go prints the chain, and the outer loop
 		 * goes on with the next defer. */
-		chain_add(t, "\n\tpanic: ");
+		if (t->chain_len)
+			chain_add(t, "\n\tpanic: ");
 		chain_add(t, msg);
 		emit_panic(s, t, file, line);
 		longjmp(*(jmp_buf *)t->panic_jmp, 1);
@@ -331,7 +333,12 @@ _Noreturn void rt_panic(const char *file, int line, const char *msg)
 	t->panic_jmp = &here;
 	t->defer_frame = NULL;
 	(void)setjmp(here);   /* a later panic in a defer comes back here */
-	run_defers(t);
+	while (t->ndefers > 0) {
+		struct rt_defer d = t->defers[--t->ndefers];
+		call_defer(t, d);
+		if (!t->panicking)
+			t->chain_len = 0;   /* recovered and returned: a later panic starts afresh */
+	}
 	t->panic_jmp = NULL;
 	t->defer_frame = NULL;
 	if (!t->panicking)

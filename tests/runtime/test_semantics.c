@@ -298,9 +298,12 @@ static void chain_main(void *arg)
 		cl_defer(panic_second, NULL);
 	} else if (kind == 1) {
 		cl_defer(recover_then_panic, NULL);
-	} else {
+	} else if (kind == 2) {
 		cl_defer(panic_second, NULL);   /* runs last: "third" in Go's test */
 		cl_defer(recover_then_panic, NULL);
+	} else {
+		cl_defer(panic_second, NULL);   /* after a recovery that returned: a new panic */
+		cl_defer(swallow, NULL);
 	}
 	cl_panic("first");
 }
@@ -312,8 +315,9 @@ START_TEST(panic_chains_print_as_go)
 		"panic: first\n\tpanic: second\n",
 		"panic: first [recovered]\n\tpanic: again first\n",
 		"panic: first [recovered]\n\tpanic: again first\n\tpanic: second\n",
+		"panic: second\n\n",
 	};
-	for (int kind = 0; kind < 3; kind++) {
+	for (int kind = 0; kind < 4; kind++) {
 		struct cl_result r = run_prog(chain_main, &kind, 1, CL_STRATEGY_RANDOM, NULL);
 		ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
 		ck_assert_ptr_nonnull(r.report);
