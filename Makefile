@@ -34,10 +34,13 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -I. -I$(B)/gen \
              -DCHANLAB_VERSION='"$(VERSION)"' -DCHANLAB_DATADIR='"$(PREFIX)/share/chanlab"' \
-             $(PKG_CFLAGS) $(CFLAGS)
+             $(PKG_CFLAGS) $(FRAMEFLAGS) $(CFLAGS)
 # Stack probing: a frame larger than a page touches its pages in order, top
 # down, so it cannot jump a task stack's guard page (runtime/stack.c).
 ALL_CFLAGS += -fstack-clash-protection
+# cl_recover checks that its caller is the deferred function itself by the
+# frame pointers (runtime/chanlab.h): every function keeps one.
+FRAMEFLAGS = -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS     = $(PKG_LIBS) -lpthread -lm
 

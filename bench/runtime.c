@@ -168,6 +168,7 @@ static double run_once(void (*fn)(void *), long n)
 	struct cl_config cfg;
 	cl_config_init(&cfg);
 	cfg.max_steps = 0;           /* no limit */
+	cfg.livelock_steps = 0;      /* lock and yield loops deliver no messages */
 	struct cl_result r;
 	if (cl_run(fn, &b, &cfg, &r) != 0 || r.outcome != CL_OUTCOME_OK) {
 		fprintf(stderr, "bench: run failed: %s\n", r.report ? r.report : cl_outcome_name(r.outcome));

@@ -623,6 +623,7 @@ static void config_for(const struct cmd_bench_env *env, struct cl_config *cfg)
 	cfg->sched = env->sched;
 	cfg->procs = env->procs;
 	cfg->max_steps = 0;                  /* no step limit */
+	cfg->livelock_steps = 0;             /* lock and yield loops deliver no messages */
 }
 
 int cmd_bench_rt_run(enum cmd_bench_prog prog, long n, const struct cmd_bench_env *env,

@@ -14,16 +14,17 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* Exit codes (DESIGN.md, "Exit codes"). */
+/* Exit codes (DESIGN.md, "Outcomes and exit codes"); README.md and
+ * docs/chanlab.1 list the same table. */
 enum cl_exit {
 	CL_EXIT_OK = 0,
 	CL_EXIT_ERROR = 1,       /* bad file, bad bank, database, I/O */
-	CL_EXIT_PANIC = 2,       /* panic, or a fatal error (stack overflow, unlock of unlocked mutex) */
+	CL_EXIT_PANIC = 2,       /* panic, or outcome fatal (stack overflow, unlock of unlocked mutex) */
 	CL_EXIT_DEADLOCK = 3,
 	CL_EXIT_LEAK = 4,
 	CL_EXIT_INVARIANT = 5,   /* a pattern's invariant or metric failed */
 	CL_EXIT_EXPLORE = 6,     /* explore found a schedule that broke the promise */
-	CL_EXIT_LIMIT = 7,       /* step or virtual-time limit; livelock */
+	CL_EXIT_LIMIT = 7,       /* outcome limit; reason steps, time, livelock or interrupted */
 	CL_EXIT_RACE = 8,        /* the race detector found a data race */
 	CL_EXIT_USAGE = 64,
 	CL_EXIT_BUG = 70,        /* "chanlab: BUG:": an internal invariant of chanlab failed */

@@ -63,8 +63,8 @@ static void usage(FILE *out)
 	        "  --PARAM VALUE      a parameter of the pattern, e.g. --workers 8\n"
 	        "                     ('chanlab run PATTERN --help' lists them)\n"
 	        "\n"
-	        "exit: 0 ok, 2 panic, 3 deadlock, 4 leak, 5 invariant or metric failed,\n"
-	        "      7 step or time limit, 8 data race (--race), 64 usage\n"
+	        "exit: 0 ok, 2 panic or fatal error, 3 deadlock, 4 leak, 5 invariant or metric\n"
+	        "      failed, 7 limit (steps, time or livelock), 8 race, 64 usage, 130 interrupted\n"
 	        "\n"
 	        "patterns: %s\n",
 	        pattern_names_list(list, sizeof list));
@@ -97,6 +97,8 @@ static void outcome_words(const struct pattern_run *run, const struct cl_result 
 		snprintf(what, sizeof what, "invariant %s failed", run->fail_name);
 	else if (verdict == PATTERN_VERDICT_METRIC)
 		snprintf(what, sizeof what, "metric over its limit");
+	else if (verdict == PATTERN_VERDICT_LIMIT && res->limit_reason[0])
+		snprintf(what, sizeof what, "limit (%s)", res->limit_reason);
 	else
 		snprintf(what, sizeof what, "%s", pattern_verdict_name(verdict));
 	if (strcmp(run->variant->outcome, "ok") == 0 && verdict == PATTERN_VERDICT_OK)

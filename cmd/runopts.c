@@ -16,11 +16,12 @@
 #include "cmd/runopts.h"
 #include "render/render.h"
 
-/* A strict unsigned decimal in [min, max]. */
+/* A strict unsigned decimal in [min, max]: digits only (strtoull alone
+ * would skip leading spaces and take " -1" as 2^64-1). */
 static int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *out)
 {
 	char *end;
-	if (!text || !*text || *text == '-' || *text == '+')
+	if (!text || *text < '0' || *text > '9')
 		return -1;
 	errno = 0;
 	unsigned long long v = strtoull(text, &end, 10);

@@ -133,6 +133,7 @@ static inline void count_message(struct rt_task *receiver)
 {
 	if (receiver)
 		receiver->messages++;
+	rt_progress(rt_s());
 }
 
 /* memcpy of an element; the common sizes become plain moves. */
@@ -274,8 +275,16 @@ void rt_recv_closed(struct cl_chan *c, void *out, struct rt_task *self, const ch
 
 /* ---- the public operations ------------------------------------------------------------------ */
 
+/* Go's maxAlloc on 64-bit Linux: no allocation may exceed 2^48 bytes. */
+#define CHAN_MAX_ALLOC ((size_t)1 << 48)
+
 cl_chan *cl_chan_make(const char *name, size_t elem_size, size_t cap)
 {
+	/* A negative capacity arrives here as a huge size_t; the bound is
+	 * checked by division so the product cannot wrap (Go's makechan). */
+	size_t per_slot = sizeof(uint64_t) + elem_size;
+	if (elem_size > CHAN_MAX_ALLOC || cap > (CHAN_MAX_ALLOC - sizeof(struct cl_chan)) / per_slot)
+		rt_panic(NULL, 0, "makechan: size out of range");
 	size_t bytes = sizeof(struct cl_chan) + cap * sizeof(uint64_t) + cap * elem_size;
 	struct cl_chan *c = rt_obj_new(bytes, CL_OBJ_CHAN, name);
 	c->elem_size = elem_size;

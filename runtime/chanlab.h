@@ -102,6 +102,9 @@ struct cl_config {
 	 * default).  The explorer's shrinker steers runs this way. */
 	int (*choose)(void *ctx, const struct cl_choice *choice);
 	void *choose_ctx;
+	uint64_t livelock_steps;     /* det: decisions without progress (a message delivered, a note,
+	                                a task started or ended) before the limit "livelock"
+	                                (default 1,000,000; 0 = off) */
 };
 
 /* The result of a run.  report is NULL for a clean run, else the text Go
@@ -195,9 +198,21 @@ void cl_defer(void (*fn)(void *), void *arg);
 _Noreturn void cl_panic_at(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* In a deferred function: stops a panic in progress and returns its message
- * (valid until the task ends); NULL if the task is not panicking. */
-const char *cl_recover(void);
+/* recover(): stops the panic in progress and returns its message (valid
+ * until the task ends); NULL if the task is not panicking.  As in Go it
+ * takes effect only when called directly by a deferred function while a
+ * panic runs it: called from a helper that function calls, it returns NULL
+ * and the panic goes on.  The macro passes the frame pointer its caller
+ * saved (read in the caller, so a tail call cannot lose it); the runtime
+ * checks that it is the frame that called the deferred function (a helper inlined into the deferred function, or tail-called from
+ * it, counts as the deferred function itself).  Code that calls it must
+ * keep frame pointers (the Makefile builds with -fno-omit-frame-pointer);
+ * without them a helper may be taken for the deferred function.  Deferring the function
+ * itself, cl_defer(cl_recover, NULL), is Go's `defer recover()`: it stops
+ * nothing. */
+#define cl_recover() cl_recover_from(*(void *const *)__builtin_frame_address(0))
+const char *cl_recover_from(void *callers_parent_frame);
+void (cl_recover)(void *unused);
 
 /* ---- channels --------------------------------------------------------------- */
 
@@ -273,6 +288,9 @@ cl_timer *cl_timer_new(cl_time d);
 cl_timer *cl_ticker_new(cl_time period);
 cl_chan *cl_timer_chan(cl_timer *t);
 bool cl_timer_stop(cl_timer *t);        /* true if it stopped a pending fire */
+/* A Timer's Reset(d <= 0) fires at once; a Ticker's panics ("non-positive
+ * interval for Ticker.Reset") and a ticker stays periodic with period d.
+ * Durations saturate: now + d never wraps into the past. */
 bool cl_timer_reset(cl_timer *t, cl_time d);
 
 /* ---- sync ----------------------------------------------------------------------- */
@@ -281,7 +299,7 @@ cl_mutex *cl_mutex_new(const char *name);
 #define cl_lock(mu) cl_lock_at(__FILE__, __LINE__, (mu))
 void cl_lock_at(const char *file, int line, cl_mutex *mu);
 bool cl_trylock(cl_mutex *mu);
-void cl_unlock(cl_mutex *mu);           /* of an unlocked mutex: panics like Go */
+void cl_unlock(cl_mutex *mu);           /* of an unlocked mutex: fatal, as in Go */
 
 cl_rwmutex *cl_rwmutex_new(const char *name);
 #define cl_rlock(rw) cl_rlock_at(__FILE__, __LINE__, (rw))
@@ -299,6 +317,7 @@ void cl_cond_broadcast(cl_cond *c);
 
 cl_once *cl_once_new(const char *name);
 #define cl_once_do(o, fn, arg) cl_once_do_at(__FILE__, __LINE__, (o), (fn), (arg))
+/* As Go's: a fn that panics counts as done (later calls return at once). */
 void cl_once_do_at(const char *file, int line, cl_once *o, void (*fn)(void *), void *arg);
 
 cl_waitgroup *cl_wg_new(const char *name);

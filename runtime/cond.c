@@ -15,6 +15,7 @@ struct cl_cond {
 };
 
 void rt_mutex_unlock(cl_mutex *mu);
+bool rt_mutex_locked(cl_mutex *mu);
 
 cl_cond *cl_cond_new(const char *name, cl_mutex *mu)
 {
@@ -26,6 +27,10 @@ cl_cond *cl_cond_new(const char *name, cl_mutex *mu)
 void cl_cond_wait_at(const char *file, int line, cl_cond *c)
 {
 	rt_sched_point(file, line);
+	/* Misuse is checked before the task is queued: a dead task must never
+	 * sit on the cond for a later Signal to wake. */
+	if (!rt_mutex_locked(c->mu))
+		rt_fatal("sync: unlock of unlocked mutex");
 	rt_lock_acquire(&c->lock);
 	rt_taskq_push(&c->waiters, rt_cur(rt_s()));
 	rt_mutex_unlock(c->mu);

@@ -12,8 +12,11 @@
  * treats as a case that is never ready: exactly Go's behaviour.
  *
  * The links of every tree and each context's err are guarded by one lock,
- * sched->ctx_lock (a no-op under det); closing done and cancelling the
- * children happen after it is released.
+ * sched->ctx_lock (a no-op under det).  As Go's cancelCtx, a cancel sets
+ * the error, closes done and cancels every descendant under that lock, and
+ * Err reads under it too: no processor can see an error without a closed
+ * done, or a cancelled parent with a child not yet cancelled.  Lock order:
+ * ctx_lock, then a channel's lock (closing done), then timer_lock.
  */
 #include <stddef.h>
 
@@ -56,33 +59,35 @@ static void unlink_child_locked(struct cl_ctx *c)
 	c->parent = NULL;
 }
 
-static void cancel(struct cl_ctx *c, cl_error err)
+/* Cancels c and its descendants; ctx_lock held.  The order of the events
+ * (c first, then each child's subtree) is the trace's. */
+static void cancel_locked(struct cl_ctx *c, cl_error err)
 {
-	struct rt_sched *s = rt_s();
-	rt_lock_acquire(&s->ctx_lock);
-	if (c->err || !c->done) {
-		rt_lock_release(&s->ctx_lock);
+	if (c->err || !c->done)
 		return;
-	}
 	rt_race_release(c);   /* cancel happens before Err() != nil is seen */
 	__atomic_store_n(&c->err, err, __ATOMIC_RELEASE);
 	unlink_child_locked(c);
-	/* Detach the children: none can unlink itself from c any more (its
-	 * parent is NULL), so the sibling chain stays ours to walk. */
 	struct cl_ctx *children = c->first_child;
 	c->first_child = NULL;
 	for (struct cl_ctx *k = children; k; k = k->next_sibling)
 		k->parent = NULL;
-	rt_lock_release(&s->ctx_lock);
-
 	rt_timer_cancel(&c->timer);
 	rt_emit_sync(CL_EV_CANCEL, &c->obj, err, 0, NULL, 0);
 	rt_chan_close_quiet(c->done);
 	while (children) {
 		struct cl_ctx *next = children->next_sibling;
-		cancel(children, err);
+		cancel_locked(children, err);
 		children = next;
 	}
+}
+
+static void cancel(struct cl_ctx *c, cl_error err)
+{
+	struct rt_sched *s = rt_s();
+	rt_lock_acquire(&s->ctx_lock);
+	cancel_locked(c, err);
+	rt_lock_release(&s->ctx_lock);
 }
 
 static void deadline_fired(void *arg)
@@ -110,10 +115,10 @@ static struct cl_ctx *child_of(cl_ctx *parent, const char *name)
 				parent->first_child->prev_sibling = c;
 			parent->first_child = c;
 		}
+			if (born_cancelled)
+			cancel_locked(c, born_cancelled);
 		rt_lock_release(&s->ctx_lock);
 	}
-	if (born_cancelled)
-		cancel(c, born_cancelled);
 	return c;
 }
 
@@ -145,7 +150,7 @@ cl_ctx *cl_with_deadline(cl_ctx *parent, cl_time deadline)
 
 cl_ctx *cl_with_timeout(cl_ctx *parent, cl_time d)
 {
-	return cl_with_deadline(parent, cl_now() + d);
+	return cl_with_deadline(parent, rt_time_after(cl_now(), d));
 }
 
 void cl_cancel(cl_ctx *ctx)
@@ -161,9 +166,17 @@ cl_chan *cl_ctx_done(cl_ctx *ctx)
 
 cl_error cl_ctx_err(cl_ctx *ctx)
 {
-	cl_error err = __atomic_load_n(&ctx->err, __ATOMIC_ACQUIRE);
+	struct rt_sched *s = rt_s();
+	cl_error err;
+	if (!s->par) {
+		err = ctx->err;
+	} else {
+		rt_lock_acquire(&s->ctx_lock);
+		err = ctx->err;
+		rt_lock_release(&s->ctx_lock);
+	}
 	if (err)
-		rt_race_acquire(ctx);
+		rt_race_acquire(ctx);   /* cancel happens before Err() != nil is seen */
 	return err;
 }
 

@@ -10,9 +10,19 @@
  * waiter checks the state and queues itself under the mutex's lock, and
  * Unlock clears the state before taking that lock, so no wake-up is lost.
  *
+ * Starvation mode, as Go's: a woken waiter that loses the race queues again
+ * at the front, and one that has waited longer than 1 ms (cl_now: virtual
+ * time under det, the monotonic clock under par) switches the mutex to
+ * starving.  Then Unlock hands the mutex straight to the first waiter
+ * (the state word never passes through 0, so nobody can barge in), until
+ * the waiter it reaches is the last or has waited less than 1 ms.
+ *
  * RWMutex follows Go's
  * writer preference: once a writer waits, new readers queue behind it, and a
  * writer's unlock releases every waiting reader first.
+ *
+ * Unlock of an unlocked Mutex, and RUnlock or Unlock of an RWMutex not so
+ * held, is fatal (rt_fatal), as Go's throw: no recover can catch it.
  *
  * Every Lock and Unlock is a scheduling point (DESIGN.md).  Each object's
  * fields are guarded by its own lock (a no-op under det); events about it
@@ -27,9 +37,13 @@ struct cl_mutex {
 	struct rt_obj obj;
 	int state;               /* 0, 1 or 2 (above); atomic */
 	int holder;              /* task id, for the wait-for graph */
-	struct rt_lock lock;     /* guards waiters */
+	struct rt_lock lock;     /* guards waiters and starving */
 	struct rt_taskq waiters;
+	bool starving;           /* Unlock hands the mutex to the first waiter */
 };
+
+/* Go's starvationThresholdNs. */
+#define STARVATION_WAIT CL_MS
 
 struct cl_rwmutex {
 	struct rt_obj obj;
@@ -74,6 +88,27 @@ static void acquired(cl_mutex *mu, const char *file, int line)
 		rt_emit_sync(CL_EV_LOCK, &mu->obj, "", 0, file, line);
 }
 
+/* Queues the running task on mu (at the front when it waited before, as
+ * Go's LIFO requeue) and parks; mu->lock held, released by the park. */
+static void mutex_wait(cl_mutex *mu, struct rt_task *self, bool front, const char *file, int line)
+{
+	struct rt_taskq *q = &mu->waiters;
+	if (front) {
+		self->q_next = q->first;
+		q->first = self;
+		if (!q->last)
+			q->last = self;
+	} else {
+		rt_taskq_push(q, self);
+	}
+	self->sync_arg = 0;
+	struct rt_block b = {.wait = CL_WAIT_MUTEX, .obj_kind = mu->obj.kind, .obj_id = mu->obj.id,
+	                     .obj_name = mu->obj.name,
+	                     .waits_for = __atomic_load_n(&mu->holder, __ATOMIC_RELAXED),
+	                     .file = file, .line = line};
+	rt_park(&b, rt_unlock_cb, &mu->lock);
+}
+
 void cl_lock_at(const char *file, int line, cl_mutex *mu)
 {
 	rt_sched_point(file, line);
@@ -81,7 +116,8 @@ void cl_lock_at(const char *file, int line, cl_mutex *mu)
 		acquired(mu, file, line);
 		return;
 	}
-	if (rt_s()->par) {
+	struct rt_sched *s = rt_s();
+	if (s->par && !__atomic_load_n(&mu->starving, __ATOMIC_RELAXED)) {
 		/* The holder is likely running on another processor and about
 		 * to unlock: a short spin is cheaper than parking. */
 		for (int i = 0; i < 100; i++) {
@@ -92,14 +128,32 @@ void cl_lock_at(const char *file, int line, cl_mutex *mu)
 			}
 		}
 	}
-	/* Mark it "waited for", and sleep until an unlock wakes us. */
+	/* Mark it "waited for", and sleep until an unlock wakes us or hands
+	 * the mutex over. */
+	struct rt_task *self = rt_running(s);
+	cl_time since = -1;
 	while (__atomic_exchange_n(&mu->state, 2, __ATOMIC_ACQUIRE) != 0) {
 		rt_lock_acquire(&mu->lock);
-		if (__atomic_load_n(&mu->state, __ATOMIC_ACQUIRE) == 2)
-			rt_taskq_wait(&mu->waiters, &mu->lock, CL_WAIT_MUTEX, &mu->obj,
-			              __atomic_load_n(&mu->holder, __ATOMIC_RELAXED), file, line);
-		else
+		if (__atomic_load_n(&mu->state, __ATOMIC_ACQUIRE) != 2) {
 			rt_lock_release(&mu->lock);
+			continue;
+		}
+		cl_time now = cl_now();
+		bool waited = since >= 0;
+		if (!waited)
+			since = now;
+		else if (now - since > STARVATION_WAIT)
+			__atomic_store_n(&mu->starving, true, __ATOMIC_RELAXED);
+		mutex_wait(mu, self, waited, file, line);
+		if (self->sync_arg == 1) {
+			/* Handed over (the state stayed locked).  Go leaves
+			 * starvation mode at the last waiter or a short wait. */
+			rt_lock_acquire(&mu->lock);
+			if (!mu->waiters.first || cl_now() - since <= STARVATION_WAIT)
+				__atomic_store_n(&mu->starving, false, __ATOMIC_RELAXED);
+			rt_lock_release(&mu->lock);
+			break;
+		}
 	}
 	acquired(mu, file, line);
 }
@@ -118,14 +172,28 @@ bool cl_trylock(cl_mutex *mu)
 void rt_mutex_unlock(cl_mutex *mu)
 {
 	if (__atomic_load_n(&mu->state, __ATOMIC_RELAXED) == 0)
-		rt_panic(NULL, 0, "sync: unlock of unlocked mutex");
+		rt_fatal("sync: unlock of unlocked mutex");
 	rt_race_release(mu);
 	/* The event goes first, so no other task's lock can precede it. */
 	if (rt_s()->tracing)
 		rt_emit_sync(CL_EV_UNLOCK, &mu->obj, "", 0, NULL, 0);
+	if (__atomic_load_n(&mu->starving, __ATOMIC_RELAXED)) {
+		rt_lock_acquire(&mu->lock);
+		struct rt_task *next = mu->starving ? rt_taskq_pop(&mu->waiters) : NULL;
+		if (next) {
+			/* Starving: the state stays locked and goes to next. */
+			__atomic_store_n(&mu->holder, next->id, __ATOMIC_RELAXED);
+			next->sync_arg = 1;
+			rt_lock_release(&mu->lock);
+			rt_ready(next);
+			return;
+		}
+		__atomic_store_n(&mu->starving, false, __ATOMIC_RELAXED);
+		rt_lock_release(&mu->lock);
+	}
 	int was = __atomic_exchange_n(&mu->state, 0, __ATOMIC_RELEASE);
 	if (was == 0)
-		rt_panic(NULL, 0, "sync: unlock of unlocked mutex");
+		rt_fatal("sync: unlock of unlocked mutex");
 	if (was == 1)
 		return;
 	rt_lock_acquire(&mu->lock);
@@ -133,6 +201,11 @@ void rt_mutex_unlock(cl_mutex *mu)
 	rt_lock_release(&mu->lock);
 	if (next)
 		rt_ready(next);
+}
+
+bool rt_mutex_locked(cl_mutex *mu)
+{
+	return __atomic_load_n(&mu->state, __ATOMIC_RELAXED) != 0;
 }
 
 void cl_unlock(cl_mutex *mu)
@@ -167,7 +240,7 @@ void cl_runlock(cl_rwmutex *rw)
 	rt_lock_acquire(&rw->lock);
 	if (rw->readers <= 0) {
 		rt_lock_release(&rw->lock);
-		rt_panic(NULL, 0, "sync: RUnlock of unlocked RWMutex");
+		rt_fatal("sync: RUnlock of unlocked RWMutex");
 	}
 	rw->readers--;
 	rt_race_release(RT_RACE_KEY(rw, 1));
@@ -205,7 +278,7 @@ void cl_wunlock(cl_rwmutex *rw)
 	rt_lock_acquire(&rw->lock);
 	if (!rw->writer) {
 		rt_lock_release(&rw->lock);
-		rt_panic(NULL, 0, "sync: Unlock of unlocked RWMutex");
+		rt_fatal("sync: Unlock of unlocked RWMutex");
 	}
 	rw->writer = false;
 	rw->writer_id = 0;

@@ -126,7 +126,8 @@ void rt_report_build(struct rt_sched *s, const char *headline)
 		put(&b, "fatal error: all tasks are asleep - deadlock!\n");
 		break;
 	case CL_OUTCOME_PANIC:
-		put(&b, "panic: %s\n", s->panic_msg);
+		put(&b, "panic: %s\n", s->panic_task && s->panic_task->panic_chain
+		                          ? s->panic_task->panic_chain : s->panic_msg);
 		break;
 	case CL_OUTCOME_OK:
 	case CL_OUTCOME_LEAK:

@@ -188,6 +188,15 @@ struct rt_taskq {
 
 /* ---- timers --------------------------------------------------------------------- */
 
+/* now + d, saturating at the largest time instead of wrapping into the
+ * past (Go's when()); a negative d counts as 0. */
+static inline cl_time rt_time_after(cl_time now, cl_time d)
+{
+	if (d <= 0)
+		return now;
+	return now > INT64_MAX - d ? INT64_MAX : now + d;
+}
+
 enum rt_timer_kind { RT_TIMER_WAKE, RT_TIMER_CHAN, RT_TIMER_FUNC };
 
 struct rt_timer {
@@ -258,8 +267,11 @@ struct rt_task {
 	struct rt_defer *defers;
 	int ndefers, cap_defers;
 	bool panicking;
-	bool recovered;
-	char panic_msg[RT_PANIC_MAX];
+	char panic_msg[RT_PANIC_MAX];   /* the panic in progress */
+	char *panic_chain;              /* every panic of the chain, as Go prints it after "panic: " */
+	size_t chain_len, chain_cap;
+	void *panic_jmp;                /* jmp_buf of the outermost panic running defers */
+	void *defer_frame;              /* frame that calls the deferred function (recover's check) */
 
 	/* Sleep. */
 	struct rt_timer sleep_timer;
@@ -268,6 +280,10 @@ struct rt_task {
 	 * seed and the task's id, so a pattern's draws do not depend on which
 	 * processor ran it. */
 	uint64_t rng[4];
+
+	uint64_t ran_at;                /* det: the last step it was picked (livelock report) */
+	void *select_buf;               /* select.c: arrays of a select of more than 8 cases */
+	size_t select_cap;
 
 	/* Stack (stack.c). */
 	struct rt_stack *stack;
@@ -362,6 +378,9 @@ struct rt_sched {
 
 	uint64_t rng[4];                    /* xoshiro256** (det) */
 	uint64_t steps;
+	uint64_t progress_step;             /* det: the step of the last progress (rt_progress) */
+	uint64_t livelock_window;           /* det: steps without progress before "livelock" */
+	const char *limit_reason;           /* limit only: "steps", "time", "livelock", "interrupted" */
 	cl_time now;                        /* det: virtual time */
 	int64_t start_ns;                   /* par: the monotonic clock at the start */
 	struct rt_lock timer_lock;          /* par: guards timers and timer_seq */
@@ -459,6 +478,8 @@ static inline struct rt_task *rt_cur(struct rt_sched *s)
  * stops its tasks at their next one. */
 void rt_sched_point_det(struct rt_sched *s, const char *file, int line);
 _Noreturn void rt_sched_point_stop(void);
+/* cl_config.interrupt became non-zero: ends the run as limit "interrupted". */
+_Noreturn void rt_interrupted(struct rt_sched *s);
 
 static inline void rt_sched_point(const char *file, int line)
 {
@@ -466,6 +487,8 @@ static inline void rt_sched_point(const char *file, int line)
 	if (__builtin_expect(s->par, 0)) {
 		if (__builtin_expect(__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE), 0))
 			rt_sched_point_stop();
+		if (__builtin_expect(s->cfg.interrupt && *s->cfg.interrupt, 0))
+			rt_interrupted(s);
 		return;
 	}
 	rt_sched_point_det(s, file, line);
@@ -484,14 +507,32 @@ struct rt_block {
 };
 void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg);
 
+/* Progress, for livelock detection under det (runtime/HACKING.md): a value
+ * delivered through a channel, a note, a task spawned or ending. */
+static inline void rt_progress(struct rt_sched *s)
+{
+	if (!s->par)
+		s->progress_step = s->steps;
+}
+
 /* Makes a blocked task runnable; the running task (0: the runtime) is its waker. */
 void rt_ready(struct rt_task *t);
 
 /* Ends the run from inside a task with the given outcome; never returns. */
 _Noreturn void rt_finish(enum cl_outcome outcome);
 
+/* Takes the deferred call fn(arg) nearest the top off the running task's
+ * list without running it; false if there is none. */
+bool rt_defer_cancel(void (*fn)(void *), void *arg);
+
 /* Go-style panic from inside the runtime (send on closed channel ...). */
 _Noreturn void rt_panic(const char *file, int line, const char *msg);
+
+/* A fatal error, as Go's throw (unlock of an unlocked mutex, stack
+ * overflow): ends the run with outcome fatal and the report "fatal error:
+ * MSG" then the task dump.  No deferred function runs and no recover can
+ * stop it.  Called from a task; under par the calling task stops there. */
+_Noreturn void rt_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 uint64_t rt_rand(struct rt_sched *s);
 uint64_t rt_rand_below(struct rt_sched *s, uint64_t n);

@@ -24,6 +24,10 @@
 #define DEFAULT_STACK_SIZE (256 * 1024)
 #define MIN_STACK_SIZE (16 * 1024)
 #define MAX_STACK_SIZE (1024 * 1024 * 1024)
+/* A tenth of the default step limit: patterns deliver a message or exit a
+ * task every few hundred steps at most, and a livelock shows within a
+ * fraction of a second. */
+#define DEFAULT_LIVELOCK_STEPS 1000000
 
 void cl_config_init(struct cl_config *config)
 {
@@ -36,6 +40,7 @@ void cl_config_init(struct cl_config *config)
 	config->max_steps = 10000000;
 	config->max_time = 3600 * CL_SEC;
 	config->stack_size = DEFAULT_STACK_SIZE;
+	config->livelock_steps = DEFAULT_LIVELOCK_STEPS;
 }
 
 const char *cl_outcome_name(enum cl_outcome outcome)
@@ -127,6 +132,51 @@ _Noreturn void rt_finish_limit(const char *fmt, ...)
 	rt_finish(CL_OUTCOME_LIMIT);
 }
 
+_Noreturn void rt_fatal(const char *fmt, ...)
+{
+	struct rt_sched *s = rt_s();
+	char msg[RT_PANIC_MAX], headline[RT_PANIC_MAX + 16];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(headline, sizeof headline, "fatal error: %s", msg);
+	struct rt_task *t = s ? rt_cur(s) : NULL;
+	if (!t) {
+		/* Outside a task there is no run to end: say it and stop. */
+		fprintf(stderr, "%s\n", headline);
+		abort();
+	}
+	rt_lock_acquire(&s->finish_lock);
+	if (!s->panic_task)
+		s->panic_task = t;   /* shown as the running task in the dump */
+	rt_lock_release(&s->finish_lock);
+	if (s->par) {
+		rt_par_finish(s, CL_OUTCOME_FATAL, headline);
+		rt_par_abandon(t);
+	}
+	s->finished = true;
+	s->outcome = CL_OUTCOME_FATAL;
+	rt_report_build(s, headline);
+	rt_finish(CL_OUTCOME_FATAL);
+}
+
+/* Why a limit ended the run; a limit raised without a reason (a par
+ * enforcement that says only its headline) is named from the headline. */
+static const char *limit_reason_of(const struct rt_sched *s)
+{
+	if (s->limit_reason)
+		return s->limit_reason;
+	const char *h = s->report ? s->report : "";
+	if (strncmp(h, "time", 4) == 0)
+		return "time";
+	if (strncmp(h, "livelock", 8) == 0)
+		return "livelock";
+	if (strncmp(h, "interrupt", 9) == 0)
+		return "interrupted";
+	return "steps";
+}
+
 /* Adds the messages of tasks still alive to the run's count. */
 static void count_live_messages(struct rt_sched *s)
 {
@@ -202,6 +252,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 		s->cfg.max_steps = UINT64_MAX;
 	if (!s->cfg.max_time)
 		s->cfg.max_time = INT64_MAX;
+	s->livelock_window = s->cfg.livelock_steps ? s->cfg.livelock_steps : UINT64_MAX;
 	s->tracing = s->cfg.nsinks > 0 && s->cfg.sinks;
 	s->stack_cache = rt_stack_cache_self();
 	rt_rand_seed(s, s->cfg.seed);
@@ -241,8 +292,10 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	}
 	if (s->par) {
 		if (rt_par_run(s) != 0) {
+			release_all(s);   /* the main task, its slot table, the objects */
 			rt_sched_cur = NULL;
 			free(s);
+			rt_stack_trim();
 			return start_error(result, "cl_run: cannot start the processors");
 		}
 	} else {
@@ -290,7 +343,9 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	result->proc_wakes = s->proc_wakes;
 	result->procs = s->nprocs;
 	result->races = s->races;
-	rt_schedule_end(s, result);
+	if (s->outcome == CL_OUTCOME_LIMIT)
+		snprintf(result->limit_reason, sizeof result->limit_reason, "%s", limit_reason_of(s));
+	rt_schedule_end(s, result);   /* a refused schedule's reason, "schedule", wins */
 
 	if (s->reap)
 		rt_task_release(s->reap);

@@ -173,16 +173,52 @@ static void runq_check(struct rt_sched *s)
 	}
 }
 #endif
+/* The run made no progress for a window of steps: ends it as a limit,
+ * naming the tasks that kept running meanwhile. */
+static __attribute__((noinline, cold)) _Noreturn void livelock(struct rt_sched *s)
+{
+	char running[160] = "";
+	size_t len = 0;
+	int n, more = 0;
+	struct rt_task **tasks = rt_tasks_by_id(s, &n);
+	for (int k = 0; k < n; k++) {
+		/* Ran in the window and still going (runnable, or between
+		 * sleeps); a task that blocked on an object for good is not
+		 * part of the loop. */
+		if (tasks[k]->ran_at <= s->progress_step ||
+		    (tasks[k]->state == RT_BLOCKED && tasks[k]->wait != CL_WAIT_SLEEP))
+			continue;
+		int w = snprintf(running + len, sizeof running - len, "%s task %d \"%s\"",
+		                 len ? "," : "", tasks[k]->id, tasks[k]->name);
+		if (w < 0 || len + (size_t)w >= sizeof running - 1) {
+			running[len] = '\0';
+			more++;
+		} else {
+			len += (size_t)w;
+		}
+	}
+	free(tasks);
+	s->limit_reason = "livelock";
+	rt_finish_limit("livelock: %llu scheduling decisions without progress (no message, note, "
+	                "task start or exit); running:%s%s",
+	                (unsigned long long)s->livelock_window, running, more ? " ..." : "");
+}
 
 /* Chooses the next task to run, advancing virtual time when nothing can
  * run.  NULL means no task can ever run again (deadlock). */
-static inline __attribute__((always_inline)) struct rt_task *pick_next(struct rt_sched *s)
+static inline __attribute__((always_inline)) struct rt_task *pick_task(struct rt_sched *s)
 {
 	if (__builtin_expect(s->schedule_on, 0) && s->procs->current)
 		s->procs->current->sched_points++;
-	if (++s->steps > s->cfg.max_steps)
+	if (++s->steps > s->cfg.max_steps) {
+		s->limit_reason = "steps";
 		rt_finish_limit("step limit: %llu scheduling decisions",
 		                (unsigned long long)s->cfg.max_steps);
+	}
+	if (__builtin_expect(s->steps - s->progress_step > s->livelock_window, 0))
+		livelock(s);
+	if (__builtin_expect(s->cfg.interrupt && *s->cfg.interrupt, 0))
+		rt_interrupted(s);
 #ifdef CHANLAB_DEBUG
 	runq_check(s);
 #endif
@@ -194,9 +230,11 @@ static inline __attribute__((always_inline)) struct rt_task *pick_next(struct rt
 		if (!s->timers.n)
 			return NULL;
 		cl_time when = s->timers.items[0]->when;
-		if (when > s->cfg.max_time)
+		if (when > s->cfg.max_time) {
+			s->limit_reason = "time";
 			rt_finish_limit("time limit: virtual time would pass %.3fs",
 			                (double)s->cfg.max_time / 1e9);
+		}
 		s->now = when;
 	}
 	if (s->nrun == 1)
@@ -214,6 +252,20 @@ static inline __attribute__((always_inline)) struct rt_task *pick_next(struct rt
 	if (__builtin_expect(s->schedule_on, 0))
 		next = rt_schedule_decide(s, next);
 	return next;
+}
+
+static inline __attribute__((always_inline)) struct rt_task *pick_next(struct rt_sched *s)
+{
+	struct rt_task *t = pick_task(s);
+	if (t)
+		t->ran_at = s->steps;
+	return t;
+}
+
+_Noreturn void rt_interrupted(struct rt_sched *s)
+{
+	s->limit_reason = "interrupted";
+	rt_finish_limit("interrupted after %llu scheduling decisions", (unsigned long long)s->steps);
 }
 
 _Noreturn void rt_sched_point_stop(void)
@@ -245,6 +297,8 @@ void cl_yield_at(const char *file, int line)
 		struct rt_task *t = rt_cur(s);
 		t->file = file;
 		t->line = line;
+		if (s->cfg.interrupt && *s->cfg.interrupt)
+			rt_interrupted(s);
 		rt_par_yield(t);
 		return;
 	}

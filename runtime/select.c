@@ -12,6 +12,11 @@
  * Channels are locked in address order, each once even when several cases
  * name it; under det the locks are no-ops but the order is kept so the
  * parallel scheduler needs nothing new here.
+ *
+ * A select of more than 8 cases keeps its arrays in a buffer of the task
+ * (one select at a time per task), reused by its next big select and freed
+ * with the task: a panic in the select, or the run ending while it waits,
+ * leaks nothing.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -210,13 +215,20 @@ int cl_select_at(const char *file, int line, struct cl_case *cases, int n, bool 
 	struct rt_waiter waiters_small[SMALL];
 	struct sel sel = {.cases = cases, .n = n, .order = order_small, .locks = locks_small};
 	struct rt_waiter *waiters = waiters_small;
-	bool heap = n > SMALL;
-	if (heap) {
-		sel.order = malloc((size_t)n * sizeof *sel.order);
-		sel.locks = malloc((size_t)n * sizeof *sel.locks);
-		waiters = malloc((size_t)n * sizeof *waiters);
-		if (!sel.order || !sel.locks || !waiters)
-			rt_oom();
+	if (n > SMALL) {
+		/* Waiters first: they need the strictest alignment. */
+		struct rt_task *self = rt_running(s);
+		size_t need = (size_t)n * (sizeof *waiters + sizeof *sel.locks + sizeof *sel.order);
+		if (need > self->select_cap) {
+			void *buf = realloc(self->select_buf, need);
+			if (!buf)
+				rt_oom();
+			self->select_buf = buf;
+			self->select_cap = need;
+		}
+		waiters = self->select_buf;
+		sel.locks = (struct cl_chan **)(waiters + n);
+		sel.order = (int *)(sel.locks + n);
 	}
 	plan(&sel, s);
 	lock_all(&sel);
@@ -230,11 +242,6 @@ int cl_select_at(const char *file, int line, struct cl_case *cases, int n, bool 
 		rt_park(&b, NULL, NULL);
 	} else if (chosen < 0) {
 		chosen = wait_all(&sel, waiters, file, line);
-	}
-	if (heap) {
-		free(sel.order);
-		free(sel.locks);
-		free(waiters);
 	}
 	emit_select(s, cases, chosen, n, file, line);
 	return chosen;

@@ -60,12 +60,12 @@ void cl_sema_release(cl_sema *s, int64_t n)
 {
 	rt_sched_point(NULL, 0);
 	rt_lock_acquire(&s->lock);
-	s->used -= n;
-	if (s->used < 0) {
+	if (s->used - n < 0) {   /* refused before anything changes */
 		rt_lock_release(&s->lock);
 		rt_panic(NULL, 0, "semaphore: released more than held");
 	}
 	rt_race_release(s);
+	s->used -= n;
 	rt_emit_sync(CL_EV_SYNC, &s->obj, "release", s->used, NULL, 0);
 	struct rt_taskq woken = {0};
 	while (s->waiters.first && s->capacity - s->used >= s->waiters.first->sync_arg) {

@@ -7,7 +7,18 @@
  * the recover): the frames below the panic are simply never returned to,
  * and the stack goes back to the cache.  C has no destructors to run, so
  * no unwinding is needed.  Defers belong to the task, not to a C frame.
+ *
+ * A panic inside a deferred function that a panic is running joins the
+ * chain (Go prints them all; once a deferred function has recovered and
+ * returned, the chain starts afresh) and jumps back, with longjmp, to the outermost
+ * panic's loop, which runs the remaining defers: the stack does not grow
+ * with the chain, so 10,000 panicking defers in a row are fine.
+ *
+ * recover works only when called directly by the deferred function, as in
+ * Go: call_defer records its own frame address, and cl_recover() (a macro)
+ * passes the frame pointer its caller saved, which must be that one.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +29,22 @@
 #include "runtime/rt.h"
 #include "runtime/sched.h"
 
+/* Calls one deferred function from a frame of its own, whose address
+ * cl_recover_from compares with its caller's saved frame pointer.  The
+ * store after the call keeps it from being a tail call. */
+static __attribute__((noinline)) void call_defer(struct rt_task *t, struct rt_defer d)
+{
+	void *volatile outer = t->defer_frame;
+	t->defer_frame = __builtin_frame_address(0);
+	d.fn(d.arg);
+	t->defer_frame = outer;
+}
+
 static void run_defers(struct rt_task *t)
 {
 	while (t->ndefers > 0) {
 		struct rt_defer d = t->defers[--t->ndefers];
-		d.fn(d.arg);
+		call_defer(t, d);
 	}
 }
 
@@ -113,6 +135,8 @@ void rt_task_release(struct rt_task *t)
 		__tsan_destroy_fiber(t->tsan_fiber);
 #endif
 	free(t->defers);
+	free(t->panic_chain);
+	free(t->select_buf);
 	rt_stack_put(t->stack);
 }
 
@@ -158,6 +182,7 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
 	if (!t)
 		rt_panic(file, line, rt_stack_error());
 	int id = t->id;
+	rt_progress(s);
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_SPAWN);
 		ev.peer = t->id;
@@ -183,6 +208,7 @@ static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t)
 	}
 	t->state = RT_DEAD;
 	rt_race_exit(s, t);
+	rt_progress(s);
 	rt_count(&s->messages, t->messages);
 	unlink_task(s, t);
 	if (t == s->main_task) {
@@ -241,25 +267,38 @@ void cl_defer(void (*fn)(void *), void *arg)
 	t->defers[t->ndefers++] = (struct rt_defer){fn, arg};
 }
 
-_Noreturn void rt_panic(const char *file, int line, const char *msg)
+bool rt_defer_cancel(void (*fn)(void *), void *arg)
 {
-	struct rt_sched *s = rt_s();
-	struct rt_task *t = s ? rt_cur(s) : NULL;
-	if (!t) {
-		rt_bug("panic outside a task: %s", msg);
+	struct rt_task *t = rt_cur(rt_s());
+	for (int i = t->ndefers - 1; i >= 0; i--) {
+		if (t->defers[i].fn == fn && t->defers[i].arg == arg) {
+			memmove(&t->defers[i], &t->defers[i + 1],
+			        (size_t)(t->ndefers - i - 1) * sizeof t->defers[0]);
+			t->ndefers--;
+			return true;
+		}
 	}
-	if (t->panicking) {
-		/* A deferred function panicked while a panic was unwinding: Go
-		 * reports both; we keep the newest message and carry on. */
-		char old[RT_PANIC_MAX];
-		snprintf(old, sizeof old, "%s", t->panic_msg);
-		snprintf(t->panic_msg, sizeof t->panic_msg, "%.60s [recovered]\n\tpanic: %.70s", old, msg);
-	} else {
-		snprintf(t->panic_msg, sizeof t->panic_msg, "%s", msg);
+	return false;
+}
+
+/* Appends text to the task's panic chain. */
+static void chain_add(struct rt_task *t, const char *text)
+{
+	size_t n = strlen(text);
+	if (t->chain_len + n + 1 > t->chain_cap) {
+		size_t cap = (t->chain_len + n + 1) * 2;
+		char *c = realloc(t->panic_chain, cap);
+		if (!c)
+			rt_oom();
+		t->panic_chain = c;
+		t->chain_cap = cap;
 	}
-	t->panicking = true;
-	t->file = file;
-	t->line = line;
+	memcpy(t->panic_chain + t->chain_len, text, n + 1);
+	t->chain_len += n;
+}
+
+static void emit_panic(struct rt_sched *s, struct rt_task *t, const char *file, int line)
+{
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_PANIC);
 		ev.text = t->panic_msg;
@@ -267,13 +306,50 @@ _Noreturn void rt_panic(const char *file, int line, const char *msg)
 		ev.line = line;
 		rt_emit(s, &ev);
 	}
-	run_defers(t);
+}
+
+_Noreturn void rt_panic(const char *file, int line, const char *msg)
+{
+	struct rt_sched *s = rt_s();
+	struct rt_task *t = s ? rt_cur(s) : NULL;
+	if (!t) {
+		rt_bug("panic outside a task: %s", msg);
+	}
+	snprintf(t->panic_msg, sizeof t->panic_msg, "%s", msg);
+	t->panicking = true;
+	t->file = file;
+	t->line = line;
+	if (t->panic_jmp) {
+		/* Raised by a deferred function that a panic is running (even
+		 * after it recovered): Go prints the chain, and the outer loop
+		 * goes on with the next defer. */
+		if (t->chain_len)
+			chain_add(t, "\n\tpanic: ");
+		chain_add(t, msg);
+		emit_panic(s, t, file, line);
+		longjmp(*(jmp_buf *)t->panic_jmp, 1);
+	}
+	t->chain_len = 0;
+	chain_add(t, msg);
+	emit_panic(s, t, file, line);
+	jmp_buf here;
+	t->panic_jmp = &here;
+	t->defer_frame = NULL;
+	(void)setjmp(here);   /* a later panic in a defer comes back here */
+	while (t->ndefers > 0) {
+		struct rt_defer d = t->defers[--t->ndefers];
+		call_defer(t, d);
+		if (!t->panicking)
+			t->chain_len = 0;   /* recovered and returned: a later panic starts afresh */
+	}
+	t->panic_jmp = NULL;
+	t->defer_frame = NULL;
 	if (!t->panicking)
 		task_exit(s, t);   /* recovered: the task ends as if it returned */
 	rt_lock_acquire(&s->finish_lock);
 	if (!s->panic_task) {
 		s->panic_task = t;
-		snprintf(s->panic_msg, sizeof s->panic_msg, "%s", t->panic_msg);
+		snprintf(s->panic_msg, sizeof s->panic_msg, "%s", t->panic_chain);
 	}
 	rt_lock_release(&s->finish_lock);
 	rt_finish(CL_OUTCOME_PANIC);
@@ -289,18 +365,25 @@ _Noreturn void cl_panic_at(const char *file, int line, const char *fmt, ...)
 	rt_panic(file, line, msg);
 }
 
-const char *cl_recover(void)
+const char *cl_recover_from(void *callers_parent_frame)
 {
 	struct rt_sched *s = rt_s();
 	struct rt_task *t = rt_cur(s);
-	if (!t->panicking)
+	if (!t->panicking || !t->defer_frame || callers_parent_frame != t->defer_frame)
 		return NULL;
 	t->panicking = false;
-	t->recovered = true;
+	chain_add(t, " [recovered]");
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_RECOVER);
 		ev.text = t->panic_msg;
 		rt_emit(s, &ev);
 	}
 	return t->panic_msg;
+}
+
+/* `defer recover()`: called by the runtime, not by a deferred function,
+ * so, as in Go, it stops nothing. */
+void (cl_recover)(void *unused)
+{
+	(void)unused;
 }

@@ -22,6 +22,7 @@
 
 struct cl_timer {
 	struct rt_timer t;
+	bool ticker;     /* NewTicker: Reset keeps it periodic and refuses d <= 0 */
 };
 
 static bool earlier(const struct rt_timer *a, const struct rt_timer *b)
@@ -146,7 +147,7 @@ static void fire(struct rt_sched *s, struct rt_timer *t)
 		cl_time now = cl_now();
 		rt_chan_offer(t->chan, &now);
 		if (t->period > 0)
-			rt_timer_start(t, t->when + t->period);
+			rt_timer_start(t, rt_time_after(t->when, t->period));
 		break;
 	}
 	case RT_TIMER_FUNC:
@@ -211,7 +212,7 @@ void cl_sleep_at(const char *file, int line, cl_time d)
 	/* The timer and the park are one step: the timer cannot fire (on
 	 * another processor) before this task is off its stack. */
 	rt_lock_acquire(&s->timer_lock);
-	timer_start_locked(s, t, cl_now() + d);
+	timer_start_locked(s, t, rt_time_after(cl_now(), d));
 	struct rt_block why = {.wait = CL_WAIT_SLEEP, .file = file, .line = line};
 	rt_park(&why, unlock_timers, s);
 }
@@ -220,12 +221,13 @@ static struct rt_timer *chan_timer(const char *name, cl_time d, cl_time period)
 {
 	struct cl_timer *ct = rt_obj_new(sizeof *ct, CL_OBJ_TIMER, name);
 	struct rt_timer *t = &ct->t;
+	ct->ticker = period > 0;
 	t->kind = RT_TIMER_CHAN;
 	t->period = period;
 	t->heap_index = -1;
 	t->chan = cl_make(name, cl_time, 1);
 	cl_chan_set_fmt(t->chan, cl_fmt_duration);   /* the time it fired, as a duration */
-	rt_timer_start(t, cl_now() + (d > 0 ? d : 0));
+	rt_timer_start(t, rt_time_after(cl_now(), d));
 	return t;
 }
 
@@ -256,11 +258,15 @@ bool cl_timer_stop(cl_timer *t)
 	return rt_timer_cancel(&t->t);
 }
 
+/* Timer.Reset(d <= 0) fires at once; Ticker.Reset panics on it, as Go's,
+ * before anything changes. */
 bool cl_timer_reset(cl_timer *t, cl_time d)
 {
+	if (t->ticker && d <= 0)
+		rt_panic(NULL, 0, "non-positive interval for Ticker.Reset");
 	bool was_pending = rt_timer_cancel(&t->t);
-	if (t->t.period > 0)
+	if (t->ticker)
 		t->t.period = d;
-	rt_timer_start(&t->t, cl_now() + (d > 0 ? d : 0));
+	rt_timer_start(&t->t, rt_time_after(cl_now(), d));
 	return was_pending;
 }

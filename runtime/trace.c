@@ -46,6 +46,8 @@ void rt_emit(struct rt_sched *s, struct cl_event *ev)
 void cl_note_at(const char *file, int line, const char *fmt, ...)
 {
 	struct rt_sched *s = rt_s();
+	if (s)
+		rt_progress(s);   /* a note is progress, traced or not */
 	if (!s || !s->tracing)
 		return;
 	char text[256];

@@ -7,7 +7,8 @@
  *
  * Once.Do runs its function in the first caller; concurrent callers block
  * until it has returned, so after any Do returns the function has completed
- * (Go's guarantee).
+ * (Go's guarantee).  A function that panics counts as done, as Go sets done
+ * in a defer: later calls return at once and waiters wake.
  */
 #include "runtime/race.h"
 #include "runtime/rt.h"
@@ -46,12 +47,16 @@ static void wg_add(cl_waitgroup *wg, int delta, const char *op)
 	if (delta < 0)
 		rt_race_release(wg);   /* Done happens before the Wait it releases */
 	rt_lock_acquire(&wg->lock);
-	wg->counter += delta;
-	rt_emit_sync(CL_EV_SYNC, &wg->obj, op, wg->counter, NULL, 0);
-	if (wg->counter < 0) {
+	/* The trace shows the value it would reach; a negative one is refused
+	 * before it is stored, so a recovered panic leaves the counter as it
+	 * was. */
+	int64_t counter = wg->counter + delta;
+	rt_emit_sync(CL_EV_SYNC, &wg->obj, op, counter, NULL, 0);
+	if (counter < 0) {
 		rt_lock_release(&wg->lock);
 		rt_panic(NULL, 0, "sync: negative WaitGroup counter");
 	}
+	wg->counter = counter;
 	struct rt_taskq woken = {0};
 	if (wg->counter == 0) {
 		woken = wg->waiters;
@@ -88,6 +93,19 @@ cl_once *cl_once_new(const char *name)
 	return rt_obj_new(sizeof(struct cl_once), CL_OBJ_ONCE, name);
 }
 
+static void once_finish(void *arg)
+{
+	struct cl_once *o = arg;
+	rt_race_release(o);   /* f, even a panicking one, happens before every Do returns */
+	rt_lock_acquire(&o->lock);
+	o->done = true;
+	o->running = false;
+	struct rt_taskq woken = o->waiters;
+	o->waiters = (struct rt_taskq){0};
+	rt_lock_release(&o->lock);
+	wake_all(&woken);
+}
+
 void cl_once_do_at(const char *file, int line, cl_once *o, void (*fn)(void *), void *arg)
 {
 	rt_sched_point(file, line);
@@ -105,13 +123,8 @@ void cl_once_do_at(const char *file, int line, cl_once *o, void (*fn)(void *), v
 	o->running = true;
 	rt_emit_sync(CL_EV_SYNC, &o->obj, "once", 0, file, line);
 	rt_lock_release(&o->lock);
+	cl_defer(once_finish, o);   /* runs if fn panics */
 	fn(arg);
-	rt_race_release(o);
-	rt_lock_acquire(&o->lock);
-	o->done = true;
-	o->running = false;
-	struct rt_taskq woken = o->waiters;
-	o->waiters = (struct rt_taskq){0};
-	rt_lock_release(&o->lock);
-	wake_all(&woken);
+	if (rt_defer_cancel(once_finish, o))
+		once_finish(o);
 }

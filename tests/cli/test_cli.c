@@ -143,6 +143,12 @@ START_TEST(usage_errors_name_the_choices)
 	expect_usage("explore worker-pool --strategy dfs", strategies);
 	const char *levels[] = {"junior", "staff", NULL};
 	expect_usage("list --level guru", levels);
+	/* strtoull would take these as 2^64-1 and 7 */
+	const char *seed[] = {"--seed", NULL};
+	expect_usage("run worker-pool --seed ' -1'", seed);
+	expect_usage("run worker-pool --seed -1", seed);
+	expect_usage("run worker-pool --seed ' 7'", seed);
+	expect_usage("explore worker-pool --seed '\t-3'", seed);
 }
 END_TEST
 
@@ -437,6 +443,7 @@ START_TEST(run_step_limit)
 	char *out = cli_run(&status, "run worker-pool --max-steps 5 --quiet 2>/dev/null");
 	ck_assert_int_eq(status, CL_EXIT_LIMIT);
 	ck_assert_ptr_nonnull(strstr(out, "--max-steps 5"));
+	ck_assert_ptr_nonnull(strstr(out, "limit (steps)"));   /* the reason */
 	free(out);
 }
 END_TEST

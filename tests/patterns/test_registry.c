@@ -130,6 +130,9 @@ START_TEST(verdicts)
 	res.outcome = CL_OUTCOME_PANIC;
 	ck_assert_int_eq(pattern_verdict(run, &res), PATTERN_VERDICT_PANIC);
 	ck_assert(pattern_promise_kept(run, &res));
+	res.outcome = CL_OUTCOME_FATAL;   /* rt_fatal: exit 2, as Go */
+	ck_assert_int_eq(pattern_verdict(run, &res), PATTERN_VERDICT_FATAL);
+	ck_assert_int_eq(pattern_verdict_exit(PATTERN_VERDICT_FATAL), 2);
 	pattern_run_free(run);
 
 	p = pattern_find("worker-pool");
