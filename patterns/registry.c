@@ -19,6 +19,7 @@ extern const struct pattern pattern_worker_pool;
 extern const struct pattern pattern_pub_sub;
 extern const struct pattern pattern_hedged_request;
 extern const struct pattern pattern_lock_free_stack;
+extern const struct pattern pattern_started;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -29,6 +30,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_pub_sub,
 	&pattern_hedged_request,
 	&pattern_lock_free_stack,
+	&pattern_started,
 	NULL,
 };
 
