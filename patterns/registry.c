@@ -20,6 +20,7 @@ extern const struct pattern pattern_pub_sub;
 extern const struct pattern pattern_hedged_request;
 extern const struct pattern pattern_lock_free_stack;
 extern const struct pattern pattern_started;
+extern const struct pattern pattern_stop_stopped;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -31,6 +32,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_hedged_request,
 	&pattern_lock_free_stack,
 	&pattern_started,
+	&pattern_stop_stopped,
 	NULL,
 };
 
