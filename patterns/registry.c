@@ -21,6 +21,7 @@ extern const struct pattern pattern_hedged_request;
 extern const struct pattern pattern_lock_free_stack;
 extern const struct pattern pattern_started;
 extern const struct pattern pattern_stop_stopped;
+extern const struct pattern pattern_barrier;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -33,6 +34,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_lock_free_stack,
 	&pattern_started,
 	&pattern_stop_stopped,
+	&pattern_barrier,
 	NULL,
 };
 
