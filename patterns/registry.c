@@ -22,6 +22,7 @@ extern const struct pattern pattern_lock_free_stack;
 extern const struct pattern pattern_started;
 extern const struct pattern pattern_stop_stopped;
 extern const struct pattern pattern_barrier;
+extern const struct pattern pattern_drain;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -35,6 +36,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_started,
 	&pattern_stop_stopped,
 	&pattern_barrier,
+	&pattern_drain,
 	NULL,
 };
 
