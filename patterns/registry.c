@@ -23,6 +23,7 @@ extern const struct pattern pattern_started;
 extern const struct pattern pattern_stop_stopped;
 extern const struct pattern pattern_barrier;
 extern const struct pattern pattern_drain;
+extern const struct pattern pattern_shutdown;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -37,6 +38,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_stop_stopped,
 	&pattern_barrier,
 	&pattern_drain,
+	&pattern_shutdown,
 	NULL,
 };
 
