@@ -24,6 +24,7 @@ extern const struct pattern pattern_stop_stopped;
 extern const struct pattern pattern_barrier;
 extern const struct pattern pattern_drain;
 extern const struct pattern pattern_shutdown;
+extern const struct pattern pattern_step_down;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -39,6 +40,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_barrier,
 	&pattern_drain,
 	&pattern_shutdown,
+	&pattern_step_down,
 	NULL,
 };
 
