@@ -25,6 +25,7 @@ extern const struct pattern pattern_barrier;
 extern const struct pattern pattern_drain;
 extern const struct pattern pattern_shutdown;
 extern const struct pattern pattern_step_down;
+extern const struct pattern pattern_config_reload;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -41,6 +42,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_drain,
 	&pattern_shutdown,
 	&pattern_step_down,
+	&pattern_config_reload,
 	NULL,
 };
 
