@@ -26,6 +26,7 @@ extern const struct pattern pattern_drain;
 extern const struct pattern pattern_shutdown;
 extern const struct pattern pattern_step_down;
 extern const struct pattern pattern_config_reload;
+extern const struct pattern pattern_supervisor;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -43,6 +44,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_shutdown,
 	&pattern_step_down,
 	&pattern_config_reload,
+	&pattern_supervisor,
 	NULL,
 };
 
