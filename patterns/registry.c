@@ -27,6 +27,7 @@ extern const struct pattern pattern_shutdown;
 extern const struct pattern pattern_step_down;
 extern const struct pattern pattern_config_reload;
 extern const struct pattern pattern_supervisor;
+extern const struct pattern pattern_safe_go;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -45,6 +46,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_step_down,
 	&pattern_config_reload,
 	&pattern_supervisor,
+	&pattern_safe_go,
 	NULL,
 };
 
