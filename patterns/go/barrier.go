@@ -118,7 +118,7 @@ func (b *Barrier) startPerChild(cancelOnFailure bool) error {
 		}
 		if err != nil {
 			if cancelOnFailure {
-				b.cancel() // stop the children that did start ...
+				b.cancel()  // stop the children that did start ...
 				b.wg.Wait() // ... and wait for them
 			}
 			return err
