@@ -185,8 +185,9 @@ func attempt(push func(*Queue, int) error, worker func(*Queue), drain func(*Queu
 	took := time.Since(began)
 	fmt.Printf("main: drained in %v (%v)\n", took.Round(time.Millisecond), err)
 	pwg.Wait()
-	// Slack for the real clock (timers fire late); chanlab's virtual one needs none.
-	if took > budget+budget/10 {
+	// Generous slack for the real clock (timers fire late on a loaded machine);
+	// chanlab's virtual clock needs none.
+	if took > budget+budget/2 {
 		return fmt.Sprintf("metric drain_ms = %d > limit %d", took.Milliseconds(), budget.Milliseconds())
 	}
 	return ""

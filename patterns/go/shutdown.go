@@ -237,8 +237,9 @@ func attempt(shutdown func(*App) error) string {
 		return fmt.Sprintf("invariant data-kept failed: Shutdown returned nil, but %d of %d completed requests never reached the database",
 			a.completed.Load()-int64(a.saved), a.completed.Load())
 	}
-	// Slack for the real clock (timers fire late); chanlab's virtual one needs none.
-	if a.took > total+total/10 {
+	// Generous slack for the real clock (timers fire late on a loaded machine);
+	// chanlab's virtual clock needs none.
+	if a.took > total+total/4 {
 		return fmt.Sprintf("metric shutdown_ms = %d > limit %d", a.took.Milliseconds(), total.Milliseconds())
 	}
 	if errors.Is(a.err, context.DeadlineExceeded) {
