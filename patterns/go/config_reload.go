@@ -25,7 +25,7 @@ const (
 	work     = 10 * time.Millisecond // typical time per request (long tail)
 	pace     = 3 * time.Millisecond  // typical time between requests
 	runFor   = 40 * time.Millisecond // before and after the reload
-	attempts = 20
+	attempts = 10
 )
 
 func latency(typical time.Duration) time.Duration {

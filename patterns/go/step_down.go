@@ -33,7 +33,7 @@ const (
 	runFor   = 30 * time.Millisecond // when the lease is lost
 	writes   = 3
 	timeout  = 500 * time.Millisecond
-	attempts = 50
+	attempts = 20
 )
 
 func latency(typical time.Duration) time.Duration {
