@@ -19,6 +19,15 @@ extern const struct pattern pattern_worker_pool;
 extern const struct pattern pattern_pub_sub;
 extern const struct pattern pattern_hedged_request;
 extern const struct pattern pattern_lock_free_stack;
+extern const struct pattern pattern_started;
+extern const struct pattern pattern_stop_stopped;
+extern const struct pattern pattern_barrier;
+extern const struct pattern pattern_drain;
+extern const struct pattern pattern_shutdown;
+extern const struct pattern pattern_step_down;
+extern const struct pattern pattern_config_reload;
+extern const struct pattern pattern_supervisor;
+extern const struct pattern pattern_safe_go;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -29,6 +38,15 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_pub_sub,
 	&pattern_hedged_request,
 	&pattern_lock_free_stack,
+	&pattern_started,
+	&pattern_stop_stopped,
+	&pattern_barrier,
+	&pattern_drain,
+	&pattern_shutdown,
+	&pattern_step_down,
+	&pattern_config_reload,
+	&pattern_supervisor,
+	&pattern_safe_go,
 	NULL,
 };
 

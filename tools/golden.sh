@@ -9,6 +9,7 @@
 # so the golden trace shows the mistake.  Run after a deliberate change to a
 # pattern, a renderer or the runtime (make golden), then review the diff.
 #
+# Usage: tools/golden.sh [PATTERN...] (default: every pattern).
 # Environment: CHANLAB_BIN (default ./chanlab), GOLDEN_MAX_SEED (default 5000).
 set -u
 
@@ -25,6 +26,12 @@ mkdir -p "$DIR"
 # "pattern variant outcome" per line, from `chanlab list`.
 variants=$("$BIN" list | awk '/^[a-z]/ { p = $1 } /^  - / { print p, $2, $3 }')
 [ -n "$variants" ] || { echo "golden.sh: 'chanlab list' lists no pattern" >&2; exit 1; }
+# Arguments, if any: regenerate only these patterns' goldens.
+if [ $# -gt 0 ]; then
+	variants=$(printf '%s\n' "$variants" | while read -r p v o; do
+		for want in "$@"; do [ "$p" = "$want" ] && echo "$p $v $o"; done
+	done)
+fi
 
 status=0
 while read -r pattern variant outcome; do

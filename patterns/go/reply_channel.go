@@ -4,7 +4,7 @@
 // goroutine owns some state and answers requests that carry their own reply
 // channel; each client gives up after a timeout.
 //
-// Run: go run reply_channel.go [correct|unbuffered-reply|shared-reply]
+// Run: go run reply_channel.go [correct|unbuffered-reply|shared-reply|pooled|pooled-stale|worker-closes]
 //
 // Both mistakes depend on timing, so a broken variant runs in a loop of
 // attempts, each seeding math/rand with its number (Go 1.19 does not seed
@@ -159,6 +159,9 @@ func main() {
 		"correct":          func() { serveClients(ask) },
 		"unbuffered-reply": func() { serveClients(askUnbufferedReply) },
 		"shared-reply":     func() { serveClients(askSharedReply()) },
+		"pooled":           func() { pooledAttempts(server, askPooled) },
+		"pooled-stale":     func() { pooledAttempts(server, askPooledStale) },
+		"worker-closes":    func() { pooledAttempts(closingServer, askPooled) },
 	}
 	name := "correct"
 	if len(os.Args) > 1 {
@@ -170,8 +173,9 @@ func main() {
 		os.Exit(64)
 	}
 	attempts := 20
-	if name == "correct" {
-		attempts = 1
+	switch name {
+	case "correct", "pooled", "pooled-stale", "worker-closes":
+		attempts = 1 // the pooled variants make their own attempts
 	}
 	for attempt := 1; attempt <= attempts; attempt++ {
 		rand.Seed(int64(attempt))
@@ -185,4 +189,98 @@ func main() {
 	if name != "correct" {
 		fmt.Printf("--- %d attempts, none showed the mistake of %s\n", attempts, name)
 	}
+}
+
+// ---- pooled reply channels (issue 15) ----
+//
+// To save an allocation per request, clients take reply channels from a
+// sync.Pool and give them back. That is safe only for a channel whose one
+// answer has been read: an abandoned channel may still receive its late
+// answer, so it is dropped. The pooled variants try up to pooledTries
+// times, seeding math/rand with the attempt number (Go 1.19 does not seed
+// it for you); pooled-stale prints the invariant that failed, worker-closes
+// ends in "panic: send on closed channel".
+
+const pooledTries = 30
+
+var replies = sync.Pool{New: func() any { return make(chan Answer, 1) }}
+
+func closingServer(requests <-chan Request, stopped chan<- struct{}) {
+	for r := range requests {
+		fmt.Println("server looks up key", r.Key)
+		time.Sleep(latency(work))
+		r.Reply <- Answer{r.Key, r.Key * r.Key}
+		close(r.Reply) // MISTAKE(worker-closes): the client owns the reply channel, and a pooled one comes back closed
+	}
+	close(stopped)
+}
+
+// exchange sends the request and waits for the answer or the timeout.
+func exchange(ctx context.Context, requests chan<- Request, key int, reply chan Answer) (Answer, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	select {
+	case requests <- Request{key, reply}:
+	case <-ctx.Done():
+		return Answer{}, ctx.Err()
+	}
+	select {
+	case a := <-reply:
+		return a, nil
+	case <-ctx.Done():
+		return Answer{}, ctx.Err()
+	}
+}
+
+func askPooled(ctx context.Context, requests chan<- Request, key int) (Answer, error) {
+	reply := replies.Get().(chan Answer)
+	a, err := exchange(ctx, requests, key, reply)
+	if err == nil {
+		replies.Put(reply) // its one answer is read: safe to reuse
+	} // an abandoned channel may still get its answer: drop it
+	return a, err
+}
+
+func askPooledStale(ctx context.Context, requests chan<- Request, key int) (Answer, error) {
+	reply := replies.Get().(chan Answer)
+	a, err := exchange(ctx, requests, key, reply)
+	replies.Put(reply) // MISTAKE(pooled-stale): also after a timeout: the late answer lands in the pooled channel and waits for its next user
+	return a, err
+}
+
+// pooledAttempts runs serveClients' shape with the given server and ask,
+// and stops at the first attempt where a client reads someone else's answer.
+func pooledAttempts(srv func(<-chan Request, chan<- struct{}), ask askFunc) {
+	for attempt := 1; attempt <= pooledTries; attempt++ {
+		rand.Seed(int64(attempt))
+		replies = sync.Pool{New: func() any { return make(chan Answer, 1) }}
+		requests := make(chan Request)
+		stopped := make(chan struct{})
+		go srv(requests, stopped)
+		failures := make(chan string, clients*perClient)
+		var wg sync.WaitGroup
+		for i := 1; i <= clients; i++ {
+			wg.Add(1)
+			go func(id int) {
+				defer wg.Done()
+				for j := 1; j <= perClient; j++ {
+					key := id*10 + j
+					a, err := ask(context.Background(), requests, key)
+					if err == nil && a.Key != key {
+						failures <- fmt.Sprintf("invariant own-answer failed: client %d asked for key %d but read the answer for key %d", id, key, a.Key)
+					}
+				}
+			}(i)
+		}
+		wg.Wait()
+		close(requests)
+		<-stopped
+		select {
+		case f := <-failures:
+			fmt.Printf("attempt %d: %s\n", attempt, f)
+			os.Exit(1)
+		default:
+		}
+	}
+	fmt.Printf("%d attempts, no failure\n", pooledTries)
 }
