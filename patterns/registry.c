@@ -19,6 +19,8 @@ extern const struct pattern pattern_worker_pool;
 extern const struct pattern pattern_pub_sub;
 extern const struct pattern pattern_hedged_request;
 extern const struct pattern pattern_lock_free_stack;
+/* Part 2 (issue 16), helper patterns2. */
+extern const struct pattern pattern_pipeline;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -29,6 +31,8 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_pub_sub,
 	&pattern_hedged_request,
 	&pattern_lock_free_stack,
+	/* Part 2 (issue 16), helper patterns2. */
+	&pattern_pipeline,
 	NULL,
 };
 

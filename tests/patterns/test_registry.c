@@ -18,7 +18,7 @@ static const struct cl_embedded *embedded(const char *path)
 	return NULL;
 }
 
-/* The seven core patterns are listed, in teaching order, and findable by name. */
+/* The seven core patterns come first, in teaching order, and are findable by name. */
 START_TEST(seven_patterns)
 {
 	static const char *const names[] = {"rendezvous", "reply-channel", "fan-in", "worker-pool",
@@ -29,7 +29,6 @@ START_TEST(seven_patterns)
 		ck_assert_str_eq(all[i]->name, names[i]);
 		ck_assert_ptr_eq(pattern_find(names[i]), all[i]);
 	}
-	ck_assert_ptr_null(all[7]);
 	ck_assert_ptr_null(pattern_find("worker_pool"));
 	ck_assert_ptr_null(pattern_find(NULL));
 	char buf[200];
