@@ -21,6 +21,7 @@ extern const struct pattern pattern_hedged_request;
 extern const struct pattern pattern_lock_free_stack;
 /* Part 2 (issue 16), helper patterns2. */
 extern const struct pattern pattern_pipeline;
+extern const struct pattern pattern_semaphore;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -33,6 +34,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_lock_free_stack,
 	/* Part 2 (issue 16), helper patterns2. */
 	&pattern_pipeline,
+	&pattern_semaphore,
 	NULL,
 };
 
