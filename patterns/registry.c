@@ -22,6 +22,7 @@ extern const struct pattern pattern_lock_free_stack;
 /* Part 2 (issue 16), helper patterns2. */
 extern const struct pattern pattern_pipeline;
 extern const struct pattern pattern_semaphore;
+extern const struct pattern pattern_errgroup;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -35,6 +36,7 @@ static const struct pattern *const all_patterns[] = {
 	/* Part 2 (issue 16), helper patterns2. */
 	&pattern_pipeline,
 	&pattern_semaphore,
+	&pattern_errgroup,
 	NULL,
 };
 
