@@ -23,6 +23,7 @@ extern const struct pattern pattern_lock_free_stack;
 extern const struct pattern pattern_pipeline;
 extern const struct pattern pattern_semaphore;
 extern const struct pattern pattern_errgroup;
+extern const struct pattern pattern_cond_queue;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -37,6 +38,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_pipeline,
 	&pattern_semaphore,
 	&pattern_errgroup,
+	&pattern_cond_queue,
 	NULL,
 };
 
