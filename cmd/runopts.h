@@ -32,6 +32,8 @@ struct cmd_runopts {
 	int procs;                         /* 0: not given (the CPUs available) */
 	int starve_warn_ms;                /* --starve-warn MS (par), 0: off */
 	bool race;                         /* the race detector: run --race; explore unless --no-race */
+	bool race_set;                     /* --race or --no-race given (else a variant declaring
+	                                      "race" turns the detector on) */
 
 	/* run only */
 	const char *format;                /* "text" by default */

@@ -24,6 +24,7 @@ extern const struct pattern pattern_pipeline;
 extern const struct pattern pattern_semaphore;
 extern const struct pattern pattern_errgroup;
 extern const struct pattern pattern_cond_queue;
+extern const struct pattern pattern_data_race;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -39,6 +40,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_semaphore,
 	&pattern_errgroup,
 	&pattern_cond_queue,
+	&pattern_data_race,
 	NULL,
 };
 
