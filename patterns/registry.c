@@ -25,6 +25,7 @@ extern const struct pattern pattern_semaphore;
 extern const struct pattern pattern_errgroup;
 extern const struct pattern pattern_cond_queue;
 extern const struct pattern pattern_data_race;
+extern const struct pattern pattern_dining_philosophers;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -41,6 +42,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_errgroup,
 	&pattern_cond_queue,
 	&pattern_data_race,
+	&pattern_dining_philosophers,
 	NULL,
 };
 
