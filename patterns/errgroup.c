@@ -143,6 +143,7 @@ static void run_group(struct pattern_run *run, cl_error (*fn)(void *), int limit
 	gr->results = cl_make("results", int, 0);
 	cl_chan_set_fmt(gr->results, cl_fmt_int);
 	gr->errc = cl_make("errc", cl_error, 1);
+	cl_chan_set_fmt(gr->errc, cl_fmt_str);
 	if (limit) {
 		/* Go: g.SetLimit(limit) -- g.Go blocks while limit fetchers run */
 		gr->limited = true;

@@ -189,9 +189,10 @@ END_TEST
 /* The code `run` exits with for a verdict name explore prints. */
 static int verdict_exit(const char *name)
 {
-	static const char *const names[] = {"ok", "panic", "deadlock", "invariant", "metric", "leak", "limit"};
-	static const int codes[] = {0, 2, 3, 5, 5, 4, 7};
-	for (int i = 0; i < 7; i++)
+	static const char *const names[] = {"ok", "panic", "deadlock", "invariant", "metric", "leak", "limit",
+	                                    "race"};
+	static const int codes[] = {0, 2, 3, 5, 5, 4, 7, 8};
+	for (int i = 0; i < 8; i++)
 		if (strncmp(name, names[i], strlen(names[i])) == 0)
 			return codes[i];
 	return -1;
