@@ -26,6 +26,7 @@ extern const struct pattern pattern_errgroup;
 extern const struct pattern pattern_cond_queue;
 extern const struct pattern pattern_data_race;
 extern const struct pattern pattern_dining_philosophers;
+extern const struct pattern pattern_singleflight;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -43,6 +44,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_cond_queue,
 	&pattern_data_race,
 	&pattern_dining_philosophers,
+	&pattern_singleflight,
 	NULL,
 };
 
