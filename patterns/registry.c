@@ -27,6 +27,7 @@ extern const struct pattern pattern_cond_queue;
 extern const struct pattern pattern_data_race;
 extern const struct pattern pattern_dining_philosophers;
 extern const struct pattern pattern_singleflight;
+extern const struct pattern pattern_priority_select;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -45,6 +46,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_data_race,
 	&pattern_dining_philosophers,
 	&pattern_singleflight,
+	&pattern_priority_select,
 	NULL,
 };
 
