@@ -28,6 +28,7 @@ extern const struct pattern pattern_data_race;
 extern const struct pattern pattern_dining_philosophers;
 extern const struct pattern pattern_singleflight;
 extern const struct pattern pattern_priority_select;
+extern const struct pattern pattern_loop_capture;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -47,6 +48,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_dining_philosophers,
 	&pattern_singleflight,
 	&pattern_priority_select,
+	&pattern_loop_capture,
 	NULL,
 };
 

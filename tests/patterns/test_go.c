@@ -31,7 +31,17 @@ static int sh(const char *cmd, char *msg, size_t size)
 	return status;
 }
 
-/* Each Go original passes go vet, and its correct form runs and exits 0;
+/* The one vet finding a Go original is meant to have, because its variant
+ * teaches it (issue 16); every other original passes vet clean. */
+static const char *expected_vet_finding(const char *go_source)
+{
+	if (strcmp(go_source, "patterns/go/loop_capture.go") == 0)
+		return "loop variable i captured by func literal";
+	return NULL;
+}
+
+/* Each Go original passes go vet (or reports exactly the finding it teaches),
+ * and its correct form runs and exits 0;
  * every variant name of the registry is known to it (exit status not 64). */
 START_TEST(go_originals)
 {
@@ -44,8 +54,23 @@ START_TEST(go_originals)
 	for (const struct pattern *const *pp = pattern_all(); *pp; pp++) {
 		const struct pattern *p = *pp;
 		char cmd[600], msg[2048];
-		snprintf(cmd, sizeof cmd, "go vet %s 2>&1", p->go_source);
-		ck_assert_msg(sh(cmd, msg, sizeof msg) == 0, "%s", msg);
+		const char *finding = expected_vet_finding(p->go_source);
+		if (finding) {
+			/* Exactly one finding, the expected one ("# command-line-arguments" heads it). */
+			snprintf(cmd, sizeof cmd, "go vet %s 2>&1 | grep -v '^#'", p->go_source);
+			int status;
+			char *out = test_run_capture(cmd, &status);
+			int lines = 0;
+			for (const char *c = out; c && *c; c++)
+				lines += *c == '\n';
+			ck_assert_msg(out && strstr(out, finding) && lines == 1,
+			              "go vet %s: want exactly '%s', got: %s", p->go_source, finding,
+			              out ? out : "(nothing)");
+			free(out);
+		} else {
+			snprintf(cmd, sizeof cmd, "go vet %s 2>&1", p->go_source);
+			ck_assert_msg(sh(cmd, msg, sizeof msg) == 0, "%s", msg);
+		}
 		snprintf(cmd, sizeof cmd, "go build -o %s/%s %s 2>&1", dir, p->name, p->go_source);
 		ck_assert_msg(sh(cmd, msg, sizeof msg) == 0, "%s", msg);
 		for (int i = 0; i < p->nvariants; i++) {
