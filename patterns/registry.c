@@ -29,6 +29,7 @@ extern const struct pattern pattern_dining_philosophers;
 extern const struct pattern pattern_singleflight;
 extern const struct pattern pattern_priority_select;
 extern const struct pattern pattern_loop_capture;
+extern const struct pattern pattern_word_count;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -49,6 +50,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_singleflight,
 	&pattern_priority_select,
 	&pattern_loop_capture,
+	&pattern_word_count,
 	NULL,
 };
 
