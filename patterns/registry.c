@@ -30,6 +30,7 @@ extern const struct pattern pattern_singleflight;
 extern const struct pattern pattern_priority_select;
 extern const struct pattern pattern_loop_capture;
 extern const struct pattern pattern_word_count;
+extern const struct pattern pattern_waitgroup_mistakes;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -51,6 +52,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_priority_select,
 	&pattern_loop_capture,
 	&pattern_word_count,
+	&pattern_waitgroup_mistakes,
 	NULL,
 };
 
