@@ -31,6 +31,7 @@ extern const struct pattern pattern_priority_select;
 extern const struct pattern pattern_loop_capture;
 extern const struct pattern pattern_word_count;
 extern const struct pattern pattern_waitgroup_mistakes;
+extern const struct pattern pattern_once_and_rwmutex;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -53,6 +54,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_loop_capture,
 	&pattern_word_count,
 	&pattern_waitgroup_mistakes,
+	&pattern_once_and_rwmutex,
 	NULL,
 };
 
