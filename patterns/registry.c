@@ -32,6 +32,7 @@ extern const struct pattern pattern_loop_capture;
 extern const struct pattern pattern_word_count;
 extern const struct pattern pattern_waitgroup_mistakes;
 extern const struct pattern pattern_once_and_rwmutex;
+extern const struct pattern pattern_nil_channel_merge;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -55,6 +56,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_word_count,
 	&pattern_waitgroup_mistakes,
 	&pattern_once_and_rwmutex,
+	&pattern_nil_channel_merge,
 	NULL,
 };
 
