@@ -6,7 +6,7 @@
  * value and ok == false at once), and the loop spins on it until the other
  * channel closes too.  Read it beside patterns/go/nil_channel_merge.go.
  *
- * Each turn of the merge loop costs a little time (10us of virtual time),
+ * Each turn of the merge loop costs a little time (0.2ms of virtual time),
  * the same in every variant, so a spinning loop lets time pass.
  *
  * Checks:
@@ -53,7 +53,7 @@ static void merge(struct pattern_run *run, enum on_close on_close)
 	bool a_open = true, b_open = true;
 	int got = 0;
 	while (a_open || b_open) {
-		cl_sleep(10 * CL_US);   /* a turn of the loop */
+		cl_sleep(200 * CL_US);  /* a turn of the loop */
 		int v;
 		struct cl_case c[] = {CL_RECV_CASE(a, &v), CL_RECV_CASE(b, &v)};
 		int k = cl_select(c, 2);

@@ -33,6 +33,7 @@ extern const struct pattern pattern_word_count;
 extern const struct pattern pattern_waitgroup_mistakes;
 extern const struct pattern pattern_once_and_rwmutex;
 extern const struct pattern pattern_nil_channel_merge;
+extern const struct pattern pattern_lock_during_io;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -57,6 +58,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_waitgroup_mistakes,
 	&pattern_once_and_rwmutex,
 	&pattern_nil_channel_merge,
+	&pattern_lock_during_io,
 	NULL,
 };
 
