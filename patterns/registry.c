@@ -34,6 +34,7 @@ extern const struct pattern pattern_waitgroup_mistakes;
 extern const struct pattern pattern_once_and_rwmutex;
 extern const struct pattern pattern_nil_channel_merge;
 extern const struct pattern pattern_lock_during_io;
+extern const struct pattern pattern_rate_limit;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -59,6 +60,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_once_and_rwmutex,
 	&pattern_nil_channel_merge,
 	&pattern_lock_during_io,
+	&pattern_rate_limit,
 	NULL,
 };
 
