@@ -119,8 +119,7 @@ static void rate_limit_correct(struct pattern_run *run)
 /* Go: func unboundedQueue() -- a queue as big as all the requests */
 static void rate_limit_unbounded_queue(struct pattern_run *run)
 {
-	size_t all = (size_t)pattern_param(run, "requests");
-	/* MISTAKE(unbounded-queue): the queue holds everything: it grows with the backlog instead of pushing back */
+	size_t all = (size_t)pattern_param(run, "requests"); /* MISTAKE(unbounded-queue): room for everything: it grows instead of pushing back */
 	run_limiter(run, all, false, worker);
 }
 
