@@ -35,6 +35,7 @@ extern const struct pattern pattern_once_and_rwmutex;
 extern const struct pattern pattern_nil_channel_merge;
 extern const struct pattern pattern_lock_during_io;
 extern const struct pattern pattern_rate_limit;
+extern const struct pattern pattern_timers;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -61,6 +62,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_nil_channel_merge,
 	&pattern_lock_during_io,
 	&pattern_rate_limit,
+	&pattern_timers,
 	NULL,
 };
 
