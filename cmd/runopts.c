@@ -214,8 +214,10 @@ static int apply(struct cmd_runopts *o, const char *name, const char *value,
 		o->quiet = true;
 	} else if (strcmp(name, "race") == 0) {
 		o->race = true;
+		o->race_set = true;
 	} else if (strcmp(name, "no-race") == 0) {
 		o->race = false;
+		o->race_set = true;
 	} else if (strcmp(name, "runs") == 0) {
 		if (parse_u64(value, 1, 1000000000, &u))
 			return bad_value(o, name, value, "an integer from 1 to 1000000000");
@@ -321,6 +323,10 @@ int cmd_runopts_parse(int argc, char **argv, unsigned flags, struct cmd_runopts 
 		return cmd_fail(CL_EXIT_USAGE, "%s: unknown variant '%s' of %s (valid: %s)", command,
 		                variant_name, o->pattern->name,
 		                pattern_variants_list(o->pattern, list, sizeof list));
+	/* A variant whose declared outcome is a data race is shown with the
+	 * detector on, so `run P --variant V` demonstrates it (det only; issue 16). */
+	if (!o->race_set && !o->par && strcmp(o->variant->outcome, "race") == 0)
+		o->race = true;
 	for (int k = 0; k < o->nparams; k++) {
 		if (pattern_param_find(o->pattern, o->param_name[k]))
 			continue;

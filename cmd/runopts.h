@@ -33,6 +33,8 @@ struct cmd_runopts {
 	int starve_warn_ms;                /* --starve-warn MS (par), 0: off */
 	bool race;                         /* the race detector: run --race; explore unless --no-race */
 	size_t stack_size;                 /* --stack-size, bytes; 0: the runtime's default */
+	bool race_set;                     /* --race or --no-race given (else a variant declaring
+	                                      "race" turns the detector on) */
 
 	/* run only */
 	const char *format;                /* "text" by default */

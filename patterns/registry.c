@@ -19,6 +19,7 @@ extern const struct pattern pattern_worker_pool;
 extern const struct pattern pattern_pub_sub;
 extern const struct pattern pattern_hedged_request;
 extern const struct pattern pattern_lock_free_stack;
+/* Part 1 (issue 15): the handshakes and lifecycles. */
 extern const struct pattern pattern_started;
 extern const struct pattern pattern_stop_stopped;
 extern const struct pattern pattern_barrier;
@@ -28,6 +29,23 @@ extern const struct pattern pattern_step_down;
 extern const struct pattern pattern_config_reload;
 extern const struct pattern pattern_supervisor;
 extern const struct pattern pattern_safe_go;
+/* Part 2 (issue 16), helper patterns2. */
+extern const struct pattern pattern_pipeline;
+extern const struct pattern pattern_semaphore;
+extern const struct pattern pattern_errgroup;
+extern const struct pattern pattern_cond_queue;
+extern const struct pattern pattern_data_race;
+extern const struct pattern pattern_dining_philosophers;
+extern const struct pattern pattern_singleflight;
+extern const struct pattern pattern_priority_select;
+extern const struct pattern pattern_loop_capture;
+extern const struct pattern pattern_word_count;
+extern const struct pattern pattern_waitgroup_mistakes;
+extern const struct pattern pattern_once_and_rwmutex;
+extern const struct pattern pattern_nil_channel_merge;
+extern const struct pattern pattern_lock_during_io;
+extern const struct pattern pattern_rate_limit;
+extern const struct pattern pattern_timers;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -38,6 +56,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_pub_sub,
 	&pattern_hedged_request,
 	&pattern_lock_free_stack,
+/* Part 1 (issue 15): the handshakes and lifecycles. */
 	&pattern_started,
 	&pattern_stop_stopped,
 	&pattern_barrier,
@@ -47,6 +66,23 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_config_reload,
 	&pattern_supervisor,
 	&pattern_safe_go,
+	/* Part 2 (issue 16), helper patterns2. */
+	&pattern_pipeline,
+	&pattern_semaphore,
+	&pattern_errgroup,
+	&pattern_cond_queue,
+	&pattern_data_race,
+	&pattern_dining_philosophers,
+	&pattern_singleflight,
+	&pattern_priority_select,
+	&pattern_loop_capture,
+	&pattern_word_count,
+	&pattern_waitgroup_mistakes,
+	&pattern_once_and_rwmutex,
+	&pattern_nil_channel_merge,
+	&pattern_lock_during_io,
+	&pattern_rate_limit,
+	&pattern_timers,
 	NULL,
 };
 
@@ -575,11 +611,14 @@ int pattern_failure_count(const struct pattern *p, const struct pattern_variant 
 {
 	struct pattern_run *run = pattern_run_new(p, v);
 	int kept = 0;
+	bool expects_race = pattern_expect_parse(v->outcome, NULL, 0, NULL, 0) == PATTERN_EXPECT_RACE;
 	for (int seed = 1; seed <= seeds; seed++) {
 		struct cl_config config;
 		struct cl_result res;
 		cl_config_init(&config);
 		config.seed = (uint64_t)seed;
+		/* a race shows only to the detector, as `run` turns it on for such a variant */
+		config.race = expects_race;
 		pattern_run_reset(run);
 		if (cl_run(pattern_entry, run, &config, &res) != 0) {
 			cl_result_free(&res);

@@ -90,14 +90,13 @@ static void swallowing_task(void *arg)
 /* Variant defer-recover: recover itself deferred, as the junior guide writes it.
  * In Go, recover stops a panic only when called directly by a deferred
  * function; `defer recover()` defers recover itself, which then stops
- * nothing.  chanlab's cl_recover follows that rule once the runtime change
- * of issue 15 (rt-sem) lands; until then this variant would recover, so it
- * is not registered below (see the comment in the variants table). */
+ * nothing.  chanlab's cl_recover follows the same rule: deferring cl_recover
+ * itself defers a function that stops nothing. */
 static void defer_recover_task(void *arg)
 {
 	struct task *t = arg;
 	/* MISTAKE(defer-recover): defer recover() -- recover is the deferred function, not called by one, so it stops nothing */
-	cl_defer((void (*)(void *))(void (*)(void))cl_recover, NULL);
+	cl_defer(cl_recover, NULL);
 	struct result r = {t->id, work(t)};
 	cl_send(t->results, &r);
 }
@@ -189,20 +188,11 @@ static const struct pattern_variant variants[] = {
 	 "The task's deferred function recovers the panic but sends no result. The parent waits for one "
 	 "answer per task, so it waits forever for the task that crashed: recovering is only half the "
 	 "job, the error must be reported."},
-	/* defer-recover: declared "panic"; registered once cl_recover takes effect only
-	 * when called directly by a deferred function (the rt-sem change of issue 15):
-	 *
-	 * {"defer-recover", "defer recover() does not recover: recover must be called by a "
-	 *  "deferred function", "panic", safe_go_defer_recover, "safe_go_defer_recover", 1,
-	 *  "The task defers recover itself, as `defer recover()`. In Go that stops nothing: recover "
-	 *  "works only when a deferred function calls it directly, so the panic goes on and ends the "
-	 *  "program. Write defer func() { if r := recover(); r != nil { ... } }()."},
-	 */
-};
-
-/* Referenced only by the defer-recover entry above, until it is registered. */
-static void (*const unregistered_variants[])(struct pattern_run *) __attribute__((unused)) = {
-	safe_go_defer_recover,
+	{"defer-recover", "defer recover() does not recover: recover must be called by a "
+	 "deferred function", "panic", safe_go_defer_recover, "safe_go_defer_recover", 1,
+	 "The task defers recover itself, as `defer recover()`. In Go that stops nothing: recover "
+	 "works only when a deferred function calls it directly, so the panic goes on and ends the "
+	 "program. Write defer func() { if r := recover(); r != nil { ... } }()."},
 };
 
 const struct pattern pattern_safe_go = {

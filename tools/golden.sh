@@ -36,7 +36,7 @@ fi
 status=0
 while read -r pattern variant outcome; do
 	case $outcome in
-	ok) code=0 ;; panic) code=2 ;; deadlock) code=3 ;; leak) code=4 ;; *) code=5 ;;
+	ok) code=0 ;; panic) code=2 ;; deadlock) code=3 ;; leak) code=4 ;; race) code=8 ;; *) code=5 ;;
 	esac
 	seed=1
 	if [ "$outcome" != ok ]; then

@@ -9,8 +9,8 @@
 //
 // Each run tries up to `attempts` times, seeding math/rand with the attempt
 // number (Go 1.19 does not seed it for you). promote-early prints the
-// invariant that failed. check-then-close may end in "panic: close of
-// closed channel", but rarely: the window between the select and the close
+// invariant that failed. Go cannot show check-then-close reliably: it may
+// end in "panic: close of closed channel", but rarely, because the window between the select and the close
 // is a few instructions, and the race detector does not flag it (channel
 // operations are synchronised). chanlab's scheduler can switch tasks inside
 // that window, so `chanlab run step-down --variant check-then-close` shows

@@ -58,6 +58,8 @@ int outcome_exit(const char *outcome)
 		return 4;
 	if (strncmp(outcome, "invariant:", 10) == 0 || strncmp(outcome, "metric:", 7) == 0)
 		return 5;
+	if (strcmp(outcome, "race") == 0)
+		return 8;
 	return -1;
 }
 

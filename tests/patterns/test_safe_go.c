@@ -35,18 +35,14 @@ START_TEST(swallow)
 }
 END_TEST
 
-/* safe-go:defer-recover -- PENDING until cl_recover takes effect only when
- * called directly by a deferred function (the rt-sem change of issue 15);
- * on this branch `cl_defer(cl_recover)` still recovers, so the variant is
- * not registered yet.  Once it is (see patterns/safe_go.c), add:
- *
- *	START_TEST(defer_recover)
- *	{
- *		check_broken("safe-go", "defer-recover", NULL);
- *		check_share("safe-go", "defer-recover", NULL, 40, 80);
- *	}
- *	END_TEST
- */
+/* safe-go:defer-recover: deferring recover itself stops nothing, as in Go,
+ * so a task's panic ends the program. */
+START_TEST(defer_recover)
+{
+	check_broken("safe-go", "defer-recover", NULL);
+	check_share("safe-go", "defer-recover", NULL, 40, 80);
+}
+END_TEST
 
 /* Each broken variant has its lesson and one MISTAKE marker in C and Go. */
 START_TEST(lessons)
@@ -63,6 +59,7 @@ Suite *suite_safe_go(void)
 	tcase_add_test(tc, correct);
 	tcase_add_test(tc, recover_in_parent);
 	tcase_add_test(tc, swallow);
+	tcase_add_test(tc, defer_recover);
 	tcase_add_test(tc, lessons);
 	suite_add_tcase(s, tc);
 	return s;
