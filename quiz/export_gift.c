@@ -47,7 +47,7 @@ static void gift_html(FILE *out, const char *s)
 	for (const char *nl; (nl = strchr(s, '\n')); s = nl + 1) {
 		char *line = strndup(s, (size_t)(nl - s));
 		if (!line)
-			abort();
+			quiz_oom();
 		gift_text(out, line, true);
 		fputs("<br>", out);
 		free(line);
@@ -209,7 +209,7 @@ int quiz_export_gift(FILE *out, const struct quiz_question *const *qs, size_t n)
 {
 	const struct quiz_question **v = malloc((n ? n : 1) * sizeof *v);
 	if (!v)
-		abort();
+		quiz_oom();
 	memcpy(v, qs, n * sizeof *v);
 	quiz_group_by_topic(v, n);
 	fputs("// Exported by chanlab: Moodle GIFT, one $CATEGORY per topic.\n", out);

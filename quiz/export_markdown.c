@@ -99,7 +99,7 @@ int quiz_export_markdown(FILE *out, const struct quiz_question *const *qs, size_
 {
 	const struct quiz_question **v = malloc((n ? n : 1) * sizeof *v);
 	if (!v)
-		abort();
+		quiz_oom();
 	memcpy(v, qs, n * sizeof *v);
 	quiz_group_by_topic(v, n);
 	fprintf(out, "# chanlab questions\n\n%zu question%s.\n", n, n == 1 ? "" : "s");

@@ -29,7 +29,7 @@ static void buf_add(struct buf *b, const char *s, size_t n)
 		b->cap = (b->len + n + 1) * 2;
 		b->s = realloc(b->s, b->cap);
 		if (!b->s)
-			abort();
+			quiz_oom();
 	}
 	memcpy(b->s + b->len, s, n);
 	b->len += n;
@@ -206,7 +206,7 @@ static void add_choice(struct gq *g, char *text, char *why, bool correct)
 		g->chcap = g->chcap ? g->chcap * 2 : 8;
 		q->choices = realloc(q->choices, g->chcap * sizeof *q->choices);
 		if (!q->choices)
-			abort();
+			quiz_oom();
 	}
 	q->choices[q->nchoices++] = (struct quiz_choice){.text = text, .why = why,
 	                                                 .correct = correct};
@@ -471,7 +471,7 @@ static void problem(struct importer *im, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *msg = NULL;
 	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
+		quiz_oom();
 	va_end(ap);
 	quiz_diag_add(im->diag, im->name, line, 1, "%s", msg);
 	free(msg);
