@@ -52,13 +52,19 @@ static bool ident_char(char c)
 static void token(FILE *out, const char *s, size_t n, const char *colour, bool color)
 {
 	on(out, color, colour);
-	for (size_t i = 0; i < n; i++) {
-		fputc(s[i], out);
-		if (s[i] == '\n') {
+	for (size_t i = 0; i < n;) {
+		size_t k = i;
+		while (k < n && s[k] != '\n')
+			k++;
+		quiz_safe_fwrite(out, s + i, k - i, true);
+		if (k < n) {
+			fputc('\n', out);
 			on(out, color, ANSI_RESET);
 			fputs("    ", out);
 			on(out, color, colour);
+			k++;
 		}
+		i = k;
 	}
 	on(out, color, ANSI_RESET);
 }
@@ -104,8 +110,12 @@ void quiz_present_code(FILE *out, const char *code, bool color)
 			else
 				fwrite(s, 1, n, out);
 		} else {
+			/* One character (a whole UTF-8 sequence, so a C1 control
+			 * is seen as one). */
 			n = 1;
-			fputc(*s, out);
+			while (((unsigned char)s[0] & 0xc0) == 0xc0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+				n++;
+			quiz_safe_fwrite(out, s, n, true);
 			if (*s == '\n' && s[1])
 				fputs("    ", out);
 		}
@@ -113,6 +123,30 @@ void quiz_present_code(FILE *out, const char *code, bool color)
 	}
 	if (s == code || s[-1] != '\n')
 		fputc('\n', out);
+}
+
+void quiz_safe_fwrite(FILE *out, const char *s, size_t n, bool keep_newlines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+		if (c == '\n' && keep_newlines)
+			fputc('\n', out);
+		else if (c == '\t' && keep_newlines)
+			fputc('\t', out);
+		else if (c < 0x20 || c == 0x7f)
+			fputc('?', out);
+		else if (c == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
+			fputc('?', out);
+			i++;
+		} else
+			fputc(c, out);
+	}
+}
+
+void quiz_safe_fputs(FILE *out, const char *s, bool keep_newlines)
+{
+	quiz_safe_fwrite(out, s, strlen(s), keep_newlines);
 }
 
 /*
@@ -151,7 +185,7 @@ static void wrap_from(FILE *out, const char *text, int col, int indent, int widt
 			fputc(' ', out);
 			col++;
 		}
-		fwrite(s, 1, n, out);
+		quiz_safe_fwrite(out, s, n, false);
 		col += (int)n;
 		first = false;
 		s += n;
@@ -183,14 +217,27 @@ static const char *type_hint(const struct quiz_question *q)
 void quiz_present_question(FILE *out, const struct quiz_question *q, const size_t *order,
                            size_t num, size_t total, bool color)
 {
+	quiz_present_question_as(out, q, order, num, total, color, false);
+}
+
+void quiz_present_question_as(FILE *out, const struct quiz_question *q, const size_t *order,
+                              size_t num, size_t total, bool color, bool exam)
+{
 	fputc('\n', out);
 	on(out, color, ANSI_DIM);
 	if (total)
 		fprintf(out, "[%zu/%zu] ", num, total);
-	fprintf(out, "%s (%s", q->id, quiz_level_name(q->level));
-	for (size_t i = 0; i < q->ntopics; i++)
-		fprintf(out, "%s%s", i ? ", " : "; ", q->topics[i]);
-	fputs(")", out);
+	if (exam) {
+		fprintf(out, "(%s)", quiz_level_name(q->level));
+	} else {
+		quiz_safe_fputs(out, q->id, false);
+		fprintf(out, " (%s", quiz_level_name(q->level));
+		for (size_t i = 0; i < q->ntopics; i++) {
+			fputs(i ? ", " : "; ", out);
+			quiz_safe_fputs(out, q->topics[i], false);
+		}
+		fputs(")", out);
+	}
 	on(out, color, ANSI_RESET);
 	fputc('\n', out);
 	on(out, color, ANSI_BOLD);

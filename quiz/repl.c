@@ -275,7 +275,10 @@ static int record(struct repl *r, const struct quiz_question *q, const char *giv
 	if (quiz_store_record(o->store, &a, schedule ? &card : NULL, &id, r->err))
 		return -1;
 	if (!o->interactive) {
-		fprintf(r->out, "ok %s\n", q->id);
+		if (r->exam_mode)
+			fprintf(r->out, QUIZ_ACK_PREFIX "%zu\n", r->queue.pos);
+		else
+			fprintf(r->out, QUIZ_ACK_PREFIX "%s\n", q->id);
 		fflush(r->out);
 	}
 	r->undo = (struct undo){
@@ -498,7 +501,8 @@ static enum step ask(struct repl *r, const struct quiz_question *q)
 		return STEP_NEXT;
 	}
 	quiz_choice_order(q, r->o->seed, order);
-	quiz_present_question(r->out, q, order, r->queue.pos, r->queue.len, r->o->color);
+	quiz_present_question_as(r->out, q, order, r->queue.pos, r->queue.len, r->o->color,
+	                         r->exam_mode);
 	int64_t start = now_ms();
 	for (;;) {
 		char *line;
@@ -545,11 +549,14 @@ static int exam_end(struct repl *r, const struct quiz_question **paper, size_t n
 {
 	if (quiz_exam_fill(&r->exam, paper, npaper))
 		return -1;
+	r->exam.ended = (int64_t)time(NULL);
 	quiz_exam_print_review(r->out, &r->exam, r->o->bank, r->o->color);
 	if (r->o->result_path) {
-		if (quiz_exam_save(r->o->result_path, &r->exam, r->err))
+		if (quiz_exam_save(r->o->result_path, &r->exam, r->o->result_force, r->err))
 			return -1;
-		fprintf(r->out, "result written to %s\n", r->o->result_path);
+		fputs("result written to ", r->out);
+		quiz_safe_fputs(r->out, r->o->result_path, false);
+		fputc('\n', r->out);
 	}
 	return 0;
 }
@@ -604,6 +611,17 @@ int quiz_repl_run(const struct quiz_repl_opts *o, struct quiz_err *err)
 		}
 		memcpy(paper, picked, n * sizeof *paper);
 		r.exam.seed = o->seed;
+		r.exam.bank = o->bank;
+		r.exam.count = o->count;
+		r.exam.started = (int64_t)time(NULL);
+		if (o->filter) {
+			r.exam.level = o->filter->level >= 0 ? quiz_level_name((enum quiz_level)o->filter->level)
+			                                     : NULL;
+			r.exam.type = o->filter->type >= 0 ? quiz_type_name((enum quiz_type)o->filter->type)
+			                                   : NULL;
+			r.exam.topic = o->filter->topic;
+			r.exam.pattern = o->filter->pattern;
+		}
 		fprintf(o->out, "exam: %zu question%s, seed %" PRIu64 "; answers are shown at the end\n",
 		        n, n == 1 ? "" : "s", o->seed);
 	}

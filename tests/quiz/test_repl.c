@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "quiz/present.h"
+#include "quiz/repl.h"
 #include "tests/testlib.h"
 
 /* Choices in file order (shuffle: false), so the right letter is known. */
@@ -197,6 +198,21 @@ static const char *header_id(const char *line, char *id, size_t size)
 	return id;
 }
 
+/* The id of the fixture question whose prompt starts line (an exam shows
+ * no ids), or NULL. */
+static const char *prompt_id(const char *line)
+{
+	static const char *const map[][2] = {
+		{"What does a send on a nil", "fixa.nil-send"},
+		{"Which hold for a receive", "fixa.closed-recv"},
+		{"An unbuffered send", "fixa.unbuffered"},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strncmp(line, map[i][0], strlen(map[i][0])) == 0)
+			return map[i][1];
+	return NULL;
+}
+
 /* The right answer to each fixture question. */
 static const char *right_answer(const char *id)
 {
@@ -241,7 +257,7 @@ START_TEST(test_scripted_session)
 	char line[512], id[128];
 	int oks = 0, asked_nil = 0;
 	while (fgets(line, sizeof line, c.from)) {
-		if (strncmp(line, "ok ", 3) == 0) {
+		if (strncmp(line, QUIZ_ACK_PREFIX, 4) == 0) {
 			oks++;
 			continue;
 		}
@@ -326,7 +342,7 @@ START_TEST(test_undo)
 	char line[512], id[128];
 	int asked = 0, oks = 0;
 	while (fgets(line, sizeof line, c.from)) {
-		if (strncmp(line, "ok ", 3) == 0) {
+		if (strncmp(line, QUIZ_ACK_PREFIX, 4) == 0) {
 			oks++;
 			continue;
 		}
@@ -366,7 +382,7 @@ START_TEST(test_kill_after_ok)
 	int oks = 0;
 	char letters[8] = "";
 	while (fgets(line, sizeof line, c.from)) {
-		if (strncmp(line, "ok ", 3) == 0 && ++oks == k) {
+		if (strncmp(line, QUIZ_ACK_PREFIX, 4) == 0 && ++oks == k) {
 			kill(c.pid, SIGKILL);
 			break;
 		}
@@ -494,12 +510,27 @@ START_TEST(test_exam_result)
 	                "--db", db, "--seed", "5", "--count", "3", "--name", "Ann \"A\"",
 	                "--result", result, NULL};
 	struct child c = spawn(argv);
-	char line[512], id[128];
-	int refused = 0;
+	char line[512];
+	int refused = 0, headers = 0, acks = 0;
+	bool in_review = false, leaked = false;
 	while (fgets(line, sizeof line, c.from)) {
 		if (strstr(line, "not available during an exam"))
 			refused++;
-		if (!header_id(line, id, sizeof id))
+		if (strstr(line, "== exam review"))
+			in_review = true;
+		/* Neither ids nor topics on screen until the review. */
+		if (!in_review && (strstr(line, "fixa.") || strstr(line, "channels")))
+			leaked = true;
+		if (strncmp(line, QUIZ_ACK_PREFIX, 4) == 0) {
+			acks++;
+			ck_assert_int_eq(atoi(line + 4), acks);
+		}
+		if (line[0] == '[') {
+			ck_assert_ptr_nonnull(strstr(line, "/3] ("));
+			headers++;
+		}
+		const char *id = prompt_id(line);
+		if (!id)
 			continue;
 		if (strcmp(id, "fixa.nil-send") == 0) {
 			say(&c, ":hint");
@@ -510,6 +541,10 @@ START_TEST(test_exam_result)
 	}
 	ck_assert_int_eq(finish(&c), 0);
 	ck_assert_int_eq(refused, 1);
+	ck_assert_int_eq(headers, 3);
+	ck_assert_int_eq(acks, 3);
+	ck_assert(!leaked);
+	ck_assert(in_review);
 	char *json = test_read_file(result, NULL);
 	ck_assert_ptr_nonnull(json);
 	ck_assert_ptr_nonnull(strstr(json, "\"name\": \"Ann \\\"A\\\"\""));
@@ -521,11 +556,45 @@ START_TEST(test_exam_result)
 
 	char cmd[512];
 	int status;
-	snprintf(cmd, sizeof cmd, "%s quiz grade --csv %s", test_chanlab_bin(), result);
+	snprintf(cmd, sizeof cmd, "%s quiz grade --csv --bank %s %s", test_chanlab_bin(), path_a,
+	         result);
 	char *out = test_run_capture(cmd, &status);
 	ck_assert_int_eq(status, 0);
-	ck_assert_ptr_nonnull(strstr(out, "student,\"Ann \"\"A\"\"\",2,3,67\n"));
-	ck_assert_ptr_nonnull(strstr(out, "question,fixa.nil-send,0,1,0\n"));
+	ck_assert_ptr_nonnull(strstr(out, "student,\"Ann \"\"A\"\"\",2,3,67,0,no\n"));
+	ck_assert_ptr_nonnull(strstr(out, "question,fixa.nil-send,0,1,0,0,\n"));
+	free(out);
+
+	/* The result is not overwritten by a second exam without --force;
+	 * that is checked before the exam starts. */
+	snprintf(cmd, sizeof cmd, "%s quiz --exam --bank %s --db %s --seed 5 --count 3 --name B "
+	         "--result %s </dev/null 2>&1", test_chanlab_bin(), path_a, db, result);
+	out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 1);
+	ck_assert_ptr_nonnull(strstr(out, "exists (--force overwrites it)"));
+	ck_assert_ptr_null(strstr(out, "exam:"));
+	free(out);
+	char *again = test_read_file(result, NULL);
+	ck_assert_ptr_nonnull(strstr(again, "\"name\": \"Ann"));
+	free(again);
+}
+END_TEST
+
+/* With no --name, no USER and no terminal, an exam cannot ask for a name:
+ * exit 64 before anything is asked. */
+START_TEST(test_exam_needs_name)
+{
+	char cmd[512];
+	int status;
+	snprintf(cmd, sizeof cmd, "env -u USER %s quiz --exam --bank %s --db %s --seed 5 "
+	         "</dev/null 2>&1", test_chanlab_bin(), path_a, db);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 64);
+	ck_assert_ptr_nonnull(strstr(out, "needs the student's name"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "USER= %s quiz --exam --bank %s --db %s --seed 5 "
+	         "</dev/null 2>&1", test_chanlab_bin(), path_a, db);
+	out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 64);
 	free(out);
 }
 END_TEST
@@ -682,6 +751,7 @@ Suite *suite_quiz_repl(void)
 	tcase_add_test(tc, test_foreign_db_refused);
 	tcase_add_test(tc, test_exam_same_paper);
 	tcase_add_test(tc, test_exam_result);
+	tcase_add_test(tc, test_exam_needs_name);
 	tcase_add_test(tc, test_usage);
 	tcase_add_test(tc, test_present_code);
 	tcase_add_test(tc, test_terminal_ctrl_c);
