@@ -477,7 +477,7 @@ static int stats(int argc, char **argv)
 		goto out;
 	struct quiz_store *store;
 	struct quiz_err err = {{0}};
-	if (quiz_store_open(path, &store, &err)) {
+	if (quiz_store_open_readonly(path, &store, &err)) {
 		cmd_fail(CL_EXIT_ERROR, "%s", err.msg);
 		quiz_bank_free(&b);
 		goto out;

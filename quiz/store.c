@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -66,9 +67,41 @@ static int fail(struct quiz_err *err, const char *fmt, ...)
 	return -1;
 }
 
+/* What SQLite's last error means for the person at the keyboard: a
+ * read-only place or a full disk is not a damaged database. */
+static const char *why(sqlite3 *db)
+{
+	switch (sqlite3_errcode(db)) {
+	case SQLITE_READONLY:
+		return "read-only (the file or its folder cannot be written)";
+	case SQLITE_FULL:
+		return "the disk is full";
+	case SQLITE_CANTOPEN:
+		return "cannot open or create the file (read-only or missing folder?)";
+	case SQLITE_PERM:
+		return "permission denied";
+	default:
+		return sqlite3_errmsg(db);
+	}
+}
+
 static int db_fail(struct quiz_store *s, struct quiz_err *err, const char *what)
 {
-	return fail(err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	return fail(err, "%s: %s: %s", s->path, what, why(s->db));
+}
+
+/* The folder of path ("." when it has none), in buf. */
+static const char *dir_of(const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return ".";
+	size_t n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, path, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 int quiz_store_default_path(char *buf, size_t size)
@@ -174,9 +207,13 @@ static int query_int(struct quiz_store *s, const char *sql, long *out, struct qu
 static int check_intact(struct quiz_store *s, struct quiz_err *err)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK)
-		return fail(err, "%s: damaged database (%s); refusing to touch it", s->path,
-		            sqlite3_errmsg(s->db));
+	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK) {
+		int code = sqlite3_errcode(s->db);
+		if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+			return fail(err, "%s: damaged database (%s); refusing to touch it", s->path,
+			            sqlite3_errmsg(s->db));
+		return fail(err, "%s: cannot read: %s", s->path, why(s->db));
+	}
 	int rc = sqlite3_step(st);
 	bool ok = rc == SQLITE_ROW &&
 	          strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
@@ -255,6 +292,18 @@ int quiz_store_open(const char *path, struct quiz_store **out, struct quiz_err *
 		return -1;
 	}
 
+	/* SQLite writes a journal and WAL files next to the database: a
+	 * read-only file or folder is said so now, not later as a damaged or
+	 * unopenable database (which would invite deleting a good file). */
+	char dbuf[4096];
+	const char *dir = dir_of(path, dbuf, sizeof dbuf);
+	if (!fresh && access(path, W_OK) != 0)
+		return fail(err, "%s: cannot save progress there: %s (a read-only file; "
+		            "'quiz stats' can still read it)", path, strerror(errno));
+	if (access(dir, W_OK) != 0)
+		return fail(err, "%s: cannot save progress in folder '%s': %s", path, dir,
+		            strerror(errno));
+
 	struct quiz_store *s = calloc(1, sizeof *s);
 	if (!s || !(s->path = strdup(path))) {
 		free(s);
@@ -262,7 +311,7 @@ int quiz_store_open(const char *path, struct quiz_store **out, struct quiz_err *
 	}
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
-		fail(err, "%s: cannot open: %s", path, s->db ? sqlite3_errmsg(s->db) : "no memory");
+		fail(err, "%s: cannot open: %s", path, s->db ? why(s->db) : "no memory");
 		quiz_store_close(s);
 		return -1;
 	}
@@ -270,6 +319,80 @@ int quiz_store_open(const char *path, struct quiz_store **out, struct quiz_err *
 	if ((!fresh && check_intact(s, err)) || migrate(s, err) ||
 	    exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", err) ||
 	    prepare_all(s, err)) {
+		quiz_store_close(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+/* path as an SQLite URI ("file:" and %-escapes for what a URI gives a
+ * meaning to), so the immutable flag can be passed. */
+static char *file_uri(const char *path, const char *query)
+{
+	size_t n = strlen(path);
+	char *u = malloc(n * 3 + strlen(query) + 8);
+	if (!u)
+		return NULL;
+	char *o = u + sprintf(u, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20)
+			o += sprintf(o, "%%%02X", *p);
+		else
+			*o++ = (char)*p;
+	strcpy(o, query);
+	return u;
+}
+
+int quiz_store_open_readonly(const char *path, struct quiz_store **out, struct quiz_err *err)
+{
+	*out = NULL;
+	bool fresh = false;
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return fail(err, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return fail(err, "%s: not a regular file", path);
+	if (check_header(path, &fresh, err))
+		return -1;
+	char dbuf[4096];
+	const char *dir = dir_of(path, dbuf, sizeof dbuf);
+	/* Where the folder or the file cannot be written (a read-only mount, a
+	 * teacher's copy), SQLite cannot make the WAL index it needs even to
+	 * read: open the file as immutable, which reads it as it is on disk.
+	 * A session that is still writing has its folder writable, so the
+	 * normal read-only open (which sees its WAL) applies then. */
+	bool immutable = access(dir, W_OK) != 0 || access(path, W_OK) != 0;
+	struct quiz_store *s = calloc(1, sizeof *s);
+	char *uri = file_uri(path, immutable ? "?immutable=1" : "?mode=ro");
+	if (!s || !uri || !(s->path = strdup(path))) {
+		free(s);
+		free(uri);
+		return fail(err, "out of memory");
+	}
+	int rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		fail(err, "%s: cannot open: %s", path, s->db ? why(s->db) : "no memory");
+		quiz_store_close(s);
+		return -1;
+	}
+	long version = 0;
+	if (fresh) {
+		quiz_store_close(s);
+		return fail(err, "%s: an empty file, no progress in it", path);
+	}
+	if (check_intact(s, err) || query_int(s, "PRAGMA user_version", &version, err)) {
+		quiz_store_close(s);
+		return -1;
+	}
+	if (version != QUIZ_STORE_VERSION) {
+		fail(err, "%s: schema %ld, this chanlab reads %d (open it once with 'chanlab quiz' "
+		     "to migrate it)", path, version, QUIZ_STORE_VERSION);
+		quiz_store_close(s);
+		return -1;
+	}
+	if (prepare_all(s, err)) {
 		quiz_store_close(s);
 		return -1;
 	}

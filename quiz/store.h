@@ -53,6 +53,12 @@ int quiz_store_default_path(char *buf, size_t size);
  * switches it to WAL.  On error *out is NULL and the file is untouched.
  */
 int quiz_store_open(const char *path, struct quiz_store **out, struct quiz_err *err);
+/*
+ * Opens an existing database for reading only (`quiz stats`): no migration,
+ * nothing written, and on a read-only folder, file or mount it is opened
+ * immutable.  Writing through it fails.
+ */
+int quiz_store_open_readonly(const char *path, struct quiz_store **out, struct quiz_err *err);
 void quiz_store_close(struct quiz_store *s);
 const char *quiz_store_path(const struct quiz_store *s);
 

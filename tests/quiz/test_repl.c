@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -579,6 +580,65 @@ START_TEST(test_exam_result)
 }
 END_TEST
 
+/* --db "" and --db :memory: would keep progress nowhere: refused (64). */
+START_TEST(test_db_nowhere)
+{
+	const char *bad[] = {"--db ''", "--db :memory:", "stats --db ''", "stats --db :memory:"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char cmd[512];
+		int status;
+		snprintf(cmd, sizeof cmd, "echo b | %s quiz %s --bank %s 2>&1", test_chanlab_bin(),
+		         bad[i], path_a);
+		char *out = test_run_capture(cmd, &status);
+		ck_assert_msg(status == 64, "'%s' gave %d: %s", bad[i], status, out);
+		ck_assert_ptr_nonnull(strstr(out, "--db needs a file"));
+		ck_assert_ptr_null(strstr(out, QUIZ_ACK_PREFIX));
+		free(out);
+	}
+}
+END_TEST
+
+/* A database in a read-only folder (file and folder chmod'd; as root the
+ * commands run as nobody, since root ignores modes): `quiz stats` reads it
+ * (SQLite's immutable open), and a session says it cannot save there, not
+ * that the database is damaged; the file is left as it was. */
+START_TEST(test_readonly_db)
+{
+	char cmd[1024];
+	int status;
+	snprintf(cmd, sizeof cmd, "printf 'b\\nc\\nt\\n' | %s quiz --cram --bank %s --db %s --seed 1 "
+	         ">/dev/null 2>&1", test_chanlab_bin(), path_a, db);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	free(out);
+	ck_assert_int_eq(chmod(db, 0444), 0);
+	ck_assert_int_eq(chmod(dir, 0555), 0);
+	size_t n0, n1;
+	char *before = test_read_file(db, &n0);
+	const char *as = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+	snprintf(cmd, sizeof cmd, "%s%s quiz stats --bank %s --db %s 2>&1", as, test_chanlab_bin(),
+	         path_a, db);
+	out = test_run_capture(cmd, &status);
+	ck_assert_msg(status == 0, "stats gave %d: %s", status, out);
+	ck_assert_msg(strstr(out, "answered 3"), "%s", out);
+	free(out);
+	snprintf(cmd, sizeof cmd, "echo b | %s%s quiz --bank %s --db %s 2>&1", as,
+	         test_chanlab_bin(), path_a, db);
+	out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 1);
+	ck_assert_msg(strstr(out, "cannot save progress there"), "%s", out);
+	ck_assert_ptr_null(strstr(out, "damaged"));
+	free(out);
+	char *after = test_read_file(db, &n1);
+	ck_assert_uint_eq(n0, n1);
+	ck_assert(memcmp(before, after, n0) == 0);
+	free(before);
+	free(after);
+	chmod(dir, 0755);
+	chmod(db, 0644);
+}
+END_TEST
+
 /* With no --name, no USER and no terminal, an exam cannot ask for a name:
  * exit 64 before anything is asked. */
 START_TEST(test_exam_needs_name)
@@ -752,6 +812,8 @@ Suite *suite_quiz_repl(void)
 	tcase_add_test(tc, test_exam_same_paper);
 	tcase_add_test(tc, test_exam_result);
 	tcase_add_test(tc, test_exam_needs_name);
+	tcase_add_test(tc, test_db_nowhere);
+	tcase_add_test(tc, test_readonly_db);
 	tcase_add_test(tc, test_usage);
 	tcase_add_test(tc, test_present_code);
 	tcase_add_test(tc, test_terminal_ctrl_c);
