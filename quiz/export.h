@@ -11,10 +11,27 @@
 #ifndef CHANLAB_QUIZ_EXPORT_H
 #define CHANLAB_QUIZ_EXPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "quiz/bank.h"
+
+/*
+ * How to export.  With o NULL (or shuffle false) choices keep file order;
+ * otherwise they are shuffled as a quiz with this seed shows them
+ * (quiz_choice_order(), which keeps `shuffle: false` questions in order), and
+ * the seed is written into the file.  key: where the Markdown handout's
+ * answer key goes (NULL: no key; it never goes into the handout itself).
+ * deck: the Anki deck name ("chanlab" when NULL).
+ */
+struct quiz_export_opts {
+	bool shuffle;
+	uint64_t seed;
+	FILE *key;
+	const char *deck;
+};
 
 /*
  * Moodle GIFT: a "$CATEGORY: chanlab/<topic>" line per first topic, then
@@ -24,18 +41,28 @@
  * as general feedback ("####").  Questions with code, or with "->" in an
  * answer (Moodle's sign of a matching question), are written as [html].
  */
-int quiz_export_gift(FILE *out, const struct quiz_question *const *qs, size_t n);
+int quiz_export_gift(FILE *out, const struct quiz_question *const *qs, size_t n,
+                     const struct quiz_export_opts *o);
 
 /*
- * Anki's text import: "#separator:tab", "#html:true", "#guid column:1",
- * "#tags column:4" header lines, then one note per line: id, front (prompt,
+ * Anki's text import: "#separator:tab", "#html:true", "#notetype:Basic",
+ * "#deck:NAME", "#guid column:1", "#tags column:4" header lines (and
+ * "#chanlab-seed:N", a key Anki ignores, when shuffled), then one note per line: id, front (prompt,
  * code as <pre>, lettered choices), back (answer, explanation), tags (level
  * and topics).
  */
-int quiz_export_anki(FILE *out, const struct quiz_question *const *qs, size_t n);
+int quiz_export_anki(FILE *out, const struct quiz_question *const *qs, size_t n,
+                     const struct quiz_export_opts *o);
 
-/* A printable handout: the questions grouped by first topic, then an answer key. */
-int quiz_export_markdown(FILE *out, const struct quiz_question *const *qs, size_t n);
+/* A printable handout: the questions grouped by first topic; the answer key
+ * (same numbers and letters) to o->key.  Returns -1 when either write failed. */
+int quiz_export_markdown(FILE *out, const struct quiz_question *const *qs, size_t n,
+                         const struct quiz_export_opts *o);
+
+/* The order a question's choices are exported in (order[i]: index into
+ * q->choices of letter i); q->nchoices entries, at most 26. */
+void quiz_export_order(const struct quiz_question *q, const struct quiz_export_opts *o,
+                       size_t *order);
 
 /*
  * Reads GIFT text (multiple choice, multiple answer, true/false, short answer

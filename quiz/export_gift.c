@@ -4,11 +4,13 @@
  * backslash are escaped with a backslash, and newlines are written as "\n"
  * (a blank line would end the question).
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "quiz/export.h"
 #include "quiz/filter.h"
+#include "quiz/session.h"
 
 /* GIFT-escaped text; with html, also &, < and > as entities.  Newlines are
  * "\n" escapes, which Moodle turns back into newlines: kept in plain text and
@@ -154,15 +156,18 @@ static void general_feedback(FILE *out, const char *text, bool html)
 	}
 }
 
-static void choices(FILE *out, const struct quiz_question *q, bool html)
+static void choices(FILE *out, const struct quiz_question *q, bool html,
+                    const struct quiz_export_opts *o)
 {
+	size_t order[26];
+	quiz_export_order(q, o, order);
 	size_t right = 0;
 	for (size_t i = 0; i < q->nchoices; i++)
 		right += q->choices[i].correct;
 	size_t wrong = q->nchoices - right;
 	fputs("{\n", out);
 	for (size_t i = 0; i < q->nchoices; i++) {
-		const struct quiz_choice *c = &q->choices[i];
+		const struct quiz_choice *c = &q->choices[order[i]];
 		fputc('\t', out);
 		if (q->type == QUIZ_SINGLE) {
 			fputc(c->correct ? '=' : '~', out);
@@ -205,7 +210,19 @@ static void essay(FILE *out, const struct quiz_question *q, bool html)
 	fputs("}\n", out);
 }
 
-int quiz_export_gift(FILE *out, const struct quiz_question *const *qs, size_t n)
+void quiz_export_order(const struct quiz_question *q, const struct quiz_export_opts *o,
+                       size_t *order)
+{
+	if (o && o->shuffle && q->nchoices <= 26) {
+		quiz_choice_order(q, o->seed, order);
+		return;
+	}
+	for (size_t i = 0; i < q->nchoices && i < 26; i++)
+		order[i] = i;
+}
+
+int quiz_export_gift(FILE *out, const struct quiz_question *const *qs, size_t n,
+                     const struct quiz_export_opts *o)
 {
 	const struct quiz_question **v = malloc((n ? n : 1) * sizeof *v);
 	if (!v)
@@ -213,6 +230,8 @@ int quiz_export_gift(FILE *out, const struct quiz_question *const *qs, size_t n)
 	memcpy(v, qs, n * sizeof *v);
 	quiz_group_by_topic(v, n);
 	fputs("// Exported by chanlab: Moodle GIFT, one $CATEGORY per topic.\n", out);
+	if (o && o->shuffle)
+		fprintf(out, "// chanlab: choices shuffled with seed %" PRIu64 "\n", o->seed);
 	const char *topic = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct quiz_question *q = v[i];
@@ -228,7 +247,7 @@ int quiz_export_gift(FILE *out, const struct quiz_question *const *qs, size_t n)
 		switch (q->type) {
 		case QUIZ_SINGLE:
 		case QUIZ_MULTI:
-			choices(out, q, html);
+			choices(out, q, html, o);
 			break;
 		case QUIZ_TRUEFALSE:
 			truefalse(out, q, html);

@@ -16,7 +16,8 @@
 
 #define GOOD "tests/quiz/data/good.yaml"
 
-typedef int (*export_fn)(FILE *, const struct quiz_question *const *, size_t);
+typedef int (*export_fn)(FILE *, const struct quiz_question *const *, size_t,
+                         const struct quiz_export_opts *);
 
 /* Exports every question of b with fn into a malloc'd string. */
 static char *export_all(const struct quiz_bank *b, export_fn fn)
@@ -29,7 +30,7 @@ static char *export_all(const struct quiz_bank *b, export_fn fn)
 	quiz_filter_init(&f);
 	const struct quiz_question **qs;
 	size_t n = quiz_filter_select(b, &f, &qs);
-	ck_assert_int_eq(fn(out, qs, n), 0);
+	ck_assert_int_eq(fn(out, qs, n, NULL), 0);
 	fclose(out);
 	free(qs);
 	return text;
@@ -134,7 +135,9 @@ START_TEST(anki_fields)
 	struct quiz_bank b;
 	load(&b, GOOD, NULL);
 	char *a = export_all(&b, quiz_export_anki);
-	ck_assert(strncmp(a, "#separator:tab\n#html:true\n#guid column:1\n#tags column:4\n", 55) == 0);
+	const char *head = "#separator:tab\n#html:true\n#notetype:Basic\n#deck:chanlab\n"
+	                   "#guid column:1\n#tags column:4\n";
+	ck_assert(strncmp(a, head, strlen(head)) == 0);
 	HAS(a, "\nsample.nil-send-blocks\tWhat does a send on a nil channel do?<br>"
 	       "a) It blocks forever.<br>b) It panics with &quot;send on nil channel&quot;.<br>"
 	       "c) It returns immediately and the value is dropped.\t<b>a)</b> It blocks forever."
@@ -186,9 +189,32 @@ START_TEST(markdown_handout)
 	       "answer)*\n\n- a) It blocks forever.\n");
 	HAS(m, "\n## design\n\n**4.** When is a buffered channel");
 	HAS(m, "```go\nch := make(chan int)\n");
-	HAS(m, "\n## Answer key\n\n1. `sample.nil-send-blocks`: **a)** It blocks forever.  \n");
-	HAS(m, "3. `sample.unbuffered-sync`: **True**");
+	ck_assert_ptr_null(strstr(m, "Answer key"));
+	ck_assert_ptr_null(strstr(m, "answer key"));
 	free(m);
+
+	/* The key goes to a file of its own, letters as in the handout. */
+	char *k = NULL;
+	size_t klen = 0;
+	FILE *kf = open_memstream(&k, &klen);
+	struct quiz_export_opts o = {.shuffle = false, .key = kf};
+	char *h = NULL;
+	size_t hlen = 0;
+	FILE *hf = open_memstream(&h, &hlen);
+	struct quiz_filter f;
+	quiz_filter_init(&f);
+	const struct quiz_question **qs;
+	size_t n = quiz_filter_select(&b, &f, &qs);
+	ck_assert_int_eq(quiz_export_markdown(hf, qs, n, &o), 0);
+	fclose(hf);
+	fclose(kf);
+	free(qs);
+	HAS(k, "# chanlab questions: answer key\n\n1. `sample.nil-send-blocks`: **a)** It blocks "
+	       "forever.  \n");
+	HAS(k, "3. `sample.unbuffered-sync`: **True**");
+	ck_assert_ptr_null(strstr(h, "`sample.nil-send-blocks`"));
+	free(h);
+	free(k);
 	quiz_bank_free(&b);
 }
 END_TEST
@@ -446,6 +472,128 @@ START_TEST(export_import_commands)
 }
 END_TEST
 
+/* The shipped banks exported with the default seed: the right choice is no
+ * longer a) every time, the seed is in the handout, the key is in its own
+ * file and agrees with the handout's letters; another seed, another order;
+ * Anki gets #notetype and #deck lines. */
+START_TEST(export_shuffled)
+{
+	char dir[] = "/tmp/chanlab-export-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char args[512];
+	int st;
+	snprintf(args, sizeof args, "quiz export --format markdown --type single --out %s/h.md "
+	         "--key %s/k.md", dir, dir);
+	char *out = chanlab(args, &st);
+	ck_assert_int_eq(st, 0);
+	free(out);
+	char path[160];
+	snprintf(path, sizeof path, "%s/h.md", dir);
+	char *h = test_read_file(path, NULL);
+	snprintf(path, sizeof path, "%s/k.md", dir);
+	char *k = test_read_file(path, NULL);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_ptr_nonnull(k);
+	HAS(h, "Choices shuffled with seed 1.");
+	HAS(k, "Choices shuffled with seed 1.");
+	ck_assert_ptr_null(strstr(h, "nswer key"));
+	size_t letter[26] = {0}, total = 0;
+	for (const char *p = k; (p = strstr(p, "`: **")); p += 5) {
+		char c = p[5];
+		ck_assert(c >= 'a' && c <= 'z');
+		letter[c - 'a']++;
+		total++;
+	}
+	ck_assert_uint_ge(total, 100);
+	/* No letter is right in more than half of the questions. */
+	for (size_t i = 0; i < 26; i++)
+		ck_assert_msg(letter[i] * 2 < total, "%c) right in %zu of %zu", (char)('a' + i),
+		              letter[i], total);
+	snprintf(args, sizeof args, "quiz export --format markdown --type single --seed 2");
+	out = chanlab(args, &st);
+	ck_assert_int_eq(st, 0);
+	HAS(out, "Choices shuffled with seed 2.");
+	ck_assert_str_ne(strstr(out, "\n## "), strstr(h, "\n## "));
+	free(out);
+	free(h);
+	free(k);
+	out = chanlab("quiz export --format anki --deck 'Go class' --type single", &st);
+	ck_assert_int_eq(st, 0);
+	HAS(out, "#notetype:Basic\n#deck:Go class\n");
+	HAS(out, "#chanlab-seed:1\n");
+	free(out);
+	out = chanlab("quiz export --format gift --seed 3 --type single", &st);
+	ck_assert_int_eq(st, 0);
+	HAS(out, "// chanlab: choices shuffled with seed 3\n");
+	free(out);
+	out = chanlab("quiz export --format gift --key x.md 2>&1", &st);
+	ck_assert_int_eq(st, 64);
+	free(out);
+	snprintf(args, sizeof args, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(args), 0);
+}
+END_TEST
+
+/* Unknown --topic or --pattern: exit 64 naming the valid ones. */
+START_TEST(export_unknown_names)
+{
+	int st;
+	char *out = chanlab("quiz export --format gift --bank " GOOD " --topic nosuch 2>&1", &st);
+	ck_assert_int_eq(st, 64);
+	HAS(out, "no question has topic 'nosuch' (topics: ");
+	HAS(out, "channels");
+	free(out);
+	out = chanlab("quiz export --format gift --bank " GOOD " --pattern nosuch 2>&1", &st);
+	ck_assert_int_eq(st, 64);
+	HAS(out, "patterns: fan-in");
+	free(out);
+	out = chanlab("quiz --cram --bank " GOOD " --topic nosuch --db /tmp/x.db </dev/null 2>&1",
+	              &st);
+	ck_assert_int_eq(st, 64);
+	HAS(out, "no question has topic 'nosuch'");
+	free(out);
+}
+END_TEST
+
+/* A failed import leaves the target as it was; non-UTF-8 is refused. */
+START_TEST(import_atomic_and_utf8)
+{
+	char dir[] = "/tmp/chanlab-import-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char target[128], bad[128], latin[128], args[512];
+	snprintf(target, sizeof target, "%s/bank.yaml", dir);
+	snprintf(bad, sizeof bad, "%s/bad.gift", dir);
+	snprintf(latin, sizeof latin, "%s/latin.gift", dir);
+	FILE *f = fopen(target, "w");
+	fputs("precious\n", f);
+	fclose(f);
+	f = fopen(bad, "w");
+	fputs("::x:: no braces here\n", f);
+	fclose(f);
+	f = fopen(latin, "w");
+	fputs("::q:: Caf\xe9?{T}\n", f);
+	fclose(f);
+	int st;
+	snprintf(args, sizeof args, "quiz import %s --out %s 2>&1", bad, target);
+	char *out = chanlab(args, &st);
+	ck_assert_int_eq(st, 1);
+	free(out);
+	char *text = test_read_file(target, NULL);
+	ck_assert_str_eq(text, "precious\n");
+	free(text);
+	snprintf(args, sizeof args, "quiz import %s --out %s 2>&1", latin, target);
+	out = chanlab(args, &st);
+	ck_assert_int_eq(st, 1);
+	HAS(out, "not UTF-8 (bad byte at offset 9)");
+	free(out);
+	text = test_read_file(target, NULL);
+	ck_assert_str_eq(text, "precious\n");
+	free(text);
+	snprintf(args, sizeof args, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(args), 0);
+}
+END_TEST
+
 Suite *suite_quiz_export(void)
 {
 	Suite *s = suite_create("quiz_export");
@@ -462,6 +610,9 @@ Suite *suite_quiz_export(void)
 	tcase_add_test(tc, gift_arrow);
 	tcase_add_test(tc, import_quoting);
 	tcase_add_test(tc, export_import_commands);
+	tcase_add_test(tc, export_shuffled);
+	tcase_add_test(tc, export_unknown_names);
+	tcase_add_test(tc, import_atomic_and_utf8);
 	suite_add_tcase(s, tc);
 	return s;
 }
