@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -465,10 +466,13 @@ done:
 /* --- import ------------------------------------------------------------------------- */
 
 static const char import_usage[] =
-	"usage: chanlab quiz import FILE.gift [--out FILE.yaml] [--name BANK]\n"
+	"usage: chanlab quiz import FILE.gift [--out FILE.yaml | --out-dir DIR] [--name BANK]\n"
 	"\n"
 	"Turn Moodle GIFT questions (multiple choice, multiple answer, true/false,\n"
-	"short answer, essay) into a YAML bank, written to stdout or FILE.yaml.\n"
+	"short answer, essay) into a YAML bank, written to stdout or FILE.yaml; with\n"
+	"--out-dir, one bank per $CATEGORY, DIR/BANK.yaml (what 'quiz export --format\n"
+	"gift' writes imports back so, bank for bank).  Input must be UTF-8.  Files\n"
+	"are written whole or not at all: a failed or interrupted import leaves them.\n"
 	"Ids come from the ::titles::; the bank's name from --name, the titles or\n"
 	"the file's name.  Questions that cannot be imported and missing\n"
 	"explanations are reported as file:line:col: message (exit status 1).\n";
@@ -503,51 +507,41 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
-/* The offset of the first byte that is not part of well-formed UTF-8
- * (overlong forms, surrogates and code points past U+10FFFF refused), or
- * len when there is none. */
-static size_t utf8_bad_offset(const char *text, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0;
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n;
-		uint32_t cp, min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			n = 2, cp = c & 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 3, cp = c & 0x0f, min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 4, cp = c & 0x07, min = 0x10000;
-		} else {
-			return i;
-		}
-		if (len - i < n)
-			return i;
-		for (size_t k = 1; k < n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
-			return i;
-		i += n;
-	}
-	return len;
-}
+struct split_ctx {
+	const char *dir;
+	int files;
+};
 
-static bool utf8_valid(const char *text, size_t len)
+/* One bank of --out-dir: DIR/BANK.yaml, through a temporary file. */
+static int emit_bank(const char *bank, const char *yaml, size_t len, int count, void *ctx)
 {
-	return utf8_bad_offset(text, len) == len;
+	struct split_ctx *c = ctx;
+	if (cmd_interrupted())
+		return -1;
+	char *path;
+	if (asprintf(&path, "%s/%s.yaml", c->dir, bank) < 0)
+		quiz_oom();
+	struct atomic_file af;
+	int rc = atomic_open(&af, path);
+	if (rc == 0) {
+		if (fwrite(yaml, 1, len, af.f) != len) {
+			rc = cmd_fail(CL_EXIT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+			atomic_abort(&af);
+		} else {
+			rc = atomic_commit(&af);
+		}
+	}
+	if (rc == 0) {
+		fprintf(stderr, "%s: %d question%s\n", path, count, count == 1 ? "" : "s");
+		c->files++;
+	}
+	free(path);
+	return rc;
 }
 
 int cmd_quiz_import(int argc, char **argv)
 {
-	const char *in = NULL, *out = NULL, *name = NULL;
+	const char *in = NULL, *out = NULL, *name = NULL, *out_dir = NULL;
 	for (int i = 1; i < argc; i++) {
 		bool err = false;
 		const char *v;
@@ -558,6 +552,8 @@ int cmd_quiz_import(int argc, char **argv)
 			out = v;
 		} else if ((v = opt_value(argc, argv, &i, "--name", &err))) {
 			name = v;
+		} else if ((v = opt_value(argc, argv, &i, "--out-dir", &err))) {
+			out_dir = v;
 		} else if (err) {
 			return CL_EXIT_USAGE;
 		} else if (argv[i][0] == '-' || in) {
@@ -569,16 +565,43 @@ int cmd_quiz_import(int argc, char **argv)
 	}
 	if (!in)
 		return cmd_fail(CL_EXIT_USAGE, "quiz import: which GIFT file? (try --help)");
+	if (out && out_dir)
+		return cmd_fail(CL_EXIT_USAGE, "quiz import: choose one of --out and --out-dir");
 	size_t len = 0;
 	char *text = read_all(in, &len);
 	if (!text)
 		return cmd_fail(CL_EXIT_ERROR, "cannot read '%s': %s", in, strerror(errno));
 
-	if (!utf8_valid(text, len)) {
-		size_t at = utf8_bad_offset(text, len);
+	size_t at = quiz_utf8_bad_offset(text, len);
+	if (at < len) {
 		free(text);
 		return cmd_fail(CL_EXIT_ERROR, "%s: not UTF-8 (bad byte at offset %zu); convert it "
 		                "first, e.g. iconv -f LATIN1 -t UTF-8", in, at);
+	}
+	if (out_dir) {
+		struct stat sb;
+		if (stat(out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+			free(text);
+			return cmd_fail(CL_EXIT_ERROR, "quiz import: '%s' is not a folder", out_dir);
+		}
+		cmd_interrupt_install();
+		struct quiz_diag d;
+		quiz_diag_init(&d);
+		struct split_ctx c = {out_dir, 0};
+		int n = quiz_import_gift_split(in, text, len, name, emit_bank, &c, &d);
+		quiz_diag_print(&d, stderr);
+		int rc = cmd_interrupted() ? CL_EXIT_INTERRUPTED
+		         : n < 0 || d.count ? CL_EXIT_ERROR : CL_EXIT_OK;
+		if (rc == CL_EXIT_INTERRUPTED)
+			fprintf(stderr, "chanlab: interrupted; %d bank%s written\n", c.files,
+			        c.files == 1 ? "" : "s");
+		else if (n >= 0)
+			fprintf(stderr, "imported %d question%s into %d bank%s in %s\n", n,
+			        n == 1 ? "" : "s", c.files, c.files == 1 ? "" : "s", out_dir);
+		cmd_interrupt_restore();
+		quiz_diag_free(&d);
+		free(text);
+		return rc;
 	}
 	bool to_stdout = !out || strcmp(out, "-") == 0;
 	struct atomic_file af;

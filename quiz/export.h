@@ -4,9 +4,13 @@
  *
  * Exporters take the questions to write (quiz_filter_select() picks them)
  * and return 0, or -1 when writing to out failed.  Whatever GIFT cannot
- * carry natively (level, topics, the short/code distinction, patterns) goes
- * into a "// chanlab: ..." comment line above each question, which Moodle
- * ignores and quiz_import_gift() reads, so YAML -> GIFT -> YAML keeps it.
+ * carry natively goes into comment lines above each question, which Moodle
+ * ignores and quiz_import_gift() reads, so YAML -> GIFT -> YAML keeps it:
+ *   // chanlab: level=L type=T topics=a,b patterns=p,q sources=s lang=go shuffle=false
+ *   // chanlab-hint: TEXT
+ *   // chanlab-follow-up: TEXT
+ *   // chanlab-follow-up-answer: TEXT
+ * (TEXT escaped as GIFT question text: "\n" for a newline).
  */
 #ifndef CHANLAB_QUIZ_EXPORT_H
 #define CHANLAB_QUIZ_EXPORT_H
@@ -34,7 +38,7 @@ struct quiz_export_opts {
 };
 
 /*
- * Moodle GIFT: a "$CATEGORY: chanlab/<topic>" line per first topic, then
+ * Moodle GIFT: a "$CATEGORY: chanlab/<bank>" line per bank, then
  * "::id::prompt{...}" with "=right ~wrong#why" (single), "~%50%a ~%-100%b"
  * weights (multi: right ones share 100%, wrong ones -100%), "{T#why}" /
  * "{F#why}" (truefalse), and "{}" essays for short and code, the model answer
@@ -75,5 +79,23 @@ void quiz_export_order(const struct quiz_question *q, const struct quiz_export_o
  */
 int quiz_import_gift(const char *name, const char *text, size_t len, const char *bank,
                      FILE *out, struct quiz_diag *diag);
+
+/*
+ * The same, a bank per "$CATEGORY:" (its last component names the bank; a
+ * question before any category, or under a category that is not a bank
+ * name, goes to bank): emit is called once per bank with its YAML text and
+ * question count, in the order the banks first appear, only after the whole
+ * input was read.  Returns the number of questions, or -1 when none could be
+ * imported or an emit failed (emit's own non-zero return).
+ */
+typedef int (*quiz_import_emit_fn)(const char *bank, const char *yaml, size_t len, int count,
+                                   void *ctx);
+int quiz_import_gift_split(const char *name, const char *text, size_t len, const char *bank,
+                           quiz_import_emit_fn emit, void *ctx, struct quiz_diag *diag);
+
+/* The offset of the first byte of text that is not well-formed UTF-8
+ * (overlong forms, surrogates, code points past U+10FFFF included), or len.
+ * quiz_import_gift() refuses such input. */
+size_t quiz_utf8_bad_offset(const char *text, size_t len);
 
 #endif
