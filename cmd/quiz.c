@@ -431,6 +431,7 @@ struct stats_ctx {
 	struct quiz_tally *tally;
 	int64_t now;
 	int unknown;
+	int64_t next_due;        /* earliest due card of these banks, 0 = none */
 };
 
 static int stats_row(const struct quiz_store_tally *t, void *ctx)
@@ -441,6 +442,8 @@ static int stats_row(const struct quiz_store_tally *t, void *ctx)
 		c->unknown++;
 		return 0;
 	}
+	if (t->has_card && (c->next_due == 0 || t->due < c->next_due))
+		c->next_due = t->due;
 	return quiz_tally_add(c->tally, q, t->answered, t->right, t->has_card && t->due <= c->now);
 }
 
@@ -484,11 +487,13 @@ static int stats(int argc, char **argv)
 	}
 	struct quiz_tally t;
 	quiz_tally_init(&t);
-	struct stats_ctx c = {&b, &t, (int64_t)time(NULL), 0};
+	struct stats_ctx c = {&b, &t, (int64_t)time(NULL), 0, 0};
 	if (quiz_store_foreach(store, stats_row, &c, &err)) {
 		cmd_fail(CL_EXIT_ERROR, "%s", err.msg[0] ? err.msg : "out of memory");
 	} else {
 		quiz_tally_print_chart(stdout, &t, cmd_use_color(stdout));
+		fputc('\n', stdout);
+		quiz_print_next_due(stdout, c.next_due, c.now);
 		if (c.unknown)
 			printf("\n(%d question%s in the database not in these banks)\n", c.unknown,
 			       c.unknown == 1 ? "" : "s");

@@ -306,6 +306,14 @@ void quiz_present_feedback(FILE *out, const struct quiz_question *q, const size_
 	}
 	if (q->type == QUIZ_TRUEFALSE && q->why && !correct)
 		quiz_present_wrapped(out, q->why, 2, WIDTH);
+	/* A partly wrong multi answer: the right choices left out, too. */
+	for (size_t i = 0; q->type == QUIZ_MULTI && !correct && i < q->nchoices; i++) {
+		const struct quiz_choice *c = &q->choices[order[i]];
+		if (!c->correct || picked(given, i))
+			continue;
+		fprintf(out, "  +%c) also right, not picked: ", (char)('a' + i));
+		wrap_from(out, c->text, 28, 6, WIDTH);
+	}
 	for (size_t i = 0; i < q->nchoices; i++) {
 		const struct quiz_choice *c = &q->choices[order[i]];
 		if (c->correct || !c->why)

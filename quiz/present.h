@@ -30,7 +30,9 @@ void quiz_present_code(FILE *out, const char *code, bool color);
 
 /*
  * After a graded choice/true-false answer: "right" or "wrong (answer: b)",
- * why each wrong choice is wrong (those picked marked), the explanation,
+ * for a wrong multi answer each right choice not picked ("+c) also right,
+ * not picked: ..."), why each wrong choice is wrong (those picked marked),
+ * the explanation,
  * and a pointer to :follow when there is a follow-up.
  */
 void quiz_present_feedback(FILE *out, const struct quiz_question *q, const size_t *order,

@@ -196,6 +196,11 @@ struct repl {
 	struct quiz_exam exam;
 	bool exam_mode;
 	struct quiz_err *err;
+	/* The [n/N] counter counts questions, not asks: seen[] holds each
+	 * question once, in the order first asked; N is the session's size. */
+	const struct quiz_question **seen;
+	size_t nseen, total;
+	bool current_new;        /* the question on screen was added to seen[] */
 };
 
 enum step { STEP_NEXT, STEP_QUIT, STEP_ERROR };
@@ -312,6 +317,10 @@ static int undo_last(struct repl *r)
 	 * it back, drop the re-ask the answer queued, and ask the undone one
 	 * first.  The re-ask went in at or after the position now current. */
 	r->queue.pos--;
+	if (r->current_new) {
+		r->nseen--;          /* it is asked again later, counted then */
+		r->current_new = false;
+	}
 	if (u->requeued >= 0)
 		quiz_queue_remove(&r->queue, (size_t)u->requeued);
 	if (quiz_queue_insert(&r->queue, r->queue.pos, u->q))
@@ -501,7 +510,12 @@ static enum step ask(struct repl *r, const struct quiz_question *q)
 		return STEP_NEXT;
 	}
 	quiz_choice_order(q, r->o->seed, order);
-	quiz_present_question_as(r->out, q, order, r->queue.pos, r->queue.len, r->o->color,
+	r->current_new = true;
+	for (size_t i = 0; i < r->nseen && r->current_new; i++)
+		r->current_new = r->seen[i] != q;
+	if (r->current_new)
+		r->seen[r->nseen++] = q;  /* seen[] holds total entries: no overflow */
+	quiz_present_question_as(r->out, q, order, r->nseen, r->total, r->o->color,
 	                         r->exam_mode);
 	int64_t start = now_ms();
 	for (;;) {
@@ -571,6 +585,24 @@ static int progress_of(const char *qid, struct quiz_progress *p, void *ctx)
 	return quiz_store_last_result(r->o->store, qid, &p->last_result, r->err);
 }
 
+/* The earliest due time of the cards of questions the filter keeps, or 0. */
+static int next_due(struct repl *r, int64_t *next)
+{
+	*next = 0;
+	for (size_t i = 0; i < r->o->bank->count; i++) {
+		const struct quiz_question *q = &r->o->bank->questions[i];
+		if (r->o->filter && !quiz_filter_match(r->o->filter, q))
+			continue;
+		struct quiz_card c;
+		bool found;
+		if (quiz_store_card(r->o->store, q->id, &c, &found, r->err))
+			return -1;
+		if (found && (*next == 0 || c.due < *next))
+			*next = c.due;
+	}
+	return 0;
+}
+
 int quiz_repl_run(const struct quiz_repl_opts *o, struct quiz_err *err)
 {
 	struct repl r;
@@ -597,6 +629,12 @@ int quiz_repl_run(const struct quiz_repl_opts *o, struct quiz_err *err)
 		      : o->mode == QUIZ_MODE_MISTAKES ? "no mistakes to go over\n"
 		      : o->mode == QUIZ_MODE_DEFAULT ? "nothing new or due; try --cram\n"
 		      : "no question matches\n", o->out);
+		if (o->mode == QUIZ_MODE_REVIEW || o->mode == QUIZ_MODE_DEFAULT) {
+			int64_t next;
+			if (next_due(&r, &next))
+				return -1;
+			quiz_print_next_due(o->out, next, (int64_t)time(NULL));
+		}
 		return 0;
 	}
 	/* The paper, kept apart from the queue (which :undo and re-asks edit). */
@@ -625,11 +663,16 @@ int quiz_repl_run(const struct quiz_repl_opts *o, struct quiz_err *err)
 		fprintf(o->out, "exam: %zu question%s, seed %" PRIu64 "; answers are shown at the end\n",
 		        n, n == 1 ? "" : "s", o->seed);
 	}
+	r.total = n;
+	r.seen = calloc(n, sizeof *r.seen);
+	if (!r.seen)
+		quiz_oom();
 	quiz_queue_init(&r.queue, picked, n);
 	if (reader_open(&r.rd, o->interactive, o->in, o->out)) {
 		snprintf(err->msg, sizeof err->msg, "cannot start line editing");
 		reader_close(&r.rd);
 		quiz_queue_free(&r.queue);
+		free(r.seen);
 		free(paper);
 		quiz_exam_free(&r.exam);
 		return -1;
@@ -657,6 +700,7 @@ int quiz_repl_run(const struct quiz_repl_opts *o, struct quiz_err *err)
 	quiz_queue_free(&r.queue);
 	free(paper);
 	free(r.results);
+	free(r.seen);
 	quiz_exam_free(&r.exam);
 	return ret;
 }

@@ -580,6 +580,67 @@ START_TEST(test_exam_result)
 }
 END_TEST
 
+/* The counter counts questions, not re-asks (a wrong answer comes back as
+ * [3/3] at most); :undo rolls it back; a partly wrong multi answer names
+ * the right choice left out; afterwards "nothing is due" says when the
+ * next card is, and so does stats. */
+START_TEST(test_counter_and_feedback)
+{
+	char *argv[] = {(char *)test_chanlab_bin(), "quiz", "--bank", path_a, "--db", db,
+	                "--seed", "7", NULL};
+	struct child c = spawn(argv);
+	char line[512], id[128];
+	int headers = 0, missed = 0, over = 0, undone = 0;
+	char last[32] = "";
+	bool did_undo = false;
+	while (fgets(line, sizeof line, c.from)) {
+		if (strstr(line, "+c) also right, not picked: The comma-ok form gives false."))
+			missed++;
+		if (strncmp(line, "undone: ", 8) == 0)
+			undone++;
+		if (!header_id(line, id, sizeof id))
+			continue;
+		headers++;
+		snprintf(last, sizeof last, "%.*s", (int)strcspn(line, " "), line);
+		if (strstr(line, "[4/") || strstr(line, "/4]"))
+			over++;
+		if (strcmp(id, "fixa.closed-recv") == 0 && missed == 0) {
+			say(&c, "a");  /* partly right: c missed */
+			continue;
+		}
+		if (!did_undo && headers == 2) {
+			/* :undo takes the first answer back: the counter shows [1/3]
+			 * for it again. */
+			did_undo = true;
+			say(&c, ":undo");
+			continue;
+		}
+		say(&c, right_answer(id));
+	}
+	ck_assert_int_eq(finish(&c), 0);
+	ck_assert_int_eq(missed, 1);
+	ck_assert_int_eq(undone, 1);
+	ck_assert_int_eq(over, 0);
+	ck_assert_str_eq(last, "[3/3]");
+	ck_assert_int_ge(headers, 5);
+
+	char cmd[512];
+	int status;
+	snprintf(cmd, sizeof cmd, "%s quiz --review --bank %s --db %s </dev/null", test_chanlab_bin(),
+	         path_a, db);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(strstr(out, "nothing is due; come back later\nthe next card is due in "),
+	              "%s", out);
+	free(out);
+	snprintf(cmd, sizeof cmd, "%s quiz stats --bank %s --db %s", test_chanlab_bin(), path_a, db);
+	out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(strstr(out, "the next card is due in "), "%s", out);
+	free(out);
+}
+END_TEST
+
 /* --db "" and --db :memory: would keep progress nowhere: refused (64). */
 START_TEST(test_db_nowhere)
 {
@@ -813,6 +874,7 @@ Suite *suite_quiz_repl(void)
 	tcase_add_test(tc, test_exam_result);
 	tcase_add_test(tc, test_exam_needs_name);
 	tcase_add_test(tc, test_db_nowhere);
+	tcase_add_test(tc, test_counter_and_feedback);
 	tcase_add_test(tc, test_readonly_db);
 	tcase_add_test(tc, test_usage);
 	tcase_add_test(tc, test_present_code);
