@@ -272,9 +272,13 @@ static int record(struct repl *r, const struct quiz_question *q, const char *giv
 		prev = card;
 		quiz_fsrs_review(o->fsrs, &card, rating, (int64_t)time(NULL));
 	}
+	static const char *const modes[] = {
+		[QUIZ_MODE_DEFAULT] = "drill", [QUIZ_MODE_REVIEW] = "review",
+		[QUIZ_MODE_MISTAKES] = "mistakes", [QUIZ_MODE_CRAM] = "cram", [QUIZ_MODE_EXAM] = "exam",
+	};
 	struct quiz_answer a = {
 		.qid = q->id, .time = (int64_t)time(NULL), .given = given, .correct = correct,
-		.rating = rating, .elapsed_ms = ms, .session = r->session,
+		.rating = rating, .elapsed_ms = ms, .session = r->session, .mode = modes[o->mode],
 	};
 	int64_t id;
 	if (quiz_store_record(o->store, &a, schedule ? &card : NULL, &id, r->err))
@@ -460,8 +464,13 @@ static enum step answered(struct repl *r, const struct quiz_question *q, const s
 			rating = self_grade(r);
 			if (rating == 0)
 				return STEP_QUIT;
-			if (rating < 0)
+			if (rating < 0) {
+				/* Left ungraded: the answer is still kept, outside the
+				 * schedule. */
+				if (record(r, q, given, -1, 0, (long)(now_ms() - start)))
+					return STEP_ERROR;
 				return STEP_NEXT;
+			}
 			correct = rating > QUIZ_AGAIN;
 		}
 	} else {

@@ -34,8 +34,19 @@ struct quiz_store {
 
 /*
  * migrations[v] takes the schema from user_version v to v + 1, inside one
- * transaction that also bumps user_version.  To change the schema, append a
- * step (never edit a shipped one) and raise QUIZ_STORE_VERSION in store.h.
+ * transaction that also bumps user_version.  This array is the one place
+ * the progress database's schema is defined, for the quiz and for any other
+ * module storing its own progress here (the exercises add their tables as
+ * the next step): to change the schema, append a step (never edit a shipped
+ * one) and raise QUIZ_STORE_VERSION in store.h.  A database opened by an
+ * older chanlab is migrated step by step on its next read-write open; a
+ * newer one is refused.
+ *
+ *   1: cards (FSRS state per question) and answers (every answer given,
+ *      free text included, in `given`).
+ *   2: answers.mode (the session's mode, so an exam's answers are told from
+ *      a drill's), and an index of cards by due time (when the next card is
+ *      due, for stats and "nothing is due").
  */
 static const char *const migrations[QUIZ_STORE_VERSION] = {
 	"CREATE TABLE cards("
@@ -51,6 +62,9 @@ static const char *const migrations[QUIZ_STORE_VERSION] = {
 	"  rating INTEGER NOT NULL,"   /* 1..4, 0 = none */
 	"  elapsed_ms INTEGER NOT NULL, session TEXT NOT NULL);"
 	"CREATE INDEX answers_by_qid ON answers(qid, id);",
+
+	"ALTER TABLE answers ADD COLUMN mode TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX cards_by_due ON cards(due);",
 };
 
 static int fail(struct quiz_err *err, const char *fmt, ...)
@@ -267,8 +281,8 @@ static int prepare_all(struct quiz_store *s, struct quiz_err *err)
 	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", err) ||
 	       prepare(s, &s->del_card, "DELETE FROM cards WHERE qid = ?1", err) ||
 	       prepare(s, &s->add_answer,
-	               "INSERT INTO answers(qid, time, given, correct, rating, elapsed_ms, session)"
-	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err) ||
+	               "INSERT INTO answers(qid, time, given, correct, rating, elapsed_ms, session,"
+	               " mode) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", err) ||
 	       prepare(s, &s->del_answer, "DELETE FROM answers WHERE id = ?1 AND qid = ?2", err) ||
 	       prepare(s, &s->last_result,
 	               "SELECT correct FROM answers WHERE qid = ?1 AND correct IS NOT NULL"
@@ -386,13 +400,20 @@ int quiz_store_open_readonly(const char *path, struct quiz_store **out, struct q
 		quiz_store_close(s);
 		return -1;
 	}
-	if (version != QUIZ_STORE_VERSION) {
-		fail(err, "%s: schema %ld, this chanlab reads %d (open it once with 'chanlab quiz' "
-		     "to migrate it)", path, version, QUIZ_STORE_VERSION);
+	if (version < 1 || version > QUIZ_STORE_VERSION) {
+		fail(err, "%s: schema %ld, this chanlab reads 1 to %d", path, version,
+		     QUIZ_STORE_VERSION);
 		quiz_store_close(s);
 		return -1;
 	}
-	if (prepare_all(s, err)) {
+	/* Only what reading needs, which every schema since 1 has: no
+	 * migration can run here. */
+	if (prepare(s, &s->get_card,
+	            "SELECT stability, difficulty, due, last_review, reps, lapses, state, step"
+	            " FROM cards WHERE qid = ?1", err) ||
+	    prepare(s, &s->last_result,
+	            "SELECT correct FROM answers WHERE qid = ?1 AND correct IS NOT NULL"
+	            " ORDER BY id DESC LIMIT 1", err)) {
 		quiz_store_close(s);
 		return -1;
 	}
@@ -493,6 +514,7 @@ int quiz_store_record(struct quiz_store *s, const struct quiz_answer *a,
 	sqlite3_bind_int(st, 5, a->rating);
 	sqlite3_bind_int64(st, 6, a->elapsed_ms);
 	sqlite3_bind_text(st, 7, a->session ? a->session : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, a->mode ? a->mode : "", -1, SQLITE_TRANSIENT);
 	if (run(s, st, err, "cannot record the answer"))
 		return rollback(s);
 	int64_t id = sqlite3_last_insert_rowid(s->db);

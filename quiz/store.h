@@ -20,7 +20,7 @@
 #include "quiz/fsrs.h"
 
 #define QUIZ_STORE_APP_ID 0x43686c62  /* "Chlb" */
-#define QUIZ_STORE_VERSION 1          /* user_version of the newest schema */
+#define QUIZ_STORE_VERSION 2          /* user_version of the newest schema */
 
 struct quiz_store;
 
@@ -33,6 +33,7 @@ struct quiz_answer {
 	int rating;               /* 1..4, 0 if none */
 	long elapsed_ms;          /* time spent on the question */
 	const char *session;      /* session id */
+	const char *mode;         /* "drill", "review", "mistakes", "cram", "exam"; NULL = "" */
 };
 
 /* Error messages are written here (NUL-terminated, one line). */
