@@ -370,7 +370,7 @@ static void demo(struct repl *r, const struct quiz_question *q)
 	fprintf(r->out, "(demo %s ended with status %d)\n", q->patterns[0], rc);
 }
 
-enum cmd_result { CMD_AGAIN, CMD_SKIP, CMD_QUIT, CMD_REDO, CMD_ERROR };
+enum cmd_result { CMD_AGAIN, CMD_SHOW, CMD_SKIP, CMD_QUIT, CMD_REDO, CMD_ERROR };
 
 static enum cmd_result command(struct repl *r, const struct quiz_question *q, const char *line)
 {
@@ -402,7 +402,7 @@ static enum cmd_result command(struct repl *r, const struct quiz_question *q, co
 	}
 	if (strcmp(c, "demo") == 0) {
 		demo(r, q);
-		return CMD_AGAIN;
+		return CMD_SHOW;  /* the demo scrolled the question away */
 	}
 	if (strcmp(c, "stats") == 0) {
 		print_summary(r);
@@ -550,6 +550,10 @@ static enum step ask(struct repl *r, const struct quiz_question *q)
 				return STEP_NEXT;
 			case CMD_ERROR:
 				return STEP_ERROR;
+			case CMD_SHOW:
+				quiz_present_question_as(r->out, q, order, r->nseen, r->total, r->o->color,
+				                         r->exam_mode);
+				continue;
 			default:
 				continue;
 			}

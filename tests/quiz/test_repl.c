@@ -641,6 +641,26 @@ START_TEST(test_counter_and_feedback)
 }
 END_TEST
 
+/* :demo runs the linked pattern through the CLI's callback, then shows
+ * the question again. */
+START_TEST(test_demo_shows_question_again)
+{
+	char cmd[512];
+	int status;
+	snprintf(cmd, sizeof cmd, "printf ':demo\\n:quit\\n' | %s quiz --cram --bank "
+	         "tests/quiz/data/good.yaml --pattern fan-in --db %s 2>&1", test_chanlab_bin(), db);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	const char *demo = strstr(out, "(demo fan-in ended with status ");
+	ck_assert_msg(demo, "%s", out);
+	const char *first = strstr(out, "What does a send on a nil channel do?");
+	ck_assert_ptr_nonnull(first);
+	ck_assert(first < demo);
+	ck_assert_ptr_nonnull(strstr(demo, "What does a send on a nil channel do?"));
+	free(out);
+}
+END_TEST
+
 /* --db "" and --db :memory: would keep progress nowhere: refused (64). */
 START_TEST(test_db_nowhere)
 {
@@ -874,6 +894,7 @@ Suite *suite_quiz_repl(void)
 	tcase_add_test(tc, test_exam_result);
 	tcase_add_test(tc, test_exam_needs_name);
 	tcase_add_test(tc, test_db_nowhere);
+	tcase_add_test(tc, test_demo_shows_question_again);
 	tcase_add_test(tc, test_counter_and_feedback);
 	tcase_add_test(tc, test_readonly_db);
 	tcase_add_test(tc, test_usage);
