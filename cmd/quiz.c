@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -334,6 +335,16 @@ static int run_demo(const char *link, void *ctx)
 	return rc;
 }
 
+/* The terminal's width, for wrapping (0 when stdout is not a terminal:
+ * the REPL's default then keeps scripted output stable). */
+static int terminal_width(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col > 1 ? ws.ws_col - 1 : ws.ws_col;  /* no wrap at the last column */
+	return 0;
+}
+
 static uint64_t clock_seed(void)
 {
 	struct timespec ts;
@@ -411,6 +422,7 @@ static int session(int argc, char **argv)
 		.count = a.count < 0 ? 20 : (size_t)a.count,
 		.interactive = interactive,
 		.color = interactive && cmd_use_color(stdout),
+		.width = terminal_width(),
 		.in = stdin, .out = stdout,
 		.student = student, .result_path = a.result, .result_force = a.force,
 		.run_demo = run_demo, .demo_ctx = NULL,

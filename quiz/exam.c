@@ -84,7 +84,7 @@ static void review_item(FILE *out, size_t num, const struct quiz_exam_item *it,
 	quiz_safe_fputs(out, it->answer ? it->answer : "(none)", false);
 	fputc('\n', out);
 	if (free_text(q)) {
-		quiz_present_model(out, q, color);
+		quiz_present_model(out, q, color, 78);
 		return;
 	}
 	size_t order[MAX_CHOICES];

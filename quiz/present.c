@@ -5,6 +5,8 @@
  * printed as is.
  */
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "quiz/present.h"
@@ -18,7 +20,7 @@
 #define ANSI_RIGHT "\033[1;32m"
 #define ANSI_WRONG "\033[1;31m"
 
-#define WIDTH 78
+#define WIDTH 78   /* when the caller knows no terminal width */
 
 static const char *const go_keywords[] = {
 	"break", "case", "chan", "const", "continue", "default", "defer", "else",
@@ -217,11 +219,11 @@ static const char *type_hint(const struct quiz_question *q)
 void quiz_present_question(FILE *out, const struct quiz_question *q, const size_t *order,
                            size_t num, size_t total, bool color)
 {
-	quiz_present_question_as(out, q, order, num, total, color, false);
+	quiz_present_question_as(out, q, order, num, total, color, false, WIDTH);
 }
 
 void quiz_present_question_as(FILE *out, const struct quiz_question *q, const size_t *order,
-                              size_t num, size_t total, bool color, bool exam)
+                              size_t num, size_t total, bool color, bool exam, int width)
 {
 	fputc('\n', out);
 	on(out, color, ANSI_DIM);
@@ -241,7 +243,7 @@ void quiz_present_question_as(FILE *out, const struct quiz_question *q, const si
 	on(out, color, ANSI_RESET);
 	fputc('\n', out);
 	on(out, color, ANSI_BOLD);
-	quiz_present_wrapped(out, q->prompt, 0, WIDTH);
+	quiz_present_wrapped(out, q->prompt, 0, width);
 	on(out, color, ANSI_RESET);
 	if (q->code) {
 		fputc('\n', out);
@@ -250,12 +252,14 @@ void quiz_present_question_as(FILE *out, const struct quiz_question *q, const si
 	}
 	for (size_t i = 0; i < q->nchoices; i++) {
 		fprintf(out, "  %c) ", (char)('a' + i));
-		wrap_from(out, q->choices[order[i]].text, 5, 5, WIDTH);
+		wrap_from(out, q->choices[order[i]].text, 5, 5, width);
 	}
 	if (q->type == QUIZ_TRUEFALSE)
 		fputs("  t) true    f) false\n", out);
 	on(out, color, ANSI_DIM);
-	fprintf(out, "(%s; :help for commands)\n", type_hint(q));
+	char hint[96];
+	snprintf(hint, sizeof hint, "(%s; :help for commands)", type_hint(q));
+	quiz_present_wrapped(out, hint, 0, width);
 	on(out, color, ANSI_RESET);
 }
 
@@ -267,12 +271,12 @@ static bool picked(const char *given, size_t letter)
 	return false;
 }
 
-static void explanation(FILE *out, const struct quiz_question *q, bool color)
+static void explanation(FILE *out, const struct quiz_question *q, bool color, int width)
 {
 	on(out, color, ANSI_BOLD);
 	fputs("Why:\n", out);
 	on(out, color, ANSI_RESET);
-	quiz_present_wrapped(out, q->explanation, 2, WIDTH);
+	quiz_present_wrapped(out, q->explanation, 2, width);
 	if (q->follow_up_prompt) {
 		on(out, color, ANSI_DIM);
 		fputs("(:follow for the interviewer's next question)\n", out);
@@ -281,7 +285,7 @@ static void explanation(FILE *out, const struct quiz_question *q, bool color)
 }
 
 void quiz_present_feedback(FILE *out, const struct quiz_question *q, const size_t *order,
-                           const char *given, int correct, bool color)
+                           const char *given, int correct, bool color, int width)
 {
 	if (correct) {
 		on(out, color, ANSI_RIGHT);
@@ -305,14 +309,18 @@ void quiz_present_feedback(FILE *out, const struct quiz_question *q, const size_
 		}
 	}
 	if (q->type == QUIZ_TRUEFALSE && q->why && !correct)
-		quiz_present_wrapped(out, q->why, 2, WIDTH);
+		quiz_present_wrapped(out, q->why, 2, width);
 	/* A partly wrong multi answer: the right choices left out, too. */
 	for (size_t i = 0; q->type == QUIZ_MULTI && !correct && i < q->nchoices; i++) {
 		const struct quiz_choice *c = &q->choices[order[i]];
 		if (!c->correct || picked(given, i))
 			continue;
-		fprintf(out, "  +%c) also right, not picked: ", (char)('a' + i));
-		wrap_from(out, c->text, 28, 6, WIDTH);
+		char *line = NULL;
+		if (asprintf(&line, "%s (right too; not picked)", c->text) < 0)
+			quiz_oom();
+		fprintf(out, "  +%c) ", (char)('a' + i));
+		wrap_from(out, line, 6, 6, width);
+		free(line);
 	}
 	for (size_t i = 0; i < q->nchoices; i++) {
 		const struct quiz_choice *c = &q->choices[order[i]];
@@ -320,16 +328,16 @@ void quiz_present_feedback(FILE *out, const struct quiz_question *q, const size_
 			continue;
 		/* Every wrong choice's reason, the ones picked first-marked. */
 		fprintf(out, "  %s%c) ", picked(given, i) ? "*" : " ", (char)('a' + i));
-		wrap_from(out, c->why, 6, 6, WIDTH);
+		wrap_from(out, c->why, 6, 6, width);
 	}
-	explanation(out, q, color);
+	explanation(out, q, color, width);
 }
 
-void quiz_present_model(FILE *out, const struct quiz_question *q, bool color)
+void quiz_present_model(FILE *out, const struct quiz_question *q, bool color, int width)
 {
 	on(out, color, ANSI_BOLD);
 	fputs("Model answer:\n", out);
 	on(out, color, ANSI_RESET);
-	quiz_present_wrapped(out, q->answer_text ? q->answer_text : "", 2, WIDTH);
-	explanation(out, q, color);
+	quiz_present_wrapped(out, q->answer_text ? q->answer_text : "", 2, width);
+	explanation(out, q, color, width);
 }

@@ -21,25 +21,26 @@
 void quiz_present_question(FILE *out, const struct quiz_question *q, const size_t *order,
                            size_t num, size_t total, bool color);
 /* The same; with exam set the header leaves out the id and the topics
- * (both can give the answer away): "[num/total] (level)". */
+ * (both can give the answer away): "[num/total] (level)"; text is wrapped
+ * to width columns. */
 void quiz_present_question_as(FILE *out, const struct quiz_question *q, const size_t *order,
-                              size_t num, size_t total, bool color, bool exam);
+                              size_t num, size_t total, bool color, bool exam, int width);
 
 /* A code block, indented four spaces, highlighted when color is set. */
 void quiz_present_code(FILE *out, const char *code, bool color);
 
 /*
  * After a graded choice/true-false answer: "right" or "wrong (answer: b)",
- * for a wrong multi answer each right choice not picked ("+c) also right,
- * not picked: ..."), why each wrong choice is wrong (those picked marked),
+ * for a wrong multi answer each right choice not picked ("+c) TEXT (right
+ * too; not picked)"), why each wrong choice is wrong (those picked marked),
  * the explanation,
  * and a pointer to :follow when there is a follow-up.
  */
 void quiz_present_feedback(FILE *out, const struct quiz_question *q, const size_t *order,
-                           const char *given, int correct, bool color);
+                           const char *given, int correct, bool color, int width);
 
 /* The model answer of a short/code question, then the explanation. */
-void quiz_present_model(FILE *out, const struct quiz_question *q, bool color);
+void quiz_present_model(FILE *out, const struct quiz_question *q, bool color, int width);
 
 /*
  * Writes s with terminal control characters neutralised: C0 controls, DEL

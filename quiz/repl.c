@@ -205,6 +205,13 @@ struct repl {
 
 enum step { STEP_NEXT, STEP_QUIT, STEP_ERROR };
 
+/* The columns to wrap to: the terminal's (cmd measures it), within reason. */
+static int width_of(const struct repl *r)
+{
+	int w = r->o->width;
+	return w <= 0 ? 78 : w < 30 ? 30 : w > 200 ? 200 : w;
+}
+
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -348,9 +355,10 @@ static void follow_up(struct repl *r)
 		return;
 	}
 	fputs("Follow-up: ", r->out);
-	quiz_present_wrapped(r->out, q->follow_up_prompt, 0, 78);
+	quiz_present_wrapped(r->out, q->follow_up_prompt, 0, width_of(r));
 	fputs("Answer: ", r->out);
-	quiz_present_wrapped(r->out, q->follow_up_answer ? q->follow_up_answer : "", 0, 78);
+	quiz_present_wrapped(r->out, q->follow_up_answer ? q->follow_up_answer : "", 0,
+	                     width_of(r));
 }
 
 static void demo(struct repl *r, const struct quiz_question *q)
@@ -391,7 +399,7 @@ static enum cmd_result command(struct repl *r, const struct quiz_question *q, co
 	}
 	if (strcmp(c, "hint") == 0) {
 		if (q->hint)
-			quiz_present_wrapped(r->out, q->hint, 2, 78);
+			quiz_present_wrapped(r->out, q->hint, 2, width_of(r));
 		else
 			fputs("no hint for this one\n", r->out);
 		return CMD_AGAIN;
@@ -460,7 +468,7 @@ static enum step answered(struct repl *r, const struct quiz_question *q, const s
 			correct = -1;
 			rating = 0;
 		} else {
-			quiz_present_model(r->out, q, r->o->color);
+			quiz_present_model(r->out, q, r->o->color, width_of(r));
 			rating = self_grade(r);
 			if (rating == 0)
 				return STEP_QUIT;
@@ -487,7 +495,7 @@ static enum step answered(struct repl *r, const struct quiz_question *q, const s
 		return STEP_NEXT;
 	}
 	if (!free_text(q))
-		quiz_present_feedback(r->out, q, order, given, correct, r->o->color);
+		quiz_present_feedback(r->out, q, order, given, correct, r->o->color, width_of(r));
 	if (correct == 0) {
 		long at = quiz_queue_again(&r->queue, q, QUIZ_RELEARN_GAP);
 		if (at < 0)
@@ -525,7 +533,7 @@ static enum step ask(struct repl *r, const struct quiz_question *q)
 	if (r->current_new)
 		r->seen[r->nseen++] = q;  /* seen[] holds total entries: no overflow */
 	quiz_present_question_as(r->out, q, order, r->nseen, r->total, r->o->color,
-	                         r->exam_mode);
+	                         r->exam_mode, width_of(r));
 	int64_t start = now_ms();
 	for (;;) {
 		char *line;
@@ -552,7 +560,7 @@ static enum step ask(struct repl *r, const struct quiz_question *q)
 				return STEP_ERROR;
 			case CMD_SHOW:
 				quiz_present_question_as(r->out, q, order, r->nseen, r->total, r->o->color,
-				                         r->exam_mode);
+				                         r->exam_mode, width_of(r));
 				continue;
 			default:
 				continue;

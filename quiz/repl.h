@@ -44,6 +44,7 @@ struct quiz_repl_opts {
 	size_t count;               /* questions to pick; 0 = all that qualify */
 	bool interactive;           /* stdin is a terminal: use libedit */
 	bool color;                 /* ANSI colour on out */
+	int width;                  /* columns text is wrapped to; 0 = 78 */
 	FILE *in;                   /* answers when not interactive */
 	FILE *out;                  /* everything the session prints */
 	const char *student;        /* exam: the student's name (--name) */

@@ -594,7 +594,7 @@ START_TEST(test_counter_and_feedback)
 	char last[32] = "";
 	bool did_undo = false;
 	while (fgets(line, sizeof line, c.from)) {
-		if (strstr(line, "+c) also right, not picked: The comma-ok form gives false."))
+		if (strstr(line, "+c) The comma-ok form gives false. (right too; not picked)"))
 			missed++;
 		if (strncmp(line, "undone: ", 8) == 0)
 			undone++;
@@ -638,6 +638,38 @@ START_TEST(test_counter_and_feedback)
 	ck_assert_int_eq(status, 0);
 	ck_assert_msg(strstr(out, "the next card is due in "), "%s", out);
 	free(out);
+}
+END_TEST
+
+/* Text wraps to the width the CLI measured: no line of a long question is
+ * wider than 40 columns at width 40, and the same text is wider at 78. */
+START_TEST(test_wraps_to_width)
+{
+	struct quiz_bank b;
+	struct quiz_diag d;
+	quiz_bank_init(&b);
+	quiz_diag_init(&d);
+	ck_assert_int_eq(quiz_bank_load_mem(&b, "a.yaml", bank_a, strlen(bank_a), &d), 0);
+	const struct quiz_question *q = quiz_bank_find(&b, "fixa.closed-recv");
+	size_t order[3] = {0, 1, 2};
+	int widest[2] = {0, 0};
+	int widths[2] = {40, 78};
+	for (int k = 0; k < 2; k++) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		quiz_present_question_as(f, q, order, 1, 1, false, false, widths[k]);
+		quiz_present_feedback(f, q, order, "a", 0, false, widths[k]);
+		fclose(f);
+		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+			if (line[0] != '[' && (int)strlen(line) > widest[k])  /* the id line stays */
+				widest[k] = (int)strlen(line);
+		free(text);
+	}
+	ck_assert_int_le(widest[0], 40);
+	ck_assert_int_gt(widest[1], 40);
+	quiz_bank_free(&b);
+	quiz_diag_free(&d);
 }
 END_TEST
 
@@ -894,6 +926,7 @@ Suite *suite_quiz_repl(void)
 	tcase_add_test(tc, test_exam_result);
 	tcase_add_test(tc, test_exam_needs_name);
 	tcase_add_test(tc, test_db_nowhere);
+	tcase_add_test(tc, test_wraps_to_width);
 	tcase_add_test(tc, test_demo_shows_question_again);
 	tcase_add_test(tc, test_counter_and_feedback);
 	tcase_add_test(tc, test_readonly_db);
