@@ -494,6 +494,10 @@ static char *read_all(const char *path, size_t *len)
 		}
 		size_t got = fread(buf + n, 1, cap - n, f);
 		n += got;
+		if (got == 0 && ferror(f) && errno == EINTR && !cmd_interrupted()) {
+			clearerr(f);  /* a signal that is not Ctrl-C: go on reading */
+			continue;
+		}
 		if (got == 0)
 			break;
 	}
@@ -567,10 +571,21 @@ int cmd_quiz_import(int argc, char **argv)
 		return cmd_fail(CL_EXIT_USAGE, "quiz import: which GIFT file? (try --help)");
 	if (out && out_dir)
 		return cmd_fail(CL_EXIT_USAGE, "quiz import: choose one of --out and --out-dir");
+	/* Ctrl-C from here on: nothing is written, exit 130 (checked after the
+	 * read, which may be slow on a pipe, and before each file is renamed). */
+	cmd_interrupt_install();
 	size_t len = 0;
 	char *text = read_all(in, &len);
-	if (!text)
+	if (cmd_interrupted()) {
+		free(text);
+		cmd_interrupt_restore();
+		fputs("chanlab: interrupted; nothing written\n", stderr);
+		return CL_EXIT_INTERRUPTED;
+	}
+	if (!text) {
+		cmd_interrupt_restore();
 		return cmd_fail(CL_EXIT_ERROR, "cannot read '%s': %s", in, strerror(errno));
+	}
 
 	size_t at = quiz_utf8_bad_offset(text, len);
 	if (at < len) {
@@ -584,7 +599,6 @@ int cmd_quiz_import(int argc, char **argv)
 			free(text);
 			return cmd_fail(CL_EXIT_ERROR, "quiz import: '%s' is not a folder", out_dir);
 		}
-		cmd_interrupt_install();
 		struct quiz_diag d;
 		quiz_diag_init(&d);
 		struct split_ctx c = {out_dir, 0};
@@ -609,7 +623,6 @@ int cmd_quiz_import(int argc, char **argv)
 		free(text);
 		return CL_EXIT_ERROR;
 	}
-	cmd_interrupt_install();
 	struct quiz_diag d;
 	quiz_diag_init(&d);
 	int n = quiz_import_gift(in, text, len, name, af.f, &d);

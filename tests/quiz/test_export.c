@@ -5,9 +5,14 @@
  * round trip YAML -> GIFT -> YAML keeping ids, choices, answers and whys.
  */
 #include <check.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "quiz/bank.h"
 #include "quiz/export.h"
@@ -726,6 +731,53 @@ START_TEST(import_escapes_everything)
 }
 END_TEST
 
+/* Ctrl-C during `quiz import` (here while it reads a FIFO, so the signal
+ * surely comes first): exit 130, the target as it was, no temporary file
+ * left.  The FIFO's open returning means the child has its handler. */
+START_TEST(import_interrupted)
+{
+	char dir[] = "/tmp/chanlab-intr-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char fifo[128], target[128];
+	snprintf(fifo, sizeof fifo, "%s/in.gift", dir);
+	snprintf(target, sizeof target, "%s/bank.yaml", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	FILE *f = fopen(target, "w");
+	fputs("precious\n", f);
+	fclose(f);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 2);
+		execl(test_chanlab_bin(), test_chanlab_bin(), "quiz", "import", fifo, "--out", target,
+		      (char *)NULL);
+		_exit(127);
+	}
+	int w = open(fifo, O_WRONLY);
+	ck_assert_int_ge(w, 0);
+	ck_assert_int_eq(kill(pid, SIGINT), 0);
+	const char gift[] = "::t.a:: Q?{T####E}\n";
+	ck_assert_int_eq(write(w, gift, sizeof gift - 1), (ssize_t)(sizeof gift - 1));
+	close(w);
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 130);
+	char *text = test_read_file(target, NULL);
+	ck_assert_str_eq(text, "precious\n");
+	free(text);
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "ls %s | wc -l", dir);
+	int status;
+	char *n = test_run_capture(cmd, &status);
+	ck_assert_int_eq(atoi(n), 2);  /* the FIFO and the target only */
+	free(n);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *suite_quiz_export(void)
 {
 	Suite *s = suite_create("quiz_export");
@@ -747,6 +799,7 @@ Suite *suite_quiz_export(void)
 	tcase_add_test(tc, import_atomic_and_utf8);
 	tcase_add_test(tc, gift_full_round_trip);
 	tcase_add_test(tc, import_escapes_everything);
+	tcase_add_test(tc, import_interrupted);
 	suite_add_tcase(s, tc);
 	return s;
 }
