@@ -912,6 +912,60 @@ START_TEST(test_present_code)
 }
 END_TEST
 
+/* With no --name and no USER but a terminal, the exam asks for the name
+ * (an empty answer is asked again) and records it. */
+START_TEST(test_exam_asks_name)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
+		fprintf(stderr, "test_exam_asks_name: no pseudo-terminal; skipped\n");
+		return;
+	}
+	char slave[128], result[160];
+	snprintf(slave, sizeof slave, "%s", ptsname(master));
+	snprintf(result, sizeof result, "%s/named.json", dir);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setsid();
+		int fd = open(slave, O_RDWR);
+		if (fd < 0)
+			_exit(127);
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(master);
+		setenv("TERM", "vt100", 1);
+		setenv("NO_COLOR", "1", 1);
+		setenv("HOME", dir, 1);
+		unsetenv("USER");
+		execl(test_chanlab_bin(), "chanlab", "quiz", "--exam", "--bank", path_a, "--db", db,
+		      "--type", "truefalse", "--seed", "1", "--result", result, (char *)NULL);
+		_exit(127);
+	}
+	static char buf[65536];
+	size_t len = 0, from = 0;
+	buf[0] = '\0';
+	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "your name: "), 0);
+	ck_assert_int_eq(write(master, " \r", 2), 2);
+	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "your name: "), 0);
+	ck_assert_int_eq(write(master, "Nia\r", 4), 4);
+	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "t/f> "), 0);
+	ck_assert(wait_raw_mode(master));
+	ck_assert_int_eq(write(master, "t\r", 2), 2);
+	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "result written to"), 0);
+	expect(master, buf, sizeof buf, &len, &from, "\x01never");
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	close(master);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d; output:\n%s", st, buf);
+	char *json = test_read_file(result, NULL);
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_nonnull(strstr(json, "\"name\": \"Nia\""));
+	free(json);
+}
+END_TEST
+
 Suite *suite_quiz_repl(void)
 {
 	Suite *s = suite_create("quiz_repl");
@@ -925,6 +979,7 @@ Suite *suite_quiz_repl(void)
 	tcase_add_test(tc, test_exam_same_paper);
 	tcase_add_test(tc, test_exam_result);
 	tcase_add_test(tc, test_exam_needs_name);
+	tcase_add_test(tc, test_exam_asks_name);
 	tcase_add_test(tc, test_db_nowhere);
 	tcase_add_test(tc, test_wraps_to_width);
 	tcase_add_test(tc, test_demo_shows_question_again);
