@@ -53,6 +53,7 @@ help:
 	@echo "make valgrind   run the runtime suites under valgrind memcheck"
 	@echo "make bench      build and run the benchmarks (with Go's figures if go is installed)"
 	@echo "make golden     regenerate tests/golden after a deliberate trace change"
+	@echo "make fuzz       build (fuzz-build) and run the quiz's libFuzzer targets (clang)"
 	@echo "make install PREFIX=... DESTDIR=..."
 
 # --- dependencies -----------------------------------------------------------
