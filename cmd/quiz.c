@@ -582,6 +582,9 @@ static int grade(int argc, char **argv)
 		}
 	}
 	quiz_grade_sort(&g);
+	/* stderr is unbuffered: thousands of notes would be a write(2) each. */
+	static char errbuf[1 << 16];
+	setvbuf(stderr, errbuf, _IOFBF, sizeof errbuf);
 	if (answers)
 		quiz_grade_print_answers(stdout, &g);
 	else if (csv)
@@ -594,6 +597,8 @@ static int grade(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "chanlab: %zu result%s flagged\n", g.nflagged,
 		        g.nflagged == 1 ? "" : "s");
+	fflush(stderr);
+	setvbuf(stderr, NULL, _IONBF, 0);
 	quiz_grade_free(&g);
 	quiz_bank_free(&b);
 out:

@@ -238,9 +238,21 @@ static char *paper_of(json_t *root)
 	return s;
 }
 
+/* At most this many flag lines per file; the rest are counted in one. */
+#define MAX_FLAG_NOTES 20
+#define FLAG(...)                                                  \
+	do {                                                       \
+		if (g->nnotes - notes_before < MAX_FLAG_NOTES)     \
+			note(g, __VA_ARGS__);                      \
+		else                                               \
+			hidden++;                                  \
+	} while (0)
+
 /* Grades the paper's questions into student s (index si). */
 static void grade_questions(struct quiz_grade *g, size_t si, json_t *qs, uint64_t seed)
 {
+	size_t notes_before = g->nnotes;
+	long hidden = 0;
 	struct quiz_grade_student *s = &g->students[si];
 	const char *file = s->file;
 	bool *seen = xcalloc(g->bank ? g->bank->count : 0, sizeof *seen);
@@ -250,12 +262,12 @@ static void grade_questions(struct quiz_grade *g, size_t si, json_t *qs, uint64_
 		const char *id = json_string_value(json_object_get(it, "id"));
 		long bi = find(g, id);
 		if (bi < 0) {
-			note(g, "%s: flagged: question '%s' is not in the banks", file, id);
+			FLAG("%s: flagged: question '%s' is not in the banks", file, id);
 			s->flagged = true;
 			continue;
 		}
 		if (seen[bi]) {
-			note(g, "%s: flagged: question '%s' appears twice", file, id);
+			FLAG("%s: flagged: question '%s' appears twice", file, id);
 			s->flagged = true;
 			continue;
 		}
@@ -263,7 +275,7 @@ static void grade_questions(struct quiz_grade *g, size_t si, json_t *qs, uint64_
 		const struct quiz_question *q = &g->bank->questions[bi];
 		json_t *type = json_object_get(it, "type");
 		if (json_is_string(type) && strcmp(json_string_value(type), quiz_type_name(q->type))) {
-			note(g, "%s: flagged: question '%s' is %s in the banks, %s in the result", file,
+			FLAG("%s: flagged: question '%s' is %s in the banks, %s in the result", file,
 			     id, quiz_type_name(q->type), json_string_value(type));
 			s->flagged = true;
 			continue;
@@ -273,7 +285,7 @@ static void grade_questions(struct quiz_grade *g, size_t si, json_t *qs, uint64_
 			char want[17];
 			snprintf(want, sizeof want, "%016" PRIx64, quiz_question_digest(q));
 			if (strcmp(json_string_value(digest), want) != 0) {
-				note(g, "%s: flagged: question '%s' changed since the exam "
+				FLAG("%s: flagged: question '%s' changed since the exam "
 				     "(its text, choices or answer differ)", file, id);
 				s->flagged = true;
 				continue;
@@ -296,7 +308,7 @@ static void grade_questions(struct quiz_grade *g, size_t si, json_t *qs, uint64_
 		}
 		json_t *claim = json_object_get(it, "correct");
 		if (json_is_boolean(claim) && json_is_true(claim) != right) {
-			note(g, "%s: flagged: question '%s' is marked %s, but the answer '%s' is %s", file,
+			FLAG("%s: flagged: question '%s' is marked %s, but the answer '%s' is %s", file,
 			     id, right ? "wrong" : "right", answer ? answer : "(none)",
 			     right ? "right" : "wrong");
 			s->flagged = true;
@@ -307,6 +319,9 @@ static void grade_questions(struct quiz_grade *g, size_t si, json_t *qs, uint64_
 		s->right += right;
 	}
 	free(seen);
+	if (hidden)
+		note(g, "%s: flagged: %ld more problem%s not shown", file, hidden,
+		     hidden == 1 ? "" : "s");
 }
 
 int quiz_grade_add_text(struct quiz_grade *g, const char *name, const char *text, size_t len,
