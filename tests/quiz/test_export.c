@@ -757,9 +757,14 @@ START_TEST(import_interrupted)
 	int w = open(fifo, O_WRONLY);
 	ck_assert_int_ge(w, 0);
 	ck_assert_int_eq(kill(pid, SIGINT), 0);
+	/* The child may already have stopped reading (exit 130, its end
+	 * closed): then the write fails with EPIPE, which is fine. */
 	const char gift[] = "::t.a:: Q?{T####E}\n";
-	ck_assert_int_eq(write(w, gift, sizeof gift - 1), (ssize_t)(sizeof gift - 1));
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	ssize_t wrote = write(w, gift, sizeof gift - 1);
+	(void)wrote;
 	close(w);
+	signal(SIGPIPE, old);
 	int st;
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert(WIFEXITED(st));
