@@ -292,7 +292,7 @@ static int record(struct repl *r, const struct quiz_question *q, const char *giv
 		return -1;
 	if (!o->interactive) {
 		if (r->exam_mode)
-			fprintf(r->out, QUIZ_ACK_PREFIX "%zu\n", r->queue.pos);
+			fprintf(r->out, QUIZ_ACK_PREFIX "%zu\n", r->nseen);
 		else
 			fprintf(r->out, QUIZ_ACK_PREFIX "%s\n", q->id);
 		fflush(r->out);
