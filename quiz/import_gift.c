@@ -916,7 +916,7 @@ static int import(struct importer *im, const char *text, size_t len)
 			g.q.shuffle = true;
 			q.len = 0;
 		} else if (le - p >= 2 && p[0] == '/' && p[1] == '/') {
-			if (!strncmp(p, "// chanlab:", 11)) {
+			if (le - p >= 11 && !strncmp(p, "// chanlab:", 11)) {
 				char *line = dupn(p, (size_t)(le - p));
 				read_metadata(&g, line);
 				free(line);
@@ -938,7 +938,7 @@ static int import(struct importer *im, const char *text, size_t len)
 					}
 				}
 			}
-		} else if (!strncmp(p, "$CATEGORY:", 10)) {
+		} else if (le - p >= 10 && !strncmp(p, "$CATEGORY:", 10)) {
 			free(im->category);
 			char *c = dupn(p + 10, (size_t)(le - p - 10));
 			im->category = unescape(c, strlen(c));

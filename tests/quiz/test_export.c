@@ -783,6 +783,27 @@ START_TEST(import_interrupted)
 }
 END_TEST
 
+/* Found by fuzz_gift: input that ends inside a comment or a $CATEGORY
+ * line, not NUL-terminated, is not read past its end (ASan checks the
+ * exactly sized copy). */
+START_TEST(import_reads_within_bounds)
+{
+	const char *ends[] = {"::t.a:: Q?{T####E}\n\n// c", "::t.a:: Q?{T####E}\n\n$CAT"};
+	for (size_t i = 0; i < 2; i++) {
+		size_t n = strlen(ends[i]);
+		char *exact = malloc(n);
+		memcpy(exact, ends[i], n);
+		struct quiz_diag d;
+		quiz_diag_init(&d);
+		FILE *out = fopen("/dev/null", "w");
+		ck_assert_int_eq(quiz_import_gift("t.gift", exact, n, NULL, out, &d), 1);
+		fclose(out);
+		quiz_diag_free(&d);
+		free(exact);
+	}
+}
+END_TEST
+
 Suite *suite_quiz_export(void)
 {
 	Suite *s = suite_create("quiz_export");
@@ -805,6 +826,7 @@ Suite *suite_quiz_export(void)
 	tcase_add_test(tc, gift_full_round_trip);
 	tcase_add_test(tc, import_escapes_everything);
 	tcase_add_test(tc, import_interrupted);
+	tcase_add_test(tc, import_reads_within_bounds);
 	suite_add_tcase(s, tc);
 	return s;
 }
