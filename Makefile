@@ -14,9 +14,9 @@ CCNAME   := $(if $(findstring clang,$(CC)),-clang,)
 B        := build/$(VARIANT)$(CCNAME)
 VERSION  := 0.1.0
 
-PKGS_BUILD := sqlite3 yaml-0.1 libedit
+PKGS_BUILD := sqlite3 yaml-0.1 libedit jansson
 PKGS_TEST  := check
-DEB_PKGS   := build-essential pkg-config check libsqlite3-dev libyaml-dev libedit-dev valgrind golang-go libck-dev chromium
+DEB_PKGS   := build-essential pkg-config check libsqlite3-dev libyaml-dev libedit-dev libjansson-dev valgrind golang-go libck-dev chromium
 
 WARN     := -Wall -Wextra -Werror -Wno-missing-field-initializers
 CFLAGS_san_release :=
@@ -64,6 +64,7 @@ help:
 	@echo "make valgrind   run the runtime suites under valgrind memcheck"
 	@echo "make bench      build and run the benchmarks (with Go's figures if go is installed)"
 	@echo "make golden     regenerate tests/golden after a deliberate trace change"
+	@echo "make fuzz       build (fuzz-build) and run the quiz's libFuzzer targets (clang)"
 	@echo "make install PREFIX=... DESTDIR=..."
 
 # --- dependencies -----------------------------------------------------------
@@ -227,5 +228,23 @@ uninstall:
 
 clean:
 	rm -rf build chanlab
+
+# --- fuzzing (clang's libFuzzer; not part of check) -----------------------------
+# make fuzz-build builds tests/fuzz/fuzz_*.c against the quiz sources with
+# ASan; make fuzz runs each for FUZZ_SECONDS (default 600) at nice 19, one at
+# a time, corpus in build/fuzz/corpus-NAME.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CFLAGS   = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+                -I. -DCHANLAB_VERSION='"$(VERSION)"' -DCHANLAB_DATADIR='"$(PREFIX)/share/chanlab"' $(PKG_CFLAGS)
+.PHONY: fuzz fuzz-build
+fuzz-build: check-deps $(FUZZ_TARGETS)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard quiz/*.c) $(wildcard quiz/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(wildcard quiz/*.c) $(PKG_LIBS) -lm -o $@
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do c=$$t-corpus; mkdir -p $$c; echo "== $$t ($(FUZZ_SECONDS) s)"; \
+	  nice -n 19 $$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=1024 $$c || exit 1; done
 
 -include $(shell find build -name '*.d' 2>/dev/null)

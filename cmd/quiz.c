@@ -10,12 +10,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "quiz/grade.h"
+#include "quiz/present.h"
 #include "quiz/repl.h"
 #include "quiz/stats.h"
 #include "quiz/store.h"
@@ -29,9 +31,9 @@
 
 static const char quiz_usage[] =
 	"usage: chanlab quiz [options]            drill questions (new and due ones)\n"
-	"       chanlab quiz --exam --count N --seed S [filters] --name NAME [--result FILE]\n"
+	"       chanlab quiz --exam --count N --seed S [filters] --name NAME [--result FILE [--force]]\n"
 	"       chanlab quiz stats [--db PATH] [--bank FILE]...\n"
-	"       chanlab quiz grade [--csv] RESULT.json...\n"
+	"       chanlab quiz grade [--csv] [--answers] [--bank FILE]... RESULT.json...\n"
 	"       chanlab quiz lint [--strict] [FILES...]\n"
 	"       chanlab quiz export --format gift|anki|markdown [filters] [--out FILE]\n"
 	"       chanlab quiz import FILE.gift [--out FILE.yaml] [--name BANK]\n"
@@ -56,14 +58,17 @@ static const char quiz_usage[] =
 	"  --mistakes      questions last answered wrong\n"
 	"  --cram          any matching question, scheduling left alone\n"
 	"  --exam          a fixed paper from --seed: no hints or explanations until the\n"
-	"                  end, then the score; --name NAME (default $USER),\n"
+	"                  end, then the score; ids and topics are not shown until\n"
+	"                  then; --name NAME (default $USER, else asked for),\n"
 	"                  --result FILE writes the answers as JSON for 'quiz grade'\n"
+	"                  (an existing FILE is kept unless --force is given)\n"
 	"\n"
 	"Answer with a letter (b), letters (a,c), t or f; for short and code questions\n"
 	"type an answer, read the model answer and grade yourself 1-4 (Enter = 3).\n"
 	"Commands: :hint :skip :follow :demo :undo :stats :help :quit.\n"
-	"When stdin is not a terminal, answers are read one per line and a line\n"
-	"'ok <question-id>' is printed once each answer is saved.\n";
+	"When stdin is not a terminal, answers are read one per line and, once each\n"
+	"answer is saved, a line of the ASCII ACK character (0x06) then 'ok <id>'\n"
+	"(in an exam 'ok <n>', the question's place on the paper) is printed.\n";
 
 static const char stats_usage[] =
 	"usage: chanlab quiz stats [--db PATH] [--bank FILE]...\n"
@@ -71,11 +76,17 @@ static const char stats_usage[] =
 	"Answers, accuracy and questions due now, by level and topic, as a bar chart.\n";
 
 static const char grade_usage[] =
-	"usage: chanlab quiz grade [--csv] RESULT.json...\n"
+	"usage: chanlab quiz grade [--csv] [--answers] [--bank FILE]... RESULT.json...\n"
 	"\n"
 	"Grade a class from the result files of 'chanlab quiz --exam --result FILE':\n"
-	"each student's score, then each question with the share of students who got\n"
-	"it right, hardest first.  --csv prints the same as CSV.\n";
+	"every answer is graded again against the banks (the shipped ones, or --bank),\n"
+	"then each student's score and each question with the share of students who\n"
+	"got it right, hardest first.  --csv prints the same as CSV; --answers prints\n"
+	"the short and code answers per question instead, for reading.\n"
+	"A result that does not match the banks (an unknown id, a question changed\n"
+	"since, a right/wrong flag that disagrees with the answer) is flagged, one\n"
+	"line each on stderr, and the exit status is 1.  Papers of different seeds or\n"
+	"filters, a student twice and a file twice are warned about.\n";
 
 /* Options shared by the session and stats. */
 struct quiz_args {
@@ -90,6 +101,7 @@ struct quiz_args {
 	enum quiz_mode mode;
 	int nmodes;
 	const char *name, *result;
+	bool force;
 };
 
 static int parse_ulong(const char *s, unsigned long long *out)
@@ -162,6 +174,8 @@ static int parse_args(int argc, char **argv, struct quiz_args *a, const char *wh
 			set_mode(a, QUIZ_MODE_CRAM);
 		} else if (!bad && strcmp(arg, "--exam") == 0) {
 			set_mode(a, QUIZ_MODE_EXAM);
+		} else if (!bad && strcmp(arg, "--force") == 0) {
+			a->force = true;
 		} else if (!bad) {
 			return cmd_fail(CL_EXIT_USAGE, "%s: unknown option '%s' (try --help)", who, arg),
 			       -1;
@@ -172,8 +186,14 @@ static int parse_args(int argc, char **argv, struct quiz_args *a, const char *wh
 	if (a->nmodes > 1)
 		return cmd_fail(CL_EXIT_USAGE, "%s: choose one of --review, --mistakes, --cram, "
 		                "--exam", who), -1;
-	if (a->mode != QUIZ_MODE_EXAM && (a->name || a->result))
-		return cmd_fail(CL_EXIT_USAGE, "%s: --name and --result go with --exam", who), -1;
+	if (a->mode != QUIZ_MODE_EXAM && (a->name || a->result || a->force))
+		return cmd_fail(CL_EXIT_USAGE, "%s: --name, --result and --force go with --exam", who),
+		       -1;
+	if (a->force && !a->result)
+		return cmd_fail(CL_EXIT_USAGE, "%s: --force goes with --result", who), -1;
+	if (a->db && (!*a->db || strcmp(a->db, ":memory:") == 0))
+		return cmd_fail(CL_EXIT_USAGE, "%s: --db needs a file (not '%s'): progress would be "
+		                "kept nowhere", who, a->db), -1;
 	return 0;
 }
 
@@ -197,6 +217,75 @@ static int build_filter(const struct quiz_args *a, struct quiz_filter *f)
 	f->topic = a->topic;
 	f->pattern = a->pattern;
 	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A list of names for a message: "a, b, c" (at most 40, then "..."). */
+static void name_list(char *buf, size_t size, const char *const *names, size_t n)
+{
+	size_t k = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && k < size; i++) {
+		if (i == 40) {
+			snprintf(buf + k, size - k, ", ...");
+			break;
+		}
+		k += (size_t)snprintf(buf + k, size - k, "%s%s", i ? ", " : "", names[i]);
+	}
+}
+
+static bool in_list(const char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* --topic and --pattern must name something the banks have: a typo would
+ * otherwise read as "nothing is due".  Exit 64 naming the valid ones. */
+static int check_filter_names(const struct quiz_filter *f, const struct quiz_bank *b)
+{
+	if (!f->topic && !f->pattern)
+		return 0;
+	const char **names = calloc(b->count * 8 + 1, sizeof *names);
+	if (!names)
+		quiz_oom();
+	int rc = 0;
+	for (int pass = 0; pass < 2 && rc == 0; pass++) {
+		const char *want = pass == 0 ? f->topic : f->pattern;
+		if (!want)
+			continue;
+		size_t n = 0;
+		bool found = false;
+		for (size_t i = 0; i < b->count; i++) {
+			const struct quiz_question *q = &b->questions[i];
+			char **v = pass == 0 ? q->topics : q->patterns;
+			size_t nv = pass == 0 ? q->ntopics : q->npatterns;
+			for (size_t j = 0; j < nv; j++) {
+				size_t len = strcspn(v[j], ":");
+				if (strcmp(v[j], want) == 0 ||
+				    (pass == 1 && strlen(want) == len && strncmp(v[j], want, len) == 0))
+					found = true;
+				if (n < b->count * 8 && !in_list(names, n, v[j]))
+					names[n++] = v[j];
+			}
+		}
+		if (!found) {
+			qsort(names, n, sizeof *names, cmp_name);
+			char list[2048];
+			name_list(list, sizeof list, names, n);
+			rc = cmd_fail(CL_EXIT_USAGE, "quiz: no question has %s '%s' (%s: %s)",
+			              pass == 0 ? "topic" : "pattern", want,
+			              pass == 0 ? "topics" : "patterns", n ? list : "none");
+		}
+	}
+	free(names);
+	return rc ? -1 : 0;
 }
 
 static int load_banks(const struct quiz_args *a, struct quiz_bank *b)
@@ -246,6 +335,16 @@ static int run_demo(const char *link, void *ctx)
 	return rc;
 }
 
+/* The terminal's width, for wrapping (0 when stdout is not a terminal:
+ * the REPL's default then keeps scripted output stable). */
+static int terminal_width(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col > 1 ? ws.ws_col - 1 : ws.ws_col;  /* no wrap at the last column */
+	return 0;
+}
+
 static uint64_t clock_seed(void)
 {
 	struct timespec ts;
@@ -265,7 +364,41 @@ static int session(int argc, char **argv)
 	rc = CL_EXIT_ERROR;
 	if (load_banks(&a, &b))
 		goto out;
-	char buf[4096];
+	char buf[4096], namebuf[256];
+	if (check_filter_names(&f, &b)) {
+		rc = CL_EXIT_USAGE;
+		goto out_bank;
+	}
+	const char *student = a.name;
+	if (a.mode == QUIZ_MODE_EXAM) {
+		/* Checked before the exam, so no one answers a paper that cannot be
+		 * saved. */
+		if (a.result && !a.force && access(a.result, F_OK) == 0) {
+			rc = cmd_fail(CL_EXIT_ERROR, "quiz: %s exists (--force overwrites it)", a.result);
+			goto out_bank;
+		}
+		if (!student || !*student)
+			student = getenv("USER");
+		if (!student || !*student) {
+			if (!isatty(STDIN_FILENO)) {
+				rc = cmd_fail(CL_EXIT_USAGE, "quiz: an exam needs the student's name "
+				              "(--name NAME; USER is not set and there is no terminal to ask on)");
+				goto out_bank;
+			}
+			for (;;) {
+				fputs("your name: ", stdout);
+				fflush(stdout);
+				if (!fgets(namebuf, sizeof namebuf, stdin)) {
+					rc = cmd_fail(CL_EXIT_USAGE, "quiz: an exam needs the student's name");
+					goto out_bank;
+				}
+				namebuf[strcspn(namebuf, "\r\n")] = '\0';
+				if (namebuf[strspn(namebuf, " \t")])
+					break;
+			}
+			student = namebuf;
+		}
+	}
 	const char *path = db_path(&a, buf, sizeof buf);
 	struct quiz_store *store = NULL;
 	struct quiz_err err = {{0}};
@@ -289,8 +422,9 @@ static int session(int argc, char **argv)
 		.count = a.count < 0 ? 20 : (size_t)a.count,
 		.interactive = interactive,
 		.color = interactive && cmd_use_color(stdout),
+		.width = terminal_width(),
 		.in = stdin, .out = stdout,
-		.student = a.name ? a.name : getenv("USER"), .result_path = a.result,
+		.student = student, .result_path = a.result, .result_force = a.force,
 		.run_demo = run_demo, .demo_ctx = NULL,
 	};
 	rc = quiz_repl_run(&o, &err) ? cmd_fail(CL_EXIT_ERROR, "%s", err.msg) : CL_EXIT_OK;
@@ -309,6 +443,7 @@ struct stats_ctx {
 	struct quiz_tally *tally;
 	int64_t now;
 	int unknown;
+	int64_t next_due;        /* earliest due card of these banks, 0 = none */
 };
 
 static int stats_row(const struct quiz_store_tally *t, void *ctx)
@@ -319,6 +454,8 @@ static int stats_row(const struct quiz_store_tally *t, void *ctx)
 		c->unknown++;
 		return 0;
 	}
+	if (t->has_card && (c->next_due == 0 || t->due < c->next_due))
+		c->next_due = t->due;
 	return quiz_tally_add(c->tally, q, t->answered, t->right, t->has_card && t->due <= c->now);
 }
 
@@ -355,18 +492,20 @@ static int stats(int argc, char **argv)
 		goto out;
 	struct quiz_store *store;
 	struct quiz_err err = {{0}};
-	if (quiz_store_open(path, &store, &err)) {
+	if (quiz_store_open_readonly(path, &store, &err)) {
 		cmd_fail(CL_EXIT_ERROR, "%s", err.msg);
 		quiz_bank_free(&b);
 		goto out;
 	}
 	struct quiz_tally t;
 	quiz_tally_init(&t);
-	struct stats_ctx c = {&b, &t, (int64_t)time(NULL), 0};
+	struct stats_ctx c = {&b, &t, (int64_t)time(NULL), 0, 0};
 	if (quiz_store_foreach(store, stats_row, &c, &err)) {
 		cmd_fail(CL_EXIT_ERROR, "%s", err.msg[0] ? err.msg : "out of memory");
 	} else {
 		quiz_tally_print_chart(stdout, &t, cmd_use_color(stdout));
+		fputc('\n', stdout);
+		quiz_print_next_due(stdout, c.next_due, c.now);
 		if (c.unknown)
 			printf("\n(%d question%s in the database not in these banks)\n", c.unknown,
 			       c.unknown == 1 ? "" : "s");
@@ -384,40 +523,88 @@ out:
 
 static int grade(int argc, char **argv)
 {
-	bool csv = false;
-	int nfiles = 0;
+	bool csv = false, answers = false;
+	int nfiles = 0, rc = CL_EXIT_USAGE;
+	char **banks = calloc((size_t)argc + 1, sizeof *banks);
+	char **files = calloc((size_t)argc + 1, sizeof *files);
+	size_t nbanks = 0;
+	if (!banks || !files)
+		quiz_oom();
 	for (int i = 1; i < argc; i++) {
+		bool bad = false;
+		const char *v;
 		if (cmd_is_help(argv[i])) {
 			fputs(grade_usage, stdout);
-			return CL_EXIT_OK;
+			rc = CL_EXIT_OK;
+			goto out;
 		}
-		if (strcmp(argv[i], "--csv") == 0)
+		if ((v = cmd_opt_value(argc, argv, &i, "--bank", &bad))) {
+			banks[nbanks++] = (char *)v;
+		} else if (bad) {
+			cmd_fail(CL_EXIT_USAGE, "quiz grade: option '--bank' needs a value");
+			goto out;
+		} else if (strcmp(argv[i], "--csv") == 0) {
 			csv = true;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return cmd_fail(CL_EXIT_USAGE, "quiz grade: unknown option '%s'", argv[i]);
-		else
-			nfiles++;
+		} else if (strcmp(argv[i], "--answers") == 0) {
+			answers = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			cmd_fail(CL_EXIT_USAGE, "quiz grade: unknown option '%s'", argv[i]);
+			goto out;
+		} else {
+			files[nfiles++] = argv[i];
+		}
 	}
-	if (nfiles == 0)
-		return cmd_fail(CL_EXIT_USAGE, "quiz grade: no result files (try --help)");
+	if (nfiles == 0) {
+		cmd_fail(CL_EXIT_USAGE, "quiz grade: no result files (try --help)");
+		goto out;
+	}
+	if (csv && answers) {
+		cmd_fail(CL_EXIT_USAGE, "quiz grade: choose one of --csv and --answers");
+		goto out;
+	}
+	rc = CL_EXIT_ERROR;
+	struct quiz_args a = {.banks = banks, .nbanks = nbanks};
+	struct quiz_bank b;
+	if (load_banks(&a, &b))
+		goto out;
 	struct quiz_grade g;
-	quiz_grade_init(&g);
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--csv") == 0)
-			continue;
+	quiz_grade_init(&g, &b);
+	for (int i = 0; i < nfiles; i++) {
 		struct quiz_err err = {{0}};
-		if (quiz_grade_add_file(&g, argv[i], &err)) {
+		if (quiz_grade_add_file(&g, files[i], &err)) {
+			quiz_grade_print_notes(stderr, &g);
 			quiz_grade_free(&g);
-			return cmd_fail(CL_EXIT_ERROR, "%s", err.msg);
+			quiz_bank_free(&b);
+			fputs("chanlab: ", stderr);
+			quiz_safe_fputs(stderr, err.msg, false);
+			fputc('\n', stderr);
+			goto out;
 		}
 	}
 	quiz_grade_sort(&g);
-	if (csv)
+	/* stderr is unbuffered: thousands of notes would be a write(2) each. */
+	static char errbuf[1 << 16];
+	setvbuf(stderr, errbuf, _IOFBF, sizeof errbuf);
+	if (answers)
+		quiz_grade_print_answers(stdout, &g);
+	else if (csv)
 		quiz_grade_print_csv(stdout, &g);
 	else
 		quiz_grade_print_table(stdout, &g);
+	fflush(stdout);
+	quiz_grade_print_notes(stderr, &g);
+	rc = quiz_grade_flagged(&g) ? CL_EXIT_ERROR : CL_EXIT_OK;
+	if (rc)
+		fprintf(stderr, "chanlab: %zu result%s flagged\n", g.nflagged,
+		        g.nflagged == 1 ? "" : "s");
+	fflush(stderr);
+	setvbuf(stderr, NULL, _IONBF, 0);
 	quiz_grade_free(&g);
-	return CL_EXIT_OK;
+	quiz_bank_free(&b);
+out:
+	free(banks);
+	free(files);
+	return rc;
 }
 
 /* --- dispatch ------------------------------------------------------------------------------ */

@@ -5,11 +5,15 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/embedded.h"
+#include "cmd/interrupt.h"
 #include "cmd/quiz_bank.h"
 #include "quiz/export.h"
 #include "quiz/filter.h"
@@ -182,14 +186,19 @@ int cmd_quiz_lint(int argc, char **argv)
 static const char export_usage[] =
 	"usage: chanlab quiz export --format gift|anki|markdown [--level L] [--topic T]\n"
 	"                           [--type T] [--pattern P] [--bank FILE]... [--out FILE]\n"
+	"                           [--seed N] [--key FILE] [--deck NAME]\n"
 	"\n"
 	"Write questions for other tools: Moodle GIFT, Anki text import, or a\n"
-	"Markdown handout with an answer key.  Questions come from the shipped banks,\n"
-	"or from the --bank files; the filters keep those of a level (junior, middle,\n"
-	"senior, staff), a topic, a type (single, multi, truefalse, short, code) or\n"
-	"linked to a pattern (NAME or NAME:VARIANT).  Output goes to stdout or FILE.\n";
+	"Markdown handout.  Questions come from the shipped banks, or from the --bank\n"
+	"files; the filters keep those of a level (junior, middle, senior, staff), a\n"
+	"topic, a type (single, multi, truefalse, short, code) or linked to a pattern\n"
+	"(NAME or NAME:VARIANT).  Choices are shuffled with --seed (default 1; the seed\n"
+	"is written in the file).  The Markdown answer key goes to --key FILE, never\n"
+	"into the handout; --deck names the Anki deck (default chanlab).  Output goes\n"
+	"to stdout or FILE, written whole or not at all (Ctrl-C leaves no partial file).\n";
 
-typedef int (*export_fn)(FILE *, const struct quiz_question *const *, size_t);
+typedef int (*export_fn)(FILE *, const struct quiz_question *const *, size_t,
+                         const struct quiz_export_opts *);
 
 static export_fn find_format(const char *name)
 {
@@ -202,31 +211,137 @@ static export_fn find_format(const char *name)
 	return NULL;
 }
 
-/* Writes qs with fn to path ("-" or NULL: stdout). */
-static int write_export(export_fn fn, const char *path, const struct quiz_question **qs,
-                        size_t n)
+/*
+ * A file written whole or not at all: a temporary file next to path,
+ * renamed over it by atomic_commit(); atomic_abort() removes it.  So a failed
+ * or interrupted write never truncates what was there.  path "-" or NULL is
+ * stdout (nothing to rename).
+ */
+struct atomic_file {
+	FILE *f;
+	const char *path;
+	char *tmp;
+};
+
+static int atomic_open(struct atomic_file *a, const char *path)
 {
-	bool to_stdout = !path || strcmp(path, "-") == 0;
-	FILE *out = to_stdout ? stdout : fopen(path, "w");
-	if (!out)
-		return cmd_fail(CL_EXIT_ERROR, "cannot create '%s': %s", path, strerror(errno));
-	int rc = fn(out, qs, n);
-	if (to_stdout ? fflush(out) != 0 : fclose(out) != 0)
-		rc = -1;
-	if (rc < 0)
-		return cmd_fail(CL_EXIT_ERROR, "cannot write '%s': %s", to_stdout ? "stdout" : path,
-		                strerror(errno));
-	return CL_EXIT_OK;
+	memset(a, 0, sizeof *a);
+	if (!path || strcmp(path, "-") == 0) {
+		a->f = stdout;
+		return 0;
+	}
+	a->path = path;
+	if (asprintf(&a->tmp, "%s.tmp%ld", path, (long)getpid()) < 0)
+		quiz_oom();
+	a->f = fopen(a->tmp, "wx");
+	if (!a->f) {
+		int e = errno;
+		free(a->tmp);
+		a->tmp = NULL;
+		return cmd_fail(CL_EXIT_ERROR, "cannot create '%s': %s", path, strerror(e));
+	}
+	return 0;
+}
+
+static void atomic_abort(struct atomic_file *a)
+{
+	if (a->tmp) {
+		fclose(a->f);
+		unlink(a->tmp);
+		free(a->tmp);
+	}
+	a->tmp = NULL;
+	a->f = NULL;
+}
+
+/* 0, or an exit status after a message (the temporary file removed). */
+static int atomic_commit(struct atomic_file *a)
+{
+	if (!a->tmp)
+		return fflush(a->f) != 0 ? cmd_fail(CL_EXIT_ERROR, "cannot write stdout: %s",
+		                                     strerror(errno))
+		                         : 0;
+	bool bad = fflush(a->f) != 0 || fsync(fileno(a->f)) != 0;
+	int e = errno;
+	bad |= fclose(a->f) != 0;
+	if (!bad && cmd_interrupted()) {
+		unlink(a->tmp);
+		free(a->tmp);
+		a->tmp = NULL;
+		return CL_EXIT_INTERRUPTED;
+	}
+	if (bad || rename(a->tmp, a->path) != 0) {
+		if (!bad)
+			e = errno;
+		unlink(a->tmp);
+		free(a->tmp);
+		a->tmp = NULL;
+		return cmd_fail(CL_EXIT_ERROR, "cannot write '%s': %s", a->path, strerror(e));
+	}
+	free(a->tmp);
+	a->tmp = NULL;
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* --topic or --pattern naming nothing in the banks: exit 64, listing the
+ * valid ones (a typo would otherwise read as "no question matches"). */
+static int check_names(const struct quiz_bank *b, const char *what, const char *want)
+{
+	if (!want)
+		return 0;
+	bool topic = strcmp(what, "topic") == 0;
+	size_t cap = 64, n = 0;
+	const char **names = malloc(cap * sizeof *names);
+	if (!names)
+		quiz_oom();
+	bool found = false;
+	for (size_t i = 0; i < b->count; i++) {
+		const struct quiz_question *q = &b->questions[i];
+		char **v = topic ? q->topics : q->patterns;
+		size_t nv = topic ? q->ntopics : q->npatterns;
+		for (size_t j = 0; j < nv; j++) {
+			size_t len = strcspn(v[j], ":");
+			if (strcmp(v[j], want) == 0 ||
+			    (!topic && strlen(want) == len && strncmp(v[j], want, len) == 0))
+				found = true;
+			bool seen = false;
+			for (size_t k = 0; k < n && !seen; k++)
+				seen = strcmp(names[k], v[j]) == 0;
+			if (seen)
+				continue;
+			if (n == cap && !(names = realloc(names, (cap *= 2) * sizeof *names)))
+				quiz_oom();
+			names[n++] = v[j];
+		}
+	}
+	int rc = 0;
+	if (!found) {
+		qsort(names, n, sizeof *names, cmp_names);
+		char list[2048] = "none";
+		size_t k = 0;
+		for (size_t i = 0; i < n && k < sizeof list; i++)
+			k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "", names[i]);
+		rc = cmd_fail(CL_EXIT_USAGE, "quiz export: no question has %s '%s' (%ss: %s)", what,
+		              want, what, list);
+	}
+	free(names);
+	return rc;
 }
 
 int cmd_quiz_export(int argc, char **argv)
 {
-	const char *format = NULL, *out = NULL, *level = NULL, *type = NULL;
+	const char *format = NULL, *out = NULL, *level = NULL, *type = NULL, *keypath = NULL;
 	struct quiz_filter f;
+	struct quiz_export_opts o = {.shuffle = true, .seed = 1, .deck = NULL};
 	quiz_filter_init(&f);
 	char **banks = calloc((size_t)argc + 1, sizeof *banks);
 	if (!banks)
-		abort();
+		quiz_oom();
 	size_t nbanks = 0;
 	int rc = CL_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
@@ -250,6 +365,18 @@ int cmd_quiz_export(int argc, char **argv)
 			banks[nbanks++] = (char *)v;
 		} else if ((v = opt_value(argc, argv, &i, "--out", &err))) {
 			out = v;
+		} else if ((v = opt_value(argc, argv, &i, "--key", &err))) {
+			keypath = v;
+		} else if ((v = opt_value(argc, argv, &i, "--deck", &err))) {
+			o.deck = v;
+		} else if ((v = opt_value(argc, argv, &i, "--seed", &err))) {
+			char *end;
+			errno = 0;
+			o.seed = strtoull(v, &end, 10);
+			if (!*v || *v == '-' || *end || errno) {
+				cmd_fail(CL_EXIT_USAGE, "quiz export: bad --seed '%s'", v);
+				goto done;
+			}
 		} else if (!err) {
 			cmd_fail(CL_EXIT_USAGE, "quiz export: unknown argument '%s' (try --help)",
 			         argv[i]);
@@ -266,6 +393,18 @@ int cmd_quiz_export(int argc, char **argv)
 	if (!fn) {
 		cmd_fail(CL_EXIT_USAGE, "quiz export: unknown format '%s' (gift, anki or markdown)",
 		         format);
+		goto done;
+	}
+	if (keypath && fn != quiz_export_markdown) {
+		cmd_fail(CL_EXIT_USAGE, "quiz export: --key goes with --format markdown");
+		goto done;
+	}
+	if (o.deck && fn != quiz_export_anki) {
+		cmd_fail(CL_EXIT_USAGE, "quiz export: --deck goes with --format anki");
+		goto done;
+	}
+	if (keypath && (strcmp(keypath, "-") == 0 || (out && strcmp(out, keypath) == 0))) {
+		cmd_fail(CL_EXIT_USAGE, "quiz export: --key needs a file of its own");
 		goto done;
 	}
 	enum quiz_level l;
@@ -291,13 +430,34 @@ int cmd_quiz_export(int argc, char **argv)
 		quiz_diag_print(&d, stderr);
 		rc = cmd_fail(CL_EXIT_ERROR, "refusing a bank with %zu problem%s (see 'chanlab quiz "
 		                             "lint')", d.count, d.count == 1 ? "" : "s");
-	} else {
+	} else if ((rc = check_names(&b, "topic", f.topic)) == 0 &&
+	           (rc = check_names(&b, "pattern", f.pattern)) == 0) {
 		const struct quiz_question **qs;
 		size_t n = quiz_filter_select(&b, &f, &qs);
-		if (n == 0)
+		struct atomic_file main_out, key_out = {0};
+		if (n == 0) {
 			rc = cmd_fail(CL_EXIT_ERROR, "quiz export: no question matches");
-		else
-			rc = write_export(fn, out, qs, n);
+		} else if ((rc = atomic_open(&main_out, out)) == 0) {
+			if (keypath && (rc = atomic_open(&key_out, keypath)) != 0) {
+				atomic_abort(&main_out);
+			} else {
+				cmd_interrupt_install();
+				o.key = keypath ? key_out.f : NULL;
+				if (fn(main_out.f, qs, n, &o) < 0) {
+					rc = cmd_fail(CL_EXIT_ERROR, "cannot write '%s': %s",
+					              main_out.tmp ? out : "stdout", strerror(errno));
+					atomic_abort(&main_out);
+					atomic_abort(&key_out);
+				} else if ((rc = atomic_commit(&main_out)) != 0) {
+					atomic_abort(&key_out);
+				} else if (keypath) {
+					rc = atomic_commit(&key_out);
+				}
+				if (rc == CL_EXIT_INTERRUPTED)
+					fputs("chanlab: interrupted; nothing written\n", stderr);
+				cmd_interrupt_restore();
+			}
+		}
 		free(qs);
 	}
 	quiz_diag_free(&d);
@@ -310,10 +470,13 @@ done:
 /* --- import ------------------------------------------------------------------------- */
 
 static const char import_usage[] =
-	"usage: chanlab quiz import FILE.gift [--out FILE.yaml] [--name BANK]\n"
+	"usage: chanlab quiz import FILE.gift [--out FILE.yaml | --out-dir DIR] [--name BANK]\n"
 	"\n"
 	"Turn Moodle GIFT questions (multiple choice, multiple answer, true/false,\n"
-	"short answer, essay) into a YAML bank, written to stdout or FILE.yaml.\n"
+	"short answer, essay) into a YAML bank, written to stdout or FILE.yaml; with\n"
+	"--out-dir, one bank per $CATEGORY, DIR/BANK.yaml (what 'quiz export --format\n"
+	"gift' writes imports back so, bank for bank).  Input must be UTF-8.  Files\n"
+	"are written whole or not at all: a failed or interrupted import leaves them.\n"
 	"Ids come from the ::titles::; the bank's name from --name, the titles or\n"
 	"the file's name.  Questions that cannot be imported and missing\n"
 	"explanations are reported as file:line:col: message (exit status 1).\n";
@@ -330,11 +493,15 @@ static char *read_all(const char *path, size_t *len)
 			cap = (n + 4096) * 2;
 			char *g = realloc(buf, cap);
 			if (!g)
-				abort();
+				quiz_oom();
 			buf = g;
 		}
 		size_t got = fread(buf + n, 1, cap - n, f);
 		n += got;
+		if (got == 0 && ferror(f) && errno == EINTR && !cmd_interrupted()) {
+			clearerr(f);  /* a signal that is not Ctrl-C: go on reading */
+			continue;
+		}
 		if (got == 0)
 			break;
 	}
@@ -348,9 +515,41 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
+struct split_ctx {
+	const char *dir;
+	int files;
+};
+
+/* One bank of --out-dir: DIR/BANK.yaml, through a temporary file. */
+static int emit_bank(const char *bank, const char *yaml, size_t len, int count, void *ctx)
+{
+	struct split_ctx *c = ctx;
+	if (cmd_interrupted())
+		return -1;
+	char *path;
+	if (asprintf(&path, "%s/%s.yaml", c->dir, bank) < 0)
+		quiz_oom();
+	struct atomic_file af;
+	int rc = atomic_open(&af, path);
+	if (rc == 0) {
+		if (fwrite(yaml, 1, len, af.f) != len) {
+			rc = cmd_fail(CL_EXIT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+			atomic_abort(&af);
+		} else {
+			rc = atomic_commit(&af);
+		}
+	}
+	if (rc == 0) {
+		fprintf(stderr, "%s: %d question%s\n", path, count, count == 1 ? "" : "s");
+		c->files++;
+	}
+	free(path);
+	return rc;
+}
+
 int cmd_quiz_import(int argc, char **argv)
 {
-	const char *in = NULL, *out = NULL, *name = NULL;
+	const char *in = NULL, *out = NULL, *name = NULL, *out_dir = NULL;
 	for (int i = 1; i < argc; i++) {
 		bool err = false;
 		const char *v;
@@ -361,6 +560,8 @@ int cmd_quiz_import(int argc, char **argv)
 			out = v;
 		} else if ((v = opt_value(argc, argv, &i, "--name", &err))) {
 			name = v;
+		} else if ((v = opt_value(argc, argv, &i, "--out-dir", &err))) {
+			out_dir = v;
 		} else if (err) {
 			return CL_EXIT_USAGE;
 		} else if (argv[i][0] == '-' || in) {
@@ -372,28 +573,77 @@ int cmd_quiz_import(int argc, char **argv)
 	}
 	if (!in)
 		return cmd_fail(CL_EXIT_USAGE, "quiz import: which GIFT file? (try --help)");
+	if (out && out_dir)
+		return cmd_fail(CL_EXIT_USAGE, "quiz import: choose one of --out and --out-dir");
+	/* Ctrl-C from here on: nothing is written, exit 130 (checked after the
+	 * read, which may be slow on a pipe, and before each file is renamed). */
+	cmd_interrupt_install();
 	size_t len = 0;
 	char *text = read_all(in, &len);
-	if (!text)
-		return cmd_fail(CL_EXIT_ERROR, "cannot read '%s': %s", in, strerror(errno));
-
-	bool to_stdout = !out || strcmp(out, "-") == 0;
-	FILE *f = to_stdout ? stdout : fopen(out, "w");
-	if (!f) {
+	if (cmd_interrupted()) {
 		free(text);
-		return cmd_fail(CL_EXIT_ERROR, "cannot create '%s': %s", out, strerror(errno));
+		cmd_interrupt_restore();
+		fputs("chanlab: interrupted; nothing written\n", stderr);
+		return CL_EXIT_INTERRUPTED;
+	}
+	if (!text) {
+		cmd_interrupt_restore();
+		return cmd_fail(CL_EXIT_ERROR, "cannot read '%s': %s", in, strerror(errno));
+	}
+
+	size_t at = quiz_utf8_bad_offset(text, len);
+	if (at < len) {
+		free(text);
+		return cmd_fail(CL_EXIT_ERROR, "%s: not UTF-8 (bad byte at offset %zu); convert it "
+		                "first, e.g. iconv -f LATIN1 -t UTF-8", in, at);
+	}
+	if (out_dir) {
+		struct stat sb;
+		if (stat(out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+			free(text);
+			return cmd_fail(CL_EXIT_ERROR, "quiz import: '%s' is not a folder", out_dir);
+		}
+		struct quiz_diag d;
+		quiz_diag_init(&d);
+		struct split_ctx c = {out_dir, 0};
+		int n = quiz_import_gift_split(in, text, len, name, emit_bank, &c, &d);
+		quiz_diag_print(&d, stderr);
+		int rc = cmd_interrupted() ? CL_EXIT_INTERRUPTED
+		         : n < 0 || d.count ? CL_EXIT_ERROR : CL_EXIT_OK;
+		if (rc == CL_EXIT_INTERRUPTED)
+			fprintf(stderr, "chanlab: interrupted; %d bank%s written\n", c.files,
+			        c.files == 1 ? "" : "s");
+		else if (n >= 0)
+			fprintf(stderr, "imported %d question%s into %d bank%s in %s\n", n,
+			        n == 1 ? "" : "s", c.files, c.files == 1 ? "" : "s", out_dir);
+		cmd_interrupt_restore();
+		quiz_diag_free(&d);
+		free(text);
+		return rc;
+	}
+	bool to_stdout = !out || strcmp(out, "-") == 0;
+	struct atomic_file af;
+	if (atomic_open(&af, out)) {
+		free(text);
+		return CL_EXIT_ERROR;
 	}
 	struct quiz_diag d;
 	quiz_diag_init(&d);
-	int n = quiz_import_gift(in, text, len, name, f, &d);
-	bool write_failed = to_stdout ? fflush(f) != 0 : fclose(f) != 0;
+	int n = quiz_import_gift(in, text, len, name, af.f, &d);
 	quiz_diag_print(&d, stderr);
 	int rc = CL_EXIT_OK;
-	if (write_failed)
-		rc = cmd_fail(CL_EXIT_ERROR, "cannot write '%s': %s", to_stdout ? "stdout" : out,
-		              strerror(errno));
-	else if (n < 0 || d.count)
+	if (n < 0 && !to_stdout) {
+		/* Nothing importable: the target keeps what it had. */
+		atomic_abort(&af);
 		rc = CL_EXIT_ERROR;
+	} else if ((rc = atomic_commit(&af)) != 0) {
+		if (rc == CL_EXIT_INTERRUPTED)
+			fputs("chanlab: interrupted; nothing written\n", stderr);
+		n = -1;
+	} else if (n < 0 || d.count) {
+		rc = CL_EXIT_ERROR;
+	}
+	cmd_interrupt_restore();
 	if (n >= 0)
 		fprintf(stderr, "imported %d question%s%s%s\n", n, n == 1 ? "" : "s",
 		        to_stdout ? "" : " into ", to_stdout ? "" : out);

@@ -9,24 +9,35 @@
  * (a thousand questions load in milliseconds) and with the whole tree at hand
  * a question's keys can be read in any order, each node keeping its mark.
  *
- * Out of memory: one policy, abort (xrealloc below); nothing else exits.
+ * Out of memory: one policy, quiz_oom() (a message, then abort); nothing else
+ * exits.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "quiz/bank.h"
 
 /* --- memory ------------------------------------------------------------------ */
 
+_Noreturn void quiz_oom(void)
+{
+	static const char msg[] = "chanlab: out of memory\n";
+	/* write(2), not stdio: stdio may need the memory that just ran out. */
+	if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
+		abort();
+	abort();
+}
+
 static void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
-		abort();
+		quiz_oom();
 	return p;
 }
 
@@ -70,14 +81,14 @@ static int diag_vadd(struct quiz_diag *d, const char *file, int line, int col,
 {
 	char *msg = NULL, *full = NULL;
 	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
+		quiz_oom();
 	int n;
 	if (line > 0)
 		n = asprintf(&full, "%s:%d:%d: %s", file, line, col, msg);
 	else
 		n = asprintf(&full, "%s: %s", file, msg);
 	if (n < 0)
-		abort();
+		quiz_oom();
 	free(msg);
 	grow((void **)&d->lines, &d->cap, d->count, sizeof *d->lines);
 	d->lines[d->count++] = full;
@@ -624,16 +635,77 @@ static const char *add_file(struct quiz_bank *b, const char *name)
 	return b->files[b->nfiles++];
 }
 
+/*
+ * A first pass over the file's events, before libyaml builds the document:
+ * anchors and aliases are refused (a few kilobytes of nested aliases expand
+ * to gigabytes: "billion laughs"; a bank has no use for them), and so is a
+ * NUL inside a string ("\0" in a double-quoted scalar), which every C
+ * string after the loader would cut short.  Syntax errors are left to the
+ * document pass, which reports them.  Returns the problems found.
+ */
+static int refuse_aliases_and_nul(const char *file, const char *text, size_t len,
+                                  struct quiz_diag *diag)
+{
+	yaml_parser_t parser;
+	if (!yaml_parser_initialize(&parser))
+		quiz_oom();
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	int problems = 0;
+	for (bool done = false; !done;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev))
+			break;
+		const yaml_mark_t *m = &ev.start_mark;
+		const unsigned char *anchor = NULL;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_ALIAS_EVENT:
+			quiz_diag_add(diag, file, (int)m->line + 1, (int)m->column + 1,
+			              "yaml aliases are not allowed in a bank");
+			problems++;
+			break;
+		case YAML_SCALAR_EVENT:
+			anchor = ev.data.scalar.anchor;
+			if (memchr(ev.data.scalar.value, '\0', ev.data.scalar.length)) {
+				quiz_diag_add(diag, file, (int)m->line + 1, (int)m->column + 1,
+				              "NUL character inside a string");
+				problems++;
+			}
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			anchor = ev.data.sequence_start.anchor;
+			break;
+		case YAML_MAPPING_START_EVENT:
+			anchor = ev.data.mapping_start.anchor;
+			break;
+		default:
+			break;
+		}
+		if (anchor) {
+			quiz_diag_add(diag, file, (int)m->line + 1, (int)m->column + 1,
+			              "yaml anchors are not allowed in a bank");
+			problems++;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return problems;
+}
+
 int quiz_bank_load_mem(struct quiz_bank *b, const char *name, const char *text, size_t len,
                        struct quiz_diag *diag)
 {
 	struct loader L = {.b = b, .diag = diag};
 	L.file = add_file(b, name);
+	if (refuse_aliases_and_nul(L.file, text, len, diag))
+		return -1;
 
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	if (!yaml_parser_initialize(&parser))
-		abort();
+		quiz_oom();
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		const char *what = parser.problem ? parser.problem : "cannot parse";

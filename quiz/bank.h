@@ -113,6 +113,10 @@ struct quiz_source {
 	size_t len;
 };
 
+/* Out of memory, the one policy of the quiz module: prints
+ * "chanlab: out of memory" on stderr and aborts. */
+_Noreturn void quiz_oom(void);
+
 /* --- diagnostics ------------------------------------------------------- */
 
 void quiz_diag_init(struct quiz_diag *d);

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "quiz/exam.h"
@@ -79,9 +80,11 @@ static void review_item(FILE *out, size_t num, const struct quiz_exam_item *it,
 {
 	fprintf(out, "\n%zu. %s: %s\n", num, q->id,
 	        it->correct < 0 ? "ungraded" : it->correct ? "right" : "wrong");
-	fprintf(out, "   your answer: %s\n", it->answer ? it->answer : "(none)");
+	fputs("   your answer: ", out);
+	quiz_safe_fputs(out, it->answer ? it->answer : "(none)", false);
+	fputc('\n', out);
 	if (free_text(q)) {
-		quiz_present_model(out, q, color);
+		quiz_present_model(out, q, color, 78);
 		return;
 	}
 	size_t order[MAX_CHOICES];
@@ -156,14 +159,101 @@ void quiz_json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+static uint64_t fnv_add(uint64_t h, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		h ^= *p;
+		h *= 0x100000001b3u;
+	}
+	/* A separator, so "ab"+"c" and "a"+"bc" differ, and NULL from "". */
+	h ^= s ? 0x1f : 0x1e;
+	return h * 0x100000001b3u;
+}
+
+uint64_t quiz_question_digest(const struct quiz_question *q)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	h = fnv_add(h, quiz_type_name(q->type));
+	h = fnv_add(h, q->prompt);
+	h = fnv_add(h, q->code);
+	for (size_t i = 0; i < q->nchoices; i++) {
+		h = fnv_add(h, q->choices[i].text);
+		h = fnv_add(h, q->choices[i].correct ? "1" : "0");
+	}
+	h = fnv_add(h, q->shuffle ? "shuffle" : "fixed");
+	if (q->type == QUIZ_TRUEFALSE)
+		h = fnv_add(h, q->answer_bool ? "true" : "false");
+	h = fnv_add(h, q->answer_text);
+	return h;
+}
+
+uint64_t quiz_bank_digest(const struct quiz_bank *b)
+{
+	/* A sum of per-question hashes: the same whatever order files load in. */
+	uint64_t sum = 0;
+	for (size_t i = 0; i < b->count; i++) {
+		uint64_t h = fnv_add(0xcbf29ce484222325u, b->questions[i].id);
+		h ^= quiz_question_digest(&b->questions[i]);
+		h *= 0x100000001b3u;
+		sum += h ^ (h >> 29);
+	}
+	return sum;
+}
+
+static void json_time(FILE *out, int64_t t)
+{
+	if (!t) {
+		fputs("null", out);
+		return;
+	}
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char buf[32];
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(out, "\"%s\"", buf);
+}
+
+static void json_opt_string(FILE *out, const char *s)
+{
+	if (s)
+		quiz_json_string(out, s);
+	else
+		fputs("null", out);
+}
+
+#ifndef CHANLAB_VERSION
+#define CHANLAB_VERSION "unknown"
+#endif
+
 int quiz_exam_write_json(FILE *out, const struct quiz_exam *e)
 {
 	int right, graded;
 	quiz_exam_score(e, &right, &graded);
-	fputs("{\n  \"chanlab\": \"exam-result\",\n  \"version\": 1,\n  \"name\": ", out);
+	fputs("{\n  \"chanlab\": \"exam-result\",\n  \"version\": 2,\n", out);
+	fputs("  \"chanlab_version\": ", out);
+	quiz_json_string(out, CHANLAB_VERSION);
+	fputs(",\n  \"banks\": ", out);
+	if (e->bank)
+		fprintf(out, "\"%016" PRIx64 "\"", quiz_bank_digest(e->bank));
+	else
+		fputs("null", out);
+	fputs(",\n  \"name\": ", out);
 	quiz_json_string(out, e->name ? e->name : "");
 	fprintf(out, ",\n  \"seed\": %" PRIu64 ",\n", e->seed);
-	fprintf(out, "  \"score\": %d,\n  \"graded\": %d,\n  \"ungraded\": %d,\n", right, graded,
+	fputs("  \"filters\": {\"level\": ", out);
+	json_opt_string(out, e->level);
+	fputs(", \"topic\": ", out);
+	json_opt_string(out, e->topic);
+	fputs(", \"type\": ", out);
+	json_opt_string(out, e->type);
+	fputs(", \"pattern\": ", out);
+	json_opt_string(out, e->pattern);
+	fprintf(out, ", \"count\": %zu},\n  \"started\": ", e->count);
+	json_time(out, e->started);
+	fputs(", \"ended\": ", out);
+	json_time(out, e->ended);
+	fprintf(out, ",\n  \"score\": %d,\n  \"graded\": %d,\n  \"ungraded\": %d,\n", right, graded,
 	        (int)e->n - graded);
 	fputs("  \"questions\": [", out);
 	for (size_t i = 0; i < e->n; i++) {
@@ -177,23 +267,26 @@ int quiz_exam_write_json(FILE *out, const struct quiz_exam *e)
 			quiz_json_string(out, it->answer);
 		else
 			fputs("null", out);
-		fprintf(out, ", \"correct\": %s, \"ms\": %ld}",
+		fprintf(out, ", \"correct\": %s, \"ms\": %ld",
 		        it->correct < 0 ? "null" : it->correct ? "true" : "false", it->ms);
+		const struct quiz_question *q = e->bank ? quiz_bank_find(e->bank, it->id) : NULL;
+		if (q)
+			fprintf(out, ", \"digest\": \"%016" PRIx64 "\"", quiz_question_digest(q));
+		fputc('}', out);
 	}
 	fputs(e->n ? "\n  ]\n}\n" : "]\n}\n", out);
 	return ferror(out) ? -1 : 0;
 }
 
-int quiz_exam_save(const char *path, const struct quiz_exam *e, struct quiz_err *err)
+int quiz_exam_save(const char *path, const struct quiz_exam *e, bool force,
+                   struct quiz_err *err)
 {
-	size_t n = strlen(path) + 16;
+	size_t n = strlen(path) + 32;
 	char *tmp = malloc(n);
-	if (!tmp) {
-		snprintf(err->msg, sizeof err->msg, "out of memory");
-		return -1;
-	}
-	snprintf(tmp, n, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
+	if (!tmp)
+		quiz_oom();
+	snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "wx");
 	if (!f) {
 		snprintf(err->msg, sizeof err->msg, "%s: cannot write: %s", path, strerror(errno));
 		free(tmp);
@@ -203,13 +296,23 @@ int quiz_exam_save(const char *path, const struct quiz_exam *e, struct quiz_err 
 	bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
 	int e2 = errno;
 	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
-		snprintf(err->msg, sizeof err->msg, "%s: cannot write: %s", path,
-		         strerror(bad ? e2 : errno));
+	if (bad) {
+		snprintf(err->msg, sizeof err->msg, "%s: cannot write: %s", path, strerror(e2));
 		unlink(tmp);
 		free(tmp);
 		return -1;
 	}
+	int moved = force ? rename(tmp, path) : link(tmp, path);
+	e2 = errno;
+	if (moved != 0 || !force)
+		unlink(tmp);
 	free(tmp);
+	if (moved != 0) {
+		if (e2 == EEXIST)
+			snprintf(err->msg, sizeof err->msg, "%s: exists (--force overwrites it)", path);
+		else
+			snprintf(err->msg, sizeof err->msg, "%s: cannot write: %s", path, strerror(e2));
+		return -1;
+	}
 	return 0;
 }

@@ -2,22 +2,29 @@
  * exam.h - an exam's record, the review shown at its end, and its result
  * file (JSON), which `chanlab quiz grade` reads back (grade.h).
  *
- * The file:
+ * The file (version 2; `quiz grade` reads version 1 too, without the
+ * digests, filters and times):
  *   {
  *     "chanlab": "exam-result",
- *     "version": 1,
+ *     "version": 2,
+ *     "chanlab_version": "0.1.0",
+ *     "banks": "9f2c...",            quiz_bank_digest() of the banks loaded
  *     "name": "Ann",
  *     "seed": 42,
+ *     "filters": {"level": null, "topic": "select", "type": null,
+ *                 "pattern": null, "count": 20},
+ *     "started": "2026-12-01T10:00:00Z", "ended": "2026-12-01T10:20:31Z",
  *     "score": 7, "graded": 9, "ungraded": 1,
  *     "questions": [
  *       {"id": "channels.nil-send-blocks", "type": "single",
- *        "answer": "b", "correct": true, "ms": 5320},
+ *        "answer": "b", "correct": true, "ms": 5320, "digest": "51d0..."},
  *       {"id": "...", "type": "short", "answer": "free text",
- *        "correct": null, "ms": 41000}
+ *        "correct": null, "ms": 41000, "digest": "..."}
  *     ]
  *   }
  * "correct" is null for short/code answers (recorded ungraded, outside the
- * score) and for skipped questions ("answer": null).
+ * score) and for skipped questions ("answer": null).  The grader ignores it
+ * and grades the answer again (it only flags a disagreement).
  */
 #ifndef CHANLAB_QUIZ_EXAM_H
 #define CHANLAB_QUIZ_EXAM_H
@@ -41,6 +48,10 @@ struct quiz_exam_item {
 struct quiz_exam {
 	char *name;         /* owned; the student */
 	uint64_t seed;
+	const struct quiz_bank *bank;   /* not owned; NULL: no digests written */
+	const char *level, *topic, *type, *pattern;  /* the filters; NULL = any (not owned) */
+	size_t count;       /* --count */
+	int64_t started, ended;         /* Unix seconds; 0 = not recorded */
 	struct quiz_exam_item *items;
 	size_t n, cap;
 };
@@ -69,8 +80,22 @@ void quiz_exam_print_review(FILE *out, const struct quiz_exam *e, const struct q
 /* Writes e as JSON to out; 0, or -1 when writing failed. */
 int quiz_exam_write_json(FILE *out, const struct quiz_exam *e);
 
-/* Writes the result file (through a temporary file renamed into place). */
-int quiz_exam_save(const char *path, const struct quiz_exam *e, struct quiz_err *err);
+/* Writes the result file through a temporary file moved into place: with
+ * force by rename(2); otherwise by link(2), which fails when path exists,
+ * so an existing result is never overwritten ("... exists (--force
+ * overwrites it)"). */
+int quiz_exam_save(const char *path, const struct quiz_exam *e, bool force,
+                   struct quiz_err *err);
+
+/*
+ * Content digests (64-bit FNV-1a, written as 16 hex digits): of one question
+ * (type, prompt, code, choices in file order with their flags, answers), and
+ * of a whole bank (every question's id and digest, independent of the order
+ * the files were loaded in).  A result records both so `quiz grade` can
+ * tell a question that changed since the exam.
+ */
+uint64_t quiz_question_digest(const struct quiz_question *q);
+uint64_t quiz_bank_digest(const struct quiz_bank *b);
 
 /* Writes s as a JSON string literal, quotes included. */
 void quiz_json_string(FILE *out, const char *s);

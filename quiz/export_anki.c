@@ -4,6 +4,7 @@
  * newline, so text is HTML-escaped, newlines become <br> and tabs &#9;.
  * The id is the note's GUID, so importing again updates notes in place.
  */
+#include <inttypes.h>
 #include <string.h>
 
 #include "quiz/export.h"
@@ -24,7 +25,7 @@ static void html(FILE *out, const char *s)
 	}
 }
 
-static void front(FILE *out, const struct quiz_question *q)
+static void front(FILE *out, const struct quiz_question *q, const size_t *order)
 {
 	html(out, q->prompt);
 	if (q->code) {
@@ -38,20 +39,20 @@ static void front(FILE *out, const struct quiz_question *q)
 		fputs("<br><i>(true or false)</i>", out);
 	for (size_t i = 0; i < q->nchoices; i++) {
 		fprintf(out, "<br>%c) ", (char)('a' + i));
-		html(out, q->choices[i].text);
+		html(out, q->choices[order[i]].text);
 	}
 }
 
-static void back(FILE *out, const struct quiz_question *q)
+static void back(FILE *out, const struct quiz_question *q, const size_t *order)
 {
 	switch (q->type) {
 	case QUIZ_SINGLE:
 	case QUIZ_MULTI: {
 		const char *sep = "";
 		for (size_t i = 0; i < q->nchoices; i++)
-			if (q->choices[i].correct) {
+			if (q->choices[order[i]].correct) {
 				fprintf(out, "%s<b>%c)</b> ", sep, (char)('a' + i));
-				html(out, q->choices[i].text);
+				html(out, q->choices[order[i]].text);
 				sep = "<br>";
 			}
 		break;
@@ -87,15 +88,24 @@ static void tags(FILE *out, const struct quiz_question *q)
 	}
 }
 
-int quiz_export_anki(FILE *out, const struct quiz_question *const *qs, size_t n)
+int quiz_export_anki(FILE *out, const struct quiz_question *const *qs, size_t n,
+                     const struct quiz_export_opts *o)
 {
-	fputs("#separator:tab\n#html:true\n#guid column:1\n#tags column:4\n", out);
+	fputs("#separator:tab\n#html:true\n#notetype:Basic\n#deck:", out);
+	/* A header line ends at a newline: keep the name on it. */
+	for (const char *s = o && o->deck ? o->deck : "chanlab"; *s; s++)
+		fputc(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s, out);
+	fputs("\n#guid column:1\n#tags column:4\n", out);
+	if (o && o->shuffle)
+		fprintf(out, "#chanlab-seed:%" PRIu64 "\n", o->seed);
 	for (size_t i = 0; i < n; i++) {
+		size_t order[26];
+		quiz_export_order(qs[i], o, order);
 		html(out, qs[i]->id);
 		fputc('\t', out);
-		front(out, qs[i]);
+		front(out, qs[i], order);
 		fputc('\t', out);
-		back(out, qs[i]);
+		back(out, qs[i], order);
 		fputc('\t', out);
 		tags(out, qs[i]);
 		fputc('\n', out);

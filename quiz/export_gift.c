@@ -4,11 +4,13 @@
  * backslash are escaped with a backslash, and newlines are written as "\n"
  * (a blank line would end the question).
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "quiz/export.h"
 #include "quiz/filter.h"
+#include "quiz/session.h"
 
 /* GIFT-escaped text; with html, also &, < and > as entities.  Newlines are
  * "\n" escapes, which Moodle turns back into newlines: kept in plain text and
@@ -47,7 +49,7 @@ static void gift_html(FILE *out, const char *s)
 	for (const char *nl; (nl = strchr(s, '\n')); s = nl + 1) {
 		char *line = strndup(s, (size_t)(nl - s));
 		if (!line)
-			abort();
+			quiz_oom();
 		gift_text(out, line, true);
 		fputs("<br>", out);
 		free(line);
@@ -84,7 +86,33 @@ static void metadata(FILE *out, const struct quiz_question *q)
 		fprintf(out, " lang=%s", q->lang);
 	if (!q->shuffle)
 		fputs(" shuffle=false", out);
+	join(out, "sources", q->sources, q->nsources);
 	fputc('\n', out);
+	/* Free text GIFT has no place for, one comment line each, escaped as
+	 * question text is (so a newline is "\n" and the line stays one). */
+	const struct { const char *key; const char *text; } extra[] = {
+		{"hint", q->hint},
+		{"follow-up", q->follow_up_prompt},
+		{"follow-up-answer", q->follow_up_answer},
+	};
+	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+		if (!extra[i].text)
+			continue;
+		fprintf(out, "// chanlab-%s: ", extra[i].key);
+		gift_text(out, extra[i].text, false);
+		fputc('\n', out);
+	}
+}
+
+/* The bank a question came from: its `bank:` name, else its id's prefix. */
+static void bank_of(const struct quiz_question *q, char *buf, size_t size)
+{
+	if (q->bank) {
+		snprintf(buf, size, "%s", q->bank);
+		return;
+	}
+	size_t n = strcspn(q->id, ".");
+	snprintf(buf, size, "%.*s", (int)n, q->id);
 }
 
 /*
@@ -154,15 +182,18 @@ static void general_feedback(FILE *out, const char *text, bool html)
 	}
 }
 
-static void choices(FILE *out, const struct quiz_question *q, bool html)
+static void choices(FILE *out, const struct quiz_question *q, bool html,
+                    const struct quiz_export_opts *o)
 {
+	size_t order[26];
+	quiz_export_order(q, o, order);
 	size_t right = 0;
 	for (size_t i = 0; i < q->nchoices; i++)
 		right += q->choices[i].correct;
 	size_t wrong = q->nchoices - right;
 	fputs("{\n", out);
 	for (size_t i = 0; i < q->nchoices; i++) {
-		const struct quiz_choice *c = &q->choices[i];
+		const struct quiz_choice *c = &q->choices[order[i]];
 		fputc('\t', out);
 		if (q->type == QUIZ_SINGLE) {
 			fputc(c->correct ? '=' : '~', out);
@@ -205,21 +236,57 @@ static void essay(FILE *out, const struct quiz_question *q, bool html)
 	fputs("}\n", out);
 }
 
-int quiz_export_gift(FILE *out, const struct quiz_question *const *qs, size_t n)
+void quiz_export_order(const struct quiz_question *q, const struct quiz_export_opts *o,
+                       size_t *order)
+{
+	if (o && o->shuffle && q->nchoices <= 26) {
+		quiz_choice_order(q, o->seed, order);
+		return;
+	}
+	for (size_t i = 0; i < q->nchoices && i < 26; i++)
+		order[i] = i;
+}
+
+int quiz_export_gift(FILE *out, const struct quiz_question *const *qs, size_t n,
+                     const struct quiz_export_opts *o)
 {
 	const struct quiz_question **v = malloc((n ? n : 1) * sizeof *v);
 	if (!v)
-		abort();
-	memcpy(v, qs, n * sizeof *v);
-	quiz_group_by_topic(v, n);
-	fputs("// Exported by chanlab: Moodle GIFT, one $CATEGORY per topic.\n", out);
-	const char *topic = NULL;
+		quiz_oom();
+	/* Grouped by bank, banks in the order they first appear (a stable
+	 * pass per bank: n * banks, fine for a bank), so that each $CATEGORY
+	 * imports back as one bank whose ids all start with its name. */
+	size_t k = 0;
+	bool *done = calloc(n ? n : 1, sizeof *done);
+	if (!done)
+		quiz_oom();
+	for (size_t i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		char bi[128], bj[128];
+		bank_of(qs[i], bi, sizeof bi);
+		for (size_t j = i; j < n; j++) {
+			if (done[j])
+				continue;
+			bank_of(qs[j], bj, sizeof bj);
+			if (strcmp(bi, bj) == 0) {
+				v[k++] = qs[j];
+				done[j] = true;
+			}
+		}
+	}
+	free(done);
+	fputs("// Exported by chanlab: Moodle GIFT, one $CATEGORY per bank.\n", out);
+	if (o && o->shuffle)
+		fprintf(out, "// chanlab: choices shuffled with seed %" PRIu64 "\n", o->seed);
+	char topic[128] = "";
 	for (size_t i = 0; i < n; i++) {
 		const struct quiz_question *q = v[i];
-		const char *t = q->ntopics ? q->topics[0] : "general";
-		if (!topic || strcmp(topic, t) != 0) {
+		char t[128];
+		bank_of(q, t, sizeof t);
+		if (!topic[0] || strcmp(topic, t) != 0) {
 			fprintf(out, "\n$CATEGORY: chanlab/%s\n", t);
-			topic = t;
+			snprintf(topic, sizeof topic, "%s", t);
 		}
 		fputc('\n', out);
 		metadata(out, q);
@@ -228,7 +295,7 @@ int quiz_export_gift(FILE *out, const struct quiz_question *const *qs, size_t n)
 		switch (q->type) {
 		case QUIZ_SINGLE:
 		case QUIZ_MULTI:
-			choices(out, q, html);
+			choices(out, q, html, o);
 			break;
 		case QUIZ_TRUEFALSE:
 			truefalse(out, q, html);

@@ -1,9 +1,11 @@
 /*
  * export_markdown.c - writes questions as a printable Markdown handout
  * (export.h): numbered questions grouped by first topic, choices lettered in
- * file order, room to write for free-text questions, then an answer key
- * with the explanations.  Text is written as it is in the bank.
+ * the export's order (shuffled by seed), room to write for free-text
+ * questions; the answer key with the explanations goes to a file of its own,
+ * so a handout never carries its answers.  Text is written as it is in the bank.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,8 +34,11 @@ static void fence(FILE *out, const char *code, const char *lang)
 	fputc('\n', out);
 }
 
-static void question(FILE *out, size_t num, const struct quiz_question *q)
+static void question(FILE *out, size_t num, const struct quiz_question *q,
+                     const struct quiz_export_opts *o)
 {
+	size_t order[26];
+	quiz_export_order(q, o, order);
 	fprintf(out, "**%zu.** %s *(%s, %s)*\n\n", num, q->prompt, quiz_level_name(q->level),
 	        type_labels[q->type]);
 	if (q->code) {
@@ -46,7 +51,7 @@ static void question(FILE *out, size_t num, const struct quiz_question *q)
 	case QUIZ_SINGLE:
 	case QUIZ_MULTI:
 		for (size_t i = 0; i < q->nchoices; i++)
-			fprintf(out, "- %c) %s\n", (char)('a' + i), q->choices[i].text);
+			fprintf(out, "- %c) %s\n", (char)('a' + i), q->choices[order[i]].text);
 		fputc('\n', out);
 		break;
 	case QUIZ_TRUEFALSE:
@@ -60,16 +65,19 @@ static void question(FILE *out, size_t num, const struct quiz_question *q)
 	}
 }
 
-static void key(FILE *out, size_t num, const struct quiz_question *q)
+static void key(FILE *out, size_t num, const struct quiz_question *q,
+                const struct quiz_export_opts *o)
 {
+	size_t order[26];
+	quiz_export_order(q, o, order);
 	fprintf(out, "%zu. `%s`: ", num, q->id);
 	switch (q->type) {
 	case QUIZ_SINGLE:
 	case QUIZ_MULTI: {
 		const char *sep = "";
 		for (size_t i = 0; i < q->nchoices; i++)
-			if (q->choices[i].correct) {
-				fprintf(out, "%s**%c)** %s", sep, (char)('a' + i), q->choices[i].text);
+			if (q->choices[order[i]].correct) {
+				fprintf(out, "%s**%c)** %s", sep, (char)('a' + i), q->choices[order[i]].text);
 				sep = "; ";
 			}
 		break;
@@ -95,14 +103,18 @@ static void key(FILE *out, size_t num, const struct quiz_question *q)
 	fputc('\n', out);
 }
 
-int quiz_export_markdown(FILE *out, const struct quiz_question *const *qs, size_t n)
+int quiz_export_markdown(FILE *out, const struct quiz_question *const *qs, size_t n,
+                         const struct quiz_export_opts *o)
 {
 	const struct quiz_question **v = malloc((n ? n : 1) * sizeof *v);
 	if (!v)
-		abort();
+		quiz_oom();
 	memcpy(v, qs, n * sizeof *v);
 	quiz_group_by_topic(v, n);
-	fprintf(out, "# chanlab questions\n\n%zu question%s.\n", n, n == 1 ? "" : "s");
+	fprintf(out, "# chanlab questions\n\n%zu question%s.", n, n == 1 ? "" : "s");
+	if (o && o->shuffle)
+		fprintf(out, " Choices shuffled with seed %" PRIu64 ".", o->seed);
+	fputc('\n', out);
 	const char *topic = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const char *t = v[i]->ntopics ? v[i]->topics[0] : "general";
@@ -110,11 +122,16 @@ int quiz_export_markdown(FILE *out, const struct quiz_question *const *qs, size_
 			fprintf(out, "\n## %s\n\n", t);
 			topic = t;
 		}
-		question(out, i + 1, v[i]);
+		question(out, i + 1, v[i], o);
 	}
-	fputs("\n## Answer key\n\n", out);
-	for (size_t i = 0; i < n; i++)
-		key(out, i + 1, v[i]);
+	FILE *k = o ? o->key : NULL;
+	if (k) {
+		fputs("# chanlab questions: answer key\n\n", k);
+		if (o->shuffle)
+			fprintf(k, "Choices shuffled with seed %" PRIu64 ".\n\n", o->seed);
+		for (size_t i = 0; i < n; i++)
+			key(k, i + 1, v[i], o);
+	}
 	free(v);
-	return ferror(out) ? -1 : 0;
+	return ferror(out) || (k && ferror(k)) ? -1 : 0;
 }

@@ -49,7 +49,7 @@ size_t quiz_filter_select(const struct quiz_bank *b, const struct quiz_filter *f
 {
 	const struct quiz_question **v = malloc((b->count ? b->count : 1) * sizeof *v);
 	if (!v)
-		abort();
+		quiz_oom();
 	size_t n = 0;
 	for (size_t i = 0; i < b->count; i++)
 		if (quiz_filter_match(f, &b->questions[i]))
@@ -70,7 +70,7 @@ void quiz_group_by_topic(const struct quiz_question **qs, size_t n)
 	const struct quiz_question **tmp = malloc((n ? n : 1) * sizeof *tmp);
 	bool *done = calloc(n ? n : 1, sizeof *done);
 	if (!tmp || !done)
-		abort();
+		quiz_oom();
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (done[i])

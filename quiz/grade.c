@@ -1,375 +1,86 @@
 /*
- * grade.c - reading exam result files and the class table (see grade.h).
- * First a small JSON reader (a tree of values with their line numbers), then
- * the grader that walks the shape exam.c writes.
+ * grade.c - reading exam result files with jansson and grading them again
+ * against the banks (see grade.h).  Lookups are by a sorted index of the
+ * bank's ids and an array from bank index to table row, so grading is
+ * linear in the size of the files (times log of the bank's size).
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "quiz/exam.h"
 #include "quiz/grade.h"
+#include "quiz/present.h"
+#include "quiz/session.h"
 
-/* --- JSON ---------------------------------------------------------------------------- */
+#define MAX_CHOICES 26
 
-enum jkind { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
-
-struct jval {
-	enum jkind kind;
-	int line;
-	bool b;
-	double num;
-	char *str;               /* J_STR */
-	struct jval *items;      /* J_ARR, J_OBJ (values) */
-	char **keys;             /* J_OBJ */
-	size_t n, cap;
-};
-
-struct jparser {
-	const char *s, *end;
-	int line;
-	const char *name;
-	struct quiz_err *err;
-	int depth;
-};
-
-#define JSON_MAX_DEPTH 64
-
-static int jfail(struct jparser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int jfail(struct jparser *p, const char *fmt, ...)
+static void *xcalloc(size_t n, size_t size)
 {
-	char msg[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	snprintf(p->err->msg, sizeof p->err->msg, "%s:%d: %s", p->name, p->line, msg);
-	return -1;
+	void *p = calloc(n ? n : 1, size);
+	if (!p)
+		quiz_oom();
+	return p;
 }
 
-static void jfree(struct jval *v)
+static void *xrealloc(void *p, size_t n)
 {
-	free(v->str);
-	for (size_t i = 0; i < v->n; i++) {
-		jfree(&v->items[i]);
-		if (v->keys)
-			free(v->keys[i]);
-	}
-	free(v->items);
-	free(v->keys);
-	memset(v, 0, sizeof *v);
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		quiz_oom();
+	return p;
 }
 
-static void skip_ws(struct jparser *p)
+static char *xstrdup(const char *s)
 {
-	while (p->s < p->end) {
-		char c = *p->s;
-		if (c == '\n')
-			p->line++;
-		else if (c != ' ' && c != '\t' && c != '\r')
-			return;
-		p->s++;
-	}
+	char *d = strdup(s);
+	if (!d)
+		quiz_oom();
+	return d;
 }
 
-static void put_utf8(char *out, size_t *k, uint32_t cp)
+/* --- the bank index --------------------------------------------------------------- */
+
+static int by_id(const void *a, const void *b)
 {
-	if (cp < 0x80) {
-		out[(*k)++] = (char)cp;
-	} else if (cp < 0x800) {
-		out[(*k)++] = (char)(0xc0 | cp >> 6);
-		out[(*k)++] = (char)(0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		out[(*k)++] = (char)(0xe0 | cp >> 12);
-		out[(*k)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[(*k)++] = (char)(0x80 | (cp & 0x3f));
-	} else {
-		out[(*k)++] = (char)(0xf0 | cp >> 18);
-		out[(*k)++] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		out[(*k)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[(*k)++] = (char)(0x80 | (cp & 0x3f));
-	}
+	return strcmp(((const struct quiz_grade_index *)a)->id,
+	              ((const struct quiz_grade_index *)b)->id);
 }
 
-static int hex4(struct jparser *p, uint32_t *out)
-{
-	if (p->end - p->s < 4)
-		return jfail(p, "truncated \\u escape");
-	uint32_t v = 0;
-	for (int i = 0; i < 4; i++) {
-		char c = *p->s++;
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (uint32_t)(c - 'A' + 10);
-		else
-			return jfail(p, "bad \\u escape");
-	}
-	*out = v;
-	return 0;
-}
-
-/* At the opening quote; *out is a malloc'd UTF-8 string. */
-static int parse_string(struct jparser *p, char **out)
-{
-	p->s++;
-	/* The decoded string is never longer than the source text. */
-	char *buf = malloc((size_t)(p->end - p->s) + 1);
-	if (!buf)
-		return jfail(p, "out of memory");
-	size_t k = 0;
-	for (;;) {
-		if (p->s >= p->end) {
-			free(buf);
-			return jfail(p, "unterminated string");
-		}
-		unsigned char c = (unsigned char)*p->s++;
-		if (c == '"')
-			break;
-		if (c < 0x20) {
-			free(buf);
-			return jfail(p, "control character in a string");
-		}
-		if (c != '\\') {
-			buf[k++] = (char)c;
-			continue;
-		}
-		if (p->s >= p->end) {
-			free(buf);
-			return jfail(p, "unterminated string");
-		}
-		char e = *p->s++;
-		uint32_t cp, lo;
-		switch (e) {
-		case '"': buf[k++] = '"'; break;
-		case '\\': buf[k++] = '\\'; break;
-		case '/': buf[k++] = '/'; break;
-		case 'b': buf[k++] = '\b'; break;
-		case 'f': buf[k++] = '\f'; break;
-		case 'n': buf[k++] = '\n'; break;
-		case 'r': buf[k++] = '\r'; break;
-		case 't': buf[k++] = '\t'; break;
-		case 'u':
-			if (hex4(p, &cp)) {
-				free(buf);
-				return -1;
-			}
-			if (cp >= 0xd800 && cp < 0xdc00 && p->end - p->s >= 6 && p->s[0] == '\\' &&
-			    p->s[1] == 'u') {
-				p->s += 2;
-				if (hex4(p, &lo)) {
-					free(buf);
-					return -1;
-				}
-				if (lo >= 0xdc00 && lo < 0xe000)
-					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-			}
-			put_utf8(buf, &k, cp);
-			break;
-		default:
-			free(buf);
-			return jfail(p, "bad escape '\\%c'", e);
-		}
-	}
-	buf[k] = '\0';
-	*out = buf;
-	return 0;
-}
-
-static int parse_value(struct jparser *p, struct jval *v);
-
-static int grow(struct jparser *p, struct jval *v, bool keys)
-{
-	if (v->n < v->cap)
-		return 0;
-	size_t cap = v->cap ? v->cap * 2 : 8;
-	struct jval *items = realloc(v->items, cap * sizeof *items);
-	if (!items)
-		return jfail(p, "out of memory");
-	v->items = items;
-	if (keys) {
-		char **k = realloc(v->keys, cap * sizeof *k);
-		if (!k)
-			return jfail(p, "out of memory");
-		v->keys = k;
-	}
-	v->cap = cap;
-	return 0;
-}
-
-static int parse_array(struct jparser *p, struct jval *v)
-{
-	v->kind = J_ARR;
-	p->s++;
-	skip_ws(p);
-	if (p->s < p->end && *p->s == ']') {
-		p->s++;
-		return 0;
-	}
-	for (;;) {
-		if (grow(p, v, false))
-			return -1;
-		memset(&v->items[v->n], 0, sizeof v->items[v->n]);
-		if (parse_value(p, &v->items[v->n]))
-			return -1;
-		v->n++;
-		skip_ws(p);
-		if (p->s < p->end && *p->s == ',') {
-			p->s++;
-			continue;
-		}
-		if (p->s < p->end && *p->s == ']') {
-			p->s++;
-			return 0;
-		}
-		return jfail(p, "expected ',' or ']'");
-	}
-}
-
-static int parse_object(struct jparser *p, struct jval *v)
-{
-	v->kind = J_OBJ;
-	p->s++;
-	skip_ws(p);
-	if (p->s < p->end && *p->s == '}') {
-		p->s++;
-		return 0;
-	}
-	for (;;) {
-		skip_ws(p);
-		if (p->s >= p->end || *p->s != '"')
-			return jfail(p, "expected a string key");
-		if (grow(p, v, true))
-			return -1;
-		char *key;
-		if (parse_string(p, &key))
-			return -1;
-		v->keys[v->n] = key;
-		memset(&v->items[v->n], 0, sizeof v->items[v->n]);
-		v->n++; /* counted now so jfree releases the key on error */
-		skip_ws(p);
-		if (p->s >= p->end || *p->s != ':')
-			return jfail(p, "expected ':' after key \"%s\"", key);
-		p->s++;
-		if (parse_value(p, &v->items[v->n - 1]))
-			return -1;
-		skip_ws(p);
-		if (p->s < p->end && *p->s == ',') {
-			p->s++;
-			continue;
-		}
-		if (p->s < p->end && *p->s == '}') {
-			p->s++;
-			return 0;
-		}
-		return jfail(p, "expected ',' or '}'");
-	}
-}
-
-static bool word(struct jparser *p, const char *w)
-{
-	size_t n = strlen(w);
-	if ((size_t)(p->end - p->s) >= n && memcmp(p->s, w, n) == 0) {
-		p->s += n;
-		return true;
-	}
-	return false;
-}
-
-static int parse_number(struct jparser *p, struct jval *v)
-{
-	const char *start = p->s;
-	while (p->s < p->end && strchr("+-0123456789.eE", *p->s))
-		p->s++;
-	char tmp[64];
-	size_t n = (size_t)(p->s - start);
-	if (n == 0 || n >= sizeof tmp)
-		return jfail(p, "unexpected character '%c'", *start);
-	memcpy(tmp, start, n);
-	tmp[n] = '\0';
-	char *end;
-	errno = 0;
-	v->num = strtod(tmp, &end);
-	if (*end || errno)
-		return jfail(p, "bad number '%s'", tmp);
-	v->kind = J_NUM;
-	return 0;
-}
-
-static int parse_value(struct jparser *p, struct jval *v)
-{
-	skip_ws(p);
-	v->line = p->line;
-	if (p->s >= p->end)
-		return jfail(p, "unexpected end of file");
-	if (++p->depth > JSON_MAX_DEPTH)
-		return jfail(p, "nested too deeply");
-	int rc;
-	switch (*p->s) {
-	case '{':
-		rc = parse_object(p, v);
-		break;
-	case '[':
-		rc = parse_array(p, v);
-		break;
-	case '"':
-		v->kind = J_STR;
-		rc = parse_string(p, &v->str);
-		break;
-	default:
-		if (word(p, "true")) {
-			v->kind = J_BOOL;
-			v->b = true;
-			rc = 0;
-		} else if (word(p, "false")) {
-			v->kind = J_BOOL;
-			rc = 0;
-		} else if (word(p, "null")) {
-			v->kind = J_NULL;
-			rc = 0;
-		} else {
-			rc = parse_number(p, v);
-		}
-	}
-	p->depth--;
-	return rc;
-}
-
-static int json_parse(const char *name, const char *text, size_t len, struct jval *v,
-                      struct quiz_err *err)
-{
-	struct jparser p = {text, text + len, 1, name, err, 0};
-	memset(v, 0, sizeof *v);
-	if (parse_value(&p, v)) {
-		jfree(v);
-		return -1;
-	}
-	skip_ws(&p);
-	if (p.s < p.end) {
-		jfree(v);
-		return jfail(&p, "unexpected text after the end");
-	}
-	return 0;
-}
-
-static const struct jval *jget(const struct jval *obj, const char *key)
-{
-	for (size_t i = 0; i < obj->n; i++)
-		if (strcmp(obj->keys[i], key) == 0)
-			return &obj->items[i];
-	return NULL;
-}
-
-/* --- grading ----------------------------------------------------------------------------- */
-
-void quiz_grade_init(struct quiz_grade *g)
+void quiz_grade_init(struct quiz_grade *g, const struct quiz_bank *bank)
 {
 	memset(g, 0, sizeof *g);
+	g->bank = bank;
+	size_t n = bank ? bank->count : 0;
+	g->by_id = xcalloc(n, sizeof *g->by_id);
+	g->row_of = xcalloc(n, sizeof *g->row_of);
+	for (size_t i = 0; i < n; i++) {
+		const char *id = bank->questions[i].id;
+		g->by_id[i] = (struct quiz_grade_index){id ? id : "", i};
+		g->row_of[i] = -1;
+	}
+	if (n > 1)
+		qsort(g->by_id, n, sizeof *g->by_id, by_id);
+}
+
+/* The bank index of id, or -1. */
+static long find(const struct quiz_grade *g, const char *id)
+{
+	size_t lo = 0, hi = g->bank ? g->bank->count : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(g->by_id[mid].id, id);
+		if (c == 0)
+			return (long)g->by_id[mid].index;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
 }
 
 void quiz_grade_free(struct quiz_grade *g)
@@ -377,124 +88,296 @@ void quiz_grade_free(struct quiz_grade *g)
 	for (size_t i = 0; i < g->nstudents; i++) {
 		free(g->students[i].file);
 		free(g->students[i].name);
+		free(g->students[i].paper);
 	}
-	for (size_t i = 0; i < g->nquestions; i++)
-		free(g->questions[i].id);
+	for (size_t i = 0; i < g->nquestions; i++) {
+		for (size_t j = 0; j < g->questions[i].nanswers; j++)
+			free(g->questions[i].answers[j].text);
+		free(g->questions[i].answers);
+	}
+	for (size_t i = 0; i < g->nnotes; i++)
+		free(g->notes[i]);
+	free(g->notes);
 	free(g->students);
 	free(g->questions);
+	free(g->by_id);
+	free(g->row_of);
 	memset(g, 0, sizeof *g);
 }
 
-static int shape(struct quiz_err *err, const char *name, int line, const char *what)
+static void note(struct quiz_grade *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(struct quiz_grade *g, const char *fmt, ...)
 {
-	snprintf(err->msg, sizeof err->msg, "%s:%d: %s", name, line, what);
-	return -1;
+	char *s;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		quiz_oom();
+	va_end(ap);
+	if (g->nnotes == g->ncap) {
+		g->ncap = g->ncap ? g->ncap * 2 : 16;
+		g->notes = xrealloc(g->notes, g->ncap * sizeof *g->notes);
+	}
+	g->notes[g->nnotes++] = s;
 }
 
-static struct quiz_grade_question *question_row(struct quiz_grade *g, const char *id)
+static struct quiz_grade_question *row(struct quiz_grade *g, size_t bank_index)
 {
-	for (size_t i = 0; i < g->nquestions; i++)
-		if (strcmp(g->questions[i].id, id) == 0)
-			return &g->questions[i];
+	if (g->row_of[bank_index] >= 0)
+		return &g->questions[g->row_of[bank_index]];
 	if (g->nquestions == g->qcap) {
-		size_t cap = g->qcap ? g->qcap * 2 : 32;
-		struct quiz_grade_question *qs = realloc(g->questions, cap * sizeof *qs);
-		if (!qs)
-			return NULL;
-		g->questions = qs;
-		g->qcap = cap;
+		g->qcap = g->qcap ? g->qcap * 2 : 32;
+		g->questions = xrealloc(g->questions, g->qcap * sizeof *g->questions);
 	}
 	struct quiz_grade_question *q = &g->questions[g->nquestions];
 	memset(q, 0, sizeof *q);
-	if (!(q->id = strdup(id)))
-		return NULL;
-	g->nquestions++;
+	q->q = &g->bank->questions[bank_index];
+	g->row_of[bank_index] = (long)g->nquestions++;
 	return q;
 }
 
-/* Checks the shape first, so a bad file adds nothing. */
-static int check_shape(const char *name, const struct jval *root, struct quiz_err *err)
+static void add_answer(struct quiz_grade_question *q, size_t student, const char *text)
 {
-	if (root->kind != J_OBJ)
-		return shape(err, name, root->line, "expected an object (an exam result)");
-	const struct jval *tag = jget(root, "chanlab");
-	if (!tag || tag->kind != J_STR || strcmp(tag->str, "exam-result") != 0)
-		return shape(err, name, root->line, "not a chanlab exam result "
-		             "(\"chanlab\": \"exam-result\" missing)");
-	const struct jval *nm = jget(root, "name");
-	if (!nm || nm->kind != J_STR)
-		return shape(err, name, nm ? nm->line : root->line, "\"name\" must be a string");
-	const struct jval *qs = jget(root, "questions");
-	if (!qs || qs->kind != J_ARR)
-		return shape(err, name, qs ? qs->line : root->line, "\"questions\" must be an array");
-	for (size_t i = 0; i < qs->n; i++) {
-		const struct jval *it = &qs->items[i];
-		if (it->kind != J_OBJ)
-			return shape(err, name, it->line, "a question must be an object");
-		const struct jval *id = jget(it, "id");
-		if (!id || id->kind != J_STR)
-			return shape(err, name, it->line, "question without a string \"id\"");
-		const struct jval *c = jget(it, "correct");
-		if (!c || (c->kind != J_BOOL && c->kind != J_NULL))
-			return shape(err, name, c ? c->line : it->line,
-			             "\"correct\" must be true, false or null");
+	if (q->nanswers == q->acap) {
+		q->acap = q->acap ? q->acap * 2 : 8;
+		q->answers = xrealloc(q->answers, q->acap * sizeof *q->answers);
+	}
+	q->answers[q->nanswers++] = (struct quiz_grade_answer){student, xstrdup(text)};
+}
+
+/* --- reading one file ---------------------------------------------------------------- */
+
+static int fail(struct quiz_err *err, const char *name, const json_t *at, const char *what)
+{
+	(void)at; /* jansson keeps no positions for values once loaded */
+	snprintf(err->msg, sizeof err->msg, "%s: %s", name, what);
+	return -1;
+}
+
+static uint64_t fnv(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3u;
+	}
+	return h;
+}
+
+static bool free_text(const struct quiz_question *q)
+{
+	return q->type == QUIZ_SHORT || q->type == QUIZ_CODE;
+}
+
+/* The shape every result needs, checked before anything is added. */
+static int check_shape(const char *name, json_t *root, struct quiz_err *err)
+{
+	if (!json_is_object(root))
+		return fail(err, name, root, "expected an object (an exam result)");
+	json_t *tag = json_object_get(root, "chanlab");
+	if (!json_is_string(tag) || strcmp(json_string_value(tag), "exam-result") != 0)
+		return fail(err, name, root, "not a chanlab exam result "
+		            "(\"chanlab\": \"exam-result\" missing)");
+	if (!json_is_string(json_object_get(root, "name")))
+		return fail(err, name, root, "\"name\" must be a string");
+	json_t *seed = json_object_get(root, "seed");
+	if (!json_is_integer(seed) || json_integer_value(seed) < 0)
+		return fail(err, name, root, "\"seed\" must be a whole number");
+	json_t *qs = json_object_get(root, "questions");
+	if (!json_is_array(qs))
+		return fail(err, name, root, "\"questions\" must be an array");
+	size_t i;
+	json_t *it;
+	json_array_foreach(qs, i, it) {
+		char msg[160];
+		if (!json_is_object(it)) {
+			snprintf(msg, sizeof msg, "question %zu is not an object", i + 1);
+			return fail(err, name, it, msg);
+		}
+		if (!json_is_string(json_object_get(it, "id"))) {
+			snprintf(msg, sizeof msg, "question %zu has no string \"id\"", i + 1);
+			return fail(err, name, it, msg);
+		}
+		json_t *a = json_object_get(it, "answer");
+		if (a && !json_is_string(a) && !json_is_null(a)) {
+			snprintf(msg, sizeof msg, "question %zu: \"answer\" must be a string or null",
+			         i + 1);
+			return fail(err, name, it, msg);
+		}
+		json_t *c = json_object_get(it, "correct");
+		if (c && !json_is_boolean(c) && !json_is_null(c)) {
+			snprintf(msg, sizeof msg,
+			         "question %zu: \"correct\" must be true, false or null", i + 1);
+			return fail(err, name, it, msg);
+		}
 	}
 	return 0;
+}
+
+/* "seed 42" plus the filters, to compare papers. */
+static char *paper_of(json_t *root)
+{
+	char *s;
+	json_t *f = json_object_get(root, "filters");
+	const char *keys[] = {"level", "topic", "type", "pattern"};
+	char buf[512];
+	size_t k = (size_t)snprintf(buf, sizeof buf, "seed %" JSON_INTEGER_FORMAT,
+	                            json_integer_value(json_object_get(root, "seed")));
+	for (size_t i = 0; i < 4 && json_is_object(f); i++) {
+		json_t *v = json_object_get(f, keys[i]);
+		if (json_is_string(v) && k < sizeof buf)
+			k += (size_t)snprintf(buf + k, sizeof buf - k, ", %s %.80s", keys[i],
+			                      json_string_value(v));
+	}
+	json_t *count = json_is_object(f) ? json_object_get(f, "count") : NULL;
+	if (json_is_integer(count) && k < sizeof buf)
+		snprintf(buf + k, sizeof buf - k, ", count %" JSON_INTEGER_FORMAT,
+		         json_integer_value(count));
+	s = xstrdup(buf);
+	return s;
+}
+
+/* At most this many flag lines per file; the rest are counted in one. */
+#define MAX_FLAG_NOTES 20
+#define FLAG(...)                                                  \
+	do {                                                       \
+		if (g->nnotes - notes_before < MAX_FLAG_NOTES)     \
+			note(g, __VA_ARGS__);                      \
+		else                                               \
+			hidden++;                                  \
+	} while (0)
+
+/* Grades the paper's questions into student s (index si). */
+static void grade_questions(struct quiz_grade *g, size_t si, json_t *qs, uint64_t seed)
+{
+	size_t notes_before = g->nnotes;
+	long hidden = 0;
+	struct quiz_grade_student *s = &g->students[si];
+	const char *file = s->file;
+	bool *seen = xcalloc(g->bank ? g->bank->count : 0, sizeof *seen);
+	size_t i;
+	json_t *it;
+	json_array_foreach(qs, i, it) {
+		const char *id = json_string_value(json_object_get(it, "id"));
+		long bi = find(g, id);
+		if (bi < 0) {
+			FLAG("%s: flagged: question '%s' is not in the banks", file, id);
+			s->flagged = true;
+			continue;
+		}
+		if (seen[bi]) {
+			FLAG("%s: flagged: question '%s' appears twice", file, id);
+			s->flagged = true;
+			continue;
+		}
+		seen[bi] = true;
+		const struct quiz_question *q = &g->bank->questions[bi];
+		json_t *type = json_object_get(it, "type");
+		if (json_is_string(type) && strcmp(json_string_value(type), quiz_type_name(q->type))) {
+			FLAG("%s: flagged: question '%s' is %s in the banks, %s in the result", file,
+			     id, quiz_type_name(q->type), json_string_value(type));
+			s->flagged = true;
+			continue;
+		}
+		json_t *digest = json_object_get(it, "digest");
+		if (json_is_string(digest)) {
+			char want[17];
+			snprintf(want, sizeof want, "%016" PRIx64, quiz_question_digest(q));
+			if (strcmp(json_string_value(digest), want) != 0) {
+				FLAG("%s: flagged: question '%s' changed since the exam "
+				     "(its text, choices or answer differ)", file, id);
+				s->flagged = true;
+				continue;
+			}
+		}
+		const char *answer = json_string_value(json_object_get(it, "answer"));
+		struct quiz_grade_question *r = row(g, (size_t)bi);
+		if (free_text(q)) {
+			r->ungraded++;
+			s->ungraded++;
+			if (answer)
+				add_answer(r, si, answer);
+			continue;
+		}
+		int right = 0;
+		if (answer && q->nchoices <= MAX_CHOICES) {
+			size_t order[MAX_CHOICES];
+			quiz_choice_order(q, seed, order);
+			right = quiz_check_answer(q, order, answer, NULL, 0) == 1;
+		}
+		json_t *claim = json_object_get(it, "correct");
+		if (json_is_boolean(claim) && json_is_true(claim) != right) {
+			FLAG("%s: flagged: question '%s' is marked %s, but the answer '%s' is %s", file,
+			     id, right ? "wrong" : "right", answer ? answer : "(none)",
+			     right ? "right" : "wrong");
+			s->flagged = true;
+		}
+		r->graded++;
+		s->graded++;
+		r->right += right;
+		s->right += right;
+	}
+	free(seen);
+	if (hidden)
+		note(g, "%s: flagged: %ld more problem%s not shown", file, hidden,
+		     hidden == 1 ? "" : "s");
 }
 
 int quiz_grade_add_text(struct quiz_grade *g, const char *name, const char *text, size_t len,
                         struct quiz_err *err)
 {
-	struct jval root;
-	if (json_parse(name, text, len, &root, err))
-		return -1;
-	if (check_shape(name, &root, err)) {
-		jfree(&root);
+	json_error_t je;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		snprintf(err->msg, sizeof err->msg, "%s:%d:%d: %s", name, je.line, je.column,
+		         je.text);
 		return -1;
 	}
+	if (check_shape(name, root, err)) {
+		json_decref(root);
+		return -1;
+	}
+	uint64_t content = fnv(text, len);
+	for (size_t i = 0; i < g->nstudents; i++)
+		if (g->students[i].content == content) {
+			note(g, "%s: warning: the same result as %s (counted once)", name,
+			     g->students[i].file);
+			json_decref(root);
+			return 0;
+		}
 	if (g->nstudents == g->scap) {
-		size_t cap = g->scap ? g->scap * 2 : 16;
-		struct quiz_grade_student *st = realloc(g->students, cap * sizeof *st);
-		if (!st) {
-			jfree(&root);
-			return shape(err, name, 0, "out of memory");
-		}
-		g->students = st;
-		g->scap = cap;
+		g->scap = g->scap ? g->scap * 2 : 16;
+		g->students = xrealloc(g->students, g->scap * sizeof *g->students);
 	}
-	struct quiz_grade_student *s = &g->students[g->nstudents];
+	size_t si = g->nstudents++;
+	struct quiz_grade_student *s = &g->students[si];
 	memset(s, 0, sizeof *s);
-	s->file = strdup(name);
-	s->name = strdup(jget(&root, "name")->str);
-	if (!s->file || !s->name) {
-		free(s->file);
-		free(s->name);
-		jfree(&root);
-		return shape(err, name, 0, "out of memory");
+	s->file = xstrdup(name);
+	s->name = xstrdup(json_string_value(json_object_get(root, "name")));
+	s->seed = (uint64_t)json_integer_value(json_object_get(root, "seed"));
+	s->paper = paper_of(root);
+	s->content = content;
+	for (size_t i = 0; i < si; i++) {
+		if (strcmp(g->students[i].name, s->name) == 0)
+			note(g, "%s: warning: student '%s' also in %s", name, s->name,
+			     g->students[i].file);
 	}
-	g->nstudents++;
-	const struct jval *qs = jget(&root, "questions");
-	for (size_t i = 0; i < qs->n; i++) {
-		const struct jval *it = &qs->items[i];
-		const struct jval *c = jget(it, "correct");
-		struct quiz_grade_question *q = question_row(g, jget(it, "id")->str);
-		if (!q) {
-			jfree(&root);
-			return shape(err, name, 0, "out of memory");
-		}
-		if (c->kind == J_NULL) {
-			q->ungraded++;
-			s->ungraded++;
-			continue;
-		}
-		q->graded++;
-		s->graded++;
-		if (c->b) {
-			q->right++;
-			s->right++;
-		}
+	if (si > 0 && strcmp(g->students[0].paper, s->paper) != 0)
+		note(g, "%s: warning: a different paper (%s) from %s (%s)", name, s->paper,
+		     g->students[0].file, g->students[0].paper);
+	json_t *banks = json_object_get(root, "banks");
+	if (json_is_string(banks) && g->bank) {
+		char want[17];
+		snprintf(want, sizeof want, "%016" PRIx64, quiz_bank_digest(g->bank));
+		if (strcmp(json_string_value(banks), want) != 0)
+			note(g, "%s: warning: written with other banks than these (each question is "
+			     "checked)", name);
 	}
-	jfree(&root);
+	grade_questions(g, si, json_object_get(root, "questions"), s->seed);
+	if (g->students[si].flagged)
+		g->nflagged++;
+	json_decref(root);
 	return 0;
 }
 
@@ -505,20 +388,16 @@ int quiz_grade_add_file(struct quiz_grade *g, const char *path, struct quiz_err 
 		snprintf(err->msg, sizeof err->msg, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	size_t cap = 8192, len = 0, got;
-	char *buf = malloc(cap);
-	while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
+	size_t cap = 1 << 16, len = 0, got;
+	char *buf = xrealloc(NULL, cap);
+	while ((got = fread(buf + len, 1, cap - len, f)) > 0) {
 		len += got;
-		if (len == cap) {
-			char *b = realloc(buf, cap *= 2);
-			if (!b)
-				free(buf);
-			buf = b;
-		}
+		if (len == cap)
+			buf = xrealloc(buf, cap *= 2);
 	}
 	int bad = ferror(f);
 	fclose(f);
-	if (!buf || bad) {
+	if (bad) {
 		free(buf);
 		snprintf(err->msg, sizeof err->msg, "%s: cannot read", path);
 		return -1;
@@ -527,6 +406,8 @@ int quiz_grade_add_file(struct quiz_grade *g, const char *path, struct quiz_err 
 	free(buf);
 	return rc;
 }
+
+/* --- the table -------------------------------------------------------------------------- */
 
 /* Share right as a fraction; ungraded questions sort after every graded one. */
 static double share(const struct quiz_grade_question *q)
@@ -540,12 +421,17 @@ static int hardest_first(const void *a, const void *b)
 	double sx = share(x), sy = share(y);
 	if (sx != sy)
 		return sx < sy ? -1 : 1;
-	return strcmp(x->id, y->id);
+	return strcmp(x->q->id, y->q->id);
 }
 
 void quiz_grade_sort(struct quiz_grade *g)
 {
+	if (g->nquestions < 2)
+		return; /* qsort(NULL, 0, ...) is undefined */
 	qsort(g->questions, g->nquestions, sizeof *g->questions, hardest_first);
+	if (g->bank)
+		for (size_t i = 0; i < g->nquestions; i++)
+			g->row_of[g->questions[i].q - g->bank->questions] = (long)i;
 }
 
 static int pct(int right, int total)
@@ -562,10 +448,10 @@ static int text_width(const char *s)
 	return w;
 }
 
-/* s left-aligned in w columns. */
+/* s left-aligned in w columns, control characters neutralised. */
 static void pad(FILE *out, const char *s, int w)
 {
-	fputs(s, out);
+	quiz_safe_fputs(out, s, false);
 	for (int n = text_width(s); n < w; n++)
 		fputc(' ', out);
 }
@@ -583,19 +469,20 @@ void quiz_grade_print_table(FILE *out, const struct quiz_grade *g)
 		char score[32];
 		snprintf(score, sizeof score, "%d/%d", s->right, s->graded);
 		pad(out, s->name, w);
-		fprintf(out, "  %7s  %3d%%  %d\n", score, pct(s->right, s->graded), s->ungraded);
+		fprintf(out, "  %7s  %3d%%  %d%s\n", score, pct(s->right, s->graded), s->ungraded,
+		        s->flagged ? "  flagged" : "");
 	}
 	int qw = 8;
 	for (size_t i = 0; i < g->nquestions; i++)
-		if (text_width(g->questions[i].id) > qw)
-			qw = text_width(g->questions[i].id);
+		if (text_width(g->questions[i].q->id) > qw)
+			qw = text_width(g->questions[i].q->id);
 	fputc('\n', out);
 	pad(out, "question", qw);
 	fprintf(out, "  %7s  %4s\n", "right", "%");
 	for (size_t i = 0; i < g->nquestions; i++) {
 		const struct quiz_grade_question *q = &g->questions[i];
 		char right[32];
-		pad(out, q->id, qw);
+		pad(out, q->q->id, qw);
 		if (q->graded) {
 			snprintf(right, sizeof right, "%d/%d", q->right, q->graded);
 			fprintf(out, "  %7s  %3d%%\n", right, pct(q->right, q->graded));
@@ -608,34 +495,80 @@ void quiz_grade_print_table(FILE *out, const struct quiz_grade *g)
 static void csv_field(FILE *out, const char *s)
 {
 	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, out);
+		quiz_safe_fputs(out, s, false);
 		return;
 	}
 	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
+	while (*s) {
+		size_t n = strcspn(s, "\"");
+		quiz_safe_fwrite(out, s, n, true);
+		s += n;
+		if (*s == '"') {
+			fputs("\"\"", out);
+			s++;
+		}
 	}
 	fputc('"', out);
 }
 
 void quiz_grade_print_csv(FILE *out, const struct quiz_grade *g)
 {
-	fputs("kind,name,right,total,percent\n", out);
+	fputs("kind,name,right,total,percent,ungraded,flagged\n", out);
 	for (size_t i = 0; i < g->nstudents; i++) {
 		const struct quiz_grade_student *s = &g->students[i];
 		fputs("student,", out);
 		csv_field(out, s->name);
-		fprintf(out, ",%d,%d,%d\n", s->right, s->graded, pct(s->right, s->graded));
+		fprintf(out, ",%d,%d,%d,%d,%s\n", s->right, s->graded, pct(s->right, s->graded),
+		        s->ungraded, s->flagged ? "yes" : "no");
 	}
 	for (size_t i = 0; i < g->nquestions; i++) {
 		const struct quiz_grade_question *q = &g->questions[i];
 		fputs("question,", out);
-		csv_field(out, q->id);
+		csv_field(out, q->q->id);
 		if (q->graded)
-			fprintf(out, ",%d,%d,%d\n", q->right, q->graded, pct(q->right, q->graded));
+			fprintf(out, ",%d,%d,%d,%d,\n", q->right, q->graded, pct(q->right, q->graded),
+			        q->ungraded);
 		else
-			fputs(",,,\n", out);
+			fprintf(out, ",,,,%d,\n", q->ungraded);
+	}
+}
+
+void quiz_grade_print_answers(FILE *out, const struct quiz_grade *g)
+{
+	bool any = false;
+	for (size_t i = 0; i < g->nquestions; i++) {
+		const struct quiz_grade_question *q = &g->questions[i];
+		if (!free_text(q->q))
+			continue;
+		fprintf(out, "%s== ", any ? "\n" : "");
+		quiz_safe_fputs(out, q->q->id, false);
+		fprintf(out, " (%s)\n", quiz_type_name(q->q->type));
+		quiz_present_wrapped(out, q->q->prompt, 0, 78);
+		any = true;
+		if (!q->nanswers)
+			fputs("  (no answers)\n", out);
+		for (size_t j = 0; j < q->nanswers; j++) {
+			fputs("- ", out);
+			quiz_safe_fputs(out, g->students[q->answers[j].student].name, false);
+			fputs(":\n", out);
+			for (const char *s = q->answers[j].text; *s;) {
+				size_t n = strcspn(s, "\n");
+				fputs("    ", out);
+				quiz_safe_fwrite(out, s, n, false);
+				fputc('\n', out);
+				s += n + (s[n] == '\n');
+			}
+		}
+	}
+	if (!any)
+		fputs("no short or code questions in these results\n", out);
+}
+
+void quiz_grade_print_notes(FILE *out, const struct quiz_grade *g)
+{
+	for (size_t i = 0; i < g->nnotes; i++) {
+		fputs("chanlab: ", out);
+		quiz_safe_fputs(out, g->notes[i], false);
+		fputc('\n', out);
 	}
 }

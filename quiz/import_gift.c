@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,7 @@ static void buf_add(struct buf *b, const char *s, size_t n)
 		b->cap = (b->len + n + 1) * 2;
 		b->s = realloc(b->s, b->cap);
 		if (!b->s)
-			abort();
+			quiz_oom();
 	}
 	memcpy(b->s + b->len, s, n);
 	b->len += n;
@@ -115,9 +116,11 @@ static char *html_decode(const char *s, size_t n, bool strip_tags)
 	};
 	struct buf b = {0};
 	buf_add(&b, "", 0);
+	bool no_more_gt = false;  /* a '<' found no '>': none will (linear time) */
 	for (size_t i = 0; i < n; i++) {
-		if (strip_tags && s[i] == '<') {
+		if (strip_tags && s[i] == '<' && !no_more_gt) {
 			const char *end = memchr(s + i, '>', n - i);
+			no_more_gt = !end;
 			if (end) {
 				if (strncmp(s + i, "<br", 3) == 0)
 					buf_add(&b, "\n", 1);
@@ -126,9 +129,10 @@ static char *html_decode(const char *s, size_t n, bool strip_tags)
 			}
 		}
 		size_t k = 0, nents = sizeof ents / sizeof ents[0];
-		while (k < nents && strncmp(s + i, ents[k].ent, strlen(ents[k].ent)) != 0)
+		while (k < nents && (s[i] != '&' || i + strlen(ents[k].ent) > n ||
+		                     strncmp(s + i, ents[k].ent, strlen(ents[k].ent)) != 0))
 			k++;
-		if (k < nents && i + strlen(ents[k].ent) <= n) {
+		if (k < nents) {
 			buf_add(&b, ents[k].ch, 1);
 			i += strlen(ents[k].ent) - 1;
 		} else {
@@ -147,6 +151,7 @@ struct gq {
 	char *type;
 	char *topics;      /* comma-separated */
 	char *patterns;
+	char *sources;     /* comma-separated */
 	bool html;         /* the text was [html]: answers are too */
 };
 
@@ -157,6 +162,7 @@ static void gq_free(struct gq *g)
 	free(g->type);
 	free(g->topics);
 	free(g->patterns);
+	free(g->sources);
 	memset(g, 0, sizeof *g);
 }
 
@@ -185,6 +191,8 @@ static void read_metadata(struct gq *g, const char *line)
 			slot = &g->topics;
 		else if (klen == 8 && !strncmp(s, "patterns", 8))
 			slot = &g->patterns;
+		else if (klen == 7 && !strncmp(s, "sources", 7))
+			slot = &g->sources;
 		else if (klen == 4 && !strncmp(s, "lang", 4))
 			slot = &g->q.lang;
 		else if (klen == 7 && !strncmp(s, "shuffle", 7))
@@ -206,7 +214,7 @@ static void add_choice(struct gq *g, char *text, char *why, bool correct)
 		g->chcap = g->chcap ? g->chcap * 2 : 8;
 		q->choices = realloc(q->choices, g->chcap * sizeof *q->choices);
 		if (!q->choices)
-			abort();
+			quiz_oom();
 	}
 	q->choices[q->nchoices++] = (struct quiz_choice){.text = text, .why = why,
 	                                                 .correct = correct};
@@ -231,7 +239,7 @@ static void text_and_feedback(const char *s, size_t n, char **text, char **fb)
 static int read_choices(struct gq *g, const char *s, size_t n, bool *has_equals)
 {
 	*has_equals = false;
-	size_t i = 0;
+	size_t i = 0, next_eq = 0, next_tilde = 0;
 	while (i < n && isspace((unsigned char)s[i]))
 		i++;
 	while (i < n) {
@@ -239,7 +247,13 @@ static int read_choices(struct gq *g, const char *s, size_t n, bool *has_equals)
 		if (mark != '=' && mark != '~')
 			return -1;
 		*has_equals |= mark == '=';
-		size_t start = ++i, next_eq = find(s, start, n, '='), next_tilde = find(s, start, n, '~');
+		/* The next '=' and '~' are searched for again only once passed, so
+		 * the answers are read in linear time. */
+		size_t start = ++i;
+		if (next_eq < start)
+			next_eq = find(s, start, n, '=');
+		if (next_tilde < start)
+			next_tilde = find(s, start, n, '~');
 		size_t end = next_eq < next_tilde ? next_eq : next_tilde;
 		double w = mark == '=' ? 100 : 0;
 		size_t t = start;
@@ -338,17 +352,78 @@ static bool slug_ok(const char *s, bool dots)
 
 /* --- writing YAML ---------------------------------------------------------------- */
 
+/*
+ * The code point of the UTF-8 sequence at s (the input was checked to be
+ * UTF-8) and its length in *n.
+ */
+static uint32_t code_point(const unsigned char *s, size_t *n)
+{
+	if (s[0] < 0x80 || !s[1]) {
+		*n = 1;
+		return s[0];
+	}
+	size_t len = (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : 4;
+	uint32_t cp = s[0] & (0x7f >> len);
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80) {
+			*n = 1;
+			return 0xfffd;
+		}
+		cp = cp << 6 | (s[k] & 0x3f);
+	}
+	*n = len;
+	return cp;
+}
+
+/* What YAML lets stand in a document as it is (its "printable" set, less
+ * NEL and the line and paragraph separators, which it reads as line
+ * breaks, and the BOM). */
+static bool yaml_plain_char(uint32_t c)
+{
+	return c == '\t' || c == '\n' || (c >= 0x20 && c <= 0x7e) ||
+	       (c >= 0xa0 && c <= 0xd7ff && c != 0x2028 && c != 0x2029) ||
+	       (c >= 0xe000 && c <= 0xfffd && c != 0xfeff) || (c >= 0x10000 && c <= 0x10ffff);
+}
+
 static bool block_ok(const char *s)
 {
-	if (!strchr(s, '\n') || *s == ' ' || *s == '\n')
+	if (!strchr(s, '\n') || *s == ' ' || *s == '\n' || *s == '\t')
 		return false;
-	for (const char *p = s; *p; p++) {
-		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t')
+	for (const char *p = s; *p;) {
+		size_t n;
+		uint32_t c = code_point((const unsigned char *)p, &n);
+		if (!yaml_plain_char(c) || c == '\r')
 			return false;
 		if ((*p == ' ' || *p == '\t') && (p[1] == '\n' || p[1] == '\0'))
 			return false;  /* trailing blanks would be lost */
+		if (*p == '\n' && p[1] == '\t')
+			return false;  /* a tab cannot indent a block line */
+		p += n;
 	}
 	return true;
+}
+
+/* s as a double-quoted YAML scalar: every character YAML would not take
+ * as it is (controls, NEL, separators, the BOM) escaped. */
+static void yaml_quoted(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const char *p = s; *p;) {
+		size_t n;
+		uint32_t c = code_point((const unsigned char *)p, &n);
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", (char)c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (!yaml_plain_char(c))
+			fprintf(out, c < 0x10000 ? "\\u%04x" : "\\U%08x", (unsigned)c);
+		else
+			fwrite(p, 1, n, out);
+		p += n;
+	}
+	fputc('"', out);
 }
 
 /* A YAML string: a literal block for clean multi-line text (indented by
@@ -366,21 +441,8 @@ static void yaml_str(FILE *out, const char *s, int indent)
 		fputc('\n', out);
 		return;
 	}
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			fputc(c, out);
-	}
-	fputs("\"\n", out);
+	yaml_quoted(out, s);
+	fputc('\n', out);
 }
 
 static void yaml_key(FILE *out, const char *key, const char *val, int indent)
@@ -396,17 +458,13 @@ static void yaml_list(FILE *out, const char *key, const char *csv)
 {
 	if (!csv || !*csv)
 		return;
-	fprintf(out, "    %s: [", key);
+	fprintf(out, "    %s: [", key);  /* flow list: items are quoted below */
 	const char *s = csv;
 	for (bool first = true; *s; first = false) {
 		size_t n = strcspn(s, ",");
 		char *item = dupn(s, n);
 		fputs(first ? "" : ", ", out);
-		fputc('"', out);
-		for (const char *p = item; *p; p++)
-			if ((unsigned char)*p >= 0x20 && *p != '"' && *p != '\\')
-				fputc(*p, out);
-		fputc('"', out);
+		yaml_quoted(out, item);
 		free(item);
 		s += n;
 		if (*s)
@@ -420,7 +478,8 @@ static void write_question(FILE *out, const struct gq *g, const char *topic)
 	const struct quiz_question *q = &g->q;
 	fputs("  - id: ", out);
 	yaml_str(out, q->id, 6);
-	fprintf(out, "    level: %s\n", g->level ? g->level : "junior");
+	fputs("    level: ", out);
+	yaml_str(out, g->level ? g->level : "junior", 6);
 	yaml_list(out, "topics", g->topics ? g->topics : topic);
 	fprintf(out, "    type: %s\n", quiz_type_name(q->type));
 	yaml_key(out, "prompt", q->prompt, 4);
@@ -444,12 +503,28 @@ static void write_question(FILE *out, const struct gq *g, const char *topic)
 		yaml_key(out, "answer", q->answer_text, 4);
 	yaml_key(out, "why", q->why, 4);
 	yaml_key(out, "explanation", q->explanation ? q->explanation : "", 4);
+	if (q->follow_up_prompt && q->follow_up_answer) {
+		fputs("    follow_up:\n", out);
+		yaml_key(out, "prompt", q->follow_up_prompt, 6);
+		yaml_key(out, "answer", q->follow_up_answer, 6);
+	}
+	yaml_key(out, "hint", q->hint, 4);
 	yaml_list(out, "patterns", g->patterns);
+	yaml_list(out, "source", g->sources);
 	if (!q->shuffle)
 		fputs("    shuffle: false\n", out);
 }
 
 /* --- reading questions -------------------------------------------------------- */
+
+/* One bank being written (split mode: one per $CATEGORY). */
+struct out_bank {
+	char *bank;
+	char *text;
+	size_t len;
+	FILE *f;
+	int written;
+};
 
 struct importer {
 	const char *name;
@@ -457,6 +532,10 @@ struct importer {
 	char *category;
 	struct quiz_diag *diag;
 	FILE *out;
+	bool split;               /* a bank per $CATEGORY, into banks[] */
+	struct out_bank **banks;  /* each allocated apart: its memstream holds
+	                             the addresses of text and len */
+	size_t nbanks;
 	int written;
 	int number;     /* questions seen, for made-up ids */
 	int problems;
@@ -471,7 +550,7 @@ static void problem(struct importer *im, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *msg = NULL;
 	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
+		quiz_oom();
 	va_end(ap);
 	quiz_diag_add(im->diag, im->name, line, 1, "%s", msg);
 	free(msg);
@@ -506,6 +585,39 @@ static char *make_id(struct importer *im, const char *title)
 		buf_add(&b, num, strlen(num));
 	}
 	return b.s;
+}
+
+static void bank_header(FILE *out, const char *source, const char *bank);
+
+/*
+ * Split mode: the output of the current $CATEGORY's bank (its last path
+ * component when that is a valid bank name, else the default bank),
+ * created on first use.  The one in use is moved last, so
+ * banks[nbanks - 1] is always the current one.
+ */
+static FILE *select_bank(struct importer *im)
+{
+	const char *t = topic_of(im->category);
+	const char *name = t && slug_ok(t, false) ? t : im->bank;
+	for (size_t i = 0; i < im->nbanks; i++)
+		if (strcmp(im->banks[i]->bank, name) == 0) {
+			struct out_bank *b = im->banks[i];
+			memmove(&im->banks[i], &im->banks[i + 1],
+			        (im->nbanks - i - 1) * sizeof *im->banks);
+			im->banks[im->nbanks - 1] = b;
+			return b->f;
+		}
+	im->banks = realloc(im->banks, (im->nbanks + 1) * sizeof *im->banks);
+	struct out_bank *b = calloc(1, sizeof *b);
+	if (!im->banks || !b)
+		quiz_oom();
+	im->banks[im->nbanks++] = b;
+	b->bank = dupn(name, strlen(name));
+	b->f = open_memstream(&b->text, &b->len);
+	if (!b->f)
+		quiz_oom();
+	bank_header(b->f, im->name, b->bank);
+	return b->f;
 }
 
 /* One question's text (comments removed), starting on line. */
@@ -643,8 +755,11 @@ static void read_question(struct importer *im, struct gq *g, const char *s, size
 			problem(im, line, "question '%s' has no general feedback ('####'); fill in "
 			                  "its 'explanation'", g->q.id);
 		const char *topic = topic_of(im->category);
-		write_question(im->out, g, topic && slug_ok(topic, false) ? topic : im->bank);
+		FILE *out = im->split ? select_bank(im) : im->out;
+		write_question(out, g, topic && slug_ok(topic, false) ? topic : im->bank);
 		im->written++;
+		if (im->split)
+			im->banks[im->nbanks - 1]->written++;
 	}
 	free(title);
 }
@@ -676,15 +791,111 @@ static char *guess_bank(const char *name, const char *text, size_t len)
 	return b;
 }
 
+/* The offset of the first byte that is not part of well-formed UTF-8
+ * (overlong forms, surrogates and code points past U+10FFFF refused), or
+ * len when there is none. */
+size_t quiz_utf8_bad_offset(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		uint32_t cp, min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 2, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 3, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 4, cp = c & 0x07, min = 0x10000;
+		} else {
+			return i;
+		}
+		if (len - i < n)
+			return i;
+		for (size_t k = 1; k < n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+static void bank_header(FILE *out, const char *source, const char *bank)
+{
+	fputs("# Imported by chanlab from ", out);
+	for (const char *p = source; *p; p++)
+		fputc((unsigned char)*p < 0x20 ? '?' : *p, out);  /* one comment line */
+	fputs("; check it with 'chanlab quiz lint'.\nbank: ", out);
+	yaml_str(out, bank, 2);
+	fputs("questions:\n", out);
+}
+
+static int import(struct importer *im, const char *text, size_t len);
+
 int quiz_import_gift(const char *name, const char *text, size_t len, const char *bank,
                      FILE *out, struct quiz_diag *diag)
 {
+	size_t bad = quiz_utf8_bad_offset(text, len);
+	if (bad < len) {
+		quiz_diag_add(diag, name, 0, 0, "not UTF-8 (bad byte at offset %zu)", bad);
+		return -1;
+	}
 	char *guessed = bank ? NULL : guess_bank(name, text, len);
 	struct importer im = {.name = name, .bank = bank ? bank : guessed, .diag = diag, .out = out};
-	fprintf(out, "# Imported by chanlab from %s; check it with 'chanlab quiz lint'.\n", name);
-	fprintf(out, "bank: ");
-	yaml_str(out, im.bank, 2);
-	fputs("questions:\n", out);
+	bank_header(out, name, im.bank);
+	int rc = import(&im, text, len);
+	free(guessed);
+	if (ferror(out))
+		return -1;
+	return rc;
+}
+
+int quiz_import_gift_split(const char *name, const char *text, size_t len, const char *bank,
+                           quiz_import_emit_fn emit, void *ctx, struct quiz_diag *diag)
+{
+	size_t bad = quiz_utf8_bad_offset(text, len);
+	if (bad < len) {
+		quiz_diag_add(diag, name, 0, 0, "not UTF-8 (bad byte at offset %zu)", bad);
+		return -1;
+	}
+	char *guessed = bank ? NULL : guess_bank(name, text, len);
+	struct importer im = {.name = name, .bank = bank ? bank : guessed, .diag = diag,
+	                      .split = true};
+	int rc = import(&im, text, len);
+	/* Banks in name order, the same whatever order categories came in. */
+	for (size_t i = 1; i < im.nbanks; i++)
+		for (size_t j = i; j > 0 && strcmp(im.banks[j - 1]->bank, im.banks[j]->bank) > 0; j--) {
+			struct out_bank *t = im.banks[j];
+			im.banks[j] = im.banks[j - 1];
+			im.banks[j - 1] = t;
+		}
+	for (size_t i = 0; i < im.nbanks; i++) {
+		struct out_bank *b = im.banks[i];
+		bool bad_write = fclose(b->f) != 0;
+		if (rc >= 0 && b->written && (bad_write || emit(b->bank, b->text, b->len, b->written,
+		                                                ctx) != 0))
+			rc = -1;
+		free(b->text);
+		free(b->bank);
+		free(b);
+	}
+	free(im.banks);
+	free(guessed);
+	return rc;
+}
+
+static int import(struct importer *im, const char *text, size_t len)
+{
+	const char *name = im->name;
+	struct quiz_diag *diag = im->diag;
 
 	struct buf q = {0};
 	struct gq g = {.q.shuffle = true};
@@ -700,20 +911,37 @@ int quiz_import_gift(const char *name, const char *text, size_t len, const char 
 		bool blank = p == le;
 		if (blank || s == end) {
 			if (q.len)
-				read_question(&im, &g, q.s, q.len, qline);
+				read_question(im, &g, q.s, q.len, qline);
 			gq_free(&g);
 			g.q.shuffle = true;
 			q.len = 0;
 		} else if (le - p >= 2 && p[0] == '/' && p[1] == '/') {
-			if (!strncmp(p, "// chanlab:", 11)) {
+			if (le - p >= 11 && !strncmp(p, "// chanlab:", 11)) {
 				char *line = dupn(p, (size_t)(le - p));
 				read_metadata(&g, line);
 				free(line);
+			} else {
+				static const char *const keys[] = {"// chanlab-hint:",
+				                                   "// chanlab-follow-up:",
+				                                   "// chanlab-follow-up-answer:"};
+				char **slots[] = {&g.q.hint, &g.q.follow_up_prompt, &g.q.follow_up_answer};
+				for (size_t k = 0; k < 3; k++) {
+					size_t kl = strlen(keys[k]);
+					if ((size_t)(le - p) >= kl && !strncmp(p, keys[k], kl)) {
+						free(*slots[k]);
+						*slots[k] = unescape(p + kl, (size_t)(le - p) - kl);
+						if (!**slots[k]) {
+							free(*slots[k]);
+							*slots[k] = NULL;
+						}
+						break;
+					}
+				}
 			}
-		} else if (!strncmp(p, "$CATEGORY:", 10)) {
-			free(im.category);
+		} else if (le - p >= 10 && !strncmp(p, "$CATEGORY:", 10)) {
+			free(im->category);
 			char *c = dupn(p + 10, (size_t)(le - p - 10));
-			im.category = unescape(c, strlen(c));
+			im->category = unescape(c, strlen(c));
 			free(c);
 		} else {
 			if (!q.len)
@@ -727,14 +955,12 @@ int quiz_import_gift(const char *name, const char *text, size_t len, const char 
 		s = nl + 1;
 	}
 	if (q.len)
-		read_question(&im, &g, q.s, q.len, qline);
+		read_question(im, &g, q.s, q.len, qline);
 	gq_free(&g);
 	free(q.s);
-	free(im.category);
-	free(guessed);
-	if (ferror(out))
-		return -1;
-	if (im.written == 0)
+	free(im->category);
+	im->category = NULL;
+	if (im->written == 0)
 		quiz_diag_add(diag, name, 0, 0, "no question to import");
-	return im.written ? im.written : -1;
+	return im->written ? im->written : -1;
 }

@@ -98,7 +98,7 @@ static size_t *find_duplicates(const struct quiz_bank *b)
 	size_t *first = malloc((b->count ? b->count : 1) * sizeof *first);
 	size_t *order = malloc((b->count ? b->count : 1) * sizeof *order);
 	if (!first || !order)
-		abort();
+		quiz_oom();
 	size_t n = 0;
 	for (size_t i = 0; i < b->count; i++) {
 		first[i] = SIZE_MAX;
@@ -367,7 +367,7 @@ void quiz_diag_sort(struct quiz_diag *d, size_t from, char *const *files, size_t
 	size_t n = d->count - from;
 	struct place *v = malloc(n * sizeof *v);
 	if (!v)
-		abort();
+		quiz_oom();
 	for (size_t i = 0; i < n; i++) {
 		const char *s = d->lines[from + i];
 		struct place p = {.file = SIZE_MAX, .index = i, .text = d->lines[from + i]};

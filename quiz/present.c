@@ -5,6 +5,8 @@
  * printed as is.
  */
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "quiz/present.h"
@@ -18,7 +20,7 @@
 #define ANSI_RIGHT "\033[1;32m"
 #define ANSI_WRONG "\033[1;31m"
 
-#define WIDTH 78
+#define WIDTH 78   /* when the caller knows no terminal width */
 
 static const char *const go_keywords[] = {
 	"break", "case", "chan", "const", "continue", "default", "defer", "else",
@@ -52,13 +54,19 @@ static bool ident_char(char c)
 static void token(FILE *out, const char *s, size_t n, const char *colour, bool color)
 {
 	on(out, color, colour);
-	for (size_t i = 0; i < n; i++) {
-		fputc(s[i], out);
-		if (s[i] == '\n') {
+	for (size_t i = 0; i < n;) {
+		size_t k = i;
+		while (k < n && s[k] != '\n')
+			k++;
+		quiz_safe_fwrite(out, s + i, k - i, true);
+		if (k < n) {
+			fputc('\n', out);
 			on(out, color, ANSI_RESET);
 			fputs("    ", out);
 			on(out, color, colour);
+			k++;
 		}
+		i = k;
 	}
 	on(out, color, ANSI_RESET);
 }
@@ -104,8 +112,12 @@ void quiz_present_code(FILE *out, const char *code, bool color)
 			else
 				fwrite(s, 1, n, out);
 		} else {
+			/* One character (a whole UTF-8 sequence, so a C1 control
+			 * is seen as one). */
 			n = 1;
-			fputc(*s, out);
+			while (((unsigned char)s[0] & 0xc0) == 0xc0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+				n++;
+			quiz_safe_fwrite(out, s, n, true);
 			if (*s == '\n' && s[1])
 				fputs("    ", out);
 		}
@@ -113,6 +125,30 @@ void quiz_present_code(FILE *out, const char *code, bool color)
 	}
 	if (s == code || s[-1] != '\n')
 		fputc('\n', out);
+}
+
+void quiz_safe_fwrite(FILE *out, const char *s, size_t n, bool keep_newlines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+		if (c == '\n' && keep_newlines)
+			fputc('\n', out);
+		else if (c == '\t' && keep_newlines)
+			fputc('\t', out);
+		else if (c < 0x20 || c == 0x7f)
+			fputc('?', out);
+		else if (c == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
+			fputc('?', out);
+			i++;
+		} else
+			fputc(c, out);
+	}
+}
+
+void quiz_safe_fputs(FILE *out, const char *s, bool keep_newlines)
+{
+	quiz_safe_fwrite(out, s, strlen(s), keep_newlines);
 }
 
 /*
@@ -151,7 +187,7 @@ static void wrap_from(FILE *out, const char *text, int col, int indent, int widt
 			fputc(' ', out);
 			col++;
 		}
-		fwrite(s, 1, n, out);
+		quiz_safe_fwrite(out, s, n, false);
 		col += (int)n;
 		first = false;
 		s += n;
@@ -183,18 +219,31 @@ static const char *type_hint(const struct quiz_question *q)
 void quiz_present_question(FILE *out, const struct quiz_question *q, const size_t *order,
                            size_t num, size_t total, bool color)
 {
+	quiz_present_question_as(out, q, order, num, total, color, false, WIDTH);
+}
+
+void quiz_present_question_as(FILE *out, const struct quiz_question *q, const size_t *order,
+                              size_t num, size_t total, bool color, bool exam, int width)
+{
 	fputc('\n', out);
 	on(out, color, ANSI_DIM);
 	if (total)
 		fprintf(out, "[%zu/%zu] ", num, total);
-	fprintf(out, "%s (%s", q->id, quiz_level_name(q->level));
-	for (size_t i = 0; i < q->ntopics; i++)
-		fprintf(out, "%s%s", i ? ", " : "; ", q->topics[i]);
-	fputs(")", out);
+	if (exam) {
+		fprintf(out, "(%s)", quiz_level_name(q->level));
+	} else {
+		quiz_safe_fputs(out, q->id, false);
+		fprintf(out, " (%s", quiz_level_name(q->level));
+		for (size_t i = 0; i < q->ntopics; i++) {
+			fputs(i ? ", " : "; ", out);
+			quiz_safe_fputs(out, q->topics[i], false);
+		}
+		fputs(")", out);
+	}
 	on(out, color, ANSI_RESET);
 	fputc('\n', out);
 	on(out, color, ANSI_BOLD);
-	quiz_present_wrapped(out, q->prompt, 0, WIDTH);
+	quiz_present_wrapped(out, q->prompt, 0, width);
 	on(out, color, ANSI_RESET);
 	if (q->code) {
 		fputc('\n', out);
@@ -203,12 +252,14 @@ void quiz_present_question(FILE *out, const struct quiz_question *q, const size_
 	}
 	for (size_t i = 0; i < q->nchoices; i++) {
 		fprintf(out, "  %c) ", (char)('a' + i));
-		wrap_from(out, q->choices[order[i]].text, 5, 5, WIDTH);
+		wrap_from(out, q->choices[order[i]].text, 5, 5, width);
 	}
 	if (q->type == QUIZ_TRUEFALSE)
 		fputs("  t) true    f) false\n", out);
 	on(out, color, ANSI_DIM);
-	fprintf(out, "(%s; :help for commands)\n", type_hint(q));
+	char hint[96];
+	snprintf(hint, sizeof hint, "(%s; :help for commands)", type_hint(q));
+	quiz_present_wrapped(out, hint, 0, width);
 	on(out, color, ANSI_RESET);
 }
 
@@ -220,12 +271,12 @@ static bool picked(const char *given, size_t letter)
 	return false;
 }
 
-static void explanation(FILE *out, const struct quiz_question *q, bool color)
+static void explanation(FILE *out, const struct quiz_question *q, bool color, int width)
 {
 	on(out, color, ANSI_BOLD);
 	fputs("Why:\n", out);
 	on(out, color, ANSI_RESET);
-	quiz_present_wrapped(out, q->explanation, 2, WIDTH);
+	quiz_present_wrapped(out, q->explanation, 2, width);
 	if (q->follow_up_prompt) {
 		on(out, color, ANSI_DIM);
 		fputs("(:follow for the interviewer's next question)\n", out);
@@ -234,7 +285,7 @@ static void explanation(FILE *out, const struct quiz_question *q, bool color)
 }
 
 void quiz_present_feedback(FILE *out, const struct quiz_question *q, const size_t *order,
-                           const char *given, int correct, bool color)
+                           const char *given, int correct, bool color, int width)
 {
 	if (correct) {
 		on(out, color, ANSI_RIGHT);
@@ -258,23 +309,35 @@ void quiz_present_feedback(FILE *out, const struct quiz_question *q, const size_
 		}
 	}
 	if (q->type == QUIZ_TRUEFALSE && q->why && !correct)
-		quiz_present_wrapped(out, q->why, 2, WIDTH);
+		quiz_present_wrapped(out, q->why, 2, width);
+	/* A partly wrong multi answer: the right choices left out, too. */
+	for (size_t i = 0; q->type == QUIZ_MULTI && !correct && i < q->nchoices; i++) {
+		const struct quiz_choice *c = &q->choices[order[i]];
+		if (!c->correct || picked(given, i))
+			continue;
+		char *line = NULL;
+		if (asprintf(&line, "%s (right too; not picked)", c->text) < 0)
+			quiz_oom();
+		fprintf(out, "  +%c) ", (char)('a' + i));
+		wrap_from(out, line, 6, 6, width);
+		free(line);
+	}
 	for (size_t i = 0; i < q->nchoices; i++) {
 		const struct quiz_choice *c = &q->choices[order[i]];
 		if (c->correct || !c->why)
 			continue;
 		/* Every wrong choice's reason, the ones picked first-marked. */
 		fprintf(out, "  %s%c) ", picked(given, i) ? "*" : " ", (char)('a' + i));
-		wrap_from(out, c->why, 6, 6, WIDTH);
+		wrap_from(out, c->why, 6, 6, width);
 	}
-	explanation(out, q, color);
+	explanation(out, q, color, width);
 }
 
-void quiz_present_model(FILE *out, const struct quiz_question *q, bool color)
+void quiz_present_model(FILE *out, const struct quiz_question *q, bool color, int width)
 {
 	on(out, color, ANSI_BOLD);
 	fputs("Model answer:\n", out);
 	on(out, color, ANSI_RESET);
-	quiz_present_wrapped(out, q->answer_text ? q->answer_text : "", 2, WIDTH);
-	explanation(out, q, color);
+	quiz_present_wrapped(out, q->answer_text ? q->answer_text : "", 2, width);
+	explanation(out, q, color, width);
 }

@@ -196,9 +196,21 @@ struct repl {
 	struct quiz_exam exam;
 	bool exam_mode;
 	struct quiz_err *err;
+	/* The [n/N] counter counts questions, not asks: seen[] holds each
+	 * question once, in the order first asked; N is the session's size. */
+	const struct quiz_question **seen;
+	size_t nseen, total;
+	bool current_new;        /* the question on screen was added to seen[] */
 };
 
 enum step { STEP_NEXT, STEP_QUIT, STEP_ERROR };
+
+/* The columns to wrap to: the terminal's (cmd measures it), within reason. */
+static int width_of(const struct repl *r)
+{
+	int w = r->o->width;
+	return w <= 0 ? 78 : w < 30 ? 30 : w > 200 ? 200 : w;
+}
 
 static int64_t now_ms(void)
 {
@@ -267,15 +279,22 @@ static int record(struct repl *r, const struct quiz_question *q, const char *giv
 		prev = card;
 		quiz_fsrs_review(o->fsrs, &card, rating, (int64_t)time(NULL));
 	}
+	static const char *const modes[] = {
+		[QUIZ_MODE_DEFAULT] = "drill", [QUIZ_MODE_REVIEW] = "review",
+		[QUIZ_MODE_MISTAKES] = "mistakes", [QUIZ_MODE_CRAM] = "cram", [QUIZ_MODE_EXAM] = "exam",
+	};
 	struct quiz_answer a = {
 		.qid = q->id, .time = (int64_t)time(NULL), .given = given, .correct = correct,
-		.rating = rating, .elapsed_ms = ms, .session = r->session,
+		.rating = rating, .elapsed_ms = ms, .session = r->session, .mode = modes[o->mode],
 	};
 	int64_t id;
 	if (quiz_store_record(o->store, &a, schedule ? &card : NULL, &id, r->err))
 		return -1;
 	if (!o->interactive) {
-		fprintf(r->out, "ok %s\n", q->id);
+		if (r->exam_mode)
+			fprintf(r->out, QUIZ_ACK_PREFIX "%zu\n", r->nseen);
+		else
+			fprintf(r->out, QUIZ_ACK_PREFIX "%s\n", q->id);
 		fflush(r->out);
 	}
 	r->undo = (struct undo){
@@ -309,6 +328,10 @@ static int undo_last(struct repl *r)
 	 * it back, drop the re-ask the answer queued, and ask the undone one
 	 * first.  The re-ask went in at or after the position now current. */
 	r->queue.pos--;
+	if (r->current_new) {
+		r->nseen--;          /* it is asked again later, counted then */
+		r->current_new = false;
+	}
 	if (u->requeued >= 0)
 		quiz_queue_remove(&r->queue, (size_t)u->requeued);
 	if (quiz_queue_insert(&r->queue, r->queue.pos, u->q))
@@ -332,9 +355,10 @@ static void follow_up(struct repl *r)
 		return;
 	}
 	fputs("Follow-up: ", r->out);
-	quiz_present_wrapped(r->out, q->follow_up_prompt, 0, 78);
+	quiz_present_wrapped(r->out, q->follow_up_prompt, 0, width_of(r));
 	fputs("Answer: ", r->out);
-	quiz_present_wrapped(r->out, q->follow_up_answer ? q->follow_up_answer : "", 0, 78);
+	quiz_present_wrapped(r->out, q->follow_up_answer ? q->follow_up_answer : "", 0,
+	                     width_of(r));
 }
 
 static void demo(struct repl *r, const struct quiz_question *q)
@@ -354,7 +378,7 @@ static void demo(struct repl *r, const struct quiz_question *q)
 	fprintf(r->out, "(demo %s ended with status %d)\n", q->patterns[0], rc);
 }
 
-enum cmd_result { CMD_AGAIN, CMD_SKIP, CMD_QUIT, CMD_REDO, CMD_ERROR };
+enum cmd_result { CMD_AGAIN, CMD_SHOW, CMD_SKIP, CMD_QUIT, CMD_REDO, CMD_ERROR };
 
 static enum cmd_result command(struct repl *r, const struct quiz_question *q, const char *line)
 {
@@ -375,7 +399,7 @@ static enum cmd_result command(struct repl *r, const struct quiz_question *q, co
 	}
 	if (strcmp(c, "hint") == 0) {
 		if (q->hint)
-			quiz_present_wrapped(r->out, q->hint, 2, 78);
+			quiz_present_wrapped(r->out, q->hint, 2, width_of(r));
 		else
 			fputs("no hint for this one\n", r->out);
 		return CMD_AGAIN;
@@ -386,7 +410,7 @@ static enum cmd_result command(struct repl *r, const struct quiz_question *q, co
 	}
 	if (strcmp(c, "demo") == 0) {
 		demo(r, q);
-		return CMD_AGAIN;
+		return CMD_SHOW;  /* the demo scrolled the question away */
 	}
 	if (strcmp(c, "stats") == 0) {
 		print_summary(r);
@@ -444,12 +468,17 @@ static enum step answered(struct repl *r, const struct quiz_question *q, const s
 			correct = -1;
 			rating = 0;
 		} else {
-			quiz_present_model(r->out, q, r->o->color);
+			quiz_present_model(r->out, q, r->o->color, width_of(r));
 			rating = self_grade(r);
 			if (rating == 0)
 				return STEP_QUIT;
-			if (rating < 0)
+			if (rating < 0) {
+				/* Left ungraded: the answer is still kept, outside the
+				 * schedule. */
+				if (record(r, q, given, -1, 0, (long)(now_ms() - start)))
+					return STEP_ERROR;
 				return STEP_NEXT;
+			}
 			correct = rating > QUIZ_AGAIN;
 		}
 	} else {
@@ -466,7 +495,7 @@ static enum step answered(struct repl *r, const struct quiz_question *q, const s
 		return STEP_NEXT;
 	}
 	if (!free_text(q))
-		quiz_present_feedback(r->out, q, order, given, correct, r->o->color);
+		quiz_present_feedback(r->out, q, order, given, correct, r->o->color, width_of(r));
 	if (correct == 0) {
 		long at = quiz_queue_again(&r->queue, q, QUIZ_RELEARN_GAP);
 		if (at < 0)
@@ -498,7 +527,13 @@ static enum step ask(struct repl *r, const struct quiz_question *q)
 		return STEP_NEXT;
 	}
 	quiz_choice_order(q, r->o->seed, order);
-	quiz_present_question(r->out, q, order, r->queue.pos, r->queue.len, r->o->color);
+	r->current_new = true;
+	for (size_t i = 0; i < r->nseen && r->current_new; i++)
+		r->current_new = r->seen[i] != q;
+	if (r->current_new)
+		r->seen[r->nseen++] = q;  /* seen[] holds total entries: no overflow */
+	quiz_present_question_as(r->out, q, order, r->nseen, r->total, r->o->color,
+	                         r->exam_mode, width_of(r));
 	int64_t start = now_ms();
 	for (;;) {
 		char *line;
@@ -523,6 +558,10 @@ static enum step ask(struct repl *r, const struct quiz_question *q)
 				return STEP_NEXT;
 			case CMD_ERROR:
 				return STEP_ERROR;
+			case CMD_SHOW:
+				quiz_present_question_as(r->out, q, order, r->nseen, r->total, r->o->color,
+				                         r->exam_mode, width_of(r));
+				continue;
 			default:
 				continue;
 			}
@@ -545,11 +584,14 @@ static int exam_end(struct repl *r, const struct quiz_question **paper, size_t n
 {
 	if (quiz_exam_fill(&r->exam, paper, npaper))
 		return -1;
+	r->exam.ended = (int64_t)time(NULL);
 	quiz_exam_print_review(r->out, &r->exam, r->o->bank, r->o->color);
 	if (r->o->result_path) {
-		if (quiz_exam_save(r->o->result_path, &r->exam, r->err))
+		if (quiz_exam_save(r->o->result_path, &r->exam, r->o->result_force, r->err))
 			return -1;
-		fprintf(r->out, "result written to %s\n", r->o->result_path);
+		fputs("result written to ", r->out);
+		quiz_safe_fputs(r->out, r->o->result_path, false);
+		fputc('\n', r->out);
 	}
 	return 0;
 }
@@ -562,6 +604,24 @@ static int progress_of(const char *qid, struct quiz_progress *p, void *ctx)
 		return -1;
 	p->due = c.due;
 	return quiz_store_last_result(r->o->store, qid, &p->last_result, r->err);
+}
+
+/* The earliest due time of the cards of questions the filter keeps, or 0. */
+static int next_due(struct repl *r, int64_t *next)
+{
+	*next = 0;
+	for (size_t i = 0; i < r->o->bank->count; i++) {
+		const struct quiz_question *q = &r->o->bank->questions[i];
+		if (r->o->filter && !quiz_filter_match(r->o->filter, q))
+			continue;
+		struct quiz_card c;
+		bool found;
+		if (quiz_store_card(r->o->store, q->id, &c, &found, r->err))
+			return -1;
+		if (found && (*next == 0 || c.due < *next))
+			*next = c.due;
+	}
+	return 0;
 }
 
 int quiz_repl_run(const struct quiz_repl_opts *o, struct quiz_err *err)
@@ -590,6 +650,12 @@ int quiz_repl_run(const struct quiz_repl_opts *o, struct quiz_err *err)
 		      : o->mode == QUIZ_MODE_MISTAKES ? "no mistakes to go over\n"
 		      : o->mode == QUIZ_MODE_DEFAULT ? "nothing new or due; try --cram\n"
 		      : "no question matches\n", o->out);
+		if (o->mode == QUIZ_MODE_REVIEW || o->mode == QUIZ_MODE_DEFAULT) {
+			int64_t next;
+			if (next_due(&r, &next))
+				return -1;
+			quiz_print_next_due(o->out, next, (int64_t)time(NULL));
+		}
 		return 0;
 	}
 	/* The paper, kept apart from the queue (which :undo and re-asks edit). */
@@ -604,14 +670,30 @@ int quiz_repl_run(const struct quiz_repl_opts *o, struct quiz_err *err)
 		}
 		memcpy(paper, picked, n * sizeof *paper);
 		r.exam.seed = o->seed;
+		r.exam.bank = o->bank;
+		r.exam.count = o->count;
+		r.exam.started = (int64_t)time(NULL);
+		if (o->filter) {
+			r.exam.level = o->filter->level >= 0 ? quiz_level_name((enum quiz_level)o->filter->level)
+			                                     : NULL;
+			r.exam.type = o->filter->type >= 0 ? quiz_type_name((enum quiz_type)o->filter->type)
+			                                   : NULL;
+			r.exam.topic = o->filter->topic;
+			r.exam.pattern = o->filter->pattern;
+		}
 		fprintf(o->out, "exam: %zu question%s, seed %" PRIu64 "; answers are shown at the end\n",
 		        n, n == 1 ? "" : "s", o->seed);
 	}
+	r.total = n;
+	r.seen = calloc(n, sizeof *r.seen);
+	if (!r.seen)
+		quiz_oom();
 	quiz_queue_init(&r.queue, picked, n);
 	if (reader_open(&r.rd, o->interactive, o->in, o->out)) {
 		snprintf(err->msg, sizeof err->msg, "cannot start line editing");
 		reader_close(&r.rd);
 		quiz_queue_free(&r.queue);
+		free(r.seen);
 		free(paper);
 		quiz_exam_free(&r.exam);
 		return -1;
@@ -639,6 +721,7 @@ int quiz_repl_run(const struct quiz_repl_opts *o, struct quiz_err *err)
 	quiz_queue_free(&r.queue);
 	free(paper);
 	free(r.results);
+	free(r.seen);
 	quiz_exam_free(&r.exam);
 	return ret;
 }

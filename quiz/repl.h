@@ -7,9 +7,20 @@
  * On a terminal (interactive) it reads lines with libedit (history, line
  * editing; Ctrl-C clears the line, Ctrl-D ends).  Otherwise it reads one
  * answer per line from `in`, prints plain text and, after each answer's
- * transaction has committed, a line "ok <question-id>" (flushed) so a
- * script or a test can follow along.
+ * transaction has committed, an acknowledgement line (flushed) so a script
+ * or a test can follow along:
+ *
+ *   \006ok <question-id>      in a drill
+ *   \006ok <n>                in an exam (n: the question's place on the
+ *                             paper; ids are not shown during an exam)
+ *
+ * The line starts with the ASCII ACK control character (0x06).  Text from a
+ * bank or a name is always printed with control characters neutralised
+ * (quiz_safe_fputs), so no other line the session prints can start with it,
+ * however a question's text wraps.
  */
+#define QUIZ_ACK_PREFIX "\006ok "
+
 #ifndef CHANLAB_QUIZ_REPL_H
 #define CHANLAB_QUIZ_REPL_H
 
@@ -33,10 +44,12 @@ struct quiz_repl_opts {
 	size_t count;               /* questions to pick; 0 = all that qualify */
 	bool interactive;           /* stdin is a terminal: use libedit */
 	bool color;                 /* ANSI colour on out */
+	int width;                  /* columns text is wrapped to; 0 = 78 */
 	FILE *in;                   /* answers when not interactive */
 	FILE *out;                  /* everything the session prints */
 	const char *student;        /* exam: the student's name (--name) */
 	const char *result_path;    /* exam: where to write the JSON result, or NULL */
+	bool result_force;          /* exam: overwrite an existing result file */
 	/* :demo runs this with the question's first pattern link ("NAME" or
 	 * "NAME:VARIANT"); returns an exit status.  NULL: :demo is unavailable. */
 	int (*run_demo)(const char *link, void *ctx);

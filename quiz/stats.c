@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "quiz/stats.h"
 
@@ -152,4 +153,28 @@ void quiz_tally_print_chart(FILE *out, const struct quiz_tally *t, bool color)
 	chart_header(out, w, "topic");
 	for (size_t i = 0; i < t->ntopics; i++)
 		chart_row(out, w, t->topics[i].key, &t->topics[i], max, color);
+}
+
+void quiz_print_next_due(FILE *out, int64_t due, int64_t now)
+{
+	if (due <= 0) {
+		fputs("no card is scheduled yet\n", out);
+		return;
+	}
+	int64_t left = due > now ? due - now : 0;
+	char when[64];
+	time_t t = (time_t)due;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+	fputs("the next card is due ", out);
+	if (left == 0)
+		fputs("now", out);
+	else if (left < 3600)
+		fprintf(out, "in %d min", (int)((left + 59) / 60));
+	else if (left < 86400 * 2)
+		fprintf(out, "in %d h %d min", (int)(left / 3600), (int)(left % 3600 / 60));
+	else
+		fprintf(out, "in %d days", (int)((left + 43200) / 86400));
+	fprintf(out, " (%s)\n", when);
 }

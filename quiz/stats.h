@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "quiz/bank.h"
@@ -40,5 +41,9 @@ void quiz_tally_print_summary(FILE *out, const struct quiz_tally *t);
 
 /* Answered, accuracy and due per level and topic, with bars of '#'. */
 void quiz_tally_print_chart(FILE *out, const struct quiz_tally *t, bool color);
+
+/* "the next card is due in 3 h 5 min (2026-12-01 14:05 UTC)\n", or "no card
+ * is scheduled yet\n" when due is 0; now and due in Unix seconds. */
+void quiz_print_next_due(FILE *out, int64_t due, int64_t now);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -33,8 +34,19 @@ struct quiz_store {
 
 /*
  * migrations[v] takes the schema from user_version v to v + 1, inside one
- * transaction that also bumps user_version.  To change the schema, append a
- * step (never edit a shipped one) and raise QUIZ_STORE_VERSION in store.h.
+ * transaction that also bumps user_version.  This array is the one place
+ * the progress database's schema is defined, for the quiz and for any other
+ * module storing its own progress here (the exercises add their tables as
+ * the next step): to change the schema, append a step (never edit a shipped
+ * one) and raise QUIZ_STORE_VERSION in store.h.  A database opened by an
+ * older chanlab is migrated step by step on its next read-write open; a
+ * newer one is refused.
+ *
+ *   1: cards (FSRS state per question) and answers (every answer given,
+ *      free text included, in `given`).
+ *   2: answers.mode (the session's mode, so an exam's answers are told from
+ *      a drill's), and an index of cards by due time (when the next card is
+ *      due, for stats and "nothing is due").
  */
 static const char *const migrations[QUIZ_STORE_VERSION] = {
 	"CREATE TABLE cards("
@@ -50,6 +62,9 @@ static const char *const migrations[QUIZ_STORE_VERSION] = {
 	"  rating INTEGER NOT NULL,"   /* 1..4, 0 = none */
 	"  elapsed_ms INTEGER NOT NULL, session TEXT NOT NULL);"
 	"CREATE INDEX answers_by_qid ON answers(qid, id);",
+
+	"ALTER TABLE answers ADD COLUMN mode TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX cards_by_due ON cards(due);",
 };
 
 static int fail(struct quiz_err *err, const char *fmt, ...)
@@ -66,9 +81,41 @@ static int fail(struct quiz_err *err, const char *fmt, ...)
 	return -1;
 }
 
+/* What SQLite's last error means for the person at the keyboard: a
+ * read-only place or a full disk is not a damaged database. */
+static const char *why(sqlite3 *db)
+{
+	switch (sqlite3_errcode(db)) {
+	case SQLITE_READONLY:
+		return "read-only (the file or its folder cannot be written)";
+	case SQLITE_FULL:
+		return "the disk is full";
+	case SQLITE_CANTOPEN:
+		return "cannot open or create the file (read-only or missing folder?)";
+	case SQLITE_PERM:
+		return "permission denied";
+	default:
+		return sqlite3_errmsg(db);
+	}
+}
+
 static int db_fail(struct quiz_store *s, struct quiz_err *err, const char *what)
 {
-	return fail(err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	return fail(err, "%s: %s: %s", s->path, what, why(s->db));
+}
+
+/* The folder of path ("." when it has none), in buf. */
+static const char *dir_of(const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return ".";
+	size_t n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, path, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 int quiz_store_default_path(char *buf, size_t size)
@@ -174,9 +221,13 @@ static int query_int(struct quiz_store *s, const char *sql, long *out, struct qu
 static int check_intact(struct quiz_store *s, struct quiz_err *err)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK)
-		return fail(err, "%s: damaged database (%s); refusing to touch it", s->path,
-		            sqlite3_errmsg(s->db));
+	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK) {
+		int code = sqlite3_errcode(s->db);
+		if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+			return fail(err, "%s: damaged database (%s); refusing to touch it", s->path,
+			            sqlite3_errmsg(s->db));
+		return fail(err, "%s: cannot read: %s", s->path, why(s->db));
+	}
 	int rc = sqlite3_step(st);
 	bool ok = rc == SQLITE_ROW &&
 	          strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
@@ -230,8 +281,8 @@ static int prepare_all(struct quiz_store *s, struct quiz_err *err)
 	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", err) ||
 	       prepare(s, &s->del_card, "DELETE FROM cards WHERE qid = ?1", err) ||
 	       prepare(s, &s->add_answer,
-	               "INSERT INTO answers(qid, time, given, correct, rating, elapsed_ms, session)"
-	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err) ||
+	               "INSERT INTO answers(qid, time, given, correct, rating, elapsed_ms, session,"
+	               " mode) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", err) ||
 	       prepare(s, &s->del_answer, "DELETE FROM answers WHERE id = ?1 AND qid = ?2", err) ||
 	       prepare(s, &s->last_result,
 	               "SELECT correct FROM answers WHERE qid = ?1 AND correct IS NOT NULL"
@@ -255,6 +306,18 @@ int quiz_store_open(const char *path, struct quiz_store **out, struct quiz_err *
 		return -1;
 	}
 
+	/* SQLite writes a journal and WAL files next to the database: a
+	 * read-only file or folder is said so now, not later as a damaged or
+	 * unopenable database (which would invite deleting a good file). */
+	char dbuf[4096];
+	const char *dir = dir_of(path, dbuf, sizeof dbuf);
+	if (!fresh && access(path, W_OK) != 0)
+		return fail(err, "%s: cannot save progress there: %s (a read-only file; "
+		            "'quiz stats' can still read it)", path, strerror(errno));
+	if (access(dir, W_OK) != 0)
+		return fail(err, "%s: cannot save progress in folder '%s': %s", path, dir,
+		            strerror(errno));
+
 	struct quiz_store *s = calloc(1, sizeof *s);
 	if (!s || !(s->path = strdup(path))) {
 		free(s);
@@ -262,7 +325,7 @@ int quiz_store_open(const char *path, struct quiz_store **out, struct quiz_err *
 	}
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
-		fail(err, "%s: cannot open: %s", path, s->db ? sqlite3_errmsg(s->db) : "no memory");
+		fail(err, "%s: cannot open: %s", path, s->db ? why(s->db) : "no memory");
 		quiz_store_close(s);
 		return -1;
 	}
@@ -270,6 +333,87 @@ int quiz_store_open(const char *path, struct quiz_store **out, struct quiz_err *
 	if ((!fresh && check_intact(s, err)) || migrate(s, err) ||
 	    exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", err) ||
 	    prepare_all(s, err)) {
+		quiz_store_close(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+/* path as an SQLite URI ("file:" and %-escapes for what a URI gives a
+ * meaning to), so the immutable flag can be passed. */
+static char *file_uri(const char *path, const char *query)
+{
+	size_t n = strlen(path);
+	char *u = malloc(n * 3 + strlen(query) + 8);
+	if (!u)
+		return NULL;
+	char *o = u + sprintf(u, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20)
+			o += sprintf(o, "%%%02X", *p);
+		else
+			*o++ = (char)*p;
+	strcpy(o, query);
+	return u;
+}
+
+int quiz_store_open_readonly(const char *path, struct quiz_store **out, struct quiz_err *err)
+{
+	*out = NULL;
+	bool fresh = false;
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return fail(err, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return fail(err, "%s: not a regular file", path);
+	if (check_header(path, &fresh, err))
+		return -1;
+	char dbuf[4096];
+	const char *dir = dir_of(path, dbuf, sizeof dbuf);
+	/* Where the folder or the file cannot be written (a read-only mount, a
+	 * teacher's copy), SQLite cannot make the WAL index it needs even to
+	 * read: open the file as immutable, which reads it as it is on disk.
+	 * A session that is still writing has its folder writable, so the
+	 * normal read-only open (which sees its WAL) applies then. */
+	bool immutable = access(dir, W_OK) != 0 || access(path, W_OK) != 0;
+	struct quiz_store *s = calloc(1, sizeof *s);
+	char *uri = file_uri(path, immutable ? "?immutable=1" : "?mode=ro");
+	if (!s || !uri || !(s->path = strdup(path))) {
+		free(s);
+		free(uri);
+		return fail(err, "out of memory");
+	}
+	int rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		fail(err, "%s: cannot open: %s", path, s->db ? why(s->db) : "no memory");
+		quiz_store_close(s);
+		return -1;
+	}
+	long version = 0;
+	if (fresh) {
+		quiz_store_close(s);
+		return fail(err, "%s: an empty file, no progress in it", path);
+	}
+	if (check_intact(s, err) || query_int(s, "PRAGMA user_version", &version, err)) {
+		quiz_store_close(s);
+		return -1;
+	}
+	if (version < 1 || version > QUIZ_STORE_VERSION) {
+		fail(err, "%s: schema %ld, this chanlab reads 1 to %d", path, version,
+		     QUIZ_STORE_VERSION);
+		quiz_store_close(s);
+		return -1;
+	}
+	/* Only what reading needs, which every schema since 1 has: no
+	 * migration can run here. */
+	if (prepare(s, &s->get_card,
+	            "SELECT stability, difficulty, due, last_review, reps, lapses, state, step"
+	            " FROM cards WHERE qid = ?1", err) ||
+	    prepare(s, &s->last_result,
+	            "SELECT correct FROM answers WHERE qid = ?1 AND correct IS NOT NULL"
+	            " ORDER BY id DESC LIMIT 1", err)) {
 		quiz_store_close(s);
 		return -1;
 	}
@@ -370,6 +514,7 @@ int quiz_store_record(struct quiz_store *s, const struct quiz_answer *a,
 	sqlite3_bind_int(st, 5, a->rating);
 	sqlite3_bind_int64(st, 6, a->elapsed_ms);
 	sqlite3_bind_text(st, 7, a->session ? a->session : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, a->mode ? a->mode : "", -1, SQLITE_TRANSIENT);
 	if (run(s, st, err, "cannot record the answer"))
 		return rollback(s);
 	int64_t id = sqlite3_last_insert_rowid(s->db);

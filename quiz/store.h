@@ -20,7 +20,7 @@
 #include "quiz/fsrs.h"
 
 #define QUIZ_STORE_APP_ID 0x43686c62  /* "Chlb" */
-#define QUIZ_STORE_VERSION 1          /* user_version of the newest schema */
+#define QUIZ_STORE_VERSION 2          /* user_version of the newest schema */
 
 struct quiz_store;
 
@@ -33,6 +33,7 @@ struct quiz_answer {
 	int rating;               /* 1..4, 0 if none */
 	long elapsed_ms;          /* time spent on the question */
 	const char *session;      /* session id */
+	const char *mode;         /* "drill", "review", "mistakes", "cram", "exam"; NULL = "" */
 };
 
 /* Error messages are written here (NUL-terminated, one line). */
@@ -53,6 +54,12 @@ int quiz_store_default_path(char *buf, size_t size);
  * switches it to WAL.  On error *out is NULL and the file is untouched.
  */
 int quiz_store_open(const char *path, struct quiz_store **out, struct quiz_err *err);
+/*
+ * Opens an existing database for reading only (`quiz stats`): no migration,
+ * nothing written, and on a read-only folder, file or mount it is opened
+ * immutable.  Writing through it fails.
+ */
+int quiz_store_open_readonly(const char *path, struct quiz_store **out, struct quiz_err *err);
 void quiz_store_close(struct quiz_store *s);
 const char *quiz_store_path(const struct quiz_store *s);
 

@@ -278,6 +278,38 @@ START_TEST(group_by_topic)
 }
 END_TEST
 
+/* Anchors and aliases are refused at their file:line:col before the
+ * document is built (a "billion laughs" bank loads nothing and costs
+ * nothing); so is a NUL inside a string. */
+START_TEST(refuses_aliases_and_nul)
+{
+	struct quiz_bank b;
+	struct quiz_diag d;
+	quiz_bank_init(&b);
+	quiz_diag_init(&d);
+	static const char laughs[] =
+		"bank: x\n"
+		"a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n"
+		"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+		"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+		"questions: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
+	ck_assert_int_eq(quiz_bank_load_mem(&b, "laughs.yaml", laughs, strlen(laughs), &d), -1);
+	ck_assert_uint_eq(b.count, 0);
+	ck_assert_str_eq(d.lines[0], "laughs.yaml:2:4: yaml anchors are not allowed in a bank");
+	ck_assert_str_eq(d.lines[1], "laughs.yaml:3:4: yaml anchors are not allowed in a bank");
+	ck_assert_str_eq(d.lines[2], "laughs.yaml:3:8: yaml aliases are not allowed in a bank");
+	quiz_diag_free(&d);
+	quiz_diag_init(&d);
+	static const char nul[] = "bank: x\nquestions:\n  - id: x.a\n    prompt: \"before\\0after\"\n";
+	ck_assert_int_eq(quiz_bank_load_mem(&b, "nul.yaml", nul, strlen(nul), &d), -1);
+	ck_assert_uint_eq(d.count, 1);
+	ck_assert_str_eq(d.lines[0], "nul.yaml:4:13: NUL character inside a string");
+	quiz_diag_free(&d);
+	quiz_bank_free(&b);
+}
+END_TEST
+
 Suite *suite_quiz_bank(void)
 {
 	Suite *s = suite_create("quiz_bank");
@@ -291,6 +323,7 @@ Suite *suite_quiz_bank(void)
 	tcase_add_test(tc, thousand_questions);
 	tcase_add_test(tc, pattern_filter);
 	tcase_add_test(tc, group_by_topic);
+	tcase_add_test(tc, refuses_aliases_and_nul);
 	suite_add_tcase(s, tc);
 	return s;
 }

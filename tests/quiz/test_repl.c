@@ -15,10 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "quiz/present.h"
+#include "quiz/repl.h"
 #include "tests/testlib.h"
 
 /* Choices in file order (shuffle: false), so the right letter is known. */
@@ -197,6 +199,21 @@ static const char *header_id(const char *line, char *id, size_t size)
 	return id;
 }
 
+/* The id of the fixture question whose prompt starts line (an exam shows
+ * no ids), or NULL. */
+static const char *prompt_id(const char *line)
+{
+	static const char *const map[][2] = {
+		{"What does a send on a nil", "fixa.nil-send"},
+		{"Which hold for a receive", "fixa.closed-recv"},
+		{"An unbuffered send", "fixa.unbuffered"},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strncmp(line, map[i][0], strlen(map[i][0])) == 0)
+			return map[i][1];
+	return NULL;
+}
+
 /* The right answer to each fixture question. */
 static const char *right_answer(const char *id)
 {
@@ -241,7 +258,7 @@ START_TEST(test_scripted_session)
 	char line[512], id[128];
 	int oks = 0, asked_nil = 0;
 	while (fgets(line, sizeof line, c.from)) {
-		if (strncmp(line, "ok ", 3) == 0) {
+		if (strncmp(line, QUIZ_ACK_PREFIX, 4) == 0) {
 			oks++;
 			continue;
 		}
@@ -326,7 +343,7 @@ START_TEST(test_undo)
 	char line[512], id[128];
 	int asked = 0, oks = 0;
 	while (fgets(line, sizeof line, c.from)) {
-		if (strncmp(line, "ok ", 3) == 0) {
+		if (strncmp(line, QUIZ_ACK_PREFIX, 4) == 0) {
 			oks++;
 			continue;
 		}
@@ -366,7 +383,7 @@ START_TEST(test_kill_after_ok)
 	int oks = 0;
 	char letters[8] = "";
 	while (fgets(line, sizeof line, c.from)) {
-		if (strncmp(line, "ok ", 3) == 0 && ++oks == k) {
+		if (strncmp(line, QUIZ_ACK_PREFIX, 4) == 0 && ++oks == k) {
 			kill(c.pid, SIGKILL);
 			break;
 		}
@@ -494,12 +511,27 @@ START_TEST(test_exam_result)
 	                "--db", db, "--seed", "5", "--count", "3", "--name", "Ann \"A\"",
 	                "--result", result, NULL};
 	struct child c = spawn(argv);
-	char line[512], id[128];
-	int refused = 0;
+	char line[512];
+	int refused = 0, headers = 0, acks = 0;
+	bool in_review = false, leaked = false;
 	while (fgets(line, sizeof line, c.from)) {
 		if (strstr(line, "not available during an exam"))
 			refused++;
-		if (!header_id(line, id, sizeof id))
+		if (strstr(line, "== exam review"))
+			in_review = true;
+		/* Neither ids nor topics on screen until the review. */
+		if (!in_review && (strstr(line, "fixa.") || strstr(line, "channels")))
+			leaked = true;
+		if (strncmp(line, QUIZ_ACK_PREFIX, 4) == 0) {
+			acks++;
+			ck_assert_int_eq(atoi(line + 4), acks);
+		}
+		if (line[0] == '[') {
+			ck_assert_ptr_nonnull(strstr(line, "/3] ("));
+			headers++;
+		}
+		const char *id = prompt_id(line);
+		if (!id)
 			continue;
 		if (strcmp(id, "fixa.nil-send") == 0) {
 			say(&c, ":hint");
@@ -510,6 +542,10 @@ START_TEST(test_exam_result)
 	}
 	ck_assert_int_eq(finish(&c), 0);
 	ck_assert_int_eq(refused, 1);
+	ck_assert_int_eq(headers, 3);
+	ck_assert_int_eq(acks, 3);
+	ck_assert(!leaked);
+	ck_assert(in_review);
 	char *json = test_read_file(result, NULL);
 	ck_assert_ptr_nonnull(json);
 	ck_assert_ptr_nonnull(strstr(json, "\"name\": \"Ann \\\"A\\\"\""));
@@ -521,11 +557,217 @@ START_TEST(test_exam_result)
 
 	char cmd[512];
 	int status;
-	snprintf(cmd, sizeof cmd, "%s quiz grade --csv %s", test_chanlab_bin(), result);
+	snprintf(cmd, sizeof cmd, "%s quiz grade --csv --bank %s %s", test_chanlab_bin(), path_a,
+	         result);
 	char *out = test_run_capture(cmd, &status);
 	ck_assert_int_eq(status, 0);
-	ck_assert_ptr_nonnull(strstr(out, "student,\"Ann \"\"A\"\"\",2,3,67\n"));
-	ck_assert_ptr_nonnull(strstr(out, "question,fixa.nil-send,0,1,0\n"));
+	ck_assert_ptr_nonnull(strstr(out, "student,\"Ann \"\"A\"\"\",2,3,67,0,no\n"));
+	ck_assert_ptr_nonnull(strstr(out, "question,fixa.nil-send,0,1,0,0,\n"));
+	free(out);
+
+	/* The result is not overwritten by a second exam without --force;
+	 * that is checked before the exam starts. */
+	snprintf(cmd, sizeof cmd, "%s quiz --exam --bank %s --db %s --seed 5 --count 3 --name B "
+	         "--result %s </dev/null 2>&1", test_chanlab_bin(), path_a, db, result);
+	out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 1);
+	ck_assert_ptr_nonnull(strstr(out, "exists (--force overwrites it)"));
+	ck_assert_ptr_null(strstr(out, "exam:"));
+	free(out);
+	char *again = test_read_file(result, NULL);
+	ck_assert_ptr_nonnull(strstr(again, "\"name\": \"Ann"));
+	free(again);
+}
+END_TEST
+
+/* The counter counts questions, not re-asks (a wrong answer comes back as
+ * [3/3] at most); :undo rolls it back; a partly wrong multi answer names
+ * the right choice left out; afterwards "nothing is due" says when the
+ * next card is, and so does stats. */
+START_TEST(test_counter_and_feedback)
+{
+	char *argv[] = {(char *)test_chanlab_bin(), "quiz", "--bank", path_a, "--db", db,
+	                "--seed", "7", NULL};
+	struct child c = spawn(argv);
+	char line[512], id[128];
+	int headers = 0, missed = 0, over = 0, undone = 0;
+	char last[32] = "";
+	bool did_undo = false;
+	while (fgets(line, sizeof line, c.from)) {
+		if (strstr(line, "+c) The comma-ok form gives false. (right too; not picked)"))
+			missed++;
+		if (strncmp(line, "undone: ", 8) == 0)
+			undone++;
+		if (!header_id(line, id, sizeof id))
+			continue;
+		headers++;
+		snprintf(last, sizeof last, "%.*s", (int)strcspn(line, " "), line);
+		if (strstr(line, "[4/") || strstr(line, "/4]"))
+			over++;
+		if (strcmp(id, "fixa.closed-recv") == 0 && missed == 0) {
+			say(&c, "a");  /* partly right: c missed */
+			continue;
+		}
+		if (!did_undo && headers == 2) {
+			/* :undo takes the first answer back: the counter shows [1/3]
+			 * for it again. */
+			did_undo = true;
+			say(&c, ":undo");
+			continue;
+		}
+		say(&c, right_answer(id));
+	}
+	ck_assert_int_eq(finish(&c), 0);
+	ck_assert_int_eq(missed, 1);
+	ck_assert_int_eq(undone, 1);
+	ck_assert_int_eq(over, 0);
+	ck_assert_str_eq(last, "[3/3]");
+	ck_assert_int_ge(headers, 5);
+
+	char cmd[512];
+	int status;
+	snprintf(cmd, sizeof cmd, "%s quiz --review --bank %s --db %s </dev/null", test_chanlab_bin(),
+	         path_a, db);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(strstr(out, "nothing is due; come back later\nthe next card is due in "),
+	              "%s", out);
+	free(out);
+	snprintf(cmd, sizeof cmd, "%s quiz stats --bank %s --db %s", test_chanlab_bin(), path_a, db);
+	out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(strstr(out, "the next card is due in "), "%s", out);
+	free(out);
+}
+END_TEST
+
+/* Text wraps to the width the CLI measured: no line of a long question is
+ * wider than 40 columns at width 40, and the same text is wider at 78. */
+START_TEST(test_wraps_to_width)
+{
+	struct quiz_bank b;
+	struct quiz_diag d;
+	quiz_bank_init(&b);
+	quiz_diag_init(&d);
+	ck_assert_int_eq(quiz_bank_load_mem(&b, "a.yaml", bank_a, strlen(bank_a), &d), 0);
+	const struct quiz_question *q = quiz_bank_find(&b, "fixa.closed-recv");
+	size_t order[3] = {0, 1, 2};
+	int widest[2] = {0, 0};
+	int widths[2] = {40, 78};
+	for (int k = 0; k < 2; k++) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		quiz_present_question_as(f, q, order, 1, 1, false, false, widths[k]);
+		quiz_present_feedback(f, q, order, "a", 0, false, widths[k]);
+		fclose(f);
+		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+			if (line[0] != '[' && (int)strlen(line) > widest[k])  /* the id line stays */
+				widest[k] = (int)strlen(line);
+		free(text);
+	}
+	ck_assert_int_le(widest[0], 40);
+	ck_assert_int_gt(widest[1], 40);
+	quiz_bank_free(&b);
+	quiz_diag_free(&d);
+}
+END_TEST
+
+/* :demo runs the linked pattern through the CLI's callback, then shows
+ * the question again. */
+START_TEST(test_demo_shows_question_again)
+{
+	char cmd[512];
+	int status;
+	snprintf(cmd, sizeof cmd, "printf ':demo\\n:quit\\n' | %s quiz --cram --bank "
+	         "tests/quiz/data/good.yaml --pattern fan-in --db %s 2>&1", test_chanlab_bin(), db);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	const char *demo = strstr(out, "(demo fan-in ended with status ");
+	ck_assert_msg(demo, "%s", out);
+	const char *first = strstr(out, "What does a send on a nil channel do?");
+	ck_assert_ptr_nonnull(first);
+	ck_assert(first < demo);
+	ck_assert_ptr_nonnull(strstr(demo, "What does a send on a nil channel do?"));
+	free(out);
+}
+END_TEST
+
+/* --db "" and --db :memory: would keep progress nowhere: refused (64). */
+START_TEST(test_db_nowhere)
+{
+	const char *bad[] = {"--db ''", "--db :memory:", "stats --db ''", "stats --db :memory:"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char cmd[512];
+		int status;
+		snprintf(cmd, sizeof cmd, "echo b | %s quiz %s --bank %s 2>&1", test_chanlab_bin(),
+		         bad[i], path_a);
+		char *out = test_run_capture(cmd, &status);
+		ck_assert_msg(status == 64, "'%s' gave %d: %s", bad[i], status, out);
+		ck_assert_ptr_nonnull(strstr(out, "--db needs a file"));
+		ck_assert_ptr_null(strstr(out, QUIZ_ACK_PREFIX));
+		free(out);
+	}
+}
+END_TEST
+
+/* A database in a read-only folder (file and folder chmod'd; as root the
+ * commands run as nobody, since root ignores modes): `quiz stats` reads it
+ * (SQLite's immutable open), and a session says it cannot save there, not
+ * that the database is damaged; the file is left as it was. */
+START_TEST(test_readonly_db)
+{
+	char cmd[1024];
+	int status;
+	snprintf(cmd, sizeof cmd, "printf 'b\\nc\\nt\\n' | %s quiz --cram --bank %s --db %s --seed 1 "
+	         ">/dev/null 2>&1", test_chanlab_bin(), path_a, db);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	free(out);
+	ck_assert_int_eq(chmod(db, 0444), 0);
+	ck_assert_int_eq(chmod(dir, 0555), 0);
+	size_t n0, n1;
+	char *before = test_read_file(db, &n0);
+	const char *as = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+	snprintf(cmd, sizeof cmd, "%s%s quiz stats --bank %s --db %s 2>&1", as, test_chanlab_bin(),
+	         path_a, db);
+	out = test_run_capture(cmd, &status);
+	ck_assert_msg(status == 0, "stats gave %d: %s", status, out);
+	ck_assert_msg(strstr(out, "answered 3"), "%s", out);
+	free(out);
+	snprintf(cmd, sizeof cmd, "echo b | %s%s quiz --bank %s --db %s 2>&1", as,
+	         test_chanlab_bin(), path_a, db);
+	out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 1);
+	ck_assert_msg(strstr(out, "cannot save progress there"), "%s", out);
+	ck_assert_ptr_null(strstr(out, "damaged"));
+	free(out);
+	char *after = test_read_file(db, &n1);
+	ck_assert_uint_eq(n0, n1);
+	ck_assert(memcmp(before, after, n0) == 0);
+	free(before);
+	free(after);
+	chmod(dir, 0755);
+	chmod(db, 0644);
+}
+END_TEST
+
+/* With no --name, no USER and no terminal, an exam cannot ask for a name:
+ * exit 64 before anything is asked. */
+START_TEST(test_exam_needs_name)
+{
+	char cmd[512];
+	int status;
+	snprintf(cmd, sizeof cmd, "env -u USER %s quiz --exam --bank %s --db %s --seed 5 "
+	         "</dev/null 2>&1", test_chanlab_bin(), path_a, db);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 64);
+	ck_assert_ptr_nonnull(strstr(out, "needs the student's name"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "USER= %s quiz --exam --bank %s --db %s --seed 5 "
+	         "</dev/null 2>&1", test_chanlab_bin(), path_a, db);
+	out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 64);
 	free(out);
 }
 END_TEST
@@ -670,6 +912,60 @@ START_TEST(test_present_code)
 }
 END_TEST
 
+/* With no --name and no USER but a terminal, the exam asks for the name
+ * (an empty answer is asked again) and records it. */
+START_TEST(test_exam_asks_name)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
+		fprintf(stderr, "test_exam_asks_name: no pseudo-terminal; skipped\n");
+		return;
+	}
+	char slave[128], result[160];
+	snprintf(slave, sizeof slave, "%s", ptsname(master));
+	snprintf(result, sizeof result, "%s/named.json", dir);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setsid();
+		int fd = open(slave, O_RDWR);
+		if (fd < 0)
+			_exit(127);
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(master);
+		setenv("TERM", "vt100", 1);
+		setenv("NO_COLOR", "1", 1);
+		setenv("HOME", dir, 1);
+		unsetenv("USER");
+		execl(test_chanlab_bin(), "chanlab", "quiz", "--exam", "--bank", path_a, "--db", db,
+		      "--type", "truefalse", "--seed", "1", "--result", result, (char *)NULL);
+		_exit(127);
+	}
+	static char buf[65536];
+	size_t len = 0, from = 0;
+	buf[0] = '\0';
+	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "your name: "), 0);
+	ck_assert_int_eq(write(master, " \r", 2), 2);
+	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "your name: "), 0);
+	ck_assert_int_eq(write(master, "Nia\r", 4), 4);
+	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "t/f> "), 0);
+	ck_assert(wait_raw_mode(master));
+	ck_assert_int_eq(write(master, "t\r", 2), 2);
+	ck_assert_int_eq(expect(master, buf, sizeof buf, &len, &from, "result written to"), 0);
+	expect(master, buf, sizeof buf, &len, &from, "\x01never");
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	close(master);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d; output:\n%s", st, buf);
+	char *json = test_read_file(result, NULL);
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_nonnull(strstr(json, "\"name\": \"Nia\""));
+	free(json);
+}
+END_TEST
+
 Suite *suite_quiz_repl(void)
 {
 	Suite *s = suite_create("quiz_repl");
@@ -682,6 +978,13 @@ Suite *suite_quiz_repl(void)
 	tcase_add_test(tc, test_foreign_db_refused);
 	tcase_add_test(tc, test_exam_same_paper);
 	tcase_add_test(tc, test_exam_result);
+	tcase_add_test(tc, test_exam_needs_name);
+	tcase_add_test(tc, test_exam_asks_name);
+	tcase_add_test(tc, test_db_nowhere);
+	tcase_add_test(tc, test_wraps_to_width);
+	tcase_add_test(tc, test_demo_shows_question_again);
+	tcase_add_test(tc, test_counter_and_feedback);
+	tcase_add_test(tc, test_readonly_db);
 	tcase_add_test(tc, test_usage);
 	tcase_add_test(tc, test_present_code);
 	tcase_add_test(tc, test_terminal_ctrl_c);

@@ -260,6 +260,57 @@ START_TEST(test_refuse_directory)
 }
 END_TEST
 
+/* A schema-1 database (as the first release wrote it) is read by the
+ * read-only open as it is, and migrated to schema 2 on a read-write open,
+ * its answers kept; new answers record their mode. */
+START_TEST(test_migrate_v1)
+{
+	snprintf(path, sizeof path, "%s/v1.db", dir);
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	char sql[2048];
+	snprintf(sql, sizeof sql,
+	         "PRAGMA application_id = %d;"
+	         "CREATE TABLE cards(qid TEXT PRIMARY KEY, stability REAL NOT NULL,"
+	         " difficulty REAL NOT NULL, due INTEGER NOT NULL, last_review INTEGER NOT NULL,"
+	         " reps INTEGER NOT NULL, lapses INTEGER NOT NULL, state INTEGER NOT NULL,"
+	         " step INTEGER NOT NULL) WITHOUT ROWID;"
+	         "CREATE TABLE answers(id INTEGER PRIMARY KEY, qid TEXT NOT NULL,"
+	         " time INTEGER NOT NULL, given TEXT NOT NULL, correct INTEGER,"
+	         " rating INTEGER NOT NULL, elapsed_ms INTEGER NOT NULL, session TEXT NOT NULL);"
+	         "CREATE INDEX answers_by_qid ON answers(qid, id);"
+	         "INSERT INTO answers(qid, time, given, correct, rating, elapsed_ms, session)"
+	         " VALUES ('a.b', 1, 'free text', NULL, 0, 5, 's');"
+	         "PRAGMA user_version = 1;", QUIZ_STORE_APP_ID);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	struct quiz_store *s;
+	struct quiz_err err = {{0}};
+	ck_assert_msg(quiz_store_open_readonly(path, &s, &err) == 0, "%s", err.msg);
+	int last = 9;
+	ck_assert_int_eq(quiz_store_last_result(s, "a.b", &last, &err), 0);
+	ck_assert_int_eq(last, -1);
+	quiz_store_close(s);
+
+	s = open_ok();
+	struct quiz_answer a = {.qid = "a.b", .time = 2, .given = "b", .correct = 1, .rating = 3,
+	                        .elapsed_ms = 1, .session = "t", .mode = "exam"};
+	ck_assert_int_eq(quiz_store_record(s, &a, NULL, NULL, &err), 0);
+	quiz_store_close(s);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version),"
+	                                    " group_concat(given || ':' || mode, ',') FROM answers",
+	                                    -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 2);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 1), "free text:,b:exam");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+END_TEST
+
 Suite *suite_quiz_store(void)
 {
 	Suite *s = suite_create("quiz_store");
@@ -272,6 +323,7 @@ Suite *suite_quiz_store(void)
 	tcase_add_test(tc, test_refuse_damaged);
 	tcase_add_test(tc, test_refuse_directory);
 	tcase_add_test(tc, test_versions);
+	tcase_add_test(tc, test_migrate_v1);
 	suite_add_tcase(s, tc);
 	return s;
 }
