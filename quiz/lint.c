@@ -336,6 +336,8 @@ int quiz_lint(const struct quiz_bank *b, const struct quiz_lint_opts *opts,
 			check_choices(&L, q);
 		else
 			check_answer(&L, q);
+		if (opts && opts->strict && !q->hint)
+			REPORT(&L, q, NOPOS, "question has no 'hint' (a nudge shown on :hint)");
 	}
 	free(first);
 	if (opts && opts->strict)
