@@ -144,6 +144,11 @@ static void check_topics(struct lint *L, const struct quiz_question *q)
 			REPORT(L, q, NOPOS,
 			       "malformed topic '%s' (lowercase letters, digits and '-')",
 			       q->topics[i]);
+	for (size_t i = 0; i < q->nexercises; i++)
+		if (!topic_ok(q->exercises[i]))
+			REPORT(L, q, NOPOS,
+			       "malformed exercise id '%s' (lowercase letters, digits and '-')",
+			       q->exercises[i]);
 }
 
 static bool refers_by_position(const char *text)
