@@ -20,6 +20,9 @@
  * is listed in vet_expect with the words of the finding, so the finding is
  * allowed there and nowhere else.
  *
+ * The model answers of "write the code" questions (short questions whose
+ * answer starts with a Go declaration) go through the same check.
+ *
  * Release `make check` only: skipped with a notice when CHANLAB_TEST_SCALE
  * is below 1 (the sanitizer builds) or when `go` is not installed.
  */
@@ -104,6 +107,7 @@ static const struct {
 	{"sql", "database/sql", "Open"},
 	{"json", "encoding/json", "Marshal"},
 	{"filepath", "path/filepath", "Join"},
+	{"fnv", "hash/fnv", "New32a"},
 	{"testing", "testing", "Short"},
 	{"errgroup", "golang.org/x/sync/errgroup", "WithContext"},
 };
@@ -313,6 +317,19 @@ static char *wrap(const char *code, const char *ctx, size_t ctxlen)
 
 /* --- the test --------------------------------------------------------------------------- */
 
+/* The Go a question shows: its `code`, or the model answer of a "write the
+ * code" short question (one that starts with a Go declaration); NULL if none. */
+static const char *go_text(const struct quiz_question *q)
+{
+	if (q->code)
+		return strcmp(q->lang, "go") == 0 ? q->code : NULL;
+	const char *a = q->answer_text;
+	if (q->type == QUIZ_SHORT && a &&
+	    (starts_with(a, "type ") || starts_with(a, "func ") || starts_with(a, "const ")))
+		return a;
+	return NULL;
+}
+
 /* Whether finding (a line of vet's output) is one vet_expect allows for id. */
 static bool expected(const char *id, const char *finding, bool *hit)
 {
@@ -373,7 +390,8 @@ START_TEST(snippets_vet_clean)
 	ck_assert_ptr_nonnull(written);
 	for (size_t i = 0; i < bank.count; i++) {
 		const struct quiz_question *q = &bank.questions[i];
-		if (!q->code || strcmp(q->lang, "go") != 0)
+		const char *go = go_text(q);
+		if (!go)
 			continue;
 		if (listed(not_compiling, q->id)) {
 			skipped_nocompile++;
@@ -385,7 +403,7 @@ START_TEST(snippets_vet_clean)
 		}
 		size_t ctxlen = 0;
 		const char *ctx = context_of(context, q->id, &ctxlen);
-		char *src = wrap(q->code, ctx, ctxlen);
+		char *src = wrap(go, ctx, ctxlen);
 		snprintf(path, sizeof path, "%s/s%03zu", dir, i);
 		ck_assert_int_eq(mkdir(path, 0755), 0);
 		snprintf(path, sizeof path, "%s/s%03zu/main.go", dir, i);
