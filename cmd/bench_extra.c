@@ -345,8 +345,7 @@ static char *generate_bank(int questions, size_t *len)
 		        "      on the channel's wait queue until a partner arrives.\n", i);
 		if (i % 10 == 0)
 			put(&t, "    patterns: [worker-pool, fan-in:never-close]\n");
-		if (i % 7 == 0)
-			put(&t, "    hint: Think of what the runtime can do with the value.\n");
+		put(&t, "    hint: Think of what the runtime can do with the value.\n");
 	}
 	*len = t.len;
 	return t.s;

@@ -130,8 +130,9 @@ static const char lint_usage[] =
 	"shipped with chanlab.  Each problem is printed on stderr as\n"
 	"file:line:col: message.  Exit status 0 when clean, 1 on any problem.\n"
 	"\n"
-	"  --strict   also require a 'why' on every wrong choice, and check and print what\n"
-	"             makes questions guessable (long right choices, lopsided true/false)\n";
+	"  --strict   also require a 'why' on every wrong choice and a 'hint' on every\n"
+	"             question, and check and print what makes questions guessable\n"
+	"             (long right choices, lopsided true/false)\n";
 
 int cmd_quiz_lint(int argc, char **argv)
 {

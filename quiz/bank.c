@@ -183,6 +183,8 @@ void quiz_question_free(struct quiz_question *q)
 	free_list(q->patterns, q->npatterns);
 	free(q->pattern_pos);
 	free_list(q->sources, q->nsources);
+	free(q->go);
+	free_list(q->exercises, q->nexercises);
 }
 
 void quiz_bank_free(struct quiz_bank *b)
@@ -344,14 +346,30 @@ static int get_list(struct loader *L, const yaml_node_t *v, const char *key, cha
 	return rc;
 }
 
+/* N of a Go version "1.N" (N from 1, no leading zero, no patch part), or 0
+ * when v has another form. */
+static int go_minor_of(const char *v)
+{
+	if (v[0] != '1' || v[1] != '.' || v[2] < '1' || v[2] > '9')
+		return 0;
+	int n = 0;
+	for (const char *s = v + 2; *s; s++) {
+		if (*s < '0' || *s > '9' || n > 999)
+			return 0;
+		n = n * 10 + (*s - '0');
+	}
+	return n;
+}
+
 /* Keys of a question, in the order of docs/bank-format.md. */
 enum qkey {
 	K_ID, K_LEVEL, K_TOPICS, K_TYPE, K_PROMPT, K_CODE, K_LANG, K_CHOICES, K_ANSWER, K_WHY,
-	K_EXPLANATION, K_FOLLOW_UP, K_HINT, K_PATTERNS, K_SOURCE, K_SHUFFLE, K_NKEYS
+	K_EXPLANATION, K_FOLLOW_UP, K_HINT, K_PATTERNS, K_SOURCE, K_SHUFFLE, K_GO, K_EXERCISES,
+	K_NKEYS
 };
 static const char *const qkey_names[K_NKEYS] = {
 	"id", "level", "topics", "type", "prompt", "code", "lang", "choices", "answer", "why",
-	"explanation", "follow_up", "hint", "patterns", "source", "shuffle",
+	"explanation", "follow_up", "hint", "patterns", "source", "shuffle", "go", "exercises",
 };
 static const bool qkey_required[K_NKEYS] = {
 	[K_ID] = true, [K_LEVEL] = true, [K_TOPICS] = true, [K_TYPE] = true, [K_PROMPT] = true,
@@ -572,6 +590,15 @@ static void load_question(struct loader *L, const yaml_node_t *qn)
 		rc |= get_list(L, v[K_SOURCE], "source", &q->sources, &q->nsources, NULL);
 	if (v[K_SHUFFLE])
 		rc |= get_bool(L, v[K_SHUFFLE], "shuffle", &q->shuffle);
+	if (v[K_GO]) {
+		q->go_pos = pos_of(v[K_GO]);
+		if (get_string(L, v[K_GO], "go", &q->go) != 0)
+			rc = -1;
+		else if ((q->go_minor = go_minor_of(q->go)) == 0)
+			rc = problem_at(L, v[K_GO], "malformed go version '%s' (1.N, e.g. 1.21)", q->go);
+	}
+	if (v[K_EXERCISES])
+		rc |= get_list(L, v[K_EXERCISES], "exercises", &q->exercises, &q->nexercises, NULL);
 
 	if (!q->lang)
 		q->lang = xstrndup("go", 2);

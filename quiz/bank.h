@@ -68,6 +68,10 @@ struct quiz_question {
 	char **sources;           /* source-document items covered (`source:`) */
 	size_t nsources;
 	bool shuffle;             /* default true; false keeps choices in file order */
+	char *go;                 /* minimum Go version `code` needs, "1.N"; NULL if any */
+	int go_minor;             /* N of `go` (0 when absent or malformed) */
+	char **exercises;         /* ids of related exercises (`exercises:`) */
+	size_t nexercises;
 
 	/* For messages and tools; filled by the loader. */
 	const char *file;         /* name the bank was loaded under (owned by the bank) */
@@ -76,6 +80,7 @@ struct quiz_question {
 	struct quiz_pos choices_pos;  /* of the `choices` value */
 	struct quiz_pos answer_pos;   /* of the `answer` value */
 	struct quiz_pos *pattern_pos; /* of each patterns[i] */
+	struct quiz_pos go_pos;       /* of the `go` value */
 	bool has_answer;          /* an `answer` key was present */
 	bool answer_is_bool;      /* ...and its value was a YAML boolean */
 	char *answer_raw;         /* the `answer` scalar as written; NULL if absent */

@@ -144,6 +144,11 @@ static void check_topics(struct lint *L, const struct quiz_question *q)
 			REPORT(L, q, NOPOS,
 			       "malformed topic '%s' (lowercase letters, digits and '-')",
 			       q->topics[i]);
+	for (size_t i = 0; i < q->nexercises; i++)
+		if (!topic_ok(q->exercises[i]))
+			REPORT(L, q, NOPOS,
+			       "malformed exercise id '%s' (lowercase letters, digits and '-')",
+			       q->exercises[i]);
 }
 
 static bool refers_by_position(const char *text)
@@ -336,6 +341,8 @@ int quiz_lint(const struct quiz_bank *b, const struct quiz_lint_opts *opts,
 			check_choices(&L, q);
 		else
 			check_answer(&L, q);
+		if (opts && opts->strict && !q->hint)
+			REPORT(&L, q, NOPOS, "question has no 'hint' (a nudge shown on :hint)");
 	}
 	free(first);
 	if (opts && opts->strict)

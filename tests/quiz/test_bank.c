@@ -201,7 +201,8 @@ START_TEST(thousand_questions)
 		    "    prompt: \"Question %d?\"\n    choices:\n"
 		    "      - text: Right %d.\n        correct: true\n"
 		    "      - text: Wrong %d.\n        why: Because.\n"
-		    "    explanation: |\n      Line one.\n      Line two.\n",
+		    "    explanation: |\n      Line one.\n      Line two.\n"
+		    "    hint: Think.\n",
 		    i, lv[i % 4], i % 10, i, i, i);
 		ck_assert_uint_lt(len, cap);
 	}

@@ -74,8 +74,8 @@ START_TEST(strict_lint_reports_giveaways_and_duplicates)
 	ck_assert_uint_eq(d.count, 2);
 	ck_assert_str_eq(d.lines[0], "tests/quiz/data/guessable.yaml:10:7: every wrong choice is shorter "
 	                             "than the shortest right one: the long choices give the answer away");
-	ck_assert_str_eq(d.lines[1], "tests/quiz/data/guessable.yaml:23:9: prompt shares 100% of its "
-	                             "words with 'guess.nil-send' (tests/quiz/data/guessable.yaml:16): "
+	ck_assert_str_eq(d.lines[1], "tests/quiz/data/guessable.yaml:25:9: prompt shares 100% of its "
+	                             "words with 'guess.nil-send' (tests/quiz/data/guessable.yaml:17): "
 	                             "merge them or make them test different things");
 	quiz_diag_free(&d);
 	quiz_bank_free(&b);

@@ -189,6 +189,15 @@ START_TEST(strict_why)
 }
 END_TEST
 
+/* A question without a hint: fine normally, a problem under strict (at its id). */
+START_TEST(strict_hint)
+{
+	expect(false, FILES(D "strict-hint.yaml"), NONE);
+	expect(true, FILES(D "strict-hint.yaml"),
+	       WANT(D "strict-hint.yaml:12:9: question has no 'hint' (a nudge shown on :hint)"));
+}
+END_TEST
+
 /* A file that cannot be opened is one problem without a line. */
 START_TEST(missing_file)
 {
@@ -282,6 +291,7 @@ Suite *suite_quiz_lint(void)
 	tcase_add_test(tc, empty_strings);
 	tcase_add_test(tc, all_of_the_above);
 	tcase_add_test(tc, strict_why);
+	tcase_add_test(tc, strict_hint);
 	tcase_add_test(tc, missing_file);
 	tcase_add_test(tc, load_checked_refuses);
 	tcase_add_test(tc, lint_command);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "quiz/bank.h"
@@ -255,6 +256,44 @@ START_TEST(counts_meet_minimums)
 	for (int t = 0; t < QUIZ_NTYPES; t++)
 		ck_assert_msg(type[t] >= MIN_PER_TYPE, "%zu %s questions, want at least %d", type[t],
 		              quiz_type_name((enum quiz_type)t), MIN_PER_TYPE);
+}
+END_TEST
+
+/* --- hints ------------------------------------------------------------------------ */
+
+/* Whether hay contains needle, ignoring case. */
+static bool contains_nocase(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return true;
+	return false;
+}
+
+/* Every shipped question has a hint (issue 14), and no hint quotes a right
+ * choice word for word: a hint nudges, it does not answer. */
+START_TEST(every_question_has_hint)
+{
+	size_t missing = 0, quoting = 0;
+	for (size_t i = 0; i < bank.count; i++) {
+		const struct quiz_question *q = &bank.questions[i];
+		if (!q->hint || !*q->hint) {
+			fprintf(stderr, "%s:%d:%d: '%s' has no hint\n", q->file, q->line, q->col, q->id);
+			missing++;
+			continue;
+		}
+		for (size_t c = 0; c < q->nchoices; c++) {
+			const char *t = q->choices[c].text;
+			if (q->choices[c].correct && strlen(t) >= 8 && contains_nocase(q->hint, t)) {
+				fprintf(stderr, "%s:%d:%d: the hint of '%s' quotes its right choice '%s'\n",
+				        q->file, q->line, q->col, q->id, t);
+				quoting++;
+			}
+		}
+	}
+	ck_assert_msg(missing == 0, "%zu shipped question(s) without a hint", missing);
+	ck_assert_msg(quoting == 0, "%zu hint(s) quoting a right choice", quoting);
 }
 END_TEST
 
@@ -640,6 +679,7 @@ Suite *suite_shipped_bank(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, counts_meet_minimums);
 	tcase_add_test(tc, ids_and_prompts_unique);
+	tcase_add_test(tc, every_question_has_hint);
 	tcase_add_test(tc, manifest_lists_named_items);
 	tcase_add_test(tc, sources_cover_manifest);
 	tcase_add_test(tc, coverage_report_stable);
