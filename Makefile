@@ -36,6 +36,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS     = $(PKG_LIBS) -lpthread -lm
 
 MODULES  := runtime render patterns quiz cmd
+MODULES  += coach
 src_of    = $(filter-out cmd/main.c,$(wildcard $(1)/*.c) $(wildcard $(1)/*.S))
 obj_of    = $(patsubst %,$(B)/%.o,$(call src_of,$(1)))
 lib_of    = $(B)/lib$(1).a
@@ -97,6 +98,7 @@ $(B)/gen/embedded.o: $(B)/gen/embedded.c
 	$(Q)$(CC) $(ALL_CFLAGS) -Icmd -c $< -o $@
 
 ALL_LIBS = $(call lib_of,cmd) $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,quiz) $(call lib_of,runtime)
+ALL_LIBS := $(call lib_of,cmd) $(call lib_of,coach) $(filter-out $(call lib_of,cmd),$(ALL_LIBS))
 
 $(B)/chanlab: $(B)/cmd/main.c.o $(B)/gen/embedded.o $(ALL_LIBS)
 	@$(if $(V),,echo "  LD  $@")
