@@ -15,8 +15,10 @@ B        := build/$(VARIANT)$(CCNAME)
 VERSION  := 0.1.0
 
 PKGS_BUILD := sqlite3 yaml-0.1 libedit
+PKGS_BUILD += jansson
 PKGS_TEST  := check
 DEB_PKGS   := build-essential pkg-config check libsqlite3-dev libyaml-dev libedit-dev valgrind golang-go libck-dev
+DEB_PKGS   += libjansson-dev
 
 WARN     := -Wall -Wextra -Werror -Wno-missing-field-initializers
 CFLAGS_san_release :=
@@ -33,6 +35,11 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -I. -I$(B)/gen
              -DCHANLAB_VERSION='"$(VERSION)"' -DCHANLAB_DATADIR='"$(PREFIX)/share/chanlab"' \
              $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+# exercise check compiles student code against this build tree (its flags
+# included) when chanlab runs from it, else against the installed prefix.
+$(B)/cmd/exercise.c.o: ALL_CFLAGS += -DCHANLAB_SRCDIR='"$(CURDIR)"' \
+  -DCHANLAB_BUILDDIR='"$(CURDIR)/$(B)"' -DCHANLAB_BUILD_SANFLAGS='"$(SANFLAGS)"' \
+  -DCHANLAB_PREFIX='"$(PREFIX)"'
 LIBS     = $(PKG_LIBS) -lpthread -lm
 
 MODULES  := runtime render patterns quiz cmd

@@ -36,6 +36,7 @@ int cmd_show(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_quiz(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_exercise(int argc, char **argv);
 
 /* Prints "chanlab: <message>" on stderr and returns code. */
 int cmd_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

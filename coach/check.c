@@ -660,7 +660,7 @@ void coach_verdict_print(FILE *out, const struct coach_spec *spec, const char *f
 		return;
 	case COACH_FAIL:
 		fprintf(out, "FAILED %s: %s check\n  %s\n", spec->name, v->kind, v->why);
-		if (v->report && *v->report) {
+		if (v->report && *v->report && strcmp(v->kind, "result") && strcmp(v->kind, "event")) {
 			fprintf(out, "\nwhat the runtime saw:\n");
 			for (const char *q = v->report; *q;) {
 				size_t n = strcspn(q, "\n");

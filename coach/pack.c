@@ -73,11 +73,15 @@ char *coach_read_file(const char *path, size_t *size)
 	return buf;
 }
 
+/* A copy without the trailing newline YAML's folded scalars keep. */
 static char *xstrdup(const char *s)
 {
 	char *d = strdup(s ? s : "");
 	if (!d)
 		abort();
+	size_t n = strlen(d);
+	while (n && (d[n - 1] == '\n' || d[n - 1] == ' '))
+		d[--n] = '\0';
 	return d;
 }
 
