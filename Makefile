@@ -121,11 +121,13 @@ TEST_ENV := $(if $(SAN),CHANLAB_TEST_SCALE=0.02,)
 # tests/<module>/*.c each define one or more "Suite *suite_NAME(void)"; the
 # runner's list is generated, so adding a test file needs no edit elsewhere.
 TEST_MODULES := runtime render patterns quiz cli
+TEST_MODULES += coach
 TEST_LIBS_runtime  := $(call lib_of,runtime)
 TEST_LIBS_render   := $(call lib_of,render) $(call lib_of,runtime)
 TEST_LIBS_patterns := $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,runtime)
 TEST_LIBS_quiz     := $(call lib_of,quiz)
 TEST_LIBS_cli      := $(ALL_LIBS)
+TEST_LIBS_coach    := $(ALL_LIBS)
 TEST_SUPPORT := $(patsubst %,$(B)/%.o,$(filter-out tests/check_main.c,$(wildcard tests/*.c)))
 
 define test_runner
