@@ -24,6 +24,8 @@ static void config_for(const struct coach_program *prog, uint64_t max_steps,
 		cfg->stack_size = prog->stack_size;
 	if (max_steps)
 		cfg->max_steps = max_steps;
+	if (prog->max_time)
+		cfg->max_time = prog->max_time;
 	cfg->interrupt = prog->interrupt;
 }
 
@@ -119,8 +121,10 @@ int coach_explore(const struct coach_program *prog, const struct coach_promise *
 				              cfg.pct_steps, cfg.seed);
 				free(rep->report);
 				rep->report = r.report ? strdup(r.report) : NULL;
+				/* A limit costs a whole step or time budget per schedule:
+				 * look less far for a shorter one. */
 				if (shrink_left < 0)
-					shrink_left = b->shrink;
+					shrink_left = strcmp(kind, "limit") ? b->shrink : b->shrink / 10;
 			}
 			cl_result_free(&r);
 			if (shrink_left >= 0 && shrink_left-- == 0)

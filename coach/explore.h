@@ -24,6 +24,7 @@ struct coach_program {
 	void *arg;
 	size_t stack_size;                 /* 0: the runtime's default */
 	uint64_t max_steps;                /* for coach_replay: as the explore's bounds (0: default) */
+	cl_time max_time;                  /* virtual time before a schedule is a limit (0: default) */
 	/* Called before each schedule (reset the event checks' state) and
 	 * asked for the sinks of that schedule; may be NULL. */
 	void (*before)(void *ctx, const struct cl_sink **sinks, int *nsinks);

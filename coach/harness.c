@@ -74,6 +74,7 @@ struct harness {
 	long task_cap;
 	volatile int stop;    /* cl_config.interrupt: set when the task cap is passed */
 	bool capped;
+	bool panicked;        /* a panic (or failed coach_expect) was seen: rules stop judging */
 	struct cl_sink sink;
 };
 
@@ -161,6 +162,12 @@ static void sink_event(void *ctx, const struct cl_event *ev)
 		h->capped = true;
 		h->stop = 1;
 	}
+	/* A failure is reported in the order it happened: a rule broken
+	 * before a panic wins over it, one after it is not judged. */
+	if (ev->kind == CL_EV_PANIC)
+		h->panicked = true;
+	if (h->panicked)
+		return;
 	for (int i = 0; i < h->nrules; i++)
 		rule_event(h, &h->ex->rules[i], &h->rs[i], ev);
 	for (int i = 0; i < h->nchecks && !h->failure[0]; i++) {
@@ -173,6 +180,8 @@ static void sink_event(void *ctx, const struct cl_event *ev)
 static void sink_end(void *ctx)
 {
 	struct harness *h = ctx;
+	if (h->panicked)
+		return;
 	for (int i = 0; i < h->nrules; i++) {
 		const struct coach_rule *r = &h->ex->rules[i];
 		if (r->kind == COACH_RULE_MUST_CLOSE && h->rs[i].closes == 0)
@@ -193,6 +202,7 @@ static void before_schedule(void *ctx, const struct cl_sink **sinks, int *nsinks
 	h->failure[0] = '\0';
 	h->spawned = 0;
 	h->capped = false;
+	h->panicked = false;
 	h->stop = 0;
 	for (int i = 0; i < h->nrules; i++) {
 		idset_clear(&h->rs[i].tasks);
@@ -226,13 +236,14 @@ static bool promise_failed(void *ctx, const struct cl_result *r, char *kind, siz
 		         h->task_cap);
 		return true;
 	}
-	switch (r->outcome) {
-	case CL_OUTCOME_OK:
-		if (!h->failure[0])
-			return false;
+	if (h->failure[0]) {
 		snprintf(kind, ksize, "event");
 		snprintf(why, wsize, "%s", h->failure);
 		return true;
+	}
+	switch (r->outcome) {
+	case CL_OUTCOME_OK:
+		return false;
 	case CL_OUTCOME_PANIC:
 		if (prefix(r->panic_msg, COACH_EXPECT_PREFIX)) {
 			snprintf(kind, ksize, "result");
@@ -337,6 +348,7 @@ int coach_harness_main(int argc, char **argv)
 		.main_fn = h.ex->main_fn,
 		.stack_size = h.ex->stack_size,
 		.max_steps = (uint64_t)opt_long(argc, argv, "--max-steps", 200000),
+		.max_time = (cl_time)opt_long(argc, argv, "--max-time-ms", 10000) * CL_MS,
 		.before = before_schedule,
 		.ctx = &h,
 		.interrupt = &h.stop,
