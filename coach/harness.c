@@ -75,6 +75,7 @@ struct harness {
 	volatile int stop;    /* cl_config.interrupt: set when the task cap is passed */
 	bool capped;
 	bool panicked;        /* a panic (or failed coach_expect) was seen: rules stop judging */
+	bool end_failure;     /* the failure was found when the run ended (it comes after the outcome) */
 	struct cl_sink sink;
 };
 
@@ -180,8 +181,9 @@ static void sink_event(void *ctx, const struct cl_event *ev)
 static void sink_end(void *ctx)
 {
 	struct harness *h = ctx;
-	if (h->panicked)
+	if (h->panicked || h->failure[0])
 		return;
+	h->end_failure = true;   /* whatever is found now is found last */
 	for (int i = 0; i < h->nrules; i++) {
 		const struct coach_rule *r = &h->ex->rules[i];
 		if (r->kind == COACH_RULE_MUST_CLOSE && h->rs[i].closes == 0)
@@ -203,6 +205,7 @@ static void before_schedule(void *ctx, const struct cl_sink **sinks, int *nsinks
 	h->spawned = 0;
 	h->capped = false;
 	h->panicked = false;
+	h->end_failure = false;
 	h->stop = 0;
 	for (int i = 0; i < h->nrules; i++) {
 		idset_clear(&h->rs[i].tasks);
@@ -236,7 +239,7 @@ static bool promise_failed(void *ctx, const struct cl_result *r, char *kind, siz
 		         h->task_cap);
 		return true;
 	}
-	if (h->failure[0]) {
+	if (h->failure[0] && (!h->end_failure || r->outcome == CL_OUTCOME_OK)) {
 		snprintf(kind, ksize, "event");
 		snprintf(why, wsize, "%s", h->failure);
 		return true;
