@@ -299,6 +299,24 @@ START_TEST(watch_polls)
 }
 END_TEST
 
+/* Each exercise's solution.go passes go vet and runs (when go is
+ * installed; release builds only: sanitizer builds scale tests down). */
+START_TEST(go_solutions_vet_and_run)
+{
+	if (getenv("CHANLAB_TEST_SCALE") || system("command -v go >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "go_solutions_vet_and_run: skipped (no go, or a scaled-down build)\n");
+		return;
+	}
+	int st;
+	char *out = test_run_capture("cd exercises && for f in */solution.go; do "
+	                             "GOCACHE=${GOCACHE:-/tmp/chanlab-gocache} go vet \"$f\" && "
+	                             "GOCACHE=${GOCACHE:-/tmp/chanlab-gocache} go run \"$f\" "
+	                             ">/dev/null || { echo \"FAILED $f\"; exit 1; }; done 2>&1", &st);
+	ck_assert_msg(st == 0, "%s", out);
+	free(out);
+}
+END_TEST
+
 Suite *suite_coach(void)
 {
 	Suite *s = suite_create("coach");
@@ -313,6 +331,7 @@ Suite *suite_coach(void)
 	tcase_add_test(tc, globals_refused);
 	tcase_add_test(tc, no_compiler);
 	tcase_add_test(tc, watch_polls);
+	tcase_add_test(tc, go_solutions_vet_and_run);
 	suite_add_tcase(s, tc);
 	return s;
 }
