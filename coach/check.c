@@ -501,6 +501,11 @@ static void fill_from_child(struct coach_verdict *v, struct child_run *cr,
 	} else if (WIFSIGNALED(cr->status)) {
 		set_why(v, "crash", "the program crashed with %s%s%s",
 		        signal_words(WTERMSIG(cr->status)), in, r->at);
+	} else if (cr->output && strstr(cr->output, "ERROR: AddressSanitizer: ")) {
+		/* A sanitizer build: its report is the crash. */
+		const char *e = strstr(cr->output, "ERROR: AddressSanitizer: ") + 25;
+		set_why(v, "crash", "AddressSanitizer found a memory error%s%s: %.*s", in, r->at,
+		        (int)strcspn(e, "\n"), e);
 	} else if (WIFEXITED(cr->status)) {
 		set_why(v, "crash", "the program exited with status %d%s%s before the checker "
 		        "finished (a call to exit() in the exercise's code?)",

@@ -35,7 +35,6 @@ static void closer(void *arg)
 	struct merge_state *m = arg;
 	cl_wg_wait(m->wg);
 	cl_close(m->out);
-	free(m);
 }
 
 cl_chan *merge(cl_chan **inputs, int n)

@@ -49,6 +49,5 @@ int word_count(const char *const *lines, int n)
 	int total = 0, v;
 	while (cl_recv(results, &v))
 		total += v;
-	free(jobs);
 	return total;
 }
