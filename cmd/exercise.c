@@ -562,8 +562,8 @@ static int do_check(struct ctx *c)
 	struct coach_verdict v;
 	if ((rc = check_one(c, s, file, true, &v)) >= 0)
 		return rc;
-	if (c->o.replay && v.trace)
-		fputs(v.trace, stdout);
+	if (c->o.replay && v.trace && v.status == COACH_PASS)
+		fputs(v.trace, stdout);   /* a failure prints its trace in the verdict */
 	coach_verdict_print(stdout, s, file, &v);
 	if (v.status == COACH_PASS && !c->o.replay)
 		printf("the reference solution, in Go and C: chanlab exercise solution %s\n", s->name);
