@@ -28,6 +28,8 @@
 #include "coach/store.h"
 #include "cmd/cmd.h"
 #include "cmd/interrupt.h"
+#include "cmd/quiz_bank.h"
+#include "quiz/bank.h"
 #include "quiz/store.h"
 
 #ifndef CHANLAB_SRCDIR
@@ -125,6 +127,7 @@ struct ctx {
 	bool have_tc;
 	struct coach_store *store;
 	char dbpath[4096];
+	struct coach_diag load_diag;   /* problems found loading the packs */
 };
 
 static bool in_build_tree(void)
@@ -199,7 +202,7 @@ static int find_toolchain(struct ctx *c)
 	return 0;
 }
 
-static int load_pack(struct ctx *c)
+static int load_pack(struct ctx *c, bool verbose_later)
 {
 	char shipped[4096];
 	shipped_pack(shipped, sizeof shipped);
@@ -210,11 +213,10 @@ static int load_pack(struct ctx *c)
 		dirs[n++] = shipped;
 	for (int i = 0; i < c->o.npacks; i++)
 		dirs[n++] = c->o.packs[i];
-	struct coach_diag d = {0};
-	int rc = coach_pack_load(dirs, n, &c->pack, &d);
-	for (int i = 0; i < d.n; i++)
-		fprintf(stderr, "chanlab: %s\n", d.lines[i]);
-	coach_diag_free(&d);
+	int rc = coach_pack_load(dirs, n, &c->pack, &c->load_diag);
+	/* verify reports these itself, with everything else it finds. */
+	for (int i = 0; (!verbose_later || rc != 0) && i < c->load_diag.n; i++)
+		fprintf(stderr, "chanlab: %s\n", c->load_diag.lines[i]);
 	if (rc != 0)
 		return CL_EXIT_ERROR;
 	if (c->pack.n == 0)
@@ -760,6 +762,29 @@ static bool mutant_expect(const char *path, char *kind, size_t size)
 	return ok;
 }
 
+/* The quiz questions and demo patterns a spec links must exist. */
+static void verify_links(const struct coach_spec *s, const struct quiz_bank *bank,
+                         struct coach_diag *bad)
+{
+	for (int i = 0; i < s->nquiz; i++) {
+		bool found = false;
+		for (size_t q = 0; bank && q < bank->count && !found; q++)
+			found = strcmp(bank->questions[q].id, s->quiz[i]) == 0;
+		if (!found)
+			coach_diag_add(bad, "%s/spec.yaml:%d:1: unknown quiz question '%s'", s->dir,
+			               s->quiz_line, s->quiz[i]);
+	}
+	const char *const *names = cmd_pattern_link_names();
+	for (int i = 0; i < s->npatterns; i++) {
+		bool found = false;
+		for (int k = 0; names && names[k] && !found; k++)
+			found = strcmp(names[k], s->patterns[i]) == 0;
+		if (!found)
+			coach_diag_add(bad, "%s/spec.yaml:%d:1: unknown pattern '%s'", s->dir,
+			               s->patterns_line, s->patterns[i]);
+	}
+}
+
 static int verify_one(struct ctx *c, const struct coach_spec *s, struct coach_diag *bad)
 {
 	struct coach_check_opts co;
@@ -769,12 +794,6 @@ static int verify_one(struct ctx *c, const struct coach_spec *s, struct coach_di
 	char path[4600];
 	int problems = bad->n;
 	struct coach_verdict v;
-	struct coach_diag d = {0};
-	struct coach_spec *fresh = coach_spec_load(s->dir, &d);
-	coach_spec_free(fresh);
-	for (int i = 0; i < d.n; i++)
-		coach_diag_add(bad, "%s", d.lines[i]);
-	coach_diag_free(&d);
 	const char *must[] = {"api.h", "test.c", "exercise.c", "solution.c", "solution.go"};
 	for (int i = 0; i < 5; i++) {
 		snprintf(path, sizeof path, "%s/%s", s->dir, must[i]);
@@ -856,6 +875,9 @@ static int do_verify(struct ctx *c)
 	/* With --pack, only the given packs are verified. */
 	struct coach_pack only = {0};
 	const struct coach_pack *pk = &c->pack;
+	if (!c->o.npacks)
+		for (int i = 0; i < c->load_diag.n; i++)
+			coach_diag_add(&bad, "%s", c->load_diag.lines[i]);
 	if (c->o.npacks) {
 		struct coach_diag d = {0};
 		coach_pack_load(c->o.packs, c->o.npacks, &only, &d);
@@ -864,11 +886,19 @@ static int do_verify(struct ctx *c)
 		coach_diag_free(&d);
 		pk = &only;
 	}
+	struct quiz_bank bank;
+	struct quiz_diag qd = {0};
+	quiz_bank_init(&bank);
+	bool have_bank = cmd_quiz_load_shipped(&bank, &qd) == 0;
+	quiz_diag_free(&qd);
 	for (int i = 0; i < pk->n; i++) {
 		if (cmd_interrupted())
 			break;
-		failed += verify_one(c, pk->ex[i], &bad);
+		int before = bad.n;
+		verify_links(pk->ex[i], have_bank ? &bank : NULL, &bad);
+		failed += verify_one(c, pk->ex[i], &bad) || bad.n > before;
 	}
+	quiz_bank_free(&bank);
 	for (int i = 0; i < bad.n; i++)
 		fprintf(stderr, "chanlab: %s\n", bad.lines[i]);
 	printf("%d exercise%s verified, %d with problems\n", pk->n, pk->n == 1 ? "" : "s", failed);
@@ -1027,7 +1057,7 @@ int cmd_exercise(int argc, char **argv)
 	if (rc)
 		return rc;
 	cmd_interrupt_install();
-	if ((rc = load_pack(&c)))
+	if ((rc = load_pack(&c, sub == 8)))
 		return rc;
 	if (sub != 8 && sub != 9 && (rc = open_store(&c))) {
 		coach_pack_free(&c.pack);
@@ -1047,5 +1077,6 @@ int cmd_exercise(int argc, char **argv)
 	}
 	coach_store_close(c.store);
 	coach_pack_free(&c.pack);
+	coach_diag_free(&c.load_diag);
 	return rc;
 }

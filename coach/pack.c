@@ -273,10 +273,13 @@ struct coach_spec *coach_spec_load(const char *dir, struct coach_diag *d)
 			s->nhints = strings(&L, v, key, s->hints, COACH_MAX_HINTS);
 		else if (strcmp(key, "seed") == 0)
 			s->nseed = strings(&L, v, key, s->seed, COACH_MAX_LINKS);
-		else if (strcmp(key, "quiz") == 0)
+		else if (strcmp(key, "quiz") == 0) {
 			s->nquiz = strings(&L, v, key, s->quiz, COACH_MAX_LINKS);
-		else if (strcmp(key, "patterns") == 0)
+			s->quiz_line = (int)v->start_mark.line + 1;
+		} else if (strcmp(key, "patterns") == 0) {
 			s->npatterns = strings(&L, v, key, s->patterns, COACH_MAX_LINKS);
+			s->patterns_line = (int)v->start_mark.line + 1;
+		}
 		else if (strcmp(key, "checks") == 0)
 			load_checks(&L, v, s);
 		else if (strcmp(key, "bounds") == 0)

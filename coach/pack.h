@@ -33,6 +33,7 @@ struct coach_spec {
 	int nhints;
 	char *seed[COACH_MAX_LINKS], *quiz[COACH_MAX_LINKS], *patterns[COACH_MAX_LINKS];
 	int nseed, nquiz, npatterns;
+	int quiz_line, patterns_line;  /* where those lists are in spec.yaml (0: absent) */
 	char *results[COACH_MAX_LINKS], *events[COACH_MAX_LINKS];
 	int nresults, nevents;
 	struct coach_bounds_spec bounds;

@@ -93,6 +93,27 @@ START_TEST(verify_shipped_pack)
 }
 END_TEST
 
+/* verify rejects a spec with too few schedules and unknown links, naming
+ * file:line:col, and exits 1. */
+START_TEST(verify_rejects_weak_spec)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	char cmd[16384];
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s/pack' && cp -r '%s/" EXDIR "' '%s/pack/' && sed -i "
+	         "'s/  pct: 2000/  pct: 100/; s/^patterns: .*/patterns: [no-such-pattern]/' "
+	         "'%s/pack/" EX "/spec.yaml'", sb.dir, sb.src, sb.dir, sb.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	int st;
+	char *out = ex(&sb, &st, "verify --pack pack");
+	ck_assert_msg(st == 1, "%s", out);
+	ck_assert_msg(strstr(out, "spec.yaml:23:3: bounds.pct is 100") != NULL, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "unknown pattern 'no-such-pattern'"));
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
 /* start, check fails with a schedule, solution refused, the solution
  * passes, progress says passed, the solution is shown. */
 START_TEST(student_session)
@@ -323,6 +344,7 @@ Suite *suite_coach(void)
 	TCase *tc = tcase_create("exercise");
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, verify_shipped_pack);
+	tcase_add_test(tc, verify_rejects_weak_spec);
 	tcase_add_test(tc, student_session);
 	tcase_add_test(tc, compile_error);
 	tcase_add_test(tc, crash_is_a_failed_check);
