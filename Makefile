@@ -42,9 +42,15 @@ ALL_CFLAGS += -fstack-clash-protection
 # frame pointers (runtime/chanlab.h): every function keeps one.
 FRAMEFLAGS = -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+# exercise check compiles student code against this build tree (its flags
+# included) when chanlab runs from it, else against the installed prefix.
+$(B)/cmd/exercise.c.o: ALL_CFLAGS += -DCHANLAB_SRCDIR='"$(CURDIR)"' \
+  -DCHANLAB_BUILDDIR='"$(CURDIR)/$(B)"' -DCHANLAB_BUILD_SANFLAGS='"$(SANFLAGS)"' \
+  -DCHANLAB_PREFIX='"$(PREFIX)"'
 LIBS     = $(PKG_LIBS) -lpthread -lm
 
 MODULES  := runtime render patterns quiz cmd explore
+MODULES  += coach
 src_of    = $(filter-out cmd/main.c,$(wildcard $(1)/*.c) $(wildcard $(1)/*.S))
 obj_of    = $(patsubst %,$(B)/%.o,$(call src_of,$(1)))
 lib_of    = $(B)/lib$(1).a
@@ -116,7 +122,7 @@ $(call lib_of,render): $(B)/gen/html_page.o
 $(B)/gen/embedded.o: $(B)/gen/embedded.c
 	$(Q)$(CC) $(ALL_CFLAGS) -Icmd -c $< -o $@
 
-ALL_LIBS = $(call lib_of,cmd) $(call lib_of,explore) $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,quiz) $(call lib_of,runtime)
+ALL_LIBS = $(call lib_of,cmd) $(call lib_of,coach) $(call lib_of,explore) $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,quiz) $(call lib_of,runtime)
 
 $(B)/chanlab: $(B)/cmd/main.c.o $(B)/gen/embedded.o $(ALL_LIBS)
 	@$(if $(V),,echo "  LD  $@")
@@ -132,12 +138,14 @@ TEST_ENV := $(if $(SAN),CHANLAB_TEST_SCALE=0.02,)
 # tests/<module>/*.c each define one or more "Suite *suite_NAME(void)"; the
 # runner's list is generated, so adding a test file needs no edit elsewhere.
 TEST_MODULES := runtime render patterns quiz cli explore
+TEST_MODULES += coach
 TEST_LIBS_runtime  := $(call lib_of,runtime)
 TEST_LIBS_render   := $(call lib_of,render) $(call lib_of,runtime)
 TEST_LIBS_patterns := $(call lib_of,explore) $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,runtime)
 TEST_LIBS_quiz     := $(call lib_of,quiz)
 TEST_LIBS_cli      := $(ALL_LIBS)
 TEST_LIBS_explore  := $(call lib_of,explore) $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,runtime)
+TEST_LIBS_coach    := $(ALL_LIBS)
 TEST_SUPPORT := $(patsubst %,$(B)/%.o,$(filter-out tests/check_main.c,$(wildcard tests/*.c)))
 
 define test_runner
@@ -248,3 +256,24 @@ fuzz: fuzz-build
 	  nice -n 19 $$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=1024 $$c || exit 1; done
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# --- install: the exercise checker's headers, libraries, pkg-config file, pack
+# (exercise check compiles student code against these after install)
+COACH_HEADERS := runtime/chanlab.h runtime/event.h coach/coach.h
+COACH_LIBDIR  := $(PREFIX)/lib/chanlab
+install: install-coach
+uninstall: uninstall-coach
+.PHONY: install-coach uninstall-coach
+install-coach: $(call lib_of,runtime) $(call lib_of,render) $(call lib_of,coach)
+	install -d $(DESTDIR)$(PREFIX)/include/chanlab/runtime $(DESTDIR)$(PREFIX)/include/chanlab/coach \
+	  $(DESTDIR)$(COACH_LIBDIR) $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/chanlab/exercises
+	for h in $(COACH_HEADERS); do install -m 644 $$h $(DESTDIR)$(PREFIX)/include/chanlab/$$h; done
+	install -m 644 $^ $(DESTDIR)$(COACH_LIBDIR)/
+	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include/chanlab' 'libdir=$${prefix}/lib/chanlab' '' \
+	  'Name: chanlab' "Description: chanlab's CSP runtime and exercise harness" 'Version: $(VERSION)' \
+	  'Cflags: -std=c11 -D_GNU_SOURCE $(SANFLAGS) -I$${includedir}' \
+	  'Libs: $(SANFLAGS) -L$${libdir} -lcoach -lrender -lruntime -lpthread -lm' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/chanlab.pc
+	cp -R exercises/. $(DESTDIR)$(PREFIX)/share/chanlab/exercises/
+uninstall-coach:
+	rm -rf $(DESTDIR)$(PREFIX)/include/chanlab $(DESTDIR)$(COACH_LIBDIR) $(DESTDIR)$(PREFIX)/share/chanlab/exercises
+	rm -f $(DESTDIR)$(PREFIX)/lib/pkgconfig/chanlab.pc

@@ -37,6 +37,7 @@ int cmd_show(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_quiz(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_exercise(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 
 /* The name of command i of main.c's table, NULL past the last (defined in

@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{"explore", cmd_explore, "run many schedules of a pattern and check its promise"},
 	{"quiz", cmd_quiz, "drill the question bank (lint, stats, exam, grade, export, import)"},
 	{"bench", cmd_bench, "measure the runtime's costs on this machine"},
+	{"exercise", cmd_exercise, "concurrency exercises checked over every schedule"},
 	{"completion", cmd_completion, "print a bash completion script (make install installs it)"},
 };
 

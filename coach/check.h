@@ -1,0 +1,80 @@
+/*
+ * check.h - checking a student's file: compile it with the system C
+ * compiler, refuse writable globals, link it with the exercise's test.c and
+ * the harness, run it in a child process under limits, and read the
+ * harness's report over a pipe (coach/harness.h).  chanlab itself never
+ * runs student code in its own process.
+ */
+#ifndef CHANLAB_COACH_CHECK_H
+#define CHANLAB_COACH_CHECK_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "coach/pack.h"
+
+/* How to compile and link against chanlab: from the build tree (the
+ * build's own flags, e.g. ASan) or an installed prefix (pkg-config). */
+struct coach_toolchain {
+	char cc[512];          /* the compiler's path */
+	char cflags[2048];     /* -I... and the flags the runtime needs, space separated */
+	char libs[2048];       /* libcoach, librender, libruntime and system libraries */
+};
+
+/* Finds the C compiler: $CC when set, else "cc", looked up in $PATH.
+ * Returns -1 when there is none. */
+int coach_find_cc(char *path, size_t size);
+
+/* The child's limits. */
+struct coach_limits {
+	int cpu_seconds;       /* RLIMIT_CPU (default 20) */
+	int wall_seconds;      /* killed after this (default 60) */
+	long rss_mib;          /* resident memory watched by the parent (default 512) */
+	long output_kib;       /* the program's own output (default 256) */
+	long task_cap;         /* tasks per schedule (default 10,000) */
+};
+
+struct coach_check_opts {
+	struct coach_limits limits;
+	const char *replay;    /* run only this schedule (with its trace) */
+	const char *format;    /* the trace's renderer (default lanes) */
+	bool color;
+	int width;
+	bool quiet_progress;   /* no progress line on stderr */
+	volatile int *interrupt;
+};
+
+enum coach_status {
+	COACH_PASS,
+	COACH_FAIL,            /* a check failed (crash, limit, globals included) */
+	COACH_COMPILE,         /* the student's file did not compile */
+	COACH_NO_CC,
+	COACH_ERROR,           /* chanlab's side: cannot write a temp dir, the pack's test.c fails ... */
+	COACH_INTERRUPTED,
+};
+
+struct coach_verdict {
+	enum coach_status status;
+	char kind[16];         /* the failed check: deadlock, leak, panic, fatal, limit, race,
+	                          result, event, crash, globals */
+	char why[1024];        /* in plain words */
+	char schedule[64];     /* the failing schedule ("" when none) */
+	long schedules, random, pct, exhaustive;
+	bool exhaustive_complete;
+	char *report;          /* the runtime's report of the failing schedule, or NULL */
+	char *trace;           /* the failing schedule's trace, or NULL */
+	char *output;          /* what the program printed (capped), or NULL */
+};
+
+/* Checks file against exercise spec.  Messages from the compiler go to
+ * stderr as the compiler prints them. */
+void coach_check(const struct coach_toolchain *tc, const struct coach_spec *spec,
+                 const char *file, const struct coach_check_opts *opts, struct coach_verdict *v);
+void coach_verdict_free(struct coach_verdict *v);
+
+/* The verdict in words: what was covered, or the failure, its trace and
+ * how to replay it. */
+void coach_verdict_print(FILE *out, const struct coach_spec *spec, const char *file,
+                         const struct coach_verdict *v);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * harness.h - the checker's side inside the student's program: the main
+ * that coach/harness_main.c provides runs the exercise (test.c's
+ * coach_exercise) over every schedule with coach_explore and reports to
+ * the parent chanlab over a pipe.
+ *
+ * Protocol (text lines on the fd named by CHANLAB_COACH_FD):
+ *	at SCHEDULE DONE TOTAL        before each schedule (the parent names a
+ *	                              crash's schedule from the last one)
+ *	fail KIND STEPS SCHEDULE      the failure found, then two blocks:
+ *	why LEN\n<LEN bytes>\n        the failure in plain words
+ *	report LEN\n<LEN bytes>\n     the runtime's report (task dump), maybe empty
+ *	result NONCE pass|fail SCHEDULES RANDOM PCT EXHAUSTIVE COMPLETE
+ * The nonce comes from CHANLAB_COACH_NONCE (read, then removed from the
+ * environment before student code runs): a student's exit(0), or a result
+ * line printed by student code, is never taken for a pass.
+ */
+#ifndef CHANLAB_COACH_HARNESS_H
+#define CHANLAB_COACH_HARNESS_H
+
+int coach_harness_main(int argc, char **argv);
+
+#endif

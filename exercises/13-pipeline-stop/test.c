@@ -1,0 +1,37 @@
+/*
+ * test.c - 13-pipeline-stop: the checks.  The consumer takes either all
+ * ten squares or only the first 0-3 of them and then closes done.  The
+ * values must be 1, 4, 9 ...; after done is closed no stage may be left
+ * blocked (a leak when main returns); the output channels are closed by
+ * their own stage only.
+ */
+#include "api.h"
+#include "coach/coach.h"
+
+#define N 10
+
+static void check_main(void *arg)
+{
+	(void)arg;
+	cl_chan *done = cl_make("done", char, 0);
+	cl_chan *out = square(done, gen(done, N));
+	int take = cl_rand_below(2) ? N : (int)cl_rand_below(4);
+	int v, got = 0;
+	while (got < take && cl_recv(out, &v)) {
+		got++;
+		coach_expect(v == got * got, "the pipeline yields the squares in order (value %d is "
+		             "%d)", got, v);
+	}
+	coach_expect(got == take, "the pipeline yields all %d squares (only %d came)", N, got);
+	cl_close(done);
+	cl_sleep(5 * CL_MS);   /* let the stages see done and leave */
+}
+
+const struct coach_exercise coach_exercise = {
+	.name = "13-pipeline-stop",
+	.main_fn = check_main,
+	.rules = (const struct coach_rule[]){
+		{COACH_RULE_CLOSED_BY, "done", "main", 0, "only the consumer closes done"},
+		{0},
+	},
+};

@@ -1,0 +1,60 @@
+/* chanlab exercise 17-chan-chan-dispatcher */
+/* expect: deadlock */
+/*
+ * MISTAKE (000:q6): a worker says it is free only once, before its loop;
+ * after every worker got one job nobody is on ready any more and the
+ * dispatcher waits for ever.
+ */
+#include <stdlib.h>
+
+#include "api.h"
+
+struct worker_args {
+	struct dispatch *d;
+	int w;
+	cl_chan *ready;
+	cl_waitgroup *wg;
+};
+
+static void worker(void *arg)
+{
+	struct worker_args *a = arg;
+	cl_chan *mine = cl_make("jobs", int, 0);
+	/* Go: ready <- mine, once, before the loop */
+	cl_send(a->ready, &mine);
+	for (;;) {
+		int j;
+		cl_recv(mine, &j);
+		if (j < 0)
+			break;
+		do_work(a->d, a->w, j);
+	}
+	cl_wg_done(a->wg);
+}
+
+/* Hands v to the next free worker. */
+static void hand_out(cl_chan *ready, int v)
+{
+	cl_chan *w;
+	cl_recv(ready, &w);
+	cl_send(w, &v);
+}
+
+void dispatch_run(struct dispatch *d, int workers, int njobs)
+{
+	struct worker_args *args = calloc((size_t)workers, sizeof *args);
+	cl_chan *ready = cl_make("ready", cl_chan *, 0);
+	cl_chan_set_fmt(ready, cl_fmt_chan);
+	cl_waitgroup *wg = cl_wg_new("workers");
+	for (int w = 0; w < workers; w++) {
+		args[w] = (struct worker_args){d, w, ready, wg};
+		cl_wg_add(wg, 1);
+		cl_go(worker, &args[w], "worker-%d", w);
+	}
+	for (int j = 0; j < njobs; j++)
+		hand_out(ready, j);
+	for (int w = 0; w < workers; w++)
+		hand_out(ready, -1);
+	cl_wg_wait(wg);
+	free(args);
+}

@@ -1,0 +1,40 @@
+/* chanlab exercise 19-drain-deadline */
+/* expect: result */
+/*
+ * MISTAKE (000:q11, cancel is only the request): on the deadline the
+ * drainer is cancelled but not waited for; it finishes the item in hand
+ * after shutdown has already returned.
+ */
+#include "api.h"
+
+static void drainer(void *arg)
+{
+	struct drainer *d = arg;
+	int item;
+	while (cl_recv(d->queue, &item)) {
+		if (cl_ctx_err(d->ctx))
+			break;
+		process_item(d, item);
+	}
+	cl_close(d->finished);
+}
+
+void drainer_start(struct drainer *d)
+{
+	d->ctx = cl_with_cancel(cl_background());
+	d->finished = cl_make("finished", char, 0);
+	cl_go(drainer, d, "drainer");
+}
+
+cl_error drainer_shutdown(struct drainer *d, cl_time budget)
+{
+	cl_close(d->queue);
+	/* Go: select { case <-finished: return nil; case <-time.After(budget): } */
+	struct cl_case c[] = {CL_RECV_CASE(d->finished, NULL), CL_RECV_CASE(cl_after(budget), NULL)};
+	if (cl_select(c, 2) == 0) {
+		cl_cancel(d->ctx);
+		return NULL;
+	}
+	cl_cancel(d->ctx);
+	return cl_err_deadline;
+}

@@ -1,0 +1,360 @@
+/*
+ * test_exercise.c - 'chanlab exercise' as a student and a teacher meet it:
+ * verify on the shipped pack; a scripted session (start, a failing check
+ * with its schedule and replay command, the solution refused, the solution
+ * pasted in, a pass, progress saved, the solution shown); a compile error;
+ * a crash; a program that never returns; exit(0) in student code; writable
+ * globals; no compiler; watch's polling fallback.
+ *
+ * Each test works in its own temp folder with its own progress database.
+ */
+#include <check.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/testlib.h"
+
+#define EX "01-started-channel"
+#define EXDIR "exercises/" EX
+
+struct sandbox {
+	char dir[256];
+	char bin[PATH_MAX];
+	char src[PATH_MAX];   /* the source tree (cwd of the test runner) */
+};
+
+static void sandbox_open(struct sandbox *sb)
+{
+	snprintf(sb->dir, sizeof sb->dir, "/tmp/chanlab-coach-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(sb->dir));
+	ck_assert_ptr_nonnull(realpath(test_chanlab_bin(), sb->bin));
+	ck_assert_ptr_nonnull(getcwd(sb->src, sizeof sb->src));
+}
+
+static void sandbox_close(struct sandbox *sb)
+{
+	char cmd[16384];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", sb->dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Runs "chanlab exercise ARGS" in the sandbox (stderr into stdout). */
+static char *ex(struct sandbox *sb, int *status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static char *ex(struct sandbox *sb, int *status, const char *fmt, ...)
+{
+	char args[1500], cmd[16384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof cmd, "cd '%s' && NO_COLOR=1 XDG_DATA_HOME='%s/data' '%s' exercise %s 2>&1",
+	         sb->dir, sb->dir, sb->bin, args);
+	return test_run_capture(cmd, status);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A student file for 01-started-channel whose start_cache body is body. */
+static void student(struct sandbox *sb, const char *name, const char *body)
+{
+	char path[400], text[2000];
+	snprintf(path, sizeof path, "%s/%s", sb->dir, name);
+	snprintf(text, sizeof text, "/* chanlab exercise " EX " */\n#include \"api.h\"\n"
+	         "#include <stdlib.h>\n\nvoid start_cache(struct cache *c)\n{\n%s\n}\n", body);
+	write_file(path, text);
+}
+
+/* The shipped pack passes its own verification. */
+START_TEST(verify_shipped_pack)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	int st;
+	char *out = ex(&sb, &st, "verify");
+	ck_assert_msg(st == 0, "verify failed:\n%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "solution passes"));
+	ck_assert_ptr_nonnull(strstr(out, "caught by the"));
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* verify rejects a spec with too few schedules and unknown links, naming
+ * file:line:col, and exits 1. */
+START_TEST(verify_rejects_weak_spec)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	char cmd[16384];
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s/pack' && cp -r '%s/" EXDIR "' '%s/pack/' && sed -i "
+	         "'s/  pct: 2000/  pct: 100/; s/^patterns: .*/patterns: [no-such-pattern]/' "
+	         "'%s/pack/" EX "/spec.yaml'", sb.dir, sb.src, sb.dir, sb.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	int st;
+	char *out = ex(&sb, &st, "verify --pack pack");
+	ck_assert_msg(st == 1, "%s", out);
+	ck_assert_msg(strstr(out, "spec.yaml:23:3: bounds.pct is 100") != NULL, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "unknown pattern 'no-such-pattern'"));
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* start, check fails with a schedule, solution refused, the solution
+ * passes, progress says passed, the solution is shown. */
+START_TEST(student_session)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	int st;
+	char *out = ex(&sb, &st, "start " EX);
+	ck_assert_msg(st == 0, "%s", out);
+	free(out);
+	out = ex(&sb, &st, "start " EX);
+	ck_assert_int_eq(st, 1);   /* never overwrites */
+	ck_assert_ptr_nonnull(strstr(out, "not overwriting"));
+	free(out);
+
+	out = ex(&sb, &st, "check " EX);
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "FAILED " EX));
+	ck_assert_ptr_nonnull(strstr(out, "--replay random:"));
+	ck_assert_ptr_nonnull(strstr(out, "the failing schedule"));
+	free(out);
+
+	out = ex(&sb, &st, "solution " EX);
+	ck_assert_int_eq(st, 1);
+	free(out);
+	out = ex(&sb, &st, "hint " EX);
+	ck_assert_int_eq(st, 0);
+	ck_assert_ptr_nonnull(strstr(out, "hint 1 of"));
+	free(out);
+
+	char cmd[16384];
+	snprintf(cmd, sizeof cmd, "cp '%s/" EXDIR "/solution.c' '%s/chanlab-exercises/" EX
+	         "/started-channel.c'", sb.src, sb.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	out = ex(&sb, &st, "check");
+	ck_assert_msg(st == 0, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "passed " EX));
+	free(out);
+
+	out = ex(&sb, &st, "list");
+	ck_assert_int_eq(st, 0);
+	ck_assert_ptr_nonnull(strstr(out, "passed"));
+	free(out);
+	out = ex(&sb, &st, "solution " EX);
+	ck_assert_int_eq(st, 0);
+	ck_assert_ptr_nonnull(strstr(out, "func startCache"));
+	free(out);
+
+	/* A result file, then the class table re-checks its source. */
+	out = ex(&sb, &st, "check " EX " --result r.json --name ada");
+	ck_assert_msg(st == 0, "%s", out);
+	free(out);
+	out = ex(&sb, &st, "check " EX " --result r.json --name ada");
+	ck_assert_int_eq(st, 1);   /* refuses to overwrite */
+	free(out);
+	out = ex(&sb, &st, "grade r.json --csv");
+	ck_assert_msg(st == 0, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "ada," EX ",pass,,1,"));
+	ck_assert_ptr_nonnull(strstr(out, "re-checked"));
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* A compile error: the compiler's message names the student's file and line; exit 1. */
+START_TEST(compile_error)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	student(&sb, "broken.c", "\tcl_go(warmer c);");
+	int st;
+	char *out = ex(&sb, &st, "check broken.c");
+	ck_assert_msg(st == 1, "%s", out);
+	ck_assert_msg(strstr(out, "broken.c:7:") != NULL, "%s", out);
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* A crash in student code is a failed check naming the signal. */
+START_TEST(crash_is_a_failed_check)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	student(&sb, "crash.c", "\tvolatile int *p = NULL;\n\t*p = 1;\n\t(void)c;");
+	int st;
+	char *out = ex(&sb, &st, "check crash.c");
+	ck_assert_msg(st == 6, "%s", out);
+	/* SIGSEGV; a sanitizer build reports it as its own "SEGV" */
+	ck_assert_msg(strstr(out, "SEGV") != NULL, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "schedule random:1"));
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* A program that never returns is stopped by a limit. */
+START_TEST(never_returns_hits_a_limit)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	student(&sb, "spin.c", "\tfor (volatile int i = 0;; i++)\n\t\t;\n\t(void)c;");
+	int st;
+	char *out = ex(&sb, &st, "check spin.c --timeout 1");
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_msg(strstr(out, "limit check") != NULL, "%s", out);
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* exit(0) in student code is no pass. */
+START_TEST(exit_zero_is_no_pass)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	student(&sb, "quit.c", "\t(void)c;\n\texit(0);");
+	int st;
+	char *out = ex(&sb, &st, "check quit.c");
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "exited with status 0"));
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* Writable globals and statics are refused with their names. */
+START_TEST(globals_refused)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	char path[400];
+	snprintf(path, sizeof path, "%s/glob.c", sb.dir);
+	write_file(path, "/* chanlab exercise " EX " */\n#include \"api.h\"\nint calls;\n"
+	           "void start_cache(struct cache *c)\n{\n\tstatic int seen;\n\tseen++;\n"
+	           "\tcalls += seen;\n\tcache_warm(c);\n}\n");
+	int st;
+	char *out = ex(&sb, &st, "check glob.c");
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "'calls'"));
+	ck_assert_ptr_nonnull(strstr(out, "'seen'"));
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* No compiler: one line naming the Debian package, exit 1. */
+START_TEST(no_compiler)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	student(&sb, "x.c", "\tcache_warm(c);");
+	char cmd[16384];
+	snprintf(cmd, sizeof cmd, "cd '%s' && env -u CC PATH= XDG_DATA_HOME='%s/data' '%s' exercise "
+	         "check x.c 2>&1", sb.dir, sb.dir, sb.bin);
+	int st;
+	char *out = test_run_capture(cmd, &st);
+	ck_assert_msg(st == 1, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "build-essential"));
+	ck_assert_ptr_null(strchr(out, '\n') ? strchr(strchr(out, '\n') + 1, '\n') : NULL);
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* watch --poll checks, notices a saved change by polling, checks again. */
+START_TEST(watch_polls)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	student(&sb, "w.c", "\t(void)c;");
+	char cmd[16384], path[400];
+	snprintf(cmd, sizeof cmd, "cd '%s' && NO_COLOR=1 XDG_DATA_HOME='%s/data' '%s' exercise "
+	         "watch w.c --poll --max-checks 2 2>&1", sb.dir, sb.dir, sb.bin);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	char line[1000];
+	bool first_failed = false, watching = false;
+	while (fgets(line, sizeof line, p)) {
+		if (strstr(line, "FAILED " EX))
+			first_failed = true;
+		if (strstr(line, "watching") && strstr(line, "polling every second")) {
+			watching = true;
+			break;
+		}
+	}
+	ck_assert(first_failed && watching);
+	snprintf(path, sizeof path, "%s/w.c", sb.dir);
+	char sol[PATH_MAX + 64];
+	snprintf(sol, sizeof sol, "%s/" EXDIR "/solution.c", sb.src);
+	char *text = test_read_file(sol, NULL);
+	ck_assert_ptr_nonnull(text);
+	write_file(path, text);
+	free(text);
+	bool changed = false, passed = false;
+	while (fgets(line, sizeof line, p)) {
+		changed |= strstr(line, "changed: checking again") != NULL;
+		passed |= strstr(line, "passed " EX) != NULL;
+	}
+	int st = pclose(p);
+	ck_assert(changed);
+	ck_assert(passed);
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* Each exercise's solution.go passes go vet and runs (when go is
+ * installed; release builds only: sanitizer builds scale tests down). */
+START_TEST(go_solutions_vet_and_run)
+{
+	if (getenv("CHANLAB_TEST_SCALE") || system("command -v go >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "go_solutions_vet_and_run: skipped (no go, or a scaled-down build)\n");
+		return;
+	}
+	int st;
+	char *out = test_run_capture("cd exercises && for f in */solution.go; do "
+	                             "GOCACHE=${GOCACHE:-/tmp/chanlab-gocache} go vet \"$f\" && "
+	                             "GOCACHE=${GOCACHE:-/tmp/chanlab-gocache} go run \"$f\" "
+	                             ">/dev/null || { echo \"FAILED $f\"; exit 1; }; done 2>&1", &st);
+	ck_assert_msg(st == 0, "%s", out);
+	free(out);
+}
+END_TEST
+
+Suite *suite_coach(void)
+{
+	Suite *s = suite_create("coach");
+	TCase *tc = tcase_create("exercise");
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, verify_shipped_pack);
+	tcase_add_test(tc, verify_rejects_weak_spec);
+	tcase_add_test(tc, student_session);
+	tcase_add_test(tc, compile_error);
+	tcase_add_test(tc, crash_is_a_failed_check);
+	tcase_add_test(tc, never_returns_hits_a_limit);
+	tcase_add_test(tc, exit_zero_is_no_pass);
+	tcase_add_test(tc, globals_refused);
+	tcase_add_test(tc, no_compiler);
+	tcase_add_test(tc, watch_polls);
+	tcase_add_test(tc, go_solutions_vet_and_run);
+	suite_add_tcase(s, tc);
+	return s;
+}
