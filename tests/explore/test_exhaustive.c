@@ -106,6 +106,18 @@ static bool sanitized(void)
 	return scale && atof(scale) < 1.0;
 }
 
+/* The seven core patterns (the later ones have their own suites, and
+ * exploring all forty exhaustively here would take minutes). */
+static bool core(const struct pattern *p)
+{
+	static const char *const names[] = {"rendezvous", "reply-channel", "fan-in", "worker-pool",
+	                                    "pub-sub", "hedged-request", "lock-free-stack", NULL};
+	for (int i = 0; names[i]; i++)
+		if (strcmp(p->name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Every parameter at its smallest (integers) or default (choices). */
 static void smallest(const struct pattern *p, char values[][24], const char *pairs[])
 {
@@ -150,7 +162,7 @@ START_TEST(correct_exhaustive)
 	}
 	for (const struct pattern *const *pp = pattern_all(); *pp; pp++) {
 		const struct pattern *p = *pp;
-		if (p->sched != PATTERN_SCHED_ANY)
+		if (p->sched != PATTERN_SCHED_ANY || !core(p))
 			continue;
 		for (int i = 0; i < p->nvariants; i++) {
 			const struct pattern_variant *v = &p->variants[i];
@@ -178,7 +190,7 @@ START_TEST(broken_exhaustive)
 	}
 	for (const struct pattern *const *pp = pattern_all(); *pp; pp++) {
 		const struct pattern *p = *pp;
-		if (p->sched != PATTERN_SCHED_ANY)
+		if (p->sched != PATTERN_SCHED_ANY || !core(p))
 			continue;
 		for (int i = 0; i < p->nvariants; i++) {
 			const struct pattern_variant *v = &p->variants[i];
