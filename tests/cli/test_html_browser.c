@@ -62,7 +62,7 @@ static char *selftest(const char *chromium, const char *args, char *path, size_t
 	return result;
 }
 
-static void check_page(const char *args, const char *verdict_words)
+static void check_page(const char *args, const char *verdict_words, long min_dump)
 {
 	const char *chromium = find_chromium();
 	if (!chromium || test_scaled(100, 1) < 100) {
@@ -81,19 +81,22 @@ static void check_page(const char *args, const char *verdict_words)
 	ck_assert_int_eq(json_int(r, "steps_forward"), json_int(r, "events") - 1);
 	ck_assert_msg(strstr(r, "\"reached_end\":true") && strstr(r, "\"back_at_start\":true"), "%s", r);
 	ck_assert_msg(strstr(r, verdict_words), "verdict '%s' not shown: %s", verdict_words, r);
+	ck_assert_msg(json_int(r, "dump_tasks") >= min_dump, "dump: %s", r);
 	free(r);
 	unlink(path);
 }
 
 START_TEST(player_shows_a_clean_run)
 {
-	check_page("worker-pool", "run ended: ok");
+	check_page("worker-pool", "run ended: ok", 0);
 }
 END_TEST
 
 START_TEST(player_shows_a_deadlock)
 {
-	check_page("worker-pool --variant never-close-jobs", "deadlock");
+	/* the verdict with its lesson and the MISTAKE line, and the tasks left blocked */
+	check_page("worker-pool --variant never-close-jobs", "lesson: ", 5);
+	check_page("worker-pool --variant never-close-jobs", "mistake: patterns/worker_pool.c:", 5);
 }
 END_TEST
 
