@@ -30,9 +30,10 @@
  * par (rt_lock_rank_enter), not the order among rank-1 locks.
  *
  *   rank  lock                          guards
+ *   0     sched.ctx_lock                every context tree (a cancel closes
+ *                                       done channels and stops timers under it)
  *   1     cl_chan.lock (by address),    a channel; a sync object's queue and
  *         or one sync object's lock     state
- *   2     sched.ctx_lock                every context tree
  *   3     sched.idle_lock               idle processors, nidle
  *   4     sched.timer_lock              the timer heap, timer_seq
  *   5     proc.qlock                    that processor's local ring

@@ -153,7 +153,7 @@ static int rank_of(const struct rt_lock *l)
 		const struct rt_lock *lock;
 		int rank;
 	} table[] = {
-		{&s->ctx_lock, 2},   {&s->idle_lock, 3}, {&s->timer_lock, 4},  {&s->global_lock, 6},
+		{&s->ctx_lock, 0},   {&s->idle_lock, 3}, {&s->timer_lock, 4},  {&s->global_lock, 6},
 		{&s->m_lock, 7},     {&s->tasks_lock, 8}, {&s->obj_lock, 9},    {&s->stack_lock, 10},
 		{&s->finish_lock, 11}, {&s->trace_lock, 12},
 	};
