@@ -97,7 +97,7 @@ static void dinner(struct pattern_run *run, void (*philosopher)(void *))
 	t->seats = cl_sema_new("seats", t->n - 1);
 	t->wg = cl_wg_new("wg");
 	for (int i = 0; i < t->n; i++) {
-		char name[16];
+		char name[24];   /* "fork-" and any int */
 		snprintf(name, sizeof name, "fork-%d", i);
 		t->forks[i] = cl_mutex_new(name);
 	}

@@ -61,11 +61,11 @@ END_TEST
 START_TEST(explore_detects_by_default_and_no_race_turns_it_off)
 {
 	int status;
-	char *out = cli_run(&status, "explore lock-free-stack --variant aba --runs 2000 2>/dev/null");
+	char *out = cli_run(&status, "explore lock-free-stack --variant aba --runs 2000 --no-shrink 2>/dev/null");
 	ck_assert_int_eq(status, 6);
 	ck_assert_ptr_nonnull(strstr(out, " --race\n"));
 	free(out);
-	out = cli_run(&status, "explore lock-free-stack --variant aba --runs 2000 --no-race 2>/dev/null");
+	out = cli_run(&status, "explore lock-free-stack --variant aba --runs 2000 --no-race --no-shrink 2>/dev/null");
 	ck_assert_int_eq(status, 6);
 	ck_assert_ptr_null(strstr(out, "--race"));
 	free(out);
