@@ -2,6 +2,7 @@
  * spins without a scheduling point: cl_run returns, the report lists the
  * spinning task as abandoned, and the next run starts at once. */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "runtime/chanlab.h"
@@ -25,8 +26,23 @@ static void spinner_main(void *arg)
 		cl_yield();
 }
 
+#if defined(__SANITIZE_THREAD__)
+#define UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define UNDER_TSAN 1
+#endif
+#endif
+
 START_TEST(main_returning_ends_the_run_beside_a_spinning_task)
 {
+#ifdef UNDER_TSAN
+	/* TSan delivers a signal only when the thread reaches one of its own
+	 * interception points, which a loop without calls never does: the
+	 * stop signal cannot reach the spinner. */
+	fprintf(stderr, "test_parstop: notice: skipped under TSan\n");
+	return;
+#endif
 	for (int procs = 2; procs <= 4; procs *= 2) {
 		for (int i = 0; i < 10; i++) {
 			struct cl_config cfg;
