@@ -163,7 +163,8 @@ static void vc_join(struct vc *dst, const struct vc *src)
 static void vc_copy(struct vc *dst, const struct vc *src)
 {
 	vc_grow(dst, src->n);
-	memcpy(dst->c, src->c, (size_t)src->n * sizeof *src->c);
+	if (src->n > 0)	/* an empty clock may have no array at all */
+		memcpy(dst->c, src->c, (size_t)src->n * sizeof *src->c);
 	if (dst->n > src->n)
 		memset(dst->c + src->n, 0, (size_t)(dst->n - src->n) * sizeof *dst->c);
 }
