@@ -578,7 +578,8 @@ static int anchors_of(struct anchors *as, const struct cl_schedule *rec, size_t 
 			return -1;
 		as->a[as->n++] = (struct anchor){d->from, d->from_points, d->task, d->current != 0, false};
 	}
-	qsort(as->a, as->n, sizeof *as->a, anchor_cmp);
+	if (as->n > 0)	/* qsort's array may not be NULL, even when empty */
+		qsort(as->a, as->n, sizeof *as->a, anchor_cmp);
 	return 0;
 }
 
@@ -586,7 +587,7 @@ static int choose_by_anchor(void *ctx, const struct cl_choice *c)
 {
 	const struct anchors *as = ctx;
 	struct anchor key = {.from = c->from, .from_points = c->from_points};
-	const struct anchor *a = bsearch(&key, as->a, as->n, sizeof *as->a, anchor_cmp);
+	const struct anchor *a = as->n > 0 ? bsearch(&key, as->a, as->n, sizeof *as->a, anchor_cmp) : NULL;
 	return a && !a->off ? a->to : c->dflt;
 }
 
