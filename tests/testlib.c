@@ -1,4 +1,5 @@
 /* testlib.c - helpers shared by the test suites (see testlib.h). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,15 @@ long test_scaled(long n, long min)
 	double scale = s ? atof(s) : 1.0;
 	long v = (long)((double)n * scale);
 	return v < min ? min : v;
+}
+
+bool test_heavy_skipped(const char *name)
+{
+	const char *s = getenv("CHANLAB_TEST_SCALE");
+	if (!s || atof(s) >= 1.0)
+		return false;
+	fprintf(stderr, "%s: notice: heavy check, run by the release make check only\n", name);
+	return true;
 }
 
 static char *read_stream(FILE *f, size_t *size)

@@ -4,11 +4,18 @@
 #ifndef CHANLAB_TESTLIB_H
 #define CHANLAB_TESTLIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* n scaled by CHANLAB_TEST_SCALE (sanitizer builds set it below 1 so long
  * soak loops stay short); never less than min. */
 long test_scaled(long n, long min);
+
+/* True, after a one-line notice naming the test, in the scaled-down
+ * builds (debug, sanitizers, valgrind: CHANLAB_TEST_SCALE < 1).  Heavy
+ * checks -- long explores, Go builds, browsers, whole-pack verification --
+ * call it first and return, so .ci/run stays under its 30-minute budget. */
+bool test_heavy_skipped(const char *name);
 
 /* Reads a whole file into a malloc'd NUL-terminated buffer; NULL on error. */
 char *test_read_file(const char *path, size_t *size);
