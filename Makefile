@@ -134,7 +134,7 @@ chanlab: check-deps $(B)/chanlab
 # --- tests ------------------------------------------------------------------
 # Sanitizer builds scale long soak loops down (tests read CHANLAB_TEST_SCALE).
 # Defined before the runners below, whose recipes are expanded when defined.
-TEST_ENV := $(if $(SAN),CHANLAB_TEST_SCALE=0.02,)
+TEST_ENV := $(if $(SAN),CHANLAB_TEST_SCALE=0.02 CK_TIMEOUT_MULTIPLIER=5,CK_TIMEOUT_MULTIPLIER=3)
 # tests/<module>/*.c each define one or more "Suite *suite_NAME(void)"; the
 # runner's list is generated, so adding a test file needs no edit elsewhere.
 TEST_MODULES := runtime render patterns quiz cli explore
@@ -165,7 +165,8 @@ $(B)/test-$(1): $(B)/tests/run_$(1).o $$(patsubst %,$(B)/%.o,$$(TEST_SRC_$(1))) 
 	$(Q)$$(CC) $$(ALL_LDFLAGS) $$^ $$(CHECK_LIBS) $$(LIBS) -o $$@
 test-$(1): check-deps $(B)/test-$(1) $(B)/chanlab
 	@echo "== $(1) suites ($(VARIANT))"
-	@CHANLAB_BIN=$(B)/chanlab $(TEST_ENV) $(B)/test-$(1)
+	@t0=$$$$(date +%s); CHANLAB_BIN=$(B)/chanlab $(TEST_ENV) $(B)/test-$(1); rc=$$$$?; \
+	  echo "== $(1) suites ($(VARIANT)): $$$$(( $$$$(date +%s) - t0 )) s"; exit $$$$rc
 endef
 $(foreach m,$(TEST_MODULES),$(eval $(call test_runner,$(m))))
 $(B)/tests/%.c.o: tests/%.c
@@ -175,14 +176,29 @@ $(B)/tests/%.c.o: tests/%.c
 # deps runs alone first: under -j it would race the pkg-config check of the build.
 check: deps
 	@$(MAKE) --no-print-directory check-all
+
+# Which suites each build runs.  The release make check runs them all, heavy
+# checks included; the debug and sanitizer passes of .ci/run run a scaled-down
+# subset (CHANLAB_TEST_SCALE; tests/testlib.h's test_heavy_skipped): the
+# suites whose code the build's checks see into.  TSan only sees threads, so
+# it runs the suites that run the par scheduler.
+SUITES_release := $(TEST_MODULES)
+SUITES_debug   := runtime render patterns explore coach
+SUITES_asan    := $(TEST_MODULES)
+SUITES_ubsan   := $(TEST_MODULES)
+SUITES_tsan    := runtime patterns explore
+# Suites run side by side (make -j) with their output kept whole per suite
+# (-O); a failing suite does not stop the others (-k).  Under load a suite's
+# per-test timeouts stretch (CK_TIMEOUT_MULTIPLIER): they catch hangs, not
+# slowness.
+SUITE_GOALS = $(addprefix test-,$(SUITES_$(VARIANT))) check-par
 check-all: chanlab
-	@fail=0; for m in $(TEST_MODULES); do $(MAKE) --no-print-directory test-$$m || fail=1; done; \
-	$(MAKE) --no-print-directory check-par || fail=1; exit $$fail
+	@$(MAKE) --no-print-directory -k -O $(SUITE_GOALS)
 
 # The runtime's any-scheduler suites (tag "any") again under the parallel
 # scheduler with 1, 2 and 4 processors (PAR_PROCS overrides).
 PAR_PROCS ?= 1 2 4
-check-par: $(B)/test-runtime
+check-par: check-deps $(B)/test-runtime
 	@for n in $(PAR_PROCS); do echo "== runtime suites, par scheduler, $$n procs ($(VARIANT))"; \
 	  CK_INCLUDE_TAGS=any CHANLAB_TEST_SCHED=par CHANLAB_TEST_PROCS=$$n $(TEST_ENV) $(B)/test-runtime || exit 1; done
 
@@ -192,16 +208,19 @@ debug: deps
 	@$(MAKE) --no-print-directory SAN=debug check-san
 
 check-san: $(B)/chanlab
-	@fail=0; for m in $(TEST_MODULES); do $(MAKE) --no-print-directory SAN=$(SAN) test-$$m || fail=1; done; \
-	$(MAKE) --no-print-directory SAN=$(SAN) PAR_PROCS=2 check-par || fail=1; exit $$fail
+	@$(MAKE) --no-print-directory -k -O SAN=$(SAN) PAR_PROCS=2 $(SUITE_GOALS)
 
 VALGRIND_SUITES := runtime render patterns
+.PHONY: $(addprefix valgrind-,$(VALGRIND_SUITES))
 valgrind: deps
 	@$(MAKE) --no-print-directory valgrind-all
-valgrind-all: $(foreach m,$(VALGRIND_SUITES),$(B)/test-$(m)) $(B)/chanlab
-	@for m in $(VALGRIND_SUITES); do echo "== $$m suites (valgrind)"; \
+valgrind-all: $(B)/chanlab
+	@$(MAKE) --no-print-directory -k -O $(addprefix valgrind-,$(VALGRIND_SUITES))
+valgrind-%: $(B)/test-% $(B)/chanlab
+	@echo "== $* suites (valgrind)"; t0=$$(date +%s); \
 	  CK_FORK=no CHANLAB_TEST_SCALE=0.01 CHANLAB_BIN=$(B)/chanlab valgrind -q --error-exitcode=1 \
-	    --leak-check=full --errors-for-leak-kinds=definite $(B)/test-$$m || exit 1; done
+	    --leak-check=full --errors-for-leak-kinds=definite $(B)/test-$*; rc=$$?; \
+	  echo "== $* suites (valgrind): $$(( $$(date +%s) - t0 )) s"; exit $$rc
 
 # --- demo, benchmarks, golden files ------------------------------------------
 run: deps

@@ -199,23 +199,31 @@ END_TEST
 
 /* ---- rendezvous ordering on the events ---------------------------------- */
 
+struct drain_pair {
+	cl_chan *c, *done;
+};
+
 static void pingpong_peer(void *arg)
 {
-	cl_chan *c = arg;
+	struct drain_pair *p = arg;
 	int v;
-	while (cl_recv(c, &v)) {
+	while (cl_recv(p->c, &v)) {
 	}
+	cl_close(p->done);
 }
 
+/* The receiver closes done after it has seen the close, so every receive is
+ * in the trace before main returns (a sleep would not promise that under
+ * par, where a slow processor may not have drained the buffer yet). */
 static void unbuffered_main(void *arg)
 {
 	size_t cap = *(size_t *)arg;
-	cl_chan *c = cl_make("c", int, cap);
-	cl_go(pingpong_peer, c, "receiver");
+	struct drain_pair p = {cl_make("c", int, cap), cl_make("done", int, 0)};
+	cl_go(pingpong_peer, &p, "receiver");
 	for (int i = 0; i < 10; i++)
-		cl_send(c, &i);
-	cl_close(c);
-	cl_sleep(CL_MS);   /* let the receiver see the close */
+		cl_send(p.c, &i);
+	cl_close(p.c);
+	cl_recv(p.done, NULL);
 }
 
 /* Index of the first event of kind with the given flow. */
