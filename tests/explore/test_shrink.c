@@ -15,6 +15,7 @@
 #include "explore/explore.h"
 #include "runtime/schedule.h"
 #include "tests/explore/judge.h"
+#include "tests/testlib.h"
 
 /* The smallest stack that shows ABA: three workers, three rounds (the
  * pattern's defaults are larger, so that the mistake shows on many seeds). */
@@ -87,6 +88,9 @@ END_TEST
 
 START_TEST(shrink_aba)
 {
+	/* Tens of thousands of replays, twice: minutes under TSan. */
+	if (test_heavy_skipped("shrink_aba"))
+		return;
 	check_shrink("lock-free-stack", "aba", small_stack, 3);
 }
 END_TEST
