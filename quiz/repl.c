@@ -374,8 +374,15 @@ static void demo(struct repl *r, const struct quiz_question *q)
 		return;
 	}
 	fflush(r->out);
-	int rc = r->o->run_demo(q->patterns[0], r->o->demo_ctx);
-	fprintf(r->out, "(demo %s ended with status %d)\n", q->patterns[0], rc);
+	char summary[1200] = "";
+	int rc = r->o->run_demo(q->patterns[0], r->o->demo_ctx, summary, sizeof summary);
+	if (summary[0]) {
+		fputs("demo: ", r->out);
+		quiz_safe_fputs(r->out, summary, false);
+		fputc('\n', r->out);
+	} else {
+		fprintf(r->out, "(demo %s ended with status %d)\n", q->patterns[0], rc);
+	}
 }
 
 enum cmd_result { CMD_AGAIN, CMD_SHOW, CMD_SKIP, CMD_QUIT, CMD_REDO, CMD_ERROR };

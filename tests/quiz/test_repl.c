@@ -683,12 +683,42 @@ START_TEST(test_demo_shows_question_again)
 	         "tests/quiz/data/good.yaml --pattern fan-in --db %s 2>&1", test_chanlab_bin(), db);
 	char *out = test_run_capture(cmd, &status);
 	ck_assert_int_eq(status, 0);
-	const char *demo = strstr(out, "(demo fan-in ended with status ");
+	const char *demo = strstr(out, "demo: fan-in correct ran as it should (ok); replay: chanlab run fan-in");
 	ck_assert_msg(demo, "%s", out);
 	const char *first = strstr(out, "What does a send on a nil channel do?");
 	ck_assert_ptr_nonnull(first);
 	ck_assert(first < demo);
 	ck_assert_ptr_nonnull(strstr(demo, "What does a send on a nil channel do?"));
+	free(out);
+}
+END_TEST
+
+/* :demo of a question linked to a broken variant runs it at the variant's
+ * demo seed, so the run fails the way the question says, and prints the
+ * verdict: the lesson, the MISTAKE lines of the C and Go sources, where to
+ * read more; then one summary line, and the question again. */
+START_TEST(test_demo_broken_variant_shows_mistake)
+{
+	char cmd[512];
+	int status;
+	snprintf(cmd, sizeof cmd, "printf ':demo\\n:quit\\n' | %s quiz --cram --bank "
+	         "tests/quiz/data/good.yaml --pattern reply-channel:unbuffered-reply --db %s 2>&1",
+	         test_chanlab_bin(), db);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	const char *lesson = strstr(out, "\nlesson:    ");
+	ck_assert_msg(lesson, "%s", out);
+	const char *mistake = strstr(lesson, "\nmistake:   patterns/reply_channel.c:");
+	ck_assert_msg(mistake, "%s", out);
+	const char *go = strstr(mistake, "\nin Go:     patterns/go/reply_channel.go:");
+	ck_assert_msg(go, "%s", out);
+	ck_assert_ptr_nonnull(strstr(go, "\nread more: chanlab show reply-channel\n"));
+	const char *summary = strstr(go, "\ndemo: reply-channel unbuffered-reply showed its mistake "
+	                                  "(leak) at seed ");
+	ck_assert_msg(summary, "%s", out);
+	ck_assert_ptr_nonnull(strstr(summary, "; replay: chanlab run reply-channel --variant "
+	                                      "unbuffered-reply --seed "));
+	ck_assert_ptr_nonnull(strstr(summary, "receive from a closed, empty channel"));
 	free(out);
 }
 END_TEST
@@ -983,6 +1013,7 @@ Suite *suite_quiz_repl(void)
 	tcase_add_test(tc, test_db_nowhere);
 	tcase_add_test(tc, test_wraps_to_width);
 	tcase_add_test(tc, test_demo_shows_question_again);
+	tcase_add_test(tc, test_demo_broken_variant_shows_mistake);
 	tcase_add_test(tc, test_counter_and_feedback);
 	tcase_add_test(tc, test_readonly_db);
 	tcase_add_test(tc, test_usage);
