@@ -1080,3 +1080,10 @@ int cmd_exercise(int argc, char **argv)
 	coach_diag_free(&c.load_diag);
 	return rc;
 }
+
+/* The shipped pack's folder, for the quiz's check of `exercises:` keys
+ * (cmd/quiz_bank.h). */
+void cmd_exercise_shipped_pack(char *buf, size_t size)
+{
+	shipped_pack(buf, size);
+}

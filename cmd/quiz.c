@@ -24,6 +24,7 @@
 
 #if __has_include("cmd/quiz_bank.h")
 #include "cmd/quiz_bank.h"
+#include "cmd/quiz_demo.h"
 #define HAVE_QUIZ_BANK 1
 #else
 #define HAVE_QUIZ_BANK 0
@@ -318,21 +319,23 @@ static const char *db_path(const struct quiz_args *a, char *buf, size_t size)
 	return buf;
 }
 
-/* :demo: `chanlab run NAME [--variant VARIANT]`. */
-static int run_demo(const char *link, void *ctx)
+/* :demo: the linked pattern at its variant's demo seed, with the verdict
+ * (cmd/quiz_demo.h). */
+static int terminal_width(void);
+static int run_demo(const char *link, void *ctx, char *summary, size_t summary_size)
 {
 	(void)ctx;
-	char name[128];
-	snprintf(name, sizeof name, "%s", link);
-	char *variant = strchr(name, ':');
-	if (variant)
-		*variant++ = '\0';
-	char run[] = "run", flag[] = "--variant";
-	char *argv[] = {run, name, flag, variant, NULL};
+	struct cmd_quiz_demo d;
+	char err[300];
 	fflush(stdout);
-	int rc = cmd_run(variant ? 4 : 2, argv);
+	if (cmd_quiz_demo_run(link, stdout, stderr, cmd_use_color(stdout), terminal_width(), &d, err,
+	                      sizeof err) != 0) {
+		snprintf(summary, summary_size, "cannot run %s: %s", link, err);
+		return CL_EXIT_USAGE;
+	}
 	fflush(stdout);
-	return rc;
+	snprintf(summary, summary_size, "%s", d.summary);
+	return d.exit;
 }
 
 /* The terminal's width, for wrapping (0 when stdout is not a terminal:

@@ -15,6 +15,7 @@
 #include "cmd/embedded.h"
 #include "cmd/interrupt.h"
 #include "cmd/quiz_bank.h"
+#include "coach/pack.h"
 #include "quiz/export.h"
 #include "quiz/filter.h"
 #include "quiz/guess.h"
@@ -89,13 +90,45 @@ static void load_all(struct quiz_bank *b, char *const *files, size_t nfiles, boo
 		quiz_bank_load_file(b, files[i], diag);
 }
 
+char **cmd_quiz_exercise_names(void)
+{
+	char dir[4096];
+	struct stat st;
+	cmd_exercise_shipped_pack(dir, sizeof dir);
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return NULL;
+	const char *dirs[] = {dir};
+	struct coach_pack pack = {0};
+	struct coach_diag d = {0};
+	coach_pack_load(dirs, 1, &pack, &d);
+	coach_diag_free(&d);
+	char **names = calloc((size_t)pack.n + 1, sizeof *names);
+	if (!names)
+		quiz_oom();
+	for (int i = 0; i < pack.n; i++)
+		if (!(names[i] = strdup(pack.ex[i]->name)))
+			quiz_oom();
+	coach_pack_free(&pack);
+	return names;
+}
+
+void cmd_quiz_names_free(char **names)
+{
+	for (char **n = names; n && *n; n++)
+		free(*n);
+	free(names);
+}
+
 int cmd_quiz_load_banks(struct quiz_bank *b, char *const *files, size_t nfiles,
                         bool with_shipped, bool strict, struct quiz_diag *diag)
 {
 	size_t before = diag->count;
 	load_all(b, files, nfiles, with_shipped, diag);
-	struct quiz_lint_opts opts = {.strict = strict, .pattern_names = cmd_pattern_link_names()};
+	char **exercises = cmd_quiz_exercise_names();
+	struct quiz_lint_opts opts = {.strict = strict, .pattern_names = cmd_pattern_link_names(),
+	                              .exercise_names = (const char *const *)exercises};
 	quiz_lint(b, &opts, diag);
+	cmd_quiz_names_free(exercises);
 	if (diag->count == before)
 		return 0;
 	quiz_diag_sort(diag, before, b->files, b->nfiles);
@@ -161,8 +194,11 @@ int cmd_quiz_lint(int argc, char **argv)
 	quiz_bank_init(&b);
 	quiz_diag_init(&d);
 	load_all(&b, files, nfiles, false, &d);
-	struct quiz_lint_opts opts = {.strict = strict, .pattern_names = cmd_pattern_link_names()};
+	char **exercises = cmd_quiz_exercise_names();
+	struct quiz_lint_opts opts = {.strict = strict, .pattern_names = cmd_pattern_link_names(),
+	                              .exercise_names = (const char *const *)exercises};
 	quiz_lint(&b, &opts, &d);
+	cmd_quiz_names_free(exercises);
 	quiz_diag_sort(&d, 0, b.files, b.nfiles);
 	quiz_diag_print(&d, stderr);
 	int rc = CL_EXIT_OK;

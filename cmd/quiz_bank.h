@@ -42,4 +42,16 @@ int cmd_quiz_load_shipped(struct quiz_bank *b, struct quiz_diag *diag);
 int cmd_quiz_load_banks(struct quiz_bank *b, char *const *files, size_t nfiles,
                         bool with_shipped, bool strict, struct quiz_diag *diag);
 
+/* The shipped exercise pack's folder (defined in cmd/exercise.c). */
+void cmd_exercise_shipped_pack(char *buf, size_t size);
+
+/*
+ * The names of the shipped pack's exercises ("01-started-channel"), what a
+ * question's `exercises:` key may name: a malloc'd NULL-terminated list to
+ * free with cmd_quiz_names_free, or NULL when no pack is installed (lint
+ * then skips the check).
+ */
+char **cmd_quiz_exercise_names(void);
+void cmd_quiz_names_free(char **names);
+
 #endif

@@ -182,6 +182,7 @@ void quiz_question_free(struct quiz_question *q)
 	free(q->hint);
 	free_list(q->patterns, q->npatterns);
 	free(q->pattern_pos);
+	free(q->exercise_pos);
 	free_list(q->sources, q->nsources);
 	free(q->go);
 	free_list(q->exercises, q->nexercises);
@@ -598,7 +599,8 @@ static void load_question(struct loader *L, const yaml_node_t *qn)
 			rc = problem_at(L, v[K_GO], "malformed go version '%s' (1.N, e.g. 1.21)", q->go);
 	}
 	if (v[K_EXERCISES])
-		rc |= get_list(L, v[K_EXERCISES], "exercises", &q->exercises, &q->nexercises, NULL);
+		rc |= get_list(L, v[K_EXERCISES], "exercises", &q->exercises, &q->nexercises,
+		               &q->exercise_pos);
 
 	if (!q->lang)
 		q->lang = xstrndup("go", 2);

@@ -81,6 +81,7 @@ struct quiz_question {
 	struct quiz_pos answer_pos;   /* of the `answer` value */
 	struct quiz_pos *pattern_pos; /* of each patterns[i] */
 	struct quiz_pos go_pos;       /* of the `go` value */
+	struct quiz_pos *exercise_pos; /* of each exercises[i] */
 	bool has_answer;          /* an `answer` key was present */
 	bool answer_is_bool;      /* ...and its value was a YAML boolean */
 	char *answer_raw;         /* the `answer` scalar as written; NULL if absent */
@@ -109,6 +110,9 @@ struct quiz_lint_opts {
 	bool strict;                      /* wrong choices need `why` */
 	const char *const *pattern_names; /* NULL-terminated "NAME" / "NAME:VARIANT";
 	                                     NULL skips the pattern-link check */
+	const char *const *exercise_names; /* NULL-terminated exercise folder names
+	                                     ("01-started-channel"); NULL skips the
+	                                     check that `exercises:` names exist */
 };
 
 /* A bank to load: text in memory (text != NULL) or the file called name. */

@@ -3,6 +3,8 @@
  * tab-separated notes, HTML fields.  A field can hold neither a tab nor a
  * newline, so text is HTML-escaped, newlines become <br> and tabs &#9;.
  * The id is the note's GUID, so importing again updates notes in place.
+ * A snippet that needs a newer Go says so on the front; the back names the
+ * exercises that practise the question.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -32,6 +34,11 @@ static void front(FILE *out, const struct quiz_question *q, const size_t *order)
 		fputs("<pre><code>", out);
 		html(out, q->code);
 		fputs("</code></pre>", out);
+		if (q->go) {
+			fputs("<i>(needs Go ", out);
+			html(out, q->go);
+			fputs(" or newer)</i>", out);
+		}
 	}
 	if (q->type == QUIZ_MULTI)
 		fputs("<br><i>(one or more answers)</i>", out);
@@ -74,6 +81,11 @@ static void back(FILE *out, const struct quiz_question *q, const size_t *order)
 	if (q->explanation) {
 		fputs("<br><br>", out);
 		html(out, q->explanation);
+	}
+	for (size_t i = 0; i < q->nexercises; i++) {
+		fputs(i ? ", " : "<br><br>Practice: ", out);
+		fputs("chanlab exercise start ", out);
+		html(out, q->exercises[i]);
 	}
 }
 

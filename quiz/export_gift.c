@@ -87,6 +87,9 @@ static void metadata(FILE *out, const struct quiz_question *q)
 	if (!q->shuffle)
 		fputs(" shuffle=false", out);
 	join(out, "sources", q->sources, q->nsources);
+	if (q->go && !strpbrk(q->go, " \t\n"))
+		fprintf(out, " go=%s", q->go);
+	join(out, "exercises", q->exercises, q->nexercises);
 	fputc('\n', out);
 	/* Free text GIFT has no place for, one comment line each, escaped as
 	 * question text is (so a newline is "\n" and the line stays one). */

@@ -4,6 +4,8 @@
  * the export's order (shuffled by seed), room to write for free-text
  * questions; the answer key with the explanations goes to a file of its own,
  * so a handout never carries its answers.  Text is written as it is in the bank.
+ * A snippet that needs a newer Go says so under it; the key names the
+ * exercises (`exercises:`) that practise each question.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -46,6 +48,8 @@ static void question(FILE *out, size_t num, const struct quiz_question *q,
 		fprintf(out, "%s\n", q->code);
 		fence(out, q->code, NULL);
 		fputc('\n', out);
+		if (q->go)  /* the reader needs the version to read the code right */
+			fprintf(out, "*(needs Go %s or newer)*\n\n", q->go);
 	}
 	switch (q->type) {
 	case QUIZ_SINGLE:
@@ -100,6 +104,11 @@ static void key(FILE *out, size_t num, const struct quiz_question *q,
 				fputs("   ", out);  /* stay inside the list item */
 		}
 	}
+	/* Exercises that practise it: in the key, where a name cannot give the
+	 * answer away. */
+	for (size_t i = 0; i < q->nexercises; i++)
+		fprintf(out, "%s`chanlab exercise start %s`", i ? ", " : "  \n   Practice: ",
+		        q->exercises[i]);
 	fputc('\n', out);
 }
 

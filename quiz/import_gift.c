@@ -152,6 +152,8 @@ struct gq {
 	char *topics;      /* comma-separated */
 	char *patterns;
 	char *sources;     /* comma-separated */
+	char *exercises;   /* comma-separated */
+	char *go;          /* the minimum Go version, "1.21" */
 	bool html;         /* the text was [html]: answers are too */
 };
 
@@ -163,10 +165,13 @@ static void gq_free(struct gq *g)
 	free(g->topics);
 	free(g->patterns);
 	free(g->sources);
+	free(g->exercises);
+	free(g->go);
 	memset(g, 0, sizeof *g);
 }
 
-/* "// chanlab: level=junior type=short topics=a,b patterns=p lang=go shuffle=false" */
+/* "// chanlab: level=junior type=short topics=a,b patterns=p lang=go shuffle=false
+ *  sources=a,b go=1.21 exercises=a,b" */
 static void read_metadata(struct gq *g, const char *line)
 {
 	const char *s = line + strlen("// chanlab:");
@@ -193,6 +198,10 @@ static void read_metadata(struct gq *g, const char *line)
 			slot = &g->patterns;
 		else if (klen == 7 && !strncmp(s, "sources", 7))
 			slot = &g->sources;
+		else if (klen == 9 && !strncmp(s, "exercises", 9))
+			slot = &g->exercises;
+		else if (klen == 2 && !strncmp(s, "go", 2))
+			slot = &g->go;
 		else if (klen == 4 && !strncmp(s, "lang", 4))
 			slot = &g->q.lang;
 		else if (klen == 7 && !strncmp(s, "shuffle", 7))
@@ -511,6 +520,12 @@ static void write_question(FILE *out, const struct gq *g, const char *topic)
 	yaml_key(out, "hint", q->hint, 4);
 	yaml_list(out, "patterns", g->patterns);
 	yaml_list(out, "source", g->sources);
+	if (g->go && *g->go) {
+		fputs("    go: ", out);  /* quoted: a plain 1.20 would still load as "1.20" */
+		yaml_quoted(out, g->go);
+		fputc('\n', out);
+	}
+	yaml_list(out, "exercises", g->exercises);
 	if (!q->shuffle)
 		fputs("    shuffle: false\n", out);
 }

@@ -281,6 +281,22 @@ static void check_patterns(struct lint *L, const struct quiz_question *q)
 	}
 }
 
+/* Every `exercises:` id names an exercise of the pack (`chanlab exercise
+ * list`), so a question never points a student at nothing. */
+static void check_exercises(struct lint *L, const struct quiz_question *q)
+{
+	if (!L->opts || !L->opts->exercise_names)
+		return;
+	for (size_t i = 0; i < q->nexercises; i++) {
+		bool known = false;
+		for (const char *const *n = L->opts->exercise_names; *n && !known; n++)
+			known = strcmp(*n, q->exercises[i]) == 0;
+		if (!known && topic_ok(q->exercises[i]))  /* a malformed one is reported already */
+			REPORT(L, q, q->exercise_pos ? q->exercise_pos[i] : NOPOS,
+			       "unknown exercise '%s' (chanlab exercise list names them)", q->exercises[i]);
+	}
+}
+
 /* A bank-wide rule is judged only over enough questions to mean something:
  * a teacher's five-question file is not held to a share. */
 #define GUESS_MIN_QUESTIONS 20
@@ -335,6 +351,7 @@ int quiz_lint(const struct quiz_bank *b, const struct quiz_lint_opts *opts,
 		check_id(&L, q, first, i);
 		check_topics(&L, q);
 		check_patterns(&L, q);
+		check_exercises(&L, q);
 		if (q->malformed)
 			continue;  /* the loader already reported what is broken */
 		if (q->type == QUIZ_SINGLE || q->type == QUIZ_MULTI)

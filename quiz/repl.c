@@ -257,7 +257,8 @@ static void print_help(FILE *out)
 	      "  :hint    a hint for this question\n"
 	      "  :skip    skip it\n"
 	      "  :follow  the interviewer's follow-up to the last question answered\n"
-	      "  :demo    run the pattern the question is about\n"
+	      "  :demo    run the pattern the question is about, at the seed that shows\n"
+	      "           its mistake, with the lesson and the MISTAKE lines\n"
 	      "  :undo    take back the last answer\n"
 	      "  :stats   score so far\n"
 	      "  :help    this list\n"
@@ -374,8 +375,15 @@ static void demo(struct repl *r, const struct quiz_question *q)
 		return;
 	}
 	fflush(r->out);
-	int rc = r->o->run_demo(q->patterns[0], r->o->demo_ctx);
-	fprintf(r->out, "(demo %s ended with status %d)\n", q->patterns[0], rc);
+	char summary[1200] = "";
+	int rc = r->o->run_demo(q->patterns[0], r->o->demo_ctx, summary, sizeof summary);
+	if (summary[0]) {
+		fputs("demo: ", r->out);
+		quiz_safe_fputs(r->out, summary, false);
+		fputc('\n', r->out);
+	} else {
+		fprintf(r->out, "(demo %s ended with status %d)\n", q->patterns[0], rc);
+	}
 }
 
 enum cmd_result { CMD_AGAIN, CMD_SHOW, CMD_SKIP, CMD_QUIT, CMD_REDO, CMD_ERROR };
@@ -579,6 +587,31 @@ static enum step ask(struct repl *r, const struct quiz_question *q)
 	}
 }
 
+/* The paper's level for the exam's header: "level senior" when every
+ * question has one level, else "level mixed (2 junior, 1 senior)". */
+static void exam_level(const struct quiz_question **paper, size_t n, char *buf, size_t size)
+{
+	size_t count[QUIZ_NLEVELS] = {0}, levels = 0;
+	snprintf(buf, size, "no level");
+	for (size_t i = 0; i < n; i++)
+		count[paper[i]->level]++;
+	for (int l = 0; l < QUIZ_NLEVELS; l++)
+		levels += count[l] > 0;
+	if (levels <= 1) {
+		for (int l = 0; l < QUIZ_NLEVELS; l++)
+			if (count[l])
+				snprintf(buf, size, "level %s", quiz_level_name((enum quiz_level)l));
+		return;
+	}
+	size_t len = (size_t)snprintf(buf, size, "level mixed (");
+	for (int l = 0; l < QUIZ_NLEVELS && len < size; l++)
+		if (count[l])
+			len += (size_t)snprintf(buf + len, size - len, "%s%zu %s", buf[len - 1] == '(' ? "" : ", ",
+			                        count[l], quiz_level_name((enum quiz_level)l));
+	if (len < size)
+		snprintf(buf + len, size - len, ")");
+}
+
 /* The exam's end: the review, the score, the result file. */
 static int exam_end(struct repl *r, const struct quiz_question **paper, size_t npaper)
 {
@@ -681,8 +714,10 @@ int quiz_repl_run(const struct quiz_repl_opts *o, struct quiz_err *err)
 			r.exam.topic = o->filter->topic;
 			r.exam.pattern = o->filter->pattern;
 		}
-		fprintf(o->out, "exam: %zu question%s, seed %" PRIu64 "; answers are shown at the end\n",
-		        n, n == 1 ? "" : "s", o->seed);
+		char level[120];
+		exam_level(paper, n, level, sizeof level);
+		fprintf(o->out, "exam: %zu question%s, %s, seed %" PRIu64 "; answers are shown at the end\n",
+		        n, n == 1 ? "" : "s", level, o->seed);
 	}
 	r.total = n;
 	r.seen = calloc(n, sizeof *r.seen);

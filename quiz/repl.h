@@ -51,8 +51,11 @@ struct quiz_repl_opts {
 	const char *result_path;    /* exam: where to write the JSON result, or NULL */
 	bool result_force;          /* exam: overwrite an existing result file */
 	/* :demo runs this with the question's first pattern link ("NAME" or
-	 * "NAME:VARIANT"); returns an exit status.  NULL: :demo is unavailable. */
-	int (*run_demo)(const char *link, void *ctx);
+	 * "NAME:VARIANT"); it prints the run and returns an exit status, and may
+	 * put one line saying what the demo showed in summary (printed after it
+	 * as "demo: ..."; left empty, the REPL prints the status).  NULL: :demo
+	 * is unavailable. */
+	int (*run_demo)(const char *link, void *ctx, char *summary, size_t summary_size);
 	void *demo_ctx;
 };
 

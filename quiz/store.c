@@ -82,8 +82,10 @@ static int fail(struct quiz_err *err, const char *fmt, ...)
 }
 
 /* What SQLite's last error means for the person at the keyboard: a
- * read-only place or a full disk is not a damaged database. */
-static const char *why(sqlite3 *db)
+ * read-only place or a full disk is not a damaged database.  sys is errno
+ * as it was when the call failed: SQLite does not always keep the
+ * system's reason for a failed write (sqlite3_system_errno is 0 then). */
+static const char *why_sys(sqlite3 *db, int sys)
 {
 	switch (sqlite3_errcode(db)) {
 	case SQLITE_READONLY:
@@ -94,14 +96,44 @@ static const char *why(sqlite3 *db)
 		return "cannot open or create the file (read-only or missing folder?)";
 	case SQLITE_PERM:
 		return "permission denied";
+	case SQLITE_NOMEM:
+		return "out of memory";
+	case SQLITE_IOERR:
+		/* The operating system's reason, where it is one a person can act
+		 * on; errno only when SQLite failed a write (it is the write's). */
+		if (sqlite3_system_errno(db))
+			sys = sqlite3_system_errno(db);
+		else if (sqlite3_extended_errcode(db) != SQLITE_IOERR_WRITE &&
+		         sqlite3_extended_errcode(db) != SQLITE_IOERR_FSYNC &&
+		         sqlite3_extended_errcode(db) != SQLITE_IOERR_TRUNCATE)
+			sys = 0;
+		switch (sys) {
+		case ENOSPC:
+			return "the disk is full";
+		case EDQUOT:
+			return "the disk quota is exceeded";
+		case EFBIG:
+			return "the file is larger than this process may write (file size limit)";
+		case EROFS:
+			return "read-only file system";
+		case EIO:
+			return "input/output error (a failing disk?)";
+		}
+		return sqlite3_errmsg(db);
 	default:
 		return sqlite3_errmsg(db);
 	}
 }
 
+static const char *why(sqlite3 *db)
+{
+	return why_sys(db, 0);
+}
+
 static int db_fail(struct quiz_store *s, struct quiz_err *err, const char *what)
 {
-	return fail(err, "%s: %s: %s", s->path, what, why(s->db));
+	int sys = errno;
+	return fail(err, "%s: %s: %s", s->path, what, why_sys(s->db, sys));
 }
 
 /* The folder of path ("." when it has none), in buf. */
@@ -494,15 +526,28 @@ static int put_card(struct quiz_store *s, const char *qid, const struct quiz_car
 
 static int rollback(struct quiz_store *s)
 {
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	/* SQLite may have rolled the transaction back itself (after SQLITE_FULL
+	 * or SQLITE_NOMEM, say); a ROLLBACK then would only fail. */
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+/* BEGIN IMMEDIATE or COMMIT for a write, the failure said as what it means
+ * for the person ("the disk is full"), not as SQLite's wording. */
+static int exec_write(struct quiz_store *s, const char *sql, const char *what,
+                      struct quiz_err *err)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(s, err, what);
+	return 0;
 }
 
 int quiz_store_record(struct quiz_store *s, const struct quiz_answer *a,
                       const struct quiz_card *card, int64_t *answer_id, struct quiz_err *err)
 {
-	if (exec(s, "BEGIN IMMEDIATE", err))
-		return -1;
+	if (exec_write(s, "BEGIN IMMEDIATE", "cannot save the answer", err))
+		return rollback(s);
 	sqlite3_stmt *st = s->add_answer;
 	sqlite3_bind_text(st, 1, a->qid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, a->time);
@@ -515,12 +560,12 @@ int quiz_store_record(struct quiz_store *s, const struct quiz_answer *a,
 	sqlite3_bind_int64(st, 6, a->elapsed_ms);
 	sqlite3_bind_text(st, 7, a->session ? a->session : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 8, a->mode ? a->mode : "", -1, SQLITE_TRANSIENT);
-	if (run(s, st, err, "cannot record the answer"))
+	if (run(s, st, err, "cannot save the answer"))
 		return rollback(s);
 	int64_t id = sqlite3_last_insert_rowid(s->db);
 	if (card && put_card(s, a->qid, card, err))
 		return rollback(s);
-	if (exec(s, "COMMIT", err))
+	if (exec_write(s, "COMMIT", "cannot save the answer", err))
 		return rollback(s);
 	if (answer_id)
 		*answer_id = id;
@@ -530,8 +575,8 @@ int quiz_store_record(struct quiz_store *s, const struct quiz_answer *a,
 int quiz_store_undo(struct quiz_store *s, int64_t answer_id, const char *qid,
                     bool restore_card, const struct quiz_card *prev, struct quiz_err *err)
 {
-	if (exec(s, "BEGIN IMMEDIATE", err))
-		return -1;
+	if (exec_write(s, "BEGIN IMMEDIATE", "cannot undo the answer", err))
+		return rollback(s);
 	sqlite3_bind_int64(s->del_answer, 1, answer_id);
 	sqlite3_bind_text(s->del_answer, 2, qid, -1, SQLITE_TRANSIENT);
 	if (run(s, s->del_answer, err, "cannot delete the answer"))
@@ -546,7 +591,7 @@ int quiz_store_undo(struct quiz_store *s, int64_t answer_id, const char *qid,
 				return rollback(s);
 		}
 	}
-	if (exec(s, "COMMIT", err))
+	if (exec_write(s, "COMMIT", "cannot undo the answer", err))
 		return rollback(s);
 	return 0;
 }

@@ -8,7 +8,10 @@
  * PRAGMA application_id marks the file as ours.  A file that is not a SQLite
  * database, is damaged, or belongs to another program is refused and never
  * written.  Errors: functions return 0 on success and -1 with a one-line
- * message (naming the file) in the caller's buffer.
+ * message (naming the file) in the caller's buffer, saying what it means
+ * ("the disk is full", "out of memory", "... (file size limit)") rather
+ * than SQLite's wording; a failed save leaves no transaction open, so the
+ * store can be used again once there is room (tests/quiz/test_store_faults.c).
  */
 #ifndef CHANLAB_QUIZ_STORE_H
 #define CHANLAB_QUIZ_STORE_H

@@ -223,6 +223,43 @@ START_TEST(markdown_handout)
 }
 END_TEST
 
+/* The go and exercises keys in the other exports: a snippet that needs a
+ * newer Go says so beside the code (handout, card front); the exercises
+ * that practise a question are named in the answer key and on the card's
+ * back, never on the handout. */
+START_TEST(export_go_and_exercises)
+{
+	static const char bank[] =
+		"bank: t\nquestions:\n  - id: t.range-int\n    level: junior\n    topics: [t]\n"
+		"    type: code\n    prompt: What does it print?\n    code: \"for i := range 3 {\\n\\tprintln(i)\\n}\"\n"
+		"    answer: 0 1 2\n    explanation: E\n    go: \"1.22\"\n"
+		"    exercises: [04-fan-in-closer, 13-pipeline-stop]\n";
+	struct quiz_bank b;
+	load(&b, "t.yaml", bank);
+	char *a = export_all(&b, quiz_export_anki);
+	HAS(a, "</code></pre><i>(needs Go 1.22 or newer)</i>\t");
+	HAS(a, "<br><br>E<br><br>Practice: chanlab exercise start 04-fan-in-closer, "
+	       "chanlab exercise start 13-pipeline-stop\tjunior t\n");
+	free(a);
+
+	char *k = NULL, *h = NULL;
+	size_t klen = 0, hlen = 0;
+	FILE *kf = open_memstream(&k, &klen), *hf = open_memstream(&h, &hlen);
+	struct quiz_export_opts o = {.key = kf};
+	const struct quiz_question *q = &b.questions[0];
+	ck_assert_int_eq(quiz_export_markdown(hf, &q, 1, &o), 0);
+	fclose(hf);
+	fclose(kf);
+	HAS(h, "\n```\n\n*(needs Go 1.22 or newer)*\n\nAnswer:");
+	ck_assert_ptr_null(strstr(h, "exercise"));
+	HAS(k, "0 1 2  \n   E  \n   Practice: `chanlab exercise start 04-fan-in-closer`, "
+	       "`chanlab exercise start 13-pipeline-stop`\n");
+	free(h);
+	free(k);
+	quiz_bank_free(&b);
+}
+END_TEST
+
 /* Imports GIFT text into a YAML string; diag collects the problems. */
 static char *import(const char *name, struct quiz_diag *d, int *count)
 {
@@ -318,6 +355,7 @@ static const char tricky[] =
 	"      - text: \"data flows ch -> x\"\n        correct: true\n"
 	"      - text: \"x <- ch, &lt; as written\"\n        why: \"it is -> not <-\"\n"
 	"    explanation: \"Line one.\\nLine two -> three.\"\n"
+	"    go: \"1.22\"\n    exercises: [04-fan-in-closer, 13-pipeline-stop]\n"
 	"  - id: sample.plain-arrow\n    level: junior\n    topics: [channels]\n"
 	"    type: truefalse\n    prompt: \"Is a -> b an arrow?\"\n    answer: false\n"
 	"    why: \"it is -> here\"\n    explanation: \"Yes -> no.\"\n";
@@ -361,6 +399,11 @@ static void round_trip_bank(const char *name, const char *text)
 		ck_assert_uint_eq(p->npatterns, q->npatterns);
 		for (size_t k = 0; k < p->npatterns; k++)
 			ck_assert_str_eq(p->patterns[k], q->patterns[k]);
+		ck_assert(same(p->go, q->go));
+		ck_assert_int_eq(p->go_minor, q->go_minor);
+		ck_assert_uint_eq(p->nexercises, q->nexercises);
+		for (size_t k = 0; k < p->nexercises; k++)
+			ck_assert_str_eq(p->exercises[k], q->exercises[k]);
 		ck_assert_uint_eq(p->nchoices, q->nchoices);
 		for (size_t k = 0; k < p->nchoices; k++) {
 			ck_assert_str_eq(p->choices[k].text, q->choices[k].text);
@@ -645,6 +688,7 @@ START_TEST(gift_full_round_trip)
 	}
 	pclose(ls);
 	ck_assert_uint_ge(a.count, 300);
+	size_t with_go = 0, with_exercises = 0;
 	char *gift = NULL;
 	size_t glen = 0;
 	FILE *out = open_memstream(&gift, &glen);
@@ -695,7 +739,14 @@ START_TEST(gift_full_round_trip)
 		same_str(x->id, "hint", x->hint, y->hint);
 		same_list(x->id, "patterns", x->patterns, x->npatterns, y->patterns, y->npatterns);
 		same_list(x->id, "source", x->sources, x->nsources, y->sources, y->nsources);
+		same_str(x->id, "go", x->go, y->go);
+		same_list(x->id, "exercises", x->exercises, x->nexercises, y->exercises, y->nexercises);
+		with_go += x->go != NULL;
+		with_exercises += x->nexercises > 0;
 	}
+	/* The shipped bank has both keys, so the trip above carried them. */
+	ck_assert_uint_ge(with_go, 4);
+	ck_assert_uint_ge(with_exercises, 5);
 	free(gift);
 	quiz_diag_free(&d);
 	quiz_bank_free(&a);
@@ -817,6 +868,7 @@ Suite *suite_quiz_export(void)
 	tcase_add_test(tc, markdown_handout);
 	tcase_add_test(tc, import_moodle);
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, export_go_and_exercises);
 	tcase_add_test(tc, gift_arrow);
 	tcase_add_test(tc, import_quoting);
 	tcase_add_test(tc, export_import_commands);

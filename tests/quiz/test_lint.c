@@ -14,6 +14,7 @@
 
 static const char *const patterns[] = {"fan-in", "fan-in:correct", "reply-channel",
                                        "reply-channel:unbuffered-reply", NULL};
+static const char *const exercises[] = {"01-started-channel", "04-fan-in-closer", NULL};
 
 /* Loads files (NULL-terminated), lints them and compares every message with
  * want (NULL-terminated), in order. */
@@ -25,7 +26,8 @@ static void expect(bool strict, const char *const *files, const char *const *wan
 	quiz_diag_init(&d);
 	for (const char *const *f = files; *f; f++)
 		quiz_bank_load_file(&b, *f, &d);
-	struct quiz_lint_opts opts = {.strict = strict, .pattern_names = patterns};
+	struct quiz_lint_opts opts = {.strict = strict, .pattern_names = patterns,
+	                              .exercise_names = exercises};
 	quiz_lint(&b, &opts, &d);
 	size_t n = 0;
 	while (want[n])
@@ -162,6 +164,33 @@ START_TEST(pattern_links)
 }
 END_TEST
 
+/* An `exercises:` id must name an exercise of the pack; a malformed one
+ * is reported once, as malformed. */
+START_TEST(exercise_links)
+{
+	expect(false, FILES(D "exercise.yaml"),
+	       WANT(D "exercise.yaml:3:9: malformed exercise id 'Bad_Name' (lowercase letters, "
+	              "digits and '-')",
+	            D "exercise.yaml:10:35: unknown exercise '99-no-such-exercise' (chanlab exercise "
+	              "list names them)"));
+}
+END_TEST
+
+static char *chanlab(const char *args, int *status);
+
+/* `chanlab quiz lint` checks exercise ids against the shipped pack. */
+START_TEST(exercise_links_command)
+{
+	int st;
+	char *out = chanlab("quiz lint " D "exercise.yaml", &st);
+	ck_assert_int_eq(st, 1);
+	ck_assert_msg(strstr(out, D "exercise.yaml:10:35: unknown exercise '99-no-such-exercise'"),
+	              "%s", out);
+	ck_assert_ptr_null(strstr(out, "unknown exercise '04-fan-in-closer'"));
+	free(out);
+}
+END_TEST
+
 /* Empty strings, quoted or missing, are refused. */
 START_TEST(empty_strings)
 {
@@ -288,6 +317,8 @@ Suite *suite_quiz_lint(void)
 	tcase_add_test(tc, truefalse_answer);
 	tcase_add_test(tc, model_answer_and_code);
 	tcase_add_test(tc, pattern_links);
+	tcase_add_test(tc, exercise_links);
+	tcase_add_test(tc, exercise_links_command);
 	tcase_add_test(tc, empty_strings);
 	tcase_add_test(tc, all_of_the_above);
 	tcase_add_test(tc, strict_why);

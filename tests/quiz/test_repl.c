@@ -491,7 +491,9 @@ START_TEST(test_exam_same_paper)
 	char *p1 = exam_paper("42", path_a, path_b, "one.db");
 	char *p2 = exam_paper("42", path_b, path_a, "two.db");
 	char *p3 = exam_paper("43", path_a, path_b, "three.db");
-	ck_assert_ptr_nonnull(strstr(p1, "exam: 4 questions, seed 42"));
+	/* The header names the paper's level: the fixture banks mix them. */
+	ck_assert_msg(strstr(p1, "exam: 4 questions, level mixed ("), "%s", p1);
+	ck_assert_ptr_nonnull(strstr(p1, "), seed 42; answers are shown at the end\n"));
 	ck_assert_ptr_nonnull(strstr(p1, "[4/4]"));
 	ck_assert_ptr_nonnull(strstr(p1, "score: 0/"));
 	ck_assert_str_eq(p1, p2);
@@ -499,6 +501,30 @@ START_TEST(test_exam_same_paper)
 	free(p1);
 	free(p2);
 	free(p3);
+}
+END_TEST
+
+/* The exam's header names the level: one level when the paper has one
+ * (--level senior), else each level with its count. */
+START_TEST(test_exam_header_level)
+{
+	char cmd[1024];
+	int status;
+	snprintf(cmd, sizeof cmd, "yes :skip | head -n 20 | %s quiz --exam --count 0 --seed 7 "
+	         "--level senior --bank %s --bank %s --db %s --name Ann", test_chanlab_bin(), path_a,
+	         path_b, db);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	const char *want = "exam: 1 question, level senior, seed 7; answers are shown at the end\n";
+	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s", out);
+	free(out);
+	snprintf(cmd, sizeof cmd, "yes :skip | head -n 20 | %s quiz --exam --count 0 --seed 7 "
+	         "--bank %s --bank %s --db %s --name Ann", test_chanlab_bin(), path_a, path_b, db);
+	out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(strstr(out, "exam: 6 questions, level mixed (2 junior, 2 middle, 1 senior, "
+	                          "1 staff), seed 7;"), "%s", out);
+	free(out);
 }
 END_TEST
 
@@ -683,12 +709,42 @@ START_TEST(test_demo_shows_question_again)
 	         "tests/quiz/data/good.yaml --pattern fan-in --db %s 2>&1", test_chanlab_bin(), db);
 	char *out = test_run_capture(cmd, &status);
 	ck_assert_int_eq(status, 0);
-	const char *demo = strstr(out, "(demo fan-in ended with status ");
+	const char *demo = strstr(out, "demo: fan-in correct ran as it should (ok); replay: chanlab run fan-in");
 	ck_assert_msg(demo, "%s", out);
 	const char *first = strstr(out, "What does a send on a nil channel do?");
 	ck_assert_ptr_nonnull(first);
 	ck_assert(first < demo);
 	ck_assert_ptr_nonnull(strstr(demo, "What does a send on a nil channel do?"));
+	free(out);
+}
+END_TEST
+
+/* :demo of a question linked to a broken variant runs it at the variant's
+ * demo seed, so the run fails the way the question says, and prints the
+ * verdict: the lesson, the MISTAKE lines of the C and Go sources, where to
+ * read more; then one summary line, and the question again. */
+START_TEST(test_demo_broken_variant_shows_mistake)
+{
+	char cmd[512];
+	int status;
+	snprintf(cmd, sizeof cmd, "printf ':demo\\n:quit\\n' | %s quiz --cram --bank "
+	         "tests/quiz/data/good.yaml --pattern reply-channel:unbuffered-reply --db %s 2>&1",
+	         test_chanlab_bin(), db);
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	const char *lesson = strstr(out, "\nlesson:    ");
+	ck_assert_msg(lesson, "%s", out);
+	const char *mistake = strstr(lesson, "\nmistake:   patterns/reply_channel.c:");
+	ck_assert_msg(mistake, "%s", out);
+	const char *go = strstr(mistake, "\nin Go:     patterns/go/reply_channel.go:");
+	ck_assert_msg(go, "%s", out);
+	ck_assert_ptr_nonnull(strstr(go, "\nread more: chanlab show reply-channel\n"));
+	const char *summary = strstr(go, "\ndemo: reply-channel unbuffered-reply showed its mistake "
+	                                  "(leak) at seed ");
+	ck_assert_msg(summary, "%s", out);
+	ck_assert_ptr_nonnull(strstr(summary, "; replay: chanlab run reply-channel --variant "
+	                                      "unbuffered-reply --seed "));
+	ck_assert_ptr_nonnull(strstr(summary, "receive from a closed, empty channel"));
 	free(out);
 }
 END_TEST
@@ -977,12 +1033,14 @@ Suite *suite_quiz_repl(void)
 	tcase_add_test(tc, test_kill_after_ok);
 	tcase_add_test(tc, test_foreign_db_refused);
 	tcase_add_test(tc, test_exam_same_paper);
+	tcase_add_test(tc, test_exam_header_level);
 	tcase_add_test(tc, test_exam_result);
 	tcase_add_test(tc, test_exam_needs_name);
 	tcase_add_test(tc, test_exam_asks_name);
 	tcase_add_test(tc, test_db_nowhere);
 	tcase_add_test(tc, test_wraps_to_width);
 	tcase_add_test(tc, test_demo_shows_question_again);
+	tcase_add_test(tc, test_demo_broken_variant_shows_mistake);
 	tcase_add_test(tc, test_counter_and_feedback);
 	tcase_add_test(tc, test_readonly_db);
 	tcase_add_test(tc, test_usage);
