@@ -11,7 +11,8 @@
  *
  * Release `make check` only: skipped (with a notice) when a browser is not
  * installed or under the scaled-down builds, where a browser adds minutes
- * and tests nothing of ours.
+ * and tests nothing of ours.  The "data" case needs no browser: the page is
+ * made deterministically and its data is the golden event stream.
  */
 #include <check.h>
 #include <stdio.h>
@@ -255,6 +256,95 @@ START_TEST(explore_writes_the_shrunk_run_as_a_page)
 }
 END_TEST
 
+/* ---- the page's data, without a browser -------------------------------------------- */
+
+#define DATA_OPEN "<script id=\"data\" type=\"application/json\">"
+
+/* The page's data element, parsed. */
+static struct jm *page_data(const char *page)
+{
+	const char *start = strstr(page, DATA_OPEN);
+	ck_assert_ptr_nonnull(start);
+	start += strlen(DATA_OPEN);
+	const char *end = strstr(start, "</script>");
+	ck_assert_ptr_nonnull(end);
+	char err[120];
+	struct jm *d = jm_parse(start, (size_t)(end - start), err, sizeof err);
+	ck_assert_msg(d && d->type == JM_OBJECT, "the page's data is not JSON: %s", err);
+	return d;
+}
+
+/* The name table entry (kinds, waits, obj_kinds, strings) that index picks. */
+static const char *table_str(const struct jm *data, const char *table, double index)
+{
+	const struct jm *t = jm_get(data, table);
+	ck_assert_msg(t && t->type == JM_ARRAY && index >= 0 && (size_t)index < t->n,
+	              "%s[%g] is missing", table, index);
+	return t->items[(size_t)index]->string;
+}
+
+/* The file is made deterministically, and its data is the run's event
+ * stream: event for event and field for field the golden jsonl trace of the
+ * same run (tests/golden/, which `make golden` rewrites after a det change). */
+START_TEST(page_data_is_the_golden_event_stream)
+{
+	char page[128];
+	snprintf(page, sizeof page, "/tmp/chanlab-golden-%d.html", (int)getpid());
+	const char *args = "worker-pool --variant never-close-jobs --seed 1";
+	free(write_page(args, page));
+	char *first = test_read_file(page, NULL);
+	free(write_page(args, page));
+	char *second = test_read_file(page, NULL);
+	ck_assert_ptr_nonnull(first);
+	ck_assert_ptr_nonnull(second);
+	ck_assert_msg(strcmp(first, second) == 0, "two runs of %s wrote different pages", args);
+	free(second);
+	unlink(page);
+
+	struct jm *data = page_data(first);
+	const struct jm *fields = jm_get(data, "fields"), *events = jm_get(data, "events");
+	ck_assert_ptr_nonnull(fields);
+	ck_assert_ptr_nonnull(events);
+	char *golden = test_read_file(GOLDEN_DIR "/worker-pool-never-close-jobs-seed1.jsonl", NULL);
+	ck_assert_ptr_nonnull(golden);
+	size_t n = 0;
+	char *line = strchr(golden, '\n');   /* after the schema line */
+	for (; line && line[1]; line = strchr(line + 1, '\n'), n++) {
+		char *start = line + 1;
+		size_t len = strcspn(start, "\n");
+		char err[120];
+		struct jm *want = jm_parse(start, len, err, sizeof err);
+		ck_assert_msg(want, "golden line %zu: %s", n + 2, err);
+		ck_assert_msg(n < events->n, "the page has %zu events, the golden more", events->n);
+		const struct jm *got = events->items[n];
+		ck_assert_uint_eq(got->n, fields->n);
+		for (size_t k = 0; k < fields->n; k++) {
+			const char *name = fields->items[k]->string;
+			const struct jm *w = jm_get(want, name);
+			ck_assert_msg(w, "golden event %zu has no %s", n + 1, name);
+			double v = got->items[k]->number;
+			if (w->type == JM_STRING) {
+				const char *table = strcmp(name, "kind") == 0 ? "kinds"
+				                  : strcmp(name, "wait") == 0 ? "waits"
+				                  : strcmp(name, "obj_kind") == 0 ? "obj_kinds" : "strings";
+				ck_assert_msg(strcmp(table_str(data, table, v), w->string) == 0,
+				              "event %zu %s: page '%s', golden '%s'", n + 1, name,
+				              table_str(data, table, v), w->string);
+			} else {
+				ck_assert_msg(v == w->number, "event %zu %s: page %g, golden %g", n + 1, name,
+				              v, w->number);
+			}
+		}
+		jm_free(want);
+	}
+	ck_assert_uint_eq(n, events->n);
+	ck_assert_uint_gt(n, 100);
+	free(golden);
+	jm_free(data);
+	free(first);
+}
+END_TEST
+
 Suite *suite_html_browser(void)
 {
 	Suite *s = suite_create("html_browser");
@@ -268,5 +358,8 @@ Suite *suite_html_browser(void)
 	tcase_add_test(tc, firefox_player_shows_a_deadlock);
 	tcase_add_test(tc, explore_writes_the_shrunk_run_as_a_page);
 	suite_add_tcase(s, tc);
+	TCase *data = tcase_create("data");
+	tcase_add_test(data, page_data_is_the_golden_event_stream);
+	suite_add_tcase(s, data);
 	return s;
 }
