@@ -28,11 +28,21 @@ static char *page_data(const char *page)
 	return strndup(start, (size_t)(end - start));
 }
 
+/* Occurrences of needle in s.  A plain loop: under ASan every strstr call
+ * measures the whole remaining string, which makes counting 100,000 events
+ * in a 5 MB page quadratic (minutes). */
 static int count(const char *s, const char *needle)
 {
 	int n = 0;
-	for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
+	for (const char *p = s; *p; p++) {
+		size_t k = 0;
+		while (needle[k] && p[k] == needle[k])
+			k++;
+		if (!needle[k]) {
+			n++;
+			p += k - 1;
+		}
+	}
 	return n;
 }
 
