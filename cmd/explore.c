@@ -265,6 +265,8 @@ static int render_shrunk(struct pattern_run *run, const struct ex_program *prog,
 		cmd_fail(CL_EXIT_ERROR, "explore: cannot replay the shrunk schedule: %s",
 		         res.report ? res.report : "?");
 		rc = -1;
+	} else {
+		render_report(&sink, res.report);   /* html: its dump panel */
 	}
 	render_close(&sink);
 	cl_result_free(&res);

@@ -223,6 +223,7 @@ int cmd_run(int argc, char **argv)
 	struct cmd_verdict v;
 	cmd_verdict_make(&v, run, &res, &cfg);
 	cmd_verdict_sink_finish(&hold, &v);
+	render_report(&sink, res.report);   /* html: its dump panel */
 	render_close(&paced);
 	render_close(&sink);
 	if (trace_out != stdout) {

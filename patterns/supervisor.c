@@ -273,7 +273,7 @@ static void supervise(struct pattern_run *run, void (*attempt_fn)(void *), void 
 	};
 	struct supervisor *s = pattern_alloc(run, sizeof *s);
 	s->run = run;
-	s->n = (int)(sizeof specs / sizeof specs[0]);
+	s->n = (int)pattern_param(run, "children");   /* the first N specs: small enough to explore */
 	s->c = pattern_alloc(run, (size_t)s->n * sizeof *s->c);
 	for (int i = 0; i < s->n; i++)
 		s->c[i] = (struct child){.sup = s, .name = specs[i].name, .run = specs[i].fn,
@@ -342,6 +342,8 @@ static const struct pattern_param params[] = {
 	{"storm", "20", "starts of flaky that fail before its dependency comes back", 0, 1000, NULL},
 	{"work", "10", "typical time of a child's piece of work, in ms (long tail)", 0, 10000, NULL},
 	{"run", "100", "how long main lets the supervisor run, in ms", 0, 100000, NULL},
+	{"children", "4", "children to supervise: the first N of flaky, worker, job and probe", 1, 4,
+	 NULL},
 };
 
 static const struct pattern_variant variants[] = {

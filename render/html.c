@@ -15,7 +15,9 @@
  * the events the CLI sends after cl_run returns (the verdict) are included.
  * A run longer than HTML_MAX_EVENTS keeps the first and the last half of
  * that many and says how many it left out; the end of a run (verdict,
- * dumps) is always in the last half.
+ * dumps) is always in the last half.  The runtime's report (the fatal
+ * error or panic and the task dump, as the terminal prints it) comes from
+ * the CLI through render_report and is embedded beside the events, whole.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,6 +45,7 @@ struct html {
 	struct render_base base;
 	FILE *out;
 	char *title;
+	char *report;                          /* the runtime's report (render_report), or NULL */
 	/* The first HTML_HALF events, then a ring of the last HTML_HALF. */
 	struct html_event *head, *tail;
 	size_t nhead, head_cap, ntail_total;   /* ntail_total: events offered to the ring */
@@ -230,6 +233,8 @@ static void put_data(struct html *h)
 	put_name_list(b, "obj_kinds", CL_OBJ_KIND_COUNT, obj_at);
 	render_buf_puts(b, ",\"title\":");
 	put_safe_str(b, h->title ? h->title : "chanlab trace");
+	render_buf_puts(b, ",\"report\":");
+	put_safe_str(b, h->report ? h->report : "");
 	render_buf_puts(b, ",\"omitted\":");
 	render_buf_u64(b, omitted);
 	render_buf_puts(b, ",\"out_of_memory\":");
@@ -276,6 +281,20 @@ static void html_write_page(struct html *h)
 	fflush(h->out);
 }
 
+/* The report arrives after the run (cl_run returns it) and before the page
+ * is written; a second report replaces the first. */
+void render_html_report(struct render_base *base, const char *text)
+{
+	struct html *h = (struct html *)base;
+	char *copy = strdup(text);
+	if (!copy) {
+		h->nomem = true;
+		return;
+	}
+	free(h->report);
+	h->report = copy;
+}
+
 static void html_destroy(struct render_base *base)
 {
 	struct html *h = (struct html *)base;
@@ -284,6 +303,7 @@ static void html_destroy(struct render_base *base)
 		free(h->strs[i]);
 	free(h->strs);
 	free(h->title);
+	free(h->report);
 	free(h->hash);
 	free(h->head);
 	free(h->tail);

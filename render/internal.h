@@ -21,6 +21,9 @@ struct render_base {
 	void (*finish)(struct render_base *self);  /* complete the document, flush */
 	void (*destroy)(struct render_base *self); /* free everything */
 	bool finished;
+	/* The runtime's report (render_report); set by render_open from the
+	 * format table, NULL for formats that do not show it. */
+	void (*report)(struct render_base *self, const char *text);
 };
 
 /* The sink's end(): runs finish once. */
@@ -33,6 +36,9 @@ typedef struct render_base *render_open_fn(const struct render_opts *opts,
                                            char *err, size_t errsize);
 render_open_fn render_text_open, render_lanes_open, render_jsonl_open, render_chrome_open,
 	render_mermaid_open, render_html_open;
+
+/* html keeps the runtime's report for its dump panel (render_report). */
+void render_html_report(struct render_base *self, const char *text);
 
 /* The ANSI colour (SGR parameters, e.g. "36") of a task: stable per id,
  * readable on dark and light backgrounds; red is kept for panics. */

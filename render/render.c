@@ -12,6 +12,7 @@ struct format {
 	const char *name;
 	const char *summary;
 	render_open_fn *open;
+	void (*report)(struct render_base *self, const char *text);   /* NULL: ignores it */
 };
 
 static const struct format formats[] = {
@@ -21,7 +22,8 @@ static const struct format formats[] = {
 	{"jsonl", "one JSON object an event, for tools (docs/events.md)", render_jsonl_open},
 	{"chrome", "Chrome trace-event JSON for Perfetto's UI (ui.perfetto.dev)", render_chrome_open},
 	{"mermaid", "a Mermaid sequenceDiagram, split below 50,000 characters", render_mermaid_open},
-	{"html", "one self-contained page that plays the run in a browser (offline)", render_html_open},
+	{"html", "one self-contained page that plays the run in a browser (offline)", render_html_open,
+	 render_html_report},
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
@@ -68,10 +70,20 @@ int render_open(const char *format, const struct render_opts *opts, struct cl_si
 	struct render_base *self = f->open(opts, &event, err, errsize);
 	if (!self)
 		return RENDER_E_NOMEM;
+	self->report = f->report;
 	sink->event = event;
 	sink->end = render_base_end;
 	sink->ctx = self;
 	return 0;
+}
+
+void render_report(struct cl_sink *sink, const char *report)
+{
+	if (!sink || !sink->ctx || !report || !*report)
+		return;
+	struct render_base *self = sink->ctx;
+	if (self->report)
+		self->report(self, report);
 }
 
 void render_base_end(void *ctx)

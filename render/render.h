@@ -69,6 +69,13 @@ int render_open(const char *format, const struct render_opts *opts, struct cl_si
  * which the caller closes).  A zeroed sink is ignored. */
 void render_close(struct cl_sink *sink);
 
+/* Gives a sink made by render_open the runtime's report of its run
+ * (cl_result.report: the fatal error, panic or leak line and the task dump,
+ * exactly as the terminal prints it), before render_close.  The html page
+ * shows it in its dump panel; the other formats ignore it (the CLI prints it
+ * on stderr).  NULL or "" means the run left no report. */
+void render_report(struct cl_sink *sink, const char *report);
+
 /* ---- pacing (--pace F, --step) --------------------------------------------
  *
  * A sink that forwards every event to an inner sink after a pause: the
