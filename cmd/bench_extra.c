@@ -275,42 +275,54 @@ static char *generate_bank(int questions, size_t *len)
 	bench_buf_printf(&t, "bank: bench\nquestions:\n");
 	for (int i = 0; i < questions; i++) {
 		const char *topic = topics[i % 5];
+		/* words of this question only: the lint merges prompts that share
+		 * most of their words, and the template's words are the same */
+		char tags[128];
+		snprintf(tags, sizeof tags, "case k%da k%db k%dc k%dd k%de", i, i, i, i, i);
 		bench_buf_printf(&t, "  - id: bench.q-%04d\n    level: %s\n    topics: [%s, bench]\n", i,
 		    levels[i % 4], topic);
 		switch (i % 4) {
 		case 0:
 			bench_buf_printf(&t, "    type: single\n"
-			        "    prompt: Question %d on %s - what does a send on a nil channel do?\n"
+			        "    prompt: Question %d on %s (%s) - what does a send on a nil channel do?\n"
 			        "    choices:\n"
 			        "      - text: It blocks forever.\n        correct: true\n"
 			        "      - text: It panics with \"send on nil channel\".\n"
 			        "        why: A nil channel panics only on close.\n"
 			        "      - text: It returns at once and drops the value.\n"
 			        "        why: Only a select with a default case skips an operation.\n",
-			    i, topic);
+			    i, topic, tags);
 			break;
 		case 1:
 			bench_buf_printf(&t, "    type: multi\n"
-			        "    prompt: Question %d on %s - which of these block a goroutine?\n"
+			        "    prompt: Question %d on %s (%s) - which of these block a goroutine?\n"
 			        "    choices:\n"
 			        "      - text: A receive on an empty channel.\n        correct: true\n"
 			        "      - text: A send on a full buffered channel.\n        correct: true\n"
 			        "      - text: A call of len() on a channel that holds no values.\n"
 			        "        why: len reads the buffer count without blocking.\n",
-			    i, topic);
+			    i, topic, tags);
 			break;
 		case 2:
-			bench_buf_printf(&t, "    type: truefalse\n"
-			        "    prompt: Question %d on %s - closing a channel twice panics.\n"
-			        "    answer: true\n"
-			        "    why: The second close panics with \"close of closed channel\".\n",
-			    i, topic);
+			/* half true, half false, as the lint asks of a bank */
+			if (i % 8 == 2)
+				bench_buf_printf(&t, "    type: truefalse\n"
+				        "    prompt: Question %d on %s (%s) - closing a channel twice panics.\n"
+				        "    answer: true\n"
+				        "    why: The second close panics with \"close of closed channel\".\n",
+				    i, topic, tags);
+			else
+				bench_buf_printf(&t, "    type: truefalse\n"
+				        "    prompt: Question %d on %s (%s) - a receive from a closed channel panics.\n"
+				        "    answer: false\n"
+				        "    why: It returns the zero value at once, with ok false.\n",
+				    i, topic, tags);
 			break;
 		default:
 			bench_buf_printf(&t, "    type: short\n"
-			        "    prompt: Question %d on %s - who should close a channel?\n"
+			        "    prompt: Question %d on %s (%s) - who should close a channel?\n"
 			        "    answer: The sender, once it knows no more values will be sent.\n",
-			    i, topic);
+			    i, topic, tags);
 			break;
 		}
 		bench_buf_printf(&t, "    explanation: >\n      Explanation of question %d: the runtime parks the goroutine\n"

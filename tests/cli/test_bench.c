@@ -1,7 +1,8 @@
 /*
  * test_bench.c - `chanlab bench` as a script sees it: --json prints one
  * array whose rows carry the right names, units and numeric figures;
- * --help exits 0; a bad --only, --procs or option exits 64 with one line on
+ * every row has run at least 5 rounds with its spread, and names each
+ * peer (a figure or null) with the best of them; --help exits 0; a bad --only, --procs or option exits 64 with one line on
  * stderr; the binary makes no libatomic calls.  No timing is asserted: the
  * figures are for people to read.
  */
@@ -41,6 +42,40 @@ START_TEST(json_rows_have_names_units_and_numbers)
 		ck_assert_int_eq(jm_get(row, "go")->type, JM_NULL);
 		ck_assert_int_eq(jm_get(row, "ratio")->type, JM_NULL);
 		ck_assert_int_eq(jm_get(row, "claim")->type, JM_NUMBER);
+		/* rounds: the median lies within the spread of at least 5 rounds */
+		const struct jm *rounds = jm_get(row, "rounds"), *mn = jm_get(row, "min"),
+		                *mx = jm_get(row, "max");
+		ck_assert_msg(rounds && rounds->type == JM_NUMBER && rounds->number >= 5,
+		              "%s: fewer than 5 rounds", names[i]);
+		ck_assert_msg(mn && mx && mn->type == JM_NUMBER && mx->type == JM_NUMBER &&
+		                      mn->number <= v->number && v->number <= mx->number,
+		              "%s: the median is not within min..max", names[i]);
+		/* every peer has its key (a number, or null where it is missing) */
+		const struct jm *peers = jm_get(row, "peers");
+		ck_assert_msg(peers && peers->type == JM_OBJECT, "%s: no peers object", names[i]);
+		const char *pk[] = {"go", "go1", "boost_fiber", "pthread", "floor"};
+		for (size_t k = 0; k < sizeof pk / sizeof pk[0]; k++) {
+			const struct jm *p = jm_get(peers, pk[k]);
+			ck_assert_msg(p && (p->type == JM_NULL || (p->type == JM_NUMBER && p->number > 0)),
+			              "%s: peers.%s is neither null nor a positive number", names[i], pk[k]);
+		}
+		ck_assert_int_eq(jm_get(peers, "go")->type, JM_NULL);
+		ck_assert_int_eq(jm_get(peers, "go1")->type, JM_NULL);
+		const struct jm *best = jm_get(row, "best_peer"), *rb = jm_get(row, "ratio_best");
+		ck_assert_msg(best && rb, "%s: no best_peer or ratio_best", names[i]);
+		if (best->type == JM_STRING) {
+			/* the best peer is the smallest of the figures present */
+			const struct jm *bv = jm_get(peers, best->string);
+			ck_assert_msg(bv && bv->type == JM_NUMBER, "%s: best_peer %s has no figure",
+			              names[i], best->string);
+			for (size_t k = 0; k < sizeof pk / sizeof pk[0]; k++) {
+				const struct jm *p = jm_get(peers, pk[k]);
+				ck_assert(p->type != JM_NUMBER || p->number >= bv->number);
+			}
+			ck_assert_int_eq(rb->type, JM_NUMBER);
+		} else {
+			ck_assert_int_eq(rb->type, JM_NULL);
+		}
 		const struct jm *sched = jm_get(row, "sched");
 		ck_assert_msg(sched && sched->type == JM_STRING &&
 		              (strcmp(sched->string, "det") == 0 || strcmp(sched->string, "par") == 0),
