@@ -248,7 +248,7 @@ int bench_go_test(const struct bench_go *g, const char *name, int procs, double 
 	char cmd[PATH_MAX + 512], tail[256];
 	program_cmd(g, "bench.test", procs, cmd, sizeof cmd);
 	snprintf(tail, sizeof tail, " -test.run '^$' -test.bench '^Benchmark%s$' -test.count 1 "
-	         "-test.benchtime %s 2>&1", name, g->quick ? "20ms" : "200ms");
+	         "-test.benchtime %s 2>&1", name, g->quick ? "20ms" : "100ms");
 	append(cmd, sizeof cmd, tail);
 	int status;
 	char *out = capture(cmd, &status);
@@ -267,6 +267,30 @@ int bench_go_test(const struct bench_go *g, const char *name, int procs, double 
 			*ns = v;
 			rc = 0;
 		}
+	}
+	free(out);
+	return rc;
+}
+
+int bench_go_metric(const struct bench_go *g, const char *name, int procs, const char *unit,
+                    double *value)
+{
+	char cmd[PATH_MAX + 512], tail[256];
+	program_cmd(g, "bench.test", procs, cmd, sizeof cmd);
+	snprintf(tail, sizeof tail, " -test.run '^$' -test.bench '^Benchmark%s$' -test.count 1 "
+	         "-test.benchtime %s 2>&1", name, g->quick ? "20ms" : "100ms");
+	append(cmd, sizeof cmd, tail);
+	int status;
+	char *out = capture(cmd, &status);
+	int rc = -1;
+	/* "BenchmarkNAME-2  40892  3074 ns/op  0.0002690 crossed": the word
+	 * before unit */
+	const char *prev = NULL;
+	for (char *save = NULL, *w = out && status == 0 ? strtok_r(out, " \t\n", &save) : NULL; w;
+	     w = strtok_r(NULL, " \t\n", &save)) {
+		if (strcmp(w, unit) == 0 && prev && sscanf(prev, "%lf", value) == 1)
+			rc = 0;
+		prev = w;
 	}
 	free(out);
 	return rc;

@@ -37,6 +37,11 @@ int bench_go_open(struct bench_go *g, const char *self_exe, const char *tmp_pare
 /* One run of BenchmarkNAME with GOMAXPROCS=procs: its ns/op.  0 or -1. */
 int bench_go_test(const struct bench_go *g, const char *name, int procs, double *ns);
 
+/* One run of BenchmarkNAME with GOMAXPROCS=procs: the metric it reports
+ * with b.ReportMetric(v, unit).  0 or -1. */
+int bench_go_metric(const struct bench_go *g, const char *name, int procs, const char *unit,
+                    double *value);
+
 /* One run of `million N`: its seconds, peak RSS growth per goroutine (KiB)
  * and peak RSS growth (MiB).  0 or -1. */
 int bench_go_million(const struct bench_go *g, long n, int procs, double *secs,

@@ -78,6 +78,8 @@ struct row_spec {
 	enum bench_prog prog;
 	long n;                   /* blocked: tasks; worker pool: jobs */
 	const char *go_bench;     /* Go benchmark (BenchmarkNAME) for ROW_NS */
+	const char *go_share;     /* Go benchmark reporting the row's share (cross, held) */
+	const char *share_unit;   /* its b.ReportMetric unit */
 	unsigned peers;           /* PEER(IMPL_...) bits */
 	int procs;                /* 0: --procs; else this many processors (par) */
 	bool det;                 /* always under det (one OS thread) */
@@ -103,6 +105,8 @@ struct row {
 	/* chanlab's extra measurements, per round (medians printed) */
 	double held[ROUNDS], cross[ROUNDS], overlap[ROUNDS], kib[ROUNDS], mib[ROUNDS];
 	int nheld, ncross, noverlap, nkib;
+	double go_share[ROUNDS];  /* Go's share (spec.go_share), one per round */
+	int ngo_share;
 	double impl_kib[NIMPL];   /* blocked rows: KiB per task of each peer */
 	double impl_mib[NIMPL][ROUNDS];
 	uint64_t parks_wakes, ops;
@@ -116,7 +120,8 @@ static const struct row_spec core_rows[] = {
 	 .procs = 1, .has_claim = true, .claim = 235, .claim_text = "~235 ns (Go)",
 	 .target = "<= 1.0x best peer"},
 	{.name = "pingpong_2p", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_PINGPONG_CROSS,
-	 .go_bench = "PingPong", .peers = PEER(IMPL_GO) | PEER(IMPL_PTHREAD) | PEER(IMPL_FLOOR),
+	 .go_bench = "PingPong", .go_share = "PingPongThreads", .share_unit = "crossed",
+	 .peers = PEER(IMPL_GO) | PEER(IMPL_PTHREAD) | PEER(IMPL_FLOOR),
 	 .procs = 2, .par_only = true, .target = "<= 1.0x Go (2 procs)"},
 	{.name = "spsc", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_SPSC, .go_bench = "SPSC",
 	 .peers = PEERS_GO | PEER(IMPL_BOOST) | PEER(IMPL_PTHREAD), .has_claim = true, .claim = 30,
@@ -142,7 +147,8 @@ static const struct row_spec core_rows[] = {
 	 .prog = BENCH_MUTEX_UNCONTENDED, .go_bench = "Mutex", .peers = PEERS_GO, .has_claim = true,
 	 .claim = 5, .claim_text = "~5 ns (Go)", .target = ""},
 	{.name = "mutex_contended", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_MUTEX_CONTENDED,
-	 .go_bench = "MutexContended", .peers = PEERS_GO | PEER(IMPL_PTHREAD),
+	 .go_bench = "MutexContended", .go_share = "MutexContendedHeld", .share_unit = "held",
+	 .peers = PEERS_GO | PEER(IMPL_PTHREAD),
 	 .target = "ratio <= 1.2"},
 	{.name = "atomic_add", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_ATOMIC_ADD,
 	 .go_bench = "AtomicAdd", .peers = PEERS_GO, .has_claim = true, .claim = 2.2,
@@ -621,6 +627,11 @@ static void measure_core(struct state *st, struct row *r)
 			r->impl_mib[impl][r->nv[impl]] = s.rss_mib * (go ? 1 : scale_of(st, r));
 			r->nv[impl]++;
 			kib_sum[impl] += s.kib_per_task;
+			double share;
+			if (impl == IMPL_GO && r->s.go_share &&
+			    bench_go_metric(&st->go, r->s.go_share, go_procs(st, r, impl), r->s.share_unit,
+			                    &share) == 0)
+				r->go_share[r->ngo_share++] = share;
 			if (impl != IMPL_CHANLAB)
 				continue;
 			if (s.held >= 0)
@@ -724,11 +735,17 @@ static void summarize(struct state *st, struct row *r)
 		}
 	}
 	if (r->nheld)
-		add_note(r, "%.0f%% of chanlab's Lock calls found the mutex held (median of %d rounds)",
+		add_note(r, "%.1f%% of chanlab's Lock calls found the mutex held (median of %d rounds)",
 		         100 * median_of(r->held, r->nheld), r->nheld);
 	if (r->ncross)
-		add_note(r, "%.0f%% of chanlab's hand-offs crossed OS threads",
+		add_note(r, "%.1f%% of chanlab's hand-offs crossed OS threads",
 		         100 * median_of(r->cross, r->ncross));
+	if (r->ngo_share)
+		add_note(r, "Go: %.1f%% %s (Benchmark%s, GOMAXPROCS=%d)",
+		         100 * median_of(r->go_share, r->ngo_share),
+		         strcmp(r->s.share_unit, "held") == 0 ? "of Lock calls found the mutex held"
+		                                             : "of hand-offs crossed OS threads",
+		         r->s.go_share, go_procs(st, r, IMPL_GO));
 	if (r->noverlap)
 		add_note(r, "the %d tasks' spans overlapped for %.0f%% of the whole", st->o.procs,
 		         100 * median_of(r->overlap, r->noverlap));
@@ -738,6 +755,8 @@ static void summarize(struct state *st, struct row *r)
 			if (r->nv[i])
 				add_note(r, "%s %.2f KiB", impl_key[i], r->impl_kib[i]);
 	}
+	if (st->o.vs_go && !st->go_ok && (r->s.peers & PEERS_GO))
+		add_note(r, "Go: no figures (%s)", st->go_note);
 	if (r->s.det && r->measured)
 		add_note(r, "det scheduler, one OS thread");
 	if (r->s.prog == BENCH_SWITCH && r->measured)
