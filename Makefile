@@ -237,6 +237,11 @@ install: chanlab
 	[ -f docs/chanlab.1 ] && install -m 644 docs/chanlab.1 $(DESTDIR)$(PREFIX)/share/man/man1/ || true
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	./chanlab completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/chanlab
+	# bench --vs-go builds these Go counterparts into $$XDG_CACHE_HOME at run time
+	install -d $(DESTDIR)$(PREFIX)/share/chanlab/bench/go/million $(DESTDIR)$(PREFIX)/share/chanlab/bench/go/workerpool
+	install -m 644 bench/go/go.mod bench/go/*_test.go $(DESTDIR)$(PREFIX)/share/chanlab/bench/go/
+	install -m 644 bench/go/million/main.go $(DESTDIR)$(PREFIX)/share/chanlab/bench/go/million/
+	install -m 644 bench/go/workerpool/main.go $(DESTDIR)$(PREFIX)/share/chanlab/bench/go/workerpool/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/chanlab $(DESTDIR)$(PREFIX)/share/man/man1/chanlab.1

@@ -399,8 +399,8 @@ bool bench_boost_find(const char *self_exe, char *path, size_t size, char *why, 
 	}
 	snprintf(why, whysize, "%s",
 	         access("/usr/include/boost/fiber/all.hpp", R_OK) == 0
-	                 ? "Boost.Fiber: bench-boost-fiber not built (make bench builds it)"
-	                 : "Boost.Fiber: not installed (make deps installs libboost-fiber-dev)");
+	                 ? "bench-boost-fiber not built (make bench builds it)"
+	                 : "not installed (make deps installs libboost-fiber-dev)");
 	return false;
 }
 

@@ -125,6 +125,39 @@ START_TEST(usage_errors_exit_64)
 }
 END_TEST
 
+/* --vs-go where the Go counterparts cannot be found (as after an install
+ * whose data directory lacks them) says why Go's figures are missing, in the
+ * table's header and in each row's JSON note, and still measures chanlab. */
+START_TEST(vs_go_without_counterparts_says_why)
+{
+	int status;
+	char *out;
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd,
+	         "CHANLAB_BENCH_GO=/nonexistent/bench/go '%s' bench --quick --vs-go --only atomic_add "
+	         "2>/dev/null",
+	         test_chanlab_bin());
+	out = test_run_capture(cmd, &status);
+	ck_assert_msg(status == 0, "bench exited %d", status);
+	ck_assert_msg(strstr(out, "Go: no figures (") != NULL, "no reason for Go's missing figures:\n%s",
+	              out);
+	free(out);
+	snprintf(cmd, sizeof cmd,
+	         "CHANLAB_BENCH_GO=/nonexistent/bench/go '%s' bench --quick --vs-go --json "
+	         "--only atomic_add 2>/dev/null",
+	         test_chanlab_bin());
+	out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	char err[200];
+	struct jm *doc = jm_parse(out, strlen(out), err, sizeof err);
+	ck_assert_msg(doc && doc->type == JM_ARRAY && doc->n == 1, "not one row: %s", out);
+	ck_assert_int_eq(jm_get(doc->items[0], "go")->type, JM_NULL);
+	ck_assert_ptr_nonnull(strstr(jm_str(doc->items[0], "note", ""), "Go: no figures"));
+	jm_free(doc);
+	free(out);
+}
+END_TEST
+
 /* The stack rows compare cl_atomic_cas with ck's inline CAS: the runtime's
  * atomics must be the bare instructions, never calls into libatomic. */
 START_TEST(atomics_are_not_libatomic_calls)
@@ -155,6 +188,7 @@ Suite *suite_bench(void)
 	tcase_add_test(tc, help_exits_0);
 	tcase_add_test(tc, usage_errors_exit_64);
 	tcase_add_test(tc, atomics_are_not_libatomic_calls);
+	tcase_add_test(tc, vs_go_without_counterparts_says_why);
 	suite_add_tcase(s, tc);
 	return s;
 }
