@@ -222,7 +222,7 @@ $(B)/bench-boost-fiber: bench/boost_fiber.cpp
 	$(Q)$(CXX) -std=c++17 -O2 -Wall -Wextra -Werror $< -lboost_fiber -lboost_context -lpthread -o $@
 bench-peers: $(if $(BOOST_FIBER_HDR),$(B)/bench-boost-fiber)
 bench: deps chanlab
-	@$(MAKE) --no-print-directory bench-peers BOOST_FIBER_HDR=$(wildcard /usr/include/boost/fiber/all.hpp)
+	@$(MAKE) --no-print-directory bench-peers
 	CHANLAB_BENCH_BOOST=$(B)/bench-boost-fiber ./chanlab bench --vs-go
 
 golden: chanlab $(B)/test-render
