@@ -126,15 +126,22 @@ static const struct row_spec core_rows[] = {
 	{.name = "spsc", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_SPSC, .go_bench = "SPSC",
 	 .peers = PEERS_GO | PEER(IMPL_BOOST) | PEER(IMPL_PTHREAD), .has_claim = true, .claim = 30,
 	 .claim_text = "~30 ns (Go)", .target = "ratio <= 1.0"},
+	{.name = "spsc_1p", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_SPSC, .go_bench = "SPSC",
+	 .peers = PEER(IMPL_GO1) | PEER(IMPL_BOOST), .procs = 1, .target = "<= 1.0x best peer"},
 	{.name = "mpmc4x4", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_MPMC4X4,
 	 .go_bench = "MPMC4x4", .peers = PEERS_GO | PEER(IMPL_BOOST) | PEER(IMPL_PTHREAD),
 	 .has_claim = true, .claim = 55, .claim_text = "~55 ns (Go)", .target = "ratio <= 1.2"},
 	{.name = "select2", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_SELECT2,
 	 .go_bench = "Select2", .peers = PEERS_GO, .has_claim = true, .claim = 50,
 	 .claim_text = "~50 ns (Go)", .target = "ratio <= 1.0"},
+	{.name = "select2_1p", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_SELECT2,
+	 .go_bench = "Select2", .peers = PEER(IMPL_GO1), .procs = 1, .target = "ratio <= 1.0"},
 	{.name = "spawn_join", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_SPAWN_JOIN,
 	 .go_bench = "SpawnJoin", .peers = PEERS_GO | PEER(IMPL_BOOST) | PEER(IMPL_PTHREAD),
 	 .has_claim = true, .claim = 300, .claim_text = "~300 ns (Go)",
+	 .target = "<= 0.4x Boost.Fiber"},
+	{.name = "spawn_join_1p", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_SPAWN_JOIN,
+	 .go_bench = "SpawnJoin", .peers = PEER(IMPL_GO1) | PEER(IMPL_BOOST), .procs = 1,
 	 .target = "<= 0.4x Boost.Fiber"},
 	{.name = "det_spawn_join", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_SPAWN_JOIN,
 	 .go_bench = "SpawnJoin", .peers = PEER(IMPL_GO1) | PEER(IMPL_BOOST), .det = true,
@@ -162,10 +169,10 @@ static const struct row_spec core_rows[] = {
 	 .n = 100000, .peers = PEERS_GO | PEER(IMPL_BOOST) | PEER(IMPL_FLOOR), .has_claim = true,
 	 .claim = 0.38, .claim_text = "0.38 s (Go)", .target = "<= 1.5x floor"},
 	{.name = "blocked_1m_s", .unit = "s", .kind = ROW_BLOCKED_S, .prog = BENCH_BLOCKED,
-	 .n = 1000000, .peers = PEERS_GO | PEER(IMPL_FLOOR), .slow = true, .has_claim = true,
+	 .n = 1000000, .peers = PEER(IMPL_GO) | PEER(IMPL_FLOOR), .slow = true, .has_claim = true,
 	 .claim = 9.4, .claim_text = "9.4 s (Go)", .target = "<= 1.5x floor"},
 	{.name = "blocked_1m_rss_mib", .unit = "MiB", .kind = ROW_BLOCKED_RSS, .prog = BENCH_BLOCKED,
-	 .n = 1000000, .peers = PEERS_GO | PEER(IMPL_FLOOR), .slow = true, .has_claim = true,
+	 .n = 1000000, .peers = PEER(IMPL_GO) | PEER(IMPL_FLOOR), .slow = true, .has_claim = true,
 	 .claim = 2479.6, .claim_text = "2.6 GB (Go)", .target = "<= 4.5 KiB/task"},
 	{.name = "workerpool_1m_jobs_s", .unit = "s", .kind = ROW_WORKERPOOL,
 	 .prog = BENCH_WORKERPOOL, .n = 1000000, .peers = PEERS_GO, .target = "ratio <= 1.0"},
@@ -737,9 +744,16 @@ static void summarize(struct state *st, struct row *r)
 	if (r->nheld)
 		add_note(r, "%.1f%% of chanlab's Lock calls found the mutex held (median of %d rounds)",
 		         100 * median_of(r->held, r->nheld), r->nheld);
+	if (r->nheld && median_of(r->held, r->nheld) < 0.9)
+		add_note(r, "below 90%%: the lockers mostly ran one after the other, so the row "
+		            "measured little contention");
 	if (r->ncross)
-		add_note(r, "%.1f%% of chanlab's hand-offs crossed OS threads",
-		         100 * median_of(r->cross, r->ncross));
+		add_note(r, "%.1f%% of chanlab's hand-offs crossed OS threads%s",
+		         100 * median_of(r->cross, r->ncross),
+		         median_of(r->cross, r->ncross) < 0.9
+		                 ? " (below 90%: the pair mostly ran on one processor, not a cross-core "
+		                   "hand-off)"
+		                 : "");
 	if (r->ngo_share)
 		add_note(r, "Go: %.1f%% %s (Benchmark%s, GOMAXPROCS=%d)",
 		         100 * median_of(r->go_share, r->ngo_share),

@@ -158,6 +158,52 @@ START_TEST(vs_go_without_counterparts_says_why)
 }
 END_TEST
 
+/* The rows that say what they measured: mutex_contended carries the share
+ * of Lock calls that found the mutex held, pingpong_2p (under par) the
+ * share of hand-offs that crossed OS threads, both in [0, 1]; the det rows
+ * run under det whatever --sched says; the pthread peer measured the
+ * contended mutex.  Shares are not asserted to be high: that is the
+ * runtime's figure, not the harness's. */
+START_TEST(honest_rows_carry_their_shares)
+{
+	int status;
+	char *out = cli_run(&status, "bench --quick --json --only "
+	                             "mutex_contended,pingpong_2p,det_switch,det_spawn_join 2>/dev/null");
+	ck_assert_msg(status == 0, "chanlab bench exited %d", status);
+	char err[200];
+	struct jm *doc = jm_parse(out, strlen(out), err, sizeof err);
+	ck_assert_msg(doc && doc->type == JM_ARRAY && doc->n == 4, "%s\n%s", err, out);
+	bool par = false;
+	for (size_t i = 0; i < doc->n; i++) {
+		const struct jm *row = doc->items[i];
+		const char *name = jm_str(row, "name", "");
+		const char *sched = jm_str(row, "sched", "");
+		if (strcmp(name, "mutex_contended") == 0) {
+			const struct jm *held = jm_get(row, "held");
+			ck_assert_msg(held && held->type == JM_NUMBER && held->number >= 0 &&
+			                      held->number <= 1,
+			              "mutex_contended: no held share in [0, 1]");
+			const struct jm *pt = jm_get(jm_get(row, "peers"), "pthread");
+			ck_assert_msg(pt && pt->type == JM_NUMBER && pt->number > 0,
+			              "mutex_contended: the pthread peer has no figure");
+			par = strcmp(sched, "par") == 0;
+		} else if (strcmp(name, "pingpong_2p") == 0) {
+			const struct jm *cross = jm_get(row, "cross");
+			if (strcmp(sched, "par") == 0 || par)
+				ck_assert_msg(cross && cross->type == JM_NUMBER && cross->number >= 0 &&
+				                      cross->number <= 1,
+				              "pingpong_2p: no cross share in [0, 1]");
+		} else {
+			ck_assert_msg(strcmp(sched, "det") == 0, "%s ran under %s, not det", name, sched);
+			const struct jm *v = jm_get(row, "chanlab");
+			ck_assert_msg(v && v->type == JM_NUMBER && v->number > 0, "%s: no figure", name);
+		}
+	}
+	jm_free(doc);
+	free(out);
+}
+END_TEST
+
 /* The stack rows compare cl_atomic_cas with ck's inline CAS: the runtime's
  * atomics must be the bare instructions, never calls into libatomic. */
 START_TEST(atomics_are_not_libatomic_calls)
@@ -189,6 +235,7 @@ Suite *suite_bench(void)
 	tcase_add_test(tc, usage_errors_exit_64);
 	tcase_add_test(tc, atomics_are_not_libatomic_calls);
 	tcase_add_test(tc, vs_go_without_counterparts_says_why);
+	tcase_add_test(tc, honest_rows_carry_their_shares);
 	suite_add_tcase(s, tc);
 	return s;
 }
