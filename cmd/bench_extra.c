@@ -18,6 +18,7 @@
 #include "bench/go_driver.h"
 #include "bench/programs.h"
 #include "cmd/cmd.h"
+#include "explore/explore.h"
 #include "patterns/registry.h"
 #include "quiz/bank.h"
 #include "render/render.h"
@@ -74,33 +75,51 @@ int bench_run_ms(const char *self_exe, const char *pattern, int samples, double 
 
 /* ---- explore ------------------------------------------------------------------------------ */
 
-/* Runs count schedules from seed first on; returns the seconds taken, or
- * -1 with err. */
+static void reset_run(void *arg)
+{
+	pattern_run_reset(arg);
+}
+
+/* Any run that breaks the promise: the bench explores correct variants. */
+static enum ex_judgement promise_judge(void *ctx, const struct cl_result *res,
+                                       struct ex_failure *key)
+{
+	if (pattern_promise_kept(ctx, res))
+		return EX_KEPT;
+	key->outcome = res->outcome;
+	snprintf(key->kind, sizeof key->kind, "promise");
+	return EX_BROKEN;
+}
+
+/* Explores count schedules from seed first on through explore/'s API, as
+ * `chanlab explore` does (random strategy, no shrinking), with the race
+ * detector on or off; returns the seconds taken, or -1 with err. */
 static double explore_batch(struct pattern_run *run, long count, uint64_t first, bool race,
                             char *err, size_t errsize)
 {
-	struct cl_config cfg;
-	cl_config_init(&cfg);
-	cfg.race = race;
+	char identity[128];
+	snprintf(identity, sizeof identity, "%s --variant %s", run->pattern->name, run->variant->name);
+	struct ex_program prog = {pattern_entry, run, reset_run, identity};
+	struct ex_options opt;
+	ex_options_init(&opt);
+	opt.runs = count;
+	opt.seed = first;
+	opt.race = race;
+	opt.shrink = false;
+	struct ex_result res;
 	double t0 = bench_now_ns();
-	for (long i = 0; i < count; i++) {
-		struct cl_result res;
-		cfg.seed = first + (uint64_t)i;
-		pattern_run_reset(run);
-		if (cl_run(pattern_entry, run, &cfg, &res) != 0) {
-			snprintf(err, errsize, "the runtime could not start: %s", res.report ? res.report : "?");
-			cl_result_free(&res);
-			return -1;
-		}
-		bool kept = pattern_promise_kept(run, &res);
-		cl_result_free(&res);
-		if (!kept) {
-			snprintf(err, errsize, "%s %s broke its promise at seed %llu", run->pattern->name,
-			         run->variant->name, (unsigned long long)cfg.seed);
-			return -1;
-		}
-	}
-	return (bench_now_ns() - t0) / 1e9;
+	int rc = ex_explore(&prog, promise_judge, run, &opt, &res);
+	double secs = (bench_now_ns() - t0) / 1e9;
+	if (rc != 0)
+		snprintf(err, errsize, "explore could not run: %s", res.error);
+	else if (res.broken)
+		snprintf(err, errsize, "%s %s broke its promise at seed %llu", run->pattern->name,
+		         run->variant->name, (unsigned long long)res.first.seed);
+	else if (res.runs != count)
+		snprintf(err, errsize, "explore ran %ld schedules of %ld", res.runs, count);
+	bool ok = rc == 0 && !res.broken && res.runs == count;
+	ex_result_free(&res);
+	return ok ? secs : -1;
 }
 
 int bench_explore_rate(int samples, double batch_s, double *per_s, char *err, size_t errsize)

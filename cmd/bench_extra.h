@@ -17,12 +17,14 @@
 int bench_run_ms(const char *self_exe, const char *pattern, int samples, double *ms,
                      int *status, char *err, size_t errsize);
 
-/* Explores worker-pool (variant correct, default parameters, det random,
- * tracing off) in process: median schedules per second of samples batches
- * of about batch_s seconds each.  0, or -1 with err. */
+/* Explores worker-pool (variant correct, default parameters) in process
+ * through ex_explore (explore/explore.h: random strategy, no shrinking, the
+ * race detector off): median schedules per second of samples batches of
+ * about batch_s seconds each.  0, or -1 with err. */
 int bench_explore_rate(int samples, double batch_s, double *per_s, char *err, size_t errsize);
 /* The same for any pattern and variant, with the race detector on or off
- * (cfg.race): the detector's cost is the ratio of the two rates. */
+ * (ex_options.race, cl_config.race): the detector's cost is the ratio of the
+ * two rates. */
 int bench_explore_rate_of(const char *pattern, const char *variant, bool race, int samples,
                               double batch_s, double *per_s, char *err, size_t errsize);
 
