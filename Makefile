@@ -17,6 +17,8 @@ VERSION  := 0.1.0
 PKGS_BUILD := sqlite3 yaml-0.1 libedit jansson
 PKGS_TEST  := check
 DEB_PKGS   := build-essential pkg-config check libsqlite3-dev libyaml-dev libedit-dev libjansson-dev valgrind golang-go libck-dev chromium
+# The peers `make bench` measures beside chanlab (none of the tests needs them).
+BENCH_DEB_PKGS := libboost-fiber-dev
 
 WARN     := -Wall -Wextra -Werror -Wno-missing-field-initializers
 CFLAGS_san_release :=
@@ -51,6 +53,8 @@ LIBS     = $(PKG_LIBS) -lpthread -lm
 
 MODULES  := runtime render patterns quiz cmd explore
 MODULES  += coach
+# bench/: the programs `chanlab bench` measures and its peers' drivers (libbench.a)
+MODULES  += bench
 src_of    = $(filter-out cmd/main.c,$(wildcard $(1)/*.c) $(wildcard $(1)/*.S))
 obj_of    = $(patsubst %,$(B)/%.o,$(call src_of,$(1)))
 lib_of    = $(B)/lib$(1).a
@@ -58,7 +62,7 @@ lib_of    = $(B)/lib$(1).a
 EMBED_FILES = $(sort $(wildcard data/*.yaml) $(wildcard patterns/*.c) $(wildcard patterns/*.h) $(wildcard patterns/go/*.go))
 
 .PHONY: debug
-.PHONY: all deps check check-all valgrind-all check-par check-san check-deps run bench install uninstall clean asan ubsan tsan valgrind golden help
+.PHONY: all deps check check-all valgrind-all check-par check-san check-deps run bench bench-peers install uninstall clean asan ubsan tsan valgrind golden help
 all: chanlab
 
 help:
@@ -75,7 +79,7 @@ help:
 
 # --- dependencies -----------------------------------------------------------
 deps:
-	@./tools/deps.sh $(DEB_PKGS)
+	@./tools/deps.sh $(DEB_PKGS) $(BENCH_DEB_PKGS)
 
 check-deps:
 	@for p in $(PKGS_BUILD) $(PKGS_TEST); do \
@@ -122,7 +126,7 @@ $(call lib_of,render): $(B)/gen/html_page.o
 $(B)/gen/embedded.o: $(B)/gen/embedded.c
 	$(Q)$(CC) $(ALL_CFLAGS) -Icmd -c $< -o $@
 
-ALL_LIBS = $(call lib_of,cmd) $(call lib_of,coach) $(call lib_of,explore) $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,quiz) $(call lib_of,runtime)
+ALL_LIBS = $(call lib_of,cmd) $(call lib_of,bench) $(call lib_of,coach) $(call lib_of,explore) $(call lib_of,patterns) $(call lib_of,render) $(call lib_of,quiz) $(call lib_of,runtime)
 
 $(B)/chanlab: $(B)/cmd/main.c.o $(B)/gen/embedded.o $(ALL_LIBS)
 	@$(if $(V),,echo "  LD  $@")
@@ -228,12 +232,17 @@ run: deps
 	./chanlab --version
 	./chanlab run rendezvous 2>&1 || ./chanlab --help
 
-BENCH_SRC := $(wildcard bench/*.c)
-$(B)/bench-runtime: $(patsubst %,$(B)/%.o,$(BENCH_SRC)) $(call lib_of,runtime)
-	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(LIBS) -o $@
-bench: deps chanlab $(B)/bench-runtime
-	$(B)/bench-runtime --no-go
-	./chanlab bench --vs-go
+# make bench is `chanlab bench --vs-go`: one harness, one Go driver (bench/).
+# The Boost.Fiber peer (bench/boost_fiber.cpp) is built only where its header
+# is installed; bench finds it beside the binary or through CHANLAB_BENCH_BOOST.
+BOOST_FIBER_HDR := $(wildcard /usr/include/boost/fiber/all.hpp)
+CXX ?= c++
+$(B)/bench-boost-fiber: bench/boost_fiber.cpp
+	$(Q)$(CXX) -std=c++17 -O2 -Wall -Wextra -Werror $< -lboost_fiber -lboost_context -lpthread -o $@
+bench-peers: $(if $(BOOST_FIBER_HDR),$(B)/bench-boost-fiber)
+bench: deps chanlab
+	@$(MAKE) --no-print-directory bench-peers
+	CHANLAB_BENCH_BOOST=$(B)/bench-boost-fiber ./chanlab bench --vs-go
 
 golden: chanlab $(B)/test-render
 	./tools/golden.sh
@@ -247,6 +256,11 @@ install: chanlab
 	[ -f docs/chanlab.1 ] && install -m 644 docs/chanlab.1 $(DESTDIR)$(PREFIX)/share/man/man1/ || true
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	./chanlab completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/chanlab
+	# bench --vs-go builds these Go counterparts into $$XDG_CACHE_HOME at run time
+	install -d $(DESTDIR)$(PREFIX)/share/chanlab/bench/go/million $(DESTDIR)$(PREFIX)/share/chanlab/bench/go/workerpool
+	install -m 644 bench/go/go.mod bench/go/*_test.go $(DESTDIR)$(PREFIX)/share/chanlab/bench/go/
+	install -m 644 bench/go/million/main.go $(DESTDIR)$(PREFIX)/share/chanlab/bench/go/million/
+	install -m 644 bench/go/workerpool/main.go $(DESTDIR)$(PREFIX)/share/chanlab/bench/go/workerpool/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/chanlab $(DESTDIR)$(PREFIX)/share/man/man1/chanlab.1

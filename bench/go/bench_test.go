@@ -1,4 +1,4 @@
-// Go counterparts of bench/runtime.c: the same work, measured by `go test
+// Go counterparts of bench/programs.c: the same work, measured by `go test
 // -bench`, so `make bench` can print Go's cost beside chanlab's.
 package bench
 

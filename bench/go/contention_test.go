@@ -1,4 +1,4 @@
-// Go counterparts of the contended rows of `chanlab bench` (cmd/bench_rt.c):
+// Go counterparts of the contended rows of `chanlab bench` (bench/programs.c):
 // buffered MPMC, contended mutex, atomic add, and a stack pushed and popped
 // by GOMAXPROCS goroutines, lock-free (Treiber) and under a mutex.  One op
 // is one item, one lock/unlock, one add, or one push+pop pair; RunParallel's

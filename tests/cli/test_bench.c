@@ -1,7 +1,8 @@
 /*
  * test_bench.c - `chanlab bench` as a script sees it: --json prints one
  * array whose rows carry the right names, units and numeric figures;
- * --help exits 0; a bad --only, --procs or option exits 64 with one line on
+ * every row has run at least 5 rounds with its spread, and names each
+ * peer (a figure or null) with the best of them; --help exits 0; a bad --only, --procs or option exits 64 with one line on
  * stderr; the binary makes no libatomic calls.  No timing is asserted: the
  * figures are for people to read.
  */
@@ -41,6 +42,40 @@ START_TEST(json_rows_have_names_units_and_numbers)
 		ck_assert_int_eq(jm_get(row, "go")->type, JM_NULL);
 		ck_assert_int_eq(jm_get(row, "ratio")->type, JM_NULL);
 		ck_assert_int_eq(jm_get(row, "claim")->type, JM_NUMBER);
+		/* rounds: the median lies within the spread of at least 5 rounds */
+		const struct jm *rounds = jm_get(row, "rounds"), *mn = jm_get(row, "min"),
+		                *mx = jm_get(row, "max");
+		ck_assert_msg(rounds && rounds->type == JM_NUMBER && rounds->number >= 5,
+		              "%s: fewer than 5 rounds", names[i]);
+		ck_assert_msg(mn && mx && mn->type == JM_NUMBER && mx->type == JM_NUMBER &&
+		                      mn->number <= v->number && v->number <= mx->number,
+		              "%s: the median is not within min..max", names[i]);
+		/* every peer has its key (a number, or null where it is missing) */
+		const struct jm *peers = jm_get(row, "peers");
+		ck_assert_msg(peers && peers->type == JM_OBJECT, "%s: no peers object", names[i]);
+		const char *pk[] = {"go", "go1", "boost_fiber", "pthread", "floor"};
+		for (size_t k = 0; k < sizeof pk / sizeof pk[0]; k++) {
+			const struct jm *p = jm_get(peers, pk[k]);
+			ck_assert_msg(p && (p->type == JM_NULL || (p->type == JM_NUMBER && p->number > 0)),
+			              "%s: peers.%s is neither null nor a positive number", names[i], pk[k]);
+		}
+		ck_assert_int_eq(jm_get(peers, "go")->type, JM_NULL);
+		ck_assert_int_eq(jm_get(peers, "go1")->type, JM_NULL);
+		const struct jm *best = jm_get(row, "best_peer"), *rb = jm_get(row, "ratio_best");
+		ck_assert_msg(best && rb, "%s: no best_peer or ratio_best", names[i]);
+		if (best->type == JM_STRING) {
+			/* the best peer is the smallest of the figures present */
+			const struct jm *bv = jm_get(peers, best->string);
+			ck_assert_msg(bv && bv->type == JM_NUMBER, "%s: best_peer %s has no figure",
+			              names[i], best->string);
+			for (size_t k = 0; k < sizeof pk / sizeof pk[0]; k++) {
+				const struct jm *p = jm_get(peers, pk[k]);
+				ck_assert(p->type != JM_NUMBER || p->number >= bv->number);
+			}
+			ck_assert_int_eq(rb->type, JM_NUMBER);
+		} else {
+			ck_assert_int_eq(rb->type, JM_NULL);
+		}
 		const struct jm *sched = jm_get(row, "sched");
 		ck_assert_msg(sched && sched->type == JM_STRING &&
 		              (strcmp(sched->string, "det") == 0 || strcmp(sched->string, "par") == 0),
@@ -90,6 +125,85 @@ START_TEST(usage_errors_exit_64)
 }
 END_TEST
 
+/* --vs-go where the Go counterparts cannot be found (as after an install
+ * whose data directory lacks them) says why Go's figures are missing, in the
+ * table's header and in each row's JSON note, and still measures chanlab. */
+START_TEST(vs_go_without_counterparts_says_why)
+{
+	int status;
+	char *out;
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd,
+	         "CHANLAB_BENCH_GO=/nonexistent/bench/go '%s' bench --quick --vs-go --only atomic_add "
+	         "2>/dev/null",
+	         test_chanlab_bin());
+	out = test_run_capture(cmd, &status);
+	ck_assert_msg(status == 0, "bench exited %d", status);
+	ck_assert_msg(strstr(out, "Go: no figures (") != NULL, "no reason for Go's missing figures:\n%s",
+	              out);
+	free(out);
+	snprintf(cmd, sizeof cmd,
+	         "CHANLAB_BENCH_GO=/nonexistent/bench/go '%s' bench --quick --vs-go --json "
+	         "--only atomic_add 2>/dev/null",
+	         test_chanlab_bin());
+	out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	char err[200];
+	struct jm *doc = jm_parse(out, strlen(out), err, sizeof err);
+	ck_assert_msg(doc && doc->type == JM_ARRAY && doc->n == 1, "not one row: %s", out);
+	ck_assert_int_eq(jm_get(doc->items[0], "go")->type, JM_NULL);
+	ck_assert_ptr_nonnull(strstr(jm_str(doc->items[0], "note", ""), "Go: no figures"));
+	jm_free(doc);
+	free(out);
+}
+END_TEST
+
+/* The rows that say what they measured: mutex_contended carries the share
+ * of Lock calls that found the mutex held, pingpong_2p (under par) the
+ * share of hand-offs that crossed OS threads, both in [0, 1]; the det rows
+ * run under det whatever --sched says; the pthread peer measured the
+ * contended mutex.  Shares are not asserted to be high: that is the
+ * runtime's figure, not the harness's. */
+START_TEST(honest_rows_carry_their_shares)
+{
+	int status;
+	char *out = cli_run(&status, "bench --quick --json --only "
+	                             "mutex_contended,pingpong_2p,det_switch,det_spawn_join 2>/dev/null");
+	ck_assert_msg(status == 0, "chanlab bench exited %d", status);
+	char err[200];
+	struct jm *doc = jm_parse(out, strlen(out), err, sizeof err);
+	ck_assert_msg(doc && doc->type == JM_ARRAY && doc->n == 4, "%s\n%s", err, out);
+	bool par = false;
+	for (size_t i = 0; i < doc->n; i++) {
+		const struct jm *row = doc->items[i];
+		const char *name = jm_str(row, "name", "");
+		const char *sched = jm_str(row, "sched", "");
+		if (strcmp(name, "mutex_contended") == 0) {
+			const struct jm *held = jm_get(row, "held");
+			ck_assert_msg(held && held->type == JM_NUMBER && held->number >= 0 &&
+			                      held->number <= 1,
+			              "mutex_contended: no held share in [0, 1]");
+			const struct jm *pt = jm_get(jm_get(row, "peers"), "pthread");
+			ck_assert_msg(pt && pt->type == JM_NUMBER && pt->number > 0,
+			              "mutex_contended: the pthread peer has no figure");
+			par = strcmp(sched, "par") == 0;
+		} else if (strcmp(name, "pingpong_2p") == 0) {
+			const struct jm *cross = jm_get(row, "cross");
+			if (strcmp(sched, "par") == 0 || par)
+				ck_assert_msg(cross && cross->type == JM_NUMBER && cross->number >= 0 &&
+				                      cross->number <= 1,
+				              "pingpong_2p: no cross share in [0, 1]");
+		} else {
+			ck_assert_msg(strcmp(sched, "det") == 0, "%s ran under %s, not det", name, sched);
+			const struct jm *v = jm_get(row, "chanlab");
+			ck_assert_msg(v && v->type == JM_NUMBER && v->number > 0, "%s: no figure", name);
+		}
+	}
+	jm_free(doc);
+	free(out);
+}
+END_TEST
+
 /* The stack rows compare cl_atomic_cas with ck's inline CAS: the runtime's
  * atomics must be the bare instructions, never calls into libatomic. */
 START_TEST(atomics_are_not_libatomic_calls)
@@ -120,6 +234,8 @@ Suite *suite_bench(void)
 	tcase_add_test(tc, help_exits_0);
 	tcase_add_test(tc, usage_errors_exit_64);
 	tcase_add_test(tc, atomics_are_not_libatomic_calls);
+	tcase_add_test(tc, vs_go_without_counterparts_says_why);
+	tcase_add_test(tc, honest_rows_carry_their_shares);
 	suite_add_tcase(s, tc);
 	return s;
 }

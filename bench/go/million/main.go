@@ -1,5 +1,5 @@
 // Spawn N goroutines that block on one channel, then release them all:
-// the counterpart of bench/runtime.c's blocked-task figure.
+// the counterpart of bench/programs.c's blocked-task rows.
 package main
 
 import (

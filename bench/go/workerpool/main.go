@@ -1,7 +1,7 @@
 // A worker pool of W workers over N small jobs (jobs and results channels
 // of capacity 128, a closer that closes results when the workers are done,
 // main summing the results): the Go counterpart of `chanlab bench`'s
-// workerpool_1m_jobs_s row (cmd/bench_rt.c).  Usage: workerpool N [W]
+// workerpool_1m_jobs_s row (bench/programs.c).  Usage: workerpool N [W]
 package main
 
 import (

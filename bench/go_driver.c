@@ -1,6 +1,6 @@
 /*
- * bench_go.c - building and running bench/go/, the Go counterparts of
- * `chanlab bench`'s rows, for --vs-go (see bench_go.h).  Go runs in child
+ * go_driver.c - building and running bench/go/, the Go counterparts of
+ * `chanlab bench`'s rows, for --vs-go (see go_driver.h).  Go runs in child
  * processes through sh; its output is parsed, never shown unless it fails.
  */
 #include <errno.h>
@@ -11,7 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cmd/bench_go.h"
+#include "bench/buf.h"
+#include "bench/go_driver.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -19,7 +20,7 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-double cmd_bench_median(double *v, int n)
+double bench_median(double *v, int n)
 {
 	if (n <= 0)
 		return -1;
@@ -83,6 +84,13 @@ static bool find_dir(const char *self_exe, char *out, size_t size)
 		if (is_dir_with(cand, "bench_test.go") && realpath(cand, out))
 			return true;
 	}
+#ifdef CHANLAB_DATADIR
+	/* installed: make install puts the sources under the data directory */
+	if (is_dir_with(CHANLAB_DATADIR "/bench/go", "bench_test.go")) {
+		snprintf(out, size, "%s", CHANLAB_DATADIR "/bench/go");
+		return true;
+	}
+#endif
 	return false;
 }
 
@@ -111,28 +119,16 @@ static char *capture(const char *cmd, int *status)
 		*status = -1;
 		return NULL;
 	}
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	if (!buf) {
-		pclose(p);
-		*status = -1;
-		return NULL;
-	}
-	size_t r;
-	while ((r = fread(buf + len, 1, cap - len - 1, p)) > 0) {
-		len += r;
-		if (cap - len < 1024) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	buf[len] = '\0';
+	struct bench_buf out = {0};
+	bench_buf_append(&out, "", 0);
+	bench_buf_read(&out, p);
 	int st = pclose(p);
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	return buf;
+	if (out.oom) {
+		bench_buf_free(&out);
+		*status = -1;
+	}
+	return out.data;
 }
 
 /* The last non-empty line of text, for error messages. */
@@ -147,11 +143,34 @@ static void last_line(const char *text, char *out, size_t size)
 	snprintf(out, size, "%.*s", (int)(end - start), start);
 }
 
-int cmd_bench_go_open(struct cmd_bench_go *g, const char *self_exe, int procs, bool quick,
-                      char *why, size_t whysize)
+/* $XDG_CACHE_HOME/chanlab/bench-go (or ~/.cache/...), made if need be. */
+static bool cache_dir(char *out, size_t size)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char base[PATH_MAX - 64];
+	if (xdg && *xdg)
+		snprintf(base, sizeof base, "%s", xdg);
+	else if (home && *home)
+		snprintf(base, sizeof base, "%s/.cache", home);
+	else
+		return false;
+	char path[PATH_MAX];
+	const char *parts[] = {"", "/chanlab", "/chanlab/bench-go"};
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		snprintf(path, sizeof path, "%s%s", base, parts[i]);
+		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+			return false;
+	}
+	if (access(path, W_OK) != 0 || strlen(path) >= size)
+		return false;
+	memcpy(out, path, strlen(path) + 1);
+	return true;
+}
+
+int bench_go_open(struct bench_go *g, const char *self_exe, const char *tmp_parent, bool quick,
+                  char *why, size_t whysize)
 {
 	memset(g, 0, sizeof *g);
-	g->procs = procs;
 	g->quick = quick;
 	int status;
 	char *out = capture("command -v go 2>/dev/null", &status);
@@ -162,7 +181,11 @@ int cmd_bench_go_open(struct cmd_bench_go *g, const char *self_exe, int procs, b
 		return -1;
 	}
 	if (!find_dir(self_exe, g->dir, sizeof g->dir)) {
-		snprintf(why, whysize, "bench/go not found (run from the source tree or set CHANLAB_BENCH_GO)");
+		snprintf(why, whysize, "the Go counterparts (bench/go) are neither in the source tree nor "
+#ifdef CHANLAB_DATADIR
+		         "under " CHANLAB_DATADIR "/bench/go "
+#endif
+		         "(run from the source tree, make install, or set CHANLAB_BENCH_GO)");
 		return -1;
 	}
 	go_environment();
@@ -173,11 +196,15 @@ int cmd_bench_go_open(struct cmd_bench_go *g, const char *self_exe, int procs, b
 			snprintf(g->version, sizeof g->version, "%s", word[2]);
 	}
 	free(out);
-	snprintf(g->tmp, sizeof g->tmp, "/tmp/chanlab-bench-XXXXXX");
-	if (!mkdtemp(g->tmp)) {
-		snprintf(why, whysize, "cannot make a temporary directory: %s", strerror(errno));
-		g->tmp[0] = '\0';
-		return -1;
+	if (!cache_dir(g->tmp, sizeof g->tmp)) {
+		/* no cache folder: build inside the bench's temporary folder */
+		snprintf(g->tmp, sizeof g->tmp, "%s/go", tmp_parent);
+		if (mkdir(g->tmp, 0700) != 0 && errno != EEXIST) {
+			snprintf(why, whysize, "cannot make %s: %s", g->tmp, strerror(errno));
+			g->tmp[0] = '\0';
+			return -1;
+		}
+		g->remove = true;
 	}
 	char cmd[4 * PATH_MAX + 256] = "cd ";
 	shell_word(cmd, sizeof cmd, g->dir);
@@ -199,127 +226,113 @@ int cmd_bench_go_open(struct cmd_bench_go *g, const char *self_exe, int procs, b
 			last_line(out, line, sizeof line);
 		snprintf(why, whysize, "building bench/go failed: %s", *line ? line : "go exited with an error");
 		free(out);
-		cmd_bench_go_close(g);
+		bench_go_close(g);
 		return -1;
 	}
 	free(out);
 	return 0;
 }
 
-/* "GOMAXPROCS=N 'TMP/PROGRAM'" into cmd. */
-static void program_cmd(const struct cmd_bench_go *g, const char *program, char *cmd, size_t size)
+/* "GOMAXPROCS=N 'DIR/PROGRAM'" into cmd. */
+static void program_cmd(const struct bench_go *g, const char *program, int procs, char *cmd,
+                        size_t size)
 {
 	char path[PATH_MAX + 32];
-	snprintf(cmd, size, "GOMAXPROCS=%d ", g->procs);
+	snprintf(cmd, size, "GOMAXPROCS=%d ", procs);
 	snprintf(path, sizeof path, "%s/%s", g->tmp, program);
 	shell_word(cmd, size, path);
 }
 
-int cmd_bench_go_tests(const struct cmd_bench_go *g, const char *const *names, double *ns, int n,
-                       int count)
+int bench_go_test(const struct bench_go *g, const char *name, int procs, double *ns)
 {
-	char cmd[PATH_MAX + 2048];
-	program_cmd(g, "bench.test", cmd, sizeof cmd);
-	append(cmd, sizeof cmd, " -test.run '^$' -test.bench '^Benchmark(");
-	for (int i = 0; i < n; i++) {
-		ns[i] = -1;
-		append(cmd, sizeof cmd, i ? "|" : "");
-		append(cmd, sizeof cmd, names[i]);
-	}
-	char tail[128];
-	snprintf(tail, sizeof tail, ")$' -test.count %d%s 2>&1", count,
-	         g->quick ? " -test.benchtime 100ms" : "");
+	char cmd[PATH_MAX + 512], tail[256];
+	program_cmd(g, "bench.test", procs, cmd, sizeof cmd);
+	snprintf(tail, sizeof tail, " -test.run '^$' -test.bench '^Benchmark%s$' -test.count 1 "
+	         "-test.benchtime %s 2>&1", name, g->quick ? "20ms" : "100ms");
 	append(cmd, sizeof cmd, tail);
 	int status;
 	char *out = capture(cmd, &status);
-	if (!out || status != 0) {
-		free(out);
-		return -1;
-	}
-	double *vals = calloc((size_t)n * (size_t)count, sizeof *vals);
-	int *nv = calloc((size_t)n, sizeof *nv);
-	if (!vals || !nv) {
-		free(vals);
-		free(nv);
-		free(out);
-		return -1;
-	}
-	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
-		char name[128];
+	int rc = -1;
+	for (char *save = NULL, *line = out && status == 0 ? strtok_r(out, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char got[128];
 		long iters;
 		double v;
-		if (sscanf(line, "Benchmark%127s %ld %lf ns/op", name, &iters, &v) != 3)
+		if (sscanf(line, "Benchmark%127s %ld %lf ns/op", got, &iters, &v) != 3)
 			continue;
-		char *dash = strrchr(name, '-');
+		char *dash = strrchr(got, '-');
 		if (dash && dash[1] >= '0' && dash[1] <= '9')
 			*dash = '\0';
-		for (int i = 0; i < n; i++)
-			if (strcmp(names[i], name) == 0 && nv[i] < count)
-				vals[i * count + nv[i]++] = v;
+		if (strcmp(got, name) == 0) {
+			*ns = v;
+			rc = 0;
+		}
 	}
-	for (int i = 0; i < n; i++)
-		ns[i] = cmd_bench_median(vals + i * count, nv[i]);
-	free(vals);
-	free(nv);
 	free(out);
-	return 0;
+	return rc;
 }
 
-int cmd_bench_go_million(const struct cmd_bench_go *g, long n, int count, double *secs,
-                         double *kib_per_task, double *rss_mib)
+int bench_go_metric(const struct bench_go *g, const char *name, int procs, const char *unit,
+                    double *value)
 {
-	double s[16], k[16], m[16];
-	int got = 0;
-	if (count > 16)
-		count = 16;
-	for (int i = 0; i < count; i++) {
-		char cmd[PATH_MAX + 128], arg[32];
-		program_cmd(g, "million", cmd, sizeof cmd);
-		snprintf(arg, sizeof arg, " %ld 2>&1", n);
-		append(cmd, sizeof cmd, arg);
-		int status;
-		char *out = capture(cmd, &status);
-		if (out && status == 0 &&
-		    sscanf(out, "seconds=%lf kib_per_goroutine=%lf peak_rss_mib=%lf", &s[got], &k[got],
-		           &m[got]) == 3)
-			got++;
-		free(out);
+	char cmd[PATH_MAX + 512], tail[256];
+	program_cmd(g, "bench.test", procs, cmd, sizeof cmd);
+	snprintf(tail, sizeof tail, " -test.run '^$' -test.bench '^Benchmark%s$' -test.count 1 "
+	         "-test.benchtime %s 2>&1", name, g->quick ? "20ms" : "100ms");
+	append(cmd, sizeof cmd, tail);
+	int status;
+	char *out = capture(cmd, &status);
+	int rc = -1;
+	/* "BenchmarkNAME-2  40892  3074 ns/op  0.0002690 crossed": the word
+	 * before unit */
+	const char *prev = NULL;
+	for (char *save = NULL, *w = out && status == 0 ? strtok_r(out, " \t\n", &save) : NULL; w;
+	     w = strtok_r(NULL, " \t\n", &save)) {
+		if (strcmp(w, unit) == 0 && prev && sscanf(prev, "%lf", value) == 1)
+			rc = 0;
+		prev = w;
 	}
-	if (!got)
-		return -1;
-	*secs = cmd_bench_median(s, got);
-	*kib_per_task = cmd_bench_median(k, got);
-	*rss_mib = cmd_bench_median(m, got);
-	return 0;
+	free(out);
+	return rc;
 }
 
-int cmd_bench_go_workerpool(const struct cmd_bench_go *g, long n, int count, double *secs)
+int bench_go_million(const struct bench_go *g, long n, int procs, double *secs,
+                     double *kib_per_task, double *rss_mib)
 {
-	double s[16];
-	int got = 0;
-	if (count > 16)
-		count = 16;
-	for (int i = 0; i < count; i++) {
-		char cmd[PATH_MAX + 128], arg[48];
-		program_cmd(g, "workerpool", cmd, sizeof cmd);
-		snprintf(arg, sizeof arg, " %ld 8 2>&1", n);
-		append(cmd, sizeof cmd, arg);
-		int status;
-		char *out = capture(cmd, &status);
-		if (out && status == 0 && sscanf(out, "seconds=%lf", &s[got]) == 1)
-			got++;
-		free(out);
-	}
-	if (!got)
-		return -1;
-	*secs = cmd_bench_median(s, got);
-	return 0;
+	char cmd[PATH_MAX + 128], arg[32];
+	program_cmd(g, "million", procs, cmd, sizeof cmd);
+	snprintf(arg, sizeof arg, " %ld 2>&1", n);
+	append(cmd, sizeof cmd, arg);
+	int status;
+	char *out = capture(cmd, &status);
+	int rc = out && status == 0 &&
+	                 sscanf(out, "seconds=%lf kib_per_goroutine=%lf peak_rss_mib=%lf", secs,
+	                        kib_per_task, rss_mib) == 3
+	         ? 0
+	         : -1;
+	free(out);
+	return rc;
 }
 
-void cmd_bench_go_close(struct cmd_bench_go *g)
+int bench_go_workerpool(const struct bench_go *g, long n, int procs, double *secs)
 {
-	if (!g->tmp[0])
+	char cmd[PATH_MAX + 128], arg[48];
+	program_cmd(g, "workerpool", procs, cmd, sizeof cmd);
+	snprintf(arg, sizeof arg, " %ld 8 2>&1", n);
+	append(cmd, sizeof cmd, arg);
+	int status;
+	char *out = capture(cmd, &status);
+	int rc = out && status == 0 && sscanf(out, "seconds=%lf", secs) == 1 ? 0 : -1;
+	free(out);
+	return rc;
+}
+
+void bench_go_close(struct bench_go *g)
+{
+	if (!g->tmp[0] || !g->remove) {
+		g->tmp[0] = '\0';
 		return;
+	}
 	const char *files[] = {"bench.test", "million", "workerpool"};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char path[PATH_MAX + 32];

@@ -1,6 +1,6 @@
 /*
- * bench_rt.c - the programs `chanlab bench` measures on the runtime (see
- * bench_rt.h): ping-pong, SPSC, MPMC, select, spawn+join, mutexes, atomic
+ * programs.c - the programs `chanlab bench` measures on the runtime (see
+ * programs.h): ping-pong, SPSC, MPMC, select, spawn+join, mutexes, atomic
  * add, a Treiber stack on cl_atomic_cas beside the same stack under a
  * cl_mutex and beside Concurrency Kit's ck_stack on pthreads, blocked tasks
  * (in a forked child, for its peak RSS) and a worker pool.  Each is the
@@ -16,47 +16,47 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd/bench_rt.h"
+#include "bench/programs.h"
 
 /* ThreadSanitizer cannot see ck's inline-assembly CAS, so it reports the
  * (by design) plain read of a node's next in ck_stack_pop_mpmc: the TSan
  * build leaves ck out. */
 #if defined(__SANITIZE_THREAD__)
-#define CMD_BENCH_TSAN 1
+#define BENCH_TSAN 1
 #elif defined(__has_feature)
 #if __has_feature(thread_sanitizer)
-#define CMD_BENCH_TSAN 1
+#define BENCH_TSAN 1
 #endif
 #endif
 
-#if defined(__has_include) && !defined(CMD_BENCH_TSAN)
+#if defined(__has_include) && !defined(BENCH_TSAN)
 #if __has_include(<ck_stack.h>)
 #include <ck_stack.h>
-#define CMD_BENCH_HAVE_CK 1
+#define BENCH_HAVE_CK 1
 #endif
 #endif
 
 #define CACHELINE 64
 
-double cmd_bench_now_ns(void)
+double bench_now_ns(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
 }
 
-const char *cmd_bench_no_ck_reason(void)
+const char *bench_no_ck_reason(void)
 {
-#ifdef CMD_BENCH_TSAN
+#ifdef BENCH_TSAN
 	return "left out of the ThreadSanitizer build (ck's assembly CAS is invisible to TSan)";
 #else
 	return "built without Concurrency Kit (ck_stack.h; apt-get install libck-dev)";
 #endif
 }
 
-bool cmd_bench_have_ck(void)
+bool bench_have_ck(void)
 {
-#ifdef CMD_BENCH_HAVE_CK
+#ifdef BENCH_HAVE_CK
 	return true;
 #else
 	return false;
@@ -82,7 +82,26 @@ struct bctx {
 	long mx_top;            /* mutex stack: node index + 1 of the top (0 = empty) */
 	long per_task;          /* push+pop pairs (or lock/unlock) per task */
 	double start[64], end[64];  /* contended rows: when each task began and finished */
+	long held;              /* mutex_contended: locks that found the mutex held */
+	cl_chan *gate;          /* contended rows: closed once every task is ready */
+	const void *pong_thread;   /* pingpong_cross: the OS thread pong last ran on */
+	long crossed;           /* pingpong_cross: hand-offs between two OS threads */
+	cl_atomic64 woken;      /* wake_latency: set by the woken task */
+	double woke_at;         /* wake_latency: when the woken task ran */
+	long last_task;         /* switch: the task that yielded last */
+	long switches;          /* switch: yields after which the other task ran */
 };
+
+/* Which OS thread this is: the address of a thread-local byte, read
+ * through a call the compiler cannot fold, because a task may move to
+ * another thread between two reads. */
+static _Thread_local char thread_marker;
+__attribute__((noinline)) static const void *this_thread(void)
+{
+	const void *p = &thread_marker;
+	__asm__ volatile("" : "+r"(p));
+	return p;
+}
 
 struct snode {
 	int64_t next;           /* index + 1 of the next node (0 = none) */
@@ -111,7 +130,7 @@ static void pong_task(void *arg)
 static void prog_pingpong(void *arg)
 {
 	struct bctx *b = arg;
-	double t0 = cmd_bench_now_ns();
+	double t0 = bench_now_ns();
 	b->a = cl_make("ping", int, 0);
 	b->b = cl_make("pong", int, 0);
 	cl_go(pong_task, b, "pong");
@@ -121,7 +140,7 @@ static void prog_pingpong(void *arg)
 		cl_recv(b->b, &v);
 	}
 	cl_close(b->a);
-	b->ns = cmd_bench_now_ns() - t0;
+	b->ns = bench_now_ns() - t0;
 	b->ops = (uint64_t)b->n;
 }
 
@@ -137,7 +156,7 @@ static void drain_task(void *arg)
 static void prog_spsc(void *arg)
 {
 	struct bctx *b = arg;
-	double t0 = cmd_bench_now_ns();
+	double t0 = bench_now_ns();
 	b->a = cl_make("items", int, 128);
 	b->wg = cl_wg_new("done");
 	cl_wg_add(b->wg, 1);
@@ -148,7 +167,7 @@ static void prog_spsc(void *arg)
 	}
 	cl_close(b->a);
 	cl_wg_wait(b->wg);
-	b->ns = cmd_bench_now_ns() - t0;
+	b->ns = bench_now_ns() - t0;
 	b->ops = (uint64_t)b->n;
 }
 
@@ -165,7 +184,7 @@ static void producer_task(void *arg)
 static void prog_mpmc4x4(void *arg)
 {
 	struct bctx *b = arg;
-	double t0 = cmd_bench_now_ns();
+	double t0 = bench_now_ns();
 	b->per_task = b->n / 4;
 	b->a = cl_make("items", int, 64);
 	b->wg = cl_wg_new("consumers");
@@ -179,14 +198,14 @@ static void prog_mpmc4x4(void *arg)
 	cl_wg_wait(b->wg2);
 	cl_close(b->a);
 	cl_wg_wait(b->wg);
-	b->ns = cmd_bench_now_ns() - t0;
+	b->ns = bench_now_ns() - t0;
 	b->ops = (uint64_t)b->per_task * 4;
 }
 
 static void prog_select2(void *arg)
 {
 	struct bctx *b = arg;
-	double t0 = cmd_bench_now_ns();
+	double t0 = bench_now_ns();
 	cl_chan *a = cl_make("a", int, 1), *c = cl_make("c", int, 1);
 	int v = 0;
 	struct cl_case cases[2] = {CL_RECV_CASE(a, &v), CL_RECV_CASE(c, &v)};
@@ -195,7 +214,7 @@ static void prog_select2(void *arg)
 		cl_send(i & 1 ? c : a, &x);
 		cl_select(cases, 2);
 	}
-	b->ns = cmd_bench_now_ns() - t0;
+	b->ns = bench_now_ns() - t0;
 	b->ops = (uint64_t)b->n;
 }
 
@@ -209,27 +228,27 @@ static void wg_done_task(void *arg)
 static void prog_spawn_join(void *arg)
 {
 	struct bctx *b = arg;
-	double t0 = cmd_bench_now_ns();
+	double t0 = bench_now_ns();
 	cl_waitgroup *wg = cl_wg_new("wg");
 	for (long i = 0; i < b->n; i++) {
 		cl_wg_add(wg, 1);
 		cl_go(wg_done_task, wg, "t");
 		cl_wg_wait(wg);
 	}
-	b->ns = cmd_bench_now_ns() - t0;
+	b->ns = bench_now_ns() - t0;
 	b->ops = (uint64_t)b->n;
 }
 
 static void prog_mutex_uncontended(void *arg)
 {
 	struct bctx *b = arg;
-	double t0 = cmd_bench_now_ns();
+	double t0 = bench_now_ns();
 	cl_mutex *mu = cl_mutex_new("mu");
 	for (long i = 0; i < b->n; i++) {
 		cl_lock(mu);
 		cl_unlock(mu);
 	}
-	b->ns = cmd_bench_now_ns() - t0;
+	b->ns = bench_now_ns() - t0;
 	b->ops = (uint64_t)b->n;
 }
 
@@ -237,13 +256,23 @@ static void locker_task(void *arg)
 {
 	struct warg *w = arg;
 	struct bctx *b = w->b;
-	b->start[w->index] = cmd_bench_now_ns();
+	long held = 0;
+	cl_recv(b->gate, NULL);   /* every locker starts at once */
+	b->start[w->index] = bench_now_ns();
 	for (long i = 0; i < b->per_task; i++) {
-		cl_lock(b->mu);
+		/* Lock's fast path is one CAS, as trylock's: a failed trylock is
+		 * a Lock that found the mutex held. */
+		if (!cl_trylock(b->mu)) {
+			held++;
+			cl_lock(b->mu);
+		}
 		b->counter++;
 		cl_unlock(b->mu);
 	}
-	b->end[w->index] = cmd_bench_now_ns();
+	cl_lock(b->mu);
+	b->held += held;
+	cl_unlock(b->mu);
+	b->end[w->index] = bench_now_ns();
 	cl_wg_done(b->wg);
 }
 
@@ -259,6 +288,8 @@ static void run_workers(struct bctx *b, void (*fn)(void *), const char *name)
 		args[t] = (struct warg){b, t};
 		cl_go(fn, &args[t], "%s-%d", name, t);
 	}
+	if (b->gate)
+		cl_close(b->gate);
 	cl_wg_wait(b->wg);
 	free(args);
 }
@@ -266,24 +297,25 @@ static void run_workers(struct bctx *b, void (*fn)(void *), const char *name)
 static void prog_mutex_contended(void *arg)
 {
 	struct bctx *b = arg;
-	double t0 = cmd_bench_now_ns();
+	double t0 = bench_now_ns();
 	b->per_task = b->n / b->threads;
 	b->mu = cl_mutex_new("mu");
+	b->gate = cl_chan_make("gate", 0, 0);
 	run_workers(b, locker_task, "locker");
 	if (b->counter != b->per_task * b->threads)
 		cl_panic("bench: mutex_contended counted %ld, expected %ld", b->counter,
 		         b->per_task * b->threads);
-	b->ns = cmd_bench_now_ns() - t0;
+	b->ns = bench_now_ns() - t0;
 	b->ops = (uint64_t)(b->per_task * b->threads);
 }
 
 static void prog_atomic_add(void *arg)
 {
 	struct bctx *b = arg;
-	double t0 = cmd_bench_now_ns();
+	double t0 = bench_now_ns();
 	for (long i = 0; i < b->n; i++)
 		cl_atomic_add(&b->atom, 1);
-	b->ns = cmd_bench_now_ns() - t0;
+	b->ns = bench_now_ns() - t0;
 	b->ops = (uint64_t)b->n;
 	if (cl_atomic_load(&b->atom) != b->n)
 		cl_panic("bench: atomic_add lost adds");
@@ -327,13 +359,13 @@ static void lf_task(void *arg)
 	struct warg *w = arg;
 	struct bctx *b = w->b;
 	long node = w->index;   /* each task starts owning one node */
-	b->start[w->index] = cmd_bench_now_ns();
+	b->start[w->index] = bench_now_ns();
 	for (long i = 0; i < b->per_task; i++) {
 		lf_push(b, node);
 		while ((node = lf_pop(b)) < 0) {   /* never empty: each pop follows its own push */
 		}
 	}
-	b->end[w->index] = cmd_bench_now_ns();
+	b->end[w->index] = bench_now_ns();
 	lf_push(b, node);   /* give the node back, for the check at the end */
 	cl_wg_done(b->wg);
 }
@@ -343,7 +375,7 @@ static void mx_task(void *arg)
 	struct warg *w = arg;
 	struct bctx *b = w->b;
 	long node = w->index;
-	b->start[w->index] = cmd_bench_now_ns();
+	b->start[w->index] = bench_now_ns();
 	for (long i = 0; i < b->per_task; i++) {
 		cl_lock(b->mu);
 		b->pool[node].next = b->mx_top;
@@ -354,7 +386,7 @@ static void mx_task(void *arg)
 		b->mx_top = b->pool[node].next;
 		cl_unlock(b->mu);
 	}
-	b->end[w->index] = cmd_bench_now_ns();
+	b->end[w->index] = bench_now_ns();
 	cl_lock(b->mu);     /* give the node back, for the check at the end */
 	b->pool[node].next = b->mx_top;
 	b->mx_top = node + 1;
@@ -372,7 +404,7 @@ static struct snode *pool_new(int n)
 
 static void prog_stack(struct bctx *b, bool lockfree)
 {
-	double t0 = cmd_bench_now_ns();
+	double t0 = bench_now_ns();
 	b->per_task = b->n / b->threads;
 	b->pool = pool_new(b->threads);
 	/* the head on a cache line of its own, away from the nodes */
@@ -383,7 +415,7 @@ static void prog_stack(struct bctx *b, bool lockfree)
 	b->lf_head = head;
 	b->mu = cl_mutex_new("stack");
 	run_workers(b, lockfree ? lf_task : mx_task, lockfree ? "pusher" : "locker");
-	b->ns = cmd_bench_now_ns() - t0;
+	b->ns = bench_now_ns() - t0;
 	b->ops = (uint64_t)(b->per_task * b->threads);
 	/* every node is back on the stack exactly once */
 	long count = 0;
@@ -423,7 +455,7 @@ static void blocked_task(void *arg)
 static void prog_blocked(void *arg)
 {
 	struct bctx *b = arg;
-	double t0 = cmd_bench_now_ns();
+	double t0 = bench_now_ns();
 	b->a = cl_chan_make("gate", 0, 0);
 	b->wg = cl_wg_new("done");
 	b->wg2 = cl_wg_new("ready");
@@ -434,7 +466,7 @@ static void prog_blocked(void *arg)
 	cl_wg_wait(b->wg2);       /* every task has started and is about to block */
 	cl_close(b->a);
 	cl_wg_wait(b->wg);
-	b->ns = cmd_bench_now_ns() - t0;
+	b->ns = bench_now_ns() - t0;
 	b->ops = (uint64_t)b->n;
 }
 
@@ -483,7 +515,7 @@ static void pool_closer(void *arg)
 static void prog_workerpool(void *arg)
 {
 	struct bctx *b = arg;
-	double t0 = cmd_bench_now_ns();
+	double t0 = bench_now_ns();
 	b->a = cl_make("jobs", uint64_t, 128);
 	b->b = cl_make("results", uint64_t, 128);
 	b->wg = cl_wg_new("workers");
@@ -498,7 +530,7 @@ static void prog_workerpool(void *arg)
 		sum += r;
 		count++;
 	}
-	b->ns = cmd_bench_now_ns() - t0;
+	b->ns = bench_now_ns() - t0;
 	b->ops = (uint64_t)count;
 	b->counter = (long)(sum & 0xffff);
 	if (count != b->n)
@@ -507,7 +539,7 @@ static void prog_workerpool(void *arg)
 
 /* ---- Concurrency Kit ----------------------------------------------------------------------- */
 
-#ifdef CMD_BENCH_HAVE_CK
+#ifdef BENCH_HAVE_CK
 struct ck_arg {
 	ck_stack_t *stack;
 	long pairs;
@@ -520,25 +552,25 @@ static void *ck_worker(void *arg)
 	ck_stack_entry_t *e = aligned_alloc(CACHELINE, CACHELINE);
 	if (!e)
 		return NULL;
-	a->start = cmd_bench_now_ns();
+	a->start = bench_now_ns();
 	for (long i = 0; i < a->pairs; i++) {
 		ck_stack_push_mpmc(a->stack, e);
 		while (!(e = ck_stack_pop_mpmc(a->stack))) {
 		}
 	}
-	a->end = cmd_bench_now_ns();
+	a->end = bench_now_ns();
 	free(e);
 	return a;
 }
 
-static int run_ck(long n, int threads, struct cmd_bench_sample *out, char *err, size_t errsize)
+static int run_ck(long n, int threads, struct bench_sample *out, char *err, size_t errsize)
 {
 	static ck_stack_t stack CK_CC_CACHELINE = CK_STACK_INITIALIZER;
 	pthread_t tid[64];
 	struct ck_arg arg[64];
 	if (threads > 64)
 		threads = 64;
-	double t0 = cmd_bench_now_ns();
+	double t0 = bench_now_ns();
 	int started = 0;
 	for (; started < threads; started++) {
 		arg[started] = (struct ck_arg){&stack, n / threads, 0, 0};
@@ -551,7 +583,7 @@ static int run_ck(long n, int threads, struct cmd_bench_sample *out, char *err, 
 		pthread_join(tid[i], &r);
 		ok = ok && r;
 	}
-	out->ns = cmd_bench_now_ns() - t0;
+	out->ns = bench_now_ns() - t0;
 	out->ops = (uint64_t)(arg[0].pairs * threads);
 	if (ok) {
 		double start[64], end[64];
@@ -571,12 +603,12 @@ static int run_ck(long n, int threads, struct cmd_bench_sample *out, char *err, 
 	return 0;
 }
 #else
-static int run_ck(long n, int threads, struct cmd_bench_sample *out, char *err, size_t errsize)
+static int run_ck(long n, int threads, struct bench_sample *out, char *err, size_t errsize)
 {
 	(void)n;
 	(void)threads;
 	(void)out;
-	snprintf(err, errsize, "%s", cmd_bench_no_ck_reason());
+	snprintf(err, errsize, "%s", bench_no_ck_reason());
 	return -1;
 }
 #endif
@@ -599,25 +631,126 @@ static double overlap(const double *start, const double *end, int n)
 	return (earliest_end - latest_start) / (last - first);
 }
 
+/* ---- honest rows ------------------------------------------------------------------------ */
+
+static void pong_cross_task(void *arg)
+{
+	struct bctx *b = arg;
+	int v;
+	while (cl_recv(b->a, &v)) {
+		b->pong_thread = this_thread();
+		cl_send(b->b, &v);
+	}
+}
+
+/* Ping-pong that counts the round trips whose two sides ran on different
+ * OS threads (pong's write of pong_thread happens before ping's read: the
+ * send orders it). */
+static void prog_pingpong_cross(void *arg)
+{
+	struct bctx *b = arg;
+	b->a = cl_make("ping", int, 0);
+	b->b = cl_make("pong", int, 0);
+	cl_go(pong_cross_task, b, "pong");
+	double t0 = bench_now_ns();
+	for (long i = 0; i < b->n; i++) {
+		int v = (int)i;
+		cl_send(b->a, &v);
+		cl_recv(b->b, &v);
+		b->crossed += b->pong_thread != this_thread();
+	}
+	b->ns = bench_now_ns() - t0;
+	b->ops = (uint64_t)b->n;
+	cl_close(b->a);
+}
+
+static void woken_task(void *arg)
+{
+	struct bctx *b = arg;
+	int v;
+	while (cl_recv(b->a, &v)) {
+		b->woke_at = bench_now_ns();
+		cl_atomic_store(&b->woken, 1);
+	}
+}
+
+/* The waker sends to a parked task and keeps computing (reading the clock,
+ * never a scheduling point) until the woken task has run or 5 ms passed;
+ * the figure is the mean time from the send to the woken task running. */
+static void prog_wake_latency(void *arg)
+{
+	struct bctx *b = arg;
+	b->a = cl_make("wake", int, 1);
+	cl_go(woken_task, b, "woken");
+	double total = 0, t0 = bench_now_ns();
+	for (long i = 0; i < b->n; i++) {
+		int v = (int)i;
+		cl_atomic_store(&b->woken, 0);
+		double sent = bench_now_ns();
+		cl_send(b->a, &v);
+		while (!cl_atomic_load(&b->woken) && bench_now_ns() - sent < 5e6) {
+		}
+		if (!cl_atomic_load(&b->woken)) {
+			cl_yield();   /* let it run here, then charge the whole wait */
+			while (!cl_atomic_load(&b->woken))
+				cl_yield();
+		}
+		total += b->woke_at - sent;
+	}
+	cl_close(b->a);
+	(void)t0;
+	b->ns = total;
+	b->ops = (uint64_t)b->n;
+}
+
+static void switch_task(void *arg)
+{
+	struct bctx *b = arg;
+	for (long i = 0; i < b->n; i++) {
+		b->switches += b->last_task != 2;
+		b->last_task = 2;
+		cl_yield();
+	}
+}
+
+/* Two tasks yielding; a yield counts as a switch when the other task is the
+ * one that ran next, so the figure is per real switch, not per decision. */
+static void prog_switch(void *arg)
+{
+	struct bctx *b = arg;
+	cl_go(switch_task, b, "yielder");
+	double t0 = bench_now_ns();
+	for (long i = 0; i < b->n; i++) {
+		b->switches += b->last_task != 1;
+		b->last_task = 1;
+		cl_yield();
+	}
+	b->ns = bench_now_ns() - t0;
+	b->ops = (uint64_t)(b->switches > 0 ? b->switches : 1);
+}
+
 /* ---- running ------------------------------------------------------------------------------- */
 
 static void (*const programs[])(void *) = {
-	[CMD_BENCH_PINGPONG] = prog_pingpong,
-	[CMD_BENCH_SPSC] = prog_spsc,
-	[CMD_BENCH_MPMC4X4] = prog_mpmc4x4,
-	[CMD_BENCH_SELECT2] = prog_select2,
-	[CMD_BENCH_SPAWN_JOIN] = prog_spawn_join,
-	[CMD_BENCH_MUTEX_UNCONTENDED] = prog_mutex_uncontended,
-	[CMD_BENCH_MUTEX_CONTENDED] = prog_mutex_contended,
-	[CMD_BENCH_ATOMIC_ADD] = prog_atomic_add,
-	[CMD_BENCH_STACK_LOCKFREE] = prog_stack_lockfree,
-	[CMD_BENCH_STACK_MUTEX] = prog_stack_mutex,
-	[CMD_BENCH_STACK_CK] = NULL,
-	[CMD_BENCH_BLOCKED] = prog_blocked,
-	[CMD_BENCH_WORKERPOOL] = prog_workerpool,
+	[BENCH_PINGPONG] = prog_pingpong,
+	[BENCH_SPSC] = prog_spsc,
+	[BENCH_MPMC4X4] = prog_mpmc4x4,
+	[BENCH_SELECT2] = prog_select2,
+	[BENCH_SPAWN_JOIN] = prog_spawn_join,
+	[BENCH_MUTEX_UNCONTENDED] = prog_mutex_uncontended,
+	[BENCH_MUTEX_CONTENDED] = prog_mutex_contended,
+	[BENCH_ATOMIC_ADD] = prog_atomic_add,
+	[BENCH_STACK_LOCKFREE] = prog_stack_lockfree,
+	[BENCH_STACK_MUTEX] = prog_stack_mutex,
+	[BENCH_STACK_CK] = NULL,
+	[BENCH_BLOCKED] = prog_blocked,
+	[BENCH_WORKERPOOL] = prog_workerpool,
+	[BENCH_PINGPONG_CROSS] = prog_pingpong_cross,
+	[BENCH_WAKE_LATENCY] = prog_wake_latency,
+	[BENCH_SWITCH] = prog_switch,
 };
 
-static void config_for(const struct cmd_bench_env *env, struct cl_config *cfg)
+static void config_for(const struct bench_env *env, struct cl_config *cfg)
 {
 	cl_config_init(cfg);
 	cfg->sched = env->sched;
@@ -626,15 +759,17 @@ static void config_for(const struct cmd_bench_env *env, struct cl_config *cfg)
 	cfg->livelock_steps = 0;             /* lock and yield loops deliver no messages */
 }
 
-int cmd_bench_rt_run(enum cmd_bench_prog prog, long n, const struct cmd_bench_env *env,
-                     struct cmd_bench_sample *out, char *err, size_t errsize)
+int bench_rt_run(enum bench_prog prog, long n, const struct bench_env *env,
+                     struct bench_sample *out, char *err, size_t errsize)
 {
 	memset(out, 0, sizeof *out);
 	int threads = env->threads > 0 ? env->threads : 2;
 	if (threads > 64)
 		threads = 64;
 	out->overlap = -1;
-	if (prog == CMD_BENCH_STACK_CK) {
+	out->held = -1;
+	out->cross = -1;
+	if (prog == BENCH_STACK_CK) {
 		out->procs = threads;
 		return run_ck(n, threads, out, err, errsize);
 	}
@@ -666,17 +801,21 @@ int cmd_bench_rt_run(enum cmd_bench_prog prog, long n, const struct cmd_bench_en
 		out->wakes = res.proc_wakes;
 		out->procs = res.procs;
 		out->overlap = -1;
-		if (prog == CMD_BENCH_MUTEX_CONTENDED || prog == CMD_BENCH_STACK_LOCKFREE ||
-		    prog == CMD_BENCH_STACK_MUTEX)
+		if (prog == BENCH_MUTEX_CONTENDED || prog == BENCH_STACK_LOCKFREE ||
+		    prog == BENCH_STACK_MUTEX)
 			out->overlap = overlap(b->start, b->end, threads);
+		if (prog == BENCH_MUTEX_CONTENDED)
+			out->held = b->ops ? (double)b->held / (double)b->ops : 0;
+		if (prog == BENCH_PINGPONG_CROSS)
+			out->cross = b->n ? (double)b->crossed / (double)b->n : 0;
 	}
 	cl_result_free(&res);
 	free(b);
 	return rc;
 }
 
-int cmd_bench_rt_run_child(enum cmd_bench_prog prog, long n, const struct cmd_bench_env *env,
-                           struct cmd_bench_sample *out, char *err, size_t errsize)
+int bench_rt_run_child(enum bench_prog prog, long n, const struct bench_env *env,
+                           struct bench_sample *out, char *err, size_t errsize)
 {
 	memset(out, 0, sizeof *out);
 	int fds[2];
@@ -695,7 +834,7 @@ int cmd_bench_rt_run_child(enum cmd_bench_prog prog, long n, const struct cmd_be
 	if (pid == 0) {
 		close(fds[0]);
 		struct {
-			struct cmd_bench_sample s;
+			struct bench_sample s;
 			int rc;
 			char err[200];
 		} msg;
@@ -703,7 +842,7 @@ int cmd_bench_rt_run_child(enum cmd_bench_prog prog, long n, const struct cmd_be
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);
 		long before = ru.ru_maxrss;    /* KiB on Linux */
-		msg.rc = cmd_bench_rt_run(prog, n, env, &msg.s, msg.err, sizeof msg.err);
+		msg.rc = bench_rt_run(prog, n, env, &msg.s, msg.err, sizeof msg.err);
 		getrusage(RUSAGE_SELF, &ru);
 		long grown = ru.ru_maxrss - before;
 		msg.s.kib_per_task = n > 0 ? (double)grown / (double)n : 0;
@@ -713,7 +852,7 @@ int cmd_bench_rt_run_child(enum cmd_bench_prog prog, long n, const struct cmd_be
 	}
 	close(fds[1]);
 	struct {
-		struct cmd_bench_sample s;
+		struct bench_sample s;
 		int rc;
 		char err[200];
 	} msg;
@@ -753,7 +892,7 @@ static void nothing_main(void *arg)
 	(void)arg;
 }
 
-bool cmd_bench_par_available(int procs, char *why, size_t whysize)
+bool bench_par_available(int procs, char *why, size_t whysize)
 {
 	struct cl_config cfg;
 	cl_config_init(&cfg);
