@@ -62,7 +62,7 @@ lib_of    = $(B)/lib$(1).a
 EMBED_FILES = $(sort $(wildcard data/*.yaml) $(wildcard patterns/*.c) $(wildcard patterns/*.h) $(wildcard patterns/go/*.go))
 
 .PHONY: debug
-.PHONY: all deps check check-all valgrind-all check-par check-san check-deps run bench bench-peers install uninstall clean asan ubsan tsan valgrind golden help
+.PHONY: all deps bench-deps check check-all valgrind-all check-par check-san check-deps run bench bench-peers install uninstall clean asan ubsan tsan valgrind golden help
 all: chanlab
 
 help:
@@ -79,7 +79,11 @@ help:
 
 # --- dependencies -----------------------------------------------------------
 deps:
-	@./tools/deps.sh $(DEB_PKGS) $(BENCH_DEB_PKGS)
+	@./tools/deps.sh $(DEB_PKGS)
+# The bench's peers are installed for make bench only: no test needs them,
+# and CI's clean machine need not fetch Boost.
+bench-deps: deps
+	@./tools/deps.sh $(BENCH_DEB_PKGS)
 
 check-deps:
 	@for p in $(PKGS_BUILD) $(PKGS_TEST); do \
@@ -240,7 +244,7 @@ CXX ?= c++
 $(B)/bench-boost-fiber: bench/boost_fiber.cpp
 	$(Q)$(CXX) -std=c++17 -O2 -Wall -Wextra -Werror $< -lboost_fiber -lboost_context -lpthread -o $@
 bench-peers: $(if $(BOOST_FIBER_HDR),$(B)/bench-boost-fiber)
-bench: deps chanlab
+bench: bench-deps chanlab
 	@$(MAKE) --no-print-directory bench-peers
 	CHANLAB_BENCH_BOOST=$(B)/bench-boost-fiber ./chanlab bench --vs-go
 
