@@ -82,6 +82,64 @@ START_TEST(strict_lint_reports_giveaways_and_duplicates)
 }
 END_TEST
 
+struct found {
+	char seen[60][60];
+	int pct[60][60];
+};
+
+static void note_pair(void *ctx, size_t i, size_t j, int pct)
+{
+	struct found *f = ctx;
+	ck_assert_uint_lt(i, j);
+	ck_assert_int_eq(f->seen[i][j], 0);   /* each pair once */
+	f->seen[i][j] = 1;
+	f->pct[i][j] = pct;
+}
+
+/* The prefix-filtered join finds exactly the pairs that comparing every
+ * pair finds: random prompts over a small vocabulary (so that many pairs
+ * are near the threshold), checked against quiz_guess_prompt_overlap. */
+START_TEST(similar_pairs_match_every_pair_compared)
+{
+	static const char *const vocab[] = {"send", "close", "channel", "nil", "select", "mutex",
+	                                    "wait", "group", "done", "ctx", "timer", "loop"};
+	unsigned seed = 12345;
+	for (int round = 0; round < 20; round++) {
+		enum { N = 60 };
+		char prompts[N][128];
+		struct quiz_question qs[N];
+		memset(qs, 0, sizeof qs);
+		for (int i = 0; i < N; i++) {
+			int words = 2 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 9;
+			size_t len = 0;
+			prompts[i][0] = '\0';
+			for (int w = 0; w < words; w++) {
+				seed = seed * 1103515245u + 12345u;
+				len += (size_t)snprintf(prompts[i] + len, sizeof prompts[i] - len, "%s%s",
+				                        w ? " " : "", vocab[(seed >> 16) % 12]);
+			}
+			qs[i].prompt = prompts[i];
+		}
+		struct quiz_bank b = {.questions = qs, .count = N};
+		static struct found f;
+		memset(&f, 0, sizeof f);
+		ck_assert_int_eq(quiz_guess_similar_pairs(&b, note_pair, &f), 0);
+		int expected = 0;
+		for (int i = 0; i < N; i++)
+			for (int j = i + 1; j < N; j++) {
+				int pct = quiz_guess_prompt_overlap(prompts[i], prompts[j]);
+				bool similar = pct >= QUIZ_GUESS_SIMILAR_PCT;
+				expected += similar;
+				ck_assert_msg(f.seen[i][j] == similar, "'%s' / '%s': %d%%, join %s", prompts[i],
+				              prompts[j], pct, f.seen[i][j] ? "found it" : "missed it");
+				if (similar)
+					ck_assert_int_eq(f.pct[i][j], pct);
+			}
+		ck_assert_int_gt(expected, 0);
+	}
+}
+END_TEST
+
 /* The shipped banks: the totals that `quiz lint --strict` prints keep the
  * limits, and no question is a give-away. */
 START_TEST(shipped_banks_are_not_guessable)
@@ -120,6 +178,7 @@ Suite *suite_guess(void)
 	tcase_add_test(tc, multi_giveaway_needs_a_long_wrong_choice);
 	tcase_add_test(tc, prompt_overlap_ignores_order_and_case);
 	tcase_add_test(tc, strict_lint_reports_giveaways_and_duplicates);
+	tcase_add_test(tc, similar_pairs_match_every_pair_compared);
 	tcase_add_test(tc, shipped_banks_are_not_guessable);
 	suite_add_tcase(s, tc);
 	return s;
