@@ -50,7 +50,8 @@
 static const char usage_text[] =
 	"usage: chanlab exercise list [--pack DIR]... [--db PATH]\n"
 	"       chanlab exercise start NAME [--dir DIR]\n"
-	"       chanlab exercise check [NAME | FILE] [--replay SCHEDULE] [--result FILE --name STUDENT [--force]]\n"
+	"       chanlab exercise check [NAME | FILE] [--replay SCHEDULE|@FILE] [--no-race]\n"
+	"                              [--result FILE --name STUDENT [--force]]\n"
 	"       chanlab exercise hint [NAME]\n"
 	"       chanlab exercise watch [NAME | FILE] [--poll]\n"
 	"       chanlab exercise reset NAME\n"
@@ -77,12 +78,15 @@ static const char *const sub_help[][2] = {
 	{"start", "usage: chanlab exercise start NAME [--dir DIR]\n\n"
 	          "Copies the exercise's skeleton (and its api.h, to read) into DIR (default\n"
 	          "./chanlab-exercises/NN-name/); never overwrites a file (exit 1).\n"},
-	{"check", "usage: chanlab exercise check [NAME | FILE] [--replay SCHEDULE] [--timeout S]\n"
-	          "                              [--result FILE --name STUDENT [--force]]\n\n"
+	{"check", "usage: chanlab exercise check [NAME | FILE] [--replay SCHEDULE|@FILE] [--no-race]\n"
+	          "                              [--timeout S] [--result FILE --name STUDENT [--force]]\n\n"
 	          "Compiles the file with the system C compiler, runs it in a child process with\n"
-	          "limits, over every schedule the exercise's bounds ask for.  A failure shows the\n"
-	          "schedule's trace and its replay command.  --result writes a JSON result with the\n"
-	          "source embedded (refuses to overwrite without --force).\n"
+	          "limits: every schedule with at most the exercise's preemption bound, then PCT\n"
+	          "and random schedules, with the race detector on (--no-race: off).  A failure\n"
+	          "is shrunk to its fewest preemptions and decisions and shown with its trace and\n"
+	          "replay command (--replay runs that one schedule; @FILE reads it from a file).\n"
+	          "--result writes a JSON result with the source embedded (refuses to overwrite\n"
+	          "without --force).\n"
 	          "exit: 0 pass, 6 failed check, 1 compile error or no compiler, 64 usage, 130 interrupted\n"},
 	{"hint", "usage: chanlab exercise hint [NAME]\n\n"
 	         "The next hint, gentle first; after the last, the failing schedule of your code.\n"},
@@ -113,7 +117,7 @@ struct opts {
 	const char *replay;
 	const char *result;
 	const char *student;
-	bool force, poll, trust, csv;
+	bool force, poll, trust, csv, no_race;
 	long max_checks;         /* watch: stop after this many checks (tests) */
 	int timeout;             /* check: wall-clock seconds */
 	const char *pos[64];
@@ -177,8 +181,9 @@ static int find_toolchain(struct ctx *c)
 		         "-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter %s -I%s",
 		         CHANLAB_BUILD_SANFLAGS, CHANLAB_SRCDIR);
 		snprintf(c->tc.libs, sizeof c->tc.libs,
-		         "%s %s/libcoach.a %s/librender.a %s/libruntime.a -lpthread -lm",
-		         CHANLAB_BUILD_SANFLAGS, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR);
+		         "%s %s/libcoach.a %s/libexplore.a %s/librender.a %s/libruntime.a -lpthread -lm",
+		         CHANLAB_BUILD_SANFLAGS, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR,
+		         CHANLAB_BUILDDIR);
 	} else {
 		char cmd[600], flags[1500];
 		snprintf(cmd, sizeof cmd, "PKG_CONFIG_PATH=%s/lib/pkgconfig${PKG_CONFIG_PATH:+:"
@@ -195,8 +200,8 @@ static int find_toolchain(struct ctx *c)
 		if (command_line(cmd, flags, sizeof flags))
 			snprintf(c->tc.libs, sizeof c->tc.libs, "%s", flags);
 		else
-			snprintf(c->tc.libs, sizeof c->tc.libs, "-L%s/lib/chanlab -lcoach -lrender "
-			         "-lruntime -lpthread -lm", CHANLAB_PREFIX);
+			snprintf(c->tc.libs, sizeof c->tc.libs, "-L%s/lib/chanlab -lcoach -lexplore "
+			         "-lrender -lruntime -lpthread -lm", CHANLAB_PREFIX);
 	}
 	c->have_tc = true;
 	return 0;
@@ -472,6 +477,7 @@ static void check_opts(struct ctx *c, struct coach_check_opts *co)
 	co->width = getenv("COLUMNS") ? atoi(getenv("COLUMNS")) : 100;
 	co->interrupt = (volatile int *)cmd_interrupt_flag();
 	co->replay = c->o.replay;
+	co->no_race = c->o.no_race;
 }
 
 static int exit_of(const struct coach_verdict *v)
@@ -1020,6 +1026,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->trust = true;
 		else if (strcmp(argv[i], "--csv") == 0)
 			o->csv = true;
+		else if (strcmp(argv[i], "--no-race") == 0)
+			o->no_race = true;
 		else if (argv[i][0] == '-' && argv[i][1])
 			return cmd_fail(CL_EXIT_USAGE, "exercise %s: unknown option '%s'", argv[1], argv[i]);
 		else if (o->npos < 64)

@@ -310,6 +310,40 @@ static long opt_long(int argc, char **argv, const char *name, long def)
 	return def;
 }
 
+static bool opt_flag(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* A --replay argument: the schedule itself, or @FILE holding it (a long
+ * schedule does not fit in one argument).  malloc'd, NULL if unreadable. */
+static char *replay_text(const char *arg)
+{
+	if (arg[0] != '@')
+		return strdup(arg);
+	FILE *f = fopen(arg + 1, "r");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	size_t got;
+	while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (n + 1 == cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	fclose(f);
+	if (!buf)
+		return NULL;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	return buf;
+}
+
 static const char *opt_str(int argc, char **argv, const char *name)
 {
 	for (int i = 1; i + 1 < argc; i++)
@@ -347,8 +381,13 @@ int coach_harness_main(int argc, char **argv)
 		h.check_state[i] = calloc(1, h.ex->checks[i].state_size + 1);
 	h.sink = (struct cl_sink){sink_event, sink_end, &h};
 
+	char identity[160];
+	snprintf(identity, sizeof identity, "exercise %s", h.ex->name ? h.ex->name : "?");
+	bool no_race = opt_flag(argc, argv, "--no-race");
 	struct coach_program prog = {
 		.main_fn = h.ex->main_fn,
+		.identity = identity,
+		.race = !no_race,
 		.stack_size = h.ex->stack_size,
 		.max_steps = (uint64_t)opt_long(argc, argv, "--max-steps", 200000),
 		.max_time = (cl_time)opt_long(argc, argv, "--max-time-ms", 10000) * CL_MS,
@@ -358,8 +397,13 @@ int coach_harness_main(int argc, char **argv)
 	};
 	struct coach_promise promise = {promise_failed, &h};
 
-	const char *replay = opt_str(argc, argv, "--replay");
-	if (replay) {
+	const char *replay_arg = opt_str(argc, argv, "--replay");
+	if (replay_arg) {
+		char *replay = replay_text(replay_arg);
+		if (!replay) {
+			fprintf(stderr, "harness: cannot read the schedule %s\n", replay_arg);
+			return 64;
+		}
 		/* One schedule with its trace on stdout, then the verdict of it. */
 		const char *format = opt_str(argc, argv, "--format");
 		struct render_opts ro = {.out = stdout, .color = opt_long(argc, argv, "--color", 0) != 0,
@@ -371,22 +415,25 @@ int coach_harness_main(int argc, char **argv)
 			return 64;
 		}
 		struct cl_result r;
-		int rc = coach_replay(&prog, replay, &trace, 1, &r);
+		int rc = coach_replay(&prog, replay, &trace, 1, &r, err, sizeof err);
 		render_close(&trace);
 		fflush(stdout);
 		if (rc != 0) {
-			fprintf(stderr, "harness: bad schedule '%s'\n", replay);
+			fprintf(stderr, "chanlab: cannot replay: %s\n", err);
+			free(replay);
 			return 64;
 		}
 		char kind[16], why[512];
 		bool failed = promise_failed(&h, &r, kind, sizeof kind, why, sizeof why);
 		if (failed) {
-			fprintf(out, "fail %s %" PRIu64 " %s\n", kind, r.steps, replay);
+			fprintf(out, "fail %s %" PRIu64 "\n", kind, r.steps);
+			block(out, "schedule", replay);
 			block(out, "why", why);
 			block(out, "report", r.report);
 		}
-		fprintf(out, "result %s %s 1 0 0 0 0\n", nonce, failed ? "fail" : "pass");
+		fprintf(out, "result %s %s 1 0 0 0 0 0\n", nonce, failed ? "fail" : "pass");
 		cl_result_free(&r);
+		free(replay);
 		fclose(out);
 		return 0;
 	}
@@ -396,8 +443,11 @@ int coach_harness_main(int argc, char **argv)
 		.pct = opt_long(argc, argv, "--pct", 2000),
 		.pct_depth = (int)opt_long(argc, argv, "--depth", 3),
 		.random = opt_long(argc, argv, "--random", 1000),
+		.latency_seeds = (int)opt_long(argc, argv, "--latency-seeds", 1),
+		.exhaustive_cap = opt_long(argc, argv, "--exhaustive-cap", 20000),
 		.max_steps = prog.max_steps,
-		.shrink = opt_long(argc, argv, "--shrink", 100),
+		.no_race = no_race,
+		.no_shrink = opt_flag(argc, argv, "--no-shrink"),
 	};
 	struct coach_explore_report rep;
 	if (coach_explore(&prog, &promise, &b, progress, out, &rep) != 0) {
@@ -405,12 +455,17 @@ int coach_harness_main(int argc, char **argv)
 		return 70;
 	}
 	if (rep.failed) {
-		fprintf(out, "fail %s %" PRIu64 " %s\n", rep.kind, rep.steps, rep.schedule);
+		fprintf(out, "fail %s %" PRIu64 "\n", rep.kind, rep.steps);
+		block(out, "schedule", rep.schedule);
 		block(out, "why", rep.why);
 		block(out, "report", rep.report);
+		if (rep.shrunk)
+			fprintf(out, "shrunk %zu %d %zu %d %ld\n", rep.from_decisions, rep.from_preemptions,
+			        rep.to_decisions, rep.to_preemptions, rep.shrink_runs);
 	}
-	fprintf(out, "result %s %s %ld %ld %ld %ld %d\n", nonce, rep.failed ? "fail" : "pass",
-	        rep.schedules, rep.random, rep.pct, rep.exhaustive, rep.exhaustive_complete);
+	fprintf(out, "result %s %s %ld %ld %ld %ld %d %d\n", nonce, rep.failed ? "fail" : "pass",
+	        rep.schedules, rep.random, rep.pct, rep.exhaustive, rep.exhaustive_complete,
+	        rep.latency_seeds);
 	coach_explore_report_free(&rep);
 	fclose(out);
 	for (int i = 0; i < h.nrules; i++)
