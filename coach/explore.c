@@ -285,8 +285,9 @@ static int measure_pct_steps(struct runner *r, const struct coach_bounds *b, uin
 	struct cl_config cfg;
 	ex_config(&opt, 1, EX_RANDOM, &cfg);
 	struct cl_result res;
-	r->phase = "measure";
+	r->phase = "random";    /* it is random:1, by that name if it crashes */
 	r->phase_runs = 0;
+	r->seed = 1;
 	runner_reset(r);
 	if (cl_run(runner_main, r, &cfg, &res) != 0) {
 		snprintf(rep->why, sizeof rep->why, "cannot start the runtime: %s",
