@@ -486,7 +486,7 @@ static int exit_of(const struct coach_verdict *v)
 	case COACH_PASS: return CL_EXIT_OK;
 	case COACH_FAIL: return CL_EXIT_EXPLORE;
 	case COACH_INTERRUPTED: return CL_EXIT_INTERRUPTED;
-	default: return CL_EXIT_ERROR;
+	default: return strcmp(v->kind, "usage") == 0 ? CL_EXIT_USAGE : CL_EXIT_ERROR;
 	}
 }
 

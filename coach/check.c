@@ -512,6 +512,14 @@ static void fill_from_child(struct coach_verdict *v, struct child_run *cr,
 		v->status = COACH_PASS;
 		return;
 	}
+	if (o->replay && !r->has_result && WIFEXITED(cr->status) && WEXITSTATUS(cr->status) == 64 &&
+	    cr->output && strstr(cr->output, "cannot replay")) {
+		/* The harness refused the schedule: the command line is wrong. */
+		const char *m = strstr(cr->output, "cannot replay");
+		v->status = COACH_ERROR;
+		set_why(v, "usage", "exercise check --replay: %.*s", (int)strcspn(m, "\n"), m);
+		return;
+	}
 	v->status = COACH_FAIL;
 	if (r->has_fail) {
 		snprintf(v->kind, sizeof v->kind, "%s", r->kind);
@@ -651,7 +659,7 @@ void coach_check(const struct coach_toolchain *tc, const struct coach_spec *spec
 	fill_from_child(v, &cr, o);
 	v->output = cr.output;
 	report_free(&cr.rep);
-	if (o->replay && cr.output) {
+	if (o->replay && cr.output && v->status != COACH_ERROR) {
 		/* The replay's output is its trace. */
 		v->trace = v->output;
 		v->output = NULL;

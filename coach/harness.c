@@ -227,6 +227,41 @@ static void first_line(const char *text, char *out, size_t size)
 	out[n] = '\0';
 }
 
+/* The two accesses of a race report ("Write at f->loaded by task 2
+ * "asker-0":" and the file:line under it, then the "Previous ..." one) in
+ * one sentence. */
+static void race_words(const char *report, char *why, size_t size)
+{
+	char access[2][200], where[2][200];
+	int n = 0;
+	for (const char *p = report ? report : ""; *p && n < 2;) {
+		size_t len = strcspn(p, "\n");
+		const char *next = p + len + (p[len] == '\n');
+		if (len > 1 && len < sizeof access[0] && p[len - 1] == ':' && strstr(p, " by task ") &&
+		    strstr(p, " at ") && strstr(p, " at ") < p + len) {
+			snprintf(access[n], sizeof access[n], "%.*s", (int)len - 1, p);
+			size_t wl = strcspn(next, "\n");
+			const char *w = next + strspn(next, " \t");
+			wl -= (size_t)(w - next);
+			snprintf(where[n], sizeof where[n], "%.*s", (int)wl, w);
+			n++;
+		}
+		p = next;
+	}
+	if (n < 2) {
+		char line[300];
+		first_line(report, line, sizeof line);
+		snprintf(why, size, "a data race: %s", line);
+		return;
+	}
+	/* "Previous read at ..." reads better as "a previous read at ..." */
+	char *prev = access[1];
+	if (strncmp(prev, "Previous ", 9) == 0)
+		prev += 9;
+	snprintf(why, size, "a data race: %s (%s), and a %s (%s), with nothing (a lock, a channel, "
+	         "a wait) ordering the two", access[0], where[0], prev, where[1]);
+}
+
 static bool promise_failed(void *ctx, const struct cl_result *r, char *kind, size_t ksize,
                            char *why, size_t wsize)
 {
@@ -276,7 +311,7 @@ static bool promise_failed(void *ctx, const struct cl_result *r, char *kind, siz
 		return true;
 	case CL_OUTCOME_RACE:
 		snprintf(kind, ksize, "race");
-		snprintf(why, wsize, "a data race: %s", line);
+		race_words(r->report, why, wsize);
 		return true;
 	}
 	snprintf(kind, ksize, "%s", cl_outcome_name(r->outcome));
@@ -409,7 +444,7 @@ int coach_harness_main(int argc, char **argv)
 		struct render_opts ro = {.out = stdout, .color = opt_long(argc, argv, "--color", 0) != 0,
 		                         .width = (int)opt_long(argc, argv, "--width", 100)};
 		struct cl_sink trace;
-		char err[160];
+		char err[512];
 		if (render_open(format ? format : "lanes", &ro, &trace, err, sizeof err) < 0) {
 			fprintf(stderr, "harness: %s\n", err);
 			return 64;
