@@ -26,6 +26,7 @@
 #include "coach/check.h"
 #include "coach/pack.h"
 #include "coach/store.h"
+#include "coach/sha256.h"
 #include "cmd/cmd.h"
 #include "cmd/interrupt.h"
 #include "cmd/quiz_bank.h"
@@ -490,14 +491,6 @@ static int exit_of(const struct coach_verdict *v)
 	}
 }
 
-static uint64_t fnv1a64(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
-}
-
 static int write_result(struct ctx *c, const struct coach_spec *s, const char *file,
                         const struct coach_verdict *v)
 {
@@ -512,8 +505,9 @@ static int write_result(struct ctx *c, const struct coach_spec *s, const char *f
 		return cmd_fail(CL_EXIT_ERROR, "%s: cannot read: %s", file, strerror(errno));
 	struct coach_progress p;
 	coach_store_get(c->store, s->name, &p);
-	char hash[40], stamp[40];
-	snprintf(hash, sizeof hash, "fnv1a64:%016llx", (unsigned long long)fnv1a64(src, n));
+	char hash[8 + 2 * COACH_SHA256_SIZE], hex[2 * COACH_SHA256_SIZE + 1], stamp[40];
+	coach_sha256_hex(src, n, hex);
+	snprintf(hash, sizeof hash, "sha256:%s", hex);
 	time_t t = time(NULL);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	json_t *j = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:i, "
@@ -941,6 +935,13 @@ static int do_grade(struct ctx *c)
 		}
 		char note[128] = "";
 		char v_str[16], k_str[16];
+		/* The source must be the one the result was written for. */
+		const char *claimed = NULL;
+		json_unpack(j, "{s?s}", "source_hash", &claimed);
+		char hex[2 * COACH_SHA256_SIZE + 1];
+		coach_sha256_hex(src, strlen(src), hex);
+		bool hash_bad = claimed && strncmp(claimed, "sha256:", 7) == 0 &&
+		                strcmp(claimed + 7, hex) != 0;
 		snprintf(v_str, sizeof v_str, "%s", verdict);
 		snprintf(k_str, sizeof k_str, "%s", check);
 		const struct coach_spec *s = coach_pack_find(&c->pack, ex);
@@ -977,6 +978,11 @@ static int do_grade(struct ctx *c)
 				unlink(file);
 				rmdir(dir);
 			}
+		}
+		if (hash_bad) {
+			size_t used = strlen(note);
+			snprintf(note + used, sizeof note - used, "%sthe source does not match its hash",
+			         used ? "; " : "");
 		}
 		if (c->o.csv)
 			printf("%s,%s,%s,%s,%lld,%lld,%s\n", student, ex, v_str, k_str, (long long)hints,

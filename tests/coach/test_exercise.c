@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "coach/sha256.h"
 #include "tests/testlib.h"
 
 #define EX "01-started-channel"
@@ -175,6 +176,32 @@ START_TEST(student_session)
 	ck_assert_msg(st == 0, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "ada," EX ",pass,,1,"));
 	ck_assert_ptr_nonnull(strstr(out, "re-checked"));
+	ck_assert_ptr_null(strstr(out, "does not match"));
+	free(out);
+
+	/* The result's source hash is the SHA-256 of the file checked; a
+	 * result whose hash was changed is flagged by grade. */
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/chanlab-exercises/" EX "/started-channel.c", sb.dir);
+	size_t n;
+	char *src = test_read_file(path, &n);
+	ck_assert_ptr_nonnull(src);
+	char hex[2 * COACH_SHA256_SIZE + 1], want[128];
+	coach_sha256_hex(src, n, hex);
+	free(src);
+	snprintf(want, sizeof want, "\"source_hash\": \"sha256:%s\"", hex);
+	snprintf(path, sizeof path, "%s/r.json", sb.dir);
+	char *json = test_read_file(path, &n);
+	ck_assert_ptr_nonnull(json);
+	ck_assert_msg(strstr(json, want) != NULL, "no %s in\n%s", want, json);
+	free(json);
+	snprintf(cmd, sizeof cmd, "sed 's/\"sha256:/\"sha256:0/' '%s/r.json' > '%s/t.json'", sb.dir,
+	         sb.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	out = ex(&sb, &st, "grade t.json --trust --csv");
+	ck_assert_msg(st == 0, "%s", out);
+	ck_assert_msg(strstr(out, "trusted (not re-checked); the source does not match its hash") !=
+	              NULL, "%s", out);
 	free(out);
 	sandbox_close(&sb);
 }
