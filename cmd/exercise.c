@@ -819,7 +819,10 @@ static int verify_one(struct ctx *c, const struct coach_spec *s, struct coach_di
 		coach_diag_add(bad, "%s: the solution must pass (got %s: %s, schedule %s)", path,
 		               v.kind, v.why, v.schedule);
 	else
-		printf("%s: solution passes %ld schedules\n", s->name, v.schedules);
+		printf("%s: solution passes %ld schedules (%s %ld with <= %d preemptions, then %ld PCT "
+		       "and %ld random)\n", s->name, v.schedules,
+		       v.exhaustive_complete ? "all" : "the first", v.exhaustive,
+		       s->bounds.preemptions, v.pct, v.random);
 	coach_verdict_free(&v);
 
 	char mdir[4096];
@@ -852,8 +855,9 @@ static int verify_one(struct ctx *c, const struct coach_spec *s, struct coach_di
 			coach_diag_add(bad, "%s: caught by the %s check, but its header expects %s (%s)",
 			               path, v.kind, want, v.why);
 		else
-			printf("%s: mutant %s caught by the %s check in schedule %s\n", s->name, name,
-			       v.kind, v.schedule);
+			printf("%s: mutant %s caught by the %s check in schedule %s (%d preemption%s)\n",
+			       s->name, name, v.kind, v.schedule, v.to_preemptions,
+			       v.to_preemptions == 1 ? "" : "s");
 		coach_verdict_free(&v);
 	}
 	if (ls)

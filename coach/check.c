@@ -250,12 +250,13 @@ static void parse_report(const char *nonce, char *text, size_t len, struct repor
 		*nl = '\0';
 		size_t blen;
 		char word[16];
+		int shrunk;
 		if (sscanf(p, "at %63s %ld %ld", r->at, &r->done, &r->total) == 3) {
 		} else if (sscanf(p, "fail %15s %*s", r->kind) == 1) {
 			r->has_fail = true;
-		} else if (sscanf(p, "shrunk %zu %d %zu %d", &r->from_decisions, &r->from_preemptions,
-		                  &r->to_decisions, &r->to_preemptions) == 4) {
-			r->shrunk = true;
+		} else if (sscanf(p, "shrunk %d %zu %d %zu %d", &shrunk, &r->from_decisions,
+		                  &r->from_preemptions, &r->to_decisions, &r->to_preemptions) == 5) {
+			r->shrunk = shrunk != 0;
 		} else if (sscanf(p, "%15s %zu", word, &blen) == 2 &&
 		           (strcmp(word, "why") == 0 || strcmp(word, "report") == 0 ||
 		            strcmp(word, "schedule") == 0) &&

@@ -494,9 +494,8 @@ int coach_harness_main(int argc, char **argv)
 		block(out, "schedule", rep.schedule);
 		block(out, "why", rep.why);
 		block(out, "report", rep.report);
-		if (rep.shrunk)
-			fprintf(out, "shrunk %zu %d %zu %d %ld\n", rep.from_decisions, rep.from_preemptions,
-			        rep.to_decisions, rep.to_preemptions, rep.shrink_runs);
+		fprintf(out, "shrunk %d %zu %d %zu %d %ld\n", rep.shrunk, rep.from_decisions,
+		        rep.from_preemptions, rep.to_decisions, rep.to_preemptions, rep.shrink_runs);
 	}
 	fprintf(out, "result %s %s %ld %ld %ld %ld %d %d\n", nonce, rep.failed ? "fail" : "pass",
 	        rep.schedules, rep.random, rep.pct, rep.exhaustive, rep.exhaustive_complete,

@@ -11,9 +11,9 @@
  *	schedule LEN\n<LEN bytes>\n   its schedule (coach/explore.h), shrunk
  *	why LEN\n<LEN bytes>\n        the failure in plain words
  *	report LEN\n<LEN bytes>\n     the runtime's report (task dump), maybe empty
- *	shrunk FROM_D FROM_P TO_D TO_P RUNS
- *	                              when it was shrunk: decisions and preemptions
- *	                              before and after, candidate runs
+ *	shrunk 0|1 FROM_D FROM_P TO_D TO_P RUNS
+ *	                              whether it was shrunk, its decisions and
+ *	                              preemptions before and after, candidate runs
  *	result NONCE pass|fail SCHEDULES RANDOM PCT EXHAUSTIVE COMPLETE SEEDS
  *	                              COMPLETE: every schedule within the
  *	                              preemption bound ran, for SEEDS latency seeds
