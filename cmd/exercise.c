@@ -822,7 +822,7 @@ static int verify_one(struct ctx *c, const struct coach_spec *s, struct coach_di
 		printf("%s: solution passes %ld schedules (%s %ld with <= %d preemptions, then %ld PCT "
 		       "and %ld random)\n", s->name, v.schedules,
 		       v.exhaustive_complete ? "all" : "the first", v.exhaustive,
-		       s->bounds.preemptions, v.pct, v.random);
+		       v.exhaustive_bound, v.pct, v.random);
 	coach_verdict_free(&v);
 
 	char mdir[4096];

@@ -233,7 +233,8 @@ struct report {
 	char kind[16];
 	char *schedule, *why, *runtime_report;
 	long schedules, random, pct, exhaustive;
-	int complete, latency_seeds;
+	int complete, latency_seeds, complete_bound, exhaustive_bound;
+	long complete_count;
 	bool shrunk;
 	size_t from_decisions, to_decisions;
 	int from_preemptions, to_preemptions;
@@ -273,9 +274,10 @@ static void parse_report(const char *nonce, char *text, size_t len, struct repor
 			nl += blen + 1;
 		} else {
 			char got[64], verdict[8];
-			if (sscanf(p, "result %63s %7s %ld %ld %ld %ld %d %d", got, verdict, &r->schedules,
-			           &r->random, &r->pct, &r->exhaustive, &r->complete,
-			           &r->latency_seeds) == 8 &&
+			if (sscanf(p, "result %63s %7s %ld %ld %ld %ld %d %d %d %ld %d", got, verdict,
+			           &r->schedules, &r->random, &r->pct, &r->exhaustive, &r->complete,
+			           &r->latency_seeds, &r->complete_bound, &r->complete_count,
+			           &r->exhaustive_bound) == 11 &&
 			    strcmp(got, nonce) == 0) {
 				r->has_result = true;
 				r->passed = strcmp(verdict, "pass") == 0;
@@ -503,6 +505,9 @@ static void fill_from_child(struct coach_verdict *v, struct child_run *cr,
 	v->exhaustive = r->exhaustive;
 	v->exhaustive_complete = r->complete;
 	v->latency_seeds = r->latency_seeds;
+	v->complete_bound = r->has_result ? r->complete_bound : -1;
+	v->complete_count = r->complete_count;
+	v->exhaustive_bound = r->exhaustive_bound;
 	v->no_race = o->no_race;
 	if (cr->interrupted) {
 		v->status = COACH_INTERRUPTED;
@@ -723,12 +728,18 @@ void coach_verdict_print(FILE *out, const struct coach_spec *spec, const char *f
 			        "schedules (depth %d) and %s random ones; no %sdeadlock, leak, panic or "
 			        "broken check\n", spec->name, e, spec->bounds.preemptions, seeds, p,
 			        spec->bounds.pct_depth, r, v->no_race ? "" : "race, ");
-		else
-			fprintf(out, "passed %s: the first %s schedules with <= %d preemptions (the cap: "
-			        "not all of them), %s PCT schedules (depth %d) and %s random ones; no "
-			        "%sdeadlock, leak, panic or broken check\n", spec->name, e,
-			        spec->bounds.preemptions, p, spec->bounds.pct_depth, r,
+		else {
+			char done[96] = "", cnt[32];
+			thousands(v->complete_count, cnt, sizeof cnt);
+			if (v->complete_bound >= 0)
+				snprintf(done, sizeof done, "all %s schedules with <= %d preemption%s, then ",
+				         cnt, v->complete_bound, v->complete_bound == 1 ? "" : "s");
+			fprintf(out, "passed %s: %sthe first %s schedules with <= %d preemptions (the "
+			        "cap: not all of them), %s PCT schedules (depth %d) and %s random ones; "
+			        "no %sdeadlock, leak, panic or broken check\n", spec->name, done, e,
+			        v->exhaustive_bound, p, spec->bounds.pct_depth, r,
 			        v->no_race ? "" : "race, ");
+		}
 		return;
 	}
 	case COACH_FAIL:

@@ -63,6 +63,9 @@ struct coach_verdict {
 	long schedules, random, pct, exhaustive;
 	bool exhaustive_complete;
 	int latency_seeds;     /* exhaustive: latency seeds fully covered */
+	int complete_bound;    /* the largest preemption bound fully covered (-1: none) */
+	long complete_count;   /* its schedules */
+	int exhaustive_bound;  /* the last bound tried; exhaustive counts its schedules */
 	bool no_race;          /* checked with the race detector off */
 	bool shrunk;           /* the schedule was shrunk from ... to ...: */
 	size_t from_decisions, to_decisions;

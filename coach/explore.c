@@ -238,7 +238,7 @@ static int replay_named(struct runner *r, const char *name, const struct coach_b
 /* One phase: an ex_explore of strategy over the bounds; the counts go into
  * rep.  Returns 0 or -1 (rep->why set), and the result in *res. */
 static int phase(struct runner *r, const struct coach_bounds *b, enum ex_strategy strategy,
-                 long runs, uint64_t pct_steps, struct ex_result *res,
+                 int bound, long runs, uint64_t pct_steps, struct ex_result *res,
                  struct coach_explore_report *rep)
 {
 	struct ex_options opt;
@@ -248,7 +248,7 @@ static int phase(struct runner *r, const struct coach_bounds *b, enum ex_strateg
 	opt.seed = 1;
 	opt.pct_steps = pct_steps;
 	if (strategy == EX_EXHAUSTIVE) {
-		opt.preemptions = b->preemptions;
+		opt.preemptions = bound;
 		opt.latency_seeds = b->latency_seeds > 0 ? b->latency_seeds : 1;
 	}
 	r->phase = strategy == EX_EXHAUSTIVE ? "exhaustive" : strategy == EX_PCT ? "pct" : "random";
@@ -263,9 +263,15 @@ static int phase(struct runner *r, const struct coach_bounds *b, enum ex_strateg
 	}
 	rep->schedules += res->runs;
 	if (strategy == EX_EXHAUSTIVE) {
+		rep->exhaustive_runs += res->runs;
 		rep->exhaustive = res->runs;
-		rep->exhaustive_complete = res->complete;
+		rep->exhaustive_bound = bound;
+		rep->exhaustive_complete = res->complete && bound == b->preemptions;
 		rep->latency_seeds = res->latency_seeds_done;
+		if (res->complete) {
+			rep->complete_bound = bound;
+			rep->complete_count = res->runs;
+		}
 	} else if (strategy == EX_PCT) {
 		rep->pct = res->runs;
 	} else {
@@ -397,21 +403,35 @@ int coach_explore(const struct coach_program *prog, const struct coach_promise *
 	r.progress = progress;
 	r.pctx = pctx;
 	long cap = b->exhaustive_cap > 0 ? b->exhaustive_cap : 20000;
+	if (b->preemptions < 0)
+		cap = 0;
 	r.total = cap + b->pct + b->random;
 	uint64_t pct_steps = 0;
 	if (b->pct > 0 && measure_pct_steps(&r, b, &pct_steps, rep) != 0)
 		return -1;
-	struct {
+	/* Iterative context bounding, as CHESS does: every schedule with no
+	 * preemption, then with at most 1, ... up to the bound, so a cap spent
+	 * deep in the last tree never hides a failure with fewer preemptions. */
+	rep->complete_bound = -1;
+	enum { MAX_PHASES = 64 };
+	struct phase_plan {
 		enum ex_strategy strategy;
-		long runs;
-	} phases[] = {{EX_EXHAUSTIVE, cap}, {EX_PCT, b->pct}, {EX_RANDOM, b->random}};
-	for (size_t i = 0; i < sizeof phases / sizeof phases[0]; i++) {
-		if (phases[i].runs <= 0)
+		int bound;
+	} phases[MAX_PHASES];
+	int nphases = 0;
+	for (int k = 0; k <= b->preemptions && nphases < MAX_PHASES - 2; k++)
+		phases[nphases++] = (struct phase_plan){EX_EXHAUSTIVE, k};
+	phases[nphases++] = (struct phase_plan){EX_PCT, 0};
+	phases[nphases++] = (struct phase_plan){EX_RANDOM, 0};
+	for (int i = 0; i < nphases; i++) {
+		long runs = phases[i].strategy == EX_EXHAUSTIVE ? cap - rep->exhaustive_runs
+		            : phases[i].strategy == EX_PCT ? b->pct : b->random;
+		if (runs <= 0)
 			continue;
 		if (phases[i].strategy == EX_PCT)
 			r.total = r.done + b->pct + b->random;
 		struct ex_result res;
-		int rc = phase(&r, b, phases[i].strategy, phases[i].runs, pct_steps, &res, rep);
+		int rc = phase(&r, b, phases[i].strategy, phases[i].bound, runs, pct_steps, &res, rep);
 		if (rc == 0 && (res.first.set || res.interrupted)) {
 			/* A stop asked for by the harness (its task cap) is a failure of
 			 * that run; anything else stopping us is an interruption. */
@@ -425,6 +445,10 @@ int coach_explore(const struct coach_program *prog, const struct coach_promise *
 			return -1;
 		if (rep->failed || rep->interrupted)
 			return 0;
+		/* A bound whose tree did not fit in the cap: the larger ones will not. */
+		if (phases[i].strategy == EX_EXHAUSTIVE && rep->complete_bound < phases[i].bound)
+			while (i + 1 < nphases && phases[i + 1].strategy == EX_EXHAUSTIVE)
+				i++;
 	}
 	return 0;
 }

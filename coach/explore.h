@@ -5,7 +5,8 @@
  *
  * Both are built on the explorer library (explore/explore.h): first every
  * schedule with at most bounds->preemptions preemptions (exhaustive, for
- * latency seeds 1..bounds->latency_seeds), then PCT schedules, then random
+ * latency seeds 1..bounds->latency_seeds, the bounds 0, 1 ... K in turn
+ * within one cap), then PCT schedules, then random
  * ones, all with the race detector on unless bounds->no_race.  The first
  * broken promise stops the search and is shrunk by explore's shrinker to
  * the fewest preemptions, then the fewest decisions, that fail the same way.
@@ -70,8 +71,13 @@ struct coach_bounds {
 
 struct coach_explore_report {
 	long schedules;       /* schedules run in all (shrinking not counted) */
-	long exhaustive;      /* of which exhaustive */
-	bool exhaustive_complete;  /* every schedule within the bound was run */
+	long exhaustive_runs; /* of which exhaustive: bounds 0, 1, ... K in turn */
+	long exhaustive;      /* the schedules of the last bound tried (with the smaller
+	                         bounds' schedules among them) */
+	int exhaustive_bound; /* that bound */
+	bool exhaustive_complete;  /* every schedule within the bound K was run */
+	int complete_bound;   /* the largest bound whose schedules all ran (-1: none) */
+	long complete_count;  /* how many those were */
 	int latency_seeds;    /* exhaustive: latency seeds covered */
 	long pct, random;
 	bool failed;

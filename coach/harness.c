@@ -466,7 +466,7 @@ int coach_harness_main(int argc, char **argv)
 			block(out, "why", why);
 			block(out, "report", r.report);
 		}
-		fprintf(out, "result %s %s 1 0 0 0 0 0\n", nonce, failed ? "fail" : "pass");
+		fprintf(out, "result %s %s 1 0 0 0 0 0 -1 0 0\n", nonce, failed ? "fail" : "pass");
 		cl_result_free(&r);
 		free(replay);
 		fclose(out);
@@ -497,9 +497,10 @@ int coach_harness_main(int argc, char **argv)
 		fprintf(out, "shrunk %d %zu %d %zu %d %ld\n", rep.shrunk, rep.from_decisions,
 		        rep.from_preemptions, rep.to_decisions, rep.to_preemptions, rep.shrink_runs);
 	}
-	fprintf(out, "result %s %s %ld %ld %ld %ld %d %d\n", nonce, rep.failed ? "fail" : "pass",
-	        rep.schedules, rep.random, rep.pct, rep.exhaustive, rep.exhaustive_complete,
-	        rep.latency_seeds);
+	fprintf(out, "result %s %s %ld %ld %ld %ld %d %d %d %ld %d\n", nonce,
+	        rep.failed ? "fail" : "pass", rep.schedules, rep.random, rep.pct, rep.exhaustive,
+	        rep.exhaustive_complete, rep.latency_seeds, rep.complete_bound, rep.complete_count,
+	        rep.exhaustive_bound);
 	coach_explore_report_free(&rep);
 	fclose(out);
 	for (int i = 0; i < h.nrules; i++)

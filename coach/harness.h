@@ -14,9 +14,12 @@
  *	shrunk 0|1 FROM_D FROM_P TO_D TO_P RUNS
  *	                              whether it was shrunk, its decisions and
  *	                              preemptions before and after, candidate runs
- *	result NONCE pass|fail SCHEDULES RANDOM PCT EXHAUSTIVE COMPLETE SEEDS
+ *	result NONCE pass|fail SCHEDULES RANDOM PCT EXHAUSTIVE COMPLETE SEEDS BOUND COUNT LAST
+ *	                              EXHAUSTIVE: the schedules of the LAST bound tried;
  *	                              COMPLETE: every schedule within the
- *	                              preemption bound ran, for SEEDS latency seeds
+ *	                              preemption bound ran, for SEEDS latency seeds;
+ *	                              BOUND: the largest bound whose COUNT schedules
+ *	                              all ran (-1: none)
  * The harness's options: --preemptions K --latency-seeds S --exhaustive-cap
  * N --pct N --depth D --random N --max-steps N --task-cap N [--no-race]
  * [--no-shrink], or --replay SCHEDULE|@FILE with --format, --width, --color.

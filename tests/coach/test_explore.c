@@ -2,7 +2,8 @@
  * test_explore.c - the checker's search (coach/explore.h) in-process, on
  * two tasks that add to one counter: with the race detector the unlocked
  * version is a race; without it, exhaustive search finds the lost update
- * and the shrinker leaves the one preemption it needs; the schedule
+ * (in the bound-1 tree: bounds are tried 0, 1, 2 in turn) and the
+ * shrinker leaves the one preemption it needs; the schedule
  * reported replays to the same failure; the locked version passes every
  * schedule within the bound, and the search says it covered them all.
  */
@@ -110,6 +111,10 @@ START_TEST(lost_update_shrunk_and_replayed)
 	ck_assert_str_eq(rep.kind, "result");
 	ck_assert_ptr_nonnull(strstr(rep.why, "the counter is 1"));
 	ck_assert_int_eq(rep.pct, 0);
+	/* Bounds are tried 0, 1, 2: no schedule without a preemption loses an
+	 * update, and the search stops in the bound-1 tree. */
+	ck_assert_int_eq(rep.exhaustive_bound, 1);
+	ck_assert_int_eq(rep.complete_bound, 0);
 	ck_assert(rep.shrunk);
 	ck_assert_int_eq(rep.to_preemptions, 1);
 	ck_assert_uint_le(rep.to_decisions, rep.from_decisions);
@@ -148,7 +153,12 @@ START_TEST(locked_counter_passes_all)
 	ck_assert_int_eq(rep.latency_seeds, 1);
 	ck_assert_int_eq(rep.pct, 50);
 	ck_assert_int_eq(rep.random, 50);
-	ck_assert_int_eq(rep.schedules, rep.exhaustive + 100);
+	ck_assert_int_eq(rep.exhaustive_bound, 2);
+	ck_assert_int_eq(rep.complete_bound, 2);
+	ck_assert_int_eq(rep.complete_count, rep.exhaustive);
+	/* The bound-0 and bound-1 trees ran first. */
+	ck_assert_int_gt(rep.exhaustive_runs, rep.exhaustive);
+	ck_assert_int_eq(rep.schedules, rep.exhaustive_runs + 100);
 	coach_explore_report_free(&rep);
 }
 END_TEST
