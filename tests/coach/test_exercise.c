@@ -136,6 +136,7 @@ START_TEST(student_session)
 	ck_assert_msg(st == 6, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "FAILED " EX));
 	ck_assert_ptr_nonnull(strstr(out, "--replay random:"));
+	ck_assert_ptr_nonnull(strstr(out, ":S1-"));   /* explore's schedule string */
 	ck_assert_ptr_nonnull(strstr(out, "the failing schedule"));
 	free(out);
 
@@ -154,6 +155,11 @@ START_TEST(student_session)
 	out = ex(&sb, &st, "check");
 	ck_assert_msg(st == 0, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "passed " EX));
+	/* What was covered: the whole tree within the bound, then PCT and random. */
+	ck_assert_msg(strstr(out, "passed " EX ": all ") != NULL, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "schedules with <= 2 preemptions"));
+	ck_assert_ptr_nonnull(strstr(out, "2,000 PCT schedules"));
+	ck_assert_ptr_nonnull(strstr(out, "no race, deadlock"));
 	free(out);
 
 	out = ex(&sb, &st, "list");
