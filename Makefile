@@ -296,12 +296,12 @@ fuzz: fuzz-build
 
 # --- install: the exercise checker's headers, libraries, pkg-config file, pack
 # (exercise check compiles student code against these after install)
-COACH_HEADERS := runtime/chanlab.h runtime/event.h coach/coach.h
+COACH_HEADERS := runtime/chanlab.h runtime/event.h runtime/shared.h coach/coach.h
 COACH_LIBDIR  := $(PREFIX)/lib/chanlab
 install: install-coach
 uninstall: uninstall-coach
 .PHONY: install-coach uninstall-coach
-install-coach: $(call lib_of,runtime) $(call lib_of,render) $(call lib_of,coach)
+install-coach: $(call lib_of,runtime) $(call lib_of,render) $(call lib_of,coach) $(call lib_of,explore)
 	install -d $(DESTDIR)$(PREFIX)/include/chanlab/runtime $(DESTDIR)$(PREFIX)/include/chanlab/coach \
 	  $(DESTDIR)$(COACH_LIBDIR) $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/chanlab/exercises
 	for h in $(COACH_HEADERS); do install -m 644 $$h $(DESTDIR)$(PREFIX)/include/chanlab/$$h; done
@@ -309,7 +309,7 @@ install-coach: $(call lib_of,runtime) $(call lib_of,render) $(call lib_of,coach)
 	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include/chanlab' 'libdir=$${prefix}/lib/chanlab' '' \
 	  'Name: chanlab' "Description: chanlab's CSP runtime and exercise harness" 'Version: $(VERSION)' \
 	  'Cflags: -std=c11 -D_GNU_SOURCE $(SANFLAGS) -I$${includedir}' \
-	  'Libs: $(SANFLAGS) -L$${libdir} -lcoach -lrender -lruntime -lpthread -lm' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/chanlab.pc
+	  'Libs: $(SANFLAGS) -L$${libdir} -lcoach -lexplore -lrender -lruntime -lpthread -lm' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/chanlab.pc
 	cp -R exercises/. $(DESTDIR)$(PREFIX)/share/chanlab/exercises/
 uninstall-coach:
 	rm -rf $(DESTDIR)$(PREFIX)/include/chanlab $(DESTDIR)$(COACH_LIBDIR) $(DESTDIR)$(PREFIX)/share/chanlab/exercises

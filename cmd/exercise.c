@@ -26,6 +26,7 @@
 #include "coach/check.h"
 #include "coach/pack.h"
 #include "coach/store.h"
+#include "coach/sha256.h"
 #include "cmd/cmd.h"
 #include "cmd/interrupt.h"
 #include "cmd/quiz_bank.h"
@@ -50,7 +51,8 @@
 static const char usage_text[] =
 	"usage: chanlab exercise list [--pack DIR]... [--db PATH]\n"
 	"       chanlab exercise start NAME [--dir DIR]\n"
-	"       chanlab exercise check [NAME | FILE] [--replay SCHEDULE] [--result FILE --name STUDENT [--force]]\n"
+	"       chanlab exercise check [NAME | FILE] [--replay SCHEDULE|@FILE] [--no-race]\n"
+	"                              [--result FILE --name STUDENT [--force]]\n"
 	"       chanlab exercise hint [NAME]\n"
 	"       chanlab exercise watch [NAME | FILE] [--poll]\n"
 	"       chanlab exercise reset NAME\n"
@@ -77,12 +79,15 @@ static const char *const sub_help[][2] = {
 	{"start", "usage: chanlab exercise start NAME [--dir DIR]\n\n"
 	          "Copies the exercise's skeleton (and its api.h, to read) into DIR (default\n"
 	          "./chanlab-exercises/NN-name/); never overwrites a file (exit 1).\n"},
-	{"check", "usage: chanlab exercise check [NAME | FILE] [--replay SCHEDULE] [--timeout S]\n"
-	          "                              [--result FILE --name STUDENT [--force]]\n\n"
+	{"check", "usage: chanlab exercise check [NAME | FILE] [--replay SCHEDULE|@FILE] [--no-race]\n"
+	          "                              [--timeout S] [--result FILE --name STUDENT [--force]]\n\n"
 	          "Compiles the file with the system C compiler, runs it in a child process with\n"
-	          "limits, over every schedule the exercise's bounds ask for.  A failure shows the\n"
-	          "schedule's trace and its replay command.  --result writes a JSON result with the\n"
-	          "source embedded (refuses to overwrite without --force).\n"
+	          "limits: every schedule with at most the exercise's preemption bound, then PCT\n"
+	          "and random schedules, with the race detector on (--no-race: off).  A failure\n"
+	          "is shrunk to its fewest preemptions and decisions and shown with its trace and\n"
+	          "replay command (--replay runs that one schedule; @FILE reads it from a file).\n"
+	          "--result writes a JSON result with the source embedded (refuses to overwrite\n"
+	          "without --force).\n"
 	          "exit: 0 pass, 6 failed check, 1 compile error or no compiler, 64 usage, 130 interrupted\n"},
 	{"hint", "usage: chanlab exercise hint [NAME]\n\n"
 	         "The next hint, gentle first; after the last, the failing schedule of your code.\n"},
@@ -113,7 +118,7 @@ struct opts {
 	const char *replay;
 	const char *result;
 	const char *student;
-	bool force, poll, trust, csv;
+	bool force, poll, trust, csv, no_race;
 	long max_checks;         /* watch: stop after this many checks (tests) */
 	int timeout;             /* check: wall-clock seconds */
 	const char *pos[64];
@@ -177,8 +182,9 @@ static int find_toolchain(struct ctx *c)
 		         "-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter %s -I%s",
 		         CHANLAB_BUILD_SANFLAGS, CHANLAB_SRCDIR);
 		snprintf(c->tc.libs, sizeof c->tc.libs,
-		         "%s %s/libcoach.a %s/librender.a %s/libruntime.a -lpthread -lm",
-		         CHANLAB_BUILD_SANFLAGS, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR);
+		         "%s %s/libcoach.a %s/libexplore.a %s/librender.a %s/libruntime.a -lpthread -lm",
+		         CHANLAB_BUILD_SANFLAGS, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR,
+		         CHANLAB_BUILDDIR);
 	} else {
 		char cmd[600], flags[1500];
 		snprintf(cmd, sizeof cmd, "PKG_CONFIG_PATH=%s/lib/pkgconfig${PKG_CONFIG_PATH:+:"
@@ -195,8 +201,8 @@ static int find_toolchain(struct ctx *c)
 		if (command_line(cmd, flags, sizeof flags))
 			snprintf(c->tc.libs, sizeof c->tc.libs, "%s", flags);
 		else
-			snprintf(c->tc.libs, sizeof c->tc.libs, "-L%s/lib/chanlab -lcoach -lrender "
-			         "-lruntime -lpthread -lm", CHANLAB_PREFIX);
+			snprintf(c->tc.libs, sizeof c->tc.libs, "-L%s/lib/chanlab -lcoach -lexplore "
+			         "-lrender -lruntime -lpthread -lm", CHANLAB_PREFIX);
 	}
 	c->have_tc = true;
 	return 0;
@@ -472,6 +478,7 @@ static void check_opts(struct ctx *c, struct coach_check_opts *co)
 	co->width = getenv("COLUMNS") ? atoi(getenv("COLUMNS")) : 100;
 	co->interrupt = (volatile int *)cmd_interrupt_flag();
 	co->replay = c->o.replay;
+	co->no_race = c->o.no_race;
 }
 
 static int exit_of(const struct coach_verdict *v)
@@ -480,16 +487,8 @@ static int exit_of(const struct coach_verdict *v)
 	case COACH_PASS: return CL_EXIT_OK;
 	case COACH_FAIL: return CL_EXIT_EXPLORE;
 	case COACH_INTERRUPTED: return CL_EXIT_INTERRUPTED;
-	default: return CL_EXIT_ERROR;
+	default: return strcmp(v->kind, "usage") == 0 ? CL_EXIT_USAGE : CL_EXIT_ERROR;
 	}
-}
-
-static uint64_t fnv1a64(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
 }
 
 static int write_result(struct ctx *c, const struct coach_spec *s, const char *file,
@@ -506,8 +505,9 @@ static int write_result(struct ctx *c, const struct coach_spec *s, const char *f
 		return cmd_fail(CL_EXIT_ERROR, "%s: cannot read: %s", file, strerror(errno));
 	struct coach_progress p;
 	coach_store_get(c->store, s->name, &p);
-	char hash[40], stamp[40];
-	snprintf(hash, sizeof hash, "fnv1a64:%016llx", (unsigned long long)fnv1a64(src, n));
+	char hash[8 + 2 * COACH_SHA256_SIZE], hex[2 * COACH_SHA256_SIZE + 1], stamp[40];
+	coach_sha256_hex(src, n, hex);
+	snprintf(hash, sizeof hash, "sha256:%s", hex);
 	time_t t = time(NULL);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	json_t *j = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:i, "
@@ -819,7 +819,10 @@ static int verify_one(struct ctx *c, const struct coach_spec *s, struct coach_di
 		coach_diag_add(bad, "%s: the solution must pass (got %s: %s, schedule %s)", path,
 		               v.kind, v.why, v.schedule);
 	else
-		printf("%s: solution passes %ld schedules\n", s->name, v.schedules);
+		printf("%s: solution passes %ld schedules (%s %ld with <= %d preemptions, then %ld PCT "
+		       "and %ld random)\n", s->name, v.schedules,
+		       v.exhaustive_complete ? "all" : "the first", v.exhaustive,
+		       v.exhaustive_bound, v.pct, v.random);
 	coach_verdict_free(&v);
 
 	char mdir[4096];
@@ -852,8 +855,9 @@ static int verify_one(struct ctx *c, const struct coach_spec *s, struct coach_di
 			coach_diag_add(bad, "%s: caught by the %s check, but its header expects %s (%s)",
 			               path, v.kind, want, v.why);
 		else
-			printf("%s: mutant %s caught by the %s check in schedule %s\n", s->name, name,
-			       v.kind, v.schedule);
+			printf("%s: mutant %s caught by the %s check in schedule %s (%d preemption%s)\n",
+			       s->name, name, v.kind, v.schedule, v.to_preemptions,
+			       v.to_preemptions == 1 ? "" : "s");
 		coach_verdict_free(&v);
 	}
 	if (ls)
@@ -935,6 +939,13 @@ static int do_grade(struct ctx *c)
 		}
 		char note[128] = "";
 		char v_str[16], k_str[16];
+		/* The source must be the one the result was written for. */
+		const char *claimed = NULL;
+		json_unpack(j, "{s?s}", "source_hash", &claimed);
+		char hex[2 * COACH_SHA256_SIZE + 1];
+		coach_sha256_hex(src, strlen(src), hex);
+		bool hash_bad = claimed && strncmp(claimed, "sha256:", 7) == 0 &&
+		                strcmp(claimed + 7, hex) != 0;
 		snprintf(v_str, sizeof v_str, "%s", verdict);
 		snprintf(k_str, sizeof k_str, "%s", check);
 		const struct coach_spec *s = coach_pack_find(&c->pack, ex);
@@ -971,6 +982,11 @@ static int do_grade(struct ctx *c)
 				unlink(file);
 				rmdir(dir);
 			}
+		}
+		if (hash_bad) {
+			size_t used = strlen(note);
+			snprintf(note + used, sizeof note - used, "%sthe source does not match its hash",
+			         used ? "; " : "");
 		}
 		if (c->o.csv)
 			printf("%s,%s,%s,%s,%lld,%lld,%s\n", student, ex, v_str, k_str, (long long)hints,
@@ -1020,6 +1036,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->trust = true;
 		else if (strcmp(argv[i], "--csv") == 0)
 			o->csv = true;
+		else if (strcmp(argv[i], "--no-race") == 0)
+			o->no_race = true;
 		else if (argv[i][0] == '-' && argv[i][1])
 			return cmd_fail(CL_EXIT_USAGE, "exercise %s: unknown option '%s'", argv[1], argv[i]);
 		else if (o->npos < 64)

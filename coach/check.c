@@ -230,10 +230,14 @@ struct report {
 	char at[64];
 	long done, total;
 	bool has_result, passed, has_fail;
-	char kind[16], schedule[64];
-	char *why, *runtime_report;
+	char kind[16];
+	char *schedule, *why, *runtime_report;
 	long schedules, random, pct, exhaustive;
-	int complete;
+	int complete, latency_seeds, complete_bound, exhaustive_bound;
+	long complete_count;
+	bool shrunk;
+	size_t from_decisions, to_decisions;
+	int from_preemptions, to_preemptions;
 };
 
 /* Parses the protocol of harness.h from the whole of what was read. */
@@ -247,29 +251,33 @@ static void parse_report(const char *nonce, char *text, size_t len, struct repor
 		*nl = '\0';
 		size_t blen;
 		char word[16];
+		int shrunk;
 		if (sscanf(p, "at %63s %ld %ld", r->at, &r->done, &r->total) == 3) {
-		} else if (sscanf(p, "fail %15s %*s %63s", r->kind, r->schedule) == 2) {
+		} else if (sscanf(p, "fail %15s %*s", r->kind) == 1) {
 			r->has_fail = true;
+		} else if (sscanf(p, "shrunk %d %zu %d %zu %d", &shrunk, &r->from_decisions,
+		                  &r->from_preemptions, &r->to_decisions, &r->to_preemptions) == 5) {
+			r->shrunk = shrunk != 0;
 		} else if (sscanf(p, "%15s %zu", word, &blen) == 2 &&
-		           (strcmp(word, "why") == 0 || strcmp(word, "report") == 0) &&
+		           (strcmp(word, "why") == 0 || strcmp(word, "report") == 0 ||
+		            strcmp(word, "schedule") == 0) &&
 		           blen <= (size_t)(end - nl - 1)) {
 			char *s = malloc(blen + 1);
 			if (!s)
 				abort();
 			memcpy(s, nl + 1, blen);
 			s[blen] = '\0';
-			if (word[0] == 'w') {
-				free(r->why);
-				r->why = s;
-			} else {
-				free(r->runtime_report);
-				r->runtime_report = s;
-			}
+			char **slot = word[0] == 'w' ? &r->why : word[0] == 's' ? &r->schedule
+			                                                        : &r->runtime_report;
+			free(*slot);
+			*slot = s;
 			nl += blen + 1;
 		} else {
 			char got[64], verdict[8];
-			if (sscanf(p, "result %63s %7s %ld %ld %ld %ld %d", got, verdict, &r->schedules,
-			           &r->random, &r->pct, &r->exhaustive, &r->complete) == 7 &&
+			if (sscanf(p, "result %63s %7s %ld %ld %ld %ld %d %d %d %ld %d", got, verdict,
+			           &r->schedules, &r->random, &r->pct, &r->exhaustive, &r->complete,
+			           &r->latency_seeds, &r->complete_bound, &r->complete_count,
+			           &r->exhaustive_bound) == 11 &&
 			    strcmp(got, nonce) == 0) {
 				r->has_result = true;
 				r->passed = strcmp(verdict, "pass") == 0;
@@ -415,6 +423,7 @@ static void run_child(char *const argv[], const struct coach_check_opts *o, bool
 
 static void report_free(struct report *r)
 {
+	free(r->schedule);
 	free(r->why);
 	free(r->runtime_report);
 }
@@ -430,13 +439,32 @@ static char *make_tmpdir(void)
 
 static void remove_tmpdir(const char *dir)
 {
-	const char *names[] = {"student.c", "student.o", "test.o", "program", NULL};
+	const char *names[] = {"student.c", "student.o", "test.o", "program", "replay", NULL};
 	char path[4200];
 	for (int i = 0; names[i]; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
 		unlink(path);
 	}
 	rmdir(dir);
+}
+
+/* The harness's --replay argument: @FILE as given, else the schedule
+ * written to a file in the temp dir (one argument is capped at 128 KiB). */
+static const char *replay_arg(const char *tmp, const char *schedule, char *buf, size_t size)
+{
+	if (schedule[0] == '@')
+		return schedule;
+	snprintf(buf, size, "%s/replay", tmp);
+	FILE *f = fopen(buf, "w");
+	if (!f || fputs(schedule, f) < 0) {
+		if (f)
+			fclose(f);
+		return schedule;
+	}
+	fclose(f);
+	memmove(buf + 1, buf, strlen(buf) + 1);
+	buf[0] = '@';
+	return buf;
 }
 
 /* The argv of the harness run: bounds from the spec, limits from opts. */
@@ -451,7 +479,11 @@ static void harness_args(struct args *a, const char *prog, const struct coach_sp
 	NUM("--depth", s->bounds.pct_depth);
 	NUM("--preemptions", s->bounds.preemptions);
 	NUM("--max-steps", s->bounds.max_steps);
+	NUM("--latency-seeds", s->bounds.latency_seeds);
+	NUM("--exhaustive-cap", s->bounds.exhaustive_cap);
 	NUM("--task-cap", o->limits.task_cap);
+	if (o->no_race)
+		arg(a, "--no-race");
 	if (replay) {
 		arg(a, "--replay");
 		arg(a, replay);
@@ -472,6 +504,11 @@ static void fill_from_child(struct coach_verdict *v, struct child_run *cr,
 	v->pct = r->pct;
 	v->exhaustive = r->exhaustive;
 	v->exhaustive_complete = r->complete;
+	v->latency_seeds = r->latency_seeds;
+	v->complete_bound = r->has_result ? r->complete_bound : -1;
+	v->complete_count = r->complete_count;
+	v->exhaustive_bound = r->exhaustive_bound;
+	v->no_race = o->no_race;
 	if (cr->interrupted) {
 		v->status = COACH_INTERRUPTED;
 		set_why(v, "interrupted", "interrupted after %ld schedules", r->done);
@@ -481,16 +518,33 @@ static void fill_from_child(struct coach_verdict *v, struct child_run *cr,
 		v->status = COACH_PASS;
 		return;
 	}
+	if (o->replay && !r->has_result && WIFEXITED(cr->status) && WEXITSTATUS(cr->status) == 64 &&
+	    cr->output && strstr(cr->output, "cannot replay")) {
+		/* The harness refused the schedule: the command line is wrong. */
+		const char *m = strstr(cr->output, "cannot replay");
+		v->status = COACH_ERROR;
+		set_why(v, "usage", "exercise check --replay: %.*s", (int)strcspn(m, "\n"), m);
+		return;
+	}
 	v->status = COACH_FAIL;
 	if (r->has_fail) {
 		snprintf(v->kind, sizeof v->kind, "%s", r->kind);
 		snprintf(v->why, sizeof v->why, "%s", r->why ? r->why : "");
-		snprintf(v->schedule, sizeof v->schedule, "%s", r->schedule);
+		v->schedule = r->schedule;
+		r->schedule = NULL;
 		v->report = r->runtime_report;
 		r->runtime_report = NULL;
+		v->shrunk = r->shrunk;
+		v->from_decisions = r->from_decisions;
+		v->from_preemptions = r->from_preemptions;
+		v->to_decisions = r->to_decisions;
+		v->to_preemptions = r->to_preemptions;
 		return;
 	}
-	snprintf(v->schedule, sizeof v->schedule, "%s", r->at);
+	/* A crash names the schedule it was in; only a random or PCT one
+	 * replays by that name (an exhaustive one is named by its number). */
+	if (strncmp(r->at, "random:", 7) == 0 || strncmp(r->at, "pct:", 4) == 0)
+		v->schedule = strdup(r->at);
 	const char *in = r->at[0] ? " in schedule " : "";
 	if (cr->killed_for[0]) {
 		set_why(v, "limit", "%s%s%s", cr->killed_for, in, r->at);
@@ -602,38 +656,44 @@ void coach_check(const struct coach_toolchain *tc, const struct coach_spec *spec
 		goto out;
 	}
 
+	char replay_file[4300];
 	struct args h = {0};
-	harness_args(&h, prog, spec, o, o->replay);
+	harness_args(&h, prog, spec, o, o->replay ? replay_arg(tmp, o->replay, replay_file,
+	                                                       sizeof replay_file) : NULL);
 	struct child_run cr;
 	run_child(h.v, o, !o->quiet_progress, &cr);
 	fill_from_child(v, &cr, o);
 	v->output = cr.output;
 	report_free(&cr.rep);
-	if (o->replay && cr.output) {
+	if (o->replay && cr.output && v->status != COACH_ERROR) {
 		/* The replay's output is its trace. */
 		v->trace = v->output;
 		v->output = NULL;
 	}
-	if (v->status == COACH_FAIL && !o->replay && v->schedule[0] && strcmp(v->kind, "crash") &&
+	if (v->status == COACH_FAIL && !o->replay && v->schedule && strcmp(v->kind, "crash") &&
 	    strcmp(v->kind, "limit")) {
 		struct args rp = {0};
-		harness_args(&rp, prog, spec, o, v->schedule);
+		harness_args(&rp, prog, spec, o, replay_arg(tmp, v->schedule, replay_file,
+		                                            sizeof replay_file));
 		struct child_run tr;
 		run_child(rp.v, o, false, &tr);
 		v->trace = tr.output;
 		report_free(&tr.rep);
 	}
 out:
+	if (!v->schedule)
+		v->schedule = strdup("");
 	remove_tmpdir(tmp);
 	free(tmp);
 }
 
 void coach_verdict_free(struct coach_verdict *v)
 {
+	free(v->schedule);
 	free(v->report);
 	free(v->trace);
 	free(v->output);
-	v->report = v->trace = v->output = NULL;
+	v->schedule = v->report = v->trace = v->output = NULL;
 }
 
 static void thousands(long n, char *buf, size_t size)
@@ -656,13 +716,32 @@ void coach_verdict_print(FILE *out, const struct coach_spec *spec, const char *f
 	thousands(v->random, r, sizeof r);
 	thousands(v->pct, p, sizeof p);
 	switch (v->status) {
-	case COACH_PASS:
-		fprintf(out, "passed %s: all %s random and %s PCT schedules (depth %d); no deadlock, "
-		        "leak, panic or broken check\n", spec->name, r, p, spec->bounds.pct_depth);
-		if (!v->exhaustive)
-			fprintf(out, "  (the exhaustive search up to %d preemptions is not available in "
-			        "this build yet)\n", spec->bounds.preemptions);
+	case COACH_PASS: {
+		char e[32], seeds[48] = "";
+		thousands(v->exhaustive, e, sizeof e);
+		if (v->latency_seeds > 1)
+			snprintf(seeds, sizeof seeds, " for latency seeds 1..%d", v->latency_seeds);
+		else if (v->latency_seeds == 1)
+			snprintf(seeds, sizeof seeds, " for latency seed 1");
+		if (v->exhaustive_complete)
+			fprintf(out, "passed %s: all %s schedules with <= %d preemptions%s, %s PCT "
+			        "schedules (depth %d) and %s random ones; no %sdeadlock, leak, panic or "
+			        "broken check\n", spec->name, e, spec->bounds.preemptions, seeds, p,
+			        spec->bounds.pct_depth, r, v->no_race ? "" : "race, ");
+		else {
+			char done[96] = "", cnt[32];
+			thousands(v->complete_count, cnt, sizeof cnt);
+			if (v->complete_bound >= 0)
+				snprintf(done, sizeof done, "all %s schedules with <= %d preemption%s, then ",
+				         cnt, v->complete_bound, v->complete_bound == 1 ? "" : "s");
+			fprintf(out, "passed %s: %sthe first %s schedules with <= %d preemptions (the "
+			        "cap: not all of them), %s PCT schedules (depth %d) and %s random ones; "
+			        "no %sdeadlock, leak, panic or broken check\n", spec->name, done, e,
+			        v->exhaustive_bound, p, spec->bounds.pct_depth, r,
+			        v->no_race ? "" : "race, ");
+		}
 		return;
+	}
 	case COACH_FAIL:
 		fprintf(out, "FAILED %s: %s check\n  %s\n", spec->name, v->kind, v->why);
 		if (v->report && *v->report && strcmp(v->kind, "result") && strcmp(v->kind, "event")) {
@@ -673,11 +752,17 @@ void coach_verdict_print(FILE *out, const struct coach_spec *spec, const char *f
 				q += n + (q[n] == '\n');
 			}
 		}
+		if (v->shrunk && (v->from_decisions != v->to_decisions ||
+		                  v->from_preemptions != v->to_preemptions))
+			fprintf(out, "\nshrunk from %zu decisions and %d preemption%s to %zu and %d\n",
+			        v->from_decisions, v->from_preemptions, v->from_preemptions == 1 ? "" : "s",
+			        v->to_decisions, v->to_preemptions);
 		if (v->trace && *v->trace)
-			fprintf(out, "\nthe failing schedule %s:\n%s", v->schedule, v->trace);
+			fprintf(out, "\nthe failing schedule%s:\n%s", v->shrunk ? " (shrunk)" : "",
+			        v->trace);
 		if (v->output && *v->output && strcmp(v->kind, "limit") && strcmp(v->kind, "crash") == 0)
 			fprintf(out, "\nthe program printed:\n%s\n", v->output);
-		if (v->schedule[0])
+		if (v->schedule && v->schedule[0])
 			fprintf(out, "\nreplay: chanlab exercise check %s --replay %s\n", file, v->schedule);
 		fprintf(out, "stuck? 'chanlab exercise hint %s' gives a hint\n", spec->name);
 		return;

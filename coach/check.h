@@ -36,7 +36,8 @@ struct coach_limits {
 
 struct coach_check_opts {
 	struct coach_limits limits;
-	const char *replay;    /* run only this schedule (with its trace) */
+	const char *replay;    /* run only this schedule (with its trace); @FILE reads it */
+	bool no_race;          /* the race detector off (--no-race) */
 	const char *format;    /* the trace's renderer (default lanes) */
 	bool color;
 	int width;
@@ -58,9 +59,17 @@ struct coach_verdict {
 	char kind[16];         /* the failed check: deadlock, leak, panic, fatal, limit, race,
 	                          result, event, crash, globals */
 	char why[1024];        /* in plain words */
-	char schedule[64];     /* the failing schedule ("" when none) */
+	char *schedule;        /* the failing schedule (coach/explore.h; "" when none) */
 	long schedules, random, pct, exhaustive;
 	bool exhaustive_complete;
+	int latency_seeds;     /* exhaustive: latency seeds fully covered */
+	int complete_bound;    /* the largest preemption bound fully covered (-1: none) */
+	long complete_count;   /* its schedules */
+	int exhaustive_bound;  /* the last bound tried; exhaustive counts its schedules */
+	bool no_race;          /* checked with the race detector off */
+	bool shrunk;           /* the schedule was shrunk from ... to ...: */
+	size_t from_decisions, to_decisions;
+	int from_preemptions, to_preemptions;
 	char *report;          /* the runtime's report of the failing schedule, or NULL */
 	char *trace;           /* the failing schedule's trace, or NULL */
 	char *output;          /* what the program printed (capped), or NULL */

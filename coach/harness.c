@@ -227,6 +227,41 @@ static void first_line(const char *text, char *out, size_t size)
 	out[n] = '\0';
 }
 
+/* The two accesses of a race report ("Write at f->loaded by task 2
+ * "asker-0":" and the file:line under it, then the "Previous ..." one) in
+ * one sentence. */
+static void race_words(const char *report, char *why, size_t size)
+{
+	char access[2][200], where[2][200];
+	int n = 0;
+	for (const char *p = report ? report : ""; *p && n < 2;) {
+		size_t len = strcspn(p, "\n");
+		const char *next = p + len + (p[len] == '\n');
+		if (len > 1 && len < sizeof access[0] && p[len - 1] == ':' && strstr(p, " by task ") &&
+		    strstr(p, " at ") && strstr(p, " at ") < p + len) {
+			snprintf(access[n], sizeof access[n], "%.*s", (int)len - 1, p);
+			size_t wl = strcspn(next, "\n");
+			const char *w = next + strspn(next, " \t");
+			wl -= (size_t)(w - next);
+			snprintf(where[n], sizeof where[n], "%.*s", (int)wl, w);
+			n++;
+		}
+		p = next;
+	}
+	if (n < 2) {
+		char line[300];
+		first_line(report, line, sizeof line);
+		snprintf(why, size, "a data race: %s", line);
+		return;
+	}
+	/* "Previous read at ..." reads better as "a previous read at ..." */
+	char *prev = access[1];
+	if (strncmp(prev, "Previous ", 9) == 0)
+		prev += 9;
+	snprintf(why, size, "a data race: %s (%s), and a %s (%s), with nothing (a lock, a channel, "
+	         "a wait) ordering the two", access[0], where[0], prev, where[1]);
+}
+
 static bool promise_failed(void *ctx, const struct cl_result *r, char *kind, size_t ksize,
                            char *why, size_t wsize)
 {
@@ -276,7 +311,7 @@ static bool promise_failed(void *ctx, const struct cl_result *r, char *kind, siz
 		return true;
 	case CL_OUTCOME_RACE:
 		snprintf(kind, ksize, "race");
-		snprintf(why, wsize, "a data race: %s", line);
+		race_words(r->report, why, wsize);
 		return true;
 	}
 	snprintf(kind, ksize, "%s", cl_outcome_name(r->outcome));
@@ -308,6 +343,40 @@ static long opt_long(int argc, char **argv, const char *name, long def)
 		if (strcmp(argv[i], name) == 0)
 			return strtol(argv[i + 1], NULL, 10);
 	return def;
+}
+
+static bool opt_flag(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* A --replay argument: the schedule itself, or @FILE holding it (a long
+ * schedule does not fit in one argument).  malloc'd, NULL if unreadable. */
+static char *replay_text(const char *arg)
+{
+	if (arg[0] != '@')
+		return strdup(arg);
+	FILE *f = fopen(arg + 1, "r");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	size_t got;
+	while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (n + 1 == cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	fclose(f);
+	if (!buf)
+		return NULL;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	return buf;
 }
 
 static const char *opt_str(int argc, char **argv, const char *name)
@@ -347,8 +416,13 @@ int coach_harness_main(int argc, char **argv)
 		h.check_state[i] = calloc(1, h.ex->checks[i].state_size + 1);
 	h.sink = (struct cl_sink){sink_event, sink_end, &h};
 
+	char identity[160];
+	snprintf(identity, sizeof identity, "exercise %s", h.ex->name ? h.ex->name : "?");
+	bool no_race = opt_flag(argc, argv, "--no-race");
 	struct coach_program prog = {
 		.main_fn = h.ex->main_fn,
+		.identity = identity,
+		.race = !no_race,
 		.stack_size = h.ex->stack_size,
 		.max_steps = (uint64_t)opt_long(argc, argv, "--max-steps", 200000),
 		.max_time = (cl_time)opt_long(argc, argv, "--max-time-ms", 10000) * CL_MS,
@@ -358,35 +432,43 @@ int coach_harness_main(int argc, char **argv)
 	};
 	struct coach_promise promise = {promise_failed, &h};
 
-	const char *replay = opt_str(argc, argv, "--replay");
-	if (replay) {
+	const char *replay_arg = opt_str(argc, argv, "--replay");
+	if (replay_arg) {
+		char *replay = replay_text(replay_arg);
+		if (!replay) {
+			fprintf(stderr, "harness: cannot read the schedule %s\n", replay_arg);
+			return 64;
+		}
 		/* One schedule with its trace on stdout, then the verdict of it. */
 		const char *format = opt_str(argc, argv, "--format");
 		struct render_opts ro = {.out = stdout, .color = opt_long(argc, argv, "--color", 0) != 0,
 		                         .width = (int)opt_long(argc, argv, "--width", 100)};
 		struct cl_sink trace;
-		char err[160];
+		char err[512];
 		if (render_open(format ? format : "lanes", &ro, &trace, err, sizeof err) < 0) {
 			fprintf(stderr, "harness: %s\n", err);
 			return 64;
 		}
 		struct cl_result r;
-		int rc = coach_replay(&prog, replay, &trace, 1, &r);
+		int rc = coach_replay(&prog, replay, &trace, 1, &r, err, sizeof err);
 		render_close(&trace);
 		fflush(stdout);
 		if (rc != 0) {
-			fprintf(stderr, "harness: bad schedule '%s'\n", replay);
+			fprintf(stderr, "chanlab: cannot replay: %s\n", err);
+			free(replay);
 			return 64;
 		}
 		char kind[16], why[512];
 		bool failed = promise_failed(&h, &r, kind, sizeof kind, why, sizeof why);
 		if (failed) {
-			fprintf(out, "fail %s %" PRIu64 " %s\n", kind, r.steps, replay);
+			fprintf(out, "fail %s %" PRIu64 "\n", kind, r.steps);
+			block(out, "schedule", replay);
 			block(out, "why", why);
 			block(out, "report", r.report);
 		}
-		fprintf(out, "result %s %s 1 0 0 0 0\n", nonce, failed ? "fail" : "pass");
+		fprintf(out, "result %s %s 1 0 0 0 0 0 -1 0 0\n", nonce, failed ? "fail" : "pass");
 		cl_result_free(&r);
+		free(replay);
 		fclose(out);
 		return 0;
 	}
@@ -396,8 +478,11 @@ int coach_harness_main(int argc, char **argv)
 		.pct = opt_long(argc, argv, "--pct", 2000),
 		.pct_depth = (int)opt_long(argc, argv, "--depth", 3),
 		.random = opt_long(argc, argv, "--random", 1000),
+		.latency_seeds = (int)opt_long(argc, argv, "--latency-seeds", 1),
+		.exhaustive_cap = opt_long(argc, argv, "--exhaustive-cap", 20000),
 		.max_steps = prog.max_steps,
-		.shrink = opt_long(argc, argv, "--shrink", 100),
+		.no_race = no_race,
+		.no_shrink = opt_flag(argc, argv, "--no-shrink"),
 	};
 	struct coach_explore_report rep;
 	if (coach_explore(&prog, &promise, &b, progress, out, &rep) != 0) {
@@ -405,12 +490,17 @@ int coach_harness_main(int argc, char **argv)
 		return 70;
 	}
 	if (rep.failed) {
-		fprintf(out, "fail %s %" PRIu64 " %s\n", rep.kind, rep.steps, rep.schedule);
+		fprintf(out, "fail %s %" PRIu64 "\n", rep.kind, rep.steps);
+		block(out, "schedule", rep.schedule);
 		block(out, "why", rep.why);
 		block(out, "report", rep.report);
+		fprintf(out, "shrunk %d %zu %d %zu %d %ld\n", rep.shrunk, rep.from_decisions,
+		        rep.from_preemptions, rep.to_decisions, rep.to_preemptions, rep.shrink_runs);
 	}
-	fprintf(out, "result %s %s %ld %ld %ld %ld %d\n", nonce, rep.failed ? "fail" : "pass",
-	        rep.schedules, rep.random, rep.pct, rep.exhaustive, rep.exhaustive_complete);
+	fprintf(out, "result %s %s %ld %ld %ld %ld %d %d %d %ld %d\n", nonce,
+	        rep.failed ? "fail" : "pass", rep.schedules, rep.random, rep.pct, rep.exhaustive,
+	        rep.exhaustive_complete, rep.latency_seeds, rep.complete_bound, rep.complete_count,
+	        rep.exhaustive_bound);
 	coach_explore_report_free(&rep);
 	fclose(out);
 	for (int i = 0; i < h.nrules; i++)

@@ -7,10 +7,22 @@
  * Protocol (text lines on the fd named by CHANLAB_COACH_FD):
  *	at SCHEDULE DONE TOTAL        before each schedule (the parent names a
  *	                              crash's schedule from the last one)
- *	fail KIND STEPS SCHEDULE      the failure found, then two blocks:
+ *	fail KIND STEPS               the failure found, then three blocks:
+ *	schedule LEN\n<LEN bytes>\n   its schedule (coach/explore.h), shrunk
  *	why LEN\n<LEN bytes>\n        the failure in plain words
  *	report LEN\n<LEN bytes>\n     the runtime's report (task dump), maybe empty
- *	result NONCE pass|fail SCHEDULES RANDOM PCT EXHAUSTIVE COMPLETE
+ *	shrunk 0|1 FROM_D FROM_P TO_D TO_P RUNS
+ *	                              whether it was shrunk, its decisions and
+ *	                              preemptions before and after, candidate runs
+ *	result NONCE pass|fail SCHEDULES RANDOM PCT EXHAUSTIVE COMPLETE SEEDS BOUND COUNT LAST
+ *	                              EXHAUSTIVE: the schedules of the LAST bound tried;
+ *	                              COMPLETE: every schedule within the
+ *	                              preemption bound ran, for SEEDS latency seeds;
+ *	                              BOUND: the largest bound whose COUNT schedules
+ *	                              all ran (-1: none)
+ * The harness's options: --preemptions K --latency-seeds S --exhaustive-cap
+ * N --pct N --depth D --random N --max-steps N --task-cap N [--no-race]
+ * [--no-shrink], or --replay SCHEDULE|@FILE with --format, --width, --color.
  * The nonce comes from CHANLAB_COACH_NONCE (read, then removed from the
  * environment before student code runs): a student's exit(0), or a result
  * line printed by student code, is never taken for a pass.

@@ -177,9 +177,13 @@ static void load_bounds(struct loader *L, yaml_node_t *n, struct coach_spec *s)
 			s->bounds.random = x;
 		else if (strcmp(key, "max_steps") == 0)
 			s->bounds.max_steps = x;
+		else if (strcmp(key, "latency_seeds") == 0)
+			s->bounds.latency_seeds = (int)x;
+		else if (strcmp(key, "exhaustive_cap") == 0)
+			s->bounds.exhaustive_cap = x;
 		else
-			problem(L, k, "unknown key 'bounds.%s' (preemptions, pct, pct_depth, random, "
-			        "max_steps)", key);
+			problem(L, k, "unknown key 'bounds.%s' (preemptions, latency_seeds, "
+			        "exhaustive_cap, pct, pct_depth, random, max_steps)", key);
 	}
 	if (s->bounds.preemptions < COACH_MIN_PREEMPTIONS)
 		problem(L, n, "bounds.preemptions is %d; at least %d is required", s->bounds.preemptions,
@@ -309,6 +313,10 @@ struct coach_spec *coach_spec_load(const char *dir, struct coach_diag *d)
 		s->bounds.random = 1000;
 	if (!s->bounds.max_steps)
 		s->bounds.max_steps = 200000;
+	if (!s->bounds.latency_seeds)
+		s->bounds.latency_seeds = COACH_DEFAULT_LATENCY_SEEDS;
+	if (!s->bounds.exhaustive_cap)
+		s->bounds.exhaustive_cap = COACH_DEFAULT_EXHAUSTIVE_CAP;
 out:
 	yaml_document_delete(&L.doc);
 	if (!s->title || !s->level) {

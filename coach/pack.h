@@ -18,8 +18,15 @@
 #define COACH_MIN_PREEMPTIONS 2
 #define COACH_MIN_PCT 2000
 
+/* Exhaustive search: latency seeds 1..S, and at most so many schedules
+ * (a spec may ask for more of either). */
+#define COACH_DEFAULT_LATENCY_SEEDS 2
+#define COACH_DEFAULT_EXHAUSTIVE_CAP 20000
+
 struct coach_bounds_spec {
 	int preemptions, pct_depth;
+	int latency_seeds;          /* exhaustive: latency seeds 1..S */
+	long exhaustive_cap;        /* exhaustive: schedules at most */
 	long pct, random;
 	long max_steps;
 };

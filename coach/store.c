@@ -13,53 +13,6 @@ struct coach_store {
 	sqlite3 *db;
 };
 
-/* steps[v] takes the exercise tables from version v to v + 1. */
-static const char *const steps[COACH_STORE_VERSION] = {
-	"CREATE TABLE exercise_progress("
-	"  name TEXT PRIMARY KEY, dir TEXT NOT NULL DEFAULT '',"
-	"  started INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
-	"  passes INTEGER NOT NULL DEFAULT 0, hints INTEGER NOT NULL DEFAULT 0,"
-	"  solution_forced INTEGER NOT NULL DEFAULT 0, first_pass INTEGER NOT NULL DEFAULT 0,"
-	"  last_used INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-	"CREATE TABLE exercise_checks("
-	"  id INTEGER PRIMARY KEY, name TEXT NOT NULL, time INTEGER NOT NULL,"
-	"  verdict TEXT NOT NULL, schedule TEXT NOT NULL);",
-};
-
-int coach_store_migrate(sqlite3 *db, char *err, size_t errsize)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS coach_schema(version INTEGER NOT NULL);",
-	                 NULL, NULL, &msg) != SQLITE_OK)
-		goto fail;
-	sqlite3_stmt *st;
-	int version = 0;
-	if (sqlite3_prepare_v2(db, "SELECT max(version) FROM coach_schema", -1, &st, NULL) !=
-	    SQLITE_OK)
-		goto fail;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (version > COACH_STORE_VERSION) {
-		snprintf(err, errsize, "exercise progress written by a newer chanlab (schema %d, this "
-		         "one knows %d)", version, COACH_STORE_VERSION);
-		return -1;
-	}
-	for (int v = version; v < COACH_STORE_VERSION; v++) {
-		char bump[96];
-		snprintf(bump, sizeof bump, "DELETE FROM coach_schema; INSERT INTO coach_schema "
-		         "VALUES(%d);", v + 1);
-		if (sqlite3_exec(db, steps[v], NULL, NULL, &msg) != SQLITE_OK ||
-		    sqlite3_exec(db, bump, NULL, NULL, &msg) != SQLITE_OK)
-			goto fail;
-	}
-	return 0;
-fail:
-	snprintf(err, errsize, "exercise progress: %s", msg ? msg : sqlite3_errmsg(db));
-	sqlite3_free(msg);
-	return -1;
-}
-
 int coach_store_open(const char *path, struct coach_store **out, char *err, size_t errsize)
 {
 	*out = NULL;
@@ -70,13 +23,23 @@ int coach_store_open(const char *path, struct coach_store **out, char *err, size
 		return -1;
 	}
 	sqlite3_busy_timeout(db, 2000);
-	char *msg = NULL;
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK ||
-	    coach_store_migrate(db, err, errsize) != 0 ||
-	    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
-		if (msg)
-			snprintf(err, errsize, "%s: %s", path, msg);
-		sqlite3_free(msg);
+	/* The quiz store owns the schema (and refuses a newer one): here only
+	 * that its step COACH_STORE_SINCE, the exercise tables, has run. */
+	sqlite3_stmt *st;
+	int version = -1, tables = 0;
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+	                       "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name "
+	                       "IN ('exercise_progress', 'exercise_checks'))", -1, &st, NULL) ==
+	        SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		version = sqlite3_column_int(st, 0);
+		tables = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (version < COACH_STORE_SINCE || tables != 2) {
+		snprintf(err, errsize, "%s: schema %d has no exercise progress tables (they come with "
+		         "schema %d: the quiz store's open migrates the file)", path, version,
+		         COACH_STORE_SINCE);
 		sqlite3_close(db);
 		return -1;
 	}

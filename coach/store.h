@@ -4,12 +4,12 @@
  * whether the solution was shown before a pass, and the time from start to
  * the first pass; and one row per check.
  *
- * coach_store_migrate(db) creates or upgrades the exercise tables inside
- * the caller's transaction.  It keeps its own version in the table
- * coach_schema and never touches PRAGMA user_version, which belongs to the
- * quiz's schema chain: the integrator can call it as one more migration
- * step after the quiz's, or (as now) coach_store_open calls it after the
- * quiz store has opened and checked the file.
+ * One database, one version number: the exercise tables are a step of the
+ * quiz store's schema (quiz/store.c's migrations[], step 3), created and
+ * upgraded by quiz_store_open like every other table.  coach_store_open
+ * therefore opens a file the quiz store has already opened (and so
+ * migrated), and refuses one whose schema is older than the exercise
+ * tables or newer than this chanlab.
  */
 #ifndef CHANLAB_COACH_STORE_H
 #define CHANLAB_COACH_STORE_H
@@ -19,7 +19,8 @@
 
 #include <sqlite3.h>
 
-#define COACH_STORE_VERSION 1
+/* The quiz store's schema version that added the exercise tables. */
+#define COACH_STORE_SINCE 3
 
 struct coach_progress {
 	char dir[1024];          /* where it was started ("" if never) */
@@ -29,13 +30,11 @@ struct coach_progress {
 	int64_t first_pass;      /* Unix seconds, 0 if never passed */
 };
 
-/* Creates or upgrades the exercise tables; 0, or -1 with a message in err. */
-int coach_store_migrate(sqlite3 *db, char *err, size_t errsize);
-
 struct coach_store;
 
-/* Opens an existing chanlab database (the quiz store has created and
- * checked it) and migrates the exercise tables. */
+/* Opens an existing chanlab database that quiz_store_open has created or
+ * migrated (its schema COACH_STORE_SINCE or later, with the exercise
+ * tables). */
 int coach_store_open(const char *path, struct coach_store **out, char *err, size_t errsize);
 void coach_store_close(struct coach_store *s);
 

@@ -72,6 +72,10 @@ void ex_config(const struct ex_options *opt, uint64_t seed, enum ex_strategy str
 		cfg->stack_size = opt->stack_size;
 	cfg->race = opt->race;
 	cfg->interrupt = opt->interrupt;
+	cfg->sinks = opt->sinks;
+	cfg->nsinks = opt->nsinks;
+	if (opt->max_time)
+		cfg->max_time = opt->max_time;
 }
 
 void ex_result_free(struct ex_result *res)

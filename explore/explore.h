@@ -108,6 +108,12 @@ struct ex_options {
 	 * at its next decision and ex_explore returns with interrupted set, the
 	 * counts so far and the schedule it was on. */
 	volatile int *interrupt;
+	/* Every run's event sinks (cl_config.sinks; NULL: none) and virtual-time
+	 * limit (cl_config.max_time; 0: the runtime's default), copied by
+	 * ex_config: the exercise checker judges event rules with a sink. */
+	const struct cl_sink *sinks;
+	int nsinks;
+	cl_time max_time;
 };
 void ex_options_init(struct ex_options *opt);
 

@@ -47,6 +47,11 @@ struct quiz_store {
  *   2: answers.mode (the session's mode, so an exam's answers are told from
  *      a drill's), and an index of cards by due time (when the next card is
  *      due, for stats and "nothing is due").
+ *   3: the exercises' progress (coach/store.c): exercise_progress (per
+ *      exercise: folder, attempts, passes, hints, solution shown early,
+ *      first pass) and exercise_checks (one row per check).  Earlier
+ *      builds kept these tables under their own version in coach_schema;
+ *      a database that has them keeps their rows and loses coach_schema.
  */
 static const char *const migrations[QUIZ_STORE_VERSION] = {
 	"CREATE TABLE cards("
@@ -65,6 +70,17 @@ static const char *const migrations[QUIZ_STORE_VERSION] = {
 
 	"ALTER TABLE answers ADD COLUMN mode TEXT NOT NULL DEFAULT '';"
 	"CREATE INDEX cards_by_due ON cards(due);",
+
+	"CREATE TABLE IF NOT EXISTS exercise_progress("
+	"  name TEXT PRIMARY KEY, dir TEXT NOT NULL DEFAULT '',"
+	"  started INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+	"  passes INTEGER NOT NULL DEFAULT 0, hints INTEGER NOT NULL DEFAULT 0,"
+	"  solution_forced INTEGER NOT NULL DEFAULT 0, first_pass INTEGER NOT NULL DEFAULT 0,"
+	"  last_used INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS exercise_checks("
+	"  id INTEGER PRIMARY KEY, name TEXT NOT NULL, time INTEGER NOT NULL,"
+	"  verdict TEXT NOT NULL, schedule TEXT NOT NULL);"
+	"DROP TABLE IF EXISTS coach_schema;",
 };
 
 static int fail(struct quiz_err *err, const char *fmt, ...)

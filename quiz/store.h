@@ -23,7 +23,7 @@
 #include "quiz/fsrs.h"
 
 #define QUIZ_STORE_APP_ID 0x43686c62  /* "Chlb" */
-#define QUIZ_STORE_VERSION 2          /* user_version of the newest schema */
+#define QUIZ_STORE_VERSION 3          /* user_version of the newest schema */
 
 struct quiz_store;
 

@@ -15,11 +15,15 @@
 
 #define KEYS 4
 
+/* The fields callers share are declared to the race detector: read them
+ * with cl_rd(f->loaded), write them with cl_wr(f->loaded, true).  An access
+ * not ordered by the lock (or the done channel) with another task's write
+ * is a data race, and the check fails with Go's race report. */
 struct flight {
-	bool loading;         /* a load of this key is in progress */
-	bool loaded;          /* value is valid */
-	int value;
-	cl_chan *done;        /* closed when the load in progress has finished */
+	cl_shared(bool) loading;   /* a load of this key is in progress */
+	cl_shared(bool) loaded;    /* value is valid */
+	cl_shared(int) value;
+	cl_chan *done;             /* closed when the load in progress has finished */
 };
 
 struct cache {

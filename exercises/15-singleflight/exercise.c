@@ -16,7 +16,8 @@ void cache_init(struct cache *c)
 int cache_get(struct cache *c, int key)
 {
 	struct flight *f = &c->keys[key];
-	/* TODO: under the lock: loaded? return it.  Loading? wait for done.  Else mark loading. */
+	/* TODO: under the lock: loaded? return it.  Loading? wait for done.  Else mark loading.
+	 * Read and write the shared fields with cl_rd(f->loaded) and cl_wr(f->loaded, true). */
 	/* TODO: load without the lock; store the value, mark loaded, close done. */
 	(void)f;
 	return load(c, key);

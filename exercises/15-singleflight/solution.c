@@ -18,31 +18,31 @@ int cache_get(struct cache *c, int key)
 {
 	struct flight *f = &c->keys[key];
 	cl_lock(c->mu);
-	if (f->loaded) {
-		int v = f->value;
+	if (cl_rd(f->loaded)) {
+		int v = cl_rd(f->value);
 		cl_unlock(c->mu);
 		return v;
 	}
-	if (f->loading) {
+	if (cl_rd(f->loading)) {
 		cl_chan *done = f->done;
 		cl_unlock(c->mu);
 		/* Go: <-call.done */
 		cl_recv(done, NULL);
 		cl_lock(c->mu);
-		int v = f->value;
+		int v = cl_rd(f->value);
 		cl_unlock(c->mu);
 		return v;
 	}
-	f->loading = true;
+	cl_wr(f->loading, true);
 	f->done = cl_make("flight", char, 0);
 	cl_unlock(c->mu);
 
 	int v = load(c, key);
 
 	cl_lock(c->mu);
-	f->value = v;
-	f->loaded = true;
-	f->loading = false;
+	cl_wr(f->value, v);
+	cl_wr(f->loaded, true);
+	cl_wr(f->loading, false);
 	cl_close(f->done);
 	cl_unlock(c->mu);
 	return v;

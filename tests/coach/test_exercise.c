@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "coach/sha256.h"
 #include "tests/testlib.h"
 
 #define EX "01-started-channel"
@@ -81,6 +82,8 @@ static void student(struct sandbox *sb, const char *name, const char *body)
 /* The shipped pack passes its own verification. */
 START_TEST(verify_shipped_pack)
 {
+	if (test_heavy_skipped("verify_shipped_pack"))
+		return;
 	struct sandbox sb;
 	sandbox_open(&sb);
 	int st;
@@ -133,6 +136,7 @@ START_TEST(student_session)
 	ck_assert_msg(st == 6, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "FAILED " EX));
 	ck_assert_ptr_nonnull(strstr(out, "--replay random:"));
+	ck_assert_ptr_nonnull(strstr(out, ":S1-"));   /* explore's schedule string */
 	ck_assert_ptr_nonnull(strstr(out, "the failing schedule"));
 	free(out);
 
@@ -151,6 +155,11 @@ START_TEST(student_session)
 	out = ex(&sb, &st, "check");
 	ck_assert_msg(st == 0, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "passed " EX));
+	/* What was covered: the whole tree within the bound, then PCT and random. */
+	ck_assert_msg(strstr(out, "passed " EX ": all ") != NULL, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "schedules with <= 2 preemptions"));
+	ck_assert_ptr_nonnull(strstr(out, "2,000 PCT schedules"));
+	ck_assert_ptr_nonnull(strstr(out, "no race, deadlock"));
 	free(out);
 
 	out = ex(&sb, &st, "list");
@@ -173,6 +182,120 @@ START_TEST(student_session)
 	ck_assert_msg(st == 0, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "ada," EX ",pass,,1,"));
 	ck_assert_ptr_nonnull(strstr(out, "re-checked"));
+	ck_assert_ptr_null(strstr(out, "does not match"));
+	free(out);
+
+	/* The result's source hash is the SHA-256 of the file checked; a
+	 * result whose hash was changed is flagged by grade. */
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/chanlab-exercises/" EX "/started-channel.c", sb.dir);
+	size_t n;
+	char *src = test_read_file(path, &n);
+	ck_assert_ptr_nonnull(src);
+	char hex[2 * COACH_SHA256_SIZE + 1], want[128];
+	coach_sha256_hex(src, n, hex);
+	free(src);
+	snprintf(want, sizeof want, "\"source_hash\": \"sha256:%s\"", hex);
+	snprintf(path, sizeof path, "%s/r.json", sb.dir);
+	char *json = test_read_file(path, &n);
+	ck_assert_ptr_nonnull(json);
+	ck_assert_msg(strstr(json, want) != NULL, "no %s in\n%s", want, json);
+	free(json);
+	snprintf(cmd, sizeof cmd, "sed 's/\"sha256:/\"sha256:0/' '%s/r.json' > '%s/t.json'", sb.dir,
+	         sb.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	out = ex(&sb, &st, "grade t.json --trust --csv");
+	ck_assert_msg(st == 0, "%s", out);
+	ck_assert_msg(strstr(out, "trusted (not re-checked); the source does not match its hash") !=
+	              NULL, "%s", out);
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* Copies a file of the pack into the sandbox. */
+static void copy_in(struct sandbox *sb, const char *from, const char *to)
+{
+	char cmd[16384];
+	snprintf(cmd, sizeof cmd, "cp '%s/%s' '%s/%s'", sb->src, from, sb->dir, to);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* The replay command a failing verdict prints, without "chanlab exercise". */
+static void replay_args(const char *out, char *args, size_t size)
+{
+	const char *r = strstr(out, "replay: chanlab exercise ");
+	ck_assert_ptr_nonnull(r);
+	r += strlen("replay: chanlab exercise ");
+	size_t n = strcspn(r, "\n");
+	ck_assert_uint_lt(n, size);
+	snprintf(args, size, "%.*s", (int)n, r);
+}
+
+/* A racy solution fails with Go's race report, though its values are
+ * right in every schedule: with --no-race the same file passes. */
+START_TEST(race_fails_with_report)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	copy_in(&sb, "exercises/15-singleflight/mutants/publish-without-lock.c", "racy.c");
+	int st;
+	char *out = ex(&sb, &st, "check racy.c");
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_msg(strstr(out, "FAILED 15-singleflight: race check") != NULL, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "WARNING: DATA RACE"));
+	ck_assert_ptr_nonnull(strstr(out, "Write at f->loaded by task"));
+	ck_assert_ptr_nonnull(strstr(out, "Previous read at f->loaded"));
+	ck_assert_ptr_nonnull(strstr(out, "racy.c:"));
+	free(out);
+	if (!test_heavy_skipped("race_fails_with_report: --no-race passes")) {
+		out = ex(&sb, &st, "check racy.c --no-race");
+		ck_assert_msg(st == 0, "%s", out);
+		ck_assert_ptr_nonnull(strstr(out, "no deadlock"));
+		ck_assert_ptr_null(strstr(out, "no race"));
+		free(out);
+	}
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* A failure found by the search is shrunk and printed with a replay
+ * command; that command (and the schedule from a file, @FILE) fails the
+ * same way and shows the schedule's trace. */
+START_TEST(replay_repeats_the_failure)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	copy_in(&sb, "exercises/04-fan-in-closer/mutants/never-close.c", "mine.c");
+	int st;
+	char *out = ex(&sb, &st, "check mine.c");
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "deadlock check"));
+	ck_assert_ptr_nonnull(strstr(out, "the failing schedule"));
+	char args[4096];
+	replay_args(out, args, sizeof args);
+	ck_assert_ptr_nonnull(strstr(args, "--replay random:"));
+	ck_assert_ptr_nonnull(strstr(args, ":S1-"));
+	free(out);
+
+	out = ex(&sb, &st, "%s", args);
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "deadlock check"));
+	ck_assert_ptr_nonnull(strstr(out, "== end: deadlock"));
+	free(out);
+
+	char path[400];
+	snprintf(path, sizeof path, "%s/sched.txt", sb.dir);
+	write_file(path, strstr(args, "--replay ") + strlen("--replay "));
+	out = ex(&sb, &st, "check mine.c --replay @sched.txt");
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "deadlock check"));
+	free(out);
+
+	/* A schedule of another exercise is refused, not run. */
+	out = ex(&sb, &st, "check mine.c --replay random:1:S1-0000000000000000-1x3");
+	ck_assert_msg(st != 0 && st != 6, "%s", out);
+	ck_assert_msg(strstr(out, "cannot replay") != NULL, "%s", out);
 	free(out);
 	sandbox_close(&sb);
 }
@@ -349,6 +472,8 @@ Suite *suite_coach(void)
 	tcase_add_test(tc, verify_shipped_pack);
 	tcase_add_test(tc, verify_rejects_weak_spec);
 	tcase_add_test(tc, student_session);
+	tcase_add_test(tc, race_fails_with_report);
+	tcase_add_test(tc, replay_repeats_the_failure);
 	tcase_add_test(tc, compile_error);
 	tcase_add_test(tc, crash_is_a_failed_check);
 	tcase_add_test(tc, never_returns_hits_a_limit);

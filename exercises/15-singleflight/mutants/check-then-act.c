@@ -18,16 +18,16 @@ int cache_get(struct cache *c, int key)
 {
 	struct flight *f = &c->keys[key];
 	cl_lock(c->mu);
-	bool have = f->loaded;
-	int v = f->value;
+	bool have = cl_rd(f->loaded);
+	int v = cl_rd(f->value);
 	cl_unlock(c->mu);
 	if (have)
 		return v;
 	/* MISTAKE: the check above and the act below are not under one lock. */
 	v = load(c, key);
 	cl_lock(c->mu);
-	f->value = v;
-	f->loaded = true;
+	cl_wr(f->value, v);
+	cl_wr(f->loaded, true);
 	cl_unlock(c->mu);
 	return v;
 }

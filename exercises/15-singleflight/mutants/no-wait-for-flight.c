@@ -17,26 +17,26 @@ int cache_get(struct cache *c, int key)
 {
 	struct flight *f = &c->keys[key];
 	cl_lock(c->mu);
-	if (f->loaded) {
-		int v = f->value;
+	if (cl_rd(f->loaded)) {
+		int v = cl_rd(f->value);
 		cl_unlock(c->mu);
 		return v;
 	}
-	if (f->loading) {
-		int v = f->value;
+	if (cl_rd(f->loading)) {
+		int v = cl_rd(f->value);
 		cl_unlock(c->mu);
 		return v;
 	}
-	f->loading = true;
+	cl_wr(f->loading, true);
 	f->done = cl_make("flight", char, 0);
 	cl_unlock(c->mu);
 
 	int v = load(c, key);
 
 	cl_lock(c->mu);
-	f->value = v;
-	f->loaded = true;
-	f->loading = false;
+	cl_wr(f->value, v);
+	cl_wr(f->loaded, true);
+	cl_wr(f->loading, false);
 	cl_close(f->done);
 	cl_unlock(c->mu);
 	return v;
