@@ -48,6 +48,7 @@ extern const struct pattern pattern_rate_limit;
 extern const struct pattern pattern_timers;
 /* Part 2 (issue 16), helper parpat: the par-only patterns. */
 extern const struct pattern pattern_gmp;
+extern const struct pattern pattern_syscall_handoff;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -87,6 +88,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_timers,
 	/* Part 2 (issue 16), helper parpat: the par-only patterns. */
 	&pattern_gmp,
+	&pattern_syscall_handoff,
 	NULL,
 };
 
