@@ -49,6 +49,7 @@ extern const struct pattern pattern_timers;
 /* Part 2 (issue 16), helper parpat: the par-only patterns. */
 extern const struct pattern pattern_gmp;
 extern const struct pattern pattern_syscall_handoff;
+extern const struct pattern pattern_starvation;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -89,6 +90,7 @@ static const struct pattern *const all_patterns[] = {
 	/* Part 2 (issue 16), helper parpat: the par-only patterns. */
 	&pattern_gmp,
 	&pattern_syscall_handoff,
+	&pattern_starvation,
 	NULL,
 };
 
