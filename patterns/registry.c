@@ -50,6 +50,7 @@ extern const struct pattern pattern_timers;
 extern const struct pattern pattern_gmp;
 extern const struct pattern pattern_syscall_handoff;
 extern const struct pattern pattern_starvation;
+extern const struct pattern pattern_false_sharing;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -91,6 +92,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_gmp,
 	&pattern_syscall_handoff,
 	&pattern_starvation,
+	&pattern_false_sharing,
 	NULL,
 };
 
