@@ -172,8 +172,7 @@ const struct pattern pattern_gmp = {
 	           "to run Go code; GOMAXPROCS sets how many processors there are. Each processor "
 	           "has a local run queue: a task started with go lands in the queue of the processor "
 	           "that started it. An idle processor steals half of another's queue, so all of them "
-	           "compute without a central lock. This pattern runs under the par scheduler only "
-	           "(--procs sets GOMAXPROCS): the trace names the processor of every event and shows "
+	           "compute without a central lock. Par only (--procs sets GOMAXPROCS): the trace names the processor of every event and shows "
 	           "each steal; with --procs 1 nothing is stolen and no variant can fail.",
 	.handshake = "main starts the tasks, which queue up on main's processor. An idle processor "
 	             "wakes, takes half of that queue, and runs the first task it took; the others "

@@ -91,10 +91,10 @@ static void writer(void *arg)
 {
 	struct handoff *h = arg;
 	cl_wg_wait(h->started);
+	cl_note("writer writes to all %d pipes", h->nreaders);
 	for (int i = 0; i < h->nreaders; i++)
 		if (write(h->fds[i][1], "x", 1) != 1)
 			pattern_fail(h->run, "written", "the write to pipe %d failed", i);
-	cl_note("writer wrote to all %d pipes", h->nreaders);
 	cl_wg_done(h->done);
 }
 
