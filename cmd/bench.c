@@ -188,6 +188,8 @@ static void build_rows(struct state *st)
 		st->rows[st->nrows++] = core_rows[i];
 	const struct pattern *const *all = pattern_all();
 	for (int i = 0; all[i] && st->nrows < MAX_ROWS - 6; i++) {
+		if (all[i]->sched != PATTERN_SCHED_ANY)
+			continue;   /* par only: real time by design, no det run to time */
 		struct row *r = &st->rows[st->nrows++];
 		memset(r, 0, sizeof *r);
 		snprintf(r->name_buf, sizeof r->name_buf, "run_ms_%s", all[i]->name);
