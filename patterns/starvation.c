@@ -36,10 +36,12 @@ struct starve {
 static void compute(cl_time d)
 {
 	cl_time end = cl_now() + d;
-	volatile uint64_t x = 0;
+	uint64_t x = 0;
 	while (cl_now() < end)
-		for (int i = 0; i < 1000; i++)
+		for (int i = 0; i < 1000; i++) {
 			x += (uint64_t)i * 7;
+			__asm__ volatile("" : "+r"(x));   /* the compiler may not fold the loop away */
+		}
 }
 
 /* Go: for chunk := 0; chunk < n; chunk++ { compute(chunk); runtime.Gosched() } */
