@@ -308,6 +308,8 @@ static void build_rows(struct state *st)
 		add_row(st, &core_rows[i]);
 	const struct pattern *const *all = pattern_all();
 	for (int i = 0; all[i] && st->nrows < MAX_ROWS - NEXTRA; i++) {
+		if (all[i]->sched != PATTERN_SCHED_ANY)
+			continue;   /* par only: real time by design, no det run to time */
 		add_row(st, &(struct row_spec){.unit = "ms", .kind = ROW_RUN_MS,
 		                               .pattern = all[i]->name, .target = "<= 10 ms"});
 		struct row *r = &st->rows[st->nrows - 1];

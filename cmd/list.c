@@ -66,6 +66,7 @@ static void list_json(FILE *out, int level)
 		json_string(out, pattern_level_name(p->level));
 		fputs(", \"summary\": ", out);
 		json_string(out, p->summary);
+		fprintf(out, ", \"sched\": \"%s\"", p->sched == PATTERN_SCHED_PAR ? "par" : "any");
 		fputs(", \"variants\": [", out);
 		for (int v = 0; v < p->nvariants; v++) {
 			fputs(v ? ", {\"name\": " : "{\"name\": ", out);
@@ -113,8 +114,9 @@ static void list_text(FILE *out, int level)
 			continue;
 		if (shown++)
 			fputc('\n', out);
-		fprintf(out, "%s%-16s%s %-7s %s\n", color ? "\033[1m" : "", p->name, color ? "\033[0m" : "",
-		        pattern_level_name(p->level), p->title);
+		fprintf(out, "%s%-16s%s %-7s %s%s\n", color ? "\033[1m" : "", p->name, color ? "\033[0m" : "",
+		        pattern_level_name(p->level), p->title,
+		        p->sched == PATTERN_SCHED_PAR ? " [par only]" : "");
 		fprintf(out, "  %.*s\n", first_sentence(p->summary, 200), p->summary);
 		for (int v = 0; v < p->nvariants; v++)
 			fprintf(out, "  - %-20s %s\n", p->variants[v].name, p->variants[v].outcome);

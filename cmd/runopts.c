@@ -174,6 +174,7 @@ static int apply(struct cmd_runopts *o, const char *name, const char *value,
 			return bad_value(o, name, value, "a positive integer");
 		o->max_steps = u;
 	} else if (strcmp(name, "sched") == 0) {
+		o->sched_set = true;
 		if (strcmp(value, "det") == 0)
 			o->par = false;
 		else if (strcmp(value, "par") == 0)
@@ -323,6 +324,20 @@ int cmd_runopts_parse(int argc, char **argv, unsigned flags, struct cmd_runopts 
 		return cmd_fail(CL_EXIT_USAGE, "%s: unknown variant '%s' of %s (valid: %s)", command,
 		                variant_name, o->pattern->name,
 		                pattern_variants_list(o->pattern, list, sizeof list));
+	/* A par-only pattern (gmp, false-sharing ...) shows what only real
+	 * threads do: run uses par for it; det and explore cannot show it. */
+	if (o->pattern->sched == PATTERN_SCHED_PAR) {
+		if (flags & CMD_RUNOPT_EXPLORE)
+			return cmd_fail(CL_EXIT_USAGE, "%s: %s runs only under the par scheduler (it shows "
+			                "real threads and processors), and par runs are not replayable, so "
+			                "there are no schedules to explore; try 'chanlab run %s'", command,
+			                o->pattern->name, o->pattern->name);
+		if (o->sched_set && !o->par)
+			return cmd_fail(CL_EXIT_USAGE, "%s: %s runs only under --sched par: it shows real "
+			                "threads and processors, which det's one thread and virtual time "
+			                "cannot (leave out --sched)", command, o->pattern->name);
+		o->par = true;
+	}
 	/* A variant whose declared outcome is a data race is shown with the
 	 * detector on, so `run P --variant V` demonstrates it (det only; issue 16). */
 	if (!o->race_set && !o->par && strcmp(o->variant->outcome, "race") == 0)

@@ -28,7 +28,8 @@ struct cmd_runopts {
 	enum cl_strategy strategy;
 	int depth;                         /* PCT's depth */
 	uint64_t max_steps;                /* 0: the runtime's default */
-	bool par;                          /* --sched par */
+	bool par;                          /* --sched par (or a par-only pattern) */
+	bool sched_set;                    /* --sched given */
 	int procs;                         /* 0: not given (the CPUs available) */
 	int starve_warn_ms;                /* --starve-warn MS (par), 0: off */
 	bool race;                         /* the race detector: run --race; explore unless --no-race */

@@ -68,6 +68,13 @@ static void explain(FILE *out, const struct pattern *p)
 		fprintf(out, "\n%sThe handshake%s\n", b, n);
 		wrap(out, p->handshake, 2, 78);
 	}
+	if (p->sched == PATTERN_SCHED_PAR) {
+		fprintf(out, "\n%sThe scheduler%s\n", b, n);
+		wrap(out, "Runs under --sched par only (chanlab run uses it): it shows real threads "
+		          "and processors. Par runs are not replayable, so explore refuses it, and a "
+		          "broken variant shows its mistake only when the machine gives its tasks "
+		          "processors to run on (--procs 2 or more, not busy with other work).", 2, 78);
+	}
 	fprintf(out, "\n%sVariants%s (chanlab run %s --variant NAME)\n", b, n, p->name);
 	for (int v = 0; v < p->nvariants; v++) {
 		const struct pattern_variant *var = &p->variants[v];

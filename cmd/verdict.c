@@ -73,6 +73,16 @@ void cmd_verdict_make(struct cmd_verdict *v, const struct pattern_run *run,
 		snprintf(v->what, sizeof v->what,
 		         "this schedule (seed %" PRIu64 ") ran clean: %s's mistake did not show",
 		         cfg ? cfg->seed : 0, var->name);
+		/* A par-only pattern has no schedules to explore: each run differs. */
+		if (run->pattern->sched == PATTERN_SCHED_PAR) {
+			char args[400];
+			snprintf(v->explore, sizeof v->explore, "nothing to explore under par; run it again "
+			         "(chanlab run %s %s), with --procs 2 or more, on a machine not busy "
+			         "with other work",
+			         run->pattern->name, pattern_replay_args(run, args, sizeof args));
+			snprintf(v->what, sizeof v->what, "this run ran clean: %s's mistake did not show",
+			         var->name);
+		}
 	}
 }
 

@@ -46,6 +46,11 @@ extern const struct pattern pattern_nil_channel_merge;
 extern const struct pattern pattern_lock_during_io;
 extern const struct pattern pattern_rate_limit;
 extern const struct pattern pattern_timers;
+/* Part 2 (issue 16), helper parpat: the par-only patterns. */
+extern const struct pattern pattern_gmp;
+extern const struct pattern pattern_syscall_handoff;
+extern const struct pattern pattern_starvation;
+extern const struct pattern pattern_false_sharing;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -83,6 +88,11 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_lock_during_io,
 	&pattern_rate_limit,
 	&pattern_timers,
+	/* Part 2 (issue 16), helper parpat: the par-only patterns. */
+	&pattern_gmp,
+	&pattern_syscall_handoff,
+	&pattern_starvation,
+	&pattern_false_sharing,
 	NULL,
 };
 

@@ -419,6 +419,14 @@ static void draw(struct chrome *c, const struct cl_event *ev)
 		slice_name(name, sizeof name, *text ? text : "sync", obj);
 		op_slice(c, ev, d, name, "sync");
 		break;
+	case CL_EV_STEAL:   /* par: on the stolen task's track */
+		snprintf(name, sizeof name, "stolen P%lld->P%d", (long long)ev->arg - 1, ev->proc - 1);
+		op_slice(c, ev, d, name, "sched");
+		break;
+	case CL_EV_HANDOFF:
+		snprintf(name, sizeof name, "syscall: P%d to a %s", ev->proc - 1, text);
+		op_slice(c, ev, d, name, "sched");
+		break;
 	default:
 		op_slice(c, ev, d, render_kind_name(ev->kind), "other");
 	}

@@ -39,6 +39,7 @@ struct html_event {
 	int kind, task, peer, obj_kind, wait, ok, count, line;
 	uint32_t task_name, obj_name, value, text, file;
 	uint32_t lesson, mistake, go_mistake;   /* the CLI's verdict event */
+	int proc;                                /* par: processor + 1 (v2) */
 };
 
 struct html {
@@ -129,7 +130,7 @@ static void html_event(void *ctx, const struct cl_event *ev)
 		.task_name = intern(h, ev->task_name), .obj_name = intern(h, ev->obj_name),
 		.value = intern(h, ev->value), .text = intern(h, ev->text), .file = intern(h, ev->file),
 		.lesson = intern(h, ev->lesson), .mistake = intern(h, ev->mistake),
-		.go_mistake = intern(h, ev->go_mistake),
+		.go_mistake = intern(h, ev->go_mistake), .proc = ev->proc,
 	};
 	if (h->nhead < HTML_HALF) {
 		if (h->nhead == h->head_cap) {
@@ -186,7 +187,7 @@ static void put_event(struct render_buf *b, const struct html_event *e)
 	const int64_t fields[] = {
 		(int64_t)e->seq, e->time, e->kind, e->task, e->peer, e->obj_kind, (int64_t)e->obj_id,
 		e->obj_name, e->wait, e->value, (int64_t)e->flow, e->ok, e->arg, e->count, e->text,
-		e->file, e->line, e->task_name, e->lesson, e->mistake, e->go_mistake,
+		e->file, e->line, e->task_name, e->lesson, e->mistake, e->go_mistake, e->proc,
 	};
 	render_buf_putc(b, '[');
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
@@ -225,7 +226,7 @@ static void put_data(struct html *h)
 	render_buf_puts(b, ",\"fields\":[\"seq\",\"time\",\"kind\",\"task\",\"peer\",\"obj_kind\","
 	                   "\"obj_id\",\"obj_name\",\"wait\",\"value\",\"flow\",\"ok\",\"arg\","
 	                   "\"count\",\"text\",\"file\",\"line\",\"task_name\",\"lesson\",\"mistake\","
-	                   "\"go_mistake\"],");
+	                   "\"go_mistake\",\"proc\"],");
 	put_name_list(b, "kinds", CL_EV_KIND_COUNT, kind_at);
 	render_buf_putc(b, ',');
 	put_name_list(b, "waits", CL_WAIT_COUNT, wait_at);

@@ -66,6 +66,8 @@ static void jsonl_event(void *ctx, const struct cl_event *ev)
 	render_buf_json_str(b, ev->mistake ? ev->mistake : "");
 	LIT(b, ",\"go_mistake\":");
 	render_buf_json_str(b, ev->go_mistake ? ev->go_mistake : "");
+	LIT(b, ",\"proc\":");
+	render_buf_i64(b, ev->proc);
 	LIT(b, "}\n");
 	if (j->live) {
 		render_buf_flush(b);

@@ -523,6 +523,12 @@ static void lanes_event(void *ctx, const struct cl_event *ev)
 	case CL_EV_SYNC:
 		snprintf(text, sizeof text, *obj ? "%s %s" : "%s", *tx ? tx : render_kind_name(ev->kind), obj);
 		break;
+	case CL_EV_STEAL:   /* the stolen task's lane: "P0->P1", the processors it moved between */
+		snprintf(text, sizeof text, "stolen P%lld->P%d", (long long)ev->arg - 1, ev->proc - 1);
+		break;
+	case CL_EV_HANDOFF:
+		snprintf(text, sizeof text, "syscall: P%d handed off", ev->proc - 1);
+		break;
 	default:
 		snprintf(text, sizeof text, "%s", render_kind_name(ev->kind));
 	}

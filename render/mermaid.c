@@ -364,6 +364,17 @@ static void mermaid_event(void *ctx, const struct cl_event *ev)
 			note_long(m, over, "mistake: ", ev->mistake);
 		break;
 	}
+	case CL_EV_STEAL:
+	case CL_EV_HANDOFF: {   /* par's scheduler: a note over the task it moved */
+		char a[32], b[32];
+		snprintf(a, sizeof a, "P%lld", (long long)ev->arg - 1);
+		snprintf(b, sizeof b, "P%d", ev->proc - 1);
+		if (ev->kind == CL_EV_STEAL)
+			note(m, ev->task, "stolen from %s by %s", a, b);
+		else
+			note(m, ev->task, "blocking syscall: %s handed to a %s", b, text);
+		break;
+	}
 	case CL_EV_END:
 		never_received(m);
 		still_blocked(m);

@@ -155,9 +155,21 @@ static void describe(struct text *t, const struct cl_event *ev, struct line *l)
 		else
 			add(l, "verdict: %s", *text ? text : "?");
 		break;
+	case CL_EV_STEAL:
+		add(l, "stolen: P%d took %d task%s from P%lld's %s and runs this one", ev->proc - 1,
+		    ev->count, ev->count == 1 ? "" : "s", (long long)ev->arg - 1,
+		    strcmp(text, "runnext") == 0 ? "runnext slot" : "run queue");
+		break;
+	case CL_EV_HANDOFF:
+		add(l, "in a blocking system call: handed P%d to a %s, which runs the others",
+		    ev->proc - 1, *text ? text : "thread");
+		break;
 	default:
 		add(l, "event %d", (int)ev->kind);
 	}
+	/* Under par: the processor it happened on (Go's P0, P1 ...). */
+	if (ev->proc > 0 && ev->kind != CL_EV_STEAL && ev->kind != CL_EV_HANDOFF)
+		add(l, "  [P%d]", ev->proc - 1);
 }
 
 static void text_event(void *ctx, const struct cl_event *ev)

@@ -186,6 +186,9 @@ void cl_syscall_exit(void);
  * use (affinity mask and cgroup CPU quota). */
 int cl_available_cpus(void);
 
+/* Go's runtime.GOMAXPROCS(0): the processors of the running run (1 under det). */
+int cl_procs(void);
+
 /* ---- defer, panic, recover -------------------------------------------------- */
 
 /* Registers fn(arg) to run when the task's function returns or panics, last

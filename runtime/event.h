@@ -49,6 +49,12 @@ enum cl_event_kind {
 	CL_EV_VERDICT,  /* (task 0) emitted by the CLI after the run, before `end`: text = outcome,
 	                   value = what went wrong in one line, ok = 1 if the variant's declared
 	                   outcome showed, arg = exit status, lesson, mistake, go_mistake */
+	CL_EV_STEAL,    /* par: an idle processor took work from another's queue; task = the task it
+	                   runs first, proc = the thief, arg = the victim (as proc: number + 1),
+	                   count = tasks taken, text = "runq" or "runnext" (version 2) */
+	CL_EV_HANDOFF,  /* par: a task entering a blocking system call gave its processor to another
+	                   thread; proc = that processor, text = "spare thread" or "new thread"
+	                   (version 2) */
 	CL_EV_KIND_COUNT
 };
 
@@ -107,6 +113,8 @@ struct cl_event {
 	const char *lesson;      /* VERDICT: the variant's lesson in plain words ("" if none) */
 	const char *mistake;     /* VERDICT: "patterns/fan_in.c:136: words" of the C source's marker */
 	const char *go_mistake;  /* VERDICT: the same line of the Go original ("" if none) */
+	int proc;                /* par: the processor the event happened on, its number + 1 (Go's P0
+	                            is 1); 0 under det and off any processor (version 2) */
 };
 
 /* A sink receives every event, and end() once when the run is over. */

@@ -361,3 +361,9 @@ void cl_result_free(struct cl_result *result)
 	free(result->report);
 	result->report = NULL;
 }
+
+int cl_procs(void)
+{
+	struct rt_sched *s = rt_s();
+	return s ? s->nprocs : 1;
+}

@@ -336,6 +336,23 @@ static struct rt_task *local_get(struct rt_proc *p)
  * a grace of RUNNEXT_GRACE_NS in which it must not have moved. */
 #define RUNNEXT_GRACE_NS 3000
 
+/* Trace: processor p took n tasks from victim's queue (from: "runq" or
+ * "runnext") and runs t first.  On p's g0, after the victim's lock. */
+static void emit_steal(struct rt_sched *s, struct rt_proc *p, struct rt_proc *victim,
+                       struct rt_task *t, int n, const char *from)
+{
+	if (!s->tracing)
+		return;
+	struct cl_event ev = rt_event(s, CL_EV_STEAL);
+	ev.task = t->id;
+	ev.task_name = t->name;
+	ev.proc = p->id + 1;
+	ev.arg = victim->id + 1;
+	ev.count = n;
+	ev.text = from;
+	rt_emit(s, &ev);
+}
+
 static struct rt_task *steal_runnext(struct rt_sched *s, struct rt_proc *p, int start)
 {
 	int n = s->nprocs;
@@ -350,8 +367,10 @@ static struct rt_task *steal_runnext(struct rt_sched *s, struct rt_proc *p, int 
 		/* Only the same task still waiting: the owner's exchange and this
 		 * compare-and-swap decide who runs it. */
 		if (__atomic_compare_exchange_n(&v->runnext, &t, NULL, false, __ATOMIC_ACQ_REL,
-		                                __ATOMIC_ACQUIRE))
+		                                __ATOMIC_ACQUIRE)) {
+			emit_steal(s, p, v, t, 1, "runnext");
 			return t;
+		}
 	}
 	return NULL;
 }
@@ -379,6 +398,7 @@ static struct rt_task *steal(struct rt_sched *s, struct rt_proc *p)
 			continue;
 		for (int i = 1; i < ngot; i++)
 			local_put(s, p, got[i]);
+		emit_steal(s, p, v, got[0], ngot, "runq");
 		return got[0];
 	}
 	return steal_runnext(s, p, start);
@@ -549,6 +569,15 @@ static void hand_off(struct rt_sched *s, struct rt_proc *p)
 	if (m)
 		s->m_pool = m->pool_next;
 	rt_lock_release(&s->m_lock);
+	if (s->tracing) {   /* on the thread going into the call, its task's event */
+		struct cl_event ev = rt_event(s, CL_EV_HANDOFF);
+		struct rt_task *t = m_self()->syscall_task;
+		ev.task = t ? t->id : 0;
+		ev.task_name = t ? t->name : "runtime";
+		ev.proc = p->id + 1;
+		ev.text = m ? "spare thread" : "new thread";
+		rt_emit(s, &ev);
+	}
 	if (m) {
 		m->p = p;
 		__atomic_store_n(&m->wake_word, 0, __ATOMIC_RELEASE);

@@ -26,6 +26,10 @@ struct cl_event rt_event(struct rt_sched *s, enum cl_event_kind kind)
 	ev.text = "";
 	ev.file = "";
 	ev.lesson = ev.mistake = ev.go_mistake = "";
+	if (s->par) {
+		struct rt_proc *p = rt_proc_self();
+		ev.proc = p ? p->id + 1 : 0;
+	}
 	return ev;
 }
 
@@ -95,7 +99,7 @@ const char *cl_event_kind_name(enum cl_event_kind kind)
 		"spawn", "exit", "block", "wake", "send", "recv", "close", "select", "sleep",
 		"timer", "lock", "unlock", "cancel", "panic", "recover", "note", "yield",
 		"atomic", "sync", "end", "race",
-		"verdict",
+		"verdict", "steal", "handoff",
 	};
 	return (unsigned)kind < CL_EV_KIND_COUNT ? names[kind] : "?";
 }

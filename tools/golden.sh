@@ -24,7 +24,8 @@ unset COLUMNS
 mkdir -p "$DIR"
 
 # "pattern variant outcome" per line, from `chanlab list`.
-variants=$("$BIN" list | awk '/^[a-z]/ { p = $1 } /^  - / { print p, $2, $3 }')
+# Par-only patterns ("[par only]") have no golden: their runs are not replayable.
+variants=$("$BIN" list | awk '/^[a-z]/ { p = $1; par = /\[par only\]$/ } /^  - / && !par { print p, $2, $3 }')
 [ -n "$variants" ] || { echo "golden.sh: 'chanlab list' lists no pattern" >&2; exit 1; }
 # Arguments, if any: regenerate only these patterns' goldens.
 if [ $# -gt 0 ]; then

@@ -68,6 +68,6 @@ void for_each_variant(void (*fn)(const struct pattern *p, const struct pattern_v
 {
 	const struct pattern *const *all = pattern_all();
 	for (int i = 0; all[i]; i++)
-		for (int v = 0; v < all[i]->nvariants; v++)
+		for (int v = 0; v < all[i]->nvariants && all[i]->sched == PATTERN_SCHED_ANY; v++)
 			fn(all[i], &all[i]->variants[v], ctx);
 }

@@ -24,7 +24,8 @@ uint64_t golden_seed(const char *pattern, const char *variant);
 /* The exit code `chanlab run` gives for a declared outcome ("deadlock": 3). */
 int outcome_exit(const char *outcome);
 
-/* Runs fn for every variant of every registered pattern. */
+/* Runs fn for every variant of every registered pattern that det can run
+ * (par-only patterns have no golden and no replay: their own tests cover them). */
 void for_each_variant(void (*fn)(const struct pattern *p, const struct pattern_variant *v, void *ctx),
                       void *ctx);
 

@@ -14,7 +14,7 @@
 /* Checks that object o holds every field of e. */
 static void same_event(const struct tj *o, const struct cl_event *e)
 {
-	ck_assert_int_eq(o->n, 21);   /* every field of version 2, nothing else */
+	ck_assert_int_eq(o->n, 22);   /* every field of version 2, nothing else */
 	ck_assert_uint_eq(strtoull(tj_get(o, "seq")->str, NULL, 10), e->seq);
 	ck_assert_int_eq(strtoll(tj_get(o, "time")->str, NULL, 10), e->time);
 	ck_assert_str_eq(tj_str(o, "kind"), render_kind_name(e->kind));
@@ -37,6 +37,7 @@ static void same_event(const struct tj *o, const struct cl_event *e)
 	ck_assert_str_eq(tj_str(o, "lesson"), e->lesson ? e->lesson : "");
 	ck_assert_str_eq(tj_str(o, "mistake"), e->mistake ? e->mistake : "");
 	ck_assert_str_eq(tj_str(o, "go_mistake"), e->go_mistake ? e->go_mistake : "");
+	ck_assert_int_eq((int)tj_num(o, "proc"), e->proc);   /* par's processor + 1; 0 under det */
 }
 
 static void round_trip(const struct cl_event *evs, size_t n)

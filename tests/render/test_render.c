@@ -90,7 +90,7 @@ START_TEST(test_names)
 	static const char *const kinds[] = {
 		"spawn", "exit", "block", "wake", "send", "recv", "close", "select", "sleep",
 		"timer", "lock", "unlock", "cancel", "panic", "recover", "note", "yield",
-		"atomic", "sync", "end", "race", "verdict",
+		"atomic", "sync", "end", "race", "verdict", "steal", "handoff",
 	};
 	const int nkinds = (int)(sizeof kinds / sizeof kinds[0]);
 	ck_assert_int_ge(CL_EV_KIND_COUNT, nkinds);

@@ -54,8 +54,15 @@ START_TEST(a_blocking_call_hands_the_processor_over)
 		ck_assert_int_eq(cl_run(reader_main, &pt, &cfg, &r), 0);
 		ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
 		ck_assert_int_eq(pt.got, 'x');
-		int enter = 0, exit_seen = 0;
+		int enter = 0, exit_seen = 0, handoffs = 0;
 		for (size_t i = 0; i < rec.n; i++) {
+			/* The hand-off itself is an event of its own (the call's task). */
+			if (rec.ev[i].kind == CL_EV_HANDOFF) {
+				handoffs++;
+				ck_assert_int_eq(rec.ev[i].task, 1);
+				ck_assert(strcmp(rec.ev[i].text, "new thread") == 0 ||
+				          strcmp(rec.ev[i].text, "spare thread") == 0);
+			}
 			if (rec.ev[i].kind == CL_EV_SYNC && strcmp(rec.ev[i].text, "syscall enter") == 0)
 				enter++;
 			if (rec.ev[i].kind == CL_EV_SYNC && strcmp(rec.ev[i].text, "syscall exit") == 0)
@@ -63,6 +70,7 @@ START_TEST(a_blocking_call_hands_the_processor_over)
 		}
 		ck_assert_int_eq(enter, 1);
 		ck_assert_int_eq(exit_seen, 1);
+		ck_assert_int_eq(handoffs, 1);
 		recorder_free(&rec);
 		cl_result_free(&r);
 		close(pt.fds[0]);
