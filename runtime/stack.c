@@ -104,11 +104,12 @@ void *rt_stack_cache_self(void)
 	return &thread_cache;
 }
 
-/* The cache to use, locked if the run is parallel. */
+/* The cache to use, locked on the threads of a parallel run (which share
+ * the host thread's; before and after the run the host uses it alone). */
 static struct stack_cache *cache_lock(void)
 {
 	struct rt_sched *s = rt_s();
-	if (s && s->par) {
+	if (s && rt_par_active) {
 		rt_lock_acquire(&s->stack_lock);
 		return s->stack_cache;
 	}
@@ -118,7 +119,7 @@ static struct stack_cache *cache_lock(void)
 static void cache_unlock(void)
 {
 	struct rt_sched *s = rt_s();
-	if (s && s->par)
+	if (s && rt_par_active)
 		rt_lock_release(&s->stack_lock);
 }
 

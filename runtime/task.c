@@ -54,7 +54,7 @@ static void task_entry(void)
 {
 	struct rt_sched *s = rt_s();
 	struct rt_task *t = rt_cur(s);
-	rt_after_switch(s, t);
+	s->ops->task_entered(s, t);
 	t->fn(t->arg);
 	run_defers(t);
 	task_exit(s, t);
@@ -108,9 +108,7 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 	t->line = line;
 	t->runq_index = -1;
 	t->sleep_timer.heap_index = -1;
-	t->priority = s->par ? 0 : rt_pct_priority(s);
-	if (s->par)
-		rt_rand_seed_words(t->rng, s->cfg.seed ^ ((uint64_t)t->id * 0x9e3779b97f4a7c15ull));
+	s->ops->task_init(s, t);
 	rt_ctx_make(&t->ctx, st->lo, st->size, task_entry);
 	rt_race_spawn(s, parent, t);   /* go f(): the spawn happens before f starts */
 #ifdef RT_TSAN
@@ -191,11 +189,7 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
 		ev.line = line;
 		rt_emit(s, &ev);
 	}
-	if (s->par) {
-		rt_par_ready(s, t);
-		return id;
-	}
-	rt_runq_add(s, t);
+	s->ops->ready(s, t);
 	rt_sched_point(file, line);
 	return id;
 }
@@ -211,16 +205,7 @@ static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t)
 	rt_progress(s);
 	rt_count(&s->messages, t->messages);
 	unlink_task(s, t);
-	if (t == s->main_task) {
-		/* When main returns the program ends, as in Go. */
-		if (s->par)
-			rt_par_finish(s, CL_OUTCOME_OK, NULL);
-		else
-			rt_runq_remove(s, t);
-		s->reap = t;
-		rt_finish(CL_OUTCOME_OK);   /* run.c turns it into LEAK if tasks are blocked */
-	}
-	rt_sched_exit(s, t);
+	s->ops->exit(s, t);   /* when main returns the program ends, as in Go */
 }
 
 int cl_task_id(void)
@@ -233,22 +218,6 @@ const char *cl_task_name(void)
 	struct rt_sched *s = rt_s();
 	struct rt_task *t = s ? rt_cur(s) : NULL;
 	return t ? t->name : "runtime";
-}
-
-/* Under det the pattern's draws come from the run's stream, interleaved
- * with the scheduler's: one seed fixes both.  Under par each task has its
- * own stream. */
-uint64_t cl_rand(void)
-{
-	struct rt_sched *s = rt_s();
-	if (s->par)
-		return rt_rand_words(rt_running(s)->rng);
-	return rt_rand(s);
-}
-
-uint64_t cl_rand_below(uint64_t n)
-{
-	return n ? (uint64_t)(((unsigned __int128)cl_rand() * n) >> 64) : 0;
 }
 
 /* ---- defer, panic, recover ---------------------------------------------------- */
