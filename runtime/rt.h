@@ -282,7 +282,7 @@ struct rt_task {
 	 * processor ran it. */
 	uint64_t rng[4];
 
-	uint64_t ran_at;                /* det: the last step it was picked (livelock report) */
+	uint64_t ran_at;                /* the last step it was picked (livelock report) */
 	void *select_buf;               /* select.c: arrays of a select of more than 8 cases */
 	size_t select_cap;
 
@@ -425,8 +425,8 @@ struct rt_sched {
 
 	uint64_t rng[4];                    /* xoshiro256** (det) */
 	uint64_t steps;
-	uint64_t progress_step;             /* det: the step of the last progress (rt_progress) */
-	uint64_t livelock_window;           /* det: steps without progress before "livelock" */
+	uint64_t progress_step;             /* the step of the last progress (rt_progress) */
+	uint64_t livelock_window;           /* steps without progress before "livelock" */
 	const char *limit_reason;           /* limit only: "steps", "time", "livelock", "interrupted" */
 	cl_time now;                        /* det: virtual time */
 	int64_t start_ns;                   /* par: the monotonic clock at the start */

@@ -6,6 +6,8 @@
  * sched_par.c.  Nothing here asks which scheduler runs.
  */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "runtime/rt.h"
 #include "runtime/sched.h"
@@ -57,6 +59,34 @@ uint64_t cl_rand(void)
 uint64_t cl_rand_below(uint64_t n)
 {
 	return n ? (uint64_t)(((unsigned __int128)cl_rand() * n) >> 64) : 0;
+}
+
+/* ---- livelock ------------------------------------------------------------------------ */
+
+bool rt_livelock_running(struct rt_sched *s, char *out, size_t size)
+{
+	size_t len = 0;
+	int n, more = 0;
+	out[0] = '\0';
+	struct rt_task **tasks = rt_tasks_by_id(s, &n);
+	for (int k = 0; k < n; k++) {
+		/* Ran in the window and still going (runnable, or between
+		 * sleeps); a task that blocked on an object for good is not
+		 * part of the loop. */
+		if (tasks[k]->ran_at <= s->progress_step ||
+		    (tasks[k]->state == RT_BLOCKED && tasks[k]->wait != CL_WAIT_SLEEP))
+			continue;
+		int w = snprintf(out + len, size - len, "%s task %d \"%s\"", len ? "," : "",
+		                 tasks[k]->id, tasks[k]->name);
+		if (w < 0 || len + (size_t)w >= size - 1) {
+			out[len] = '\0';
+			more++;
+		} else {
+			len += (size_t)w;
+		}
+	}
+	free(tasks);
+	return more > 0;
 }
 
 /* ---- blocking, waking, yielding -------------------------------------------------- */

@@ -35,6 +35,12 @@ int64_t rt_pct_priority(struct rt_sched *s);
 /* The two schedulers' tables (rt.h's struct rt_sched_ops); cl_run picks one. */
 extern const struct rt_sched_ops rt_sched_det_ops, rt_sched_par_ops;
 
+/* sched.c: the tasks that ran since the last progress and are not blocked
+ * on an object (the livelock report's "running:" list), as
+ * ' task N "name", ...' in out; true if some did not fit. */
+bool rt_livelock_running(struct rt_sched *s, char *out, size_t size);
+#define RT_LIVELOCK_HEADLINE "livelock: %llu scheduling decisions without progress (no message, note, task start or exit); running:"
+
 /* task.c */
 struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg,
                                const char *name, const char *file, int line);

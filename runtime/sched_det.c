@@ -138,31 +138,11 @@ static void runq_check(struct rt_sched *s)
  * naming the tasks that kept running meanwhile. */
 static __attribute__((noinline, cold)) _Noreturn void livelock(struct rt_sched *s)
 {
-	char running[160] = "";
-	size_t len = 0;
-	int n, more = 0;
-	struct rt_task **tasks = rt_tasks_by_id(s, &n);
-	for (int k = 0; k < n; k++) {
-		/* Ran in the window and still going (runnable, or between
-		 * sleeps); a task that blocked on an object for good is not
-		 * part of the loop. */
-		if (tasks[k]->ran_at <= s->progress_step ||
-		    (tasks[k]->state == RT_BLOCKED && tasks[k]->wait != CL_WAIT_SLEEP))
-			continue;
-		int w = snprintf(running + len, sizeof running - len, "%s task %d \"%s\"",
-		                 len ? "," : "", tasks[k]->id, tasks[k]->name);
-		if (w < 0 || len + (size_t)w >= sizeof running - 1) {
-			running[len] = '\0';
-			more++;
-		} else {
-			len += (size_t)w;
-		}
-	}
-	free(tasks);
+	char running[160];
+	bool more = rt_livelock_running(s, running, sizeof running);
 	s->limit_reason = "livelock";
-	rt_finish_limit("livelock: %llu scheduling decisions without progress (no message, note, "
-	                "task start or exit); running:%s%s",
-	                (unsigned long long)s->livelock_window, running, more ? " ..." : "");
+	rt_finish_limit(RT_LIVELOCK_HEADLINE "%s%s", (unsigned long long)s->livelock_window, running,
+	                more ? " ..." : "");
 }
 
 /* Chooses the next task to run, advancing virtual time when nothing can

@@ -639,7 +639,7 @@ static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
 
 /* The run's limits, checked by g0: steps (every resumption of a task by a
  * processor is one scheduling decision), wall-clock time since the start,
- * and the caller's interrupt flag.  True if the run is over. */
+ * the caller's interrupt flag and livelock.  True if the run is over. */
 static bool over_limit(struct rt_sched *s)
 {
 	uint64_t steps = __atomic_load_n(&s->steps, __ATOMIC_RELAXED);
@@ -659,6 +659,17 @@ static bool over_limit(struct rt_sched *s)
 	}
 	if (s->cfg.interrupt && *s->cfg.interrupt) {
 		rt_par_finish(s, CL_OUTCOME_LIMIT, "interrupted");
+		return true;
+	}
+	/* Livelock, as under det: a window of steps without progress.  The
+	 * progress may have been recorded by another processor after this
+	 * one read steps. */
+	uint64_t progress = __atomic_load_n(&s->progress_step, __ATOMIC_RELAXED);
+	if (steps > progress && steps - progress > s->livelock_window) {
+		char headline[200];
+		snprintf(headline, sizeof headline, RT_LIVELOCK_HEADLINE,
+		         (unsigned long long)s->livelock_window);
+		rt_par_finish(s, CL_OUTCOME_LIMIT, headline);   /* rt_par_run adds the tasks */
 		return true;
 	}
 	return false;
@@ -769,6 +780,7 @@ static void run_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
 		return;
 	}
 	__atomic_store_n(&p->schedtick, p->schedtick + 1, __ATOMIC_RELAXED);
+	t->ran_at = __atomic_load_n(&s->steps, __ATOMIC_RELAXED);   /* the livelock report */
 	__atomic_store_n(&p->current, t, __ATOMIC_RELEASE);
 #ifdef RT_ASAN
 	__sanitizer_start_switch_fiber(&m->g0_fake_stack, t->stack->lo, t->stack->size);
@@ -1006,8 +1018,12 @@ int rt_par_run(struct rt_sched *s)
 	/* A limit or fatal error recorded only its headline (rt_par_finish):
 	 * with every thread stopped the dump can be built. */
 	if (s->outcome == CL_OUTCOME_LIMIT || s->outcome == CL_OUTCOME_FATAL) {
-		char headline[200];
-		snprintf(headline, sizeof headline, "%s", s->report ? s->report : "limit reached");
+		const char *h = s->report ? s->report : "limit reached";
+		char headline[400], running[160] = "";
+		bool more = false;
+		if (s->outcome == CL_OUTCOME_LIMIT && strncmp(h, "livelock", 8) == 0)
+			more = rt_livelock_running(s, running, sizeof running);
+		snprintf(headline, sizeof headline, "%s%s%s", h, running, more ? " ..." : "");
 		rt_report_build(s, headline);
 	}
 	return 0;
