@@ -123,9 +123,19 @@ static void cache_unlock(void)
 		rt_lock_release(&s->stack_lock);
 }
 
+/* The page size, asked once: sysconf was a tenth of a spawn's
+ * instructions when every stack allocation asked.  A fact of the process,
+ * the same for every run and thread (a racing first call stores the same
+ * value), and read from the SIGSEGV handler too. */
 static size_t page_size(void)
 {
-	return (size_t)sysconf(_SC_PAGESIZE);
+	static size_t page;
+	size_t ps = __atomic_load_n(&page, __ATOMIC_RELAXED);
+	if (!ps) {
+		ps = (size_t)sysconf(_SC_PAGESIZE);
+		__atomic_store_n(&page, ps, __ATOMIC_RELAXED);
+	}
+	return ps;
 }
 
 static const char *last_error = "out of memory";
