@@ -97,7 +97,9 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 	memset(t, 0, sizeof *t);
 	t->stack = st;
 	t->id = (int)rt_count(&s->next_task_id, 1);
-	snprintf(t->name, sizeof t->name, "%s", name);
+	size_t len = strnlen(name, sizeof t->name - 1);
+	memcpy(t->name, name, len);
+	t->name[len] = '\0';
 	t->fn = fn;
 	t->arg = arg;
 	struct rt_task *parent = s->procs ? rt_cur(s) : NULL;
@@ -167,6 +169,124 @@ struct rt_task **rt_tasks_by_id(struct rt_sched *s, int *n)
 	return out;
 }
 
+/* The conversion at fmt (just after a '%') if it is one format_name
+ * writes itself: signed 'i' (int), 'l' (long), 'q' (long long), 'z'
+ * (%zd); unsigned 'I', 'L', 'Q', 'Z'; 's', 'c', '%'; else 0.  *len is how
+ * many characters it spans. */
+static char simple_conversion(const char *fmt, int *len)
+{
+	int l = 0;
+	char size = 'i';
+	if (fmt[0] == 'l' && fmt[1] == 'l') {
+		size = 'q';
+		l = 2;
+	} else if (fmt[0] == 'l') {
+		size = 'l';
+		l = 1;
+	} else if (fmt[0] == 'z') {
+		size = 'z';
+		l = 1;
+	}
+	char c = fmt[l];
+	*len = l + 1;
+	if (c == 'd' || c == 'i')
+		return size;
+	if (c == 'u')
+		return (char)(size - 'a' + 'A');
+	if (!l && (c == 's' || c == 'c' || c == '%'))
+		return c;
+	return 0;
+}
+
+static size_t put_unsigned(char *out, size_t len, size_t size, unsigned long long v, bool neg)
+{
+	char digits[24];
+	int n = 0;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		digits[n++] = '-';
+	while (n && len < size - 1)
+		out[len++] = digits[--n];
+	return len;
+}
+
+static size_t put_signed(char *out, size_t len, size_t size, long long v)
+{
+	return put_unsigned(out, len, size, v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v,
+	                    v < 0);
+}
+
+/* A task's name from its printf format.  Every spawn formats one, and
+ * vsnprintf was a quarter of a spawn's cost, so the formats names use
+ * ("worker-%d", "%s-%zu", plain text) are written here, with the same
+ * result (truncated to size - 1); any other (flags, widths, %x ...) goes
+ * to vsnprintf. */
+static void format_name(char *out, size_t size, const char *fmt, va_list ap)
+{
+	for (const char *p = fmt; (p = strchr(p, '%')); ) {
+		int len;
+		if (!simple_conversion(p + 1, &len)) {
+			vsnprintf(out, size, fmt, ap);
+			return;
+		}
+		p += 1 + len;
+	}
+	size_t n = 0;
+	for (const char *p = fmt; *p && n < size - 1; p++) {
+		if (*p != '%') {
+			out[n++] = *p;
+			continue;
+		}
+		int len;
+		char conv = simple_conversion(p + 1, &len);
+		p += len;
+		switch (conv) {
+		case 'i':
+			n = put_signed(out, n, size, va_arg(ap, int));
+			break;
+		case 'l':
+			n = put_signed(out, n, size, va_arg(ap, long));
+			break;
+		case 'q':
+			n = put_signed(out, n, size, va_arg(ap, long long));
+			break;
+		case 'z':
+			n = put_signed(out, n, size, va_arg(ap, ptrdiff_t));   /* %zd: size_t's signed type */
+			break;
+		case 'I':
+			n = put_unsigned(out, n, size, va_arg(ap, unsigned), false);
+			break;
+		case 'L':
+			n = put_unsigned(out, n, size, va_arg(ap, unsigned long), false);
+			break;
+		case 'Q':
+			n = put_unsigned(out, n, size, va_arg(ap, unsigned long long), false);
+			break;
+		case 'Z':
+			n = put_unsigned(out, n, size, va_arg(ap, size_t), false);
+			break;
+		case 's': {
+			const char *str = va_arg(ap, const char *);
+			if (!str)
+				str = "(null)";   /* what glibc prints */
+			while (*str && n < size - 1)
+				out[n++] = *str++;
+			break;
+		}
+		case 'c':
+			out[n++] = (char)va_arg(ap, int);
+			break;
+		default:   /* "%%" */
+			out[n++] = '%';
+			break;
+		}
+	}
+	out[n] = '\0';
+}
+
 int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
                 const char *name_fmt, ...)
 {
@@ -174,7 +294,7 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
 	char name[RT_NAME_MAX];
 	va_list ap;
 	va_start(ap, name_fmt);
-	vsnprintf(name, sizeof name, name_fmt, ap);
+	format_name(name, sizeof name, name_fmt, ap);
 	va_end(ap);
 	struct rt_task *t = rt_task_create(s, fn, arg, name, file, line);
 	if (!t)
