@@ -16,9 +16,8 @@ _Thread_local int cl_atomics_bare;
 
 static void atomic_point(void)
 {
-	struct rt_sched *s = rt_s();
-	if (s && !s->par)
-		rt_sched_point(NULL, 0);
+	if (rt_s())
+		rt_sched_point(NULL, 0);   /* under par only a stop check: no switch */
 }
 
 /* A name for the atomics in [first, first + bytes), elem bytes each (an

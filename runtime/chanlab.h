@@ -102,9 +102,9 @@ struct cl_config {
 	 * default).  The explorer's shrinker steers runs this way. */
 	int (*choose)(void *ctx, const struct cl_choice *choice);
 	void *choose_ctx;
-	uint64_t livelock_steps;     /* det: decisions without progress (a message delivered, a note,
-	                                a task started or ended) before the limit "livelock"
-	                                (default 1,000,000; 0 = off) */
+	uint64_t livelock_steps;     /* decisions (par: task resumptions) without progress (a message
+	                                delivered, a note, a task started or ended) before the limit
+	                                "livelock" (default 1,000,000; 0 = off) */
 };
 
 /* The result of a run.  report is NULL for a clean run, else the text Go

@@ -167,14 +167,9 @@ cl_chan *cl_ctx_done(cl_ctx *ctx)
 cl_error cl_ctx_err(cl_ctx *ctx)
 {
 	struct rt_sched *s = rt_s();
-	cl_error err;
-	if (!s->par) {
-		err = ctx->err;
-	} else {
-		rt_lock_acquire(&s->ctx_lock);
-		err = ctx->err;
-		rt_lock_release(&s->ctx_lock);
-	}
+	rt_lock_acquire(&s->ctx_lock);   /* a no-op under det */
+	cl_error err = ctx->err;
+	rt_lock_release(&s->ctx_lock);
 	if (err)
 		rt_race_acquire(ctx);   /* cancel happens before Err() != nil is seen */
 	return err;

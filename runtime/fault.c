@@ -102,20 +102,11 @@ static _Noreturn void overflow(struct rt_sched *s, struct rt_task *t)
 	snprintf(headline, sizeof headline,
 	         "fatal error: stack overflow in task %d \"%s\" (stack %s; raise it with --stack-size)",
 	         t->id, t->name, size);
-	if (s->par) {
-		rt_lock_acquire(&s->finish_lock);
-		if (!s->finished && !s->panic_task)
-			s->panic_task = t;   /* listed as running in the dump */
-		rt_lock_release(&s->finish_lock);
-		rt_par_finish(s, CL_OUTCOME_FATAL, headline);
-		rt_par_abandon(t);
-	}
-	s->panic_task = t;
-	s->finished = true;
-	s->outcome = CL_OUTCOME_FATAL;
-	rt_report_build(s, headline);
-	rt_switch(s, t, NULL, true);
-	rt_bug("the host switched back to a task that overflowed its stack");
+	rt_lock_acquire(&s->finish_lock);
+	if (!s->finished && !s->panic_task)
+		s->panic_task = t;   /* listed as running in the dump */
+	rt_lock_release(&s->finish_lock);
+	s->ops->finish(s, t, CL_OUTCOME_FATAL, headline);
 }
 
 static void pass_on(int sig, siginfo_t *si, void *uc)
@@ -139,7 +130,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	struct rt_sched *s = rt_sched_cur;
 	struct rt_task *t = NULL;
 	if (s)
-		t = s->par ? rt_par_task_here() : s->procs ? s->procs->current : NULL;
+		t = s->ops->task_here(s);
 	if (t && rt_stack_guard_hit(t->stack, si->si_addr))
 		overflow(s, t);
 	pass_on(sig, si, uc);
@@ -167,7 +158,7 @@ static void on_stop(int sig, siginfo_t *si, void *uc)
 	(void)sig;
 	(void)si;
 	struct rt_sched *s = rt_sched_cur;
-	if (!s || !s->par || !__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE))
+	if (!s || !__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE))   /* set by par alone */
 		return;
 	struct rt_task *t = rt_par_task_here();
 	if (t && rt_par_on_task_stack(interrupted_sp(uc)))

@@ -117,9 +117,10 @@ void cl_lock_at(const char *file, int line, cl_mutex *mu)
 		return;
 	}
 	struct rt_sched *s = rt_s();
-	if (s->par && !__atomic_load_n(&mu->starving, __ATOMIC_RELAXED)) {
+	if (s->nprocs > 1 && !__atomic_load_n(&mu->starving, __ATOMIC_RELAXED)) {
 		/* The holder is likely running on another processor and about
-		 * to unlock: a short spin is cheaper than parking. */
+		 * to unlock: a short spin is cheaper than parking.  With one
+		 * processor (det, or par --procs 1) it cannot be running. */
 		for (int i = 0; i < 100; i++) {
 			rt_cpu_relax();
 			if (__atomic_load_n(&mu->state, __ATOMIC_RELAXED) == 0 && mutex_cas(mu, 0, 1)) {

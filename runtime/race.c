@@ -280,7 +280,7 @@ static struct var *var_of(struct rt_race *r, const void *addr)
 
 void rt_race_start(struct rt_sched *s)
 {
-	if (!s->cfg.race || s->par)
+	if (!s->cfg.race)   /* par's setup turns it off */
 		return;
 	struct rt_race *r = calloc(1, sizeof *r);
 	if (!r)

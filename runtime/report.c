@@ -152,7 +152,8 @@ void rt_report_build(struct rt_sched *s, const char *headline)
 		if (leak_report && t->state != RT_BLOCKED)
 			continue;
 		put(&b, "\n");
-		bool running = t == s->panic_task || (!s->par && t == s->procs->current);
+		/* Under par every processor is back on g0 when this runs. */
+		bool running = t == s->panic_task || (s->procs && t == s->procs->current);
 		dump_task(&b, t, running);
 	}
 	if (leak_report && s->abandoned) {

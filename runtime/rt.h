@@ -282,7 +282,7 @@ struct rt_task {
 	 * processor ran it. */
 	uint64_t rng[4];
 
-	uint64_t ran_at;                /* det: the last step it was picked (livelock report) */
+	uint64_t ran_at;                /* the last step it was picked (livelock report) */
 	void *select_buf;               /* select.c: arrays of a select of more than 8 cases */
 	size_t select_cap;
 
@@ -355,9 +355,55 @@ struct rt_proc {
 	unsigned steps_pending;         /* steps not yet added to sched->steps */
 };
 
+/* The scheduler of a run, as one table: cl_run picks det's or par's, and
+ * every park, wake, yield, exit, end of the run and clock read in the
+ * runtime goes through it.  sched.c does what both share (the wait fields,
+ * the trace events) and calls the table; sched_det.c and sched_par.c hold
+ * only their policy. */
+struct rt_sched_ops {
+	const char *name;
+	/* Before the main task exists: processors, the clock's origin, and
+	 * the features the scheduler lacks turned off.  0, or -1 (no memory). */
+	int (*setup)(struct rt_sched *s);
+	/* Runs the program from its main task; returns once the run is over
+	 * (0) or -1 if it could not start. */
+	int (*run)(struct rt_sched *s);
+	/* The scheduler's fields of a new task. */
+	void (*task_init)(struct rt_sched *s, struct rt_task *t);
+	/* The first thing a task does on its own stack. */
+	void (*task_entered)(struct rt_sched *s, struct rt_task *t);
+	/* A scheduling point of the running task. */
+	void (*point)(struct rt_sched *s, const char *file, int line);
+	/* Takes the running task t (its wait fields set, its event emitted)
+	 * off its processor until ready(t); unlock(arg), if not NULL, runs
+	 * once a waker can no longer miss it. */
+	void (*park)(struct rt_sched *s, struct rt_task *t, void (*unlock)(void *), void *arg);
+	/* Queues t, just woken or spawned, to run. */
+	void (*ready)(struct rt_sched *s, struct rt_task *t);
+	/* cl_yield by the running task t. */
+	void (*yield)(struct rt_sched *s, struct rt_task *t, const char *file, int line);
+	/* The running task t has ended (the main task ends the run). */
+	void (*exit)(struct rt_sched *s, struct rt_task *t) __attribute__((noreturn));
+	/* Ends the run from the running task t with outcome; headline is
+	 * the report's first line (limits, fatal errors) or NULL. */
+	void (*finish)(struct rt_sched *s, struct rt_task *t, enum cl_outcome outcome,
+	               const char *headline) __attribute__((noreturn));
+	/* The run's clock: virtual (det) or monotonic since the start (par). */
+	cl_time (*now)(struct rt_sched *s);
+	/* The stream the runtime draws from (select's order, PCT, stealing),
+	 * and the one cl_rand draws from. */
+	uint64_t *(*rng)(struct rt_sched *s);
+	uint64_t *(*task_rng)(struct rt_sched *s);
+	/* cl_syscall_enter/exit's work after and before their events. */
+	void (*syscall_enter)(struct rt_sched *s);
+	void (*syscall_exit)(struct rt_sched *s);
+	/* The task this OS thread runs, or NULL; async-signal-safe (fault.c). */
+	struct rt_task *(*task_here)(struct rt_sched *s);
+};
+
 struct rt_sched {
 	struct cl_config cfg;
-	bool par;
+	const struct rt_sched_ops *ops;     /* det's or par's (sched_det.c, sched_par.c) */
 	struct rt_proc *procs;              /* nprocs of them; par: each on a thread of its own */
 	int nprocs;
 	struct rt_task *main_task;
@@ -379,8 +425,8 @@ struct rt_sched {
 
 	uint64_t rng[4];                    /* xoshiro256** (det) */
 	uint64_t steps;
-	uint64_t progress_step;             /* det: the step of the last progress (rt_progress) */
-	uint64_t livelock_window;           /* det: steps without progress before "livelock" */
+	uint64_t progress_step;             /* the step of the last progress (rt_progress) */
+	uint64_t livelock_window;           /* steps without progress before "livelock" */
 	const char *limit_reason;           /* limit only: "steps", "time", "livelock", "interrupted" */
 	cl_time now;                        /* det: virtual time */
 	int64_t start_ns;                   /* par: the monotonic clock at the start */
@@ -456,7 +502,8 @@ struct rt_proc *rt_proc_self(void);
 
 static inline struct rt_proc *rt_proc_of(struct rt_sched *s)
 {
-	return s->par ? rt_proc_self() : s->procs;
+	/* The thread's mode, not an indirect call: this is on every path. */
+	return __builtin_expect(rt_par_active, 0) ? rt_proc_self() : s->procs;
 }
 
 /* The running task, called from inside a task (never NULL there). */
@@ -477,23 +524,13 @@ static inline struct rt_task *rt_cur(struct rt_sched *s)
 /* Scheduling point: the running task may be switched out but stays runnable.
  * Under par nothing switches here (no preemption); a run that is over
  * stops its tasks at their next one. */
-void rt_sched_point_det(struct rt_sched *s, const char *file, int line);
-_Noreturn void rt_sched_point_stop(void);
-/* cl_config.interrupt became non-zero: ends the run as limit "interrupted". */
-_Noreturn void rt_interrupted(struct rt_sched *s);
-
 static inline void rt_sched_point(const char *file, int line)
 {
 	struct rt_sched *s = rt_sched_cur;
-	if (__builtin_expect(s->par, 0)) {
-		if (__builtin_expect(__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE), 0))
-			rt_sched_point_stop();
-		if (__builtin_expect(s->cfg.interrupt && *s->cfg.interrupt, 0))
-			rt_interrupted(s);
-		return;
-	}
-	rt_sched_point_det(s, file, line);
+	s->ops->point(s, file, line);
 }
+/* cl_config.interrupt became non-zero: ends the run as limit "interrupted". */
+_Noreturn void rt_interrupted(struct rt_sched *s);
 
 /* Blocks the running task until rt_ready; before switching away calls
  * unlock(arg) (if not NULL), so a waker can never miss it. */
@@ -508,12 +545,15 @@ struct rt_block {
 };
 void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg);
 
-/* Progress, for livelock detection under det (runtime/HACKING.md): a value
- * delivered through a channel, a note, a task spawned or ending. */
+/* Progress, for livelock detection (runtime/HACKING.md): a value delivered
+ * through a channel, a note, a task spawned or ending.  Under par several
+ * processors record it, so it is written only when it changes (steps move
+ * once per batch there), and the line stays shared otherwise. */
 static inline void rt_progress(struct rt_sched *s)
 {
-	if (!s->par)
-		s->progress_step = s->steps;
+	uint64_t step = __atomic_load_n(&s->steps, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&s->progress_step, __ATOMIC_RELAXED) != step)
+		__atomic_store_n(&s->progress_step, step, __ATOMIC_RELAXED);
 }
 
 /* Makes a blocked task runnable; the running task (0: the runtime) is its waker. */

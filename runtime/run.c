@@ -88,32 +88,12 @@ int cl_available_cpus(void)
 	return rt_available_cpus();
 }
 
-void rt_par_finish(struct rt_sched *s, enum cl_outcome outcome, const char *headline)
-{
-	rt_lock_acquire(&s->finish_lock);
-	if (!s->finished) {
-		s->finished = true;
-		s->outcome = outcome;
-		if (headline)
-			s->report = strdup(headline);
-	}
-	rt_lock_release(&s->finish_lock);
-	rt_par_stop(s);
-}
-
 /* Ends the run: records the outcome and returns to the host for good
  * (under par: stops every processor; this task stops where it is). */
 _Noreturn void rt_finish(enum cl_outcome outcome)
 {
 	struct rt_sched *s = rt_s();
-	if (s->par) {
-		rt_par_finish(s, outcome, NULL);
-		rt_par_abandon(rt_cur(s));
-	}
-	s->finished = true;
-	s->outcome = outcome;
-	rt_switch(s, s->procs->current, NULL, true);
-	rt_bug("the host switched back to a finished task");
+	s->ops->finish(s, rt_cur(s), outcome, NULL);
 }
 
 _Noreturn void rt_finish_limit(const char *fmt, ...)
@@ -124,12 +104,7 @@ _Noreturn void rt_finish_limit(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(headline, sizeof headline, fmt, ap);
 	va_end(ap);
-	if (s->par) {
-		rt_par_finish(s, CL_OUTCOME_LIMIT, headline);
-		rt_par_abandon(rt_cur(s));
-	}
-	rt_report_build(s, headline);
-	rt_finish(CL_OUTCOME_LIMIT);
+	s->ops->finish(s, rt_cur(s), CL_OUTCOME_LIMIT, headline);
 }
 
 _Noreturn void rt_fatal(const char *fmt, ...)
@@ -151,14 +126,7 @@ _Noreturn void rt_fatal(const char *fmt, ...)
 	if (!s->panic_task)
 		s->panic_task = t;   /* shown as the running task in the dump */
 	rt_lock_release(&s->finish_lock);
-	if (s->par) {
-		rt_par_finish(s, CL_OUTCOME_FATAL, headline);
-		rt_par_abandon(t);
-	}
-	s->finished = true;
-	s->outcome = CL_OUTCOME_FATAL;
-	rt_report_build(s, headline);
-	rt_finish(CL_OUTCOME_FATAL);
+	s->ops->finish(s, t, CL_OUTCOME_FATAL, headline);
 }
 
 /* Why a limit ended the run; a limit raised without a reason (a par
@@ -238,9 +206,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	if (!s)
 		return start_error(result, "cl_run: out of memory");
 	s->cfg = *config;
-	s->par = config->sched == CL_SCHED_PAR;
-	if (s->par)   /* par's clock: the first event (main's spawn) is at 0 too */
-		s->start_ns = rt_mono_ns();
+	s->ops = config->sched == CL_SCHED_PAR ? &rt_sched_par_ops : &rt_sched_det_ops;
 	if (!s->cfg.stack_size)
 		s->cfg.stack_size = DEFAULT_STACK_SIZE;
 	if (s->cfg.stack_size < MIN_STACK_SIZE || s->cfg.stack_size > MAX_STACK_SIZE) {
@@ -256,17 +222,11 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	s->tracing = s->cfg.nsinks > 0 && s->cfg.sinks;
 	s->stack_cache = rt_stack_cache_self();
 	rt_rand_seed(s, s->cfg.seed);
-	if (s->cfg.strategy == CL_STRATEGY_PCT && !s->par)
-		rt_pct_setup(s);
-	rt_schedule_start(s);
-	if (!s->par) {
-		s->procs = rt_zalloc_aligned(sizeof *s->procs);
-		if (!s->procs) {
-			free(s);
-			return start_error(result, "cl_run: out of memory");
-		}
-		s->nprocs = 1;
+	if (s->ops->setup(s) != 0) {
+		free(s);
+		return start_error(result, "cl_run: out of memory");
 	}
+	rt_schedule_start(s);
 
 	rt_sched_cur = s;
 	rt_race_start(s);
@@ -290,17 +250,12 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 		ev.text = "main";
 		rt_emit(s, &ev);
 	}
-	if (s->par) {
-		if (rt_par_run(s) != 0) {
-			release_all(s);   /* the main task, its slot table, the objects */
-			rt_sched_cur = NULL;
-			free(s);
-			rt_stack_trim();
-			return start_error(result, "cl_run: cannot start the processors");
-		}
-	} else {
-		rt_runq_add(s, main_task);
-		rt_switch(s, NULL, main_task, false);
+	if (s->ops->run(s) != 0) {
+		release_all(s);   /* the main task, its slot table, the objects */
+		rt_sched_cur = NULL;
+		free(s);
+		rt_stack_trim();
+		return start_error(result, "cl_run: cannot start the processors");
 	}
 
 	/* The run is over. */
@@ -311,11 +266,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 		if (s->leaked || s->abandoned)
 			rt_report_build(s, NULL);
 	} else if (s->outcome != CL_OUTCOME_LIMIT && s->outcome != CL_OUTCOME_FATAL) {
-		rt_report_build(s, NULL);
-	} else if (s->par) {
-		char headline[200];
-		snprintf(headline, sizeof headline, "%s", s->report ? s->report : "limit reached");
-		rt_report_build(s, headline);
+		rt_report_build(s, NULL);   /* limits and fatal errors built theirs at the end */
 	}
 	rt_race_end(s);
 	if (s->tracing) {

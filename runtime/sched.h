@@ -1,6 +1,6 @@
 /*
- * sched.h - what the scheduler's files (sched_det.c, task.c, run.c,
- * timer.c) share with each other and nobody else.
+ * sched.h - what the scheduler's files (sched.c, sched_det.c, sched_par.c,
+ * task.c, run.c, timer.c) share with each other and nobody else.
  */
 #ifndef CHANLAB_SCHED_H
 #define CHANLAB_SCHED_H
@@ -29,9 +29,17 @@ void rt_runq_add(struct rt_sched *s, struct rt_task *t);
 void rt_runq_remove(struct rt_sched *s, struct rt_task *t);
 void rt_switch(struct rt_sched *s, struct rt_task *from, struct rt_task *to, bool dying);
 void rt_after_switch(struct rt_sched *s, struct rt_task *self);
-_Noreturn void rt_sched_exit(struct rt_sched *s, struct rt_task *t);
 void rt_pct_setup(struct rt_sched *s);
 int64_t rt_pct_priority(struct rt_sched *s);
+
+/* The two schedulers' tables (rt.h's struct rt_sched_ops); cl_run picks one. */
+extern const struct rt_sched_ops rt_sched_det_ops, rt_sched_par_ops;
+
+/* sched.c: the tasks that ran since the last progress and are not blocked
+ * on an object (the livelock report's "running:" list), as
+ * ' task N "name", ...' in out; true if some did not fit. */
+bool rt_livelock_running(struct rt_sched *s, char *out, size_t size);
+#define RT_LIVELOCK_HEADLINE "livelock: %llu scheduling decisions without progress (no message, note, task start or exit); running:"
 
 /* task.c */
 struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg,

@@ -31,41 +31,6 @@
 #include "runtime/rt.h"
 #include "runtime/sched.h"
 
-_Thread_local struct rt_sched *rt_sched_cur;
-
-/* ---- PRNG: xoshiro256**, seeded through splitmix64 ------------------------------ */
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-void rt_rand_seed_words(uint64_t rng[4], uint64_t seed)
-{
-	for (int i = 0; i < 4; i++)
-		rng[i] = splitmix64(&seed);
-}
-
-void rt_rand_seed(struct rt_sched *s, uint64_t seed)
-{
-	rt_rand_seed_words(s->rng, seed);
-}
-
-uint64_t rt_rand(struct rt_sched *s)
-{
-	return rt_rand_words(s->par ? rt_proc_self()->rng : s->rng);
-}
-
-
-uint64_t rt_rand_below(struct rt_sched *s, uint64_t n)
-{
-	/* Lemire's multiply-shift: the bias is below 2^-32 for our n. */
-	return (uint64_t)(((unsigned __int128)rt_rand(s) * n) >> 64);
-}
-
 /* ---- the run queue ---------------------------------------------------------------- */
 
 void rt_runq_add(struct rt_sched *s, struct rt_task *t)
@@ -96,10 +61,6 @@ void rt_runq_remove(struct rt_sched *s, struct rt_task *t)
 /* Work every context does right after it is switched to. */
 void rt_after_switch(struct rt_sched *s, struct rt_task *self)
 {
-	if (s->par) {
-		rt_par_resumed(self);
-		return;
-	}
 #ifdef RT_ASAN
 	const void *old_lo;
 	size_t old_size;
@@ -177,31 +138,11 @@ static void runq_check(struct rt_sched *s)
  * naming the tasks that kept running meanwhile. */
 static __attribute__((noinline, cold)) _Noreturn void livelock(struct rt_sched *s)
 {
-	char running[160] = "";
-	size_t len = 0;
-	int n, more = 0;
-	struct rt_task **tasks = rt_tasks_by_id(s, &n);
-	for (int k = 0; k < n; k++) {
-		/* Ran in the window and still going (runnable, or between
-		 * sleeps); a task that blocked on an object for good is not
-		 * part of the loop. */
-		if (tasks[k]->ran_at <= s->progress_step ||
-		    (tasks[k]->state == RT_BLOCKED && tasks[k]->wait != CL_WAIT_SLEEP))
-			continue;
-		int w = snprintf(running + len, sizeof running - len, "%s task %d \"%s\"",
-		                 len ? "," : "", tasks[k]->id, tasks[k]->name);
-		if (w < 0 || len + (size_t)w >= sizeof running - 1) {
-			running[len] = '\0';
-			more++;
-		} else {
-			len += (size_t)w;
-		}
-	}
-	free(tasks);
+	char running[160];
+	bool more = rt_livelock_running(s, running, sizeof running);
 	s->limit_reason = "livelock";
-	rt_finish_limit("livelock: %llu scheduling decisions without progress (no message, note, "
-	                "task start or exit); running:%s%s",
-	                (unsigned long long)s->livelock_window, running, more ? " ..." : "");
+	rt_finish_limit(RT_LIVELOCK_HEADLINE "%s%s", (unsigned long long)s->livelock_window, running,
+	                more ? " ..." : "");
 }
 
 /* Chooses the next task to run, advancing virtual time when nothing can
@@ -262,120 +203,6 @@ static inline __attribute__((always_inline)) struct rt_task *pick_next(struct rt
 	return t;
 }
 
-_Noreturn void rt_interrupted(struct rt_sched *s)
-{
-	s->limit_reason = "interrupted";
-	rt_finish_limit("interrupted after %llu scheduling decisions", (unsigned long long)s->steps);
-}
-
-_Noreturn void rt_sched_point_stop(void)
-{
-	struct rt_sched *s = rt_s();
-	rt_par_abandon(rt_cur(s));
-}
-
-void rt_sched_point_det(struct rt_sched *s, const char *file, int line)
-{
-	struct rt_task *t = s->procs->current;
-	t->file = file;
-	t->line = line;
-	struct rt_task *next = pick_next(s);
-	if (next != t)
-		rt_switch(s, t, next, false);
-}
-
-void cl_yield_at(const char *file, int line)
-{
-	struct rt_sched *s = rt_s();
-	if (s->tracing) {
-		struct cl_event ev = rt_event(s, CL_EV_YIELD);
-		ev.file = file;
-		ev.line = line;
-		rt_emit(s, &ev);
-	}
-	if (s->par) {
-		struct rt_task *t = rt_cur(s);
-		t->file = file;
-		t->line = line;
-		if (s->cfg.interrupt && *s->cfg.interrupt)
-			rt_interrupted(s);
-		rt_par_yield(t);
-		return;
-	}
-	rt_sched_point(file, line);
-}
-
-void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg)
-{
-	struct rt_sched *s = rt_s();
-	struct rt_task *t = rt_cur(s);
-	t->state = RT_BLOCKED;
-	t->wait = why->wait;
-	t->wait_obj_kind = why->obj_kind;
-	t->wait_obj_id = why->obj_id;
-	t->wait_obj_name = why->obj_name ? why->obj_name : "";
-	t->waits_for = why->waits_for;
-	t->file = why->file;
-	t->line = why->line;
-	if (!s->par)
-		rt_runq_remove(s, t);
-	if (s->tracing) {
-		struct cl_event ev = rt_event(s, CL_EV_BLOCK);
-		ev.wait = why->wait;
-		ev.obj_kind = why->obj_kind;
-		ev.obj_id = why->obj_id;
-		ev.obj_name = t->wait_obj_name;
-		ev.file = why->file ? why->file : "";
-		ev.line = why->line;
-		rt_emit(s, &ev);
-	}
-	if (s->par) {
-		rt_par_park(t, unlock, arg);
-		t->wait = CL_WAIT_NONE;
-		return;
-	}
-	if (unlock)
-		unlock(arg);
-	struct rt_task *next = pick_next(s);
-	if (!next)
-		rt_finish(CL_OUTCOME_DEADLOCK);
-	if (next != t)
-		rt_switch(s, t, next, false);
-	t->wait = CL_WAIT_NONE;
-}
-
-void rt_ready(struct rt_task *t)
-{
-	struct rt_sched *s = rt_s();
-	if (s->tracing) {
-		struct cl_event ev = rt_event(s, CL_EV_WAKE);
-		ev.task = t->id;
-		ev.task_name = t->name;
-		ev.peer = rt_current_id();
-		rt_emit(s, &ev);
-	}
-	if (s->par) {
-		rt_par_ready(s, t);
-		return;
-	}
-	t->state = RT_RUNNABLE;
-	rt_runq_add(s, t);
-}
-
-/* Called by an exiting task: hands the processor on for good. */
-_Noreturn void rt_sched_exit(struct rt_sched *s, struct rt_task *t)
-{
-	if (s->par)
-		rt_par_exit(t);
-	rt_runq_remove(s, t);
-	s->reap = t;
-	struct rt_task *next = pick_next(s);
-	if (!next)
-		rt_finish(CL_OUTCOME_DEADLOCK);
-	rt_switch(s, t, next, true);
-	rt_bug("a dead task was switched back to");
-}
-
 void rt_pct_setup(struct rt_sched *s)
 {
 	int d = s->cfg.pct_depth;
@@ -403,3 +230,133 @@ int64_t rt_pct_priority(struct rt_sched *s)
 	 * all >= d, above every change-point priority. */
 	return (int64_t)(rt_rand(s) >> 2) + s->cfg.pct_depth;
 }
+
+/* ---- the interface (struct rt_sched_ops) ---------------------------------------------- */
+
+/* Ends the run: records the outcome and returns to the host for good. */
+static __attribute__((noreturn)) void det_finish(struct rt_sched *s, struct rt_task *t,
+                                                 enum cl_outcome outcome, const char *headline)
+{
+	s->finished = true;
+	s->outcome = outcome;
+	if (headline)
+		rt_report_build(s, headline);
+	rt_switch(s, t, NULL, true);
+	rt_bug("the host switched back to a finished task");
+}
+
+static void det_point(struct rt_sched *s, const char *file, int line)
+{
+	struct rt_task *t = s->procs->current;
+	t->file = file;
+	t->line = line;
+	struct rt_task *next = pick_next(s);
+	if (next != t)
+		rt_switch(s, t, next, false);
+}
+
+static void det_yield(struct rt_sched *s, struct rt_task *t, const char *file, int line)
+{
+	(void)t;
+	det_point(s, file, line);
+}
+
+/* Nothing runs between the task's unlock and its switch: the lock can go
+ * at once. */
+static void det_park(struct rt_sched *s, struct rt_task *t, void (*unlock)(void *), void *arg)
+{
+	rt_runq_remove(s, t);
+	if (unlock)
+		unlock(arg);
+	struct rt_task *next = pick_next(s);
+	if (!next)
+		det_finish(s, t, CL_OUTCOME_DEADLOCK, NULL);
+	if (next != t)
+		rt_switch(s, t, next, false);
+}
+
+static void det_ready(struct rt_sched *s, struct rt_task *t)
+{
+	t->state = RT_RUNNABLE;
+	rt_runq_add(s, t);
+}
+
+/* Hands the processor on for good; the stack is released by the next
+ * context to run (rt_after_switch).  When main returns the program ends,
+ * as in Go (run.c turns OK into LEAK if tasks are blocked). */
+static __attribute__((noreturn)) void det_exit(struct rt_sched *s, struct rt_task *t)
+{
+	rt_runq_remove(s, t);
+	s->reap = t;
+	if (t == s->main_task)
+		det_finish(s, t, CL_OUTCOME_OK, NULL);
+	struct rt_task *next = pick_next(s);
+	if (!next)
+		det_finish(s, t, CL_OUTCOME_DEADLOCK, NULL);
+	rt_switch(s, t, next, true);
+	rt_bug("a dead task was switched back to");
+}
+
+static int det_setup(struct rt_sched *s)
+{
+	if (s->cfg.strategy == CL_STRATEGY_PCT)
+		rt_pct_setup(s);
+	s->procs = rt_zalloc_aligned(sizeof *s->procs);
+	if (!s->procs)
+		return -1;
+	s->nprocs = 1;
+	return 0;
+}
+
+static int det_run(struct rt_sched *s)
+{
+	rt_runq_add(s, s->main_task);
+	rt_switch(s, NULL, s->main_task, false);
+	return 0;
+}
+
+static void det_task_init(struct rt_sched *s, struct rt_task *t)
+{
+	t->priority = rt_pct_priority(s);   /* drawn under every strategy: one stream */
+}
+
+static cl_time det_now(struct rt_sched *s)
+{
+	return s->now;
+}
+
+static uint64_t *det_rng(struct rt_sched *s)
+{
+	return s->rng;
+}
+
+/* Nothing else could run meanwhile anyway: a system call is only events. */
+static void det_syscall(struct rt_sched *s)
+{
+	(void)s;
+}
+
+static struct rt_task *det_task_here(struct rt_sched *s)
+{
+	return s->procs ? s->procs->current : NULL;
+}
+
+const struct rt_sched_ops rt_sched_det_ops = {
+	.name = "det",
+	.setup = det_setup,
+	.run = det_run,
+	.task_init = det_task_init,
+	.task_entered = rt_after_switch,
+	.point = det_point,
+	.park = det_park,
+	.ready = det_ready,
+	.yield = det_yield,
+	.exit = det_exit,
+	.finish = det_finish,
+	.now = det_now,
+	.rng = det_rng,
+	.task_rng = det_rng,
+	.syscall_enter = det_syscall,
+	.syscall_exit = det_syscall,
+	.task_here = det_task_here,
+};

@@ -550,6 +550,19 @@ _Noreturn void rt_par_abandon(struct rt_task *t)
 	rt_bug("task %d was resumed after the run ended", t->id);
 }
 
+void rt_par_finish(struct rt_sched *s, enum cl_outcome outcome, const char *headline)
+{
+	rt_lock_acquire(&s->finish_lock);
+	if (!s->finished) {
+		s->finished = true;
+		s->outcome = outcome;
+		if (headline)
+			s->report = strdup(headline);
+	}
+	rt_lock_release(&s->finish_lock);
+	rt_par_stop(s);
+}
+
 void rt_par_stop(struct rt_sched *s)
 {
 	__atomic_store_n(&s->stopping, 1, __ATOMIC_RELEASE);
@@ -592,12 +605,8 @@ static void hand_off(struct rt_sched *s, struct rt_proc *p)
 	m_start(s, m);
 }
 
-void cl_syscall_enter(void)
+static void par_syscall_enter(struct rt_sched *s)
 {
-	struct rt_sched *s = rt_s();
-	rt_emit_sync_text("syscall enter");
-	if (!s->par)
-		return;
 	/* This thread is about to block in the kernel: its processor goes to
 	 * another thread, which runs the tasks queued behind this one. */
 	struct rt_m *m = m_self();
@@ -609,21 +618,18 @@ void cl_syscall_enter(void)
 	hand_off(s, p);
 }
 
-void cl_syscall_exit(void)
+static void par_syscall_exit(struct rt_sched *s)
 {
-	struct rt_sched *s = rt_s();
-	if (s->par) {
-		/* Back from the kernel without a processor: queue the task and
-		 * let this thread wait in the pool for one. */
-		struct rt_m *m = m_self();
-		struct rt_task *t = m->syscall_task;
-		m->syscall_task = NULL;
-		/* The task still counts as in a system call (nsyscall) until g0
-		 * has queued it: otherwise the last idle processor could see no
-		 * queued task and no system call, and declare a deadlock. */
-		to_g0(t, RT_AFTER_SYSCALL, NULL, NULL);
-	}
-	rt_emit_sync_text("syscall exit");
+	(void)s;
+	/* Back from the kernel without a processor: queue the task and let
+	 * this thread wait in the pool for one. */
+	struct rt_m *m = m_self();
+	struct rt_task *t = m->syscall_task;
+	m->syscall_task = NULL;
+	/* The task still counts as in a system call (nsyscall) until g0 has
+	 * queued it: otherwise the last idle processor could see no queued
+	 * task and no system call, and declare a deadlock. */
+	to_g0(t, RT_AFTER_SYSCALL, NULL, NULL);
 }
 
 /* ---- the processor loop ---------------------------------------------------------------------------- */
@@ -662,7 +668,7 @@ static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
 
 /* The run's limits, checked by g0: steps (every resumption of a task by a
  * processor is one scheduling decision), wall-clock time since the start,
- * and the caller's interrupt flag.  True if the run is over. */
+ * the caller's interrupt flag and livelock.  True if the run is over. */
 static bool over_limit(struct rt_sched *s)
 {
 	uint64_t steps = __atomic_load_n(&s->steps, __ATOMIC_RELAXED);
@@ -682,6 +688,17 @@ static bool over_limit(struct rt_sched *s)
 	}
 	if (s->cfg.interrupt && *s->cfg.interrupt) {
 		rt_par_finish(s, CL_OUTCOME_LIMIT, "interrupted");
+		return true;
+	}
+	/* Livelock, as under det: a window of steps without progress.  The
+	 * progress may have been recorded by another processor after this
+	 * one read steps. */
+	uint64_t progress = __atomic_load_n(&s->progress_step, __ATOMIC_RELAXED);
+	if (steps > progress && steps - progress > s->livelock_window) {
+		char headline[200];
+		snprintf(headline, sizeof headline, RT_LIVELOCK_HEADLINE,
+		         (unsigned long long)s->livelock_window);
+		rt_par_finish(s, CL_OUTCOME_LIMIT, headline);   /* rt_par_run adds the tasks */
 		return true;
 	}
 	return false;
@@ -792,6 +809,7 @@ static void run_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
 		return;
 	}
 	__atomic_store_n(&p->schedtick, p->schedtick + 1, __ATOMIC_RELAXED);
+	t->ran_at = __atomic_load_n(&s->steps, __ATOMIC_RELAXED);   /* the livelock report */
 	__atomic_store_n(&p->current, t, __ATOMIC_RELEASE);
 #ifdef RT_ASAN
 	__sanitizer_start_switch_fiber(&m->g0_fake_stack, t->stack->lo, t->stack->size);
@@ -982,8 +1000,6 @@ int rt_par_run(struct rt_sched *s)
 	s->procs = rt_zalloc_aligned((size_t)n * sizeof *s->procs);
 	if (!s->procs)
 		return -1;
-	if (!s->start_ns)   /* cl_run sets it before the first event */
-		s->start_ns = rt_mono_ns();
 	for (int i = 0; i < n; i++) {
 		struct rt_proc *p = &s->procs[i];
 		p->id = i;
@@ -1028,5 +1044,124 @@ int rt_par_run(struct rt_sched *s)
 	cl_atomics_bare = 0;
 	rt_par_active = 0;
 	s->now = rt_par_now(s);
+	/* A limit or fatal error recorded only its headline (rt_par_finish):
+	 * with every thread stopped the dump can be built. */
+	if (s->outcome == CL_OUTCOME_LIMIT || s->outcome == CL_OUTCOME_FATAL) {
+		const char *h = s->report ? s->report : "limit reached";
+		char headline[400], running[160] = "";
+		bool more = false;
+		if (s->outcome == CL_OUTCOME_LIMIT && strncmp(h, "livelock", 8) == 0)
+			more = rt_livelock_running(s, running, sizeof running);
+		snprintf(headline, sizeof headline, "%s%s%s", h, running, more ? " ..." : "");
+		rt_report_build(s, headline);
+	}
 	return 0;
 }
+
+/* ---- the interface (struct rt_sched_ops) ------------------------------------------------------- */
+
+static __attribute__((noreturn)) void par_finish(struct rt_sched *s, struct rt_task *t,
+                                                 enum cl_outcome outcome, const char *headline)
+{
+	rt_par_finish(s, outcome, headline);
+	rt_par_abandon(t);
+}
+
+/* Nothing switches (no preemption): a run that is over stops the task. */
+static void par_point(struct rt_sched *s, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	if (__builtin_expect(__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE), 0))
+		rt_par_abandon(rt_cur(s));
+	if (__builtin_expect(s->cfg.interrupt && *s->cfg.interrupt, 0))
+		rt_interrupted(s);
+}
+
+static void par_yield(struct rt_sched *s, struct rt_task *t, const char *file, int line)
+{
+	t->file = file;
+	t->line = line;
+	if (s->cfg.interrupt && *s->cfg.interrupt)
+		rt_interrupted(s);
+	rt_par_yield(t);
+}
+
+static void par_park(struct rt_sched *s, struct rt_task *t, void (*unlock)(void *), void *arg)
+{
+	(void)s;
+	rt_par_park(t, unlock, arg);
+}
+
+/* When main returns the program ends, as in Go: its stack is released by
+ * cl_run, the other tasks' by g0. */
+static __attribute__((noreturn)) void par_exit(struct rt_sched *s, struct rt_task *t)
+{
+	if (t == s->main_task) {
+		rt_par_finish(s, CL_OUTCOME_OK, NULL);
+		s->reap = t;
+		rt_par_abandon(t);
+	}
+	rt_par_exit(t);
+}
+
+/* The clock starts before the first event (main's spawn); the explorer's
+ * schedules, PCT and the race detector are det's alone. */
+static int par_setup(struct rt_sched *s)
+{
+	s->start_ns = rt_mono_ns();
+	s->cfg.race = false;
+	s->cfg.replay = NULL;
+	s->cfg.record = NULL;
+	s->cfg.choose = NULL;
+	return 0;
+}
+
+static void par_task_init(struct rt_sched *s, struct rt_task *t)
+{
+	t->priority = 0;
+	rt_rand_seed_words(t->rng, s->cfg.seed ^ ((uint64_t)t->id * 0x9e3779b97f4a7c15ull));
+}
+
+static void par_task_entered(struct rt_sched *s, struct rt_task *t)
+{
+	(void)s;
+	rt_par_resumed(t);
+}
+
+static uint64_t *par_rng(struct rt_sched *s)
+{
+	(void)s;
+	return rt_proc_self()->rng;
+}
+
+static uint64_t *par_task_rng(struct rt_sched *s)
+{
+	return rt_running(s)->rng;
+}
+
+static struct rt_task *par_task_here(struct rt_sched *s)
+{
+	(void)s;
+	return rt_par_task_here();
+}
+
+const struct rt_sched_ops rt_sched_par_ops = {
+	.name = "par",
+	.setup = par_setup,
+	.run = rt_par_run,
+	.task_init = par_task_init,
+	.task_entered = par_task_entered,
+	.point = par_point,
+	.park = par_park,
+	.ready = rt_par_ready,
+	.yield = par_yield,
+	.exit = par_exit,
+	.finish = par_finish,
+	.now = rt_par_now,
+	.rng = par_rng,
+	.task_rng = par_task_rng,
+	.syscall_enter = par_syscall_enter,
+	.syscall_exit = par_syscall_exit,
+	.task_here = par_task_here,
+};

@@ -94,9 +94,10 @@ int cl_schedule_preemptions(const struct cl_schedule *s, size_t n)
 
 void rt_schedule_start(struct rt_sched *s)
 {
-	s->schedule_on = !s->par && (s->cfg.replay || s->cfg.record || s->cfg.choose);
+	/* par's setup has turned schedules off: they are det's alone. */
+	s->schedule_on = s->cfg.replay || s->cfg.record || s->cfg.choose;
 	s->replay_pos = 0;
-	if (s->cfg.record && !s->par)
+	if (s->cfg.record)
 		cl_schedule_clear(s->cfg.record);
 }
 

@@ -104,11 +104,12 @@ void *rt_stack_cache_self(void)
 	return &thread_cache;
 }
 
-/* The cache to use, locked if the run is parallel. */
+/* The cache to use, locked on the threads of a parallel run (which share
+ * the host thread's; before and after the run the host uses it alone). */
 static struct stack_cache *cache_lock(void)
 {
 	struct rt_sched *s = rt_s();
-	if (s && s->par) {
+	if (s && rt_par_active) {
 		rt_lock_acquire(&s->stack_lock);
 		return s->stack_cache;
 	}
@@ -118,13 +119,23 @@ static struct stack_cache *cache_lock(void)
 static void cache_unlock(void)
 {
 	struct rt_sched *s = rt_s();
-	if (s && s->par)
+	if (s && rt_par_active)
 		rt_lock_release(&s->stack_lock);
 }
 
+/* The page size, asked once: sysconf was a tenth of a spawn's
+ * instructions when every stack allocation asked.  A fact of the process,
+ * the same for every run and thread (a racing first call stores the same
+ * value), and read from the SIGSEGV handler too. */
 static size_t page_size(void)
 {
-	return (size_t)sysconf(_SC_PAGESIZE);
+	static size_t page;
+	size_t ps = __atomic_load_n(&page, __ATOMIC_RELAXED);
+	if (!ps) {
+		ps = (size_t)sysconf(_SC_PAGESIZE);
+		__atomic_store_n(&page, ps, __ATOMIC_RELAXED);
+	}
+	return ps;
 }
 
 static const char *last_error = "out of memory";

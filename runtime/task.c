@@ -54,7 +54,7 @@ static void task_entry(void)
 {
 	struct rt_sched *s = rt_s();
 	struct rt_task *t = rt_cur(s);
-	rt_after_switch(s, t);
+	s->ops->task_entered(s, t);
 	t->fn(t->arg);
 	run_defers(t);
 	task_exit(s, t);
@@ -97,7 +97,9 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 	memset(t, 0, sizeof *t);
 	t->stack = st;
 	t->id = (int)rt_count(&s->next_task_id, 1);
-	snprintf(t->name, sizeof t->name, "%s", name);
+	size_t len = strnlen(name, sizeof t->name - 1);
+	memcpy(t->name, name, len);
+	t->name[len] = '\0';
 	t->fn = fn;
 	t->arg = arg;
 	struct rt_task *parent = s->procs ? rt_cur(s) : NULL;
@@ -108,9 +110,7 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 	t->line = line;
 	t->runq_index = -1;
 	t->sleep_timer.heap_index = -1;
-	t->priority = s->par ? 0 : rt_pct_priority(s);
-	if (s->par)
-		rt_rand_seed_words(t->rng, s->cfg.seed ^ ((uint64_t)t->id * 0x9e3779b97f4a7c15ull));
+	s->ops->task_init(s, t);
 	rt_ctx_make(&t->ctx, st->lo, st->size, task_entry);
 	rt_race_spawn(s, parent, t);   /* go f(): the spawn happens before f starts */
 #ifdef RT_TSAN
@@ -169,6 +169,124 @@ struct rt_task **rt_tasks_by_id(struct rt_sched *s, int *n)
 	return out;
 }
 
+/* The conversion at fmt (just after a '%') if it is one format_name
+ * writes itself: signed 'i' (int), 'l' (long), 'q' (long long), 'z'
+ * (%zd); unsigned 'I', 'L', 'Q', 'Z'; 's', 'c', '%'; else 0.  *len is how
+ * many characters it spans. */
+static char simple_conversion(const char *fmt, int *len)
+{
+	int l = 0;
+	char size = 'i';
+	if (fmt[0] == 'l' && fmt[1] == 'l') {
+		size = 'q';
+		l = 2;
+	} else if (fmt[0] == 'l') {
+		size = 'l';
+		l = 1;
+	} else if (fmt[0] == 'z') {
+		size = 'z';
+		l = 1;
+	}
+	char c = fmt[l];
+	*len = l + 1;
+	if (c == 'd' || c == 'i')
+		return size;
+	if (c == 'u')
+		return (char)(size - 'a' + 'A');
+	if (!l && (c == 's' || c == 'c' || c == '%'))
+		return c;
+	return 0;
+}
+
+static size_t put_unsigned(char *out, size_t len, size_t size, unsigned long long v, bool neg)
+{
+	char digits[24];
+	int n = 0;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		digits[n++] = '-';
+	while (n && len < size - 1)
+		out[len++] = digits[--n];
+	return len;
+}
+
+static size_t put_signed(char *out, size_t len, size_t size, long long v)
+{
+	return put_unsigned(out, len, size, v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v,
+	                    v < 0);
+}
+
+/* A task's name from its printf format.  Every spawn formats one, and
+ * vsnprintf was a quarter of a spawn's cost, so the formats names use
+ * ("worker-%d", "%s-%zu", plain text) are written here, with the same
+ * result (truncated to size - 1); any other (flags, widths, %x ...) goes
+ * to vsnprintf. */
+static void format_name(char *out, size_t size, const char *fmt, va_list ap)
+{
+	for (const char *p = fmt; (p = strchr(p, '%')); ) {
+		int len;
+		if (!simple_conversion(p + 1, &len)) {
+			vsnprintf(out, size, fmt, ap);
+			return;
+		}
+		p += 1 + len;
+	}
+	size_t n = 0;
+	for (const char *p = fmt; *p && n < size - 1; p++) {
+		if (*p != '%') {
+			out[n++] = *p;
+			continue;
+		}
+		int len;
+		char conv = simple_conversion(p + 1, &len);
+		p += len;
+		switch (conv) {
+		case 'i':
+			n = put_signed(out, n, size, va_arg(ap, int));
+			break;
+		case 'l':
+			n = put_signed(out, n, size, va_arg(ap, long));
+			break;
+		case 'q':
+			n = put_signed(out, n, size, va_arg(ap, long long));
+			break;
+		case 'z':
+			n = put_signed(out, n, size, va_arg(ap, ptrdiff_t));   /* %zd: size_t's signed type */
+			break;
+		case 'I':
+			n = put_unsigned(out, n, size, va_arg(ap, unsigned), false);
+			break;
+		case 'L':
+			n = put_unsigned(out, n, size, va_arg(ap, unsigned long), false);
+			break;
+		case 'Q':
+			n = put_unsigned(out, n, size, va_arg(ap, unsigned long long), false);
+			break;
+		case 'Z':
+			n = put_unsigned(out, n, size, va_arg(ap, size_t), false);
+			break;
+		case 's': {
+			const char *str = va_arg(ap, const char *);
+			if (!str)
+				str = "(null)";   /* what glibc prints */
+			while (*str && n < size - 1)
+				out[n++] = *str++;
+			break;
+		}
+		case 'c':
+			out[n++] = (char)va_arg(ap, int);
+			break;
+		default:   /* "%%" */
+			out[n++] = '%';
+			break;
+		}
+	}
+	out[n] = '\0';
+}
+
 int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
                 const char *name_fmt, ...)
 {
@@ -176,7 +294,7 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
 	char name[RT_NAME_MAX];
 	va_list ap;
 	va_start(ap, name_fmt);
-	vsnprintf(name, sizeof name, name_fmt, ap);
+	format_name(name, sizeof name, name_fmt, ap);
 	va_end(ap);
 	struct rt_task *t = rt_task_create(s, fn, arg, name, file, line);
 	if (!t)
@@ -191,11 +309,7 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
 		ev.line = line;
 		rt_emit(s, &ev);
 	}
-	if (s->par) {
-		rt_par_ready(s, t);
-		return id;
-	}
-	rt_runq_add(s, t);
+	s->ops->ready(s, t);
 	rt_sched_point(file, line);
 	return id;
 }
@@ -211,16 +325,7 @@ static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t)
 	rt_progress(s);
 	rt_count(&s->messages, t->messages);
 	unlink_task(s, t);
-	if (t == s->main_task) {
-		/* When main returns the program ends, as in Go. */
-		if (s->par)
-			rt_par_finish(s, CL_OUTCOME_OK, NULL);
-		else
-			rt_runq_remove(s, t);
-		s->reap = t;
-		rt_finish(CL_OUTCOME_OK);   /* run.c turns it into LEAK if tasks are blocked */
-	}
-	rt_sched_exit(s, t);
+	s->ops->exit(s, t);   /* when main returns the program ends, as in Go */
 }
 
 int cl_task_id(void)
@@ -233,22 +338,6 @@ const char *cl_task_name(void)
 	struct rt_sched *s = rt_s();
 	struct rt_task *t = s ? rt_cur(s) : NULL;
 	return t ? t->name : "runtime";
-}
-
-/* Under det the pattern's draws come from the run's stream, interleaved
- * with the scheduler's: one seed fixes both.  Under par each task has its
- * own stream. */
-uint64_t cl_rand(void)
-{
-	struct rt_sched *s = rt_s();
-	if (s->par)
-		return rt_rand_words(rt_running(s)->rng);
-	return rt_rand(s);
-}
-
-uint64_t cl_rand_below(uint64_t n)
-{
-	return n ? (uint64_t)(((unsigned __int128)cl_rand() * n) >> 64) : 0;
 }
 
 /* ---- defer, panic, recover ---------------------------------------------------- */

@@ -126,11 +126,10 @@ static void fire(struct rt_sched *s, struct rt_timer *t)
 {
 	/* A timer acts as task 0, the runtime, whichever task is running
 	 * (under par timers fire on a processor's g0, where none is). */
-	struct rt_task *cur = NULL;
-	if (!s->par) {
-		cur = s->procs->current;
-		s->procs->current = NULL;
-	}
+	struct rt_proc *p = rt_proc_of(s);
+	struct rt_task *cur = p->current;
+	if (cur)
+		p->current = NULL;
 	rt_race_timer_fire(s, t);   /* the runtime acts with the starter's clock */
 	if (s->tracing && t->kind != RT_TIMER_WAKE) {
 		struct cl_event ev = rt_event(s, CL_EV_TIMER);
@@ -154,8 +153,8 @@ static void fire(struct rt_sched *s, struct rt_timer *t)
 		t->fn(t->arg);
 		break;
 	}
-	if (!s->par)
-		s->procs->current = cur;
+	if (cur)
+		p->current = cur;
 }
 
 /* Fires every timer due by now (virtual or monotonic: cl_now), one at a
@@ -164,7 +163,7 @@ static void fire(struct rt_sched *s, struct rt_timer *t)
 void rt_timers_fire_due(struct rt_sched *s)
 {
 	struct rt_heap *h = &s->timers;
-	cl_time now = s->par ? rt_par_now(s) : s->now;
+	cl_time now = s->ops->now(s);
 	for (;;) {
 		rt_lock_acquire(&s->timer_lock);
 		struct rt_timer *t = NULL;
@@ -182,7 +181,7 @@ void rt_timers_fire_due(struct rt_sched *s)
 cl_time cl_now(void)
 {
 	struct rt_sched *s = rt_s();
-	return s->par ? rt_par_now(s) : s->now;
+	return s->ops->now(s);
 }
 
 static void unlock_timers(void *arg)

@@ -41,7 +41,7 @@ void rt_emit(struct rt_sched *s, struct cl_event *ev)
 	 * seq and time follow the order sinks see them in. */
 	rt_lock_acquire(&s->trace_lock);
 	ev->seq = ++s->seq;
-	ev->time = s->par ? rt_par_now(s) : s->now;
+	ev->time = s->ops->now(s);
 	for (int i = 0; i < s->cfg.nsinks; i++)
 		s->cfg.sinks[i].event(s->cfg.sinks[i].ctx, ev);
 	rt_lock_release(&s->trace_lock);

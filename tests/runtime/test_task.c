@@ -2,6 +2,9 @@
  * leak and limit reports (stack overflow: test_stack.c). */
 #include <check.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -395,6 +398,70 @@ START_TEST(runs_can_follow_one_another)
 }
 END_TEST
 
+/* The runtime writes the usual name formats itself (task.c format_name):
+ * every one must come out as snprintf would write it, truncation included. */
+#define NAME_CASES 14
+struct name_case {
+	char want[NAME_CASES][32];
+	char got[NAME_CASES][32];
+};
+
+static void expect_name(char *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void expect_name(char *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(out, 32, fmt, ap);
+	va_end(ap);
+}
+
+static void record_name(void *arg)
+{
+	char *slot = arg;
+	snprintf(slot, 32, "%s", cl_task_name());
+}
+
+#define SPAWN_NAMED(x, i, ...)                                                                 \
+	do {                                                                                   \
+		expect_name((x)->want[i], __VA_ARGS__);                                        \
+		cl_go(record_name, (x)->got[i], __VA_ARGS__);                                  \
+	} while (0)
+
+static void names_main(void *arg)
+{
+	struct name_case *x = arg;
+	const char *null_name = NULL;
+	SPAWN_NAMED(x, 0, "plain");
+	SPAWN_NAMED(x, 1, "worker-%d", -2147483647 - 1);
+	SPAWN_NAMED(x, 2, "%s-%u/%i", "stage", 4294967295u, 0);
+	SPAWN_NAMED(x, 3, "%ld.%lu.%lld.%llu", -9223372036854775807L - 1, 18446744073709551615UL,
+	            -5LL, 18446744073709551615ULL);
+	SPAWN_NAMED(x, 4, "%zu:%zd", (size_t)123456789, (ptrdiff_t)-42);
+	SPAWN_NAMED(x, 5, "100%% %c", 'x');
+	SPAWN_NAMED(x, 6, "a-very-long-task-name-that-goes-past-the-limit-%d", 7);
+	SPAWN_NAMED(x, 7, "%s", "exactly-thirty-one-characters!!");
+	SPAWN_NAMED(x, 8, "%s%s%s%d", "0123456789", "0123456789", "0123456789", 12345);
+	SPAWN_NAMED(x, 9, "%05d|%-3s|%x", 42, "ab", 255);   /* vsnprintf's formats */
+	SPAWN_NAMED(x, 10, "%c%c", 'o', 'k');
+	SPAWN_NAMED(x, 11, "%s", null_name ? null_name : "(null)");
+	SPAWN_NAMED(x, 12, "%lx-%d", 0xbeefUL, 1);
+	SPAWN_NAMED(x, 13, "%s", "");
+	cl_sleep(CL_MS);
+}
+
+START_TEST(spawn_names_are_formatted_as_printf_does)
+{
+	struct name_case x;
+	memset(&x, 0, sizeof x);
+	struct cl_result r = run_prog(names_main, &x, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	for (int i = 0; i < NAME_CASES; i++)
+		ck_assert_msg(strcmp(x.want[i], x.got[i]) == 0, "case %d: \"%s\" named \"%s\"", i,
+		              x.want[i], x.got[i]);
+	cl_result_free(&r);
+}
+END_TEST
+
 Suite *suite_task(void)
 {
 	Suite *s = suite_create("task");
@@ -409,6 +476,7 @@ Suite *suite_task(void)
 	tcase_add_test(t, runnable_tasks_are_listed_as_abandoned);
 	tcase_add_test(t, a_hundred_thousand_tasks_block_and_are_released);
 	tcase_add_test(t, runs_can_follow_one_another);
+	tcase_add_test(t, spawn_names_are_formatted_as_printf_does);
 	suite_add_tcase(s, t);
 	/* Which task ran first, or exact step counts: det only. */
 	t = tcase_create("task-det");

@@ -1,0 +1,80 @@
+/*
+ * test_fatal_cli.c - a fatal error (Go's throw: here an unlock of an
+ * unlocked mutex) reaches the user through the CLI with Go's text and the
+ * task dump, as a failed check with the exercise checker's exit status.
+ * No pattern variant declares the outcome fatal, so `chanlab run` has no
+ * program that ends that way; the exercise checker runs the user's own C.
+ */
+#include <check.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/testlib.h"
+
+#define EX "06-cond-queue"
+
+/* Runs a shell command line in dir with chanlab's data under dir; stdout
+ * and stderr together. */
+static char *in_dir(const char *dir, int *status, const char *bin, const char *args)
+{
+	char cmd[3 * PATH_MAX + 256];
+	snprintf(cmd, sizeof cmd, "cd '%s' && NO_COLOR=1 XDG_DATA_HOME='%s/data' '%s' %s 2>&1", dir, dir,
+	         bin, args);
+	return test_run_capture(cmd, status);
+}
+
+START_TEST(unlock_of_unlocked_mutex_is_a_fatal_error_on_the_cli)
+{
+	if (test_heavy_skipped("unlock_of_unlocked_mutex_is_a_fatal_error_on_the_cli"))
+		return;   /* compiles and checks a C file: seconds under the sanitizers */
+	char dir[] = "/tmp/chanlab-fatal-test-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char bin[PATH_MAX];
+	ck_assert_ptr_nonnull(realpath(test_chanlab_bin(), bin));
+	int status;
+	free(in_dir(dir, &status, bin, "exercise start " EX));
+	ck_assert_int_eq(status, 0);
+
+	/* The skeleton, with one Unlock of the mutex it has just made. */
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/chanlab-exercises/" EX "/cond-queue.c", dir);
+	size_t size;
+	char *text = test_read_file(path, &size);
+	ck_assert_ptr_nonnull(text);
+	const char *anchor = "q->mu = cl_mutex_new(\"queue\");\n";
+	char *at = strstr(text, anchor);
+	ck_assert_ptr_nonnull(at);
+	at += strlen(anchor);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%.*s\tcl_unlock(q->mu);   /* not locked: fatal */\n%s", (int)(at - text), text, at);
+	ck_assert_int_eq(fclose(f), 0);
+	free(text);
+
+	char *out = in_dir(dir, &status, bin, "exercise check " EX);
+	ck_assert_msg(status == 6, "exit %d:\n%s", status, out);   /* a check failed (DESIGN.md) */
+	ck_assert_msg(strstr(out, "FAILED " EX ": fatal check"), "%s", out);
+	/* Go's text, and the dump of the task that made the mistake. */
+	ck_assert_msg(strstr(out, "\n  fatal error: sync: unlock of unlocked mutex\n"), "%s", out);
+	ck_assert_msg(strstr(out, "task 1 \"main\" [running]:"), "%s", out);
+	ck_assert_msg(strstr(out, "end: fatal"), "%s", out);
+	free(out);
+
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+Suite *suite_fatal_cli(void)
+{
+	Suite *s = suite_create("fatal_cli");
+	TCase *t = tcase_create("fatal_cli");
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, unlock_of_unlocked_mutex_is_a_fatal_error_on_the_cli);
+	suite_add_tcase(s, t);
+	return s;
+}
