@@ -46,6 +46,8 @@ extern const struct pattern pattern_nil_channel_merge;
 extern const struct pattern pattern_lock_during_io;
 extern const struct pattern pattern_rate_limit;
 extern const struct pattern pattern_timers;
+/* Part 2 (issue 16), helper pat2. */
+extern const struct pattern pattern_sharded_map;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -83,6 +85,8 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_lock_during_io,
 	&pattern_rate_limit,
 	&pattern_timers,
+	/* Part 2 (issue 16), helper pat2. */
+	&pattern_sharded_map,
 	NULL,
 };
 

@@ -62,7 +62,8 @@ static void failure_words(const char *outcome, char *buf, size_t size)
  * (the file says why in a comment that `chanlab show --go` prints): they
  * may end with "none showed"; the rest must show theirs. */
 static const char *const go_unreliable[] = {
-	"lock-free-stack:aba", "lock-free-stack:no-retry", "step-down:check-then-close", NULL,
+	"lock-free-stack:aba", "lock-free-stack:no-retry", "step-down:check-then-close",
+	"sharded-map:one-lock", "sharded-map:bad-hash", NULL,
 };
 
 static bool go_unreliable_variant(const char *pattern, const char *variant)
