@@ -48,6 +48,7 @@ extern const struct pattern pattern_rate_limit;
 extern const struct pattern pattern_timers;
 /* Part 2 (issue 16), helper pat2. */
 extern const struct pattern pattern_sharded_map;
+extern const struct pattern pattern_livelock;
 
 /* In teaching order: junior first. */
 static const struct pattern *const all_patterns[] = {
@@ -87,6 +88,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_timers,
 	/* Part 2 (issue 16), helper pat2. */
 	&pattern_sharded_map,
+	&pattern_livelock,
 	NULL,
 };
 

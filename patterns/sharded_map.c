@@ -122,6 +122,8 @@ static void count_all(struct pattern_run *run, enum locking locking)
 	pattern_metric_meaning(run, "contended_pct",
 	                       "{value} of the workers' Locks found the mutex held by another "
 	                       "worker; with the map split into shards it should stay under {limit}");
+	cl_atomic_name(&m->locks, "locks");
+	cl_atomic_name(&m->contended, "contended");
 	m->shards = pattern_alloc(run, (size_t)m->nshards * sizeof *m->shards);
 	for (int i = 0; i < m->nshards; i++) {
 		char name[24];   /* "shard-" and any int */

@@ -387,3 +387,10 @@ void (cl_recover)(void *unused)
 {
 	(void)unused;
 }
+
+void cl_livelock_within(uint64_t steps)
+{
+	struct rt_sched *s = rt_s();
+	if (!s->par && steps && steps < s->livelock_window)   /* only det counts progress */
+		s->livelock_window = steps;
+}

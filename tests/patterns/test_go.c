@@ -54,6 +54,8 @@ static void failure_words(const char *outcome, char *buf, size_t size)
 		snprintf(buf, size, "still running");
 	else if (strcmp(outcome, "race") == 0)
 		snprintf(buf, size, "WARNING: DATA RACE");   /* from the -race build */
+	else if (strncmp(outcome, "limit:", 6) == 0)
+		snprintf(buf, size, "%s:", outcome + 6);      /* "livelock:", as the file prints it */
 	else
 		snprintf(buf, size, "metric ");
 }
