@@ -32,10 +32,13 @@ struct smap {
 	struct pattern_run *run;
 	enum locking locking;
 	int nshards, nkeys;
+	int ops;                     /* increments per worker */
 	struct shard *shards;
-	cl_atomic64 locks;           /* Lock calls */
-	cl_atomic64 contended;       /* ... that found the mutex held */
+	int *shard_of_key;           /* the hash of each key, computed once (a pure function) */
 	int **done;                  /* done[w][key]: worker w's own increments, read by main after Wait */
+	int64_t *locks;              /* locks[w]: worker w's Lock calls (its own counter, so counting
+	                                adds no shared cache line of its own), read after Wait */
+	int64_t *contended;          /* contended[w]: ... of them that found the mutex held */
 	cl_waitgroup *wg;
 };
 
@@ -61,36 +64,42 @@ static uint32_t fnv32a(const char *s)
 	return h;
 }
 
-/* Go: func (m *shardedMap) shard(key string) *shard */
-static struct shard *shard_of(struct smap *m, int key)
+/* Go: func (m *shardedMap) shard(key string) *shard -- the index, for the
+ * table of every key's shard built when the map is made. */
+static int shard_index(const struct smap *m, int key)
 {
 	char name[24];
 	key_name(key, name, sizeof name);
 	if (m->locking == BAD_HASH)
-		return &m->shards[(unsigned char)name[0] % (unsigned)m->nshards]; /* MISTAKE(bad-hash): the shard from the key's first byte: every "user:" key lands in one shard */
-	return &m->shards[fnv32a(name) % (unsigned)m->nshards];
+		return (unsigned char)name[0] % m->nshards; /* MISTAKE(bad-hash): the shard from the key's first byte: every "user:" key lands in one shard */
+	return (int)(fnv32a(name) % (unsigned)m->nshards);
+}
+
+static struct shard *shard_of(struct smap *m, int key)
+{
+	return &m->shards[m->shard_of_key[key]];
 }
 
 /* Go: if !mu.TryLock() { contended++; mu.Lock() } -- Lock, counting the
  * times it has to wait. */
-static void lock_counted(struct smap *m, cl_mutex *mu)
+static void lock_counted(struct smap *m, int w, cl_mutex *mu)
 {
-	cl_atomic_add(&m->locks, 1);
+	m->locks[w]++;
 	if (!cl_trylock(mu)) {
-		cl_atomic_add(&m->contended, 1);
+		m->contended[w]++;
 		cl_lock(mu);
 	}
 }
 
 /* Go: func (m *shardedMap) Inc(key string) { s := m.shard(key); s.mu.Lock(); s.m[key]++; s.mu.Unlock() } */
-static void inc(struct smap *m, int key)
+static void inc(struct smap *m, int w, int key)
 {
 	struct shard *s = shard_of(m, key);
 	if (m->locking == PLAIN) {
 		cl_wr(s->counts[key], cl_rd(s->counts[key]) + 1); /* MISTAKE(plain-map): m[key]++ on a map every worker writes, with no lock */
 		return;
 	}
-	lock_counted(m, s->mu);
+	lock_counted(m, w, s->mu);
 	cl_wr(s->counts[key], cl_rd(s->counts[key]) + 1);
 	cl_unlock(s->mu);
 }
@@ -100,20 +109,20 @@ static void worker(void *arg)
 {
 	struct worker_args *a = arg;
 	struct smap *m = a->m;
-	int ops = (int)pattern_param(m->run, "ops");
-	for (int i = 0; i < ops; i++) {
+	for (int i = 0; i < m->ops; i++) {
 		int key = (int)cl_rand_below((uint64_t)m->nkeys);
-		inc(m, key);
+		inc(m, a->id, key);
 		m->done[a->id][key]++;
 	}
 	cl_wg_done(m->wg);
 }
 
-static void count_all(struct pattern_run *run, enum locking locking)
+static void count_all(struct pattern_run *run, enum locking locking, int ops)
 {
 	struct smap *m = pattern_alloc(run, sizeof *m);
 	m->run = run;
 	m->locking = locking;
+	m->ops = ops;
 	m->nkeys = (int)pattern_param(run, "keys");
 	m->nshards = (int)pattern_param(run, "shards");
 	if (locking == ONE_LOCK)
@@ -122,8 +131,6 @@ static void count_all(struct pattern_run *run, enum locking locking)
 	pattern_metric_meaning(run, "contended_pct",
 	                       "{value} of the workers' Locks found the mutex held by another "
 	                       "worker; with the map split into shards it should stay under {limit}");
-	cl_atomic_name(&m->locks, "locks");
-	cl_atomic_name(&m->contended, "contended");
 	m->shards = pattern_alloc(run, (size_t)m->nshards * sizeof *m->shards);
 	for (int i = 0; i < m->nshards; i++) {
 		char name[24];   /* "shard-" and any int */
@@ -132,7 +139,12 @@ static void count_all(struct pattern_run *run, enum locking locking)
 		m->shards[i].counts = pattern_alloc(run, (size_t)m->nkeys * sizeof(int));
 	}
 	int workers = (int)pattern_param(run, "workers");
+	m->shard_of_key = pattern_alloc(run, (size_t)m->nkeys * sizeof *m->shard_of_key);
+	for (int key = 0; key < m->nkeys; key++)
+		m->shard_of_key[key] = shard_index(m, key);
 	m->done = pattern_alloc(run, (size_t)workers * sizeof *m->done);
+	m->locks = pattern_alloc(run, (size_t)workers * sizeof *m->locks);
+	m->contended = pattern_alloc(run, (size_t)workers * sizeof *m->contended);
 	m->wg = cl_wg_new("wg");
 	cl_wg_add(m->wg, workers);
 	for (int w = 0; w < workers; w++) {
@@ -160,7 +172,11 @@ static void count_all(struct pattern_run *run, enum locking locking)
 			break;
 		}
 	}
-	int64_t locks = cl_atomic_load(&m->locks), contended = cl_atomic_load(&m->contended);
+	int64_t locks = 0, contended = 0;
+	for (int w = 0; w < workers; w++) {
+		locks += m->locks[w];
+		contended += m->contended[w];
+	}
 	int64_t pct = locks ? contended * 100 / locks : 0;
 	pattern_metric(run, "contended_pct", pct);
 	cl_note("main: %lld of %lld Locks waited (%lld%%), %d shard%s", (long long)contended,
@@ -170,25 +186,87 @@ static void count_all(struct pattern_run *run, enum locking locking)
 /* Go: func correct() -- shards by FNV-1a, a mutex each. */
 static void sharded_map_correct(struct pattern_run *run)
 {
-	count_all(run, SHARDED);
+	count_all(run, SHARDED, (int)pattern_param(run, "ops"));
 }
 
 /* Go: func plainMap() */
 static void sharded_map_plain_map(struct pattern_run *run)
 {
-	count_all(run, PLAIN);
+	count_all(run, PLAIN, (int)pattern_param(run, "ops"));
 }
 
 /* Go: func oneLock() */
 static void sharded_map_one_lock(struct pattern_run *run)
 {
-	count_all(run, ONE_LOCK);
+	count_all(run, ONE_LOCK, (int)pattern_param(run, "ops"));
 }
 
 /* Go: func badHash() */
 static void sharded_map_bad_hash(struct pattern_run *run)
 {
-	count_all(run, BAD_HASH);
+	count_all(run, BAD_HASH, (int)pattern_param(run, "ops"));
+}
+
+/* ---- figures: contention under par ---------------------------------------------- */
+
+/* What one figures run measures: a map of the given locking under par. */
+struct bench {
+	struct pattern_run *run;
+	enum locking locking;
+	double ns_per_inc;
+	int64_t contended_pct;
+};
+
+static void bench_main(void *arg)
+{
+	struct bench *b = arg;
+	int ops = (int)pattern_param(b->run, "bench");
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);   /* wall time: par runs on real threads */
+	count_all(b->run, b->locking, ops);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
+	b->ns_per_inc = ns / ((double)ops * (double)pattern_param(b->run, "workers"));
+	for (int i = 0; i < b->run->nmetrics; i++)
+		if (strcmp(b->run->metrics[i].name, "contended_pct") == 0)
+			b->contended_pct = b->run->metrics[i].value;
+}
+
+/* With --bench N > 0: one lock and the sharded map, N increments per worker,
+ * under the par scheduler on every CPU (tracing off): wall-clock ns per
+ * increment, their ratio, and the contended share of each.  Not
+ * replayable and machine-dependent, so only on request; 0 measures nothing. */
+static int sharded_figures(struct pattern_run *run, const struct cl_config *base)
+{
+	run->nfigures = 0;
+	run->nhist = 0;
+	if (pattern_param(run, "bench") == 0)
+		return 0;
+	struct cl_config config = *base;
+	config.sinks = NULL;
+	config.nsinks = 0;
+	config.sched = CL_SCHED_PAR;
+	config.strategy = CL_STRATEGY_RANDOM;
+	config.race = false;
+	config.replay = NULL;
+	config.record = NULL;
+	config.choose = NULL;
+	struct bench b[2] = {{run, ONE_LOCK, 0, 0}, {run, SHARDED, 0, 0}};
+	for (int i = 0; i < 2; i++) {
+		struct cl_result res;
+		int rc = cl_run(bench_main, &b[i], &config, &res);
+		bool ok = rc == 0 && res.outcome == CL_OUTCOME_OK;
+		cl_result_free(&res);
+		if (!ok)
+			return -1;
+	}
+	pattern_figure(run, "ns per increment, one lock", b[0].ns_per_inc, "ns");
+	pattern_figure(run, "ns per increment, sharded", b[1].ns_per_inc, "ns");
+	pattern_figure(run, "one lock / sharded", b[1].ns_per_inc > 0 ? b[0].ns_per_inc /
+	               b[1].ns_per_inc : 0, "x");
+	pattern_figure(run, "contended Locks, one lock", (double)b[0].contended_pct, "%");
+	pattern_figure(run, "contended Locks, sharded", (double)b[1].contended_pct, "%");
+	return 0;
 }
 
 /* ---- registration ------------------------------------------------------------- */
@@ -205,7 +283,9 @@ static const struct pattern_param params[] = {
 	{"ops", "20", "increments each worker makes, of random keys", 1, 10000, NULL},
 	{"keys", "64", "distinct keys (user:0 ... user:N-1)", 1, 4096, NULL},
 	{"shards", "32", "shards of the map, each with its own mutex", 1, 256, NULL},
-	{"max-contended", "30", "most Locks, in percent, that may find their mutex held", 0, 100, NULL},
+	{"max-contended", "35", "most Locks, in percent, that may find their mutex held", 0, 100, NULL},
+	{"bench", "0", "after the run: increments per worker to time one lock against the shards "
+	 "under par (0: none)", 0, 10000000, NULL},
 };
 
 static const struct pattern_variant variants[] = {
@@ -250,4 +330,5 @@ const struct pattern pattern_sharded_map = {
 	.nvariants = sizeof variants / sizeof variants[0],
 	.source = "patterns/sharded_map.c",
 	.go_source = "patterns/go/sharded_map.go",
+	.figures = sharded_figures,
 };

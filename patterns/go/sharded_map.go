@@ -34,7 +34,7 @@ const (
 	ops          = 20000 // more than the C twin's: a goroutine does 20 before the next one starts
 	keys         = 64
 	shards       = 32
-	maxContended = 30 // percent
+	maxContended = 35 // percent
 )
 
 type shard struct {
