@@ -165,9 +165,10 @@ const char *cl_task_name(void);
 
 /* det: from now on, a run with no progress (see cl_config.livelock_steps)
  * for steps scheduling decisions ends as limit "livelock".  It only tightens
- * the window (a larger value, or 0, changes nothing), so a program that
- * expects progress every few rounds shows its livelock in a short trace.
- * par: no effect. */
+ * the window (a larger value, or 0, changes nothing; nor does it turn on
+ * detection that cl_config.livelock_steps = 0 turned off), so a program
+ * that expects progress every few rounds shows its livelock in a short
+ * trace.  par: no effect. */
 void cl_livelock_within(uint64_t steps);
 
 /* Draws from the run's PRNG: deterministic under det for a given seed, so

@@ -391,6 +391,8 @@ void (cl_recover)(void *unused)
 void cl_livelock_within(uint64_t steps)
 {
 	struct rt_sched *s = rt_s();
-	if (!s->par && steps && steps < s->livelock_window)   /* only det counts progress */
+	/* Only det counts progress; a config that turned detection off
+	 * (window UINT64_MAX) keeps it off. */
+	if (!s->par && steps && s->livelock_window != UINT64_MAX && steps < s->livelock_window)
 		s->livelock_window = steps;
 }
