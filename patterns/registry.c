@@ -29,7 +29,7 @@ extern const struct pattern pattern_step_down;
 extern const struct pattern pattern_config_reload;
 extern const struct pattern pattern_supervisor;
 extern const struct pattern pattern_safe_go;
-/* Part 2 (issue 16), helper patterns2. */
+/* Part 2 (issue 16): the interview page's patterns. */
 extern const struct pattern pattern_pipeline;
 extern const struct pattern pattern_semaphore;
 extern const struct pattern pattern_errgroup;
@@ -46,7 +46,10 @@ extern const struct pattern pattern_nil_channel_merge;
 extern const struct pattern pattern_lock_during_io;
 extern const struct pattern pattern_rate_limit;
 extern const struct pattern pattern_timers;
-/* Part 2 (issue 16), helper parpat: the par-only patterns. */
+/* Part 2 (issue 16): sharded map and livelock. */
+extern const struct pattern pattern_sharded_map;
+extern const struct pattern pattern_livelock;
+/* Part 2 (issue 16): the par-only patterns. */
 extern const struct pattern pattern_gmp;
 extern const struct pattern pattern_syscall_handoff;
 extern const struct pattern pattern_starvation;
@@ -71,7 +74,7 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_config_reload,
 	&pattern_supervisor,
 	&pattern_safe_go,
-	/* Part 2 (issue 16), helper patterns2. */
+	/* Part 2 (issue 16): the interview page's patterns. */
 	&pattern_pipeline,
 	&pattern_semaphore,
 	&pattern_errgroup,
@@ -88,7 +91,10 @@ static const struct pattern *const all_patterns[] = {
 	&pattern_lock_during_io,
 	&pattern_rate_limit,
 	&pattern_timers,
-	/* Part 2 (issue 16), helper parpat: the par-only patterns. */
+	/* Part 2 (issue 16): sharded map and livelock. */
+	&pattern_sharded_map,
+	&pattern_livelock,
+	/* Part 2 (issue 16): the par-only patterns. */
 	&pattern_gmp,
 	&pattern_syscall_handoff,
 	&pattern_starvation,

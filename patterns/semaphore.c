@@ -5,8 +5,14 @@
  * gives the slot back), or the weighted semaphore of golang.org/x/sync
  * (cl_sema).  Read it beside patterns/go/semaphore.go.
  *
+ * The weighted semaphore serves Acquire(n) in FIFO order: a large request
+ * at the head of the queue makes every later request wait, even a small
+ * one that would fit.  That keeps a batch job from starving, and it is why
+ * a task must never acquire more while it holds units (nested-acquire).
+ *
  * Checks:
  *   metric running   the most tasks inside their work at once stays within limit.
+ *   metric units     weighted-batch forms: the most units held at once stays within limit.
  *   invariant all-done  every task's result is there when wg.Wait returns.
  */
 #include "patterns/pattern.h"
@@ -18,6 +24,8 @@ struct jobs {
 	cl_sema *weighted;        /* the weighted form only */
 	cl_waitgroup *wg;
 	cl_atomic64 running;      /* tasks inside their work right now */
+	cl_atomic64 units;        /* weighted-batch forms: units held right now */
+	int limit;
 	int *results;             /* shared: results[i], task i's answer, read by main after Wait */
 };
 
@@ -102,6 +110,78 @@ static void task_weighted(void *arg)
 	cl_wr(j->results[a->i], fetch(j, a->i));
 }
 
+/* Go: func weight(i int) int64 -- one job in four is a batch that needs
+ * every unit; the others are two steps (fetch, then store) of one unit each,
+ * both held at once. */
+static bool is_batch(int i)
+{
+	return i % 4 == 3;
+}
+
+static int64_t weight_of(const struct jobs *j, int i)
+{
+	return is_batch(i) ? j->limit : j->limit < 2 ? j->limit : 2;   /* --limit 1: one unit */
+}
+
+/* Go: sem.Acquire(ctx, n), and count the units held. */
+static void take(struct jobs *j, int64_t n)
+{
+	cl_sema_acquire(j->weighted, n);
+	pattern_metric_max(j->run, "units", cl_atomic_add(&j->units, n));
+}
+
+/* Go: sem.Release(n) */
+static void give(struct jobs *j, int64_t n)
+{
+	cl_atomic_add(&j->units, -n);
+	cl_sema_release(j->weighted, n);
+}
+
+/* Go: func store(i int) -- the second step of a small job. */
+static void store(struct jobs *j, int i, int r)
+{
+	cl_sleep(pattern_latency(pattern_param(j->run, "work") * CL_MS));
+	cl_wr(j->results[i], r);
+}
+
+/* Go: w := weight(i); sem.Acquire(ctx, w); defer sem.Release(w); ... --
+ * the whole weight in one request. */
+static void task_weighted_batch(void *arg)
+{
+	struct task_args *a = arg;
+	struct jobs *j = a->j;
+	cl_defer(wg_done, j->wg);
+	int64_t w = weight_of(j, a->i);
+	take(j, w);
+	cl_note("task %d holds %lld units", a->i, (long long)w);
+	int r = fetch(j, a->i);
+	if (is_batch(a->i))
+		cl_wr(j->results[a->i], r);   /* a batch stores as part of its work */
+	else
+		store(j, a->i, r);
+	give(j, w);
+}
+
+/* Variant nested-acquire: a small job takes a unit per step, the second
+ * while it holds the first. */
+static void task_nested_acquire(void *arg)
+{
+	struct task_args *a = arg;
+	struct jobs *j = a->j;
+	cl_defer(wg_done, j->wg);
+	if (is_batch(a->i)) {
+		take(j, j->limit);
+		cl_wr(j->results[a->i], fetch(j, a->i));
+		give(j, j->limit);
+		return;
+	}
+	take(j, 1);   /* Go: sem.Acquire(ctx, 1) for the fetch */
+	int r = fetch(j, a->i);
+	take(j, 1); /* MISTAKE(nested-acquire): a second Acquire while holding a unit queues behind a waiting batch */
+	store(j, a->i, r);
+	give(j, 2);
+}
+
 /* Go: func fetchAll(n int) []int -- a task per job, wg.Wait, then check. */
 static void fetch_all(struct pattern_run *run, void (*fn)(void *))
 {
@@ -110,6 +190,7 @@ static void fetch_all(struct pattern_run *run, void (*fn)(void *))
 	pattern_limit(run, "running", limit, "");
 	struct jobs *j = pattern_alloc(run, sizeof *j);
 	j->run = run;
+	j->limit = limit;
 	/* Go: sem := make(chan struct{}, limit) */
 	j->sem = cl_make("sem", char, (size_t)limit);
 	j->weighted = cl_sema_new("weighted", limit);
@@ -155,12 +236,28 @@ static void semaphore_weighted(struct pattern_run *run)
 	fetch_all(run, task_weighted);
 }
 
+/* Go: func weightedBatch() -- small two-step jobs and batch jobs. */
+static void semaphore_weighted_batch(struct pattern_run *run)
+{
+	pattern_limit(run, "units", pattern_param(run, "limit"), "");
+	fetch_all(run, task_weighted_batch);
+}
+
+/* Go: func nestedAcquire() */
+static void semaphore_nested_acquire(struct pattern_run *run)
+{
+	pattern_limit(run, "units", pattern_param(run, "limit"), "");
+	fetch_all(run, task_nested_acquire);
+}
+
 /* ---- registration ------------------------------------------------------------- */
 
 static const char *const topics[] = {
 	"t20 a buffered channel as a semaphore",
 	"t42 the kth receive from a channel of capacity C happens before the (k+C)th send completes",
 	"t9 WaitGroup: Add before go, Done deferred",
+	"t20 the weighted semaphore: Acquire(n) waits in FIFO order",
+	"t11 deadlocks: holding one resource while waiting for another",
 	NULL,
 };
 
@@ -184,6 +281,16 @@ static const struct pattern_variant variants[] = {
 	           "every task works at once. Acquire before the work the limit is for."},
 	{"weighted", "the weighted semaphore of golang.org/x/sync: Acquire(ctx, 1), defer Release(1)",
 	 "ok", semaphore_weighted, "semaphore_weighted", 1},
+	{"weighted-batch", "jobs of different weights: each acquires its whole weight at once; FIFO "
+	 "lets a batch that needs every unit in", "ok", semaphore_weighted_batch,
+	 "semaphore_weighted_batch", 1},
+	{"nested-acquire", "a job that acquires a second unit while it holds one: behind a waiting "
+	 "batch, it waits forever", "deadlock", semaphore_nested_acquire, "semaphore_nested_acquire", 1,
+	 .lesson = "each small job holds a unit while it asks for a second one. The weighted "
+	           "semaphore serves requests in order, so once a batch job waits at the head for "
+	           "every unit, the second request waits behind it, even with a unit free, and the "
+	           "batch waits for the units the small jobs hold. Acquire a job's whole weight in "
+	           "one call, or release before acquiring again."},
 };
 
 const struct pattern pattern_semaphore = {
@@ -194,7 +301,9 @@ const struct pattern pattern_semaphore = {
 	           "buffered channel of capacity limit: a task sends a token to take a slot (blocking "
 	           "while every slot is taken) and receives it back, in a defer, to give the slot up. "
 	           "The weighted semaphore of golang.org/x/sync does the same with Acquire and "
-	           "Release, and lets a job take more than one slot.",
+	           "Release, and lets a job take more than one slot; it serves requests in FIFO "
+	           "order, so a large request at the head holds back later small ones, and a job "
+	           "that acquires again while it holds units can wait forever.",
 	.handshake = "A task sends a token into sem before its work; the send blocks while the "
 	             "channel is full. When it is done, its deferred receive takes a token out, and "
 	             "a waiting task's send goes through. main waits for every task on a wait group "

@@ -163,6 +163,14 @@ void cl_yield_at(const char *file, int line);
 int cl_task_id(void);            /* the running task's id; main is 1 */
 const char *cl_task_name(void);
 
+/* det: from now on, a run with no progress (see cl_config.livelock_steps)
+ * for steps scheduling decisions ends as limit "livelock".  It only tightens
+ * the window (a larger value, or 0, changes nothing; nor does it turn on
+ * detection that cl_config.livelock_steps = 0 turned off), so a program
+ * that expects progress every few rounds shows its livelock in a short
+ * trace.  par: no effect. */
+void cl_livelock_within(uint64_t steps);
+
 /* Draws from the run's PRNG: deterministic under det for a given seed, so
  * patterns use it for simulated work and latencies. */
 uint64_t cl_rand(void);

@@ -91,7 +91,36 @@ static struct rt_task *find(struct rt_task **tasks, int n, int id)
 	return NULL;
 }
 
-/* Prints the first wait-for cycle among blocked tasks, if any. */
+/* One link of the cycle in words: what task t waits on and how the next
+ * task holds it up ("waits for mutex "fork-1" held by"). */
+static void put_link(struct buf *b, const struct rt_task *t)
+{
+	const char *kind = cl_obj_kind_name(t->wait_obj_kind);
+	const char *name = t->wait_obj_name ? t->wait_obj_name : "";
+	switch (t->wait) {
+	case CL_WAIT_MUTEX:
+	case CL_WAIT_RLOCK:
+	case CL_WAIT_WLOCK:
+		put(b, " waits for %s \"%s\" held by", kind, name);
+		break;
+	case CL_WAIT_CHAN_SEND:
+		put(b, " waits to send on %s \"%s\" to", kind, name);
+		break;
+	case CL_WAIT_CHAN_RECV:
+		put(b, " waits to receive from %s \"%s\" from", kind, name);
+		break;
+	default:
+		if (name[0])
+			put(b, " waits (%s) on %s \"%s\" for", cl_wait_name(t->wait), kind, name);
+		else
+			put(b, " waits (%s) for", cl_wait_name(t->wait));
+		break;
+	}
+}
+
+/* Prints the first wait-for cycle among blocked tasks, if any, in one line
+ * that names each link: task 2 "p0" waits for mutex "fork-1" held by task 3
+ * "p1", who waits for ... held by task 2 "p0". */
 static void dump_cycle(struct buf *b, struct rt_task **tasks, int n)
 {
 	for (int k = 0; k < n; k++) {
@@ -104,13 +133,14 @@ static void dump_cycle(struct buf *b, struct rt_task **tasks, int n)
 			t = find(tasks, n, t->waits_for);
 			steps++;
 			if (t == start) {
-				put(b, "\nwait-for cycle:");
+				put(b, "\nwait-for cycle: task %d \"%s\"", start->id, start->name);
 				struct rt_task *u = start;
 				do {
-					put(b, " task %d \"%s\" ->", u->id, u->name);
+					put_link(b, u);
 					u = find(tasks, n, u->waits_for);
+					put(b, " task %d \"%s\"%s", u->id, u->name, u == start ? "" : ", who");
 				} while (u != start);
-				put(b, " task %d \"%s\"\n", start->id, start->name);
+				put(b, " (back to the start)\n");
 				return;
 			}
 		}

@@ -476,3 +476,12 @@ void (cl_recover)(void *unused)
 {
 	(void)unused;
 }
+
+void cl_livelock_within(uint64_t steps)
+{
+	struct rt_sched *s = rt_s();
+	/* Only det counts progress; a config that turned detection off
+	 * (window UINT64_MAX) keeps it off. */
+	if (!s->par && steps && s->livelock_window != UINT64_MAX && steps < s->livelock_window)
+		s->livelock_window = steps;
+}

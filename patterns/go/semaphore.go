@@ -11,11 +11,15 @@
 //	defer sem.Release(1)
 //
 // That module is not in the standard library, and this file runs with a
-// bare `go run`, so it carries a small stand-in with the same two methods.
+// bare `go run`, so it carries a small stand-in with the same two methods
+// and the same order: waiters are served first come, first served, and a
+// large request at the head holds back later small ones that would fit.
 //
-// Run: go run semaphore.go [correct|forgotten-release|acquire-late|weighted]
-// forgotten-release ends in Go's "all goroutines are asleep - deadlock!";
-// acquire-late prints how many worked at once and exits 1.
+// Run: go run semaphore.go [correct|forgotten-release|acquire-late|weighted|
+// weighted-batch|nested-acquire]
+// forgotten-release and nested-acquire end in Go's "all goroutines are
+// asleep - deadlock!"; acquire-late prints how many worked at once and
+// exits 1.
 package main
 
 import (
@@ -57,38 +61,87 @@ func fetch(i int) int {
 	return i * i
 }
 
-// weightedSem stands in for golang.org/x/sync/semaphore.Weighted.
+// weightedSem stands in for golang.org/x/sync/semaphore.Weighted: a count
+// and a FIFO queue of waiters, each with the weight it asks for.  It leaves
+// out cancellation (every caller here passes context.Background()).
 type weightedSem struct {
-	mu   sync.Mutex
-	cond *sync.Cond
-	free int64
+	mu      sync.Mutex
+	size    int64
+	cur     int64
+	waiters []semWaiter
+}
+
+type semWaiter struct {
+	n     int64
+	ready chan struct{}
 }
 
 func newWeighted(n int64) *weightedSem {
-	s := &weightedSem{free: n}
-	s.cond = sync.NewCond(&s.mu)
-	return s
+	return &weightedSem{size: n}
 }
 
 func (s *weightedSem) Acquire(ctx context.Context, n int64) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	for s.free < n {
-		s.cond.Wait()
+	if s.size-s.cur >= n && len(s.waiters) == 0 {
+		s.cur += n
+		s.mu.Unlock()
+		return ctx.Err()
 	}
-	s.free -= n
+	w := semWaiter{n, make(chan struct{})}
+	s.waiters = append(s.waiters, w) // behind everyone already waiting, whatever they ask for
+	s.mu.Unlock()
+	<-w.ready
 	return ctx.Err()
 }
 
 func (s *weightedSem) Release(n int64) {
 	s.mu.Lock()
-	s.free += n
+	s.cur -= n
+	for len(s.waiters) > 0 && s.size-s.cur >= s.waiters[0].n {
+		s.cur += s.waiters[0].n
+		close(s.waiters[0].ready)
+		s.waiters = s.waiters[1:]
+	}
 	s.mu.Unlock()
-	s.cond.Broadcast()
+}
+
+var units, peakUnits int64
+
+// take and give count the units held, for the units metric.
+func take(w *weightedSem, n int64) {
+	_ = w.Acquire(context.Background(), n)
+	now := atomic.AddInt64(&units, n)
+	for {
+		p := atomic.LoadInt64(&peakUnits)
+		if now <= p || atomic.CompareAndSwapInt64(&peakUnits, p, now) {
+			break
+		}
+	}
+}
+
+func give(w *weightedSem, n int64) {
+	atomic.AddInt64(&units, -n)
+	w.Release(n)
+}
+
+// weight: one job in four is a batch that needs every unit; the others are
+// two steps (fetch, then store) of one unit each, both held at once.
+func weight(i int) int64 {
+	if i%4 == 3 {
+		return limit
+	}
+	return 2
+}
+
+// store is the second step of a small job.
+func store(i, r int, results []int) {
+	time.Sleep(latency(work))
+	results[i] = r
 }
 
 func fetchAll(task func(sem chan struct{}, w *weightedSem, i int, results []int)) bool {
 	atomic.StoreInt64(&peak, 0)
+	atomic.StoreInt64(&peakUnits, 0)
 	sem := make(chan struct{}, limit)
 	w := newWeighted(limit)
 	results := make([]int, tasks)
@@ -109,6 +162,10 @@ func fetchAll(task func(sem chan struct{}, w *weightedSem, i int, results []int)
 	}
 	if p := atomic.LoadInt64(&peak); p > limit {
 		fmt.Printf("metric running = %d > limit %d\n", p, limit)
+		return false
+	}
+	if p := atomic.LoadInt64(&peakUnits); p > limit {
+		fmt.Printf("metric units = %d > limit %d\n", p, limit)
 		return false
 	}
 	return true
@@ -140,12 +197,42 @@ func weighted(_ chan struct{}, w *weightedSem, i int, results []int) {
 	results[i] = fetch(i)
 }
 
+// weightedBatch acquires each job's whole weight in one request.
+func weightedBatch(_ chan struct{}, w *weightedSem, i int, results []int) {
+	n := weight(i)
+	take(w, n)
+	defer give(w, n)
+	r := fetch(i)
+	if i%4 == 3 {
+		results[i] = r // a batch stores as part of its work
+		return
+	}
+	store(i, r, results)
+}
+
+// nestedAcquire takes a unit per step, the second while holding the first.
+func nestedAcquire(_ chan struct{}, w *weightedSem, i int, results []int) {
+	if i%4 == 3 { // a batch
+		take(w, limit)
+		defer give(w, limit)
+		results[i] = fetch(i)
+		return
+	}
+	take(w, 1) // for the fetch
+	r := fetch(i)
+	take(w, 1) // MISTAKE(nested-acquire): a second Acquire while holding a unit queues behind a waiting batch
+	defer give(w, 2)
+	store(i, r, results)
+}
+
 func main() {
 	variants := map[string]func(chan struct{}, *weightedSem, int, []int){
 		"correct":           correct,
 		"forgotten-release": forgottenRelease,
 		"acquire-late":      acquireLate,
 		"weighted":          weighted,
+		"weighted-batch":    weightedBatch,
+		"nested-acquire":    nestedAcquire,
 	}
 	name := "correct"
 	if len(os.Args) > 1 {

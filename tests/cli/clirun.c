@@ -60,6 +60,8 @@ int outcome_exit(const char *outcome)
 		return 5;
 	if (strcmp(outcome, "race") == 0)
 		return 8;
+	if (strcmp(outcome, "limit") == 0 || strncmp(outcome, "limit:", 6) == 0)
+		return 7;
 	return -1;
 }
 

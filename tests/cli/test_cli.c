@@ -183,7 +183,7 @@ static void check_broken_exit(const struct pattern *p, const struct pattern_vari
 }
 
 /* Every variant exits, at its golden seed, with the code of the outcome it
- * declares: ok 0, panic 2, deadlock 3, leak 4, invariant or metric 5. */
+ * declares: ok 0, panic 2, deadlock 3, leak 4, invariant or metric 5, limit 7, race 8. */
 START_TEST(variants_exit_as_declared)
 {
 	int checked = 0;

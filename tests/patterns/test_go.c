@@ -54,6 +54,8 @@ static void failure_words(const char *outcome, char *buf, size_t size)
 		snprintf(buf, size, "still running");
 	else if (strcmp(outcome, "race") == 0)
 		snprintf(buf, size, "WARNING: DATA RACE");   /* from the -race build */
+	else if (strncmp(outcome, "limit:", 6) == 0)
+		snprintf(buf, size, "%s:", outcome + 6);      /* "livelock:", as the file prints it */
 	else
 		snprintf(buf, size, "metric ");
 }
@@ -64,7 +66,8 @@ static void failure_words(const char *outcome, char *buf, size_t size)
 static const char *const go_unreliable[] = {
 	"lock-free-stack:aba", "lock-free-stack:no-retry", "step-down:check-then-close",
 	/* only when two cores are free to run the goroutines at the same time */
-	"false-sharing:shared-line", "false-sharing:one-counter", NULL,
+	"false-sharing:shared-line", "false-sharing:one-counter",
+	"sharded-map:one-lock", "sharded-map:bad-hash", NULL,
 };
 
 static bool go_unreliable_variant(const char *pattern, const char *variant)

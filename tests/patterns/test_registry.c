@@ -186,6 +186,8 @@ START_TEST(demo_seeds)
 		[PATTERN_EXPECT_INVARIANT] = PATTERN_VERDICT_INVARIANT,
 		[PATTERN_EXPECT_METRIC] = PATTERN_VERDICT_METRIC,
 		[PATTERN_EXPECT_RACE] = PATTERN_VERDICT_RACE,
+		[PATTERN_EXPECT_FATAL] = PATTERN_VERDICT_FATAL,
+		[PATTERN_EXPECT_LIMIT] = PATTERN_VERDICT_LIMIT,   /* livelock:polite, limit:livelock */
 	};
 	for (const struct pattern *const *pp = pattern_all(); *pp; pp++)
 		for (int i = 0; i < (*pp)->nvariants && (*pp)->sched == PATTERN_SCHED_ANY; i++) {

@@ -423,7 +423,9 @@ struct polite {
 	int id;
 	cl_waitgroup *wg;
 	volatile int *interrupt;
-	int mode;      /* 0 polite pair; 1 yield loop; 2 sleep loop; 3 interrupt after 100 yields */
+	int mode;      /* 0 polite pair; 1 yield loop; 2 sleep loop; 3 interrupt after 100 yields;
+	                  4 yield loop after cl_livelock_within(window) */
+	uint64_t window;
 };
 
 static void polite_task(void *arg)
@@ -458,6 +460,10 @@ static void limit_main(void *arg)
 	case 2:
 		for (;;)
 			cl_sleep(CL_SEC);
+	case 4:
+		cl_livelock_within(x->window);
+		for (;;)
+			cl_yield();
 	default:
 		for (int i = 0;; i++) {
 			if (i == 100)
@@ -565,6 +571,26 @@ START_TEST(lockstep_pair_ends_as_livelock_under_either_scheduler)
 	ck_assert_msg(strstr(r.report, "running: task 2 \"left\", task 3 \"right\"\n") != NULL,
 	              "%s", r.report);
 	ck_assert_uint_gt(r.steps, 20000);
+	cl_result_free(&r);
+}
+END_TEST
+
+/* cl_livelock_within tightens the window for the rest of the run; a wider
+ * one changes nothing, and detection turned off stays off. */
+START_TEST(livelock_within_tightens_the_window)
+{
+	struct polite tight = {.mode = 4, .window = 300}, wide = {.mode = 4, .window = 50000};
+	struct cl_result r = run_limited(&tight, 20000, 0);
+	ck_assert_str_eq(r.limit_reason, "livelock");
+	ck_assert_ptr_nonnull(strstr(r.report, "livelock: 300 scheduling decisions without progress"));
+	ck_assert_uint_lt(r.steps, 400);
+	cl_result_free(&r);
+	r = run_limited(&wide, 20000, 0);
+	ck_assert_str_eq(r.limit_reason, "livelock");
+	ck_assert_ptr_nonnull(strstr(r.report, "livelock: 20000 scheduling decisions without progress"));
+	cl_result_free(&r);
+	r = run_limited(&tight, 0, 5000);   /* off: the step limit ends it */
+	ck_assert_str_eq(r.limit_reason, "steps");
 	cl_result_free(&r);
 }
 END_TEST
@@ -882,6 +908,7 @@ Suite *suite_semantics(void)
 	tcase_set_tags(t, TAG_DET);
 	tcase_add_test(t, polite_pair_ends_as_livelock_naming_both);
 	tcase_add_test(t, limits_say_why);
+	tcase_add_test(t, livelock_within_tightens_the_window);
 	tcase_add_test(t, failed_start_releases_the_main_task);
 	suite_add_tcase(s, t);
 	return s;

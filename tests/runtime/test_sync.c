@@ -126,7 +126,9 @@ START_TEST(lock_order_inversion_reports_the_cycle)
 	ck_assert_int_eq(r.outcome, CL_OUTCOME_DEADLOCK);
 	ck_assert_ptr_nonnull(strstr(r.report, "[sync.Mutex.Lock, mutex \"b\"]"));
 	ck_assert_ptr_nonnull(strstr(r.report, "[sync.Mutex.Lock, mutex \"a\"]"));
-	ck_assert_ptr_nonnull(strstr(r.report, "wait-for cycle: task 1 \"main\" -> task 2 \"ba\" -> task 1 \"main\""));
+	ck_assert_ptr_nonnull(strstr(r.report, "wait-for cycle: task 1 \"main\" waits for mutex \"b\" held by task 2 \"ba\", "
+	                                        "who waits for mutex \"a\" held by task 1 \"main\" "
+	                                        "(back to the start)\n"));
 	cl_result_free(&r);
 }
 END_TEST
