@@ -480,8 +480,9 @@ void (cl_recover)(void *unused)
 void cl_livelock_within(uint64_t steps)
 {
 	struct rt_sched *s = rt_s();
-	/* Only det counts progress; a config that turned detection off
-	 * (window UINT64_MAX) keeps it off. */
-	if (!s->par && steps && s->livelock_window != UINT64_MAX && steps < s->livelock_window)
+	/* Det only: under par other processors read the window unlocked
+	 * (a pattern that tightens it runs under det).  A config that turned
+	 * detection off (window UINT64_MAX) keeps it off. */
+	if (!rt_par_active && steps && s->livelock_window != UINT64_MAX && steps < s->livelock_window)
 		s->livelock_window = steps;
 }

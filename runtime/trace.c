@@ -26,7 +26,7 @@ struct cl_event rt_event(struct rt_sched *s, enum cl_event_kind kind)
 	ev.text = "";
 	ev.file = "";
 	ev.lesson = ev.mistake = ev.go_mistake = "";
-	if (s->par) {
+	if (rt_par_active) {
 		struct rt_proc *p = rt_proc_self();
 		ev.proc = p ? p->id + 1 : 0;
 	}
