@@ -648,6 +648,11 @@ static int64_t next_timer_in(struct rt_sched *s)
 static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
 {
 	struct rt_task *t;
+	/* Due timers first, as Go's findRunnable checks timers before any
+	 * queue: were they fired only when the queues ran dry, tasks that keep
+	 * yielding would hold every sleeper back for as long as they run. */
+	if (__atomic_load_n(&s->timers.n, __ATOMIC_ACQUIRE))
+		rt_timers_fire_due(s);
 	if (p->schedtick % GLOBAL_EVERY == 0 && (t = global_get(s)))
 		return t;
 	if ((t = __atomic_exchange_n(&p->runnext, NULL, __ATOMIC_ACQ_REL)))
@@ -656,11 +661,6 @@ static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
 		return t;
 	if ((t = global_get(s)))
 		return t;
-	if (__atomic_load_n(&s->timers.n, __ATOMIC_ACQUIRE)) {
-		rt_timers_fire_due(s);
-		if ((t = __atomic_exchange_n(&p->runnext, NULL, __ATOMIC_ACQ_REL)) || (t = local_get(p)))
-			return t;
-	}
 	if (s->nprocs > 1 && (t = steal(s, p)))
 		return t;
 	return NULL;
