@@ -307,7 +307,8 @@ static bool promise_failed(void *ctx, const struct cl_result *r, char *kind, siz
 		return true;
 	case CL_OUTCOME_FATAL:
 		snprintf(kind, ksize, "fatal");
-		snprintf(why, wsize, "a fatal error: %s", line);
+		/* the report's line already says "fatal error: ..." */
+		snprintf(why, wsize, strncmp(line, "fatal error", 11) == 0 ? "%s" : "a fatal error: %s", line);
 		return true;
 	case CL_OUTCOME_RACE:
 		snprintf(kind, ksize, "race");

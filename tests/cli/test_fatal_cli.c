@@ -59,6 +59,7 @@ START_TEST(unlock_of_unlocked_mutex_is_a_fatal_error_on_the_cli)
 	ck_assert_msg(strstr(out, "FAILED " EX ": fatal check"), "%s", out);
 	/* Go's text, and the dump of the task that made the mistake. */
 	ck_assert_msg(strstr(out, "\n  fatal error: sync: unlock of unlocked mutex\n"), "%s", out);
+	ck_assert_msg(!strstr(out, "fatal error: fatal error"), "the prefix is doubled:\n%s", out);
 	ck_assert_msg(strstr(out, "task 1 \"main\" [running]:"), "%s", out);
 	ck_assert_msg(strstr(out, "end: fatal"), "%s", out);
 	free(out);
