@@ -4,7 +4,9 @@
  * other only when their keys land in the same shard.  The mistakes: a plain
  * map with no lock at all (a data race), one lock for the whole map (every
  * worker waits for every other), and a hash that sends every key to the
- * same shard (one lock again, with extra steps).  Read it beside
+ * same shard (one lock again, with extra steps), and an Unlock left in after
+ * a deferred one was added (the mutex is unlocked twice: a fatal error that
+ * no recover catches).  Read it beside
  * patterns/go/sharded_map.go.
  *
  * Contention is counted the way a mutex profile sees it: a Lock that finds
@@ -19,7 +21,7 @@
  */
 #include "patterns/pattern.h"
 
-enum locking { SHARDED, PLAIN, ONE_LOCK, BAD_HASH };
+enum locking { SHARDED, PLAIN, ONE_LOCK, BAD_HASH, UNLOCK_TWICE };
 
 /* Go: type shard struct { mu sync.Mutex; m map[string]int } */
 struct shard {
@@ -101,6 +103,10 @@ static void inc(struct smap *m, int w, int key)
 	}
 	lock_counted(m, w, s->mu);
 	cl_wr(s->counts[key], cl_rd(s->counts[key]) + 1);
+	if (m->locking == UNLOCK_TWICE) {
+		/* Go: defer s.mu.Unlock() was added above; the old Unlock stayed. */
+		cl_unlock(s->mu); /* MISTAKE(unlock-twice): the explicit Unlock stayed when defer s.mu.Unlock() was added: the deferred one then unlocks an unlocked mutex */
+	}
 	cl_unlock(s->mu);
 }
 
@@ -207,6 +213,12 @@ static void sharded_map_bad_hash(struct pattern_run *run)
 	count_all(run, BAD_HASH, (int)pattern_param(run, "ops"));
 }
 
+/* Go: func unlockTwice() */
+static void sharded_map_unlock_twice(struct pattern_run *run)
+{
+	count_all(run, UNLOCK_TWICE, (int)pattern_param(run, "ops"));
+}
+
 /* ---- figures: contention under par ---------------------------------------------- */
 
 /* What one figures run measures: a map of the given locking under par. */
@@ -308,6 +320,13 @@ static const struct pattern_variant variants[] = {
 	           "so all of them land in one shard and its mutex is as contended as one lock for "
 	           "the whole map. Hash the whole key (FNV-1a, maphash) so keys spread over the "
 	           "shards."},
+	{"unlock-twice", "an Unlock left in after defer Unlock was added: the second unlocks an "
+	 "unlocked mutex, a fatal error", "fatal", sharded_map_unlock_twice,
+	 "sharded_map_unlock_twice", 1,
+	 .lesson = "Inc unlocks the shard's mutex itself and then again through the deferred "
+	           "Unlock, so the second call unlocks a mutex nobody holds. Go treats that as a "
+	           "fatal error, not a panic: no recover catches it and the whole program stops. "
+	           "Unlock in exactly one place, best in a defer right after the Lock."},
 };
 
 const struct pattern pattern_sharded_map = {

@@ -310,15 +310,24 @@ cl_mutex *cl_mutex_new(const char *name);
 #define cl_lock(mu) cl_lock_at(__FILE__, __LINE__, (mu))
 void cl_lock_at(const char *file, int line, cl_mutex *mu);
 bool cl_trylock(cl_mutex *mu);
-void cl_unlock(cl_mutex *mu);           /* of an unlocked mutex: fatal, as in Go */
+/* Of an unlocked mutex: fatal, as in Go.  The macros record the call's
+ * place, so the fatal error's dump shows where the second Unlock was; the
+ * functions themselves stay, for a caller that needs their address. */
+#define cl_unlock(mu) cl_unlock_at(__FILE__, __LINE__, (mu))
+void cl_unlock_at(const char *file, int line, cl_mutex *mu);
+void (cl_unlock)(cl_mutex *mu);
 
 cl_rwmutex *cl_rwmutex_new(const char *name);
 #define cl_rlock(rw) cl_rlock_at(__FILE__, __LINE__, (rw))
 #define cl_wlock(rw) cl_wlock_at(__FILE__, __LINE__, (rw))
 void cl_rlock_at(const char *file, int line, cl_rwmutex *rw);
-void cl_runlock(cl_rwmutex *rw);
+#define cl_runlock(rw) cl_runlock_at(__FILE__, __LINE__, (rw))
+void cl_runlock_at(const char *file, int line, cl_rwmutex *rw);
+void (cl_runlock)(cl_rwmutex *rw);
 void cl_wlock_at(const char *file, int line, cl_rwmutex *rw);
-void cl_wunlock(cl_rwmutex *rw);
+#define cl_wunlock(rw) cl_wunlock_at(__FILE__, __LINE__, (rw))
+void cl_wunlock_at(const char *file, int line, cl_rwmutex *rw);
+void (cl_wunlock)(cl_rwmutex *rw);
 
 cl_cond *cl_cond_new(const char *name, cl_mutex *mu);
 #define cl_cond_wait(c) cl_cond_wait_at(__FILE__, __LINE__, (c))

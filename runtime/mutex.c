@@ -209,10 +209,15 @@ bool rt_mutex_locked(cl_mutex *mu)
 	return __atomic_load_n(&mu->state, __ATOMIC_RELAXED) != 0;
 }
 
-void cl_unlock(cl_mutex *mu)
+void cl_unlock_at(const char *file, int line, cl_mutex *mu)
 {
-	rt_sched_point(NULL, 0);
+	rt_sched_point(file, line);
 	rt_mutex_unlock(mu);
+}
+
+void (cl_unlock)(cl_mutex *mu)
+{
+	cl_unlock_at(NULL, 0, mu);
 }
 
 cl_rwmutex *cl_rwmutex_new(const char *name)
@@ -235,9 +240,14 @@ void cl_rlock_at(const char *file, int line, cl_rwmutex *rw)
 	rt_lock_release(&rw->lock);
 }
 
-void cl_runlock(cl_rwmutex *rw)
+void (cl_runlock)(cl_rwmutex *rw)
 {
-	rt_sched_point(NULL, 0);
+	cl_runlock_at(NULL, 0, rw);
+}
+
+void cl_runlock_at(const char *file, int line, cl_rwmutex *rw)
+{
+	rt_sched_point(file, line);
 	rt_lock_acquire(&rw->lock);
 	if (rw->readers <= 0) {
 		rt_lock_release(&rw->lock);
@@ -273,9 +283,14 @@ void cl_wlock_at(const char *file, int line, cl_rwmutex *rw)
 	rt_lock_release(&rw->lock);
 }
 
-void cl_wunlock(cl_rwmutex *rw)
+void (cl_wunlock)(cl_rwmutex *rw)
 {
-	rt_sched_point(NULL, 0);
+	cl_wunlock_at(NULL, 0, rw);
+}
+
+void cl_wunlock_at(const char *file, int line, cl_rwmutex *rw)
+{
+	rt_sched_point(file, line);
 	rt_lock_acquire(&rw->lock);
 	if (!rw->writer) {
 		rt_lock_release(&rw->lock);

@@ -5,7 +5,7 @@
 #
 # N is 1 for a variant that declares "ok"; for a broken variant it is the
 # first seed (from 1) whose run shows the outcome the variant declares and
-# exits with its code (deadlock 3, panic 2, leak 4, invariant or metric 5,
+# exits with its code (deadlock 3, panic or fatal 2, leak 4, invariant or metric 5,
 # limit 7, race 8),
 # so the golden trace shows the mistake.  Run after a deliberate change to a
 # pattern, a renderer or the runtime (make golden), then review the diff.
@@ -38,7 +38,7 @@ fi
 status=0
 while read -r pattern variant outcome; do
 	case $outcome in
-	ok) code=0 ;; panic) code=2 ;; deadlock) code=3 ;; leak) code=4 ;; race) code=8 ;;
+	ok) code=0 ;; panic|fatal) code=2 ;; deadlock) code=3 ;; leak) code=4 ;; race) code=8 ;;
 	limit|limit:*) code=7 ;; *) code=5 ;;
 	esac
 	seed=1

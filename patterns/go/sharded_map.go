@@ -91,12 +91,22 @@ func (m *shardedMap) Get(key string) int {
 }
 
 // plainInc is Inc with no lock at all.
+// incUnlockTwice is Inc after a refactoring added the defer and kept the
+// old Unlock: the deferred call unlocks a mutex nobody holds.
+func (m *shardedMap) incUnlockTwice(key string) {
+	s := &m.shards[m.pick(key)]
+	m.lock(&s.mu)
+	defer s.mu.Unlock()
+	s.m[key]++
+	s.mu.Unlock() // MISTAKE(unlock-twice): the explicit Unlock stayed when defer s.mu.Unlock() was added: the deferred one then unlocks an unlocked mutex
+}
+
 func (m *shardedMap) plainInc(key string) {
 	s := &m.shards[m.pick(key)]
 	s.m[key]++ // MISTAKE(plain-map): m[key]++ on a map every worker writes, with no lock
 }
 
-func countAll(m *shardedMap, plain bool) bool {
+func countAll(m *shardedMap, plain bool, inc func(m *shardedMap, key string)) bool {
 	names := make([]string, keys)
 	for k := range names {
 		names[k] = fmt.Sprintf("user:%d", k)
@@ -120,7 +130,7 @@ func countAll(m *shardedMap, plain bool) bool {
 				if plain {
 					m.plainInc(names[k])
 				} else {
-					m.Inc(names[k])
+					inc(m, names[k])
 				}
 				done[w][k]++
 			}
@@ -150,12 +160,14 @@ func countAll(m *shardedMap, plain bool) bool {
 
 func main() {
 	variants := map[string]func() bool{
-		"correct":   func() bool { return countAll(newMap(shards, fnv32a), false) },
-		"plain-map": func() bool { return countAll(newMap(shards, fnv32a), true) },
+		"correct":   func() bool { return countAll(newMap(shards, fnv32a), false, (*shardedMap).Inc) },
+		"plain-map": func() bool { return countAll(newMap(shards, fnv32a), true, nil) },
 		"one-lock": func() bool {
-			return countAll(newMap(1, func(string) int { return 0 }), false) // MISTAKE(one-lock): one mutex for the whole map: every worker waits for every other
+			return countAll(newMap(1, func(string) int { return 0 }), false, (*shardedMap).Inc) // MISTAKE(one-lock): one mutex for the whole map: every worker waits for every other
 		},
-		"bad-hash": func() bool { return countAll(newMap(shards, firstByte), false) },
+		"bad-hash": func() bool { return countAll(newMap(shards, firstByte), false, (*shardedMap).Inc) },
+		// A fatal error ends the program at the first Inc: exit status 2.
+		"unlock-twice": func() bool { return countAll(newMap(shards, fnv32a), false, (*shardedMap).incUnlockTwice) },
 	}
 	name := "correct"
 	if len(os.Args) > 1 {

@@ -50,7 +50,7 @@ int outcome_exit(const char *outcome)
 {
 	if (strcmp(outcome, "ok") == 0)
 		return 0;
-	if (strcmp(outcome, "panic") == 0)
+	if (strcmp(outcome, "panic") == 0 || strcmp(outcome, "fatal") == 0)
 		return 2;
 	if (strcmp(outcome, "deadlock") == 0)
 		return 3;

@@ -1,9 +1,9 @@
 /*
  * test_fatal_cli.c - a fatal error (Go's throw: here an unlock of an
  * unlocked mutex) reaches the user through the CLI with Go's text and the
- * task dump, as a failed check with the exercise checker's exit status.
- * No pattern variant declares the outcome fatal, so `chanlab run` has no
- * program that ends that way; the exercise checker runs the user's own C.
+ * task dump: from `chanlab run` (sharded-map's unlock-twice, exit 2 as in
+ * Go), and as a failed check with the exercise checker's exit status when the
+ * user's own C makes the mistake.
  */
 #include <check.h>
 #include <limits.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/cli/clirun.h"
 #include "tests/testlib.h"
 
 #define EX "06-cond-queue"
@@ -70,12 +71,28 @@ START_TEST(unlock_of_unlocked_mutex_is_a_fatal_error_on_the_cli)
 }
 END_TEST
 
+/* run: exit 2, Go's text, the dump naming the line of the second Unlock,
+ * then the lesson; the end line says fatal, never ok. */
+START_TEST(run_of_a_fatal_variant_exits_2)
+{
+	int status;
+	char *out = cli_run(&status, "run sharded-map --variant unlock-twice 2>&1 >/dev/null");
+	ck_assert_msg(status == 2, "exit %d:\n%s", status, out);
+	ck_assert_msg(strncmp(out, "fatal error: sync: unlock of unlocked mutex\n", 44) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "[running]:\n\tstopped at patterns/sharded_map.c:"), "%s", out);
+	ck_assert_msg(strstr(out, "\nlesson:"), "%s", out);
+	ck_assert_msg(strstr(out, "== fatal, as unlock-twice declares (fatal)"), "%s", out);
+	free(out);
+}
+END_TEST
+
 Suite *suite_fatal_cli(void)
 {
 	Suite *s = suite_create("fatal_cli");
 	TCase *t = tcase_create("fatal_cli");
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, unlock_of_unlocked_mutex_is_a_fatal_error_on_the_cli);
+	tcase_add_test(t, run_of_a_fatal_variant_exits_2);
 	suite_add_tcase(s, t);
 	return s;
 }

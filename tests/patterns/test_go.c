@@ -48,6 +48,8 @@ static void failure_words(const char *outcome, char *buf, size_t size)
 		snprintf(buf, size, "all goroutines are asleep - deadlock!");
 	else if (strcmp(outcome, "panic") == 0)
 		snprintf(buf, size, "panic: ");
+	else if (strcmp(outcome, "fatal") == 0)
+		snprintf(buf, size, "fatal error: ");
 	else if (strncmp(outcome, "invariant:", 10) == 0)
 		snprintf(buf, size, "invariant %s failed", outcome + 10);
 	else if (strcmp(outcome, "leak") == 0)
