@@ -34,6 +34,7 @@ static void usage(FILE *out)
 	        "usage: chanlab explore PATTERN [--variant V] [--runs N]\n"
 	        "                       [--strategy random|pct|exhaustive] [--depth D] [--seed FIRST]\n"
 	        "                       [--preemptions K] [--latency-seeds S] [--no-shrink]\n"
+	        "                       [--no-prune]\n"
 	        "                       [--html FILE]\n"
 	        "                       [--max-steps N] [--PARAM VALUE ...]\n"
 	        "\n"
@@ -58,6 +59,8 @@ static void usage(FILE *out)
 	        "  --latency-seeds S  exhaustive: explore under seeds 1..S, which fix the\n"
 	        "                     pattern's simulated latencies (default 10)\n"
 	        "  --no-shrink        report the first failing schedule as found\n"
+	        "  --no-prune         exhaustive: also run schedules that only reorder steps\n"
+	        "                     that commute (pruned by sleep sets by default)\n"
 	        "  --html FILE        also write the shrunk failing run as an html player page\n"
 	        "  --max-steps N      a schedule longer than N scheduling decisions is a limit\n"
 	        "  --stack-size SIZE  bytes of stack per task (16K to 1G, K/M/G suffix; default 256K)\n"
@@ -332,6 +335,7 @@ int cmd_explore(int argc, char **argv)
 	opt.preemptions = o.preemptions;
 	opt.latency_seeds = o.latency_seeds;
 	opt.shrink = !o.no_shrink;
+	opt.prune = !o.no_prune;
 	opt.race = cfg.race;
 	opt.max_steps = o.max_steps;
 	opt.stack_size = cfg.stack_size;
@@ -401,6 +405,9 @@ int cmd_explore(int argc, char **argv)
 	}
 	printf("%ld schedule%s (%s) in %.3fs: %.0f schedules/s\n", res.runs, res.runs == 1 ? "" : "s",
 	       strategy, res.seconds, res.seconds > 0 ? (double)res.runs / res.seconds : 0.0);
+	if (o.exhaustive && opt.prune)
+		printf("pruned %s branches that only reorder steps that commute (--no-prune runs them)\n",
+		       count(n1, sizeof n1, (unsigned long long)res.pruned));
 	if (res.interrupted) {
 		printf("interrupted after %ld schedules (%ld kept the promise)\n", res.runs, res.kept);
 		if (res.current) {

@@ -36,6 +36,7 @@ void ex_options_init(struct ex_options *opt)
 	opt->preemptions = 2;
 	opt->latency_seeds = 10;
 	opt->shrink = true;
+	opt->prune = true;
 	opt->race = true;
 	opt->stop_at_first = true;
 }
@@ -226,12 +227,29 @@ static int explore_seeds(struct explorer *x, struct ex_options *opt, struct ex_r
 
 /* ---- exhaustive -------------------------------------------------------------------------- */
 
+/* With pruning, a task asleep at a step: its next step (kind, addr) was
+ * explored from an earlier step, and every step since commuted with it, so
+ * running it here would only reorder what was already run. */
+struct sleeper {
+	int task;
+	enum cl_step_kind kind;
+	const void *addr;
+};
+
 /* A contended step of the last run, with what is left to try there. */
 struct node {
 	int current, dflt, chosen;
 	uint32_t first, n;            /* runnable ids in ids[first .. first+n), sorted */
 	uint32_t next_alt;            /* the next index of ids to try */
 	int pre_before;               /* preemptions of the steps above */
+	/* pruning: the tasks asleep here, sleep[sleep_first .. +sleep_n) */
+	uint32_t sleep_first, sleep_n;
+	/* pruning: the first choice explored here was the current task, which
+	 * could go on after its step (first_kind, first_addr): then it sleeps in
+	 * the subtrees of the other choices (each a preemption) */
+	bool first_entry;
+	enum cl_step_kind first_kind;
+	const void *first_addr;
 };
 
 struct dfs {
@@ -239,6 +257,9 @@ struct dfs {
 	size_t n, cap;
 	int *ids;
 	size_t nids, cap_ids;
+	struct sleeper *sleep;
+	size_t nsleep, cap_sleep;
+	long pruned;                  /* choices skipped as asleep, runs cut where all were */
 };
 
 static int dfs_reserve(void **p, size_t *cap, size_t need, size_t elem)
@@ -256,10 +277,10 @@ static int dfs_reserve(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-/* Extends the stack with the steps of rec below it. */
-static int dfs_extend(struct dfs *t, const struct cl_schedule *rec)
+/* Extends the stack with the steps of rec below it, up to n. */
+static int dfs_extend(struct dfs *t, const struct cl_schedule *rec, size_t n)
 {
-	for (size_t i = t->n; i < rec->n; i++) {
+	for (size_t i = t->n; i < n && i < rec->n; i++) {
 		const struct cl_decision *d = &rec->d[i];
 		if (dfs_reserve((void **)&t->nodes, &t->cap, t->n + 1, sizeof *t->nodes) ||
 		    dfs_reserve((void **)&t->ids, &t->cap_ids, t->nids + d->nrunnable, sizeof *t->ids))
@@ -271,6 +292,11 @@ static int dfs_extend(struct dfs *t, const struct cl_schedule *rec)
 		nd->first = (uint32_t)t->nids;
 		nd->n = d->nrunnable;
 		nd->next_alt = 0;
+		nd->sleep_first = (uint32_t)t->nsleep;
+		nd->sleep_n = 0;
+		nd->first_entry = false;
+		nd->first_kind = CL_STEP_OTHER;
+		nd->first_addr = NULL;
 		nd->pre_before = t->n ? t->nodes[t->n - 1].pre_before +
 		                        (t->nodes[t->n - 1].current &&
 		                         t->nodes[t->n - 1].chosen != t->nodes[t->n - 1].current)
@@ -280,6 +306,25 @@ static int dfs_extend(struct dfs *t, const struct cl_schedule *rec)
 		t->n++;
 	}
 	return 0;
+}
+
+static bool asleep(const struct sleeper *s, size_t n, int task)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i].task == task)
+			return true;
+	return false;
+}
+
+/* Whether a sleeping step and the step that just ran commute: neither did
+ * something unknown, and they touched different variables, or only read. */
+static bool commute(enum cl_step_kind ak, const void *aa, enum cl_step_kind bk, const void *ba)
+{
+	if (ak == CL_STEP_OTHER || bk == CL_STEP_OTHER)
+		return false;
+	if (ak == CL_STEP_LOCAL || bk == CL_STEP_LOCAL)
+		return true;
+	return aa != ba || (ak == CL_STEP_READ && bk == CL_STEP_READ);
 }
 
 /* Moves to the next schedule: the deepest step with an untried choice
@@ -296,6 +341,10 @@ static bool dfs_next(struct dfs *t, int bound, struct cl_schedule *prefix)
 			int cost = nd->current && alt != nd->current;
 			if (nd->pre_before + cost > bound)
 				continue;
+			if (asleep(t->sleep + nd->sleep_first, nd->sleep_n, alt)) {
+				t->pruned++;
+				continue;
+			}
 			nd->chosen = alt;
 			cl_schedule_clear(prefix);
 			for (size_t i = 0; i < t->n; i++)
@@ -304,9 +353,144 @@ static bool dfs_next(struct dfs *t, int bound, struct cl_schedule *prefix)
 			return true;
 		}
 		t->nids = nd->first;
+		t->nsleep = nd->sleep_first;
 		t->n--;
 	}
 	return false;
+}
+
+/* Sleep sets (Godefroid's) under the preemption bound.  A choice is
+ * skipped where it would only reorder commuting steps of a schedule run
+ * already.  Plain sleep sets lose schedules under a bound (Coons, Musuvathi
+ * and McKinley, "Bounded partial-order reduction", 2013): the reordered twin
+ * may need more preemptions than the bound allows.  So a task goes to sleep
+ * only in one case: at a step where it was current and its step (explored
+ * first, as the default) let it go on, in the subtrees of the other choices,
+ * each a preemption.  The twin that runs its step first then pays that
+ * preemption where the skipped one paid it (switching to the other task),
+ * so it is within the bound whenever the skipped one is; and with the task
+ * runnable throughout, both orders make the same contended steps, so the
+ * seed's stream (which every contended step draws from) stays in step. */
+struct pruner {
+	struct dfs *t;
+	size_t m;                     /* the prefix: nodes[0 .. m) (the last with its new choice) */
+	struct sleeper *cur;          /* the tasks asleep at the decision being made */
+	size_t ncur, cap_cur;
+	struct sleeper *tmp;
+	size_t cap_tmp;
+	/* the steps after the prefix: their sleep sets, then what their first
+	 * choice's step did */
+	struct pending { uint32_t first, n; bool entry; enum cl_step_kind kind; const void *addr; } *pn;
+	size_t npn, cap_pn;
+	struct sleeper *ps;
+	size_t nps, cap_ps;
+	int prev_chosen, prev_current;
+	bool aborted, oom;
+	size_t abort_at;
+	volatile int stop;            /* cfg.interrupt: an abort, or the caller's interrupt */
+	volatile int *user;
+};
+
+/* cur = the sleepers of from[0 .. n) (and extra, if any) that commute with the step. */
+static int sleep_filter(struct pruner *p, const struct sleeper *from, size_t n,
+                        const struct sleeper *extra, enum cl_step_kind kind, const void *addr)
+{
+	if (dfs_reserve((void **)&p->tmp, &p->cap_tmp, n + 1, sizeof *p->tmp) != 0)
+		return -1;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (commute(from[i].kind, from[i].addr, kind, addr))
+			p->tmp[k++] = from[i];
+	if (extra && commute(extra->kind, extra->addr, kind, addr))
+		p->tmp[k++] = *extra;
+	if (dfs_reserve((void **)&p->cur, &p->cap_cur, k + 1, sizeof *p->cur) != 0)
+		return -1;
+	memcpy(p->cur, p->tmp, k * sizeof *p->cur);
+	p->ncur = k;
+	return 0;
+}
+
+static int prune_choose(void *ctx, const struct cl_choice *c)
+{
+	struct pruner *p = ctx;
+	struct dfs *t = p->t;
+	size_t j = (size_t)c->index;
+	if (p->user && *p->user)
+		p->stop = 1;
+	if (j < p->m) {
+		p->prev_chosen = t->nodes[j].chosen;
+		p->prev_current = c->current;
+		return t->nodes[j].chosen;
+	}
+	if (p->aborted || p->oom)
+		return c->dflt;
+	int rc = 0;
+	if (j == 0) {
+		p->ncur = 0;
+	} else if (j == p->m) {
+		/* The step of the prefix's new choice: the first choice of that node
+		 * sleeps here if it may. */
+		const struct node *nd = &t->nodes[j - 1];
+		struct sleeper e = {nd->current, nd->first_kind, nd->first_addr};
+		rc = sleep_filter(p, t->sleep + nd->sleep_first, nd->sleep_n,
+		                  nd->first_entry ? &e : NULL, c->step, c->step_addr);
+	} else {
+		struct pending *prev = &p->pn[p->npn - 1];
+		prev->kind = c->step;
+		prev->addr = c->step_addr;
+		prev->entry = p->prev_chosen == p->prev_current && c->current == p->prev_chosen;
+		rc = sleep_filter(p, p->ps + prev->first, prev->n, NULL, c->step, c->step_addr);
+	}
+	int chosen = c->dflt;
+	if (rc == 0 && asleep(p->cur, p->ncur, chosen)) {
+		/* Only when nothing could go on (the current task never sleeps):
+		 * any other task costs no preemption. */
+		chosen = 0;
+		for (int i = 0; i < c->nrunnable && !chosen; i++)
+			if (!asleep(p->cur, p->ncur, c->runnable[i]))
+				chosen = c->runnable[i];
+		if (!chosen) {
+			p->aborted = true;
+			p->abort_at = j;
+			p->stop = 1;
+			return c->dflt;
+		}
+	}
+	if (rc == 0 && (dfs_reserve((void **)&p->pn, &p->cap_pn, p->npn + 1, sizeof *p->pn) ||
+	                dfs_reserve((void **)&p->ps, &p->cap_ps, p->nps + p->ncur + 1, sizeof *p->ps)))
+		rc = -1;
+	if (rc != 0) {
+		p->oom = true;
+		p->stop = 1;
+		return c->dflt;
+	}
+	p->pn[p->npn++] = (struct pending){(uint32_t)p->nps, (uint32_t)p->ncur, false, CL_STEP_OTHER, NULL};
+	memcpy(p->ps + p->nps, p->cur, p->ncur * sizeof *p->ps);
+	p->nps += p->ncur;
+	p->prev_chosen = chosen;
+	p->prev_current = c->current;
+	return chosen;
+}
+
+/* After a pruned run: the new nodes m .. n take their sleep sets and first
+ * steps from the pending list. */
+static int prune_store(struct pruner *p, size_t n)
+{
+	struct dfs *t = p->t;
+	for (size_t i = p->m, k = 0; i < n && i < t->n && k < p->npn; i++, k++) {
+		const struct pending *pd = &p->pn[k];
+		if (dfs_reserve((void **)&t->sleep, &t->cap_sleep, t->nsleep + pd->n + 1, sizeof *t->sleep))
+			return -1;
+		struct node *nd = &t->nodes[i];
+		nd->sleep_first = (uint32_t)t->nsleep;
+		nd->sleep_n = pd->n;
+		memcpy(t->sleep + t->nsleep, p->ps + pd->first, pd->n * sizeof *t->sleep);
+		t->nsleep += pd->n;
+		nd->first_entry = pd->entry;
+		nd->first_kind = pd->kind;
+		nd->first_addr = pd->addr;
+	}
+	return 0;
 }
 
 static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct ex_result *res)
@@ -316,12 +500,13 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 	cl_schedule_init(&prefix);
 	rec.detail = true;
 	struct dfs t = {0};
+	struct pruner pr = {.t = &t};
 	int rc = 0;
 	bool stop = false;
 	for (int ls = 1; ls <= opt->latency_seeds && !stop; ls++) {
 		uint64_t seed = (uint64_t)ls;
 		uint64_t hash = ex_schedule_hash(x->prog->identity, seed, EX_RANDOM, 0);
-		t.n = t.nids = 0;
+		t.n = t.nids = t.nsleep = 0;
 		cl_schedule_clear(&prefix);
 		bool more = true;
 		while (more) {
@@ -335,12 +520,43 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 			cfg.replay = &prefix;
 			cfg.record = &rec;
 			rec.hash = hash;
+			if (opt->prune) {
+				/* The prefix is followed by prune_choose, which keeps the sleep sets. */
+				pr.m = t.n;
+				pr.ncur = pr.npn = pr.nps = 0;
+				pr.aborted = pr.oom = false;
+				pr.stop = 0;
+				pr.user = opt->interrupt;
+				cfg.replay = NULL;
+				cfg.choose = prune_choose;
+				cfg.choose_ctx = &pr;
+				cfg.interrupt = &pr.stop;
+			}
 			enum ex_judgement j;
 			struct ex_failure key;
 			bool stopped;
 			if ((rc = run_once(x, &cfg, &j, &key, &stopped)) != 0) {
 				stop = true;
 				break;
+			}
+			if (opt->prune && pr.oom) {
+				snprintf(x->error, x->error_size, "out of memory");
+				rc = -1;
+				stop = true;
+				break;
+			}
+			if (opt->prune && pr.aborted && !interrupted(opt)) {
+				/* Every choice at abort_at was asleep: the run only reordered
+				 * one already made.  Its steps above that are still to branch. */
+				t.pruned++;
+				if (dfs_extend(&t, &rec, pr.abort_at) != 0 || prune_store(&pr, pr.abort_at) != 0) {
+					snprintf(x->error, x->error_size, "out of memory");
+					rc = -1;
+					stop = true;
+					break;
+				}
+				more = dfs_next(&t, opt->preemptions, &prefix);
+				continue;
 			}
 			if (stopped) {
 				res->interrupted = true;
@@ -369,7 +585,7 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 			struct ex_progress p = {.phase = "explore", .done = res->runs, .total = opt->runs,
 			                        .kept = res->kept, .latency_seed = ls};
 			progress(opt, &p);
-			if (dfs_extend(&t, &rec) != 0) {
+			if (dfs_extend(&t, &rec, rec.n) != 0 || (opt->prune && prune_store(&pr, rec.n) != 0)) {
 				snprintf(x->error, x->error_size, "out of memory");
 				rc = -1;
 				stop = true;
@@ -381,8 +597,14 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 			res->latency_seeds_done = ls;
 	}
 	res->complete = !res->cap_hit && !res->interrupted && rc == 0 && !res->first.set;
+	res->pruned = t.pruned;
 	free(t.nodes);
 	free(t.ids);
+	free(t.sleep);
+	free(pr.cur);
+	free(pr.tmp);
+	free(pr.pn);
+	free(pr.ps);
 	cl_schedule_free(&rec);
 	cl_schedule_free(&prefix);
 	return rc;

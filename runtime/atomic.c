@@ -14,11 +14,14 @@
 
 _Thread_local int cl_atomics_bare;
 
-static void atomic_point(void)
+/* write: the operation may store (a failed CAS counts as one). */
+static void atomic_point(const void *a, bool write)
 {
 	struct rt_sched *s = rt_s();
-	if (s && !s->par)
+	if (s && !s->par) {
 		rt_sched_point(NULL, 0);
+		rt_footprint(s, write ? CL_STEP_WRITE : CL_STEP_READ, a);
+	}
 }
 
 /* A name for the atomics in [first, first + bytes), elem bytes each (an
@@ -80,7 +83,7 @@ static void atomic_event_on(const void *a, const char *op, int64_t result)
 
 int64_t cl_atomic_load_slow(cl_atomic64 *a)
 {
-	atomic_point();
+	atomic_point(a, false);
 	int64_t v = __atomic_load_n(&a->v, __ATOMIC_SEQ_CST);
 	rt_race_atomic(a, RT_RACE_ACQUIRE);
 	atomic_event("load", v);
@@ -89,7 +92,7 @@ int64_t cl_atomic_load_slow(cl_atomic64 *a)
 
 void cl_atomic_store_slow(cl_atomic64 *a, int64_t v)
 {
-	atomic_point();
+	atomic_point(a, true);
 	__atomic_store_n(&a->v, v, __ATOMIC_SEQ_CST);
 	rt_race_atomic(a, RT_RACE_RELEASE_STORE);
 	atomic_event("store", v);
@@ -97,7 +100,7 @@ void cl_atomic_store_slow(cl_atomic64 *a, int64_t v)
 
 int64_t cl_atomic_add_slow(cl_atomic64 *a, int64_t delta)
 {
-	atomic_point();
+	atomic_point(a, true);
 	int64_t v = __atomic_add_fetch(&a->v, delta, __ATOMIC_SEQ_CST);
 	rt_race_atomic(a, RT_RACE_ACQ_REL);
 	atomic_event("add", v);
@@ -106,7 +109,7 @@ int64_t cl_atomic_add_slow(cl_atomic64 *a, int64_t delta)
 
 bool cl_atomic_cas_slow(cl_atomic64 *a, int64_t old, int64_t new_value)
 {
-	atomic_point();
+	atomic_point(a, true);
 	bool ok = __atomic_compare_exchange_n(&a->v, &old, new_value, false, __ATOMIC_SEQ_CST,
 	                                      __ATOMIC_SEQ_CST);
 	rt_race_atomic(a, ok ? RT_RACE_ACQ_REL : RT_RACE_ACQUIRE);
@@ -116,7 +119,7 @@ bool cl_atomic_cas_slow(cl_atomic64 *a, int64_t old, int64_t new_value)
 
 void *cl_atomic_load_ptr_slow(cl_atomic_ptr *a)
 {
-	atomic_point();
+	atomic_point(a, false);
 	void *v = __atomic_load_n(&a->v, __ATOMIC_SEQ_CST);
 	rt_race_atomic(a, RT_RACE_ACQUIRE);
 	atomic_event("load ptr", 0);
@@ -125,7 +128,7 @@ void *cl_atomic_load_ptr_slow(cl_atomic_ptr *a)
 
 void cl_atomic_store_ptr_slow(cl_atomic_ptr *a, void *v)
 {
-	atomic_point();
+	atomic_point(a, true);
 	__atomic_store_n(&a->v, v, __ATOMIC_SEQ_CST);
 	rt_race_atomic(a, RT_RACE_RELEASE_STORE);
 	atomic_event("store ptr", 0);
@@ -133,7 +136,7 @@ void cl_atomic_store_ptr_slow(cl_atomic_ptr *a, void *v)
 
 bool cl_atomic_cas_ptr_slow(cl_atomic_ptr *a, void *old, void *new_value)
 {
-	atomic_point();
+	atomic_point(a, true);
 	bool ok = __atomic_compare_exchange_n(&a->v, &old, new_value, false, __ATOMIC_SEQ_CST,
 	                                      __ATOMIC_SEQ_CST);
 	rt_race_atomic(a, ok ? RT_RACE_ACQ_REL : RT_RACE_ACQUIRE);

@@ -56,6 +56,7 @@ void rt_rand_seed(struct rt_sched *s, uint64_t seed)
 
 uint64_t rt_rand(struct rt_sched *s)
 {
+	s->fp_tainted = true;   /* a draw: the step's order matters to every other draw */
 	return rt_rand_words(s->par ? rt_proc_self()->rng : s->rng);
 }
 
@@ -80,6 +81,7 @@ void rt_runq_add(struct rt_sched *s, struct rt_task *t)
 	}
 	t->runq_index = s->nrun;
 	s->runq[s->nrun++] = t;
+	s->fp_tainted = true;   /* made a task runnable */
 }
 
 void rt_runq_remove(struct rt_sched *s, struct rt_task *t)
@@ -208,8 +210,11 @@ static __attribute__((noinline, cold)) _Noreturn void livelock(struct rt_sched *
  * run.  NULL means no task can ever run again (deadlock). */
 static inline __attribute__((always_inline)) struct rt_task *pick_task(struct rt_sched *s)
 {
-	if (__builtin_expect(s->schedule_on, 0) && s->procs->current)
-		s->procs->current->sched_points++;
+	if (__builtin_expect(s->schedule_on, 0)) {
+		if (s->procs->current)
+			s->procs->current->sched_points++;
+		s->fp_segs++;
+	}
 	if (++s->steps > s->cfg.max_steps) {
 		s->limit_reason = "steps";
 		rt_finish_limit("step limit: %llu scheduling decisions",
@@ -303,6 +308,7 @@ void cl_yield_at(const char *file, int line)
 		return;
 	}
 	rt_sched_point(file, line);
+	rt_footprint(s, CL_STEP_LOCAL, NULL);
 }
 
 void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg)

@@ -96,6 +96,9 @@ void rt_schedule_start(struct rt_sched *s)
 {
 	s->schedule_on = !s->par && (s->cfg.replay || s->cfg.record || s->cfg.choose);
 	s->replay_pos = 0;
+	s->footprint_on = s->schedule_on && s->cfg.choose && !s->cfg.replay;
+	s->fp_segs = 0;
+	s->fp_kind = CL_STEP_OTHER;
 	if (s->cfg.record && !s->par)
 		cl_schedule_clear(s->cfg.record);
 }
@@ -196,7 +199,12 @@ struct rt_task *rt_schedule_decide(struct rt_sched *s, struct rt_task *chosen)
 			.dflt = dflt->id,
 			.nrunnable = s->nrun,
 			.runnable = ids,
+			.step = s->fp_segs == 1 && !s->fp_tainted ? s->fp_kind : CL_STEP_OTHER,
+			.step_addr = s->fp_addr,
 		};
+		s->fp_segs = 0;
+		s->fp_tainted = false;
+		s->fp_kind = CL_STEP_OTHER;
 		struct rt_task *t = runnable_by_id(s, s->cfg.choose(s->cfg.choose_ctx, &c));
 		chosen = t ? t : dflt;
 	}

@@ -55,6 +55,7 @@ static void task_entry(void)
 	struct rt_sched *s = rt_s();
 	struct rt_task *t = rt_cur(s);
 	rt_after_switch(s, t);
+	rt_footprint(s, CL_STEP_LOCAL, NULL);   /* up to its first point, the task's own code */
 	t->fn(t->arg);
 	run_defers(t);
 	task_exit(s, t);
