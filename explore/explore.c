@@ -612,6 +612,9 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 
 /* ---- shrinking ---------------------------------------------------------------------------- */
 
+/* The longest schedule whose decisions are swept one by one (shrink_pass). */
+#define SHRINK_SWEEP_MAX 1000
+
 struct shrinker {
 	struct explorer *x;
 	const struct ex_found *found;
@@ -622,6 +625,8 @@ struct shrinker {
 	struct cl_schedule cand, rec;
 	struct ex_shrink_stats *stats;
 	bool stop;
+	long pct_next[6];             /* shrink_by_pct: the last seed run at each depth */
+	uint64_t pct_steps;           /* shrink_by_pct: the steps PCT spreads its change points over */
 };
 
 /* Runs cand (lenient or strict); if it fails the same way and is smaller
@@ -722,41 +727,44 @@ static int shrink_prefix(struct shrinker *k)
 	return 0;
 }
 
-/* One pass of single changes; true in *improved if one was taken. */
-static int shrink_pass(struct shrinker *k, bool *improved)
+/* Positional edits of the best.  Preemptions: let the task that was
+ * switched away from go on, one step at a time, until one is taken.
+ * Decisions: delete one, or swap two neighbours, in one sweep that goes on
+ * from the edit it took (so a sweep costs a run per decision, not one per
+ * decision for each decision taken).  True in *improved if one was taken. */
+static int shrink_pass(struct shrinker *k, bool decisions, bool *improved)
 {
 	bool better;
 	*improved = false;
-	/* Fewest preemptions first: let the task that was switched away from go on. */
-	for (size_t i = 0; i < k->best_n && !k->stop; i++) {
-		const struct cl_decision *d = &k->best.d[i];
-		if (!d->current || d->task == d->current)
-			continue;
-		if (make_candidate(k, i, d->current, false) || try_candidate(k, true, &better))
-			return -1;
-		if (better) {
-			*improved = true;
-			return 0;
+	if (!decisions) {
+		for (size_t i = 0; i < k->best_n && !k->stop; i++) {
+			const struct cl_decision *d = &k->best.d[i];
+			if (!d->current || d->task == d->current)
+				continue;
+			if (make_candidate(k, i, d->current, false) || try_candidate(k, true, &better))
+				return -1;
+			if (better) {
+				*improved = true;
+				return 0;
+			}
 		}
+		return 0;
 	}
-	/* Then fewest decisions: delete one, or swap two neighbours. */
 	for (size_t i = k->best_n; i-- > 0 && !k->stop;) {
+		if (i >= k->best_n)
+			continue;
 		if (make_candidate(k, i, 0, false) || try_candidate(k, true, &better))
 			return -1;
-		if (better) {
+		if (better)
 			*improved = true;
-			return 0;
-		}
 	}
 	for (size_t i = 0; i + 1 < k->best_n && !k->stop; i++) {
 		if (k->best.d[i].task == k->best.d[i + 1].task)
 			continue;
 		if (make_candidate(k, i, 0, true) || try_candidate(k, true, &better))
 			return -1;
-		if (better) {
+		if (better)
 			*improved = true;
-			return 0;
-		}
 	}
 	return 0;
 }
@@ -993,31 +1001,36 @@ static int shrink_by_pct(struct shrinker *k, long budget, bool *taken)
 	struct cl_schedule rec;
 	cl_schedule_init(&rec);
 	int rc = 0;
-	for (int d = 2; d <= k->best_pre && d <= 5 && !*taken && !k->stop; d++)
-		for (long seed = 1; seed <= budget && !*taken && !k->stop; seed++) {
-			struct cl_config c = k->cfg;
-			c.strategy = CL_STRATEGY_PCT;
-			c.pct_depth = d;
-			c.pct_steps = k->best.n ? k->best.n : 1;
-			c.seed = (uint64_t)seed;
-			c.record = &rec;
-			enum ex_judgement j;
-			struct ex_failure key;
-			bool stopped;
-			if ((rc = run_once(k->x, &c, &j, &key, &stopped)) != 0)
-				goto out;
-			k->stats->runs++;
-			if (stopped) {
-				k->stop = true;
-				break;
+	/* Depths in turn, a block of seeds each, so the depth that finds one
+	 * finds it early; a seed run once is not run again in a later call (its
+	 * run does not depend on the best, so it cannot do better then). */
+	for (long block = 0; block < budget && !*taken && !k->stop; block += 100)
+		for (int d = 2; d <= k->best_pre && d <= 5 && !*taken && !k->stop; d++)
+			for (; k->pct_next[d] < block + 100 && k->pct_next[d] < budget && !*taken && !k->stop;) {
+				long seed = ++k->pct_next[d];
+				struct cl_config c = k->cfg;
+				c.strategy = CL_STRATEGY_PCT;
+				c.pct_depth = d;
+				c.pct_steps = k->pct_steps;
+				c.seed = (uint64_t)seed;
+				c.record = &rec;
+				enum ex_judgement j;
+				struct ex_failure key;
+				bool stopped;
+				if ((rc = run_once(k->x, &c, &j, &key, &stopped)) != 0)
+					goto out;
+				k->stats->runs++;
+				if (stopped) {
+					k->stop = true;
+					break;
+				}
+				if (j != EX_BROKEN || !ex_failure_same(&key, &k->found->failure) ||
+				    cl_schedule_preemptions(&rec, rec.n) >= k->best_pre)
+					continue;
+				if ((rc = cl_schedule_copy_prefix(&k->cand, &rec, trimmed(&rec))) != 0 ||
+				    (rc = try_candidate(k, true, taken)) != 0)
+					goto out;
 			}
-			if (j != EX_BROKEN || !ex_failure_same(&key, &k->found->failure) ||
-			    cl_schedule_preemptions(&rec, rec.n) >= k->best_pre)
-				continue;
-			if ((rc = cl_schedule_copy_prefix(&k->cand, &rec, trimmed(&rec))) != 0 ||
-			    (rc = try_candidate(k, true, taken)) != 0)
-				goto out;
-		}
 out:
 	cl_schedule_free(&rec);
 	return rc;
@@ -1103,18 +1116,34 @@ char *ex_shrink(const struct ex_program *prog, ex_judge_fn judge, void *judge_ct
 	stats->from_preemptions = cl_schedule_preemptions(&k.best, k.best.n);
 	if (shrink_prefix(&k) != 0)
 		goto done;
-	/* Anchored drops to a fixed point, then positional edits; again while
-	 * the positional edits find something. */
+	k.pct_steps = k.best_n ? k.best_n : 1;   /* about where the failure happens */
+	/* The fewest preemptions: anchored drops to a fixed point, positional
+	 * ones, then a few preemptions together, then PCT; again while one of
+	 * them finds something.  Then the fewest decisions: positional sweeps,
+	 * each followed by anchored drops (so the result stays 1-minimal), to a
+	 * fixed point, for schedules of at most SHRINK_SWEEP_MAX decisions (a
+	 * sweep is a run per decision, and on long schedules it seldom takes
+	 * one; the anchored drops have taken off the switches that could go).
+	 * (Sweeping decisions inside the first loop cost a run per decision for
+	 * every decision it took off.) */
 	for (bool improved = true; improved && !k.stop;) {
 		bool any;
-		if (shrink_anchors(&k, &any) != 0 || shrink_pass(&k, &improved) != 0)
+		if (shrink_anchors(&k, &any) != 0 || shrink_pass(&k, false, &improved) != 0)
 			goto done;
-		/* Then a few preemptions of the best together, fewest first. */
-		for (int size = 1; !improved && size < k.best_pre && size <= 4 && !k.stop; size++)
-			if (shrink_subsets(&k, size, 20000, &improved) != 0)
+		/* A few of the best's preemptions together: while they are few
+		 * (C(12, 4) = 495), else PCT does better for the runs. */
+		for (int size = 1; !improved && k.best_pre <= 12 && size < k.best_pre && size <= 4 &&
+		                   !k.stop; size++)
+			if (shrink_subsets(&k, size, 2000, &improved) != 0)
 				goto done;
-		if (!improved && k.best_pre > 1 && shrink_by_pct(&k, 2000, &improved) != 0)
+		if (!improved && k.best_pre > 1 && shrink_by_pct(&k, 500, &improved) != 0)
 			goto done;
+	}
+	for (bool improved = true; improved && !k.stop && k.best_n <= SHRINK_SWEEP_MAX;) {
+		bool any;
+		if (shrink_pass(&k, true, &improved) != 0 || shrink_anchors(&k, &any) != 0)
+			goto done;
+		improved = improved || any;
 	}
 	k.best.hash = hash;
 	out = cl_schedule_format(&k.best, k.best_n);
