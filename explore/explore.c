@@ -180,6 +180,24 @@ static void set_found(struct ex_found *f, long index, uint64_t seed, enum ex_str
 
 /* ---- random and PCT ----------------------------------------------------------------------- */
 
+/* Runs seed again, recorded, for the schedule of a run that matters (a
+ * failure, or the run an interrupt stopped): the runs that keep the promise,
+ * nearly all of them, are not recorded (a seed fixes its run).  false if it
+ * could not start (error set). */
+static int record_seed(struct explorer *x, struct ex_options *opt, uint64_t seed,
+                       enum ex_strategy strategy, struct cl_schedule *rec)
+{
+	struct cl_config cfg;
+	ex_config(opt, seed, strategy, &cfg);
+	cfg.record = rec;
+	cfg.interrupt = NULL;
+	rec->hash = ex_schedule_hash(x->prog->identity, seed, strategy, opt->pct_depth);
+	enum ex_judgement j;
+	struct ex_failure key;
+	bool stopped;
+	return run_once(x, &cfg, &j, &key, &stopped);
+}
+
 static int explore_seeds(struct explorer *x, struct ex_options *opt, struct ex_result *res)
 {
 	struct cl_schedule rec;
@@ -190,15 +208,15 @@ static int explore_seeds(struct explorer *x, struct ex_options *opt, struct ex_r
 		uint64_t seed = opt->seed + (uint64_t)i;
 		struct cl_config cfg;
 		ex_config(opt, seed, strategy, &cfg);
-		cfg.record = &rec;
 		enum ex_judgement j;
 		struct ex_failure key;
 		bool stopped;
-		rec.hash = ex_schedule_hash(x->prog->identity, seed, strategy, opt->pct_depth);
 		if ((rc = run_once(x, &cfg, &j, &key, &stopped)) != 0)
 			break;
 		if (stopped) {
 			res->interrupted = true;
+			if ((rc = record_seed(x, opt, seed, strategy, &rec)) != 0)
+				break;
 			res->current = cl_schedule_format(&rec, rec.n);
 			res->current_seed = seed;
 			break;
@@ -208,12 +226,18 @@ static int explore_seeds(struct explorer *x, struct ex_options *opt, struct ex_r
 			res->kept++;
 		} else if (j == EX_ASIDE) {
 			res->aside++;
-			if (!res->first_aside.set)
+			if (!res->first_aside.set) {
+				if ((rc = record_seed(x, opt, seed, strategy, &rec)) != 0)
+					break;
 				set_found(&res->first_aside, i, seed, strategy, opt, &key, &rec);
+			}
 		} else {
 			res->broken++;
-			if (!res->first.set)
+			if (!res->first.set) {
+				if ((rc = record_seed(x, opt, seed, strategy, &rec)) != 0)
+					break;
 				set_found(&res->first, i, seed, strategy, opt, &key, &rec);
+			}
 		}
 		struct ex_progress p = {.phase = "explore", .done = res->runs, .total = opt->runs,
 		                        .kept = res->kept};
