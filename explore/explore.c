@@ -1106,9 +1106,9 @@ out:
 	return rc;
 }
 
-char *ex_shrink(const struct ex_program *prog, ex_judge_fn judge, void *judge_ctx,
-                const struct ex_options *opt, const struct ex_found *found,
-                struct ex_shrink_stats *stats, char *err, size_t err_size)
+static char *shrink_once(const struct ex_program *prog, ex_judge_fn judge, void *judge_ctx,
+                         const struct ex_options *opt, const struct ex_found *found, bool race,
+                         struct ex_shrink_stats *stats, char *err, size_t err_size)
 {
 	double start = now_seconds();
 	memset(stats, 0, sizeof *stats);
@@ -1123,6 +1123,7 @@ char *ex_shrink(const struct ex_program *prog, ex_judge_fn judge, void *judge_ct
 	uint64_t hash = k.cand.hash;
 	stats->from_decisions = k.cand.n;
 	ex_config(opt, found->seed, found->strategy, &k.cfg);
+	k.cfg.race = race;
 	k.cfg.pct_depth = found->pct_depth;
 	if (found->pct_steps)
 		k.cfg.pct_steps = found->pct_steps;
@@ -1160,7 +1161,7 @@ char *ex_shrink(const struct ex_program *prog, ex_judge_fn judge, void *judge_ct
 		                   !k.stop; size++)
 			if (shrink_subsets(&k, size, 2000, &improved) != 0)
 				goto done;
-		if (!improved && k.best_pre > 1 && shrink_by_pct(&k, 500, &improved) != 0)
+		if (!improved && k.best_pre > 1 && shrink_by_pct(&k, 300, &improved) != 0)
 			goto done;
 	}
 	for (bool improved = true; improved && !k.stop && k.best_n <= SHRINK_SWEEP_MAX;) {
@@ -1181,6 +1182,56 @@ done:
 	cl_schedule_free(&k.cand);
 	cl_schedule_free(&k.rec);
 	return out;
+}
+
+/* Whether schedule, replayed strictly under opt (the detector as opt says),
+ * fails as found did. */
+static bool fails_the_same(const struct ex_program *prog, ex_judge_fn judge, void *judge_ctx,
+                           const struct ex_options *opt, const struct ex_found *found,
+                           const char *schedule)
+{
+	char err[256];
+	struct explorer x = {prog, judge, judge_ctx, opt, err, sizeof err};
+	struct cl_schedule sch;
+	if (cl_schedule_parse(schedule, false, 0, &sch, err, sizeof err) != 0)
+		return false;
+	struct cl_config cfg;
+	ex_config(opt, found->seed, found->strategy, &cfg);
+	cfg.pct_depth = found->pct_depth;
+	if (found->pct_steps)
+		cfg.pct_steps = found->pct_steps;
+	cfg.replay = &sch;
+	enum ex_judgement j;
+	struct ex_failure key;
+	bool stopped;
+	bool same = run_once(&x, &cfg, &j, &key, &stopped) == 0 && !stopped && j == EX_BROKEN &&
+	            ex_failure_same(&key, &found->failure);
+	cl_schedule_free(&sch);
+	return same;
+}
+
+char *ex_shrink(const struct ex_program *prog, ex_judge_fn judge, void *judge_ctx,
+                const struct ex_options *opt, const struct ex_found *found,
+                struct ex_shrink_stats *stats, char *err, size_t err_size)
+{
+	/* The detector costs a third of a run and changes no schedule: the
+	 * candidates run without it unless the failure is a race, and the
+	 * result is checked with it.  A candidate that only races with the
+	 * detector on could have been taken; then shrinking runs again with it. */
+	if (opt->race && found->failure.outcome != CL_OUTCOME_RACE) {
+		char *out = shrink_once(prog, judge, judge_ctx, opt, found, false, stats, err, err_size);
+		if (out && fails_the_same(prog, judge, judge_ctx, opt, found, out)) {
+			stats->runs++;
+			return out;
+		}
+		free(out);
+		struct ex_shrink_stats first = *stats;
+		out = shrink_once(prog, judge, judge_ctx, opt, found, true, stats, err, err_size);
+		stats->runs += first.runs + 1;
+		stats->seconds += first.seconds;
+		return out;
+	}
+	return shrink_once(prog, judge, judge_ctx, opt, found, opt->race, stats, err, err_size);
 }
 
 /* ---- the exploration ------------------------------------------------------------------------- */
