@@ -263,6 +263,8 @@ struct sleeper {
 /* A contended step of the last run, with what is left to try there. */
 struct node {
 	int current, dflt, chosen;
+	int first_choice;             /* the choice the run that reached it took (the default,
+	                                 or with pruning the task run in place of a sleeping one) */
 	uint32_t first, n;            /* runnable ids in ids[first .. first+n), sorted */
 	uint32_t next_alt;            /* the next index of ids to try */
 	int pre_before;               /* preemptions of the steps above */
@@ -313,6 +315,7 @@ static int dfs_extend(struct dfs *t, const struct cl_schedule *rec, size_t n)
 		nd->current = d->current;
 		nd->dflt = d->dflt;
 		nd->chosen = d->task;
+		nd->first_choice = d->task;
 		nd->first = (uint32_t)t->nids;
 		nd->n = d->nrunnable;
 		nd->next_alt = 0;
@@ -360,8 +363,8 @@ static bool dfs_next(struct dfs *t, int bound, struct cl_schedule *prefix)
 		struct node *nd = &t->nodes[t->n - 1];
 		while (nd->next_alt < nd->n) {
 			int alt = t->ids[nd->first + nd->next_alt++];
-			if (alt == nd->dflt)
-				continue;   /* the first choice every step gets */
+			if (alt == nd->first_choice)
+				continue;   /* run already, by the run that reached this step */
 			int cost = nd->current && alt != nd->current;
 			if (nd->pre_before + cost > bound)
 				continue;
