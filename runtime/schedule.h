@@ -46,7 +46,7 @@ struct cl_decision {
 
 /* What the step that ended at a contended decision did (for partial-order
  * pruning, explore.c): the steps between two contended decisions that ran
- * one segment from a yield, a cl_rd/cl_wr or an atomic operation, drew no
+ * one segment from a yield or a cl_rd/cl_wr (atomics: see atomic.c), drew no
  * randomness and made no task runnable, are LOCAL, READ or WRITE of addr;
  * anything else is OTHER, which conflicts with every step.  Operations that
  * are not scheduling points and wake nobody are taken to be the task's own. */
