@@ -34,7 +34,7 @@ static void usage(FILE *out)
 	        "usage: chanlab explore PATTERN [--variant V] [--runs N]\n"
 	        "                       [--strategy random|pct|exhaustive] [--depth D] [--seed FIRST]\n"
 	        "                       [--preemptions K] [--latency-seeds S] [--no-shrink]\n"
-	        "                       [--no-prune]\n"
+	        "                       [--no-prune] [--json]\n"
 	        "                       [--html FILE]\n"
 	        "                       [--max-steps N] [--PARAM VALUE ...]\n"
 	        "\n"
@@ -61,6 +61,7 @@ static void usage(FILE *out)
 	        "  --no-shrink        report the first failing schedule as found\n"
 	        "  --no-prune         exhaustive: also run schedules that only reorder steps\n"
 	        "                     that commute (pruned by sleep sets by default)\n"
+	        "  --json             print the summary as one JSON object (no trace)\n"
 	        "  --html FILE        also write the shrunk failing run as an html player page\n"
 	        "  --max-steps N      a schedule longer than N scheduling decisions is a limit\n"
 	        "  --stack-size SIZE  bytes of stack per task (16K to 1G, K/M/G suffix; default 256K)\n"
@@ -296,6 +297,58 @@ static void show_shrunk(struct pattern_run *run, const struct ex_program *prog,
 		printf("the shrunk run as a page: %s\n", html);
 }
 
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_str(FILE *out, const char *text)
+{
+	if (!text) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(out, "\\%c", *c);
+		else if (*c < 0x20)
+			fprintf(out, "\\u%04x", *c);
+		else
+			fputc(*c, out);
+	}
+	fputc('"', out);
+}
+
+/* --json: the summary as one object on stdout (docs/explore.md). */
+static void print_json(const struct cmd_runopts *o, const struct ex_options *opt,
+                       const struct ex_result *res, const char *strategy)
+{
+	const struct ex_found *f = res->first.set ? &res->first : res->first_aside.set ? &res->first_aside : NULL;
+	printf("{\"pattern\":");
+	json_str(stdout, o->pattern->name);
+	printf(",\"variant\":");
+	json_str(stdout, o->variant->name);
+	printf(",\"strategy\":");
+	json_str(stdout, strategy);
+	printf(",\"schedules\":%ld,\"kept\":%ld,\"broken\":%ld,\"aside\":%ld,\"pruned\":%ld,"
+	       "\"prune\":%s,\"complete\":%s,\"cap_hit\":%s,\"interrupted\":%s,"
+	       "\"latency_seeds_done\":%d,\"seconds\":%.6f,\"found\":",
+	       res->runs, res->kept, res->broken, res->aside, res->pruned,
+	       opt->strategy == EX_EXHAUSTIVE && opt->prune ? "true" : "false",
+	       res->complete ? "true" : "false", res->cap_hit ? "true" : "false",
+	       res->interrupted ? "true" : "false", res->latency_seeds_done, res->seconds);
+	if (!f) {
+		printf("null");
+	} else {
+		printf("{\"index\":%ld,\"seed\":%llu,\"kind\":", f->index, (unsigned long long)f->seed);
+		json_str(stdout, f->failure.kind);
+		printf(",\"declared\":%s,\"schedule\":", f == &res->first ? "true" : "false");
+		json_str(stdout, f->schedule);
+		printf(",\"decisions\":%zu,\"preemptions\":%d,\"shrunk\":", f->decisions, f->preemptions);
+		json_str(stdout, res->shrunk);
+		printf(",\"shrunk_decisions\":%zu,\"shrunk_preemptions\":%d,\"shrink_runs\":%ld}",
+		       res->shrunk_decisions, res->shrunk_preemptions, res->shrink.runs);
+	}
+	printf("}\n");
+}
+
 int cmd_explore(int argc, char **argv)
 {
 	struct cmd_runopts o = {.command = "explore"};
@@ -354,6 +407,11 @@ int cmd_explore(int argc, char **argv)
 	rc = CL_EXIT_OK;
 	const struct ex_found *f = res.first.set ? &res.first : res.first_aside.set ? &res.first_aside : NULL;
 	char n1[32], n2[32], n3[32], n4[32];
+	if (o.json) {
+		print_json(&o, &opt, &res, strategy);
+		rc = f ? CL_EXIT_EXPLORE : res.interrupted ? CL_EXIT_INTERRUPTED : CL_EXIT_OK;
+		goto out;
+	}
 	if (f) {
 		describe(run, &prog, &cfg, f, declares_ok, &o, strategy);
 		print_replays(run, &cfg, f, &o, !o.exhaustive, "schedule");

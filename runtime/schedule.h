@@ -47,7 +47,8 @@ struct cl_decision {
 /* What the step that ended at a contended decision did (for partial-order
  * pruning, explore.c): the steps between two contended decisions that ran
  * one segment from a yield or a cl_rd/cl_wr (atomics: see atomic.c), drew no
- * randomness and made no task runnable, are LOCAL, READ or WRITE of addr;
+ * randomness, made no task runnable and did not end a task, are LOCAL, READ
+ * or WRITE of addr;
  * anything else is OTHER, which conflicts with every step.  Operations that
  * are not scheduling points and wake nobody are taken to be the task's own. */
 enum cl_step_kind { CL_STEP_OTHER = 0, CL_STEP_LOCAL, CL_STEP_READ, CL_STEP_WRITE };

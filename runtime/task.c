@@ -208,6 +208,7 @@ static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t)
 		rt_emit(s, &ev);
 	}
 	t->state = RT_DEAD;
+	s->fp_tainted = true;   /* an exit conflicts with every step (main's ends the run) */
 	rt_race_exit(s, t);
 	rt_progress(s);
 	rt_count(&s->messages, t->messages);
