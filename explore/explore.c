@@ -432,7 +432,8 @@ static int sleep_filter(struct pruner *p, const struct sleeper *from, size_t n,
 		p->tmp[k++] = *extra;
 	if (dfs_reserve((void **)&p->cur, &p->cap_cur, k + 1, sizeof *p->cur) != 0)
 		return -1;
-	memcpy(p->cur, p->tmp, k * sizeof *p->cur);
+	if (k)
+		memcpy(p->cur, p->tmp, k * sizeof *p->cur);
 	p->ncur = k;
 	return 0;
 }
@@ -492,7 +493,8 @@ static int prune_choose(void *ctx, const struct cl_choice *c)
 		return c->dflt;
 	}
 	p->pn[p->npn++] = (struct pending){(uint32_t)p->nps, (uint32_t)p->ncur, false, CL_STEP_OTHER, NULL};
-	memcpy(p->ps + p->nps, p->cur, p->ncur * sizeof *p->ps);
+	if (p->ncur)   /* cur may be NULL while no task ever slept */
+		memcpy(p->ps + p->nps, p->cur, p->ncur * sizeof *p->ps);
 	p->nps += p->ncur;
 	p->prev_chosen = chosen;
 	p->prev_current = c->current;
@@ -511,7 +513,8 @@ static int prune_store(struct pruner *p, size_t n)
 		struct node *nd = &t->nodes[i];
 		nd->sleep_first = (uint32_t)t->nsleep;
 		nd->sleep_n = pd->n;
-		memcpy(t->sleep + t->nsleep, p->ps + pd->first, pd->n * sizeof *t->sleep);
+		if (pd->n)
+			memcpy(t->sleep + t->nsleep, p->ps + pd->first, pd->n * sizeof *t->sleep);
 		t->nsleep += pd->n;
 		nd->first_entry = pd->entry;
 		nd->first_kind = pd->kind;
