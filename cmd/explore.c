@@ -34,6 +34,7 @@ static void usage(FILE *out)
 	        "usage: chanlab explore PATTERN [--variant V] [--runs N]\n"
 	        "                       [--strategy random|pct|exhaustive] [--depth D] [--seed FIRST]\n"
 	        "                       [--preemptions K] [--latency-seeds S] [--no-shrink]\n"
+	        "                       [--no-prune] [--json]\n"
 	        "                       [--html FILE]\n"
 	        "                       [--max-steps N] [--PARAM VALUE ...]\n"
 	        "\n"
@@ -58,6 +59,9 @@ static void usage(FILE *out)
 	        "  --latency-seeds S  exhaustive: explore under seeds 1..S, which fix the\n"
 	        "                     pattern's simulated latencies (default 10)\n"
 	        "  --no-shrink        report the first failing schedule as found\n"
+	        "  --no-prune         exhaustive: also run schedules that only reorder steps\n"
+	        "                     that commute (pruned by sleep sets by default)\n"
+	        "  --json             print the summary as one JSON object (no trace)\n"
 	        "  --html FILE        also write the shrunk failing run as an html player page\n"
 	        "  --max-steps N      a schedule longer than N scheduling decisions is a limit\n"
 	        "  --stack-size SIZE  bytes of stack per task (16K to 1G, K/M/G suffix; default 256K)\n"
@@ -295,6 +299,58 @@ static void show_shrunk(struct pattern_run *run, const struct ex_program *prog,
 		printf("the shrunk run as a page: %s\n", html);
 }
 
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_str(FILE *out, const char *text)
+{
+	if (!text) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(out, "\\%c", *c);
+		else if (*c < 0x20)
+			fprintf(out, "\\u%04x", *c);
+		else
+			fputc(*c, out);
+	}
+	fputc('"', out);
+}
+
+/* --json: the summary as one object on stdout (docs/explore.md). */
+static void print_json(const struct cmd_runopts *o, const struct ex_options *opt,
+                       const struct ex_result *res, const char *strategy)
+{
+	const struct ex_found *f = res->first.set ? &res->first : res->first_aside.set ? &res->first_aside : NULL;
+	printf("{\"pattern\":");
+	json_str(stdout, o->pattern->name);
+	printf(",\"variant\":");
+	json_str(stdout, o->variant->name);
+	printf(",\"strategy\":");
+	json_str(stdout, strategy);
+	printf(",\"schedules\":%ld,\"kept\":%ld,\"broken\":%ld,\"aside\":%ld,\"pruned\":%ld,"
+	       "\"prune\":%s,\"complete\":%s,\"cap_hit\":%s,\"interrupted\":%s,"
+	       "\"latency_seeds_done\":%d,\"seconds\":%.6f,\"found\":",
+	       res->runs, res->kept, res->broken, res->aside, res->pruned,
+	       opt->strategy == EX_EXHAUSTIVE && opt->prune ? "true" : "false",
+	       res->complete ? "true" : "false", res->cap_hit ? "true" : "false",
+	       res->interrupted ? "true" : "false", res->latency_seeds_done, res->seconds);
+	if (!f) {
+		printf("null");
+	} else {
+		printf("{\"index\":%ld,\"seed\":%llu,\"kind\":", f->index, (unsigned long long)f->seed);
+		json_str(stdout, f->failure.kind);
+		printf(",\"declared\":%s,\"schedule\":", f == &res->first ? "true" : "false");
+		json_str(stdout, f->schedule);
+		printf(",\"decisions\":%zu,\"preemptions\":%d,\"shrunk\":", f->decisions, f->preemptions);
+		json_str(stdout, res->shrunk);
+		printf(",\"shrunk_decisions\":%zu,\"shrunk_preemptions\":%d,\"shrink_runs\":%ld}",
+		       res->shrunk_decisions, res->shrunk_preemptions, res->shrink.runs);
+	}
+	printf("}\n");
+}
+
 int cmd_explore(int argc, char **argv)
 {
 	struct cmd_runopts o = {.command = "explore"};
@@ -334,6 +390,7 @@ int cmd_explore(int argc, char **argv)
 	opt.preemptions = o.preemptions;
 	opt.latency_seeds = o.latency_seeds;
 	opt.shrink = !o.no_shrink;
+	opt.prune = !o.no_prune;
 	opt.race = cfg.race;
 	opt.max_steps = o.max_steps;
 	opt.stack_size = cfg.stack_size;
@@ -352,6 +409,11 @@ int cmd_explore(int argc, char **argv)
 	rc = CL_EXIT_OK;
 	const struct ex_found *f = res.first.set ? &res.first : res.first_aside.set ? &res.first_aside : NULL;
 	char n1[32], n2[32], n3[32], n4[32];
+	if (o.json) {
+		print_json(&o, &opt, &res, strategy);
+		rc = f ? CL_EXIT_EXPLORE : res.interrupted ? CL_EXIT_INTERRUPTED : CL_EXIT_OK;
+		goto out;
+	}
 	if (f) {
 		describe(run, &prog, &cfg, f, declares_ok, &o, strategy);
 		print_replays(run, &cfg, f, &o, !o.exhaustive, "schedule");
@@ -403,6 +465,9 @@ int cmd_explore(int argc, char **argv)
 	}
 	printf("%ld schedule%s (%s) in %.3fs: %.0f schedules/s\n", res.runs, res.runs == 1 ? "" : "s",
 	       strategy, res.seconds, res.seconds > 0 ? (double)res.runs / res.seconds : 0.0);
+	if (o.exhaustive && opt.prune)
+		printf("pruned %s branches that only reorder steps that commute (--no-prune runs them)\n",
+		       count(n1, sizeof n1, (unsigned long long)res.pruned));
 	if (res.interrupted) {
 		printf("interrupted after %ld schedules (%ld kept the promise)\n", res.runs, res.kept);
 		if (res.current) {

@@ -124,6 +124,8 @@ static const struct optdef optdefs[] = {
 	{"preemptions", CMD_RUNOPT_EXPLORE, true}, {"latency-seeds", CMD_RUNOPT_EXPLORE, true},
 	{"no-shrink", CMD_RUNOPT_EXPLORE, false}, {"html", CMD_RUNOPT_EXPLORE, true},
 	{"stack-size", 0, true},
+	{"no-prune", CMD_RUNOPT_EXPLORE, false},
+	{"json", CMD_RUNOPT_EXPLORE, false},
 };
 
 const char *cmd_runopts_option(unsigned flags, int i)
@@ -240,6 +242,10 @@ static int apply(struct cmd_runopts *o, const char *name, const char *value,
 		o->latency_seeds = (int)u;
 	} else if (strcmp(name, "no-shrink") == 0) {
 		o->no_shrink = true;
+	} else if (strcmp(name, "no-prune") == 0) {
+		o->no_prune = true;
+	} else if (strcmp(name, "json") == 0) {
+		o->json = true;
 	} else if (strcmp(name, "stack-size") == 0) {
 		if (parse_size(value, 16 * 1024, 1024 * 1024 * 1024, &u))
 			return bad_value(o, name, value, "bytes from 16K to 1G, with an optional K, M or G suffix");

@@ -55,6 +55,8 @@ struct cmd_runopts {
 	int preemptions;                   /* explore --preemptions K (default 2) */
 	int latency_seeds;                 /* explore --latency-seeds S (default 10) */
 	bool no_shrink;                    /* explore --no-shrink */
+	bool no_prune;                     /* explore --no-prune (exhaustive) */
+	bool json;                         /* explore --json */
 	const char *html;                  /* explore --html FILE: the shrunk run as a page */
 
 	/* pattern parameters in the order given */

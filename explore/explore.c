@@ -36,6 +36,7 @@ void ex_options_init(struct ex_options *opt)
 	opt->preemptions = 2;
 	opt->latency_seeds = 10;
 	opt->shrink = true;
+	opt->prune = true;
 	opt->race = true;
 	opt->stop_at_first = true;
 }
@@ -183,6 +184,24 @@ static void set_found(struct ex_found *f, long index, uint64_t seed, enum ex_str
 
 /* ---- random and PCT ----------------------------------------------------------------------- */
 
+/* Runs seed again, recorded, for the schedule of a run that matters (a
+ * failure, or the run an interrupt stopped): the runs that keep the promise,
+ * nearly all of them, are not recorded (a seed fixes its run).  false if it
+ * could not start (error set). */
+static int record_seed(struct explorer *x, struct ex_options *opt, uint64_t seed,
+                       enum ex_strategy strategy, struct cl_schedule *rec)
+{
+	struct cl_config cfg;
+	ex_config(opt, seed, strategy, &cfg);
+	cfg.record = rec;
+	cfg.interrupt = NULL;
+	rec->hash = ex_schedule_hash(x->prog->identity, seed, strategy, opt->pct_depth);
+	enum ex_judgement j;
+	struct ex_failure key;
+	bool stopped;
+	return run_once(x, &cfg, &j, &key, &stopped);
+}
+
 static int explore_seeds(struct explorer *x, struct ex_options *opt, struct ex_result *res)
 {
 	struct cl_schedule rec;
@@ -193,15 +212,15 @@ static int explore_seeds(struct explorer *x, struct ex_options *opt, struct ex_r
 		uint64_t seed = opt->seed + (uint64_t)i;
 		struct cl_config cfg;
 		ex_config(opt, seed, strategy, &cfg);
-		cfg.record = &rec;
 		enum ex_judgement j;
 		struct ex_failure key;
 		bool stopped;
-		rec.hash = ex_schedule_hash(x->prog->identity, seed, strategy, opt->pct_depth);
 		if ((rc = run_once(x, &cfg, &j, &key, &stopped)) != 0)
 			break;
 		if (stopped) {
 			res->interrupted = true;
+			if ((rc = record_seed(x, opt, seed, strategy, &rec)) != 0)
+				break;
 			res->current = cl_schedule_format(&rec, rec.n);
 			res->current_seed = seed;
 			break;
@@ -211,12 +230,18 @@ static int explore_seeds(struct explorer *x, struct ex_options *opt, struct ex_r
 			res->kept++;
 		} else if (j == EX_ASIDE) {
 			res->aside++;
-			if (!res->first_aside.set)
+			if (!res->first_aside.set) {
+				if ((rc = record_seed(x, opt, seed, strategy, &rec)) != 0)
+					break;
 				set_found(&res->first_aside, i, seed, strategy, opt, &key, &rec);
+			}
 		} else {
 			res->broken++;
-			if (!res->first.set)
+			if (!res->first.set) {
+				if ((rc = record_seed(x, opt, seed, strategy, &rec)) != 0)
+					break;
 				set_found(&res->first, i, seed, strategy, opt, &key, &rec);
+			}
 		}
 		struct ex_progress p = {.phase = "explore", .done = res->runs, .total = opt->runs,
 		                        .kept = res->kept};
@@ -230,12 +255,31 @@ static int explore_seeds(struct explorer *x, struct ex_options *opt, struct ex_r
 
 /* ---- exhaustive -------------------------------------------------------------------------- */
 
+/* With pruning, a task asleep at a step: its next step (kind, addr) was
+ * explored from an earlier step, and every step since commuted with it, so
+ * running it here would only reorder what was already run. */
+struct sleeper {
+	int task;
+	enum cl_step_kind kind;
+	const void *addr;
+};
+
 /* A contended step of the last run, with what is left to try there. */
 struct node {
 	int current, dflt, chosen;
+	int first_choice;             /* the choice the run that reached it took (the default,
+	                                 or with pruning the task run in place of a sleeping one) */
 	uint32_t first, n;            /* runnable ids in ids[first .. first+n), sorted */
 	uint32_t next_alt;            /* the next index of ids to try */
 	int pre_before;               /* preemptions of the steps above */
+	/* pruning: the tasks asleep here, sleep[sleep_first .. +sleep_n) */
+	uint32_t sleep_first, sleep_n;
+	/* pruning: the first choice explored here was the current task, which
+	 * could go on after its step (first_kind, first_addr): then it sleeps in
+	 * the subtrees of the other choices (each a preemption) */
+	bool first_entry;
+	enum cl_step_kind first_kind;
+	const void *first_addr;
 };
 
 struct dfs {
@@ -243,6 +287,9 @@ struct dfs {
 	size_t n, cap;
 	int *ids;
 	size_t nids, cap_ids;
+	struct sleeper *sleep;
+	size_t nsleep, cap_sleep;
+	long pruned;                  /* choices skipped as asleep, runs cut where all were */
 };
 
 static int dfs_reserve(void **p, size_t *cap, size_t need, size_t elem)
@@ -260,10 +307,10 @@ static int dfs_reserve(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-/* Extends the stack with the steps of rec below it. */
-static int dfs_extend(struct dfs *t, const struct cl_schedule *rec)
+/* Extends the stack with the steps of rec below it, up to n. */
+static int dfs_extend(struct dfs *t, const struct cl_schedule *rec, size_t n)
 {
-	for (size_t i = t->n; i < rec->n; i++) {
+	for (size_t i = t->n; i < n && i < rec->n; i++) {
 		const struct cl_decision *d = &rec->d[i];
 		if (dfs_reserve((void **)&t->nodes, &t->cap, t->n + 1, sizeof *t->nodes) ||
 		    dfs_reserve((void **)&t->ids, &t->cap_ids, t->nids + d->nrunnable, sizeof *t->ids))
@@ -272,9 +319,15 @@ static int dfs_extend(struct dfs *t, const struct cl_schedule *rec)
 		nd->current = d->current;
 		nd->dflt = d->dflt;
 		nd->chosen = d->task;
+		nd->first_choice = d->task;
 		nd->first = (uint32_t)t->nids;
 		nd->n = d->nrunnable;
 		nd->next_alt = 0;
+		nd->sleep_first = (uint32_t)t->nsleep;
+		nd->sleep_n = 0;
+		nd->first_entry = false;
+		nd->first_kind = CL_STEP_OTHER;
+		nd->first_addr = NULL;
 		nd->pre_before = t->n ? t->nodes[t->n - 1].pre_before +
 		                        (t->nodes[t->n - 1].current &&
 		                         t->nodes[t->n - 1].chosen != t->nodes[t->n - 1].current)
@@ -286,6 +339,25 @@ static int dfs_extend(struct dfs *t, const struct cl_schedule *rec)
 	return 0;
 }
 
+static bool asleep(const struct sleeper *s, size_t n, int task)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i].task == task)
+			return true;
+	return false;
+}
+
+/* Whether a sleeping step and the step that just ran commute: neither did
+ * something unknown, and they touched different variables, or only read. */
+static bool commute(enum cl_step_kind ak, const void *aa, enum cl_step_kind bk, const void *ba)
+{
+	if (ak == CL_STEP_OTHER || bk == CL_STEP_OTHER)
+		return false;
+	if (ak == CL_STEP_LOCAL || bk == CL_STEP_LOCAL)
+		return true;
+	return aa != ba || (ak == CL_STEP_READ && bk == CL_STEP_READ);
+}
+
 /* Moves to the next schedule: the deepest step with an untried choice
  * within the bound takes it; the steps above are the replay prefix.
  * false when the tree is done. */
@@ -295,11 +367,15 @@ static bool dfs_next(struct dfs *t, int bound, struct cl_schedule *prefix)
 		struct node *nd = &t->nodes[t->n - 1];
 		while (nd->next_alt < nd->n) {
 			int alt = t->ids[nd->first + nd->next_alt++];
-			if (alt == nd->dflt)
-				continue;   /* the first choice every step gets */
+			if (alt == nd->first_choice)
+				continue;   /* run already, by the run that reached this step */
 			int cost = nd->current && alt != nd->current;
 			if (nd->pre_before + cost > bound)
 				continue;
+			if (asleep(t->sleep + nd->sleep_first, nd->sleep_n, alt)) {
+				t->pruned++;
+				continue;
+			}
 			nd->chosen = alt;
 			cl_schedule_clear(prefix);
 			for (size_t i = 0; i < t->n; i++)
@@ -308,9 +384,147 @@ static bool dfs_next(struct dfs *t, int bound, struct cl_schedule *prefix)
 			return true;
 		}
 		t->nids = nd->first;
+		t->nsleep = nd->sleep_first;
 		t->n--;
 	}
 	return false;
+}
+
+/* Sleep sets (Godefroid's) under the preemption bound.  A choice is
+ * skipped where it would only reorder commuting steps of a schedule run
+ * already.  Plain sleep sets lose schedules under a bound (Coons, Musuvathi
+ * and McKinley, "Bounded partial-order reduction", 2013): the reordered twin
+ * may need more preemptions than the bound allows.  So a task goes to sleep
+ * only in one case: at a step where it was current and its step (explored
+ * first, as the default) let it go on, in the subtrees of the other choices,
+ * each a preemption.  The twin that runs its step first then pays that
+ * preemption where the skipped one paid it (switching to the other task),
+ * so it is within the bound whenever the skipped one is; and with the task
+ * runnable throughout, both orders make the same contended steps, so the
+ * seed's stream (which every contended step draws from) stays in step. */
+struct pruner {
+	struct dfs *t;
+	size_t m;                     /* the prefix: nodes[0 .. m) (the last with its new choice) */
+	struct sleeper *cur;          /* the tasks asleep at the decision being made */
+	size_t ncur, cap_cur;
+	struct sleeper *tmp;
+	size_t cap_tmp;
+	/* the steps after the prefix: their sleep sets, then what their first
+	 * choice's step did */
+	struct pending { uint32_t first, n; bool entry; enum cl_step_kind kind; const void *addr; } *pn;
+	size_t npn, cap_pn;
+	struct sleeper *ps;
+	size_t nps, cap_ps;
+	int prev_chosen, prev_current;
+	bool aborted, oom;
+	size_t abort_at;
+	volatile int stop;            /* cfg.interrupt: an abort, or the caller's interrupt */
+	volatile int *user;
+};
+
+/* cur = the sleepers of from[0 .. n) (and extra, if any) that commute with the step. */
+static int sleep_filter(struct pruner *p, const struct sleeper *from, size_t n,
+                        const struct sleeper *extra, enum cl_step_kind kind, const void *addr)
+{
+	if (dfs_reserve((void **)&p->tmp, &p->cap_tmp, n + 1, sizeof *p->tmp) != 0)
+		return -1;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (commute(from[i].kind, from[i].addr, kind, addr))
+			p->tmp[k++] = from[i];
+	if (extra && commute(extra->kind, extra->addr, kind, addr))
+		p->tmp[k++] = *extra;
+	if (dfs_reserve((void **)&p->cur, &p->cap_cur, k + 1, sizeof *p->cur) != 0)
+		return -1;
+	if (k)
+		memcpy(p->cur, p->tmp, k * sizeof *p->cur);
+	p->ncur = k;
+	return 0;
+}
+
+static int prune_choose(void *ctx, const struct cl_choice *c)
+{
+	struct pruner *p = ctx;
+	struct dfs *t = p->t;
+	size_t j = (size_t)c->index;
+	if (p->user && *p->user)
+		p->stop = 1;
+	if (j < p->m) {
+		p->prev_chosen = t->nodes[j].chosen;
+		p->prev_current = c->current;
+		return t->nodes[j].chosen;
+	}
+	if (p->aborted || p->oom)
+		return c->dflt;
+	int rc = 0;
+	if (j == 0) {
+		p->ncur = 0;
+	} else if (j == p->m) {
+		/* The step of the prefix's new choice: the first choice of that node
+		 * sleeps here if it may. */
+		const struct node *nd = &t->nodes[j - 1];
+		struct sleeper e = {nd->current, nd->first_kind, nd->first_addr};
+		rc = sleep_filter(p, t->sleep + nd->sleep_first, nd->sleep_n,
+		                  nd->first_entry ? &e : NULL, c->step, c->step_addr);
+	} else {
+		struct pending *prev = &p->pn[p->npn - 1];
+		prev->kind = c->step;
+		prev->addr = c->step_addr;
+		prev->entry = p->prev_chosen == p->prev_current && c->current == p->prev_chosen;
+		rc = sleep_filter(p, p->ps + prev->first, prev->n, NULL, c->step, c->step_addr);
+	}
+	int chosen = c->dflt;
+	if (rc == 0 && asleep(p->cur, p->ncur, chosen)) {
+		/* Only when nothing could go on (the current task never sleeps):
+		 * any other task costs no preemption. */
+		chosen = 0;
+		for (int i = 0; i < c->nrunnable && !chosen; i++)
+			if (!asleep(p->cur, p->ncur, c->runnable[i]))
+				chosen = c->runnable[i];
+		if (!chosen) {
+			p->aborted = true;
+			p->abort_at = j;
+			p->stop = 1;
+			return c->dflt;
+		}
+	}
+	if (rc == 0 && (dfs_reserve((void **)&p->pn, &p->cap_pn, p->npn + 1, sizeof *p->pn) ||
+	                dfs_reserve((void **)&p->ps, &p->cap_ps, p->nps + p->ncur + 1, sizeof *p->ps)))
+		rc = -1;
+	if (rc != 0) {
+		p->oom = true;
+		p->stop = 1;
+		return c->dflt;
+	}
+	p->pn[p->npn++] = (struct pending){(uint32_t)p->nps, (uint32_t)p->ncur, false, CL_STEP_OTHER, NULL};
+	if (p->ncur)   /* cur may be NULL while no task ever slept */
+		memcpy(p->ps + p->nps, p->cur, p->ncur * sizeof *p->ps);
+	p->nps += p->ncur;
+	p->prev_chosen = chosen;
+	p->prev_current = c->current;
+	return chosen;
+}
+
+/* After a pruned run: the new nodes m .. n take their sleep sets and first
+ * steps from the pending list. */
+static int prune_store(struct pruner *p, size_t n)
+{
+	struct dfs *t = p->t;
+	for (size_t i = p->m, k = 0; i < n && i < t->n && k < p->npn; i++, k++) {
+		const struct pending *pd = &p->pn[k];
+		if (dfs_reserve((void **)&t->sleep, &t->cap_sleep, t->nsleep + pd->n + 1, sizeof *t->sleep))
+			return -1;
+		struct node *nd = &t->nodes[i];
+		nd->sleep_first = (uint32_t)t->nsleep;
+		nd->sleep_n = pd->n;
+		if (pd->n)
+			memcpy(t->sleep + t->nsleep, p->ps + pd->first, pd->n * sizeof *t->sleep);
+		t->nsleep += pd->n;
+		nd->first_entry = pd->entry;
+		nd->first_kind = pd->kind;
+		nd->first_addr = pd->addr;
+	}
+	return 0;
 }
 
 static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct ex_result *res)
@@ -320,12 +534,13 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 	cl_schedule_init(&prefix);
 	rec.detail = true;
 	struct dfs t = {0};
+	struct pruner pr = {.t = &t};
 	int rc = 0;
 	bool stop = false;
 	for (int ls = 1; ls <= opt->latency_seeds && !stop; ls++) {
 		uint64_t seed = (uint64_t)ls;
 		uint64_t hash = ex_schedule_hash(x->prog->identity, seed, EX_RANDOM, 0);
-		t.n = t.nids = 0;
+		t.n = t.nids = t.nsleep = 0;
 		cl_schedule_clear(&prefix);
 		bool more = true;
 		while (more) {
@@ -339,12 +554,43 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 			cfg.replay = &prefix;
 			cfg.record = &rec;
 			rec.hash = hash;
+			if (opt->prune) {
+				/* The prefix is followed by prune_choose, which keeps the sleep sets. */
+				pr.m = t.n;
+				pr.ncur = pr.npn = pr.nps = 0;
+				pr.aborted = pr.oom = false;
+				pr.stop = 0;
+				pr.user = opt->interrupt;
+				cfg.replay = NULL;
+				cfg.choose = prune_choose;
+				cfg.choose_ctx = &pr;
+				cfg.interrupt = &pr.stop;
+			}
 			enum ex_judgement j;
 			struct ex_failure key;
 			bool stopped;
 			if ((rc = run_once(x, &cfg, &j, &key, &stopped)) != 0) {
 				stop = true;
 				break;
+			}
+			if (opt->prune && pr.oom) {
+				snprintf(x->error, x->error_size, "out of memory");
+				rc = -1;
+				stop = true;
+				break;
+			}
+			if (opt->prune && pr.aborted && !interrupted(opt)) {
+				/* Every choice at abort_at was asleep: the run only reordered
+				 * one already made.  Its steps above that are still to branch. */
+				t.pruned++;
+				if (dfs_extend(&t, &rec, pr.abort_at) != 0 || prune_store(&pr, pr.abort_at) != 0) {
+					snprintf(x->error, x->error_size, "out of memory");
+					rc = -1;
+					stop = true;
+					break;
+				}
+				more = dfs_next(&t, opt->preemptions, &prefix);
+				continue;
 			}
 			if (stopped) {
 				res->interrupted = true;
@@ -373,7 +619,7 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 			struct ex_progress p = {.phase = "explore", .done = res->runs, .total = opt->runs,
 			                        .kept = res->kept, .latency_seed = ls};
 			progress(opt, &p);
-			if (dfs_extend(&t, &rec) != 0) {
+			if (dfs_extend(&t, &rec, rec.n) != 0 || (opt->prune && prune_store(&pr, rec.n) != 0)) {
 				snprintf(x->error, x->error_size, "out of memory");
 				rc = -1;
 				stop = true;
@@ -385,14 +631,23 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 			res->latency_seeds_done = ls;
 	}
 	res->complete = !res->cap_hit && !res->interrupted && rc == 0 && !res->first.set;
+	res->pruned = t.pruned;
 	free(t.nodes);
 	free(t.ids);
+	free(t.sleep);
+	free(pr.cur);
+	free(pr.tmp);
+	free(pr.pn);
+	free(pr.ps);
 	cl_schedule_free(&rec);
 	cl_schedule_free(&prefix);
 	return rc;
 }
 
 /* ---- shrinking ---------------------------------------------------------------------------- */
+
+/* The longest schedule whose decisions are swept one by one (shrink_pass). */
+#define SHRINK_SWEEP_MAX 1000
 
 struct shrinker {
 	struct explorer *x;
@@ -404,6 +659,8 @@ struct shrinker {
 	struct cl_schedule cand, rec;
 	struct ex_shrink_stats *stats;
 	bool stop;
+	long pct_next[6];             /* shrink_by_pct: the last seed run at each depth */
+	uint64_t pct_steps;           /* shrink_by_pct: the steps PCT spreads its change points over */
 };
 
 /* Runs cand (lenient or strict); if it fails the same way and is smaller
@@ -504,41 +761,44 @@ static int shrink_prefix(struct shrinker *k)
 	return 0;
 }
 
-/* One pass of single changes; true in *improved if one was taken. */
-static int shrink_pass(struct shrinker *k, bool *improved)
+/* Positional edits of the best.  Preemptions: let the task that was
+ * switched away from go on, one step at a time, until one is taken.
+ * Decisions: delete one, or swap two neighbours, in one sweep that goes on
+ * from the edit it took (so a sweep costs a run per decision, not one per
+ * decision for each decision taken).  True in *improved if one was taken. */
+static int shrink_pass(struct shrinker *k, bool decisions, bool *improved)
 {
 	bool better;
 	*improved = false;
-	/* Fewest preemptions first: let the task that was switched away from go on. */
-	for (size_t i = 0; i < k->best_n && !k->stop; i++) {
-		const struct cl_decision *d = &k->best.d[i];
-		if (!d->current || d->task == d->current)
-			continue;
-		if (make_candidate(k, i, d->current, false) || try_candidate(k, true, &better))
-			return -1;
-		if (better) {
-			*improved = true;
-			return 0;
+	if (!decisions) {
+		for (size_t i = 0; i < k->best_n && !k->stop; i++) {
+			const struct cl_decision *d = &k->best.d[i];
+			if (!d->current || d->task == d->current)
+				continue;
+			if (make_candidate(k, i, d->current, false) || try_candidate(k, true, &better))
+				return -1;
+			if (better) {
+				*improved = true;
+				return 0;
+			}
 		}
+		return 0;
 	}
-	/* Then fewest decisions: delete one, or swap two neighbours. */
 	for (size_t i = k->best_n; i-- > 0 && !k->stop;) {
+		if (i >= k->best_n)
+			continue;
 		if (make_candidate(k, i, 0, false) || try_candidate(k, true, &better))
 			return -1;
-		if (better) {
+		if (better)
 			*improved = true;
-			return 0;
-		}
 	}
 	for (size_t i = 0; i + 1 < k->best_n && !k->stop; i++) {
 		if (k->best.d[i].task == k->best.d[i + 1].task)
 			continue;
 		if (make_candidate(k, i, 0, true) || try_candidate(k, true, &better))
 			return -1;
-		if (better) {
+		if (better)
 			*improved = true;
-			return 0;
-		}
 	}
 	return 0;
 }
@@ -775,31 +1035,36 @@ static int shrink_by_pct(struct shrinker *k, long budget, bool *taken)
 	struct cl_schedule rec;
 	cl_schedule_init(&rec);
 	int rc = 0;
-	for (int d = 2; d <= k->best_pre && d <= 5 && !*taken && !k->stop; d++)
-		for (long seed = 1; seed <= budget && !*taken && !k->stop; seed++) {
-			struct cl_config c = k->cfg;
-			c.strategy = CL_STRATEGY_PCT;
-			c.pct_depth = d;
-			c.pct_steps = k->best.n ? k->best.n : 1;
-			c.seed = (uint64_t)seed;
-			c.record = &rec;
-			enum ex_judgement j;
-			struct ex_failure key;
-			bool stopped;
-			if ((rc = run_once(k->x, &c, &j, &key, &stopped)) != 0)
-				goto out;
-			k->stats->runs++;
-			if (stopped) {
-				k->stop = true;
-				break;
+	/* Depths in turn, a block of seeds each, so the depth that finds one
+	 * finds it early; a seed run once is not run again in a later call (its
+	 * run does not depend on the best, so it cannot do better then). */
+	for (long block = 0; block < budget && !*taken && !k->stop; block += 100)
+		for (int d = 2; d <= k->best_pre && d <= 5 && !*taken && !k->stop; d++)
+			for (; k->pct_next[d] < block + 100 && k->pct_next[d] < budget && !*taken && !k->stop;) {
+				long seed = ++k->pct_next[d];
+				struct cl_config c = k->cfg;
+				c.strategy = CL_STRATEGY_PCT;
+				c.pct_depth = d;
+				c.pct_steps = k->pct_steps;
+				c.seed = (uint64_t)seed;
+				c.record = &rec;
+				enum ex_judgement j;
+				struct ex_failure key;
+				bool stopped;
+				if ((rc = run_once(k->x, &c, &j, &key, &stopped)) != 0)
+					goto out;
+				k->stats->runs++;
+				if (stopped) {
+					k->stop = true;
+					break;
+				}
+				if (j != EX_BROKEN || !ex_failure_same(&key, &k->found->failure) ||
+				    cl_schedule_preemptions(&rec, rec.n) >= k->best_pre)
+					continue;
+				if ((rc = cl_schedule_copy_prefix(&k->cand, &rec, trimmed(&rec))) != 0 ||
+				    (rc = try_candidate(k, true, taken)) != 0)
+					goto out;
 			}
-			if (j != EX_BROKEN || !ex_failure_same(&key, &k->found->failure) ||
-			    cl_schedule_preemptions(&rec, rec.n) >= k->best_pre)
-				continue;
-			if ((rc = cl_schedule_copy_prefix(&k->cand, &rec, trimmed(&rec))) != 0 ||
-			    (rc = try_candidate(k, true, taken)) != 0)
-				goto out;
-		}
 out:
 	cl_schedule_free(&rec);
 	return rc;
@@ -851,9 +1116,9 @@ out:
 	return rc;
 }
 
-char *ex_shrink(const struct ex_program *prog, ex_judge_fn judge, void *judge_ctx,
-                const struct ex_options *opt, const struct ex_found *found,
-                struct ex_shrink_stats *stats, char *err, size_t err_size)
+static char *shrink_once(const struct ex_program *prog, ex_judge_fn judge, void *judge_ctx,
+                         const struct ex_options *opt, const struct ex_found *found, bool race,
+                         struct ex_shrink_stats *stats, char *err, size_t err_size)
 {
 	double start = now_seconds();
 	memset(stats, 0, sizeof *stats);
@@ -868,6 +1133,7 @@ char *ex_shrink(const struct ex_program *prog, ex_judge_fn judge, void *judge_ct
 	uint64_t hash = k.cand.hash;
 	stats->from_decisions = k.cand.n;
 	ex_config(opt, found->seed, found->strategy, &k.cfg);
+	k.cfg.race = race;
 	k.cfg.pct_depth = found->pct_depth;
 	if (found->pct_steps)
 		k.cfg.pct_steps = found->pct_steps;
@@ -885,18 +1151,34 @@ char *ex_shrink(const struct ex_program *prog, ex_judge_fn judge, void *judge_ct
 	stats->from_preemptions = cl_schedule_preemptions(&k.best, k.best.n);
 	if (shrink_prefix(&k) != 0)
 		goto done;
-	/* Anchored drops to a fixed point, then positional edits; again while
-	 * the positional edits find something. */
+	k.pct_steps = k.best_n ? k.best_n : 1;   /* about where the failure happens */
+	/* The fewest preemptions: anchored drops to a fixed point, positional
+	 * ones, then a few preemptions together, then PCT; again while one of
+	 * them finds something.  Then the fewest decisions: positional sweeps,
+	 * each followed by anchored drops (so the result stays 1-minimal), to a
+	 * fixed point, for schedules of at most SHRINK_SWEEP_MAX decisions (a
+	 * sweep is a run per decision, and on long schedules it seldom takes
+	 * one; the anchored drops have taken off the switches that could go).
+	 * (Sweeping decisions inside the first loop cost a run per decision for
+	 * every decision it took off.) */
 	for (bool improved = true; improved && !k.stop;) {
 		bool any;
-		if (shrink_anchors(&k, &any) != 0 || shrink_pass(&k, &improved) != 0)
+		if (shrink_anchors(&k, &any) != 0 || shrink_pass(&k, false, &improved) != 0)
 			goto done;
-		/* Then a few preemptions of the best together, fewest first. */
-		for (int size = 1; !improved && size < k.best_pre && size <= 4 && !k.stop; size++)
-			if (shrink_subsets(&k, size, 20000, &improved) != 0)
+		/* A few of the best's preemptions together: while they are few
+		 * (C(12, 4) = 495), else PCT does better for the runs. */
+		for (int size = 1; !improved && k.best_pre <= 12 && size < k.best_pre && size <= 4 &&
+		                   !k.stop; size++)
+			if (shrink_subsets(&k, size, 2000, &improved) != 0)
 				goto done;
-		if (!improved && k.best_pre > 1 && shrink_by_pct(&k, 2000, &improved) != 0)
+		if (!improved && k.best_pre > 1 && shrink_by_pct(&k, 300, &improved) != 0)
 			goto done;
+	}
+	for (bool improved = true; improved && !k.stop && k.best_n <= SHRINK_SWEEP_MAX;) {
+		bool any;
+		if (shrink_pass(&k, true, &improved) != 0 || shrink_anchors(&k, &any) != 0)
+			goto done;
+		improved = improved || any;
 	}
 	k.best.hash = hash;
 	out = cl_schedule_format(&k.best, k.best_n);
@@ -910,6 +1192,56 @@ done:
 	cl_schedule_free(&k.cand);
 	cl_schedule_free(&k.rec);
 	return out;
+}
+
+/* Whether schedule, replayed strictly under opt (the detector as opt says),
+ * fails as found did. */
+static bool fails_the_same(const struct ex_program *prog, ex_judge_fn judge, void *judge_ctx,
+                           const struct ex_options *opt, const struct ex_found *found,
+                           const char *schedule)
+{
+	char err[256];
+	struct explorer x = {prog, judge, judge_ctx, opt, err, sizeof err};
+	struct cl_schedule sch;
+	if (cl_schedule_parse(schedule, false, 0, &sch, err, sizeof err) != 0)
+		return false;
+	struct cl_config cfg;
+	ex_config(opt, found->seed, found->strategy, &cfg);
+	cfg.pct_depth = found->pct_depth;
+	if (found->pct_steps)
+		cfg.pct_steps = found->pct_steps;
+	cfg.replay = &sch;
+	enum ex_judgement j;
+	struct ex_failure key;
+	bool stopped;
+	bool same = run_once(&x, &cfg, &j, &key, &stopped) == 0 && !stopped && j == EX_BROKEN &&
+	            ex_failure_same(&key, &found->failure);
+	cl_schedule_free(&sch);
+	return same;
+}
+
+char *ex_shrink(const struct ex_program *prog, ex_judge_fn judge, void *judge_ctx,
+                const struct ex_options *opt, const struct ex_found *found,
+                struct ex_shrink_stats *stats, char *err, size_t err_size)
+{
+	/* The detector costs a third of a run and changes no schedule: the
+	 * candidates run without it unless the failure is a race, and the
+	 * result is checked with it.  A candidate that only races with the
+	 * detector on could have been taken; then shrinking runs again with it. */
+	if (opt->race && found->failure.outcome != CL_OUTCOME_RACE) {
+		char *out = shrink_once(prog, judge, judge_ctx, opt, found, false, stats, err, err_size);
+		if (out && fails_the_same(prog, judge, judge_ctx, opt, found, out)) {
+			stats->runs++;
+			return out;
+		}
+		free(out);
+		struct ex_shrink_stats first = *stats;
+		out = shrink_once(prog, judge, judge_ctx, opt, found, true, stats, err, err_size);
+		stats->runs += first.runs + 1;
+		stats->seconds += first.seconds;
+		return out;
+	}
+	return shrink_once(prog, judge, judge_ctx, opt, found, opt->race, stats, err, err_size);
 }
 
 /* ---- the exploration ------------------------------------------------------------------------- */

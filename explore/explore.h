@@ -96,7 +96,10 @@ struct ex_options {
 	uint64_t pct_steps;           /* PCT's expected contended steps (0: measured by a first run) */
 	int preemptions;              /* exhaustive: the bound K (default 2) */
 	int latency_seeds;            /* exhaustive: seeds 1..S (default 10) */
-	bool prune;                   /* exhaustive: sleep-set pruning (default false: not built yet) */
+	bool prune;                   /* exhaustive: sleep-set pruning (default true): a choice
+	                                 that would only reorder steps that commute with a
+	                                 schedule already run is skipped (explore.c says
+	                                 when, so the bound still covers every class) */
 	bool shrink;                  /* shrink the first failing schedule (default true) */
 	bool race;                    /* run with the race detector (default true; cl_config.race) */
 	bool stop_at_first;           /* stop at the first EX_BROKEN run (default true) */
@@ -143,7 +146,8 @@ struct ex_found {
 struct ex_result {
 	long runs;                    /* schedules run */
 	long kept, broken, aside;     /* judged so */
-	long pruned;                  /* exhaustive with prune: schedules skipped as equivalent */
+	long pruned;                  /* exhaustive with prune: branches skipped as equivalent
+	                                 (each a subtree of one or more schedules) */
 	bool cap_hit;                 /* stopped at opt.runs before covering everything */
 	bool complete;                /* exhaustive: every schedule within the bound was run */
 	bool interrupted;

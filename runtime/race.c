@@ -571,6 +571,7 @@ void cl_shared_at(const char *file, int line, const char *name, const void *addr
 	if (!s)
 		return;   /* outside a run: a plain access */
 	rt_sched_point(file, line);
+	rt_footprint(s, write ? CL_STEP_WRITE : CL_STEP_READ, addr);
 	if (RT_RACE_ON(s)) {
 		struct rt_task *t = rt_cur(s);
 		if (t)

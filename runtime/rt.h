@@ -16,6 +16,7 @@
 
 #include "runtime/chanlab.h"
 #include "runtime/ctx.h"
+#include "runtime/schedule.h"
 
 #define RT_NAME_MAX 32
 #define RT_PANIC_MAX 160
@@ -485,7 +486,23 @@ struct rt_sched {
 	uint64_t schedule_refused, schedule_fallbacks;
 	int *choice_ids;                    /* the runnable ids of a step, sorted */
 	size_t cap_choice_ids;
+	/* With cfg.choose: what the step since the last contended decision did
+	 * (cl_choice.step): picks in it, the kind its one segment set, and
+	 * whether it drew randomness or made a task runnable (tainted). */
+	bool footprint_on, fp_tainted;
+	int fp_segs;
+	enum cl_step_kind fp_kind;
+	const void *fp_addr;
 };
+
+/* The op that follows a scheduling point, for cl_choice.step (det, choose on). */
+static inline void rt_footprint(struct rt_sched *s, enum cl_step_kind kind, const void *addr)
+{
+	if (__builtin_expect(s->footprint_on, 0)) {
+		s->fp_kind = kind;
+		s->fp_addr = addr;
+	}
+}
 
 /* The run in progress on this OS thread (NULL outside cl_run). */
 extern _Thread_local struct rt_sched *rt_sched_cur;

@@ -38,6 +38,8 @@ void rt_rand_seed(struct rt_sched *s, uint64_t seed)
 
 uint64_t rt_rand(struct rt_sched *s)
 {
+	if (s->footprint_on)
+		s->fp_tainted = true;   /* a draw: the step's order matters to every other draw */
 	return rt_rand_words(s->ops->rng(s));
 }
 
@@ -107,6 +109,7 @@ void cl_yield_at(const char *file, int line)
 		rt_emit(s, &ev);
 	}
 	s->ops->yield(s, rt_cur(s), file, line);
+	rt_footprint(s, CL_STEP_LOCAL, NULL);
 }
 
 void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg)

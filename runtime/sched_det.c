@@ -45,6 +45,7 @@ void rt_runq_add(struct rt_sched *s, struct rt_task *t)
 	}
 	t->runq_index = s->nrun;
 	s->runq[s->nrun++] = t;
+	s->fp_tainted = true;   /* made a task runnable */
 }
 
 void rt_runq_remove(struct rt_sched *s, struct rt_task *t)
@@ -149,8 +150,11 @@ static __attribute__((noinline, cold)) _Noreturn void livelock(struct rt_sched *
  * run.  NULL means no task can ever run again (deadlock). */
 static inline __attribute__((always_inline)) struct rt_task *pick_task(struct rt_sched *s)
 {
-	if (__builtin_expect(s->schedule_on, 0) && s->procs->current)
-		s->procs->current->sched_points++;
+	if (__builtin_expect(s->schedule_on, 0)) {
+		if (s->procs->current)
+			s->procs->current->sched_points++;
+		s->fp_segs++;
+	}
 	if (++s->steps > s->cfg.max_steps) {
 		s->limit_reason = "steps";
 		rt_finish_limit("step limit: %llu scheduling decisions",

@@ -97,6 +97,9 @@ void rt_schedule_start(struct rt_sched *s)
 	/* par's setup has turned schedules off: they are det's alone. */
 	s->schedule_on = s->cfg.replay || s->cfg.record || s->cfg.choose;
 	s->replay_pos = 0;
+	s->footprint_on = s->schedule_on && s->cfg.choose && !s->cfg.replay;
+	s->fp_segs = 0;
+	s->fp_kind = CL_STEP_OTHER;
 	if (s->cfg.record)
 		cl_schedule_clear(s->cfg.record);
 }
@@ -123,6 +126,23 @@ static int cmp_int(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
 	return (x > y) - (x < y);
+}
+
+/* Sorts a step's runnable ids: insertion sort while they are few (nearly
+ * every step; glibc's qsort copies through a merge buffer, a sixth of a
+ * shrinking run's time), qsort beyond. */
+static void sort_ids(int *ids, int n)
+{
+	if (n > 32) {
+		qsort(ids, (size_t)n, sizeof *ids, cmp_int);
+		return;
+	}
+	for (int i = 1; i < n; i++) {
+		int v = ids[i], j = i;
+		for (; j > 0 && ids[j - 1] > v; j--)
+			ids[j] = ids[j - 1];
+		ids[j] = v;
+	}
 }
 
 /* The runnable ids, sorted, as "1, 3, 4" for a refusal. */
@@ -166,7 +186,7 @@ struct rt_task *rt_schedule_decide(struct rt_sched *s, struct rt_task *chosen)
 		ids = s->choice_ids;
 		for (int i = 0; i < s->nrun; i++)
 			ids[i] = s->runq[i]->id;
-		qsort(ids, (size_t)s->nrun, sizeof *ids, cmp_int);
+		sort_ids(ids, s->nrun);
 	}
 	const struct cl_schedule *rp = s->cfg.replay;
 	if (rp) {
@@ -197,7 +217,12 @@ struct rt_task *rt_schedule_decide(struct rt_sched *s, struct rt_task *chosen)
 			.dflt = dflt->id,
 			.nrunnable = s->nrun,
 			.runnable = ids,
+			.step = s->fp_segs == 1 && !s->fp_tainted ? s->fp_kind : CL_STEP_OTHER,
+			.step_addr = s->fp_addr,
 		};
+		s->fp_segs = 0;
+		s->fp_tainted = false;
+		s->fp_kind = CL_STEP_OTHER;
 		struct rt_task *t = runnable_by_id(s, s->cfg.choose(s->cfg.choose_ctx, &c));
 		chosen = t ? t : dflt;
 	}

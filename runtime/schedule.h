@@ -44,6 +44,15 @@ struct cl_decision {
 	                          from_points) names the step whatever ran elsewhere */
 };
 
+/* What the step that ended at a contended decision did (for partial-order
+ * pruning, explore.c): the steps between two contended decisions that ran
+ * one segment from a yield or a cl_rd/cl_wr (atomics: see atomic.c), drew no
+ * randomness, made no task runnable and did not end a task, are LOCAL, READ
+ * or WRITE of addr;
+ * anything else is OTHER, which conflicts with every step.  Operations that
+ * are not scheduling points and wake nobody are taken to be the task's own. */
+enum cl_step_kind { CL_STEP_OTHER = 0, CL_STEP_LOCAL, CL_STEP_READ, CL_STEP_WRITE };
+
 /* What cl_config.choose is told at a contended step. */
 struct cl_choice {
 	uint64_t index;            /* contended steps before this one */
@@ -53,6 +62,8 @@ struct cl_choice {
 	int dflt;
 	int nrunnable;
 	const int *runnable;       /* sorted by id */
+	enum cl_step_kind step;    /* the step that ended here (since the last contended step) */
+	const void *step_addr;     /* READ, WRITE: the variable */
 };
 
 struct cl_schedule {

@@ -55,6 +55,7 @@ static void task_entry(void)
 	struct rt_sched *s = rt_s();
 	struct rt_task *t = rt_cur(s);
 	s->ops->task_entered(s, t);
+	rt_footprint(s, CL_STEP_LOCAL, NULL);   /* up to its first point, the task's own code */
 	t->fn(t->arg);
 	run_defers(t);
 	task_exit(s, t);
@@ -321,6 +322,8 @@ static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t)
 		rt_emit(s, &ev);
 	}
 	t->state = RT_DEAD;
+	if (s->footprint_on)
+		s->fp_tainted = true;   /* an exit conflicts with every step (main's ends the run) */
 	rt_race_exit(s, t);
 	rt_progress(s);
 	rt_count(&s->messages, t->messages);

@@ -111,6 +111,34 @@ START_TEST(exhaustive_summaries)
 }
 END_TEST
 
+/* Exhaustive prints the branches it pruned (not with --no-prune); --json
+ * gives the summary as one object, with the pruned count and what was found. */
+START_TEST(exhaustive_pruning_and_json)
+{
+	int status;
+	char *out = cli_run(&status, "explore rendezvous --strategy exhaustive --latency-seeds 1 2>/dev/null");
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(strstr(out, "branches that only reorder steps that commute"), "%s", out);
+	free(out);
+	out = cli_run(&status, "explore rendezvous --strategy exhaustive --latency-seeds 1 --no-prune "
+	              "2>/dev/null");
+	ck_assert_int_eq(status, 0);
+	ck_assert_ptr_null(strstr(out, "pruned"));
+	free(out);
+	out = cli_run(&status, "explore rendezvous --strategy exhaustive --latency-seeds 1 --json "
+	              "2>/dev/null");
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(out[0] == '{' && strstr(out, "\"pruned\":0,\"prune\":true,\"complete\":true") &&
+	              strstr(out, "\"found\":null}") && !strstr(out, "kept the promise"), "%s", out);
+	free(out);
+	out = cli_run(&status, "explore fan-in --variant add-inside --json 2>/dev/null");
+	ck_assert_int_eq(status, 6);
+	ck_assert_msg(strstr(out, "\"found\":{") && strstr(out, "\"declared\":true") &&
+	              strstr(out, "\"shrunk\":\"S1-") && strstr(out, "\"prune\":false"), "%s", out);
+	free(out);
+}
+END_TEST
+
 Suite *suite_schedule_cli(void)
 {
 	Suite *s = suite_create("schedule-cli");
@@ -119,6 +147,7 @@ Suite *suite_schedule_cli(void)
 	tcase_add_test(tc, explore_prints_replayable_schedules);
 	tcase_add_test(tc, schedule_file_replays_the_golden_trace);
 	tcase_add_test(tc, exhaustive_summaries);
+	tcase_add_test(tc, exhaustive_pruning_and_json);
 	suite_add_tcase(s, tc);
 	return s;
 }

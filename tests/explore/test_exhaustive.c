@@ -15,6 +15,7 @@
 #include "explore/explore.h"
 #include "patterns/registry.h"
 #include "tests/explore/judge.h"
+#include "tests/testlib.h"
 
 /* ---- two tasks of n steps --------------------------------------------------------- */
 
@@ -66,6 +67,7 @@ static long count_schedules(int n, int k)
 	opt.latency_seeds = 1;
 	opt.runs = 1000000;
 	opt.race = false;
+	opt.prune = false;   /* the count of every schedule */
 	struct ex_result r;
 	ck_assert_int_eq(ex_explore(&prog, always_kept, NULL, &opt, &r), 0);
 	ck_assert_msg(r.complete, "n=%d K=%d: not complete", n, k);
@@ -100,12 +102,6 @@ END_TEST
 
 /* ---- the core patterns ---------------------------------------------------------- */
 
-static bool sanitized(void)
-{
-	const char *scale = getenv("CHANLAB_TEST_SCALE");
-	return scale && atof(scale) < 1.0;
-}
-
 /* The seven core patterns (the later ones have their own suites, and
  * exploring all forty exhaustively here would take minutes). */
 static bool core(const struct pattern *p)
@@ -133,7 +129,7 @@ static void smallest(const struct pattern *p, char values[][24], const char *pai
 }
 
 static void exhaust(const struct pattern *p, const struct pattern_variant *v, bool small,
-                    int seeds, struct ex_result *r)
+                    int seeds, bool prune, struct ex_result *r)
 {
 	char values[PATTERN_MAX_PARAMS][24];
 	const char *pairs[2 * PATTERN_MAX_PARAMS + 1];
@@ -148,18 +144,18 @@ static void exhaust(const struct pattern *p, const struct pattern_variant *v, bo
 	opt.runs = 1000000;
 	opt.shrink = false;
 	opt.race = false;
+	opt.prune = prune;
 	ck_assert_msg(ex_explore(&pp.prog, pattern_judge, &pp, &opt, r) == 0, "%s", r->error);
 	pattern_prog_close(&pp);
 }
 
 /* Every variant that declares ok, at its smallest parameters, keeps the
- * promise over every schedule with <= 2 preemptions (latency seeds 1-2). */
+ * promise over every schedule with <= 2 preemptions (latency seeds 1-2),
+ * with pruning and without; pruning never runs more. */
 START_TEST(correct_exhaustive)
 {
-	if (sanitized()) {
-		fprintf(stderr, "test_exhaustive: notice: skipped under sanitizers\n");
+	if (test_heavy_skipped("correct_exhaustive"))
 		return;
-	}
 	for (const struct pattern *const *pp = pattern_all(); *pp; pp++) {
 		const struct pattern *p = *pp;
 		if (p->sched != PATTERN_SCHED_ANY || !core(p))
@@ -168,26 +164,33 @@ START_TEST(correct_exhaustive)
 			const struct pattern_variant *v = &p->variants[i];
 			if (strcmp(v->outcome, "ok") != 0)
 				continue;
-			struct ex_result r;
-			exhaust(p, v, true, 2, &r);
+			struct ex_result r, full;
+			exhaust(p, v, true, 2, true, &r);
 			ck_assert_msg(r.complete && r.broken == 0 && r.aside == 0 && r.runs > 1,
 			              "%s:%s: %ld schedules, complete %d, broken %ld", p->name, v->name,
 			              r.runs, r.complete, r.broken);
 			ex_result_free(&r);
+			if (r.runs > 20000)
+				continue;   /* worker-pool dispatcher: 389,534 schedules, twice is too long */
+			/* Pruning never runs more. */
+			exhaust(p, v, true, 2, false, &full);
+			ck_assert(full.complete && full.broken == 0 && full.pruned == 0);
+			ck_assert_int_le(r.runs, full.runs);
+			printf("%s:%s: %ld schedules, %ld with pruning (%ld branches pruned)\n", p->name,
+			       v->name, full.runs, r.runs, r.pruned);
+			ex_result_free(&full);
 		}
 	}
 }
 END_TEST
 
 /* Every broken variant shows its declared failure within <= 2 preemptions
- * at its smallest parameters or else its default ones -- except lock-free-stack aba, whose fewest is
+ * at its smallest parameters or else its default ones, with pruning on -- except lock-free-stack aba, whose fewest is
  * 3 (test_shrink.c shows both halves of that). */
 START_TEST(broken_exhaustive)
 {
-	if (sanitized()) {
-		fprintf(stderr, "test_exhaustive: notice: skipped under sanitizers\n");
+	if (test_heavy_skipped("broken_exhaustive"))
 		return;
-	}
 	for (const struct pattern *const *pp = pattern_all(); *pp; pp++) {
 		const struct pattern *p = *pp;
 		if (p->sched != PATTERN_SCHED_ANY || !core(p))
@@ -199,10 +202,10 @@ START_TEST(broken_exhaustive)
 				continue;
 			/* The smallest parameters first; some mistakes need more tasks. */
 			struct ex_result r;
-			exhaust(p, v, true, 10, &r);
+			exhaust(p, v, true, 10, true, &r);
 			if (!r.first.set) {
 				ex_result_free(&r);
-				exhaust(p, v, false, 10, &r);
+				exhaust(p, v, false, 10, true, &r);
 			}
 			ck_assert_msg(r.first.set && r.broken == 1, "%s:%s: %ld schedules, none showed %s",
 			              p->name, v->name, r.runs, v->outcome);
