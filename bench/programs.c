@@ -81,6 +81,7 @@ struct bctx {
 	cl_atomic64 *lf_head;   /* tagged index: counter << 32 | (node index + 1) */
 	long mx_top;            /* mutex stack: node index + 1 of the top (0 = empty) */
 	long per_task;          /* push+pop pairs (or lock/unlock) per task */
+	long pte_kib;           /* BENCH_BLOCKED: VmPTE with every task started */
 	double start[64], end[64];  /* contended rows: when each task began and finished */
 	long held;              /* mutex_contended: locks that found the mutex held */
 	cl_chan *gate;          /* contended rows: closed once every task is ready */
@@ -444,6 +445,22 @@ static void prog_stack_mutex(void *arg)
 
 /* ---- blocked tasks and the worker pool --------------------------------------------------- */
 
+/* The process's page tables (VmPTE in /proc/self/status), KiB; 0 if
+ * unknown.  Peak RSS leaves them out, and a million reserved stacks need
+ * many: memory per task counts both. */
+static long vm_pte_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	long kib = 0;
+	char line[128];
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmPTE: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
 static void blocked_task(void *arg)
 {
 	struct bctx *b = arg;
@@ -464,6 +481,7 @@ static void prog_blocked(void *arg)
 	for (long i = 0; i < b->n; i++)
 		cl_go(blocked_task, b, "w");
 	cl_wg_wait(b->wg2);       /* every task has started and is about to block */
+	b->pte_kib = vm_pte_kib();   /* the page tables of every stack, at their peak */
 	cl_close(b->a);
 	cl_wg_wait(b->wg);
 	b->ns = bench_now_ns() - t0;
@@ -797,6 +815,7 @@ int bench_rt_run(enum bench_prog prog, long n, const struct bench_env *env,
 	} else {
 		out->ns = b->ns;
 		out->ops = b->ops;
+		out->pte_kib = b->pte_kib;
 		out->parks = res.proc_parks;
 		out->wakes = res.proc_wakes;
 		out->procs = res.procs;
@@ -845,7 +864,8 @@ int bench_rt_run_child(enum bench_prog prog, long n, const struct bench_env *env
 		msg.rc = bench_rt_run(prog, n, env, &msg.s, msg.err, sizeof msg.err);
 		getrusage(RUSAGE_SELF, &ru);
 		long grown = ru.ru_maxrss - before;
-		msg.s.kib_per_task = n > 0 ? (double)grown / (double)n : 0;
+		/* per task: peak RSS growth and the page tables (VmHWM + VmPTE) */
+		msg.s.kib_per_task = n > 0 ? (double)(grown + msg.s.pte_kib) / (double)n : 0;
 		msg.s.rss_mib = (double)grown / 1024.0;
 		ssize_t w = write(fds[1], &msg, sizeof msg);
 		_exit(w == (ssize_t)sizeof msg ? 0 : 1);

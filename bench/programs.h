@@ -42,7 +42,8 @@ struct bench_sample {
 	uint64_t ops;                /* operations it did (ns / ops = ns/op) */
 	uint64_t parks, wakes;       /* processor parks and wakes during the run */
 	int procs;                   /* processors the run used */
-	double kib_per_task;         /* BENCH_BLOCKED: peak RSS growth per task */
+	double kib_per_task;         /* BENCH_BLOCKED: peak RSS growth plus page tables, per task */
+	long pte_kib;                /* BENCH_BLOCKED: page tables (VmPTE) with every task alive */
 	double rss_mib;              /* BENCH_BLOCKED: peak RSS growth, MiB */
 	double overlap;              /* contended rows: share of the time all tasks ran
 	                                at once (1 side by side, 0 one after the other);

@@ -766,7 +766,7 @@ static void summarize(struct state *st, struct row *r)
 		add_note(r, "the %d tasks' spans overlapped for %.0f%% of the whole", st->o.procs,
 		         100 * median_of(r->overlap, r->noverlap));
 	if (r->nkib) {
-		add_note(r, "%.2f KiB peak RSS per task", median_of(r->kib, r->nkib));
+		add_note(r, "%.2f KiB per task, peak RSS and page tables (VmHWM + VmPTE)", median_of(r->kib, r->nkib));
 		for (int i = 1; i < NIMPL; i++)
 			if (r->nv[i])
 				add_note(r, "%s %.2f KiB", impl_key[i], r->impl_kib[i]);
