@@ -62,7 +62,7 @@ lib_of    = $(B)/lib$(1).a
 EMBED_FILES = $(sort $(wildcard data/*.yaml) $(wildcard patterns/*.c) $(wildcard patterns/*.h) $(wildcard patterns/go/*.go))
 
 .PHONY: debug
-.PHONY: all deps bench-deps check check-all valgrind-all check-par check-san check-deps run bench bench-peers install uninstall clean asan ubsan tsan valgrind golden help
+.PHONY: all deps bench-deps check check-all check-serial valgrind-all check-par check-san check-deps run bench bench-peers install uninstall clean asan ubsan tsan valgrind golden help
 all: chanlab
 
 help:
@@ -142,6 +142,8 @@ chanlab: check-deps $(B)/chanlab
 # --- tests ------------------------------------------------------------------
 # Sanitizer builds scale long soak loops down (tests read CHANLAB_TEST_SCALE).
 # Defined before the runners below, whose recipes are expanded when defined.
+# The libcheck tag of cases that run alone (tests/testlib.h's TAG_SERIAL).
+TAG_SERIAL := serial
 TEST_ENV := $(if $(SAN),CHANLAB_TEST_SCALE=0.02 CK_TIMEOUT_MULTIPLIER=5,CK_TIMEOUT_MULTIPLIER=3)
 # tests/<module>/*.c each define one or more "Suite *suite_NAME(void)"; the
 # runner's list is generated, so adding a test file needs no edit elsewhere.
@@ -173,7 +175,7 @@ $(B)/test-$(1): $(B)/tests/run_$(1).o $$(patsubst %,$(B)/%.o,$$(TEST_SRC_$(1))) 
 	$(Q)$$(CC) $$(ALL_LDFLAGS) $$^ $$(CHECK_LIBS) $$(LIBS) -o $$@
 test-$(1): check-deps $(B)/test-$(1) $(B)/chanlab
 	@echo "== $(1) suites ($(VARIANT))"
-	@t0=$$$$(date +%s); CHANLAB_BIN=$(B)/chanlab $(TEST_ENV) $(B)/test-$(1); rc=$$$$?; \
+	@t0=$$$$(date +%s); CK_EXCLUDE_TAGS=$(TAG_SERIAL) CHANLAB_BIN=$(B)/chanlab $(TEST_ENV) $(B)/test-$(1); rc=$$$$?; \
 	  echo "== $(1) suites ($(VARIANT)): $$$$(( $$$$(date +%s) - t0 )) s"; exit $$$$rc
 endef
 $(foreach m,$(TEST_MODULES),$(eval $(call test_runner,$(m))))
@@ -200,8 +202,15 @@ SUITES_tsan    := runtime patterns explore
 # per-test timeouts stretch (CK_TIMEOUT_MULTIPLIER): they catch hangs, not
 # slowness.
 SUITE_GOALS = $(addprefix test-,$(SUITES_$(VARIANT))) check-par
+# Test cases tagged serial (tests/testlib.h: real threads, real programs
+# timed) run alone afterwards, each suite that has them in turn.
+SERIAL_SUITES := patterns
 check-all: chanlab
-	@$(MAKE) --no-print-directory -k -O $(SUITE_GOALS)
+	@rc=0; $(MAKE) --no-print-directory -k -O $(SUITE_GOALS) || rc=1; \
+	$(MAKE) --no-print-directory check-serial || rc=1; exit $$rc
+check-serial: $(addprefix $(B)/test-,$(SERIAL_SUITES)) $(B)/chanlab
+	@for m in $(SERIAL_SUITES); do echo "== $$m suites, serial cases alone ($(VARIANT))"; \
+	  CK_INCLUDE_TAGS=$(TAG_SERIAL) CHANLAB_BIN=$(B)/chanlab $(TEST_ENV) $(B)/test-$$m || exit 1; done
 
 # The runtime's any-scheduler suites (tag "any") again under the parallel
 # scheduler with 1, 2 and 4 processors (PAR_PROCS overrides).
@@ -216,7 +225,8 @@ debug: deps
 	@$(MAKE) --no-print-directory SAN=debug check-san
 
 check-san: $(B)/chanlab
-	@$(MAKE) --no-print-directory -k -O SAN=$(SAN) PAR_PROCS=2 $(SUITE_GOALS)
+	@rc=0; $(MAKE) --no-print-directory -k -O SAN=$(SAN) PAR_PROCS=2 $(SUITE_GOALS) || rc=1; \
+	$(MAKE) --no-print-directory SAN=$(SAN) check-serial || rc=1; exit $$rc
 
 VALGRIND_SUITES := runtime render patterns
 .PHONY: $(addprefix valgrind-,$(VALGRIND_SUITES))

@@ -202,7 +202,7 @@ static const struct pattern_param params[] = {
 	{"n", "10", "numbers the generator produces", 1, 1000, NULL},
 	{"take", "3", "results the consumer takes before it cancels", 1, 1000, NULL},
 	{"min", "25", "the filter passes squares above this", 0, 1000000, NULL},
-	{"work", "2", "typical time square and the consumer spend on one value, in ms (long tail)", 0, 1000, NULL},
+	{"work", "0", "typical time square and the consumer spend on one value, in ms (long tail; 0: none, the scheduler alone decides the order)", 0, 1000, NULL},
 };
 
 static const struct pattern_variant variants[] = {
@@ -210,12 +210,12 @@ static const struct pattern_variant variants[] = {
 	 "ok", pipeline_correct, "pipeline_correct", 1},
 	{"send-without-select", "a stage that sends without selecting on ctx.Done blocks forever once "
 	 "its downstream has stopped", "leak", pipeline_send_without_select,
-	 "pipeline_send_without_select", 1,
+	 "pipeline_send_without_select", 2,
 	 .lesson = "square sends with a plain out <- v*v: after cancel() the filter returns and "
 	           "nobody receives, so square waits forever. Every send in a stage must select on "
 	           "ctx.Done() too."},
 	{"never-close", "a stage that never closes its output leaves the next stage ranging forever",
-	 "leak", pipeline_never_close, "pipeline_never_close", 2,
+	 "leak", pipeline_never_close, "pipeline_never_close", 3,
 	 .lesson = "the generator returns without close(out), so square's range over it never ends "
 	           "and square leaks. The stage that owns a channel closes it, with defer close(out)."},
 };

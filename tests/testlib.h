@@ -17,6 +17,11 @@ long test_scaled(long n, long min);
  * call it first and return, so .ci/run stays under its 30-minute budget. */
 bool test_heavy_skipped(const char *name);
 
+/* The libcheck tag of test cases that time real threads or real programs
+ * (Go originals, par-only patterns): make check runs them alone after the
+ * suites that run side by side, so the others' load does not move them. */
+#define TAG_SERIAL "serial"
+
 /* Reads a whole file into a malloc'd NUL-terminated buffer; NULL on error. */
 char *test_read_file(const char *path, size_t *size);
 

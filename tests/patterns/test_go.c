@@ -69,7 +69,7 @@ static const char *const go_unreliable[] = {
 	"lock-free-stack:aba", "lock-free-stack:no-retry", "step-down:check-then-close",
 	/* only when two cores are free to run the goroutines at the same time */
 	"false-sharing:shared-line", "false-sharing:one-counter",
-	"sharded-map:one-lock", "sharded-map:bad-hash", NULL,
+	"sharded-map:one-lock", "sharded-map:bad-hash", "syscall-handoff:busy-poll", NULL,
 };
 
 static bool go_unreliable_variant(const char *pattern, const char *variant)
@@ -179,6 +179,7 @@ Suite *suite_go_originals(void)
 {
 	Suite *s = suite_create("go-originals");
 	TCase *tc = tcase_create("go");
+	tcase_set_tags(tc, TAG_SERIAL);
 	tcase_set_timeout(tc, 900);
 	tcase_add_test(tc, go_originals);
 	suite_add_tcase(s, tc);

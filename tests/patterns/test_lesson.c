@@ -109,16 +109,6 @@ START_TEST(metric_sentences)
 }
 END_TEST
 
-/* Variants allowed below 20%, each with the reason.  pipeline:never-close
- * leaks only when the generator finishes before the consumer cancels, and
- * its twin send-without-select only when it does not: with one work model
- * for both (no variant slower on purpose), the scheduler decides, and
- * never-close shows on about 17% of seeds (still at least 10%). */
-static bool share_may_be_low(const char *pattern, const char *variant)
-{
-	return strcmp(pattern, "pipeline") == 0 && strcmp(variant, "never-close") == 0;
-}
-
 /* A mistake shows about as often as in real Go: each broken variant shows
  * its declared failure on 20-100% of seeds 1..1000 (fewer seeds under
  * sanitizers, where the share is checked more loosely). */
@@ -134,7 +124,7 @@ START_TEST(failure_shares)
 			int n = pattern_failure_count(*pp, v, seeds);
 			if (getenv("CHANLAB_SHOW_SHARES"))
 				fprintf(stderr, "%s %s: %d of %d\n", (*pp)->name, v->name, n, seeds);
-			bool low_ok = share_may_be_low((*pp)->name, v->name) || seeds < PATTERN_SHARE_SEEDS;
+			bool low_ok = seeds < PATTERN_SHARE_SEEDS;
 			if (n * 100 < seeds * (low_ok ? 10 : 20)) {
 				size_t len = strlen(bad);
 				snprintf(bad + len, sizeof bad - len, " %s:%s %d of %d;", (*pp)->name, v->name,

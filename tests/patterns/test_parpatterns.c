@@ -328,6 +328,7 @@ Suite *suite_parpatterns(void)
 {
 	Suite *s = suite_create("parpatterns");
 	TCase *tc = tcase_create("parpatterns");
+	tcase_set_tags(tc, TAG_SERIAL);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, registered_par_only);
 	tcase_add_test(tc, gmp_steals_and_spreads);

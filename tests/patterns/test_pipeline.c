@@ -20,7 +20,7 @@ END_TEST
 START_TEST(send_without_select)
 {
 	check_broken("pipeline", "send-without-select", NULL);
-	check_share("pipeline", "send-without-select", NULL, 40);
+	check_share("pipeline", "send-without-select", NULL, 25);
 }
 END_TEST
 
@@ -28,7 +28,7 @@ END_TEST
 START_TEST(never_close)
 {
 	check_broken("pipeline", "never-close", NULL);
-	check_share("pipeline", "never-close", NULL, 8);
+	check_share("pipeline", "never-close", NULL, 25);
 }
 END_TEST
 
