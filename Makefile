@@ -234,9 +234,9 @@ valgrind: deps
 	@$(MAKE) --no-print-directory valgrind-all
 valgrind-all: $(B)/chanlab
 	@$(MAKE) --no-print-directory -k -O $(addprefix valgrind-,$(VALGRIND_SUITES))
-valgrind-%: $(B)/test-% $(B)/chanlab
+$(addprefix valgrind-,$(VALGRIND_SUITES)): valgrind-%: $(B)/test-% $(B)/chanlab
 	@echo "== $* suites (valgrind)"; t0=$$(date +%s); \
-	  CK_FORK=no CHANLAB_TEST_SCALE=0.01 CHANLAB_BIN=$(B)/chanlab valgrind -q --error-exitcode=1 \
+	  CK_FORK=no CK_EXCLUDE_TAGS=$(TAG_SERIAL) CHANLAB_TEST_SCALE=0.01 CHANLAB_BIN=$(B)/chanlab valgrind -q --error-exitcode=1 \
 	    --leak-check=full --errors-for-leak-kinds=definite $(B)/test-$*; rc=$$?; \
 	  echo "== $* suites (valgrind): $$(( $$(date +%s) - t0 )) s"; exit $$rc
 
