@@ -204,7 +204,7 @@ SUITES_tsan    := runtime patterns explore
 SUITE_GOALS = $(addprefix test-,$(SUITES_$(VARIANT))) check-par
 # Test cases tagged serial (tests/testlib.h: real threads, real programs
 # timed) run alone afterwards, each suite that has them in turn.
-SERIAL_SUITES := patterns
+SERIAL_SUITES = $(filter $(SUITES_$(VARIANT)),patterns cli)
 check-all: chanlab
 	@rc=0; $(MAKE) --no-print-directory -k -O $(SUITE_GOALS) || rc=1; \
 	$(MAKE) --no-print-directory check-serial || rc=1; exit $$rc

@@ -74,6 +74,9 @@ Suite *suite_interrupt(void)
 {
 	Suite *s = suite_create("interrupt");
 	TCase *t = tcase_create("interrupt");
+	/* A paced par run on real threads: alone, after the suites that run
+	 * side by side (once, under their load, it outlived its timeout). */
+	tcase_set_tags(t, TAG_SERIAL);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, ctrl_c_ends_a_paced_par_run_with_a_complete_chrome_trace);
 	suite_add_tcase(s, t);
