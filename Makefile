@@ -62,7 +62,7 @@ lib_of    = $(B)/lib$(1).a
 EMBED_FILES = $(sort $(wildcard data/*.yaml) $(wildcard patterns/*.c) $(wildcard patterns/*.h) $(wildcard patterns/go/*.go))
 
 .PHONY: debug
-.PHONY: all deps bench-deps check check-all check-serial valgrind-all check-par check-san check-deps run bench bench-peers install uninstall clean asan ubsan tsan valgrind golden help
+.PHONY: all deps bench-deps check check-all check-serial run-suites valgrind-all check-par check-san check-deps run bench bench-peers install uninstall clean asan ubsan tsan valgrind golden help
 all: chanlab
 
 help:
@@ -206,6 +206,9 @@ SUITE_GOALS = $(addprefix test-,$(SUITES_$(VARIANT))) check-par
 # timed) run alone afterwards, each suite that has them in turn.
 SERIAL_SUITES = $(filter $(SUITES_$(VARIANT)),patterns cli)
 check-all: chanlab
+	@$(MAKE) --no-print-directory run-suites
+# This build's suites side by side, then its serial cases alone.
+run-suites:
 	@rc=0; $(MAKE) --no-print-directory -k -O $(SUITE_GOALS) || rc=1; \
 	$(MAKE) --no-print-directory check-serial || rc=1; exit $$rc
 check-serial: $(addprefix $(B)/test-,$(SERIAL_SUITES)) $(B)/chanlab
@@ -225,8 +228,7 @@ debug: deps
 	@$(MAKE) --no-print-directory SAN=debug check-san
 
 check-san: $(B)/chanlab
-	@rc=0; $(MAKE) --no-print-directory -k -O SAN=$(SAN) PAR_PROCS=2 $(SUITE_GOALS) || rc=1; \
-	$(MAKE) --no-print-directory SAN=$(SAN) check-serial || rc=1; exit $$rc
+	@$(MAKE) --no-print-directory SAN=$(SAN) PAR_PROCS=2 run-suites
 
 VALGRIND_SUITES := runtime render patterns
 .PHONY: $(addprefix valgrind-,$(VALGRIND_SUITES))

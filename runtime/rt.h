@@ -328,6 +328,8 @@ void *rt_stack_cache_self(void);
 struct rt_heap {
 	struct rt_timer **items;
 	int n, cap;
+	int64_t first;    /* items[0]->when, INT64_MAX when empty: written under
+	                     timer_lock, read without it for a cheap "anything due?" */
 };
 
 #define RT_RUNQ_SIZE 256

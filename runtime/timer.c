@@ -66,6 +66,12 @@ static void sift_down(struct rt_heap *h, int i)
 	heap_set(h, i, t);
 }
 
+/* After every change: the earliest time, for readers without the lock. */
+static void publish_first(struct rt_heap *h)
+{
+	__atomic_store_n(&h->first, h->n ? h->items[0]->when : INT64_MAX, __ATOMIC_RELEASE);
+}
+
 static void heap_remove(struct rt_heap *h, struct rt_timer *t)
 {
 	int i = t->heap_index;
@@ -73,11 +79,12 @@ static void heap_remove(struct rt_heap *h, struct rt_timer *t)
 	/* n is read without the lock under par (a cheap "any timers?"). */
 	__atomic_store_n(&h->n, h->n - 1, __ATOMIC_RELEASE);
 	t->heap_index = -1;
-	if (last == t)
-		return;
-	heap_set(h, i, last);
-	sift_down(h, i);
-	sift_up(h, last->heap_index);
+	if (last != t) {
+		heap_set(h, i, last);
+		sift_down(h, i);
+		sift_up(h, last->heap_index);
+	}
+	publish_first(h);
 }
 
 static void timer_start_locked(struct rt_sched *s, struct rt_timer *t, cl_time when)
@@ -100,6 +107,7 @@ static void timer_start_locked(struct rt_sched *s, struct rt_timer *t, cl_time w
 	__atomic_store_n(&h->n, h->n + 1, __ATOMIC_RELEASE);
 	h->items[t->heap_index] = t;
 	sift_up(h, t->heap_index);
+	publish_first(h);
 }
 
 void rt_timer_start(struct rt_timer *t, cl_time when)
@@ -164,6 +172,9 @@ void rt_timers_fire_due(struct rt_sched *s)
 {
 	struct rt_heap *h = &s->timers;
 	cl_time now = s->ops->now(s);
+	/* Nothing due: no lock (par's processors ask before every pick). */
+	if (__atomic_load_n(&h->first, __ATOMIC_ACQUIRE) > now)
+		return;
 	for (;;) {
 		rt_lock_acquire(&s->timer_lock);
 		struct rt_timer *t = NULL;

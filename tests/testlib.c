@@ -15,10 +15,15 @@ long test_scaled(long n, long min)
 	return v < min ? min : v;
 }
 
-bool test_heavy_skipped(const char *name)
+bool test_scaled_down(void)
 {
 	const char *s = getenv("CHANLAB_TEST_SCALE");
-	if (!s || atof(s) >= 1.0)
+	return s && atof(s) < 1.0;
+}
+
+bool test_heavy_skipped(const char *name)
+{
+	if (!test_scaled_down())
 		return false;
 	fprintf(stderr, "%s: notice: heavy check, run by the release make check only\n", name);
 	return true;

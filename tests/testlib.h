@@ -11,6 +11,10 @@
  * soak loops stay short); never less than min. */
 long test_scaled(long n, long min);
 
+/* True in the scaled-down builds (debug, sanitizers, valgrind:
+ * CHANLAB_TEST_SCALE < 1). */
+bool test_scaled_down(void);
+
 /* True, after a one-line notice naming the test, in the scaled-down
  * builds (debug, sanitizers, valgrind: CHANLAB_TEST_SCALE < 1).  Heavy
  * checks -- long explores, Go builds, browsers, whole-pack verification --

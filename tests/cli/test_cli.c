@@ -232,7 +232,7 @@ static void explore_and_replay(const char *pattern, const char *variant, const c
 	int status;
 	/* Scaled-down builds skip shrinking, which replays the failure thousands
 	 * of times (minutes under TSan); the release build shrinks every one. */
-	const char *shrink = test_scaled(100, 1) < 100 ? "--no-shrink" : "";
+	const char *shrink = test_scaled_down() ? "--no-shrink" : "";
 	char *out = cli_run(&status, "explore %s --variant %s --runs 10000 %s %s 2>/dev/null", pattern, variant,
 	                    shrink, extra);
 	ck_assert_msg(status == CL_EXIT_EXPLORE, "explore %s --variant %s %s exited %d: %s", pattern,
