@@ -59,6 +59,7 @@ type App struct {
 	completed   atomic.Int64
 	saved       int
 	took        time.Duration
+	late        time.Duration // how late the budget timers fired, summed
 }
 
 func (a *App) handle() {
@@ -110,13 +111,20 @@ func (a *App) writer() {
 }
 
 // within waits for ch for at most budget; then forces and waits again.
-func within(ch <-chan struct{}, budget time.Duration, force func()) error {
+// It adds to *late how long after the budget the timeout was seen: on a
+// loaded machine timers fire late, and that delay is the machine's, not the
+// shutdown's (chanlab's virtual clock has none).
+func within(ch <-chan struct{}, budget time.Duration, force func(), late *time.Duration) error {
+	began := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	defer cancel()
 	select {
 	case <-ch:
 		return nil
 	case <-ctx.Done():
+		if d := time.Since(began) - budget; d > 0 {
+			*late += d
+		}
 		force()
 		<-ch
 		return ctx.Err()
@@ -132,11 +140,11 @@ func (a *App) phases(drainBudget, flushBudget time.Duration, waitDrain bool) err
 	if waitDrain {
 		idle := make(chan struct{})
 		go func() { a.inflight.Wait(); close(idle) }()
-		err = within(idle, drainBudget, a.cancelAll)
+		err = within(idle, drainBudget, a.cancelAll, &a.late)
 	}
 	// Phase 3: flush.
 	close(a.flushReq)
-	ferr := within(a.flushed, flushBudget, func() { close(a.abandon) })
+	ferr := within(a.flushed, flushBudget, func() { close(a.abandon) }, &a.late)
 	// Phase 4: close the database.
 	a.over.Store(true)
 	if err != nil {
@@ -237,13 +245,13 @@ func attempt(shutdown func(*App) error) string {
 		return fmt.Sprintf("invariant data-kept failed: Shutdown returned nil, but %d of %d completed requests never reached the database",
 			a.completed.Load()-int64(a.saved), a.completed.Load())
 	}
-	// The limit is the platform's, as in patterns/shutdown.c. The correct
-	// budgets add up to 50 ms, which leaves 10 ms for timers that fire late on
-	// a loaded machine. over-budget's worst case is 90 ms, and a few attempts
-	// come near it (about 70 ms), well past the limit. A limit with slack
-	// added would put that failure on the edge of the noise.
-	if a.took > total {
-		return fmt.Sprintf("metric shutdown_ms = %d > limit %d", a.took.Milliseconds(), total.Milliseconds())
+	// The limit is the platform's, as in patterns/shutdown.c, and the time
+	// judged leaves out how late the budget timers fired (a.late), so a loaded
+	// machine neither fails the correct form (its budgets add up to 50 ms)
+	// nor hides over-budget's worst attempts (about 70 ms; at most 90).
+	if took := a.took - a.late; took > total {
+		return fmt.Sprintf("metric shutdown_ms = %d > limit %d (timers fired %d ms late; not counted)",
+			took.Milliseconds(), total.Milliseconds(), a.late.Milliseconds())
 	}
 	if errors.Is(a.err, context.DeadlineExceeded) {
 		fmt.Println("main: a phase ran out of budget and was forced")
