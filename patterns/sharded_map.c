@@ -72,7 +72,7 @@ struct smap {
 	int *shard_of_key;           /* the hash of each key, computed once (a pure function) */
 	int **done;                  /* done[w][key]: worker w's own increments, read by main after Wait */
 	struct wstats *stats;        /* stats[w]: worker w's counts, read by main after Wait */
-	struct cpu_done *cpu_done;   /* par with 2+ processors: SM_MAX_CPUS of them; else NULL */
+	struct cpu_done *cpu_done;   /* par with 2+ processors: ncpus of them; else NULL */
 	int ncpus;                   /* CPUs the machine has (at most SM_MAX_CPUS) */
 	cl_waitgroup *wg;
 };
