@@ -3,28 +3,42 @@
  * although no two tasks touch the same counter.  A core must own a line
  * to write it, so two cores writing one line pass it back and forth on
  * every increment.  One worker per processor increments its own counter
- * (an atomic add, as Go's atomic.AddInt64) --iters times; main first times
- * the same increments alone, and the metric is how much slower the
- * workers were.  The fix pads each counter to a 64-byte line of its own.
- * Read it beside patterns/go/false_sharing.go.
+ * (an atomic add, as Go's atomic.AddInt64); main first times the same
+ * increments alone, and the metric is how much slower the workers were.
+ * The fix pads each counter to a 64-byte line of its own.  Read it beside
+ * patterns/go/false_sharing.go.
  *
  * Par only (PATTERN_SCHED_PAR): under det the tasks take turns on one
- * thread, and a line that only one core writes is never shared.  With
- * --procs 1, or on a machine too busy to run the workers at the same time,
- * no variant slows down.
+ * thread, and a line that only one core writes is never shared.
+ *
+ * What is timed.  Lines bounce only while two workers run at the same
+ * instant, and on a shared machine the OS often runs one at a time.  So
+ * each worker times its increments in chunks of FS_CHUNK (wall clock) and
+ * publishes its progress every FS_STEP increments on a line of its own; a
+ * chunk is a sample only if another worker made progress meanwhile (at
+ * least FS_STEP increments, at most FS_OVERLAP_MAX chunks' worth: it ran
+ * beside this one, and this one was not switched out while it ran alone).
+ * A worker's figure is the median of its samples, so a chunk the OS cut
+ * in two does not count either.  The workers go on until each has
+ * --samples samples, or until --iters increments each (then the machine
+ * had no two CPUs free for them, and overlap_samples says so).
  *
  * Checks:
- *   metric slowdown_pct  the slowest worker's time per increment, as a
- *                        percentage of one increment alone (CPU time: time
- *                        the OS gives other programs does not count).
- *   metric cpu_share_pct the least CPU time a worker got, as a percentage of
- *                        its wall time (no limit: under 80 the workers may
- *                        not have run at the same time; a note says so).
+ *   metric slowdown_pct     the slowest worker's median ns per increment
+ *                           while another worker ran, as a percentage of
+ *                           the median alone (limit 200).
+ *   metric overlap_samples  the fewest samples a worker got (no limit):
+ *                           under --samples, the workers seldom ran at the
+ *                           same time (one CPU, or a busy machine) and a note
+ *                           says the slowdown may not show.
  */
 #include "patterns/pattern.h"
 
 #define FS_MAX_WORKERS 64
 #define FS_LINE 64
+#define FS_STEP 256                /* increments between two progress stores */
+#define FS_CHUNK (8 * FS_STEP)     /* increments per timed chunk */
+#define FS_OVERLAP_MAX (16 * FS_CHUNK)
 
 /* Go: type padded struct { n int64; _ [56]byte } */
 struct padded {
@@ -35,6 +49,10 @@ struct counters {
 	struct padded padded[FS_MAX_WORKERS];     /* correct: a line each */
 	_Alignas(FS_LINE) int64_t packed[FS_MAX_WORKERS];  /* shared-line: eight to a line */
 	_Alignas(FS_LINE) int64_t one;             /* one-counter: everybody's */
+	/* Not part of the lesson: how far each worker is, a line each, so that
+	 * watching each other adds no sharing of its own. */
+	struct padded progress[FS_MAX_WORKERS];
+	struct padded satisfied;                   /* workers with all their samples */
 };
 
 struct sharing {
@@ -42,11 +60,11 @@ struct sharing {
 	struct counters *c;
 	cl_chan *start;            /* closed when every worker is ready */
 	cl_waitgroup *ready, *wg;
-	long iters;
+	long iters, samples;
 	int workers;
 	int64_t *(*counter_of)(struct counters *c, int i);
-	int64_t worst_ps;          /* the slowest worker's picoseconds per increment */
-	int64_t least_share;       /* the least CPU time a worker got, % of its wall time */
+	int64_t median_ps[FS_MAX_WORKERS];  /* each worker's median picoseconds per increment */
+	int64_t got[FS_MAX_WORKERS];        /* each worker's samples */
 };
 
 struct worker_args {
@@ -70,24 +88,42 @@ static int64_t *same_counter(struct counters *c, int i)
 	return &c->one; /* MISTAKE(one-counter): one counter for every worker: the line is truly shared, each add waits for it */
 }
 
-/* This thread's CPU time: the loop below has no scheduling point, so the
- * task stays on one thread, and time the OS gives other programs (a busy
- * machine) is not counted. */
-static cl_time thread_cpu_ns(void)
+/* The monotonic clock (vDSO: tens of ns, against microseconds a chunk). */
+static int64_t mono_ns(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (cl_time)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* The increments: bare atomics (the runtime's would trace each one and time
- * the tracer instead).  Returns the CPU nanoseconds they took. */
-static cl_time increment(int64_t *counter, long iters)
+/* One chunk: FS_CHUNK bare atomic increments (the runtime's would trace
+ * each one and time the tracer instead), publishing *done after every
+ * FS_STEP.  Returns the nanoseconds it took. */
+static int64_t chunk(int64_t *counter, int64_t *done)
 {
-	cl_time t0 = thread_cpu_ns();
-	for (long k = 0; k < iters; k++)
-		__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
-	return thread_cpu_ns() - t0;
+	int64_t t0 = mono_ns(), d = *done;   /* only this worker writes *done */
+	for (int s = 0; s < FS_CHUNK / FS_STEP; s++) {
+		for (int k = 0; k < FS_STEP; k++)
+			__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+		d += FS_STEP;
+		__atomic_store_n(done, d, __ATOMIC_RELAXED);
+	}
+	return mono_ns() - t0;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median of n chunk times, in picoseconds per increment (0 if n is 0). */
+static int64_t median_ps(int64_t *ns, long n)
+{
+	if (n == 0)
+		return 0;
+	qsort(ns, (size_t)n, sizeof *ns, cmp_i64);
+	return ns[n / 2] * 1000 / FS_CHUNK;
 }
 
 /* Go: go func(i int) { defer wg.Done(); ready.Done(); <-start; time the adds }(i) */
@@ -95,23 +131,36 @@ static void worker(void *arg)
 {
 	struct worker_args *w = arg;
 	struct sharing *sh = w->sh;
-	int64_t *counter = sh->counter_of(sh->c, w->i);
+	struct counters *c = sh->c;
+	int64_t *counter = sh->counter_of(c, w->i);
+	int64_t *sample = pattern_alloc(sh->run, (size_t)sh->samples * sizeof *sample);
+	int64_t before[FS_MAX_WORKERS];
+	long got = 0;
 	cl_wg_done(sh->ready);
 	cl_recv(sh->start, NULL);
-	cl_time wall0 = cl_now();
-	cl_time took = increment(counter, sh->iters);
-	cl_time wall = cl_now() - wall0;
-	int64_t share = wall > 0 ? took * 100 / wall : 100, least;
-	least = __atomic_load_n(&sh->least_share, __ATOMIC_RELAXED);
-	while (share < least && !__atomic_compare_exchange_n(&sh->least_share, &least, share, false,
-	                                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		;
-	double ns = (double)took / (double)sh->iters;
-	cl_note("%s: %.1f ns per increment", cl_task_name(), ns);
-	int64_t ps = (int64_t)(ns * 1000), seen = __atomic_load_n(&sh->worst_ps, __ATOMIC_RELAXED);
-	while (ps > seen && !__atomic_compare_exchange_n(&sh->worst_ps, &seen, ps, false,
-	                                                 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		;
+	/* No scheduling point in the loop: the task keeps its thread. */
+	for (long done = 0; done < sh->iters; done += FS_CHUNK) {
+		for (int j = 0; j < sh->workers; j++)
+			before[j] = __atomic_load_n(&c->progress[j].n, __ATOMIC_RELAXED);
+		int64_t ns = chunk(counter, &c->progress[w->i].n);
+		int64_t most = 0;   /* the most another worker did meanwhile */
+		for (int j = 0; j < sh->workers; j++) {
+			int64_t d = __atomic_load_n(&c->progress[j].n, __ATOMIC_RELAXED) - before[j];
+			if (j != w->i && d > most)
+				most = d;
+		}
+		if (most >= FS_STEP && most <= FS_OVERLAP_MAX && got < sh->samples) {
+			sample[got++] = ns;
+			if (got == sh->samples)
+				__atomic_fetch_add(&c->satisfied.n, 1, __ATOMIC_RELAXED);
+		}
+		if (__atomic_load_n(&c->satisfied.n, __ATOMIC_RELAXED) == sh->workers)
+			break;
+	}
+	sh->median_ps[w->i] = median_ps(sample, got);   /* read by main after wg.Wait */
+	sh->got[w->i] = got;
+	cl_note("%s: %.1f ns per increment while another worker ran (median of %ld chunks of %d)",
+	        cl_task_name(), (double)sh->median_ps[w->i] / 1000, got, FS_CHUNK);
 	cl_wg_done(sh->wg);
 }
 
@@ -123,21 +172,26 @@ static void serve(struct pattern_run *run, int64_t *(*counter_of)(struct counter
 	/* pattern_alloc aligns for malloc, not for a cache line: round up. */
 	sh->c = (struct counters *)(((uintptr_t)sh->c + FS_LINE - 1) & ~(uintptr_t)(FS_LINE - 1));
 	sh->iters = pattern_param(run, "iters");
+	sh->samples = pattern_param(run, "samples");
 	sh->workers = cl_procs() < FS_MAX_WORKERS ? cl_procs() : FS_MAX_WORKERS;
 	sh->counter_of = counter_of;
-	sh->least_share = 100;
 	pattern_limit(run, "slowdown_pct", 200, "%");
 	pattern_metric_meaning(run, "slowdown_pct",
 	                       "each increment took {value} of the time it takes alone: the workers' "
 	                       "counters share a cache line, which the cores pass back and forth "
 	                       "(padded to a line each, they stay near 100%; limit {limit})");
 
-	/* One increment alone, on a line nobody else writes: the baseline. */
-	int64_t alone = 0;
-	cl_time base = increment(&alone, sh->iters);
-	if (base < 1)
-		base = 1;
-	cl_note("alone: %.1f ns per increment", (double)base / (double)sh->iters);
+	/* The same chunks alone, on a line nobody else writes: the baseline. */
+	int64_t *alone = pattern_alloc(run, (size_t)sh->samples * sizeof *alone);
+	struct padded *mine = &sh->c->padded[FS_MAX_WORKERS - 1], *done = &sh->c->progress[FS_MAX_WORKERS - 1];
+	for (long k = 0; k < sh->samples; k++)
+		alone[k] = chunk(&mine->n, &done->n);
+	mine->n = done->n = 0;
+	int64_t base_ps = median_ps(alone, sh->samples);
+	if (base_ps < 1)
+		base_ps = 1;
+	cl_note("alone: %.1f ns per increment (median of %ld chunks of %d)", (double)base_ps / 1000,
+	        sh->samples, FS_CHUNK);
 
 	sh->start = cl_make("start", char, 0);
 	sh->ready = cl_wg_new("ready");
@@ -153,17 +207,21 @@ static void serve(struct pattern_run *run, int64_t *(*counter_of)(struct counter
 	cl_close(sh->start);
 	cl_wg_wait(sh->wg);
 
-	int64_t worst_ps = __atomic_load_n(&sh->worst_ps, __ATOMIC_RELAXED);   /* all are done */
-	int64_t base_ps = base * 1000 / sh->iters;
-	pattern_metric(run, "slowdown_pct", worst_ps * 100 / (base_ps > 0 ? base_ps : 1));
-	/* Contention needs the workers on CPUs at the same time: a worker that
-	 * got much less CPU than wall time shared its core with other programs. */
-	int64_t share = __atomic_load_n(&sh->least_share, __ATOMIC_RELAXED);
-	pattern_metric(run, "cpu_share_pct", share);
-	if (share < 80 || sh->workers < 2)
-		cl_note("the workers ran on a CPU only %lld%% of the time (%d processor%s): they may "
-		        "not have run at the same time, so the cores may not have contended",
-		        (long long)share, sh->workers, sh->workers == 1 ? "" : "s");
+	/* After wg.Wait every worker's figures are written. */
+	int64_t worst_ps = 0, fewest = sh->workers > 1 ? sh->samples : 0;
+	for (int i = 0; i < sh->workers; i++) {
+		if (sh->got[i] > 0 && sh->median_ps[i] > worst_ps)
+			worst_ps = sh->median_ps[i];
+		if (sh->got[i] < fewest)
+			fewest = sh->got[i];
+	}
+	pattern_metric(run, "slowdown_pct", worst_ps > 0 ? worst_ps * 100 / base_ps : 100);
+	pattern_metric(run, "overlap_samples", fewest);
+	if (fewest < sh->samples)
+		cl_note("a worker timed only %lld of %ld chunks while another ran (%d processor%s): "
+		        "the workers seldom had CPUs at the same time, so the cores may not have "
+		        "contended", (long long)fewest, sh->samples, sh->workers,
+		        sh->workers == 1 ? "" : "s");
 }
 
 /* Go: func correct() */
@@ -194,8 +252,10 @@ static const char *const topics[] = {
 };
 
 static const struct pattern_param params[] = {
-	{"iters", "5000000", "atomic increments per worker (and for the baseline)", 10000, 1000000000,
-	 NULL},
+	{"iters", "50000000", "the most atomic increments per worker (the run ends there if the "
+	 "workers seldom run at the same time)", 10000, 1000000000, NULL},
+	{"samples", "200", "chunks of 2048 increments each worker times while another runs (and "
+	 "main alone)", 10, 100000, NULL},
 };
 
 static const struct pattern_variant variants[] = {
@@ -223,7 +283,8 @@ const struct pattern pattern_false_sharing = {
 	           "exclusively to write it. Two variables on one line, written by two cores, make "
 	           "the line bounce between them although the program shares no data: false "
 	           "sharing. One worker per processor increments its own atomic counter; the metric "
-	           "compares the time of an increment with the time it takes alone. Par only: "
+	           "compares the time of an increment while another worker runs with the time it "
+	           "takes alone. Par only: "
 	           "under det one thread does all the writes, so no line is ever shared.",
 	.handshake = "Each worker says it is ready (a WaitGroup), then waits on the start channel; "
 	             "main closes it once they all wait, so they increment at the same time. Each "

@@ -15,11 +15,44 @@
  * critical section, as a thread can be preempted, so the count is a property
  * of the map's locking, replayable by seed.
  *
+ * Under par (two processors or more) a Lock can only find the mutex held
+ * by a worker on another CPU, and only while two CPUs run workers at the
+ * same instant, which on a shared machine the OS may seldom allow.  So
+ * there each worker counts its Locks in chunks of SM_CHUNK increments and
+ * keeps a chunk only if a worker on another CPU made progress meanwhile
+ * (at least SM_CHUNK / 4 increments; each CPU's progress on a line of its
+ * own): contended_pct is then the share among those Locks, what one lock
+ * costs when the cores really run in parallel, and overlap_locks says how
+ * many there were.
+ *
  * Checks:
  *   invariant all-counted  every increment of every worker is in the map.
- *   metric contended_pct   the share of Locks that found the lock held stays low.
+ *   metric contended_pct   the share of Locks that found the lock held stays low
+ *                          (under par: of the Locks made while two CPUs ran workers).
+ *   metric overlap_locks   par only, no limit: the Locks made while a worker ran on
+ *                          another CPU (few: the machine had no two CPUs free).
  */
+#include <sched.h>
+
 #include "patterns/pattern.h"
+
+#define SM_LINE 64
+#define SM_CHUNK 64                /* increments per chunk, under par */
+#define SM_MAX_CPUS 256
+
+/* A worker's own counts, on a cache line of its own (a worker's counting
+ * must not make the workers share a line: under par that alone would cost
+ * both the sharded map and one lock alike). */
+struct wstats {
+	_Alignas(SM_LINE) int64_t locks;   /* Lock calls */
+	int64_t contended;                 /* ... of them that found the mutex held */
+	int64_t olocks, ocontended;        /* par: the same, in chunks run beside another CPU */
+};
+
+/* Par: increments made on each CPU (by whichever worker ran there). */
+struct cpu_done {
+	_Alignas(SM_LINE) int64_t n;
+};
 
 enum locking { SHARDED, PLAIN, ONE_LOCK, BAD_HASH, UNLOCK_TWICE };
 
@@ -38,9 +71,9 @@ struct smap {
 	struct shard *shards;
 	int *shard_of_key;           /* the hash of each key, computed once (a pure function) */
 	int **done;                  /* done[w][key]: worker w's own increments, read by main after Wait */
-	int64_t *locks;              /* locks[w]: worker w's Lock calls (its own counter, so counting
-	                                adds no shared cache line of its own), read after Wait */
-	int64_t *contended;          /* contended[w]: ... of them that found the mutex held */
+	struct wstats *stats;        /* stats[w]: worker w's counts, read by main after Wait */
+	struct cpu_done *cpu_done;   /* par with 2+ processors: ncpus of them; else NULL */
+	int ncpus;                   /* CPUs the machine has (at most SM_MAX_CPUS) */
 	cl_waitgroup *wg;
 };
 
@@ -86,9 +119,10 @@ static struct shard *shard_of(struct smap *m, int key)
  * times it has to wait. */
 static void lock_counted(struct smap *m, int w, cl_mutex *mu)
 {
-	m->locks[w]++;
+	struct wstats *st = &m->stats[w];
+	st->locks++;
 	if (!cl_trylock(mu)) {
-		m->contended[w]++;
+		st->contended++;
 		cl_lock(mu);
 	}
 }
@@ -110,17 +144,66 @@ static void inc(struct smap *m, int w, int key)
 	cl_unlock(s->mu);
 }
 
+/* Par: where a chunk of increments began. */
+struct chunk {
+	int cpu;                     /* -1: unknown, the chunk does not count */
+	int64_t locks, contended;
+	int64_t before[SM_MAX_CPUS]; /* each CPU's progress */
+};
+
+static void chunk_begin(struct smap *m, struct wstats *st, struct chunk *c)
+{
+	c->cpu = sched_getcpu();
+	c->locks = st->locks;
+	c->contended = st->contended;
+	for (int k = 0; k < m->ncpus; k++)
+		c->before[k] = __atomic_load_n(&m->cpu_done[k].n, __ATOMIC_RELAXED);
+}
+
+/* Keeps the chunk's Locks if the worker stayed on its CPU and another CPU
+ * did at least a quarter of a chunk meanwhile. */
+static void chunk_end(struct smap *m, struct wstats *st, const struct chunk *c)
+{
+	if (c->cpu < 0 || c->cpu >= m->ncpus || sched_getcpu() != c->cpu)
+		return;
+	for (int k = 0; k < m->ncpus; k++)
+		if (k != c->cpu &&
+		    __atomic_load_n(&m->cpu_done[k].n, __ATOMIC_RELAXED) - c->before[k] >= SM_CHUNK / 4) {
+			st->olocks += st->locks - c->locks;
+			st->ocontended += st->contended - c->contended;
+			return;
+		}
+}
+
 /* Go: go func(w int) { defer wg.Done(); for i := 0; i < ops; i++ { m.Inc(randomKey()) } }(w) */
 static void worker(void *arg)
 {
 	struct worker_args *a = arg;
 	struct smap *m = a->m;
+	struct wstats *st = &m->stats[a->id];
+	struct chunk *c = m->cpu_done ? pattern_alloc(m->run, sizeof *c) : NULL;
 	for (int i = 0; i < m->ops; i++) {
+		if (c && i % SM_CHUNK == 0)
+			chunk_begin(m, st, c);
 		int key = (int)cl_rand_below((uint64_t)m->nkeys);
 		inc(m, a->id, key);
 		m->done[a->id][key]++;
+		if (c) {
+			int cpu = sched_getcpu();
+			if (cpu >= 0 && cpu < m->ncpus)
+				__atomic_fetch_add(&m->cpu_done[cpu].n, 1, __ATOMIC_RELAXED);
+			if (i % SM_CHUNK == SM_CHUNK - 1 || i == m->ops - 1)
+				chunk_end(m, st, c);
+		}
 	}
 	cl_wg_done(m->wg);
+}
+
+/* Zeroed memory from the run, aligned to a cache line. */
+static void *alloc_lines(struct pattern_run *run, size_t size)
+{
+	uintptr_t p = (uintptr_t)pattern_alloc(run, size + SM_LINE);
+	return (void *)((p + SM_LINE - 1) & ~(uintptr_t)(SM_LINE - 1));
 }
 
 static void count_all(struct pattern_run *run, enum locking locking, int ops)
@@ -134,9 +217,15 @@ static void count_all(struct pattern_run *run, enum locking locking, int ops)
 	if (locking == ONE_LOCK)
 		m->nshards = 1; /* MISTAKE(one-lock): one mutex for the whole map: every worker waits for every other */
 	pattern_limit(run, "contended_pct", pattern_param(run, "max-contended"), "%");
-	pattern_metric_meaning(run, "contended_pct",
-	                       "{value} of the workers' Locks found the mutex held by another "
-	                       "worker; with the map split into shards it should stay under {limit}");
+	if (cl_procs() > 1)
+		pattern_metric_meaning(run, "contended_pct",
+		                       "{value} of the Locks the workers made while two CPUs ran them "
+		                       "found the mutex held by the other; with the map split into shards "
+		                       "it should stay under {limit}");
+	else
+		pattern_metric_meaning(run, "contended_pct",
+		                       "{value} of the workers' Locks found the mutex held by another "
+		                       "worker; with the map split into shards it should stay under {limit}");
 	m->shards = pattern_alloc(run, (size_t)m->nshards * sizeof *m->shards);
 	for (int i = 0; i < m->nshards; i++) {
 		char name[24];   /* "shard-" and any int */
@@ -149,8 +238,12 @@ static void count_all(struct pattern_run *run, enum locking locking, int ops)
 	for (int key = 0; key < m->nkeys; key++)
 		m->shard_of_key[key] = shard_index(m, key);
 	m->done = pattern_alloc(run, (size_t)workers * sizeof *m->done);
-	m->locks = pattern_alloc(run, (size_t)workers * sizeof *m->locks);
-	m->contended = pattern_alloc(run, (size_t)workers * sizeof *m->contended);
+	m->stats = alloc_lines(run, (size_t)workers * sizeof *m->stats);
+	if (cl_procs() > 1) {   /* par with two processors or more */
+		long n = sysconf(_SC_NPROCESSORS_CONF);
+		m->ncpus = n < 1 ? 1 : n > SM_MAX_CPUS ? SM_MAX_CPUS : (int)n;
+		m->cpu_done = alloc_lines(run, (size_t)m->ncpus * sizeof *m->cpu_done);
+	}
 	m->wg = cl_wg_new("wg");
 	cl_wg_add(m->wg, workers);
 	for (int w = 0; w < workers; w++) {
@@ -178,12 +271,25 @@ static void count_all(struct pattern_run *run, enum locking locking, int ops)
 			break;
 		}
 	}
-	int64_t locks = 0, contended = 0;
+	int64_t locks = 0, contended = 0, olocks = 0, ocontended = 0;
 	for (int w = 0; w < workers; w++) {
-		locks += m->locks[w];
-		contended += m->contended[w];
+		locks += m->stats[w].locks;
+		contended += m->stats[w].contended;
+		olocks += m->stats[w].olocks;
+		ocontended += m->stats[w].ocontended;
 	}
 	int64_t pct = locks ? contended * 100 / locks : 0;
+	if (m->cpu_done) {
+		/* Par: only what two CPUs did at once counts. */
+		int64_t opct = olocks ? ocontended * 100 / olocks : 0;
+		pattern_metric(run, "contended_pct", opct);
+		pattern_metric(run, "overlap_locks", olocks);
+		cl_note("main: %lld of the %lld Locks made while a worker ran on another CPU waited "
+		        "(%lld%%; of all %lld Locks, %lld waited), %d shard%s", (long long)ocontended,
+		        (long long)olocks, (long long)opct, (long long)locks, (long long)contended,
+		        m->nshards, m->nshards == 1 ? "" : "s");
+		return;
+	}
 	pattern_metric(run, "contended_pct", pct);
 	cl_note("main: %lld of %lld Locks waited (%lld%%), %d shard%s", (long long)contended,
 	        (long long)locks, (long long)pct, m->nshards, m->nshards == 1 ? "" : "s");
@@ -292,7 +398,7 @@ static const char *const topics[] = {
 
 static const struct pattern_param params[] = {
 	{"workers", "8", "workers incrementing keys at once", 1, 64, NULL},
-	{"ops", "20", "increments each worker makes, of random keys", 1, 10000, NULL},
+	{"ops", "20", "increments each worker makes, of random keys", 1, 1000000, NULL},
 	{"keys", "64", "distinct keys (user:0 ... user:N-1)", 1, 4096, NULL},
 	{"shards", "32", "shards of the map, each with its own mutex", 1, 256, NULL},
 	{"max-contended", "35", "most Locks, in percent, that may find their mutex held", 0, 100, NULL},

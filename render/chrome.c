@@ -10,7 +10,12 @@
  *     (deadlock, leak) get a slice to the end marked "unfinished";
  *   - "i" instants for notes, and a global one for the end of the run;
  *   - a flow arrow per delivered value: "s" inside the send's slice, "f"
- *     with "bp":"e" inside the receive's slice, sharing the event flow id.
+ *     with "bp":"e" inside the receive's slice, sharing the event flow id;
+ *   - under par, the processor each slice and instant ran on, as the arg
+ *     "proc" ("P0", Go's name; a blocked interval: where it blocked), shown
+ *     in Perfetto's details of the slice; the track stays the task's, as
+ *     tasks move between processors.  Det events have no processor and get
+ *     no such arg.
  *
  * Display time.  Many events share one virtual instant, but slices on a
  * track must nest, and a flow's ends must lie inside their slices.  So each
@@ -38,6 +43,7 @@ struct ctask {
 	bool blocked;
 	enum cl_wait wait;
 	int64_t block_d;   /* display time of the BLOCK */
+	int block_proc;    /* the BLOCK's processor, number + 1 (0: none) */
 	char obj[64];      /* what it blocked on */
 };
 
@@ -120,6 +126,16 @@ static void arg_int(struct chrome *c, const char *key, int64_t v)
 	render_buf_i64(&c->buf, v);
 }
 
+/* ,"proc":"P<n>" for an event on a processor (par); nothing under det. */
+static void arg_proc(struct chrome *c, int proc)
+{
+	if (proc <= 0)
+		return;
+	char pb[16];
+	snprintf(pb, sizeof pb, "P%d", proc - 1);
+	arg_str(c, ",\"proc\":", pb);
+}
+
 static void name_track(struct chrome *c, int id, const char *name)
 {
 	struct ctask *t = ctask(c, id);
@@ -148,6 +164,7 @@ static void op_slice(struct chrome *c, const struct cl_event *ev, int64_t d, con
 	ts(c, ",\"dur\":", STEP_NS);
 	arg_int(c, ",\"args\":{\"seq\":", (int64_t)ev->seq);
 	arg_int(c, ",\"time_ns\":", ev->time);
+	arg_proc(c, ev->proc);
 	if (ev->obj_name && *ev->obj_name)
 		arg_str(c, ",\"object\":", ev->obj_name);
 	if (ev->value && *ev->value)
@@ -192,6 +209,7 @@ static void block_slice(struct chrome *c, int id, struct ctask *t, int64_t end, 
 	ts(c, ",\"dur\":", end - t->block_d);
 	render_buf_puts(&c->buf, ",\"args\":{");
 	arg_str(c, "\"object\":", t->obj);
+	arg_proc(c, t->block_proc);
 	if (unfinished) {
 		render_buf_puts(&c->buf, ",\"unfinished\":true");
 	} else {
@@ -304,6 +322,7 @@ static void draw(struct chrome *c, const struct cl_event *ev)
 		t->blocked = true;
 		t->wait = ev->wait;
 		t->block_d = d;
+		t->block_proc = ev->proc;
 		copy_str(t->obj, sizeof t->obj, obj);
 		break;
 	case CL_EV_WAKE:
@@ -388,6 +407,7 @@ static void draw(struct chrome *c, const struct cl_event *ev)
 		ts(c, ",\"ts\":", d);
 		arg_int(c, ",\"args\":{\"seq\":", (int64_t)ev->seq);
 		arg_int(c, ",\"time_ns\":", ev->time);
+		arg_proc(c, ev->proc);
 		render_buf_puts(&c->buf, "}}");
 		break;
 	case CL_EV_VERDICT:

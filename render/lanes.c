@@ -18,6 +18,13 @@
  * Plain ASCII; the time is shown only when it changes.  With colour, each
  * task's marks and the arrows it sends take its colour (the text
  * renderer's), notes are bold and panics red.
+ *
+ * Under par every event carries the processor it ran on (event.h's proc):
+ * each mark's text and each arrow's label then start with it ("P1 lock
+ * map", "--P0 5 (jobs)-->": an arrow, the processor of the event that drew
+ * it), and a third legend line, written before the first such row, says
+ * so.  Steals and hand-offs name their processors in their own words.  Det
+ * events have no processor: their chart is what it always was.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +58,8 @@ struct lanes {
 	char *row;              /* width + 1 */
 	const char **hue;       /* width: the SGR colour of each cell (NULL = plain) */
 	const char *pen;        /* the colour put() writes with */
+	int proc;               /* the event being drawn: its processor, number + 1 (0: none) */
+	bool proc_legend;       /* the par legend line is written */
 };
 
 static int lane_pos(int i)
@@ -249,13 +258,17 @@ static const char *put_words(struct lanes *l, int x, const char *s, int max)
 static void mark(struct lanes *l, int i, int task, char m, const char *text, bool wide, char *rest,
                  size_t rest_size)
 {
-	char nb[32], buf[256];
+	char nb[32], buf[256], tagged[300];
 	int x = lane_pos(i);
 	l->pen = m == '"' ? "1" : m == '!' ? "1;31" : render_task_color(task);
 	putc_at(l, x, m);
 	if (l->lane[i].task < 0) {
 		snprintf(buf, sizeof buf, "%s: %s", task_name(l, task, nb, sizeof nb), text);
 		text = buf;
+	}
+	if (l->proc > 0) {
+		snprintf(tagged, sizeof tagged, *text ? "P%d %s" : "P%d", l->proc - 1, text);
+		text = tagged;
 	}
 	const char *left = "";
 	if (*text) {
@@ -280,6 +293,11 @@ static void draw_arrow(struct lanes *l, int a, int b, const char *label, const c
 		putc_at(l, x, '-');
 	putc_at(l, xa < xb ? hi : lo, xa < xb ? '>' : '<');
 	int span = hi - lo + 1 - 3;   /* keep two dashes before and the head */
+	char tagged[200];
+	if (l->proc > 0) {
+		snprintf(tagged, sizeof tagged, "P%d %s", l->proc - 1, label);
+		label = tagged;
+	}
 	if (span > 0)
 		put(l, lo + 2, label, span);
 	if (head_text) {
@@ -317,6 +335,12 @@ static void message(struct lanes *l, int from, int to, const struct cl_event *ev
 			snprintf(text, sizeof text, "%s>%s %s", task_name(l, from, n1, sizeof n1),
 			         task_name(l, to, n2, sizeof n2), label);
 		if (l->lane[a].task < 0) {   /* mark() would prefix one name: write it whole */
+			char tagged[220];
+			if (l->proc > 0) {
+				snprintf(tagged, sizeof tagged, "P%d %s", l->proc - 1, text);
+				memcpy(text, tagged, sizeof text - 1);
+				text[sizeof text - 1] = '\0';
+			}
 			l->pen = render_task_color(from);
 			putc_at(l, lane_pos(a), '*');
 			put(l, lane_pos(a) + 2, text, room(l, a, lane_pos(a) + 2));
@@ -403,6 +427,12 @@ static void lanes_event(void *ctx, const struct cl_event *ev)
 	struct lanes *l = ctx;
 	char text[256], nb[32];
 	render_tasks_learn(&l->tasks, ev);
+	/* Steals and hand-offs say their processors themselves. */
+	l->proc = ev->kind == CL_EV_STEAL || ev->kind == CL_EV_HANDOFF ? 0 : ev->proc;
+	if (l->proc > 0 && !l->proc_legend) {
+		fputs("       P0 P1 ...  the processor (par) a mark or an arrow ran on\n", l->out);
+		l->proc_legend = true;
+	}
 	if (ev->kind == CL_EV_END) {
 		row_begin(l, ev->time);
 		snprintf(text, sizeof text, "== end: %s ==", ev->text && *ev->text ? ev->text : "?");

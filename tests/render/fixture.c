@@ -69,6 +69,32 @@ const struct cl_event *fixture_exchange(size_t *n)
 	return evs;
 }
 
+const struct cl_event *fixture_par_exchange(size_t *n)
+{
+	size_t m;
+	const struct cl_event *det = fixture_exchange(&m);
+	static struct cl_event evs[sizeof exchange / sizeof exchange[0] + 1];
+	size_t k = 0;
+	for (size_t i = 0; i < m; i++) {
+		struct cl_event e = det[i];
+		if (e.kind == CL_EV_PANIC) {
+			/* P1, idle, takes worker-2 from P0's queue: then it panics there. */
+			struct cl_event steal = fixture_event(0, e.time, CL_EV_STEAL, e.task, e.task_name);
+			steal.proc = 2;
+			steal.arg = 1;
+			steal.count = 1;
+			steal.text = "runq";
+			evs[k++] = steal;
+		}
+		e.proc = e.task == 0 ? 0 : e.task == 2 || e.kind == CL_EV_PANIC ? 2 : 1;
+		evs[k++] = e;
+	}
+	for (size_t i = 0; i < k; i++)
+		evs[i].seq = i + 1;
+	*n = k;
+	return evs;
+}
+
 char *fixture_render(const char *format, int width, const struct cl_event *evs, size_t n)
 {
 	char *buf = NULL;

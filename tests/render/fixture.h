@@ -14,6 +14,12 @@
 /* The exchange (seq 1..n, as the runtime would emit it). */
 const struct cl_event *fixture_exchange(size_t *n);
 
+/* The same exchange as a par run would emit it: main and worker-2 on P0
+ * (proc 1), worker-1 on P1 (proc 2), the runtime's timer and end on no
+ * processor, and worker-2 stolen by P1 before its panic (a steal event,
+ * then its panic on P1).  Deterministic: built from the exchange. */
+const struct cl_event *fixture_par_exchange(size_t *n);
+
 /* An event with every string "" and the given basics. */
 struct cl_event fixture_event(uint64_t seq, int64_t time, enum cl_event_kind kind, int task,
                               const char *task_name);

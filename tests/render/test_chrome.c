@@ -2,7 +2,8 @@
  * test_chrome.c - the chrome renderer: valid JSON in the trace-event
  * format, a named track per task, slices for operations and blocked
  * intervals, and one flow arrow per delivered value whose two ends lie
- * inside slices of the sending and the receiving task.
+ * inside slices of the sending and the receiving task; under par, each
+ * slice's processor in its args.
  */
 #include <check.h>
 #include <math.h>
@@ -262,6 +263,56 @@ START_TEST(test_escaping)
 }
 END_TEST
 
+/* Under par every slice and instant of a task says its processor in its
+ * args ("proc": "P0"), a blocked interval the one it blocked on; events on
+ * no processor (the runtime's timer, the end) and every det event have no
+ * "proc".  The tracks stay the tasks' own. */
+START_TEST(test_par_processor_args)
+{
+	size_t n;
+	const struct cl_event *evs = fixture_par_exchange(&n);
+	struct tj *doc = render_chrome(evs, n);
+	const struct tj *evts = tj_get(doc, "traceEvents");
+	ck_assert_uint_eq(check_flows(evts), 2);
+	static const struct {
+		const char *ph, *name;
+		int tid;
+		const char *proc;
+	} want[] = {
+		{"X", "send jobs", 1, "P0"},
+		{"X", "recv jobs", 2, "P1"},
+		{"X", "chan receive", 2, "P1"},      /* blocked on P1 */
+		{"X", "select: case 1 of 2", 1, "P0"},
+		{"i", "worker 1 takes job 5", 2, "P1"},
+		{"X", "stolen P0->P1", 3, "P1"},
+		{"X", "panic: send on closed channel", 3, "P1"},
+		{"X", "sleep", 3, "P0"},             /* blocked on P0, woken after the steal's P1 */
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const struct tj *e = find(evts, want[i].ph, want[i].name, want[i].tid);
+		ck_assert_msg(e != NULL, "no %s %s on %d", want[i].ph, want[i].name, want[i].tid);
+		const char *proc = tj_str(tj_get(e, "args"), "proc");
+		ck_assert_msg(proc && strcmp(proc, want[i].proc) == 0, "%s: proc %s, want %s",
+		              want[i].name, proc ? proc : "(none)", want[i].proc);
+	}
+	const struct tj *timer = find(evts, "X", "timer", 0), *end = find(evts, "i", "end: panic", 0);
+	ck_assert(timer && end);
+	ck_assert_ptr_null(tj_get(tj_get(timer, "args"), "proc"));
+	ck_assert_ptr_null(tj_get(tj_get(end, "args"), "proc"));
+	/* Every X or i of a task (tid > 0) has one. */
+	for (size_t i = 0; i < evts->n; i++) {
+		const struct tj *e = evts->items[i];
+		if ((is_ph(e, "X") || is_ph(e, "i")) && tj_num(e, "tid") > 0)
+			ck_assert_ptr_nonnull(tj_str(tj_get(e, "args"), "proc"));
+	}
+	tj_free(doc);
+	const struct cl_event *det = fixture_exchange(&n);
+	char *s = fixture_render("chrome", 80, det, n);
+	ck_assert_ptr_null(strstr(s, "\"proc\""));
+	free(s);
+}
+END_TEST
+
 Suite *suite_render_chrome(void)
 {
 	Suite *s = suite_create("render_chrome");
@@ -273,6 +324,7 @@ Suite *suite_render_chrome(void)
 	tcase_add_test(tc, test_many_flows);
 	tcase_add_test(tc, test_held_receive_released);
 	tcase_add_test(tc, test_escaping);
+	tcase_add_test(tc, test_par_processor_args);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,7 +1,8 @@
 /*
  * test_lanes.c - the lanes renderer: the three-task exchange as a sequence
  * chart, compared with the expected charts in tests/render/data/, at a
- * width that fits every task and at one that folds tasks into "others".
+ * width that fits every task and at one that folds tasks into "others";
+ * and the same exchange as a par run, each mark showing its processor.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -10,10 +11,8 @@
 #include "tests/render/fixture.h"
 #include "tests/testlib.h"
 
-static void expect_chart(int width, const char *path)
+static void expect_chart_of(const struct cl_event *evs, size_t n, int width, const char *path)
 {
-	size_t n;
-	const struct cl_event *evs = fixture_exchange(&n);
 	char *got = fixture_render("lanes", width, evs, n);
 	const char *regen = getenv("CHANLAB_REGEN");   /* =1 rewrites the expected charts */
 	if (regen && strcmp(regen, "1") == 0) {
@@ -27,6 +26,13 @@ static void expect_chart(int width, const char *path)
 	ck_assert_str_eq(got, want);
 	free(got);
 	free(want);
+}
+
+static void expect_chart(int width, const char *path)
+{
+	size_t n;
+	const struct cl_event *evs = fixture_exchange(&n);
+	expect_chart_of(evs, n, width, path);
 }
 
 /* 80 columns: a lane each for main, worker-1, worker-2 and the runtime. */
@@ -177,6 +183,47 @@ START_TEST(test_colour)
 }
 END_TEST
 
+/* A par run's chart: the same exchange with processors (fixture.h). */
+START_TEST(test_par_exchange_80)
+{
+	size_t n;
+	const struct cl_event *evs = fixture_par_exchange(&n);
+	expect_chart_of(evs, n, 80, "tests/render/data/lanes-par-exchange-80.txt");
+}
+END_TEST
+
+/* Under par each mark and arrow starts with its event's processor, a
+ * legend line (once, before the first) says so; the steal names its own
+ * processors and gets no tag; a det chart has neither. */
+START_TEST(test_par_shows_processor)
+{
+	size_t n;
+	const struct cl_event *evs = fixture_par_exchange(&n);
+	char *s = fixture_render("lanes", 80, evs, n);
+	const char *legend = "P0 P1 ...  the processor (par) a mark or an arrow ran on\n";
+	char *at = strstr(s, legend);
+	ck_assert_ptr_nonnull(at);
+	ck_assert_ptr_null(strstr(at + 1, legend));
+	ck_assert_ptr_nonnull(strstr(s, "# P1 recv jobs"));          /* worker-1 on P1 */
+	ck_assert_ptr_nonnull(strstr(s, "^ P1 by main"));
+	ck_assert_ptr_nonnull(strstr(s, "# P0 select"));             /* main on P0 */
+	ck_assert_ptr_nonnull(strstr(s, "\" P1 worker 1 takes job 5"));
+	ck_assert_ptr_nonnull(strstr(s, "|--P0 go------->worker-1")); /* main's spawn on P0 */
+	ck_assert_ptr_nonnull(strstr(s, "* stolen P0->P1"));
+	ck_assert_ptr_nonnull(strstr(s, "! P1 panic: send on closed"));
+	ck_assert_ptr_null(strstr(s, "P1 stolen"));
+	/* The runtime's timer ran on no processor: no tag. */
+	ck_assert_ptr_nonnull(strstr(s, "* timer"));
+	free(s);
+	const struct cl_event *det = fixture_exchange(&n);
+	s = fixture_render("lanes", 80, det, n);
+	ck_assert_ptr_null(strstr(s, "the processor (par)"));
+	ck_assert_ptr_null(strstr(s, "P0"));
+	ck_assert_ptr_null(strstr(s, "P1"));
+	free(s);
+}
+END_TEST
+
 Suite *suite_render_lanes(void)
 {
 	Suite *s = suite_create("render_lanes");
@@ -188,6 +235,8 @@ Suite *suite_render_lanes(void)
 	tcase_add_test(tc, test_legend);
 	tcase_add_test(tc, test_truncation_wrapping_footer);
 	tcase_add_test(tc, test_colour);
+	tcase_add_test(tc, test_par_exchange_80);
+	tcase_add_test(tc, test_par_shows_processor);
 	suite_add_tcase(s, tc);
 	return s;
 }
