@@ -8,8 +8,8 @@
 #include "api.h"
 #include "coach/coach.h"
 
-#define PRODUCERS 3
-#define EACH 3
+#define PRODUCERS 2
+#define EACH 1
 
 struct producer_args {
 	cl_chan *ch;
