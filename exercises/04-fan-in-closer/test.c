@@ -3,9 +3,9 @@
  * EACH values each (a distinct value per input and index) and are closed;
  * main ranges over the merged output.  The inputs are filled before merge
  * is called (buffered, with no producer tasks) and are few so that every
- * schedule with two preemptions fits the checker's cap.  Every value must arrive exactly
- * once, "out" must be closed only by the closer and only after every
- * forwarder has finished.
+ * schedule with two preemptions fits the checker's cap.  Every value must
+ * arrive exactly once, "out" must be closed only by the closer and only
+ * after every forwarder has finished.
  */
 #include "api.h"
 #include "coach/coach.h"
