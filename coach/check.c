@@ -232,6 +232,7 @@ struct report {
 	bool has_result, passed, has_fail;
 	char kind[16];
 	char *schedule, *why, *runtime_report;
+	char *crash_schedule;  /* the schedule a signal killed the program in (coach/crash.h) */
 	long schedules, random, pct, exhaustive;
 	int complete, latency_seeds, complete_bound, exhaustive_bound;
 	long complete_count;
@@ -260,7 +261,7 @@ static void parse_report(const char *nonce, char *text, size_t len, struct repor
 			r->shrunk = shrunk != 0;
 		} else if (sscanf(p, "%15s %zu", word, &blen) == 2 &&
 		           (strcmp(word, "why") == 0 || strcmp(word, "report") == 0 ||
-		            strcmp(word, "schedule") == 0) &&
+		            strcmp(word, "schedule") == 0 || strcmp(word, "crash") == 0) &&
 		           blen <= (size_t)(end - nl - 1)) {
 			char *s = malloc(blen + 1);
 			if (!s)
@@ -268,7 +269,7 @@ static void parse_report(const char *nonce, char *text, size_t len, struct repor
 			memcpy(s, nl + 1, blen);
 			s[blen] = '\0';
 			char **slot = word[0] == 'w' ? &r->why : word[0] == 's' ? &r->schedule
-			                                                        : &r->runtime_report;
+			              : word[0] == 'c' ? &r->crash_schedule : &r->runtime_report;
 			free(*slot);
 			*slot = s;
 			nl += blen + 1;
@@ -423,6 +424,7 @@ static void run_child(char *const argv[], const struct coach_check_opts *o, bool
 
 static void report_free(struct report *r)
 {
+	free(r->crash_schedule);
 	free(r->schedule);
 	free(r->why);
 	free(r->runtime_report);
@@ -541,10 +543,16 @@ static void fill_from_child(struct coach_verdict *v, struct child_run *cr,
 		v->to_preemptions = r->to_preemptions;
 		return;
 	}
-	/* A crash names the schedule it was in; only a random or PCT one
-	 * replays by that name (an exhaustive one is named by its number). */
-	if (strncmp(r->at, "random:", 7) == 0 || strncmp(r->at, "pct:", 4) == 0)
+	/* A crash names the schedule it was in: the one its signal handler
+	 * wrote (every phase's, decisions included), else the last "at" line's
+	 * when that replays by its name (a random or PCT seed; an exhaustive
+	 * schedule is named there by its number only). */
+	if (r->crash_schedule) {
+		v->schedule = r->crash_schedule;
+		r->crash_schedule = NULL;
+	} else if (strncmp(r->at, "random:", 7) == 0 || strncmp(r->at, "pct:", 4) == 0) {
 		v->schedule = strdup(r->at);
+	}
 	const char *in = r->at[0] ? " in schedule " : "";
 	if (cr->killed_for[0]) {
 		set_why(v, "limit", "%s%s%s", cr->killed_for, in, r->at);
@@ -670,7 +678,9 @@ void coach_check(const struct coach_toolchain *tc, const struct coach_spec *spec
 		v->trace = v->output;
 		v->output = NULL;
 	}
-	if (v->status == COACH_FAIL && !o->replay && v->schedule && strcmp(v->kind, "crash") &&
+	/* The failing schedule's trace: replayed (a crash's up to the step
+	 * that crashed; a limit's is not replayed, it would run to the limit). */
+	if (v->status == COACH_FAIL && !o->replay && v->schedule && v->schedule[0] &&
 	    strcmp(v->kind, "limit")) {
 		struct args rp = {0};
 		harness_args(&rp, prog, spec, o, replay_arg(tmp, v->schedule, replay_file,

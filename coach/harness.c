@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "coach/coach.h"
+#include "coach/crash.h"
 #include "coach/explore.h"
 #include "coach/harness.h"
 #include "render/render.h"
@@ -432,6 +433,9 @@ int coach_harness_main(int argc, char **argv)
 		.interrupt = &h.stop,
 	};
 	struct coach_promise promise = {promise_failed, &h};
+	/* Before the first run, so the runtime's fault handler passes crashes on to it. */
+	fflush(out);
+	coach_crash_report_install(fileno(out));
 
 	const char *replay_arg = opt_str(argc, argv, "--replay");
 	if (replay_arg) {
@@ -440,7 +444,9 @@ int coach_harness_main(int argc, char **argv)
 			fprintf(stderr, "harness: cannot read the schedule %s\n", replay_arg);
 			return 64;
 		}
-		/* One schedule with its trace on stdout, then the verdict of it. */
+		/* One schedule with its trace on stdout, then the verdict of it.
+		 * Line by line, so a crash leaves the trace up to its step. */
+		setvbuf(stdout, NULL, _IOLBF, 0);
 		const char *format = opt_str(argc, argv, "--format");
 		struct render_opts ro = {.out = stdout, .color = opt_long(argc, argv, "--color", 0) != 0,
 		                         .width = (int)opt_long(argc, argv, "--width", 100)};

@@ -14,6 +14,8 @@
  *	shrunk 0|1 FROM_D FROM_P TO_D TO_P RUNS
  *	                              whether it was shrunk, its decisions and
  *	                              preemptions before and after, candidate runs
+ *	crash LEN\n<LEN bytes>\n      written by a signal handler as the program dies: the
+ *	                              schedule it died in, replayable (coach/crash.h)
  *	result NONCE pass|fail SCHEDULES RANDOM PCT EXHAUSTIVE COMPLETE SEEDS BOUND COUNT LAST
  *	                              EXHAUSTIVE: the schedules of the LAST bound tried;
  *	                              COMPLETE: every schedule within the

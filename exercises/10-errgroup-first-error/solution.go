@@ -68,6 +68,6 @@ func fetchAll(parent context.Context, n int) error {
 
 func main() {
 	start := time.Now()
-	err := fetchAll(context.Background(), 6)
-	fmt.Println(err, time.Since(start) < 45*time.Millisecond)
+	err := fetchAll(context.Background(), 4)
+	fmt.Println(err, time.Since(start) < 30*time.Millisecond)
 }

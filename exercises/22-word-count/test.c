@@ -1,5 +1,7 @@
 /*
- * test.c - 22-word-count: the checks.  Four lines, 14 words in all; every
+ * test.c - 22-word-count: the checks.  Two lines, 4 words in all
+ * (few, so that every schedule with two preemptions fits the checker's
+ * cap); every
  * counter finishes before results is closed, and nothing is left behind.
  */
 #include <ctype.h>
@@ -21,13 +23,11 @@ static void check_main(void *arg)
 {
 	(void)arg;
 	const char *const lines[] = {
-		"do not communicate by sharing memory",
-		"share memory by communicating",
 		"",
 		"channels orchestrate mutexes serialize",
 	};
-	int total = word_count(lines, 4);
-	coach_expect(total == 14, "word_count counts every word of every line (14, got %d)", total);
+	int total = word_count(lines, 2);
+	coach_expect(total == 4, "word_count counts every word of every line (4, got %d)", total);
 }
 
 const struct coach_exercise coach_exercise = {

@@ -90,6 +90,8 @@ START_TEST(verify_shipped_pack)
 	char *out = ex(&sb, &st, "verify");
 	ck_assert_msg(st == 0, "verify failed:\n%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "solution passes"));
+	/* every solution's exhaustive phase covers its bound within the cap */
+	ck_assert_msg(!strstr(out, "(the first "), "an exhaustive phase hit the cap:\n%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "caught by the"));
 	free(out);
 	sandbox_close(&sb);
@@ -335,6 +337,50 @@ START_TEST(crash_is_a_failed_check)
 }
 END_TEST
 
+/* A crash in only some schedules, found by the exhaustive phase, is
+ * reported with its schedule string (not the phase's run number), and
+ * replaying that schedule crashes again.  main yields twice, then writes
+ * through a pointer that the breaker task spoils after eight yields of its
+ * own: only a schedule that switches to the breaker early and keeps it
+ * running crashes (never the first, without preemption). */
+START_TEST(crash_in_some_schedules_replays)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	char path[400];
+	snprintf(path, sizeof path, "%s/crash.c", sb.dir);
+	write_file(path, "/* chanlab exercise " EX " */\n#include <stdlib.h>\n#include \"api.h\"\n\n"
+	           "struct box {\n\tvolatile int *p;\n\tint x;\n\tbool used;\n};\n\n"
+	           "static void breaker(void *arg)\n{\n\tstruct box *b = arg;\n"
+	           "\tfor (int i = 0; i < 8; i++)\n\t\tcl_yield();\n\tif (!b->used)\n"
+	           "\t\tb->p = (volatile int *)(long)16;\n}\n\n"
+	           "static void warmer(void *arg)\n{\n\tstruct cache *c = arg;\n\tcache_warm(c);\n"
+	           "\tcl_close(c->started);\n}\n\n"
+	           "void start_cache(struct cache *c)\n{\n\tstruct box *b = calloc(1, sizeof *b);\n"
+	           "\tb->p = &b->x;\n\tcl_go(breaker, b, \"breaker\");\n\tcl_yield();\n\tcl_yield();\n"
+	           "\t*b->p = 1;\n\tb->used = true;\n\tc->started = cl_make(\"started\", char, 0);\n"
+	           "\tcl_go(warmer, c, \"warmer\");\n\tcl_recv(c->started, NULL);\n}\n");
+	int st;
+	char *out = ex(&sb, &st, "check crash.c");
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_msg(strstr(out, "crash check") && strstr(out, "SEGV"), "%s", out);
+	ck_assert_msg(strstr(out, "in schedule exhaustive-"), "not found exhaustively:\n%s", out);
+	ck_assert_msg(strstr(out, "breaker"), "no trace up to the crash:\n%s", out);
+	const char *r = strstr(out, "replay: chanlab exercise check crash.c --replay random:1:S1-");
+	ck_assert_msg(r != NULL, "no replayable schedule:\n%s", out);
+	r += strlen("replay: chanlab exercise check crash.c --replay ");
+	char schedule[1000];
+	snprintf(schedule, sizeof schedule, "%.*s", (int)strcspn(r, " \n"), r);
+	free(out);
+	out = ex(&sb, &st, "check crash.c --replay '%s'", schedule);
+	ck_assert_msg(st == 6, "replay of %s:\n%s", schedule, out);
+	ck_assert_msg(strstr(out, "crash check") && strstr(out, "SEGV"), "replay of %s:\n%s",
+	              schedule, out);
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
 /* A program that never returns is stopped by a limit. */
 START_TEST(never_returns_hits_a_limit)
 {
@@ -476,6 +522,7 @@ Suite *suite_coach(void)
 	tcase_add_test(tc, replay_repeats_the_failure);
 	tcase_add_test(tc, compile_error);
 	tcase_add_test(tc, crash_is_a_failed_check);
+	tcase_add_test(tc, crash_in_some_schedules_replays);
 	tcase_add_test(tc, never_returns_hits_a_limit);
 	tcase_add_test(tc, exit_zero_is_no_pass);
 	tcase_add_test(tc, globals_refused);
