@@ -5,9 +5,12 @@
  * names.  The rules that need a whole question or the whole bank (right
  * choices, answers, duplicate ids...) are in lint.c.
  *
- * libyaml's document API is used rather than its event API: a bank is small
- * (a thousand questions load in milliseconds) and with the whole tree at hand
- * a question's keys can be read in any order, each node keeping its mark.
+ * One pass over libyaml's events refuses aliases, anchors and NULs and builds
+ * the file's tree (below); the loader then reads the tree, so a question's
+ * keys can be read in any order, each node keeping its mark.  libyaml's own
+ * document API would need a second parse after the refusing pass, and a few
+ * allocations per node: that second parse was a third of the instructions
+ * of loading and linting a thousand-question bank.
  *
  * Out of memory: one policy, quiz_oom() (a message, then abort); nothing else
  * exits.
@@ -206,67 +209,270 @@ const struct quiz_question *quiz_bank_find(const struct quiz_bank *b, const char
 	return NULL;
 }
 
+/* --- the file's tree ------------------------------------------------------------ */
+
+/*
+ * One pass over libyaml's events refuses what a bank may not hold and builds
+ * the first document's tree.  (libyaml's document API would parse the file a
+ * second time, after the pass that refuses aliases, and allocate a tag and a
+ * list for every node.)  The tree is three arrays grown by doubling: the
+ * nodes, the children of every collection, and the text of every scalar.
+ * They hold offsets, not pointers, since growing moves them.
+ */
+enum ynode_type {
+	YN_SCALAR,
+	YN_SEQUENCE,
+	YN_MAPPING,
+};
+
+struct ynode {
+	enum ynode_type type;
+	bool plain;     /* a plain scalar (only those can be a null or a boolean) */
+	int line, col;  /* where it starts, 1-based */
+	size_t at;      /* scalar: offset of its NUL-terminated text in tree.text;
+	                   collection: offset of its children in tree.kids */
+	size_t len;     /* scalar: its length; collection: how many children (a
+	                   mapping's are key, value, key, value...) */
+};
+
+struct tree {
+	struct ynode *nodes;
+	size_t nnodes, capnodes;
+	size_t *kids;       /* node indexes */
+	size_t nkids, capkids;
+	char *text;
+	size_t ntext, captext;
+	/* while building: the children found so far of every open collection
+	 * (innermost last), and each open collection with where its own begin */
+	size_t *pending;
+	size_t npending, cappending;
+	struct open_node {
+		size_t node, first_pending;
+	} *open;
+	size_t nopen, capopen;
+};
+
+#define NO_NODE SIZE_MAX
+
+static void tree_free(struct tree *t)
+{
+	free(t->nodes);
+	free(t->kids);
+	free(t->text);
+	free(t->pending);
+	free(t->open);
+}
+
+/* Appends a node started by ev, as a child of the innermost open collection;
+ * returns its index. */
+static size_t tree_add(struct tree *t, const yaml_event_t *ev, enum ynode_type type)
+{
+	grow((void **)&t->nodes, &t->capnodes, t->nnodes, sizeof *t->nodes);
+	size_t i = t->nnodes++;
+	struct ynode *n = &t->nodes[i];
+	*n = (struct ynode){.type = type, .line = (int)ev->start_mark.line + 1,
+	                    .col = (int)ev->start_mark.column + 1};
+	if (type == YN_SCALAR && ev->type == YAML_SCALAR_EVENT) {
+		size_t len = ev->data.scalar.length;
+		grow((void **)&t->text, &t->captext, t->ntext + len, 1);
+		memcpy(t->text + t->ntext, ev->data.scalar.value, len);
+		t->text[t->ntext + len] = '\0';
+		n->at = t->ntext;
+		n->len = len;
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		t->ntext += len + 1;
+	} else if (type == YN_SCALAR) {
+		/* an alias: refused, but kept as an empty string so the tree stays whole */
+		grow((void **)&t->text, &t->captext, t->ntext, 1);
+		t->text[t->ntext] = '\0';
+		n->at = t->ntext++;
+	}
+	if (t->nopen) {
+		grow((void **)&t->pending, &t->cappending, t->npending, sizeof *t->pending);
+		t->pending[t->npending++] = i;
+	}
+	if (type != YN_SCALAR) {
+		grow((void **)&t->open, &t->capopen, t->nopen, sizeof *t->open);
+		t->open[t->nopen++] = (struct open_node){i, t->npending};
+	}
+	return i;
+}
+
+/* Closes the innermost open collection: its pending children become its kids. */
+static void tree_close(struct tree *t)
+{
+	if (!t->nopen)
+		return;
+	struct open_node o = t->open[--t->nopen];
+	size_t n = t->npending - o.first_pending;
+	if (n) {
+		grow((void **)&t->kids, &t->capkids, t->nkids + n - 1, sizeof *t->kids);
+		memcpy(t->kids + t->nkids, t->pending + o.first_pending, n * sizeof *t->kids);
+	}
+	t->nodes[o.node].at = t->nkids;
+	t->nodes[o.node].len = n;
+	t->nkids += n;
+	t->npending = o.first_pending;
+}
+
+/* What the pass over the events found besides the tree. */
+struct scan {
+	int refused;        /* aliases, anchors and NULs reported */
+	size_t root;        /* the first document's root, or NO_NODE: no document */
+	bool failed;        /* a syntax error (the parser says what and where) */
+	int failed_doc;     /* ...met in the first document (0) or the second (1) */
+	bool second;        /* a second document... */
+	int second_line, second_col;  /* ...whose root starts here */
+};
+
+/*
+ * Reads every event of the file, until its end or the first syntax error.
+ * Anchors and aliases are refused (a few kilobytes of nested aliases expand
+ * to gigabytes: "billion laughs"; a bank has no use for them), and so is a
+ * NUL inside a string ("\0" in a double-quoted scalar), which every C string
+ * after the loader would cut short: each is reported at once.  The first
+ * document becomes the tree t; of the second only where it starts is kept.
+ * Syntax errors are the caller's to report: a document's error counts only
+ * if no refusal came before it, and an error after the second document is
+ * not one (only two documents are read).
+ */
+static void scan_events(yaml_parser_t *parser, const char *file, struct tree *t, struct scan *s,
+                        struct quiz_diag *diag)
+{
+	*s = (struct scan){.root = NO_NODE};
+	int docs_ended = 0;
+	for (bool done = false; !done;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(parser, &ev)) {
+			s->failed = docs_ended < 2;
+			s->failed_doc = docs_ended;
+			break;
+		}
+		const yaml_mark_t *m = &ev.start_mark;
+		const unsigned char *anchor = NULL;
+		enum ynode_type type = YN_SCALAR;
+		bool starts_node = false, ends_node = false;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_DOCUMENT_END_EVENT:
+			docs_ended++;
+			break;
+		case YAML_ALIAS_EVENT:
+			quiz_diag_add(diag, file, (int)m->line + 1, (int)m->column + 1,
+			              "yaml aliases are not allowed in a bank");
+			s->refused++;
+			starts_node = true;
+			break;
+		case YAML_SCALAR_EVENT:
+			anchor = ev.data.scalar.anchor;
+			if (memchr(ev.data.scalar.value, '\0', ev.data.scalar.length)) {
+				quiz_diag_add(diag, file, (int)m->line + 1, (int)m->column + 1,
+				              "NUL character inside a string");
+				s->refused++;
+			}
+			starts_node = true;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			anchor = ev.data.sequence_start.anchor;
+			type = YN_SEQUENCE;
+			starts_node = true;
+			break;
+		case YAML_MAPPING_START_EVENT:
+			anchor = ev.data.mapping_start.anchor;
+			type = YN_MAPPING;
+			starts_node = true;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			ends_node = true;
+			break;
+		default:
+			break;
+		}
+		if (anchor) {
+			quiz_diag_add(diag, file, (int)m->line + 1, (int)m->column + 1,
+			              "yaml anchors are not allowed in a bank");
+			s->refused++;
+		}
+		if (docs_ended == 0 && starts_node) {
+			bool is_root = t->nopen == 0;
+			size_t i = tree_add(t, &ev, type);
+			if (is_root && s->root == NO_NODE)
+				s->root = i;
+		} else if (docs_ended == 0 && ends_node) {
+			tree_close(t);
+		} else if (docs_ended == 1 && starts_node && !s->second) {
+			s->second = true;
+			s->second_line = (int)m->line + 1;
+			s->second_col = (int)m->column + 1;
+		}
+		yaml_event_delete(&ev);
+	}
+}
+
 /* --- the loader -------------------------------------------------------------- */
 
 struct loader {
 	struct quiz_bank *b;
 	struct quiz_diag *diag;
-	yaml_document_t *doc;
+	const struct tree *t;
 	const char *file;      /* owned by b */
 	const char *bankname;  /* owned by b; NULL until read */
 	int problems;
 };
 
-static int problem_at(struct loader *L, const yaml_node_t *n, const char *fmt, ...)
+static int problem_at(struct loader *L, const struct ynode *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int problem_at(struct loader *L, const yaml_node_t *n, const char *fmt, ...)
+static int problem_at(struct loader *L, const struct ynode *n, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	diag_vadd(L->diag, L->file, (int)n->start_mark.line + 1, (int)n->start_mark.column + 1,
-	          fmt, ap);
+	diag_vadd(L->diag, L->file, n->line, n->col, fmt, ap);
 	va_end(ap);
 	L->problems++;
 	return -1;
 }
 
-static struct quiz_pos pos_of(const yaml_node_t *n)
+static struct quiz_pos pos_of(const struct ynode *n)
 {
-	return (struct quiz_pos){(int)n->start_mark.line + 1, (int)n->start_mark.column + 1};
+	return (struct quiz_pos){n->line, n->col};
 }
 
-static yaml_node_t *node(struct loader *L, int index)
+/* The i-th child of collection n. */
+static const struct ynode *kid(const struct loader *L, const struct ynode *n, size_t i)
 {
-	return yaml_document_get_node(L->doc, index);
+	return &L->t->nodes[L->t->kids[n->at + i]];
 }
 
-static const char *sval(const yaml_node_t *n)
+static const char *sval(const struct loader *L, const struct ynode *n)
 {
-	return (const char *)n->data.scalar.value;
+	return L->t->text + n->at;
 }
 
-static bool is_plain(const yaml_node_t *n)
+static bool is_plain(const struct ynode *n)
 {
-	return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	return n->type == YN_SCALAR && n->plain;
 }
 
 /* A YAML null: an empty plain value, ~ or null. */
-static bool is_null(const yaml_node_t *n)
+static bool is_null(const struct loader *L, const struct ynode *n)
 {
 	if (!is_plain(n))
 		return false;
-	const char *v = sval(n);
+	const char *v = sval(L, n);
 	return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
 	       !strcmp(v, "NULL");
 }
 
 /* A YAML 1.2 boolean.  (yes/no/on/off are strings here, as in YAML 1.2.) */
-static bool is_bool(const yaml_node_t *n, bool *v)
+static bool is_bool(const struct loader *L, const struct ynode *n, bool *v)
 {
-	if (!is_plain(n))
+	if (!is_plain(n) || n->len < 4 || n->len > 5)
 		return false;
-	const char *s = sval(n);
+	const char *s = sval(L, n);
 	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE")) {
 		*v = true;
 		return true;
@@ -288,10 +494,10 @@ static bool blank(const char *s, size_t n)
 
 /* A copy of the scalar without its trailing blank lines and spaces (block
  * scalars end with a newline). */
-static char *scalar_dup(const yaml_node_t *n)
+static char *scalar_dup(const struct loader *L, const struct ynode *n)
 {
-	const char *s = sval(n);
-	size_t len = n->data.scalar.length;
+	const char *s = sval(L, n);
+	size_t len = n->len;
 	while (len && (s[len - 1] == '\n' || s[len - 1] == ' ' || s[len - 1] == '\t' ||
 	               s[len - 1] == '\r'))
 		len--;
@@ -302,36 +508,35 @@ static char *scalar_dup(const yaml_node_t *n)
  * Reads a string value into *out.  A mapping, list, boolean or null is a
  * wrong type; a blank string is empty.  Returns 0 or -1 (reported).
  */
-static int get_string(struct loader *L, const yaml_node_t *v, const char *key, char **out)
+static int get_string(struct loader *L, const struct ynode *v, const char *key, char **out)
 {
 	bool b;
-	if (v->type != YAML_SCALAR_NODE || is_bool(v, &b))
+	if (v->type != YN_SCALAR || is_bool(L, v, &b))
 		return problem_at(L, v, "'%s' must be a string", key);
-	if (is_null(v) || blank(sval(v), v->data.scalar.length))
+	if (is_null(L, v) || blank(sval(L, v), v->len))
 		return problem_at(L, v, "'%s' is empty", key);
 	free(*out);
-	*out = scalar_dup(v);
+	*out = scalar_dup(L, v);
 	return 0;
 }
 
-static int get_bool(struct loader *L, const yaml_node_t *v, const char *key, bool *out)
+static int get_bool(struct loader *L, const struct ynode *v, const char *key, bool *out)
 {
-	if (!is_bool(v, out))
+	if (!is_bool(L, v, out))
 		return problem_at(L, v, "'%s' must be true or false", key);
 	return 0;
 }
 
 /* A list of strings into *out and *n (and each item's place into *pos if pos). */
-static int get_list(struct loader *L, const yaml_node_t *v, const char *key, char ***out,
+static int get_list(struct loader *L, const struct ynode *v, const char *key, char ***out,
                     size_t *n, struct quiz_pos **pos)
 {
-	if (v->type != YAML_SEQUENCE_NODE)
+	if (v->type != YN_SEQUENCE)
 		return problem_at(L, v, "'%s' must be a list of strings", key);
 	int rc = 0;
 	size_t cap = 0, pcap = 0;
-	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-	     it++) {
-		yaml_node_t *item = node(L, *it);
+	for (size_t k = 0; k < v->len; k++) {
+		const struct ynode *item = kid(L, v, k);
 		char *s = NULL;
 		if (get_string(L, item, key, &s) < 0) {
 			rc = -1;
@@ -380,7 +585,7 @@ static const bool qkey_required[K_NKEYS] = {
 static int key_index(const char *const *names, int n, const char *key)
 {
 	for (int i = 0; i < n; i++)
-		if (strcmp(names[i], key) == 0)
+		if (names[i][0] == key[0] && strcmp(names[i], key) == 0)
 			return i;
 	return -1;
 }
@@ -390,31 +595,31 @@ static int key_index(const char *const *names, int n, const char *key)
  * are not strings, unknown or repeated, and stores each known key's value
  * node in vals[] (NULL when absent).
  */
-static int read_mapping(struct loader *L, const yaml_node_t *m, const char *const *names, int n,
-                        yaml_node_t **vals)
+static int read_mapping(struct loader *L, const struct ynode *m, const char *const *names, int n,
+                        const struct ynode **vals)
 {
 	int rc = 0;
 	for (int i = 0; i < n; i++)
 		vals[i] = NULL;
-	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = node(L, p->key), *v = node(L, p->value);
-		if (k->type != YAML_SCALAR_NODE) {
+	for (size_t p = 0; p + 1 < m->len; p += 2) {
+		const struct ynode *k = kid(L, m, p), *v = kid(L, m, p + 1);
+		if (k->type != YN_SCALAR) {
 			rc = problem_at(L, k, "a key must be a string");
 			continue;
 		}
-		int i = key_index(names, n, sval(k));
+		int i = key_index(names, n, sval(L, k));
 		if (i < 0)
-			rc = problem_at(L, k, "unknown key '%s'", sval(k));
+			rc = problem_at(L, k, "unknown key '%s'", sval(L, k));
 		else if (vals[i])
-			rc = problem_at(L, k, "duplicate key '%s'", sval(k));
+			rc = problem_at(L, k, "duplicate key '%s'", sval(L, k));
 		else
 			vals[i] = v;
 	}
 	return rc;
 }
 
-static int missing(struct loader *L, const yaml_node_t *m, const char *const *names,
-                   const bool *required, int n, yaml_node_t **vals)
+static int missing(struct loader *L, const struct ynode *m, const char *const *names,
+                   const bool *required, int n, const struct ynode **vals)
 {
 	int rc = 0;
 	for (int i = 0; i < n; i++)
@@ -426,22 +631,21 @@ static int missing(struct loader *L, const yaml_node_t *m, const char *const *na
 static const char *const choice_keys[] = {"text", "correct", "why"};
 static const bool choice_required[] = {true, false, false};
 
-static int load_choices(struct loader *L, struct quiz_question *q, const yaml_node_t *v)
+static int load_choices(struct loader *L, struct quiz_question *q, const struct ynode *v)
 {
-	if (v->type != YAML_SEQUENCE_NODE)
+	if (v->type != YN_SEQUENCE)
 		return problem_at(L, v, "'choices' must be a list");
 	int rc = 0;
-	size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	size_t n = v->len;
 	q->choices = xrealloc(NULL, n * sizeof *q->choices);
 	memset(q->choices, 0, n * sizeof *q->choices);
-	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-	     it++) {
-		yaml_node_t *cn = node(L, *it);
-		if (cn->type != YAML_MAPPING_NODE) {
+	for (size_t k = 0; k < n; k++) {
+		const struct ynode *cn = kid(L, v, k);
+		if (cn->type != YN_MAPPING) {
 			rc = problem_at(L, cn, "a choice must be a mapping with 'text'");
 			continue;
 		}
-		yaml_node_t *vals[3];
+		const struct ynode *vals[3];
 		struct quiz_choice *c = &q->choices[q->nchoices];
 		c->pos = pos_of(cn);
 		if (read_mapping(L, cn, choice_keys, 3, vals) < 0)
@@ -467,11 +671,11 @@ static int load_choices(struct loader *L, struct quiz_question *q, const yaml_no
 static const char *const follow_keys[] = {"prompt", "answer"};
 static const bool follow_required[] = {true, true};
 
-static int load_follow_up(struct loader *L, struct quiz_question *q, const yaml_node_t *v)
+static int load_follow_up(struct loader *L, struct quiz_question *q, const struct ynode *v)
 {
-	if (v->type != YAML_MAPPING_NODE)
+	if (v->type != YN_MAPPING)
 		return problem_at(L, v, "'follow_up' must be a mapping with 'prompt' and 'answer'");
-	yaml_node_t *vals[2];
+	const struct ynode *vals[2];
 	int rc = read_mapping(L, v, follow_keys, 2, vals);
 	if (missing(L, v, follow_keys, follow_required, 2, vals) < 0)
 		rc = -1;
@@ -483,20 +687,20 @@ static int load_follow_up(struct loader *L, struct quiz_question *q, const yaml_
 }
 
 /* The `answer` value: kept as written; interpreted once the type is known. */
-static int load_answer(struct loader *L, struct quiz_question *q, const yaml_node_t *v)
+static int load_answer(struct loader *L, struct quiz_question *q, const struct ynode *v)
 {
 	q->has_answer = true;
 	q->answer_pos = pos_of(v);
-	if (v->type != YAML_SCALAR_NODE)
+	if (v->type != YN_SCALAR)
 		return problem_at(L, v, "'answer' must be a boolean or a string");
-	if (is_null(v) || blank(sval(v), v->data.scalar.length))
+	if (is_null(L, v) || blank(sval(L, v), v->len))
 		return problem_at(L, v, "'answer' is empty");
-	q->answer_is_bool = is_bool(v, &q->answer_bool);
-	q->answer_raw = scalar_dup(v);
+	q->answer_is_bool = is_bool(L, v, &q->answer_bool);
+	q->answer_raw = scalar_dup(L, v);
 	return 0;
 }
 
-static int load_enum(struct loader *L, const yaml_node_t *v, const char *key, int *out,
+static int load_enum(struct loader *L, const struct ynode *v, const char *key, int *out,
                      int (*parse)(const char *, int *), const char *known)
 {
 	char *s = NULL;
@@ -527,9 +731,9 @@ static int parse_type(const char *s, int *out)
 	return 0;
 }
 
-static void load_question(struct loader *L, const yaml_node_t *qn)
+static void load_question(struct loader *L, const struct ynode *qn)
 {
-	if (qn->type != YAML_MAPPING_NODE) {
+	if (qn->type != YN_MAPPING) {
 		problem_at(L, qn, "a question must be a mapping");
 		return;
 	}
@@ -540,17 +744,17 @@ static void load_question(struct loader *L, const yaml_node_t *qn)
 	q->shuffle = true;
 	q->file = L->file;
 	q->bank = L->bankname;
-	q->line = (int)qn->start_mark.line + 1;
-	q->col = (int)qn->start_mark.column + 1;
+	q->line = qn->line;
+	q->col = qn->col;
 
-	yaml_node_t *v[K_NKEYS];
+	const struct ynode *v[K_NKEYS];
 	int rc = read_mapping(L, qn, qkey_names, K_NKEYS, v);
 	if (missing(L, qn, qkey_names, qkey_required, K_NKEYS, v) < 0)
 		rc = -1;
 	int level = -1, type = -1;
 	if (v[K_ID]) {
-		q->line = (int)v[K_ID]->start_mark.line + 1;
-		q->col = (int)v[K_ID]->start_mark.column + 1;
+		q->line = v[K_ID]->line;
+		q->col = v[K_ID]->col;
 		rc |= get_string(L, v[K_ID], "id", &q->id);
 	}
 	if (v[K_LEVEL])
@@ -561,7 +765,7 @@ static void load_question(struct loader *L, const yaml_node_t *qn)
 		                "single, multi, truefalse, short or code");
 	if (v[K_TOPICS]) {
 		rc |= get_list(L, v[K_TOPICS], "topics", &q->topics, &q->ntopics, NULL);
-		if (v[K_TOPICS]->type == YAML_SEQUENCE_NODE && q->ntopics == 0 && rc == 0)
+		if (v[K_TOPICS]->type == YN_SEQUENCE && q->ntopics == 0 && rc == 0)
 			rc = problem_at(L, v[K_TOPICS], "'topics' is empty");
 	}
 	if (v[K_PROMPT])
@@ -619,13 +823,13 @@ static void load_question(struct loader *L, const yaml_node_t *qn)
 static const char *const root_keys[] = {"bank", "questions"};
 static const bool root_required[] = {true, true};
 
-static void load_root(struct loader *L, const yaml_node_t *root)
+static void load_root(struct loader *L, const struct ynode *root)
 {
-	if (root->type != YAML_MAPPING_NODE) {
+	if (root->type != YN_MAPPING) {
 		problem_at(L, root, "a bank must be a mapping with 'bank' and 'questions'");
 		return;
 	}
-	yaml_node_t *v[2];
+	const struct ynode *v[2];
 	read_mapping(L, root, root_keys, 2, v);
 	missing(L, root, root_keys, root_required, 2, v);
 	if (v[0]) {
@@ -640,17 +844,22 @@ static void load_root(struct loader *L, const yaml_node_t *root)
 	}
 	if (!v[1])
 		return;
-	if (v[1]->type != YAML_SEQUENCE_NODE) {
+	if (v[1]->type != YN_SEQUENCE) {
 		problem_at(L, v[1], "'questions' must be a list");
 		return;
 	}
-	if (v[1]->data.sequence.items.start == v[1]->data.sequence.items.top) {
+	if (v[1]->len == 0) {
 		problem_at(L, v[1], "'questions' is empty");
 		return;
 	}
-	for (yaml_node_item_t *it = v[1]->data.sequence.items.start;
-	     it < v[1]->data.sequence.items.top; it++)
-		load_question(L, node(L, *it));
+	/* every question appends one record: make room for them all at once */
+	struct quiz_bank *b = L->b;
+	if (b->count + v[1]->len > b->cap) {
+		b->cap = b->count + v[1]->len > 2 * b->cap ? b->count + v[1]->len : 2 * b->cap;
+		b->questions = xrealloc(b->questions, b->cap * sizeof *b->questions);
+	}
+	for (size_t k = 0; k < v[1]->len; k++)
+		load_question(L, kid(L, v[1], k));
 }
 
 /* Adds name to b->files (and an empty slot to b->names); returns the copy. */
@@ -664,79 +873,22 @@ static const char *add_file(struct quiz_bank *b, const char *name)
 	return b->files[b->nfiles++];
 }
 
-/*
- * A first pass over the file's events, before libyaml builds the document:
- * anchors and aliases are refused (a few kilobytes of nested aliases expand
- * to gigabytes: "billion laughs"; a bank has no use for them), and so is a
- * NUL inside a string ("\0" in a double-quoted scalar), which every C
- * string after the loader would cut short.  Syntax errors are left to the
- * document pass, which reports them.  Returns the problems found.
- */
-static int refuse_aliases_and_nul(const char *file, const char *text, size_t len,
-                                  struct quiz_diag *diag)
-{
-	yaml_parser_t parser;
-	if (!yaml_parser_initialize(&parser))
-		quiz_oom();
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	int problems = 0;
-	for (bool done = false; !done;) {
-		yaml_event_t ev;
-		if (!yaml_parser_parse(&parser, &ev))
-			break;
-		const yaml_mark_t *m = &ev.start_mark;
-		const unsigned char *anchor = NULL;
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		case YAML_ALIAS_EVENT:
-			quiz_diag_add(diag, file, (int)m->line + 1, (int)m->column + 1,
-			              "yaml aliases are not allowed in a bank");
-			problems++;
-			break;
-		case YAML_SCALAR_EVENT:
-			anchor = ev.data.scalar.anchor;
-			if (memchr(ev.data.scalar.value, '\0', ev.data.scalar.length)) {
-				quiz_diag_add(diag, file, (int)m->line + 1, (int)m->column + 1,
-				              "NUL character inside a string");
-				problems++;
-			}
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-			anchor = ev.data.sequence_start.anchor;
-			break;
-		case YAML_MAPPING_START_EVENT:
-			anchor = ev.data.mapping_start.anchor;
-			break;
-		default:
-			break;
-		}
-		if (anchor) {
-			quiz_diag_add(diag, file, (int)m->line + 1, (int)m->column + 1,
-			              "yaml anchors are not allowed in a bank");
-			problems++;
-		}
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&parser);
-	return problems;
-}
-
 int quiz_bank_load_mem(struct quiz_bank *b, const char *name, const char *text, size_t len,
                        struct quiz_diag *diag)
 {
-	struct loader L = {.b = b, .diag = diag};
+	struct tree t = {0};
+	struct loader L = {.b = b, .diag = diag, .t = &t};
 	L.file = add_file(b, name);
-	if (refuse_aliases_and_nul(L.file, text, len, diag))
-		return -1;
 
 	yaml_parser_t parser;
-	yaml_document_t doc;
 	if (!yaml_parser_initialize(&parser))
 		quiz_oom();
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
+	struct scan s;
+	scan_events(&parser, L.file, &t, &s, diag);
+	if (s.refused) {
+		L.problems = s.refused;
+	} else if (s.failed && s.failed_doc == 0) {
 		const char *what = parser.problem ? parser.problem : "cannot parse";
 		yaml_mark_t m = parser.problem_mark;
 		if (parser.context)
@@ -746,37 +898,28 @@ int quiz_bank_load_mem(struct quiz_bank *b, const char *name, const char *text, 
 		else
 			quiz_diag_add(diag, L.file, (int)m.line + 1, (int)m.column + 1,
 			              "yaml syntax: %s", what);
-		yaml_parser_delete(&parser);
-		return -1;
-	}
-	L.doc = &doc;
-	yaml_node_t *root = yaml_document_get_root_node(&doc);
-	if (!root) {
-		quiz_diag_add(diag, L.file, 1, 1, "empty bank file");
 		L.problems++;
 	} else {
-		load_root(&L, root);
-	}
-	yaml_document_delete(&doc);
-
-	/* A second document would be ignored silently: refuse it. */
-	yaml_document_t more;
-	if (!yaml_parser_load(&parser, &more)) {
-		yaml_mark_t m = parser.problem_mark;
-		quiz_diag_add(diag, L.file, (int)m.line + 1, (int)m.column + 1, "yaml syntax: %s",
-		              parser.problem ? parser.problem : "cannot parse");
-		L.problems++;
-	} else {
-		yaml_node_t *r2 = yaml_document_get_root_node(&more);
-		if (r2) {
-			quiz_diag_add(diag, L.file, (int)r2->start_mark.line + 1,
-			              (int)r2->start_mark.column + 1,
+		if (s.root == NO_NODE) {
+			quiz_diag_add(diag, L.file, 1, 1, "empty bank file");
+			L.problems++;
+		} else {
+			load_root(&L, &t.nodes[s.root]);
+		}
+		/* A second document would be ignored silently: refuse it. */
+		if (s.failed) {
+			yaml_mark_t m = parser.problem_mark;
+			quiz_diag_add(diag, L.file, (int)m.line + 1, (int)m.column + 1,
+			              "yaml syntax: %s", parser.problem ? parser.problem : "cannot parse");
+			L.problems++;
+		} else if (s.second) {
+			quiz_diag_add(diag, L.file, s.second_line, s.second_col,
 			              "a bank file holds one yaml document");
 			L.problems++;
 		}
-		yaml_document_delete(&more);
 	}
 	yaml_parser_delete(&parser);
+	tree_free(&t);
 	return L.problems ? -1 : 0;
 }
 

@@ -77,12 +77,6 @@ void quiz_guess_count(struct quiz_guess_stats *st, const struct quiz_question *q
 	}
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
 static int cmp_word(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -149,29 +143,11 @@ int quiz_guess_prompt_overlap(const char *a, const char *b)
 	return pct;
 }
 
+/* Each question's distinct words, as ranks: rarest first, ascending. */
 struct prompt_words {
-	char **w;
-	char *store;
+	uint32_t *rank;    /* into one array shared by every question */
 	size_t n;
-	uint32_t *rank;    /* the words as ranks, rarest first, ascending */
 };
-
-/* Words of every question, with the question they belong to. */
-struct word_ref {
-	const char *w;
-	size_t q;
-};
-
-static int cmp_word_ref(const void *a, const void *b)
-{
-	return strcmp(((const struct word_ref *)a)->w, ((const struct word_ref *)b)->w);
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
 
 struct pair {
 	size_t i, j;
@@ -207,73 +183,195 @@ static size_t needed_shared(size_t n)
 	return (n * QUIZ_GUESS_SIMILAR_PCT + 99) / 100;
 }
 
-/* Ranks each question's words by how many questions use them, rarest first.
- * Returns -1 if out of memory. */
-static int rank_words(struct prompt_words *pw, size_t count)
+/*
+ * The words of every question, each distinct word interned once in a hash
+ * table (its id is the order it first appeared in), where sorting every
+ * word of the bank by strcmp took a sixth of loading and linting a
+ * thousand-question bank.  Words are runs of letters and digits of the
+ * lowercased text, as words_of() cuts them.
+ */
+struct word_index {
+	char *text;          /* every question's text, lowercased */
+	struct word {
+		const char *s;
+		size_t len;
+		uint32_t hash;
+		uint32_t users;  /* questions that use it */
+		size_t last;     /* the last question that used it, + 1 */
+	} *words;
+	size_t nwords, capwords;
+	uint32_t *slots;     /* open addressing: word id + 1, 0 when free */
+	size_t mask;         /* slots - 1, a power of two minus one */
+	uint32_t *ids;       /* each question's distinct word ids, one question after another */
+	size_t nids;
+	size_t *start;       /* question i's are ids[start[i]..start[i + 1]) */
+};
+
+static void word_index_free(struct word_index *x)
 {
-	size_t total = 0;
-	for (size_t i = 0; i < count; i++)
-		total += pw[i].n;
-	struct word_ref *all = malloc((total ? total : 1) * sizeof *all);
-	uint32_t *id = malloc((total ? total : 1) * sizeof *id);
-	if (!all || !id) {
-		free(all);
-		free(id);
+	free(x->text);
+	free(x->words);
+	free(x->slots);
+	free(x->ids);
+	free(x->start);
+}
+
+/* Doubles the table; returns -1 if out of memory. */
+static int rehash(struct word_index *x)
+{
+	size_t size = (x->mask + 1) * 2;
+	uint32_t *slots = calloc(size, sizeof *slots);
+	if (!slots)
 		return -1;
+	for (size_t w = 0; w < x->nwords; w++) {
+		size_t h = x->words[w].hash & (size - 1);
+		while (slots[h])
+			h = (h + 1) & (size - 1);
+		slots[h] = (uint32_t)(w + 1);
 	}
-	size_t k = 0;
-	for (size_t i = 0; i < count; i++)
-		for (size_t w = 0; w < pw[i].n; w++)
-			all[k++] = (struct word_ref){pw[i].w[w], i};
-	if (total)
-		qsort(all, total, sizeof *all, cmp_word_ref);
-	/* distinct words get ids in alphabetical order; freq counts users
-	 * (a question's words are distinct, so each ref is one question) */
-	size_t nids = 0;
-	uint32_t *freq = calloc(total ? total : 1, sizeof *freq);
-	if (!freq) {
-		free(all);
-		free(id);
+	free(x->slots);
+	x->slots = slots;
+	x->mask = size - 1;
+	return 0;
+}
+
+/* The id of word s[0..len) (interning it if new); -1 if out of memory. */
+static long intern(struct word_index *x, const char *s, size_t len)
+{
+	uint32_t hash = 2166136261u;  /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		hash = (hash ^ (unsigned char)s[i]) * 16777619u;
+	size_t h = hash & x->mask;
+	for (; x->slots[h]; h = (h + 1) & x->mask) {
+		const struct word *w = &x->words[x->slots[h] - 1];
+		if (w->hash == hash && w->len == len && memcmp(w->s, s, len) == 0)
+			return (long)(x->slots[h] - 1);
+	}
+	if (x->nwords == x->capwords) {
+		size_t cap = x->capwords ? 2 * x->capwords : 1024;
+		struct word *bigger = realloc(x->words, cap * sizeof *bigger);
+		if (!bigger)
+			return -1;
+		x->words = bigger;
+		x->capwords = cap;
+	}
+	size_t id = x->nwords++;
+	x->words[id] = (struct word){.s = s, .len = len, .hash = hash};
+	x->slots[h] = (uint32_t)(id + 1);
+	if (2 * x->nwords > x->mask && rehash(x) < 0)
 		return -1;
+	return (long)id;
+}
+
+/* Copies s lowercased to *at, followed by a space (a word ends there). */
+static void put_lower(char **at, const char *s)
+{
+	char *d = *at;
+	if (s)
+		for (; *s; s++)
+			*d++ = (char)tolower((unsigned char)*s);
+	*d++ = ' ';
+	*at = d;
+}
+
+/* Fills x with the words of what a student reads of each question: the
+ * prompt, the code and the choices.  Returns -1 if out of memory. */
+static int index_words(struct word_index *x, const struct quiz_bank *b)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < b->count; i++) {
+		const struct quiz_question *q = &b->questions[i];
+		len += (q->prompt ? strlen(q->prompt) : 0) + (q->code ? strlen(q->code) : 0) + 2;
+		for (size_t c = 0; c < q->nchoices; c++)
+			len += strlen(q->choices[c].text) + 1;
 	}
-	for (size_t r = 0; r < total; r++) {
-		if (r == 0 || strcmp(all[r - 1].w, all[r].w) != 0)
-			nids++;
-		id[r] = (uint32_t)(nids - 1);
-		freq[nids - 1]++;
-	}
-	/* rank = position when ordered by (frequency, id): rare words first */
-	uint64_t *order = malloc((nids ? nids : 1) * sizeof *order);
-	int rc = 0;
-	for (size_t i = 0; i < count && !rc; i++) {
-		pw[i].rank = malloc((pw[i].n ? pw[i].n : 1) * sizeof *pw[i].rank);
-		rc = pw[i].rank ? 0 : -1;
-	}
-	if (order && !rc) {
-		for (size_t d = 0; d < nids; d++)
-			order[d] = (uint64_t)freq[d] << 32 | d;
-		qsort(order, nids, sizeof *order, cmp_u64);
-		uint32_t *rank_of = freq;   /* reused: freq is no longer needed */
-		for (size_t r = 0; r < nids; r++)
-			rank_of[(uint32_t)order[r]] = (uint32_t)r;
-		size_t *fill = calloc(count ? count : 1, sizeof *fill);
-		if (fill) {
-			for (size_t r = 0; r < total; r++)
-				pw[all[r].q].rank[fill[all[r].q]++] = rank_of[id[r]];
-			for (size_t i = 0; i < count; i++)
-				if (pw[i].n)
-					qsort(pw[i].rank, pw[i].n, sizeof *pw[i].rank, cmp_u32);
-			free(fill);
-		} else {
-			rc = -1;
+	/* a word takes a letter and the character that ends it */
+	size_t most = len / 2 + 1;
+	if (most > UINT32_MAX)
+		return -1;
+	x->text = malloc(len);
+	x->ids = malloc(most * sizeof *x->ids);
+	x->start = malloc((b->count + 1) * sizeof *x->start);
+	x->mask = 1023;
+	x->slots = calloc(x->mask + 1, sizeof *x->slots);
+	if (!x->text || !x->ids || !x->start || !x->slots)
+		return -1;
+	char *at = x->text;
+	for (size_t i = 0; i < b->count; i++) {
+		const struct quiz_question *q = &b->questions[i];
+		char *from = at;
+		put_lower(&at, q->prompt);
+		put_lower(&at, q->code);
+		for (size_t c = 0; c < q->nchoices; c++)
+			put_lower(&at, q->choices[c].text);
+		x->start[i] = x->nids;
+		for (char *p = from; p < at;) {
+			if (!isalnum((unsigned char)*p)) {
+				p++;
+				continue;
+			}
+			char *w = p;
+			while (isalnum((unsigned char)*p))
+				p++;
+			long id = intern(x, w, (size_t)(p - w));
+			if (id < 0)
+				return -1;
+			struct word *word = &x->words[id];
+			if (word->last == i + 1)
+				continue;  /* a question's words are counted once */
+			word->last = i + 1;
+			word->users++;
+			x->ids[x->nids++] = (uint32_t)id;
 		}
-	} else {
-		rc = -1;
 	}
-	free(order);
-	free(freq);
-	free(all);
-	free(id);
+	x->start[b->count] = x->nids;
+	return 0;
+}
+
+/* Ranks each question's words by how many questions use them, rarest first
+ * (ties by first appearance: any one order finds the same pairs), into
+ * pw[i], ascending: counting sorts, no comparisons.  Returns -1 if out of
+ * memory. */
+static int rank_words(struct word_index *x, size_t count, struct prompt_words *pw)
+{
+	size_t nw = x->nwords ? x->nwords : 1, nids = x->nids ? x->nids : 1;
+	size_t *at = calloc((count > nw ? count : nw) + 2, sizeof *at);
+	uint32_t *rank_of = malloc(nw * sizeof *rank_of);
+	size_t *holders = malloc(nids * sizeof *holders);   /* questions, by rank */
+	size_t *fill = calloc(count ? count : 1, sizeof *fill);
+	int rc = at && rank_of && holders && fill ? 0 : -1;
+	if (!rc) {
+		/* by users (at most count), ties by id */
+		for (size_t w = 0; w < x->nwords; w++)
+			at[x->words[w].users + 1]++;
+		for (size_t u = 1; u < count + 2; u++)
+			at[u] += at[u - 1];
+		for (size_t w = 0; w < x->nwords; w++)
+			rank_of[w] = (uint32_t)at[x->words[w].users]++;
+		/* the questions holding each rank: a word's users, from at[rank] on */
+		memset(at, 0, (x->nwords + 2) * sizeof *at);
+		for (size_t w = 0; w < x->nwords; w++)
+			at[rank_of[w] + 1] = x->words[w].users;
+		for (size_t r = 1; r < x->nwords + 2; r++)
+			at[r] += at[r - 1];
+		for (size_t i = 0; i < count; i++)
+			for (size_t k = x->start[i]; k < x->start[i + 1]; k++)
+				holders[at[rank_of[x->ids[k]]]++] = i;
+		/* at[r] now ends rank r's holders; read the ranks in order */
+		for (size_t i = 0; i < count; i++) {
+			pw[i].rank = x->ids + x->start[i];
+			pw[i].n = x->start[i + 1] - x->start[i];
+		}
+		for (size_t r = 0, k = 0; r < x->nwords; r++)
+			for (; k < at[r]; k++) {
+				size_t i = holders[k];
+				pw[i].rank[fill[i]++] = (uint32_t)r;
+			}
+	}
+	free(at);
+	free(rank_of);
+	free(holders);
+	free(fill);
 	return rc;
 }
 
@@ -282,22 +380,27 @@ static int rank_words(struct prompt_words *pw, size_t count)
  * each, taken rarest first.  So each question is compared only with the
  * earlier ones that have one of its rare words, not with all of them (a
  * 1,000-question bank was half a million comparisons). */
-static int join_similar(struct prompt_words *pw, size_t count, struct pair **out, size_t *nout)
+static int join_similar(const struct prompt_words *pw, size_t count, size_t nranks,
+                        struct pair **out, size_t *nout)
 {
-	size_t nranks = 0;
-	for (size_t i = 0; i < count; i++)
-		if (pw[i].n && pw[i].rank[pw[i].n - 1] + 1 > nranks)
-			nranks = pw[i].rank[pw[i].n - 1] + 1;
-	/* postings: for each rank, the questions whose prefix holds it */
-	size_t **post = calloc(nranks ? nranks : 1, sizeof *post);
+	/* postings: for each rank, the questions whose prefix holds it; no more
+	 * than hold it, so one array cut by those counts holds them all */
+	size_t *first = calloc(nranks + 1, sizeof *first);
 	size_t *npost = calloc(nranks ? nranks : 1, sizeof *npost);
-	size_t *cap = calloc(nranks ? nranks : 1, sizeof *cap);
+	size_t *post = NULL;
 	size_t *seen = malloc((count ? count : 1) * sizeof *seen);
 	struct pair *pairs = NULL;
 	size_t np = 0, pcap = 0;
-	int rc = post && npost && cap && seen ? 0 : -1;
-	for (size_t j = 0; j < count && !rc; j++)
+	int rc = first && npost && seen ? 0 : -1;
+	for (size_t j = 0; j < count && !rc; j++) {
 		seen[j] = SIZE_MAX;
+		for (size_t t = 0; t < pw[j].n; t++)
+			first[pw[j].rank[t] + 1]++;
+	}
+	for (size_t r = 1; r <= nranks && !rc; r++)
+		first[r] += first[r - 1];
+	if (!rc && !(post = malloc((first[nranks] ? first[nranks] : 1) * sizeof *post)))
+		rc = -1;
 	for (size_t j = 0; j < count && !rc; j++) {
 		size_t n = pw[j].n;
 		if (!n)
@@ -305,8 +408,9 @@ static int join_similar(struct prompt_words *pw, size_t count, struct pair **out
 		size_t prefix = n - needed_shared(n) + 1;
 		for (size_t t = 0; t < prefix && !rc; t++) {
 			uint32_t r = pw[j].rank[t];
+			const size_t *holders = post + first[r];
 			for (size_t p = 0; p < npost[r]; p++) {
-				size_t i = post[r][p];
+				size_t i = holders[p];
 				if (seen[i] == j)
 					continue;
 				seen[i] = j;
@@ -326,22 +430,12 @@ static int join_similar(struct prompt_words *pw, size_t count, struct pair **out
 				}
 				pairs[np++] = (struct pair){i, j, pct};
 			}
-			if (npost[r] == cap[r]) {
-				size_t *bigger = realloc(post[r], (cap[r] = cap[r] ? 2 * cap[r] : 4) * sizeof **post);
-				if (!bigger) {
-					rc = -1;
-					break;
-				}
-				post[r] = bigger;
-			}
-			post[r][npost[r]++] = j;
+			post[first[r] + npost[r]++] = j;
 		}
 	}
-	for (size_t r = 0; post && r < nranks; r++)
-		free(post[r]);
-	free(post);
+	free(first);
 	free(npost);
-	free(cap);
+	free(post);
 	free(seen);
 	if (rc) {
 		free(pairs);
@@ -357,45 +451,20 @@ static int join_similar(struct prompt_words *pw, size_t count, struct pair **out
 int quiz_guess_similar_pairs(const struct quiz_bank *b,
                              void (*fn)(void *ctx, size_t i, size_t j, int pct), void *ctx)
 {
+	struct word_index x = {0};
 	struct prompt_words *pw = calloc(b->count ? b->count : 1, sizeof *pw);
-	if (!pw)
-		return -1;
-	int rc = 0;
-	for (size_t i = 0; i < b->count; i++) {
-		/* what a student reads: the prompt, the code and the choices */
-		const struct quiz_question *q = &b->questions[i];
-		size_t len = (q->prompt ? strlen(q->prompt) : 0) + (q->code ? strlen(q->code) : 0) + 2;
-		for (size_t c = 0; c < q->nchoices; c++)
-			len += strlen(q->choices[c].text) + 1;
-		char *text = malloc(len);
-		if (!text) {
-			rc = -1;
-			continue;
-		}
-		size_t n = (size_t)snprintf(text, len, "%s %s", q->prompt ? q->prompt : "",
-		                            q->code ? q->code : "");
-		for (size_t c = 0; c < q->nchoices && n < len; c++)
-			n += (size_t)snprintf(text + n, len - n, " %s", q->choices[c].text);
-		pw[i].n = words_of(text, &pw[i].w, &pw[i].store);
-		free(text);
-		if (!pw[i].w)
-			rc = -1;
-	}
 	struct pair *pairs = NULL;
 	size_t np = 0;
+	int rc = pw ? index_words(&x, b) : -1;
 	if (rc == 0)
-		rc = rank_words(pw, b->count);
+		rc = rank_words(&x, b->count, pw);
 	if (rc == 0)
-		rc = join_similar(pw, b->count, &pairs, &np);
+		rc = join_similar(pw, b->count, x.nwords, &pairs, &np);
 	for (size_t k = 0; k < np; k++)
 		fn(ctx, pairs[k].i, pairs[k].j, pairs[k].pct);
 	free(pairs);
-	for (size_t i = 0; i < b->count; i++) {
-		free(pw[i].w);
-		free(pw[i].store);
-		free(pw[i].rank);
-	}
 	free(pw);
+	word_index_free(&x);
 	return rc;
 }
 

@@ -153,13 +153,23 @@ static void check_topics(struct lint *L, const struct quiz_question *q)
 
 static bool refers_by_position(const char *text)
 {
-	static const char *const phrases[] = {"all of the above", "none of the above",
-	                                      "both of the above", "all the above"};
-	size_t n = strlen(text);
-	for (size_t p = 0; p < sizeof phrases / sizeof phrases[0]; p++) {
-		size_t m = strlen(phrases[p]);
-		for (size_t i = 0; i + m <= n; i++)
-			if (strncasecmp(text + i, phrases[p], m) == 0)
+	static const struct {
+		const char *s;
+		size_t len;
+	} phrases[] = {
+#define PHRASE(s) {s, sizeof s - 1}
+		PHRASE("all of the above"), PHRASE("none of the above"), PHRASE("both of the above"),
+		PHRASE("all the above"),
+#undef PHRASE
+	};
+	for (const char *t = text; *t; t++) {
+		/* each phrase starts 'a', 'b' or 'n': try them only there (a
+		 * phrase longer than the rest of the text meets its NUL) */
+		int c = tolower((unsigned char)*t);
+		if (c != 'a' && c != 'b' && c != 'n')
+			continue;
+		for (size_t p = 0; p < sizeof phrases / sizeof phrases[0]; p++)
+			if (phrases[p].s[0] == c && strncasecmp(t, phrases[p].s, phrases[p].len) == 0)
 				return true;
 	}
 	return false;
