@@ -255,13 +255,16 @@ static int explore_seeds(struct explorer *x, struct ex_options *opt, struct ex_r
 
 /* ---- exhaustive -------------------------------------------------------------------------- */
 
-/* With pruning, a task asleep at a step: its next step (kind, addr) was
- * explored from an earlier step, and every step since commuted with it, so
- * running it here would only reorder what was already run. */
+/* With pruning, a task asleep at a step: its next step was explored from
+ * an earlier step, and every step since commuted with it, so running it
+ * here would only reorder what was already run.  kind is what that step was
+ * in the run that explored it (LOCAL, READ or WRITE: nothing else sleeps);
+ * its variable is not kept: it is read again, in each run, from what the
+ * task announces it will touch (cl_choice.next_addr), since a variable the
+ * program allocates can sit at another address in another run. */
 struct sleeper {
 	int task;
 	enum cl_step_kind kind;
-	const void *addr;
 };
 
 /* A contended step of the last run, with what is left to try there. */
@@ -275,11 +278,10 @@ struct node {
 	/* pruning: the tasks asleep here, sleep[sleep_first .. +sleep_n) */
 	uint32_t sleep_first, sleep_n;
 	/* pruning: the first choice explored here was the current task, which
-	 * could go on after its step (first_kind, first_addr): then it sleeps in
-	 * the subtrees of the other choices (each a preemption) */
+	 * could go on after its step (of first_kind): then it sleeps in the
+	 * subtrees of the other choices (each a preemption) */
 	bool first_entry;
 	enum cl_step_kind first_kind;
-	const void *first_addr;
 };
 
 struct dfs {
@@ -327,7 +329,6 @@ static int dfs_extend(struct dfs *t, const struct cl_schedule *rec, size_t n)
 		nd->sleep_n = 0;
 		nd->first_entry = false;
 		nd->first_kind = CL_STEP_OTHER;
-		nd->first_addr = NULL;
 		nd->pre_before = t->n ? t->nodes[t->n - 1].pre_before +
 		                        (t->nodes[t->n - 1].current &&
 		                         t->nodes[t->n - 1].chosen != t->nodes[t->n - 1].current)
@@ -411,7 +412,7 @@ struct pruner {
 	size_t cap_tmp;
 	/* the steps after the prefix: their sleep sets, then what their first
 	 * choice's step did */
-	struct pending { uint32_t first, n; bool entry; enum cl_step_kind kind; const void *addr; } *pn;
+	struct pending { uint32_t first, n; bool entry; enum cl_step_kind kind; } *pn;
 	size_t npn, cap_pn;
 	struct sleeper *ps;
 	size_t nps, cap_ps;
@@ -422,17 +423,37 @@ struct pruner {
 	volatile int *user;
 };
 
-/* cur = the sleepers of from[0 .. n) (and extra, if any) that commute with the step. */
+/* Whether sleeper z stays asleep across the step that ended at c: its
+ * next op, as this run's c announces it (the same op the sleeper's kind was
+ * recorded for, or it wakes), commutes with that step. */
+static bool stays_asleep(const struct sleeper *z, const struct cl_choice *c)
+{
+	if (!c->next_step)
+		return false;
+	int lo = 0, hi = c->nrunnable;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (c->runnable[mid] < z->task)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == c->nrunnable || c->runnable[lo] != z->task || c->next_step[lo] != z->kind)
+		return false;
+	return commute(z->kind, c->next_addr[lo], c->step, c->step_addr);
+}
+
+/* cur = the sleepers of from[0 .. n) (and extra, if any) that stay asleep at c. */
 static int sleep_filter(struct pruner *p, const struct sleeper *from, size_t n,
-                        const struct sleeper *extra, enum cl_step_kind kind, const void *addr)
+                        const struct sleeper *extra, const struct cl_choice *c)
 {
 	if (dfs_reserve((void **)&p->tmp, &p->cap_tmp, n + 1, sizeof *p->tmp) != 0)
 		return -1;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (commute(from[i].kind, from[i].addr, kind, addr))
+		if (stays_asleep(&from[i], c))
 			p->tmp[k++] = from[i];
-	if (extra && commute(extra->kind, extra->addr, kind, addr))
+	if (extra && stays_asleep(extra, c))
 		p->tmp[k++] = *extra;
 	if (dfs_reserve((void **)&p->cur, &p->cap_cur, k + 1, sizeof *p->cur) != 0)
 		return -1;
@@ -463,15 +484,14 @@ static int prune_choose(void *ctx, const struct cl_choice *c)
 		/* The step of the prefix's new choice: the first choice of that node
 		 * sleeps here if it may. */
 		const struct node *nd = &t->nodes[j - 1];
-		struct sleeper e = {nd->current, nd->first_kind, nd->first_addr};
+		struct sleeper e = {nd->current, nd->first_kind};
 		rc = sleep_filter(p, t->sleep + nd->sleep_first, nd->sleep_n,
-		                  nd->first_entry ? &e : NULL, c->step, c->step_addr);
+		                  nd->first_entry && nd->first_kind != CL_STEP_OTHER ? &e : NULL, c);
 	} else {
 		struct pending *prev = &p->pn[p->npn - 1];
 		prev->kind = c->step;
-		prev->addr = c->step_addr;
 		prev->entry = p->prev_chosen == p->prev_current && c->current == p->prev_chosen;
-		rc = sleep_filter(p, p->ps + prev->first, prev->n, NULL, c->step, c->step_addr);
+		rc = sleep_filter(p, p->ps + prev->first, prev->n, NULL, c);
 	}
 	int chosen = c->dflt;
 	if (rc == 0 && asleep(p->cur, p->ncur, chosen)) {
@@ -496,7 +516,7 @@ static int prune_choose(void *ctx, const struct cl_choice *c)
 		p->stop = 1;
 		return c->dflt;
 	}
-	p->pn[p->npn++] = (struct pending){(uint32_t)p->nps, (uint32_t)p->ncur, false, CL_STEP_OTHER, NULL};
+	p->pn[p->npn++] = (struct pending){(uint32_t)p->nps, (uint32_t)p->ncur, false, CL_STEP_OTHER};
 	if (p->ncur)   /* cur may be NULL while no task ever slept */
 		memcpy(p->ps + p->nps, p->cur, p->ncur * sizeof *p->ps);
 	p->nps += p->ncur;
@@ -522,7 +542,6 @@ static int prune_store(struct pruner *p, size_t n)
 		t->nsleep += pd->n;
 		nd->first_entry = pd->entry;
 		nd->first_kind = pd->kind;
-		nd->first_addr = pd->addr;
 	}
 	return 0;
 }
