@@ -402,7 +402,29 @@ static bool dfs_next(struct dfs *t, int bound, struct cl_schedule *prefix)
  * preemption where the skipped one paid it (switching to the other task),
  * so it is within the bound whenever the skipped one is; and with the task
  * runnable throughout, both orders make the same contended steps, so the
- * seed's stream (which every contended step draws from) stays in step. */
+ * seed's stream (which every contended step draws from) stays in step.
+ *
+ * The invariant, which every rule below keeps: a task T is asleep at a
+ * step N only if the search has run, earlier in its order, a schedule that
+ * ran T's next step s at an ancestor A of N where T was current and went
+ * on, and every step on the path from A's other choice down to N commutes
+ * with s.  Then every schedule through T at N equals (the same steps, two
+ * commuting ones swapped: the same final state and outcome) one with s
+ * moved up to A, which has no more preemptions, so it is within the bound
+ * and was run (or skipped by the same rule for a twin still earlier).
+ *
+ * Two steps commute when each is one segment from a cl_rd/cl_wr, an atomic
+ * or a yield to the next scheduling point that drew no randomness (cl_rand
+ * included), made no task runnable and ended no task (cl_choice.step), and
+ * they touch different variables or only read.  "Different variables" is
+ * judged inside one run only: a sleeper keeps its task and the kind of its
+ * step, and its variable is the one the task announces in the run at hand
+ * (cl_choice.next_addr).  Memory a program allocates moves between runs (a
+ * pattern's pool is pattern_alloc'd anew each run), so an address kept from
+ * the run that explored the step named another variable, or none, in the
+ * next: with that, a write to the sleeper's own variable passed for a write
+ * to another one, and lock-free-stack aba was found after more schedules
+ * with pruning than without. */
 struct pruner {
 	struct dfs *t;
 	size_t m;                     /* the prefix: nodes[0 .. m) (the last with its new choice) */
