@@ -508,24 +508,31 @@ struct rt_sched {
 
 /* The op that follows a scheduling point, for cl_choice.step (det, choose on);
  * the task is past its point, so its pending op (rt_pending_op) is done. */
-void rt_pending_clear(struct rt_sched *s);
 static inline void rt_footprint(struct rt_sched *s, enum cl_step_kind kind, const void *addr)
 {
 	if (__builtin_expect(s->footprint_on, 0)) {
 		s->fp_kind = kind;
 		s->fp_addr = addr;
-		rt_pending_clear(s);
+		int id = s->procs->current ? s->procs->current->id : -1;
+		if (id >= 0 && (size_t)id < s->cap_pend)
+			s->pend[id].set = false;
 	}
 }
 
 /* The op the running task does right after the scheduling point it is
  * about to reach (det, choose on): what cl_choice.next_step tells the
  * explorer while the task waits there.  Called just before the point. */
-void rt_pending_set(struct rt_sched *s, enum cl_step_kind kind, const void *addr);
+void rt_pending_grow(struct rt_sched *s, int id);
 static inline void rt_pending_op(struct rt_sched *s, enum cl_step_kind kind, const void *addr)
 {
-	if (__builtin_expect(s->footprint_on, 0))
-		rt_pending_set(s, kind, addr);
+	if (__builtin_expect(s->footprint_on, 0)) {
+		int id = s->procs->current ? s->procs->current->id : -1;
+		if (id < 0)
+			return;
+		if ((size_t)id >= s->cap_pend)
+			rt_pending_grow(s, id);
+		s->pend[id] = (struct rt_pending){true, kind, addr};
+	}
 }
 
 /* The run in progress on this OS thread (NULL outside cl_run). */

@@ -125,31 +125,17 @@ void rt_schedule_end(struct rt_sched *s, struct cl_result *result)
 
 /* ---- what each runnable task does next (cl_choice.next_step) ------------------------ */
 
-void rt_pending_set(struct rt_sched *s, enum cl_step_kind kind, const void *addr)
+void rt_pending_grow(struct rt_sched *s, int id)
 {
-	struct rt_task *t = s->procs->current;
-	if (!t || t->id < 0)
-		return;
-	size_t id = (size_t)t->id;
-	if (id >= s->cap_pend) {
-		size_t cap = s->cap_pend ? s->cap_pend : 64;
-		while (cap <= id)
-			cap *= 2;
-		struct rt_pending *p = realloc(s->pend, cap * sizeof *p);
-		if (!p)
-			rt_oom();
-		memset(p + s->cap_pend, 0, (cap - s->cap_pend) * sizeof *p);
-		s->pend = p;
-		s->cap_pend = cap;
-	}
-	s->pend[id] = (struct rt_pending){true, kind, addr};
-}
-
-void rt_pending_clear(struct rt_sched *s)
-{
-	struct rt_task *t = s->procs->current;
-	if (t && t->id >= 0 && (size_t)t->id < s->cap_pend)
-		s->pend[t->id].set = false;
+	size_t cap = s->cap_pend ? s->cap_pend : 64;
+	while (cap <= (size_t)id)
+		cap *= 2;
+	struct rt_pending *p = realloc(s->pend, cap * sizeof *p);
+	if (!p)
+		rt_oom();
+	memset(p + s->cap_pend, 0, (cap - s->cap_pend) * sizeof *p);
+	s->pend = p;
+	s->cap_pend = cap;
 }
 
 /* A task's next op, as cl_choice.next_step says it: the op it announced
@@ -261,9 +247,11 @@ struct rt_task *rt_schedule_decide(struct rt_sched *s, struct rt_task *chosen)
 		         sizeof *s->choice_ids) != 0)
 			rt_oom();
 		ids = s->choice_ids;
-		for (int i = 0; i < s->nrun; i++)
-			ids[i] = s->runq[i]->id;
-		sort_ids(ids, s->nrun);
+		if (!s->footprint_on) {   /* else from the tasks sorted below */
+			for (int i = 0; i < s->nrun; i++)
+				ids[i] = s->runq[i]->id;
+			sort_ids(ids, s->nrun);
+		}
 	}
 	if (s->footprint_on) {
 		/* Each runnable task's next op, in the order of ids. */
@@ -284,8 +272,10 @@ struct rt_task *rt_schedule_decide(struct rt_sched *s, struct rt_task *chosen)
 		}
 		memcpy(s->choice_tasks, s->runq, (size_t)s->nrun * sizeof *s->choice_tasks);
 		sort_tasks(s->choice_tasks, s->nrun);
-		for (int i = 0; i < s->nrun; i++)
+		for (int i = 0; i < s->nrun; i++) {
+			ids[i] = s->choice_tasks[i]->id;
 			next_op_of(s, s->choice_tasks[i], &s->choice_next[i], &s->choice_addr[i]);
+		}
 	}
 	const struct cl_schedule *rp = s->cfg.replay;
 	if (rp) {
