@@ -360,8 +360,9 @@ static bool commute(enum cl_step_kind ak, const void *aa, enum cl_step_kind bk, 
 }
 
 /* Moves to the next schedule: the deepest step with an untried choice
- * within the bound takes it; the steps above are the replay prefix.
- * false when the tree is done. */
+ * within the bound takes it; the steps above are the replay prefix (not
+ * built when prefix is NULL: with pruning, prune_choose replays from the
+ * nodes).  false when the tree is done. */
 static bool dfs_next(struct dfs *t, int bound, struct cl_schedule *prefix)
 {
 	while (t->n) {
@@ -378,6 +379,8 @@ static bool dfs_next(struct dfs *t, int bound, struct cl_schedule *prefix)
 				continue;
 			}
 			nd->chosen = alt;
+			if (!prefix)
+				return true;
 			cl_schedule_clear(prefix);
 			for (size_t i = 0; i < t->n; i++)
 				if (cl_schedule_push(prefix, t->nodes[i].chosen) != 0)
@@ -630,7 +633,7 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 					stop = true;
 					break;
 				}
-				more = dfs_next(&t, opt->preemptions, &prefix);
+				more = dfs_next(&t, opt->preemptions, opt->prune ? NULL : &prefix);
 				continue;
 			}
 			if (stopped) {
@@ -666,7 +669,7 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 				stop = true;
 				break;
 			}
-			more = dfs_next(&t, opt->preemptions, &prefix);
+			more = dfs_next(&t, opt->preemptions, opt->prune ? NULL : &prefix);
 		}
 		if (!more)
 			res->latency_seeds_done = ls;
