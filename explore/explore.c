@@ -309,33 +309,60 @@ static int dfs_reserve(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-/* Extends the stack with the steps of rec below it, up to n. */
+/* Pushes a step: who reached it (current, if it could go on), the
+ * default, the choice taken, the runnable ids (sorted).  -1 out of memory. */
+static int dfs_push(struct dfs *t, int current, int dflt, int chosen, const int *runnable,
+                    uint32_t nrunnable)
+{
+	if (dfs_reserve((void **)&t->nodes, &t->cap, t->n + 1, sizeof *t->nodes) ||
+	    dfs_reserve((void **)&t->ids, &t->cap_ids, t->nids + nrunnable, sizeof *t->ids))
+		return -1;
+	struct node *nd = &t->nodes[t->n];
+	nd->current = current;
+	nd->dflt = dflt;
+	nd->chosen = chosen;
+	nd->first_choice = chosen;
+	nd->first = (uint32_t)t->nids;
+	nd->n = nrunnable;
+	nd->next_alt = 0;
+	nd->sleep_first = (uint32_t)t->nsleep;
+	nd->sleep_n = 0;
+	nd->first_entry = false;
+	nd->first_kind = CL_STEP_OTHER;
+	nd->pre_before = t->n ? t->nodes[t->n - 1].pre_before +
+	                        (t->nodes[t->n - 1].current &&
+	                         t->nodes[t->n - 1].chosen != t->nodes[t->n - 1].current)
+	                      : 0;
+	memcpy(t->ids + t->nids, runnable, nrunnable * sizeof *t->ids);
+	t->nids += nrunnable;
+	t->n++;
+	return 0;
+}
+
+/* Extends the stack with the steps of rec below it, up to n (without
+ * pruning: the run was recorded with each step's runnable set). */
 static int dfs_extend(struct dfs *t, const struct cl_schedule *rec, size_t n)
 {
 	for (size_t i = t->n; i < n && i < rec->n; i++) {
 		const struct cl_decision *d = &rec->d[i];
-		if (dfs_reserve((void **)&t->nodes, &t->cap, t->n + 1, sizeof *t->nodes) ||
-		    dfs_reserve((void **)&t->ids, &t->cap_ids, t->nids + d->nrunnable, sizeof *t->ids))
+		if (dfs_push(t, d->current, d->dflt, d->task, rec->runnable + d->first,
+		             d->nrunnable) != 0)
 			return -1;
-		struct node *nd = &t->nodes[t->n];
-		nd->current = d->current;
-		nd->dflt = d->dflt;
-		nd->chosen = d->task;
-		nd->first_choice = d->task;
-		nd->first = (uint32_t)t->nids;
-		nd->n = d->nrunnable;
-		nd->next_alt = 0;
-		nd->sleep_first = (uint32_t)t->nsleep;
-		nd->sleep_n = 0;
-		nd->first_entry = false;
-		nd->first_kind = CL_STEP_OTHER;
-		nd->pre_before = t->n ? t->nodes[t->n - 1].pre_before +
-		                        (t->nodes[t->n - 1].current &&
-		                         t->nodes[t->n - 1].chosen != t->nodes[t->n - 1].current)
-		                      : 0;
-		memcpy(t->ids + t->nids, rec->runnable + d->first, d->nrunnable * sizeof *t->ids);
-		t->nids += d->nrunnable;
-		t->n++;
+	}
+	return 0;
+}
+
+/* The schedule the stack's steps make (with pruning, where runs are not
+ * recorded: for a failure's schedule, or the one an interrupt stopped). */
+static int dfs_schedule(const struct dfs *t, uint64_t hash, struct cl_schedule *out)
+{
+	cl_schedule_clear(out);
+	out->hash = hash;
+	for (size_t i = 0; i < t->n; i++) {
+		if (cl_schedule_push(out, t->nodes[i].chosen) != 0)
+			return -1;
+		out->d[i].current = t->nodes[i].current;
+		out->d[i].dflt = t->nodes[i].dflt;
 	}
 	return 0;
 }
@@ -541,6 +568,12 @@ static int prune_choose(void *ctx, const struct cl_choice *c)
 		p->stop = 1;
 		return c->dflt;
 	}
+	/* The step itself, on the stack (runs with pruning are not recorded). */
+	if (dfs_push(t, c->current, c->dflt, chosen, c->runnable, (uint32_t)c->nrunnable) != 0) {
+		p->oom = true;
+		p->stop = 1;
+		return c->dflt;
+	}
 	p->pn[p->npn++] = (struct pending){(uint32_t)p->nps, (uint32_t)p->ncur, false, CL_STEP_OTHER};
 	if (p->ncur)   /* cur may be NULL while no task ever slept */
 		memcpy(p->ps + p->nps, p->cur, p->ncur * sizeof *p->ps);
@@ -599,7 +632,9 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 			cfg.record = &rec;
 			rec.hash = hash;
 			if (opt->prune) {
-				/* The prefix is followed by prune_choose, which keeps the sleep sets. */
+				/* prune_choose replays the nodes, then pushes the new steps
+				 * with their sleep sets; nothing is recorded. */
+				cfg.record = NULL;
 				pr.m = t.n;
 				pr.ncur = pr.npn = pr.nps = 0;
 				pr.aborted = pr.oom = false;
@@ -627,7 +662,7 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 				/* Every choice at abort_at was asleep: the run only reordered
 				 * one already made.  Its steps above that are still to branch. */
 				t.pruned++;
-				if (dfs_extend(&t, &rec, pr.abort_at) != 0 || prune_store(&pr, pr.abort_at) != 0) {
+				if (prune_store(&pr, pr.abort_at) != 0) {
 					snprintf(x->error, x->error_size, "out of memory");
 					rc = -1;
 					stop = true;
@@ -635,6 +670,12 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 				}
 				more = dfs_next(&t, opt->preemptions, opt->prune ? NULL : &prefix);
 				continue;
+			}
+			if (opt->prune && (stopped || j != EX_KEPT) && dfs_schedule(&t, hash, &rec) != 0) {
+				snprintf(x->error, x->error_size, "out of memory");
+				rc = -1;
+				stop = true;
+				break;
 			}
 			if (stopped) {
 				res->interrupted = true;
@@ -663,7 +704,7 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 			struct ex_progress p = {.phase = "explore", .done = res->runs, .total = opt->runs,
 			                        .kept = res->kept, .latency_seed = ls};
 			progress(opt, &p);
-			if (dfs_extend(&t, &rec, rec.n) != 0 || (opt->prune && prune_store(&pr, rec.n) != 0)) {
+			if (opt->prune ? prune_store(&pr, t.n) != 0 : dfs_extend(&t, &rec, rec.n) != 0) {
 				snprintf(x->error, x->error_size, "out of memory");
 				rc = -1;
 				stop = true;
