@@ -255,13 +255,16 @@ static int explore_seeds(struct explorer *x, struct ex_options *opt, struct ex_r
 
 /* ---- exhaustive -------------------------------------------------------------------------- */
 
-/* With pruning, a task asleep at a step: its next step (kind, addr) was
- * explored from an earlier step, and every step since commuted with it, so
- * running it here would only reorder what was already run. */
+/* With pruning, a task asleep at a step: its next step was explored from
+ * an earlier step, and every step since commuted with it, so running it
+ * here would only reorder what was already run.  kind is what that step was
+ * in the run that explored it (LOCAL, READ or WRITE: nothing else sleeps);
+ * its variable is not kept: it is read again, in each run, from what the
+ * task announces it will touch (cl_choice.next_addr), since a variable the
+ * program allocates can sit at another address in another run. */
 struct sleeper {
 	int task;
 	enum cl_step_kind kind;
-	const void *addr;
 };
 
 /* A contended step of the last run, with what is left to try there. */
@@ -275,11 +278,10 @@ struct node {
 	/* pruning: the tasks asleep here, sleep[sleep_first .. +sleep_n) */
 	uint32_t sleep_first, sleep_n;
 	/* pruning: the first choice explored here was the current task, which
-	 * could go on after its step (first_kind, first_addr): then it sleeps in
-	 * the subtrees of the other choices (each a preemption) */
+	 * could go on after its step (of first_kind): then it sleeps in the
+	 * subtrees of the other choices (each a preemption) */
 	bool first_entry;
 	enum cl_step_kind first_kind;
-	const void *first_addr;
 };
 
 struct dfs {
@@ -307,34 +309,60 @@ static int dfs_reserve(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-/* Extends the stack with the steps of rec below it, up to n. */
+/* Pushes a step: who reached it (current, if it could go on), the
+ * default, the choice taken, the runnable ids (sorted).  -1 out of memory. */
+static int dfs_push(struct dfs *t, int current, int dflt, int chosen, const int *runnable,
+                    uint32_t nrunnable)
+{
+	if (dfs_reserve((void **)&t->nodes, &t->cap, t->n + 1, sizeof *t->nodes) ||
+	    dfs_reserve((void **)&t->ids, &t->cap_ids, t->nids + nrunnable, sizeof *t->ids))
+		return -1;
+	struct node *nd = &t->nodes[t->n];
+	nd->current = current;
+	nd->dflt = dflt;
+	nd->chosen = chosen;
+	nd->first_choice = chosen;
+	nd->first = (uint32_t)t->nids;
+	nd->n = nrunnable;
+	nd->next_alt = 0;
+	nd->sleep_first = (uint32_t)t->nsleep;
+	nd->sleep_n = 0;
+	nd->first_entry = false;
+	nd->first_kind = CL_STEP_OTHER;
+	nd->pre_before = t->n ? t->nodes[t->n - 1].pre_before +
+	                        (t->nodes[t->n - 1].current &&
+	                         t->nodes[t->n - 1].chosen != t->nodes[t->n - 1].current)
+	                      : 0;
+	memcpy(t->ids + t->nids, runnable, nrunnable * sizeof *t->ids);
+	t->nids += nrunnable;
+	t->n++;
+	return 0;
+}
+
+/* Extends the stack with the steps of rec below it, up to n (without
+ * pruning: the run was recorded with each step's runnable set). */
 static int dfs_extend(struct dfs *t, const struct cl_schedule *rec, size_t n)
 {
 	for (size_t i = t->n; i < n && i < rec->n; i++) {
 		const struct cl_decision *d = &rec->d[i];
-		if (dfs_reserve((void **)&t->nodes, &t->cap, t->n + 1, sizeof *t->nodes) ||
-		    dfs_reserve((void **)&t->ids, &t->cap_ids, t->nids + d->nrunnable, sizeof *t->ids))
+		if (dfs_push(t, d->current, d->dflt, d->task, rec->runnable + d->first,
+		             d->nrunnable) != 0)
 			return -1;
-		struct node *nd = &t->nodes[t->n];
-		nd->current = d->current;
-		nd->dflt = d->dflt;
-		nd->chosen = d->task;
-		nd->first_choice = d->task;
-		nd->first = (uint32_t)t->nids;
-		nd->n = d->nrunnable;
-		nd->next_alt = 0;
-		nd->sleep_first = (uint32_t)t->nsleep;
-		nd->sleep_n = 0;
-		nd->first_entry = false;
-		nd->first_kind = CL_STEP_OTHER;
-		nd->first_addr = NULL;
-		nd->pre_before = t->n ? t->nodes[t->n - 1].pre_before +
-		                        (t->nodes[t->n - 1].current &&
-		                         t->nodes[t->n - 1].chosen != t->nodes[t->n - 1].current)
-		                      : 0;
-		memcpy(t->ids + t->nids, rec->runnable + d->first, d->nrunnable * sizeof *t->ids);
-		t->nids += d->nrunnable;
-		t->n++;
+	}
+	return 0;
+}
+
+/* The schedule the stack's steps make (with pruning, where runs are not
+ * recorded: for a failure's schedule, or the one an interrupt stopped). */
+static int dfs_schedule(const struct dfs *t, uint64_t hash, struct cl_schedule *out)
+{
+	cl_schedule_clear(out);
+	out->hash = hash;
+	for (size_t i = 0; i < t->n; i++) {
+		if (cl_schedule_push(out, t->nodes[i].chosen) != 0)
+			return -1;
+		out->d[i].current = t->nodes[i].current;
+		out->d[i].dflt = t->nodes[i].dflt;
 	}
 	return 0;
 }
@@ -359,8 +387,9 @@ static bool commute(enum cl_step_kind ak, const void *aa, enum cl_step_kind bk, 
 }
 
 /* Moves to the next schedule: the deepest step with an untried choice
- * within the bound takes it; the steps above are the replay prefix.
- * false when the tree is done. */
+ * within the bound takes it; the steps above are the replay prefix (not
+ * built when prefix is NULL: with pruning, prune_choose replays from the
+ * nodes).  false when the tree is done. */
 static bool dfs_next(struct dfs *t, int bound, struct cl_schedule *prefix)
 {
 	while (t->n) {
@@ -377,6 +406,8 @@ static bool dfs_next(struct dfs *t, int bound, struct cl_schedule *prefix)
 				continue;
 			}
 			nd->chosen = alt;
+			if (!prefix)
+				return true;
 			cl_schedule_clear(prefix);
 			for (size_t i = 0; i < t->n; i++)
 				if (cl_schedule_push(prefix, t->nodes[i].chosen) != 0)
@@ -401,7 +432,29 @@ static bool dfs_next(struct dfs *t, int bound, struct cl_schedule *prefix)
  * preemption where the skipped one paid it (switching to the other task),
  * so it is within the bound whenever the skipped one is; and with the task
  * runnable throughout, both orders make the same contended steps, so the
- * seed's stream (which every contended step draws from) stays in step. */
+ * seed's stream (which every contended step draws from) stays in step.
+ *
+ * The invariant, which every rule below keeps: a task T is asleep at a
+ * step N only if the search has run, earlier in its order, a schedule that
+ * ran T's next step s at an ancestor A of N where T was current and went
+ * on, and every step on the path from A's other choice down to N commutes
+ * with s.  Then every schedule through T at N equals (the same steps, two
+ * commuting ones swapped: the same final state and outcome) one with s
+ * moved up to A, which has no more preemptions, so it is within the bound
+ * and was run (or skipped by the same rule for a twin still earlier).
+ *
+ * Two steps commute when each is one segment from a cl_rd/cl_wr, an atomic
+ * or a yield to the next scheduling point that drew no randomness (cl_rand
+ * included), made no task runnable and ended no task (cl_choice.step), and
+ * they touch different variables or only read.  "Different variables" is
+ * judged inside one run only: a sleeper keeps its task and the kind of its
+ * step, and its variable is the one the task announces in the run at hand
+ * (cl_choice.next_addr).  Memory a program allocates moves between runs (a
+ * pattern's pool is pattern_alloc'd anew each run), so an address kept from
+ * the run that explored the step named another variable, or none, in the
+ * next: with that, a write to the sleeper's own variable passed for a write
+ * to another one, and lock-free-stack aba was found after more schedules
+ * with pruning than without. */
 struct pruner {
 	struct dfs *t;
 	size_t m;                     /* the prefix: nodes[0 .. m) (the last with its new choice) */
@@ -411,7 +464,7 @@ struct pruner {
 	size_t cap_tmp;
 	/* the steps after the prefix: their sleep sets, then what their first
 	 * choice's step did */
-	struct pending { uint32_t first, n; bool entry; enum cl_step_kind kind; const void *addr; } *pn;
+	struct pending { uint32_t first, n; bool entry; enum cl_step_kind kind; } *pn;
 	size_t npn, cap_pn;
 	struct sleeper *ps;
 	size_t nps, cap_ps;
@@ -422,17 +475,37 @@ struct pruner {
 	volatile int *user;
 };
 
-/* cur = the sleepers of from[0 .. n) (and extra, if any) that commute with the step. */
+/* Whether sleeper z stays asleep across the step that ended at c: its
+ * next op, as this run's c announces it (the same op the sleeper's kind was
+ * recorded for, or it wakes), commutes with that step. */
+static bool stays_asleep(const struct sleeper *z, const struct cl_choice *c)
+{
+	if (!c->next_step)
+		return false;
+	int lo = 0, hi = c->nrunnable;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (c->runnable[mid] < z->task)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == c->nrunnable || c->runnable[lo] != z->task || c->next_step[lo] != z->kind)
+		return false;
+	return commute(z->kind, c->next_addr[lo], c->step, c->step_addr);
+}
+
+/* cur = the sleepers of from[0 .. n) (and extra, if any) that stay asleep at c. */
 static int sleep_filter(struct pruner *p, const struct sleeper *from, size_t n,
-                        const struct sleeper *extra, enum cl_step_kind kind, const void *addr)
+                        const struct sleeper *extra, const struct cl_choice *c)
 {
 	if (dfs_reserve((void **)&p->tmp, &p->cap_tmp, n + 1, sizeof *p->tmp) != 0)
 		return -1;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (commute(from[i].kind, from[i].addr, kind, addr))
+		if (stays_asleep(&from[i], c))
 			p->tmp[k++] = from[i];
-	if (extra && commute(extra->kind, extra->addr, kind, addr))
+	if (extra && stays_asleep(extra, c))
 		p->tmp[k++] = *extra;
 	if (dfs_reserve((void **)&p->cur, &p->cap_cur, k + 1, sizeof *p->cur) != 0)
 		return -1;
@@ -463,15 +536,14 @@ static int prune_choose(void *ctx, const struct cl_choice *c)
 		/* The step of the prefix's new choice: the first choice of that node
 		 * sleeps here if it may. */
 		const struct node *nd = &t->nodes[j - 1];
-		struct sleeper e = {nd->current, nd->first_kind, nd->first_addr};
+		struct sleeper e = {nd->current, nd->first_kind};
 		rc = sleep_filter(p, t->sleep + nd->sleep_first, nd->sleep_n,
-		                  nd->first_entry ? &e : NULL, c->step, c->step_addr);
+		                  nd->first_entry && nd->first_kind != CL_STEP_OTHER ? &e : NULL, c);
 	} else {
 		struct pending *prev = &p->pn[p->npn - 1];
 		prev->kind = c->step;
-		prev->addr = c->step_addr;
 		prev->entry = p->prev_chosen == p->prev_current && c->current == p->prev_chosen;
-		rc = sleep_filter(p, p->ps + prev->first, prev->n, NULL, c->step, c->step_addr);
+		rc = sleep_filter(p, p->ps + prev->first, prev->n, NULL, c);
 	}
 	int chosen = c->dflt;
 	if (rc == 0 && asleep(p->cur, p->ncur, chosen)) {
@@ -496,7 +568,13 @@ static int prune_choose(void *ctx, const struct cl_choice *c)
 		p->stop = 1;
 		return c->dflt;
 	}
-	p->pn[p->npn++] = (struct pending){(uint32_t)p->nps, (uint32_t)p->ncur, false, CL_STEP_OTHER, NULL};
+	/* The step itself, on the stack (runs with pruning are not recorded). */
+	if (dfs_push(t, c->current, c->dflt, chosen, c->runnable, (uint32_t)c->nrunnable) != 0) {
+		p->oom = true;
+		p->stop = 1;
+		return c->dflt;
+	}
+	p->pn[p->npn++] = (struct pending){(uint32_t)p->nps, (uint32_t)p->ncur, false, CL_STEP_OTHER};
 	if (p->ncur)   /* cur may be NULL while no task ever slept */
 		memcpy(p->ps + p->nps, p->cur, p->ncur * sizeof *p->ps);
 	p->nps += p->ncur;
@@ -522,7 +600,6 @@ static int prune_store(struct pruner *p, size_t n)
 		t->nsleep += pd->n;
 		nd->first_entry = pd->entry;
 		nd->first_kind = pd->kind;
-		nd->first_addr = pd->addr;
 	}
 	return 0;
 }
@@ -555,7 +632,9 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 			cfg.record = &rec;
 			rec.hash = hash;
 			if (opt->prune) {
-				/* The prefix is followed by prune_choose, which keeps the sleep sets. */
+				/* prune_choose replays the nodes, then pushes the new steps
+				 * with their sleep sets; nothing is recorded. */
+				cfg.record = NULL;
 				pr.m = t.n;
 				pr.ncur = pr.npn = pr.nps = 0;
 				pr.aborted = pr.oom = false;
@@ -583,14 +662,20 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 				/* Every choice at abort_at was asleep: the run only reordered
 				 * one already made.  Its steps above that are still to branch. */
 				t.pruned++;
-				if (dfs_extend(&t, &rec, pr.abort_at) != 0 || prune_store(&pr, pr.abort_at) != 0) {
+				if (prune_store(&pr, pr.abort_at) != 0) {
 					snprintf(x->error, x->error_size, "out of memory");
 					rc = -1;
 					stop = true;
 					break;
 				}
-				more = dfs_next(&t, opt->preemptions, &prefix);
+				more = dfs_next(&t, opt->preemptions, opt->prune ? NULL : &prefix);
 				continue;
+			}
+			if (opt->prune && (stopped || j != EX_KEPT) && dfs_schedule(&t, hash, &rec) != 0) {
+				snprintf(x->error, x->error_size, "out of memory");
+				rc = -1;
+				stop = true;
+				break;
 			}
 			if (stopped) {
 				res->interrupted = true;
@@ -619,13 +704,13 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 			struct ex_progress p = {.phase = "explore", .done = res->runs, .total = opt->runs,
 			                        .kept = res->kept, .latency_seed = ls};
 			progress(opt, &p);
-			if (dfs_extend(&t, &rec, rec.n) != 0 || (opt->prune && prune_store(&pr, rec.n) != 0)) {
+			if (opt->prune ? prune_store(&pr, t.n) != 0 : dfs_extend(&t, &rec, rec.n) != 0) {
 				snprintf(x->error, x->error_size, "out of memory");
 				rc = -1;
 				stop = true;
 				break;
 			}
-			more = dfs_next(&t, opt->preemptions, &prefix);
+			more = dfs_next(&t, opt->preemptions, opt->prune ? NULL : &prefix);
 		}
 		if (!more)
 			res->latency_seeds_done = ls;

@@ -14,19 +14,19 @@
 
 _Thread_local int cl_atomics_bare;
 
-/* a and write (the operation may store; a failed CAS counts as one) are
- * what the step does, but the step is left OTHER for the explorer's pruning
- * (cl_choice.step): with atomics taken as reads and writes of one address,
- * exhaustive search of lock-free-stack aba (3 tasks, 2 rounds, <= 3
- * preemptions) found the mistake later than without pruning (415,784
- * schedules against 402,234), which a sound reduction cannot do; until that
- * is understood, an atomic conflicts with every step (401,151 then). */
+/* A scheduling point before the operation on a; for the explorer's
+ * pruning (cl_choice.step, next_step) the step is a read of a, or a write
+ * when the operation may store (a failed CAS counts as one).  Atomics
+ * conflict only with operations on the same word: sequential consistency
+ * orders nothing else, and the race detector's clocks are per variable. */
 static void atomic_point(const void *a, bool write)
 {
-	(void)a;
-	(void)write;
-	if (rt_s())
+	struct rt_sched *s = rt_s();
+	if (s) {
+		rt_pending_op(s, write ? CL_STEP_WRITE : CL_STEP_READ, a);
 		rt_sched_point(NULL, 0);   /* under par only a stop check: no switch */
+		rt_footprint(s, write ? CL_STEP_WRITE : CL_STEP_READ, a);
+	}
 }
 
 /* A name for the atomics in [first, first + bytes), elem bytes each (an

@@ -570,6 +570,7 @@ void cl_shared_at(const char *file, int line, const char *name, const void *addr
 	struct rt_sched *s = rt_s();
 	if (!s)
 		return;   /* outside a run: a plain access */
+	rt_pending_op(s, write ? CL_STEP_WRITE : CL_STEP_READ, addr);
 	rt_sched_point(file, line);
 	rt_footprint(s, write ? CL_STEP_WRITE : CL_STEP_READ, addr);
 	if (RT_RACE_ON(s)) {

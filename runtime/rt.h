@@ -495,14 +495,43 @@ struct rt_sched {
 	int fp_segs;
 	enum cl_step_kind fp_kind;
 	const void *fp_addr;
+	/* With cfg.choose: the op each task does right after the point it waits
+	 * at (cl_choice.next_step), by task id; set before a cl_rd/cl_wr's, an
+	 * atomic's or a yield's point, cleared when the task goes on. */
+	struct rt_pending { bool set; enum cl_step_kind kind; const void *addr; } *pend;
+	size_t cap_pend;
+	struct rt_task **choice_tasks;      /* the runnable tasks of a step, by id */
+	enum cl_step_kind *choice_next;     /* cl_choice.next_step */
+	const void **choice_addr;           /* cl_choice.next_addr */
+	size_t cap_choice_next;
 };
 
-/* The op that follows a scheduling point, for cl_choice.step (det, choose on). */
+/* The op that follows a scheduling point, for cl_choice.step (det, choose on);
+ * the task is past its point, so its pending op (rt_pending_op) is done. */
 static inline void rt_footprint(struct rt_sched *s, enum cl_step_kind kind, const void *addr)
 {
 	if (__builtin_expect(s->footprint_on, 0)) {
 		s->fp_kind = kind;
 		s->fp_addr = addr;
+		int id = s->procs->current ? s->procs->current->id : -1;
+		if (id >= 0 && (size_t)id < s->cap_pend)
+			s->pend[id].set = false;
+	}
+}
+
+/* The op the running task does right after the scheduling point it is
+ * about to reach (det, choose on): what cl_choice.next_step tells the
+ * explorer while the task waits there.  Called just before the point. */
+void rt_pending_grow(struct rt_sched *s, int id);
+static inline void rt_pending_op(struct rt_sched *s, enum cl_step_kind kind, const void *addr)
+{
+	if (__builtin_expect(s->footprint_on, 0)) {
+		int id = s->procs->current ? s->procs->current->id : -1;
+		if (id < 0)
+			return;
+		if ((size_t)id >= s->cap_pend)
+			rt_pending_grow(s, id);
+		s->pend[id] = (struct rt_pending){true, kind, addr};
 	}
 }
 

@@ -55,6 +55,8 @@ uint64_t rt_rand_below(struct rt_sched *s, uint64_t n)
 uint64_t cl_rand(void)
 {
 	struct rt_sched *s = rt_s();
+	if (s->footprint_on)
+		s->fp_tainted = true;   /* as rt_rand: two steps that draw do not commute */
 	return rt_rand_words(s->ops->task_rng(s));
 }
 
@@ -108,6 +110,7 @@ void cl_yield_at(const char *file, int line)
 		ev.line = line;
 		rt_emit(s, &ev);
 	}
+	rt_pending_op(s, CL_STEP_LOCAL, NULL);
 	s->ops->yield(s, rt_cur(s), file, line);
 	rt_footprint(s, CL_STEP_LOCAL, NULL);
 }

@@ -108,10 +108,51 @@ void rt_schedule_end(struct rt_sched *s, struct cl_result *result)
 {
 	free(s->choice_ids);
 	s->choice_ids = NULL;
+	free(s->pend);
+	free(s->choice_tasks);
+	free(s->choice_next);
+	free(s->choice_addr);
+	s->pend = NULL;
+	s->choice_tasks = NULL;
+	s->choice_next = NULL;
+	s->choice_addr = NULL;
+	s->cap_pend = s->cap_choice_next = 0;
 	result->schedule_refused = s->schedule_refused;
 	result->schedule_fallbacks = s->schedule_fallbacks;
 	if (s->schedule_refused)
 		snprintf(result->limit_reason, sizeof result->limit_reason, "schedule");
+}
+
+/* ---- what each runnable task does next (cl_choice.next_step) ------------------------ */
+
+void rt_pending_grow(struct rt_sched *s, int id)
+{
+	size_t cap = s->cap_pend ? s->cap_pend : 64;
+	while (cap <= (size_t)id)
+		cap *= 2;
+	struct rt_pending *p = realloc(s->pend, cap * sizeof *p);
+	if (!p)
+		rt_oom();
+	memset(p + s->cap_pend, 0, (cap - s->cap_pend) * sizeof *p);
+	s->pend = p;
+	s->cap_pend = cap;
+}
+
+/* A task's next op, as cl_choice.next_step says it: the op it announced
+ * before the point it waits at; its own code (LOCAL) if it never ran (no
+ * scheduling point yet); anything else is OTHER (a channel operation, a
+ * lock, a wake-up inside a blocking call ...). */
+static void next_op_of(const struct rt_sched *s, const struct rt_task *t, enum cl_step_kind *kind,
+                       const void **addr)
+{
+	*kind = CL_STEP_OTHER;
+	*addr = NULL;
+	if (t->sched_points == 0) {
+		*kind = CL_STEP_LOCAL;
+	} else if (t->id >= 0 && (size_t)t->id < s->cap_pend && s->pend[t->id].set) {
+		*kind = s->pend[t->id].kind;
+		*addr = s->pend[t->id].addr;
+	}
 }
 
 static struct rt_task *runnable_by_id(struct rt_sched *s, int id)
@@ -142,6 +183,28 @@ static void sort_ids(int *ids, int n)
 		for (; j > 0 && ids[j - 1] > v; j--)
 			ids[j] = ids[j - 1];
 		ids[j] = v;
+	}
+}
+
+static int cmp_task_id(const void *a, const void *b)
+{
+	int x = (*(struct rt_task *const *)a)->id, y = (*(struct rt_task *const *)b)->id;
+	return (x > y) - (x < y);
+}
+
+/* Tasks by id, as sort_ids sorts ids. */
+static void sort_tasks(struct rt_task **t, int n)
+{
+	if (n > 32) {
+		qsort(t, (size_t)n, sizeof *t, cmp_task_id);
+		return;
+	}
+	for (int i = 1; i < n; i++) {
+		struct rt_task *v = t[i];
+		int j = i;
+		for (; j > 0 && t[j - 1]->id > v->id; j--)
+			t[j] = t[j - 1];
+		t[j] = v;
 	}
 }
 
@@ -184,9 +247,35 @@ struct rt_task *rt_schedule_decide(struct rt_sched *s, struct rt_task *chosen)
 		         sizeof *s->choice_ids) != 0)
 			rt_oom();
 		ids = s->choice_ids;
-		for (int i = 0; i < s->nrun; i++)
-			ids[i] = s->runq[i]->id;
-		sort_ids(ids, s->nrun);
+		if (!s->footprint_on) {   /* else from the tasks sorted below */
+			for (int i = 0; i < s->nrun; i++)
+				ids[i] = s->runq[i]->id;
+			sort_ids(ids, s->nrun);
+		}
+	}
+	if (s->footprint_on) {
+		/* Each runnable task's next op, in the order of ids. */
+		if ((size_t)s->nrun > s->cap_choice_next) {
+			size_t cap = 2 * (size_t)s->nrun > 64 ? 2 * (size_t)s->nrun : 64;
+			void *a = realloc(s->choice_tasks, cap * sizeof *s->choice_tasks);
+			if (a)
+				s->choice_tasks = a;
+			void *b = realloc(s->choice_next, cap * sizeof *s->choice_next);
+			if (b)
+				s->choice_next = b;
+			void *c = realloc(s->choice_addr, cap * sizeof *s->choice_addr);
+			if (c)
+				s->choice_addr = c;
+			if (!a || !b || !c)
+				rt_oom();
+			s->cap_choice_next = cap;
+		}
+		memcpy(s->choice_tasks, s->runq, (size_t)s->nrun * sizeof *s->choice_tasks);
+		sort_tasks(s->choice_tasks, s->nrun);
+		for (int i = 0; i < s->nrun; i++) {
+			ids[i] = s->choice_tasks[i]->id;
+			next_op_of(s, s->choice_tasks[i], &s->choice_next[i], &s->choice_addr[i]);
+		}
 	}
 	const struct cl_schedule *rp = s->cfg.replay;
 	if (rp) {
@@ -219,6 +308,8 @@ struct rt_task *rt_schedule_decide(struct rt_sched *s, struct rt_task *chosen)
 			.runnable = ids,
 			.step = s->fp_segs == 1 && !s->fp_tainted ? s->fp_kind : CL_STEP_OTHER,
 			.step_addr = s->fp_addr,
+			.next_step = s->footprint_on ? s->choice_next : NULL,
+			.next_addr = s->footprint_on ? s->choice_addr : NULL,
 		};
 		s->fp_segs = 0;
 		s->fp_tainted = false;

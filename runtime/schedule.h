@@ -64,6 +64,14 @@ struct cl_choice {
 	const int *runnable;       /* sorted by id */
 	enum cl_step_kind step;    /* the step that ended here (since the last contended step) */
 	const void *step_addr;     /* READ, WRITE: the variable */
+	/* What each runnable task (runnable[i]) does first when it runs next:
+	 * READ or WRITE of next_addr[i] (the cl_rd/cl_wr or atomic whose point
+	 * it waits at), LOCAL (a yield, or a task that has not run yet), or
+	 * OTHER.  The addresses are this run's: memory a program allocates may
+	 * sit elsewhere in another run, so the explorer never compares an
+	 * address of one run with one of another (explore.c). */
+	const enum cl_step_kind *next_step;
+	const void *const *next_addr;
 };
 
 struct cl_schedule {

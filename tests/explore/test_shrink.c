@@ -4,8 +4,10 @@
  * failure, is never longer than the one found, has at most 3 preemptions,
  * and is 1-minimal (dropping any one of its preemptions, every other switch
  * kept where it happens, loses the failure); shrinking twice gives the same
- * schedule.  And aba's fewest preemptions really are 3: no schedule with 2
- * or fewer fails (exhaustive, skipped under sanitizers).
+ * schedule.  And aba's fewest preemptions really are 3: at the smallest
+ * parameters where it shows (3 workers, 2 rounds), exhaustive search finds
+ * it with <= 3 preemptions and no schedule with 2 or fewer fails (both
+ * release only).
  */
 #include <check.h>
 #include <stdio.h>
@@ -20,6 +22,8 @@
 /* The smallest stack that shows ABA: three workers, three rounds (the
  * pattern's defaults are larger, so that the mistake shows on many seeds). */
 static const char *const small_stack[] = {"tasks", "3", "rounds", "3", NULL};
+/* The smallest that exhaustive search finds it in (aba_exhaustive_smallest). */
+static const char *const aba_smallest[] = {"tasks", "3", "rounds", "2", NULL};
 
 static void check_shrink(const char *pattern, const char *variant, const char *const *params,
                          int max_pre)
@@ -95,29 +99,74 @@ START_TEST(shrink_aba)
 }
 END_TEST
 
-/* aba at its default parameters: every schedule with <= 2 preemptions keeps
- * exactly-once (the pattern draws no latencies, so one seed covers them). */
+/* aba at the smallest parameters where it shows (aba_exhaustive_smallest):
+ * every schedule with <= 2 preemptions keeps exactly-once (the pattern
+ * draws no latencies, so one seed covers them), so its fewest is 3. */
 START_TEST(aba_needs_three)
 {
-	const char *scale = getenv("CHANLAB_TEST_SCALE");
-	if (scale && atof(scale) < 1.0) {
-		fprintf(stderr, "test_shrink: notice: aba_needs_three skipped under sanitizers\n");
+	if (test_heavy_skipped("aba_needs_three"))
 		return;
-	}
 	struct pattern_prog pp;
-		pattern_prog_open(&pp, "lock-free-stack", "aba", small_stack);
+	pattern_prog_open(&pp, "lock-free-stack", "aba", aba_smallest);
 	struct ex_options opt;
 	ex_options_init(&opt);
 	opt.strategy = EX_EXHAUSTIVE;
 	opt.preemptions = 2;
 	opt.latency_seeds = 1;
 	opt.runs = 1000000;
-	opt.race = true;   /* as explore runs by default */
+	opt.race = false;   /* the mistake is an invariant; the detector would only slow it */
 	struct ex_result r;
 	ck_assert_int_eq(ex_explore(&pp.prog, pattern_judge, &pp, &opt, &r), 0);
 	ck_assert(r.complete);
 	ck_assert_int_eq(r.broken, 0);
-	ck_assert_int_gt(r.runs, 1000);
+	ck_assert_int_gt(r.runs, 100000);
+	ex_result_free(&r);
+	pattern_prog_close(&pp);
+}
+END_TEST
+
+/* The smallest stack where exhaustive search finds ABA: three workers of
+ * two rounds (two workers of two rounds need more than 4 preemptions: all
+ * 2,969,168 schedules with <= 4 keep the promise; three workers of one
+ * round more than 3: all 749,150 with <= 3 do; four of one round fail at
+ * K = 3 too, after 220,169 schedules).  With <= 3 preemptions and pruning
+ * it is found after 201,876 schedules (402,234 without pruning), and the
+ * schedule shrinks to 3 preemptions, 1-minimal; with <= 2 every schedule
+ * (109,867) keeps the promise (aba_needs_three), so 3 is the real minimum. */
+START_TEST(aba_exhaustive_smallest)
+{
+	if (test_heavy_skipped("aba_exhaustive_smallest"))
+		return;
+	struct pattern_prog pp;
+	pattern_prog_open(&pp, "lock-free-stack", "aba", aba_smallest);
+	struct ex_options opt;
+	ex_options_init(&opt);
+	opt.strategy = EX_EXHAUSTIVE;
+	opt.latency_seeds = 1;   /* the pattern draws no latencies */
+	opt.runs = 1000000;
+	opt.race = false;        /* the mistake is an invariant; the detector would only slow it */
+	opt.preemptions = 3;
+	struct ex_result r;
+	ck_assert_int_eq(ex_explore(&pp.prog, pattern_judge, &pp, &opt, &r), 0);
+	ck_assert_msg(r.first.set, "no ABA within 3 preemptions (%ld schedules)", r.runs);
+	ck_assert_str_eq(r.first.failure.name, "exactly-once");
+	ck_assert_int_gt(r.pruned, 0);
+	ck_assert_ptr_nonnull(r.shrunk);
+	ck_assert_int_eq(r.shrunk_preemptions, 3);
+	printf("lock-free-stack:aba 3x2: found after %ld schedules (%ld branches pruned), shrunk "
+	       "from %zu decisions and %d preemptions to %zu and %d\n", r.runs, r.pruned,
+	       r.shrink.from_decisions, r.shrink.from_preemptions, r.shrunk_decisions,
+	       r.shrunk_preemptions);
+	struct ex_found shrunk = r.first;
+	shrunk.schedule = r.shrunk;
+	for (int p = 0; p < r.shrunk_preemptions; p++) {
+		enum ex_judgement j;
+		struct ex_failure key;
+		ck_assert_int_eq(ex_without_preemption(&pp.prog, pattern_judge, &pp, &opt, &shrunk, p,
+		                                       &j, &key), 0);
+		ck_assert_msg(j != EX_BROKEN || !ex_failure_same(&key, &r.first.failure),
+		              "still fails without preemption %d", p);
+	}
 	ex_result_free(&r);
 	pattern_prog_close(&pp);
 }
@@ -131,6 +180,7 @@ Suite *suite_shrink(void)
 	tcase_add_test(tc, shrink_add_inside);
 	tcase_add_test(tc, shrink_aba);
 	tcase_add_test(tc, aba_needs_three);
+	tcase_add_test(tc, aba_exhaustive_smallest);
 	suite_add_tcase(s, tc);
 	return s;
 }
