@@ -56,7 +56,7 @@ void rt_waitq_unlink(struct rt_waitq *q, struct rt_waiter *w)
 	w->queued = false;
 }
 
-struct rt_waiter *rt_waitq_take(struct rt_waitq *q)
+struct rt_waiter *rt_waitq_take_first(struct rt_waitq *q)
 {
 	struct rt_waiter *w;
 	while ((w = q->first)) {

@@ -26,7 +26,12 @@ struct cl_chan {
 
 /* First queued waiter that can still be woken (skipping selects that have
  * already fired), removed from the queue; NULL if none. */
-struct rt_waiter *rt_waitq_take(struct rt_waitq *q);
+struct rt_waiter *rt_waitq_take_first(struct rt_waitq *q);
+static inline struct rt_waiter *rt_waitq_take(struct rt_waitq *q)
+{
+	/* Most polls find the queue empty: no call for that. */
+	return q->first ? rt_waitq_take_first(q) : NULL;
+}
 void rt_waitq_push(struct rt_waitq *q, struct rt_waiter *w);
 void rt_waitq_unlink(struct rt_waitq *q, struct rt_waiter *w);
 

@@ -206,10 +206,110 @@ static int wait_all(struct sel *sel, struct rt_waiter *waiters, const char *file
 	return i;
 }
 
+/* ---- two cases ------------------------------------------------------------------------ */
+
+/* Most selects have two cases on channels that are not nil (a value or
+ * ctx.Done()).  They take the steps of the general path without its
+ * arrays and loops: one draw for the poll order (the one the shuffle of
+ * two makes, so det's schedules are the same either way), the two locks
+ * in address order, each case tried once. */
+
+/* Tries case cs, whose channel c is locked, as poll_once does; on success
+ * releases other (the other case's channel, NULL when it is c) and c, and
+ * returns true. */
+static inline __attribute__((always_inline)) bool try_case(struct cl_case *cs, struct cl_chan *c, struct cl_chan *other,
+                            struct cl_chan *a, struct cl_chan *b, struct rt_task *self,
+                            const char *file, int line)
+{
+	struct rt_waiter *w;
+	if (cs->dir == CL_RECV) {
+		if ((w = rt_waitq_take(&c->sendq))) {
+			if (other)
+				rt_lock_release(&other->lock);
+			rt_recv_from_waiter(c, w, cs->val, self, file, line);
+			cs->ok = true;
+			return true;
+		}
+		if (c->count > 0) {
+			if (other)
+				rt_lock_release(&other->lock);
+			rt_buf_take(c, cs->val, self, file, line);
+			cs->ok = true;
+			return true;
+		}
+		if (c->closed) {
+			if (other)
+				rt_lock_release(&other->lock);
+			rt_recv_closed(c, cs->val, self, file, line);
+			cs->ok = false;
+			return true;
+		}
+		return false;
+	}
+	if (c->closed) {
+		rt_lock_release(&a->lock);
+		if (b != a)
+			rt_lock_release(&b->lock);
+		rt_panic(file, line, "send on closed channel");
+	}
+	if ((w = rt_waitq_take(&c->recvq))) {
+		if (other)
+			rt_lock_release(&other->lock);
+		rt_send_to_waiter(c, w, cs->val, self, file, line);
+		return true;
+	}
+	if (c->count < c->cap) {
+		if (other)
+			rt_lock_release(&other->lock);
+		rt_buf_put(c, cs->val, self, file, line);
+		return true;
+	}
+	return false;
+}
+
+static __attribute__((noinline)) int select2(struct rt_sched *s, struct cl_case *cases,
+                                             bool has_default, const char *file, int line)
+{
+	/* plan's shuffle of two: j = rt_rand_below(2) swaps order[1] with
+	 * order[j], so j == 0 polls case 1 first. */
+	int first = rt_rand_below(s, 2) == 0;
+	struct cl_case *x = &cases[first], *y = &cases[!first];
+	struct cl_chan *cx = x->ch, *cy = y->ch;
+	struct cl_chan *lo = (uintptr_t)cx <= (uintptr_t)cy ? cx : cy;
+	struct cl_chan *hi = lo == cx ? cy : cx;
+	struct rt_task *self = rt_running(s);
+	rt_lock_acquire(&lo->lock);
+	if (hi != lo)
+		rt_lock_acquire(&hi->lock);
+	bool same = cx == cy;
+	int chosen;
+	if (try_case(x, cx, same ? NULL : cy, lo, hi, self, file, line)) {
+		chosen = first;
+	} else if (try_case(y, cy, same ? NULL : cx, lo, hi, self, file, line)) {
+		chosen = !first;
+	} else if (has_default) {
+		if (hi != lo)
+			rt_lock_release(&hi->lock);
+		rt_lock_release(&lo->lock);
+		chosen = -1;
+	} else {
+		int order[2] = {first, !first};
+		struct cl_chan *locks[2] = {lo, hi};
+		struct rt_waiter waiters[2];
+		struct sel sel = {.cases = cases, .n = 2, .order = order, .m = 2, .locks = locks,
+		                  .nlocks = same ? 1 : 2};
+		chosen = wait_all(&sel, waiters, file, line);
+	}
+	emit_select(s, cases, chosen, 2, file, line);
+	return chosen;
+}
+
 int cl_select_at(const char *file, int line, struct cl_case *cases, int n, bool has_default)
 {
 	struct rt_sched *s = rt_s();
 	rt_sched_point(file, line);
+	if (n == 2 && cases[0].ch && cases[1].ch)
+		return select2(s, cases, has_default, file, line);
 	int order_small[SMALL];
 	struct cl_chan *locks_small[SMALL];
 	struct rt_waiter waiters_small[SMALL];
