@@ -322,6 +322,9 @@ void rt_stack_trim(void);
 /* This thread's stack cache: a par run shares the host thread's among its
  * processors (under sched->stack_lock). */
 void *rt_stack_cache_self(void);
+/* At the end of a par run, with every thread stopped: the processors' own
+ * free stacks go back to the shared cache. */
+void rt_stack_procs_flush(struct rt_sched *s);
 
 /* ---- processors and the scheduler of one run --------------------------------------- */
 
@@ -356,6 +359,8 @@ struct rt_proc {
 	bool parked;                    /* on the idle list (guarded by sched->idle_lock) */
 	int starve_warned;              /* watchdog: the tick last warned about */
 	unsigned steps_pending;         /* steps not yet added to sched->steps */
+	struct rt_stack *stacks;        /* par: a few free stacks of its own (stack.c), */
+	int nstacks;                    /* so a spawn and an exit take no stack_lock */
 };
 
 /* The scheduler of a run, as one table: cl_run picks det's or par's, and

@@ -264,13 +264,32 @@ static bool refill(struct stack_cache *c, size_t map_size)
 
 static void trim(struct stack_cache *c);
 
+/* Under par each processor keeps up to PROC_STACKS free stacks of its
+ * own, touched only by the thread holding it (a spawn on it, an exit on
+ * its g0): most spawns and exits take no shared lock.  The processor of
+ * this thread, or NULL (det, the host thread, a thread without one). */
+#define PROC_STACKS 16
+
+static inline struct rt_proc *own_proc(void)
+{
+	return rt_par_active && rt_s() ? rt_proc_self() : NULL;
+}
+
 struct rt_stack *rt_stack_get(size_t map_size)
 {
-	struct stack_cache *c = cache_lock();
 	size_t ps = page_size();
 	map_size = (map_size + ps - 1) & ~(ps - 1);
 	if (map_size < 4 * ps)
 		map_size = 4 * ps;
+	struct rt_proc *p = own_proc();
+	if (p && p->stacks && p->stacks->map_size == map_size) {
+		struct rt_stack *st = p->stacks;
+		p->stacks = st->next;
+		p->nstacks--;
+		st->next = NULL;
+		return st;
+	}
+	struct stack_cache *c = cache_lock();
 	/* A slab must fit the address space: 64 stacks of at most 1 GiB. */
 	if (c->map_size != map_size) {
 		/* Another size: new stacks from new slabs; the old free ones are
@@ -299,12 +318,32 @@ struct rt_stack *rt_stack_get(size_t map_size)
 
 void rt_stack_put(struct rt_stack *st)
 {
+	struct rt_proc *p = own_proc();
+	if (p && p->nstacks < PROC_STACKS) {
+		st->next = p->stacks;
+		p->stacks = st;
+		p->nstacks++;
+		return;
+	}
 	struct stack_cache *c = cache_lock();
 	st->next = c->free;
 	c->free = st;
 	c->nfree++;
 	st->slab->nfree++;
 	cache_unlock();
+}
+
+void rt_stack_procs_flush(struct rt_sched *s)
+{
+	for (int i = 0; s->procs && i < s->nprocs; i++) {
+		struct rt_proc *p = &s->procs[i];
+		while (p->stacks) {
+			struct rt_stack *st = p->stacks;
+			p->stacks = st->next;
+			rt_stack_put(st);   /* the host's cache: no processor here */
+		}
+		p->nstacks = 0;
+	}
 }
 
 bool rt_stack_guard_hit(const struct rt_stack *st, const void *addr)

@@ -271,6 +271,61 @@ START_TEST(a_stack_size_out_of_range_is_refused)
 }
 END_TEST
 
+/* Under par each processor keeps a few free stacks of its own (stack.c);
+ * at the end of a run they go back to the shared cache, so runs in a row
+ * reuse the same stacks: the process's mappings stop growing. */
+static void spawn_many_done(void *arg)
+{
+	cl_wg_done(arg);
+}
+
+static void spawn_many_main(void *arg)
+{
+	(void)arg;
+	cl_waitgroup *wg = cl_wg_new("wg");
+	for (int round = 0; round < 4; round++) {
+		cl_wg_add(wg, 48);
+		for (int i = 0; i < 48; i++)
+			cl_go(spawn_many_done, wg, "t-%d", i);
+		cl_wg_wait(wg);
+	}
+}
+
+/* The process's address space, in KiB (VmSize). */
+static long vm_size_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	ck_assert_ptr_nonnull(f);
+	char line[256];
+	long kib = -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "VmSize: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	ck_assert_int_gt(kib, 0);
+	return kib;
+}
+
+START_TEST(runs_in_a_row_reuse_their_stacks)
+{
+	long before = 0;
+	long runs = test_scaled(120, 40);
+	for (long i = 0; i < runs; i++) {
+		if (i == 10)
+			before = vm_size_kib();
+		struct cl_result r = run_prog(spawn_many_main, NULL, (uint64_t)i + 1, CL_STRATEGY_RANDOM,
+		                              NULL);
+		ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+		cl_result_free(&r);
+	}
+	long after = vm_size_kib();
+	/* A leak of the processors' stacks (up to 16 of 256 KiB each per
+	 * processor) would take 4 MiB or more every run. */
+	ck_assert_msg(after - before < 48 * 1024, "VmSize grew from %ld to %ld KiB over %ld runs",
+	              before, after, runs - 10);
+}
+END_TEST
+
 Suite *suite_stack(void)
 {
 	Suite *s = suite_create("stack");
@@ -282,6 +337,7 @@ Suite *suite_stack(void)
 	tcase_add_test(t, overflows_in_a_row_each_end_their_own_run);
 	tcase_add_test(t, a_bigger_stack_size_allows_deeper_recursion);
 	tcase_add_test(t, a_stack_size_out_of_range_is_refused);
+	tcase_add_test(t, runs_in_a_row_reuse_their_stacks);
 	suite_add_tcase(s, t);
 	return s;
 }
