@@ -267,6 +267,58 @@ static inline __attribute__((always_inline)) bool try_case(struct cl_case *cs, s
 	return false;
 }
 
+struct lock2 {
+	struct cl_chan *lo, *hi;   /* hi == lo: both cases on one channel */
+};
+
+static inline void lock2(const struct lock2 *l)
+{
+	rt_lock_acquire(&l->lo->lock);
+	if (l->hi != l->lo)
+		rt_lock_acquire(&l->hi->lock);
+}
+
+static void unlock2(void *arg)
+{
+	const struct lock2 *l = arg;
+	if (l->hi != l->lo)
+		rt_lock_release(&l->hi->lock);
+	rt_lock_release(&l->lo->lock);
+}
+
+/* wait_all for two cases, polled first then second (case indices), with
+ * both channels locked: a waiter on each, park, then take the one that
+ * did not fire off its queue. */
+static int wait2(struct rt_sched *s, struct cl_case *cases, int first, const struct lock2 *l,
+                 const char *file, int line)
+{
+	struct rt_task *self = rt_running(s);
+	__atomic_store_n(&self->select_done, 0, __ATOMIC_RELAXED);
+	self->fired = NULL;
+	struct rt_waiter w[2];
+	for (int k = 0; k < 2; k++) {
+		int i = k ? !first : first;
+		struct cl_case *cs = &cases[i];
+		w[k] = (struct rt_waiter){.task = self, .chan = cs->ch, .elem = cs->val, .case_index = i};
+		rt_waitq_push(cs->dir == CL_RECV ? &cs->ch->recvq : &cs->ch->sendq, &w[k]);
+	}
+	struct rt_block b = {.wait = CL_WAIT_SELECT, .obj_kind = CL_OBJ_NONE, .obj_name = "",
+	                     .file = file, .line = line};
+	rt_park(&b, unlock2, (void *)l);
+
+	lock2(l);
+	struct rt_waiter *won = self->fired;
+	struct rt_waiter *lost = won == &w[0] ? &w[1] : &w[0];
+	struct cl_chan *c = lost->chan;
+	rt_waitq_unlink(cases[lost->case_index].dir == CL_RECV ? &c->recvq : &c->sendq, lost);
+	unlock2((void *)l);
+	int i = won->case_index;
+	if (cases[i].dir == CL_SEND && !won->success)
+		rt_panic(file, line, "send on closed channel");
+	cases[i].ok = won->success;
+	return i;
+}
+
 static __attribute__((noinline)) int select2(struct rt_sched *s, struct cl_case *cases,
                                              bool has_default, const char *file, int line)
 {
@@ -278,9 +330,8 @@ static __attribute__((noinline)) int select2(struct rt_sched *s, struct cl_case 
 	struct cl_chan *lo = (uintptr_t)cx <= (uintptr_t)cy ? cx : cy;
 	struct cl_chan *hi = lo == cx ? cy : cx;
 	struct rt_task *self = rt_running(s);
-	rt_lock_acquire(&lo->lock);
-	if (hi != lo)
-		rt_lock_acquire(&hi->lock);
+	struct lock2 l = {lo, hi};
+	lock2(&l);
 	bool same = cx == cy;
 	int chosen;
 	if (try_case(x, cx, same ? NULL : cy, lo, hi, self, file, line)) {
@@ -288,17 +339,10 @@ static __attribute__((noinline)) int select2(struct rt_sched *s, struct cl_case 
 	} else if (try_case(y, cy, same ? NULL : cx, lo, hi, self, file, line)) {
 		chosen = !first;
 	} else if (has_default) {
-		if (hi != lo)
-			rt_lock_release(&hi->lock);
-		rt_lock_release(&lo->lock);
+		unlock2(&l);
 		chosen = -1;
 	} else {
-		int order[2] = {first, !first};
-		struct cl_chan *locks[2] = {lo, hi};
-		struct rt_waiter waiters[2];
-		struct sel sel = {.cases = cases, .n = 2, .order = order, .m = 2, .locks = locks,
-		                  .nlocks = same ? 1 : 2};
-		chosen = wait_all(&sel, waiters, file, line);
+		chosen = wait2(s, cases, first, &l, file, line);
 	}
 	emit_select(s, cases, chosen, 2, file, line);
 	return chosen;
