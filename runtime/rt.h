@@ -325,6 +325,8 @@ void *rt_stack_cache_self(void);
 /* At the end of a par run, with every thread stopped: the processors' own
  * free stacks go back to the shared cache. */
 void rt_stack_procs_flush(struct rt_sched *s);
+/* Slabs this thread's cache has mapped (tests: stacks are reused). */
+long rt_stack_slabs(void);
 
 /* ---- processors and the scheduler of one run --------------------------------------- */
 

@@ -13,6 +13,10 @@
  * name it; under det the locks are no-ops but the order is kept so the
  * parallel scheduler needs nothing new here.
  *
+ * Selects of one or two cases on channels that are not nil (nearly all of
+ * them) take a path of their own with the same steps, the same random
+ * draw and the same lock order, without the arrays and loops.
+ *
  * A select of more than 8 cases keeps its arrays in a buffer of the task
  * (one select at a time per task), reused by its next big select and freed
  * with the task: a panic in the select, or the run ending while it waits,
@@ -206,10 +210,10 @@ static int wait_all(struct sel *sel, struct rt_waiter *waiters, const char *file
 	return i;
 }
 
-/* ---- two cases ------------------------------------------------------------------------ */
+/* ---- one or two cases ------------------------------------------------------------------ */
 
 /* Most selects have two cases on channels that are not nil (a value or
- * ctx.Done()).  They take the steps of the general path without its
+ * ctx.Done()), or one and a default.  They take the steps of the general path without its
  * arrays and loops: one draw for the poll order (the one the shuffle of
  * two makes, so det's schedules are the same either way), the two locks
  * in address order, each case tried once. */
@@ -217,9 +221,9 @@ static int wait_all(struct sel *sel, struct rt_waiter *waiters, const char *file
 /* Tries case cs, whose channel c is locked, as poll_once does; on success
  * releases other (the other case's channel, NULL when it is c) and c, and
  * returns true. */
-static inline __attribute__((always_inline)) bool try_case(struct cl_case *cs, struct cl_chan *c, struct cl_chan *other,
-                            struct cl_chan *a, struct cl_chan *b, struct rt_task *self,
-                            const char *file, int line)
+static inline __attribute__((always_inline)) bool
+try_case(struct cl_case *cs, struct cl_chan *c, struct cl_chan *other, struct cl_chan *a,
+         struct cl_chan *b, struct rt_task *self, const char *file, int line)
 {
 	struct rt_waiter *w;
 	if (cs->dir == CL_RECV) {
@@ -348,12 +352,38 @@ static __attribute__((noinline)) int select2(struct rt_sched *s, struct cl_case 
 	return chosen;
 }
 
+/* One case on a channel that is not nil (a non-blocking send or receive
+ * with default, mostly): plan draws nothing for it, nor does this. */
+static __attribute__((noinline)) int select1(struct rt_sched *s, struct cl_case *cases,
+                                             bool has_default, const char *file, int line)
+{
+	struct cl_chan *c = cases[0].ch;
+	rt_lock_acquire(&c->lock);
+	int chosen = -1;
+	if (try_case(&cases[0], c, NULL, c, c, rt_running(s), file, line)) {
+		chosen = 0;
+	} else if (has_default) {
+		rt_lock_release(&c->lock);
+	} else {
+		int order[1] = {0};
+		struct cl_chan *locks[1] = {c};
+		struct rt_waiter waiters[1];
+		struct sel sel = {.cases = cases, .n = 1, .order = order, .m = 1, .locks = locks,
+		                  .nlocks = 1};
+		chosen = wait_all(&sel, waiters, file, line);
+	}
+	emit_select(s, cases, chosen, 1, file, line);
+	return chosen;
+}
+
 int cl_select_at(const char *file, int line, struct cl_case *cases, int n, bool has_default)
 {
 	struct rt_sched *s = rt_s();
 	rt_sched_point(file, line);
 	if (n == 2 && cases[0].ch && cases[1].ch)
 		return select2(s, cases, has_default, file, line);
+	if (n == 1 && cases[0].ch)
+		return select1(s, cases, has_default, file, line);
 	int order_small[SMALL];
 	struct cl_chan *locks_small[SMALL];
 	struct rt_waiter waiters_small[SMALL];

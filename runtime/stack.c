@@ -346,6 +346,11 @@ void rt_stack_procs_flush(struct rt_sched *s)
 	}
 }
 
+long rt_stack_slabs(void)
+{
+	return thread_cache.nslabs;
+}
+
 bool rt_stack_guard_hit(const struct rt_stack *st, const void *addr)
 {
 	const char *a = addr, *lo = st->lo;

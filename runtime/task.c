@@ -380,7 +380,8 @@ static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t)
 		s->fp_tainted = true;   /* an exit conflicts with every step (main's ends the run) */
 	rt_race_exit(s, t);
 	rt_progress(s);
-	rt_count(&s->messages, t->messages);
+	if (t->messages)   /* under par an atomic on a shared line: not for every exit */
+		rt_count(&s->messages, t->messages);
 	unlink_task(s, t);
 	s->ops->exit(s, t);   /* when main returns the program ends, as in Go */
 }

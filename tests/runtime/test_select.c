@@ -411,6 +411,35 @@ START_TEST(two_case_send_on_closed_panics)
 }
 END_TEST
 
+/* One case and no default blocks as the plain operation would, and the
+ * dump names its channel. */
+static void one_case_main(void *arg)
+{
+	struct wake *w = arg;
+	w->b = cl_make("b", int, 0);
+	cl_go(late_sender, w, "sender");
+	struct cl_case cs = CL_RECV_CASE(w->b, &w->value);
+	w->chosen = cl_select(&cs, 1);
+	w->ok = cs.ok;
+	cl_chan *lonely = cl_make("lonely", int, 0);
+	struct cl_case never = CL_RECV_CASE(lonely, &w->value);
+	cl_select(&never, 1);
+}
+
+START_TEST(one_case_select_blocks_and_is_named_in_the_dump)
+{
+	struct wake w = {0};
+	struct cl_result r = run_prog(one_case_main, &w, 4, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_DEADLOCK);
+	ck_assert_int_eq(w.chosen, 0);
+	ck_assert_int_eq(w.value, 42);
+	ck_assert_int_eq(w.ok, 1);
+	ck_assert_ptr_nonnull(strstr(r.report, "[select"));
+	ck_assert_ptr_nonnull(strstr(r.report, "lonely"));
+	cl_result_free(&r);
+}
+END_TEST
+
 /* Senders select over (a, b), receivers over (b, a) and over (b, b): under
  * par the two-case path takes the locks by address whatever the case
  * order, so nothing deadlocks, and every value arrives once. */
@@ -505,6 +534,7 @@ Suite *suite_select(void)
 	tcase_add_test(t, same_channel_in_two_cases);
 	tcase_add_test(t, select_storm_delivers_every_value_once);
 	tcase_add_test(t, two_case_select_with_default);
+	tcase_add_test(t, one_case_select_blocks_and_is_named_in_the_dump);
 	tcase_add_test(t, two_case_send_on_closed_panics);
 	tcase_add_test(t, two_case_storm_delivers_every_value_once);
 	suite_add_tcase(s, t);
