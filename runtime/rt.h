@@ -159,6 +159,20 @@ struct rt_obj {
 	char name[RT_NAME_MAX];
 };
 
+/* Copies the string src (NULL: "") into dst of size bytes, truncated as
+ * snprintf("%s") would, without snprintf's cost (names of every object
+ * and task). */
+static inline void rt_copy_name(char *dst, size_t size, const char *src)
+{
+	size_t n = 0;
+	if (src)
+		while (n < size - 1 && src[n]) {
+			dst[n] = src[n];
+			n++;
+		}
+	dst[n] = '\0';
+}
+
 /* Allocates a zeroed object of size bytes (header first) in the running
  * task's run; never NULL (out of memory aborts, like Go's runtime). */
 void *rt_obj_new(size_t size, enum cl_obj_kind kind, const char *name);

@@ -160,9 +160,7 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 	struct rt_task *t = task_alloc(s);
 	if (!t)
 		return NULL;
-	size_t len = strnlen(name, sizeof t->name - 1);
-	memcpy(t->name, name, len);
-	t->name[len] = '\0';
+	rt_copy_name(t->name, sizeof t->name, name);
 	task_start(s, t, fn, arg, file, line);
 	return t;
 }
