@@ -213,10 +213,10 @@ static int wait_all(struct sel *sel, struct rt_waiter *waiters, const char *file
 /* ---- one or two cases ------------------------------------------------------------------ */
 
 /* Most selects have two cases on channels that are not nil (a value or
- * ctx.Done()), or one and a default.  They take the steps of the general path without its
- * arrays and loops: one draw for the poll order (the one the shuffle of
- * two makes, so det's schedules are the same either way), the two locks
- * in address order, each case tried once. */
+ * ctx.Done()), or one and a default.  They take the steps of the general
+ * path without its arrays and loops: one draw for the poll order (the one
+ * the shuffle of two makes, so det's schedules are the same either way),
+ * the two locks in address order, each case tried once. */
 
 /* Tries case cs, whose channel c is locked, as poll_once does; on success
  * releases other (the other case's channel, NULL when it is c) and c, and
