@@ -29,34 +29,7 @@
 
 /* ---- wait queues ------------------------------------------------------------------ */
 
-void rt_waitq_push(struct rt_waitq *q, struct rt_waiter *w)
-{
-	w->next = NULL;
-	w->prev = q->last;
-	if (q->last)
-		q->last->next = w;
-	else
-		q->first = w;
-	q->last = w;
-	w->queued = true;
-}
-
-void rt_waitq_unlink(struct rt_waitq *q, struct rt_waiter *w)
-{
-	if (!w->queued)
-		return;
-	if (w->prev)
-		w->prev->next = w->next;
-	else
-		q->first = w->next;
-	if (w->next)
-		w->next->prev = w->prev;
-	else
-		q->last = w->prev;
-	w->queued = false;
-}
-
-struct rt_waiter *rt_waitq_take(struct rt_waitq *q)
+struct rt_waiter *rt_waitq_take_first(struct rt_waitq *q)
 {
 	struct rt_waiter *w;
 	while ((w = q->first)) {

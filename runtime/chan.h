@@ -26,9 +26,40 @@ struct cl_chan {
 
 /* First queued waiter that can still be woken (skipping selects that have
  * already fired), removed from the queue; NULL if none. */
-struct rt_waiter *rt_waitq_take(struct rt_waitq *q);
-void rt_waitq_push(struct rt_waitq *q, struct rt_waiter *w);
-void rt_waitq_unlink(struct rt_waitq *q, struct rt_waiter *w);
+struct rt_waiter *rt_waitq_take_first(struct rt_waitq *q);
+static inline struct rt_waiter *rt_waitq_take(struct rt_waitq *q)
+{
+	/* Most polls find the queue empty: no call for that. */
+	return q->first ? rt_waitq_take_first(q) : NULL;
+}
+
+static inline void rt_waitq_push(struct rt_waitq *q, struct rt_waiter *w)
+{
+	w->next = NULL;
+	w->prev = q->last;
+	if (q->last)
+		q->last->next = w;
+	else
+		q->first = w;
+	q->last = w;
+	w->queued = true;
+}
+
+/* Takes w off q if it is still queued there. */
+static inline void rt_waitq_unlink(struct rt_waitq *q, struct rt_waiter *w)
+{
+	if (!w->queued)
+		return;
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		q->first = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	else
+		q->last = w->prev;
+	w->queued = false;
+}
 
 /* The halves of a channel operation once the channel is locked and the
  * operation is known to proceed.  Each releases c's lock.  self is the

@@ -159,6 +159,20 @@ struct rt_obj {
 	char name[RT_NAME_MAX];
 };
 
+/* Copies the string src (NULL: "") into dst of size bytes, truncated as
+ * snprintf("%s") would, without snprintf's cost (names of every object
+ * and task). */
+static inline void rt_copy_name(char *dst, size_t size, const char *src)
+{
+	size_t n = 0;
+	if (src)
+		while (n < size - 1 && src[n]) {
+			dst[n] = src[n];
+			n++;
+		}
+	dst[n] = '\0';
+}
+
 /* Allocates a zeroed object of size bytes (header first) in the running
  * task's run; never NULL (out of memory aborts, like Go's runtime). */
 void *rt_obj_new(size_t size, enum cl_obj_kind kind, const char *name);
@@ -322,6 +336,11 @@ void rt_stack_trim(void);
 /* This thread's stack cache: a par run shares the host thread's among its
  * processors (under sched->stack_lock). */
 void *rt_stack_cache_self(void);
+/* At the end of a par run, with every thread stopped: the processors' own
+ * free stacks go back to the shared cache. */
+void rt_stack_procs_flush(struct rt_sched *s);
+/* Slabs this thread's cache has mapped (tests: stacks are reused). */
+long rt_stack_slabs(void);
 
 /* ---- processors and the scheduler of one run --------------------------------------- */
 
@@ -356,6 +375,8 @@ struct rt_proc {
 	bool parked;                    /* on the idle list (guarded by sched->idle_lock) */
 	int starve_warned;              /* watchdog: the tick last warned about */
 	unsigned steps_pending;         /* steps not yet added to sched->steps */
+	struct rt_stack *stacks;        /* par: a few free stacks of its own (stack.c), */
+	int nstacks;                    /* so a spawn and an exit take no stack_lock */
 };
 
 /* The scheduler of a run, as one table: cl_run picks det's or par's, and

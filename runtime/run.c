@@ -64,7 +64,7 @@ void *rt_obj_new(size_t size, enum cl_obj_kind kind, const char *name)
 		rt_oom();
 	o->kind = kind;
 	o->id = rt_count(&s->next_obj_id, 1);
-	snprintf(o->name, sizeof o->name, "%s", name ? name : "");
+	rt_copy_name(o->name, sizeof o->name, name);
 	rt_lock_acquire(&s->obj_lock);
 	o->next = s->objects;
 	s->objects = o;
@@ -182,6 +182,7 @@ static void release_all(struct rt_sched *s)
 	s->objects = NULL;
 	free(s->timers.items);
 	free(s->runq);
+	rt_stack_procs_flush(s);
 	free(s->procs);
 }
 
@@ -280,7 +281,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	count_live_messages(s);
 	result->outcome = s->outcome;
 	result->report = s->report;
-	snprintf(result->panic_msg, sizeof result->panic_msg, "%s", s->panic_msg);
+	rt_copy_name(result->panic_msg, sizeof result->panic_msg, s->panic_msg);
 	result->steps = s->steps;
 	result->contended_steps = s->contended_steps;
 	result->time = s->now;

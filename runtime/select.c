@@ -13,6 +13,10 @@
  * name it; under det the locks are no-ops but the order is kept so the
  * parallel scheduler needs nothing new here.
  *
+ * Selects of one or two cases on channels that are not nil (nearly all of
+ * them) take a path of their own with the same steps, the same random
+ * draw and the same lock order, without the arrays and loops.
+ *
  * A select of more than 8 cases keeps its arrays in a buffer of the task
  * (one select at a time per task), reused by its next big select and freed
  * with the task: a panic in the select, or the run ending while it waits,
@@ -206,10 +210,180 @@ static int wait_all(struct sel *sel, struct rt_waiter *waiters, const char *file
 	return i;
 }
 
+/* ---- one or two cases ------------------------------------------------------------------ */
+
+/* Most selects have two cases on channels that are not nil (a value or
+ * ctx.Done()), or one and a default.  They take the steps of the general
+ * path without its arrays and loops: one draw for the poll order (the one
+ * the shuffle of two makes, so det's schedules are the same either way),
+ * the two locks in address order, each case tried once. */
+
+/* Tries case cs, whose channel c is locked, as poll_once does; on success
+ * releases other (the other case's channel, NULL when it is c) and c, and
+ * returns true. */
+static inline __attribute__((always_inline)) bool
+try_case(struct cl_case *cs, struct cl_chan *c, struct cl_chan *other, struct cl_chan *a,
+         struct cl_chan *b, struct rt_task *self, const char *file, int line)
+{
+	struct rt_waiter *w;
+	if (cs->dir == CL_RECV) {
+		if ((w = rt_waitq_take(&c->sendq))) {
+			if (other)
+				rt_lock_release(&other->lock);
+			rt_recv_from_waiter(c, w, cs->val, self, file, line);
+			cs->ok = true;
+			return true;
+		}
+		if (c->count > 0) {
+			if (other)
+				rt_lock_release(&other->lock);
+			rt_buf_take(c, cs->val, self, file, line);
+			cs->ok = true;
+			return true;
+		}
+		if (c->closed) {
+			if (other)
+				rt_lock_release(&other->lock);
+			rt_recv_closed(c, cs->val, self, file, line);
+			cs->ok = false;
+			return true;
+		}
+		return false;
+	}
+	if (c->closed) {
+		rt_lock_release(&a->lock);
+		if (b != a)
+			rt_lock_release(&b->lock);
+		rt_panic(file, line, "send on closed channel");
+	}
+	if ((w = rt_waitq_take(&c->recvq))) {
+		if (other)
+			rt_lock_release(&other->lock);
+		rt_send_to_waiter(c, w, cs->val, self, file, line);
+		return true;
+	}
+	if (c->count < c->cap) {
+		if (other)
+			rt_lock_release(&other->lock);
+		rt_buf_put(c, cs->val, self, file, line);
+		return true;
+	}
+	return false;
+}
+
+struct lock2 {
+	struct cl_chan *lo, *hi;   /* hi == lo: both cases on one channel */
+};
+
+static inline void lock2(const struct lock2 *l)
+{
+	rt_lock_acquire(&l->lo->lock);
+	if (l->hi != l->lo)
+		rt_lock_acquire(&l->hi->lock);
+}
+
+static void unlock2(void *arg)
+{
+	const struct lock2 *l = arg;
+	if (l->hi != l->lo)
+		rt_lock_release(&l->hi->lock);
+	rt_lock_release(&l->lo->lock);
+}
+
+/* wait_all for two cases, polled first then second (case indices), with
+ * both channels locked: a waiter on each, park, then take the one that
+ * did not fire off its queue. */
+static int wait2(struct rt_sched *s, struct cl_case *cases, int first, const struct lock2 *l,
+                 const char *file, int line)
+{
+	struct rt_task *self = rt_running(s);
+	__atomic_store_n(&self->select_done, 0, __ATOMIC_RELAXED);
+	self->fired = NULL;
+	struct rt_waiter w[2];
+	for (int k = 0; k < 2; k++) {
+		int i = k ? !first : first;
+		struct cl_case *cs = &cases[i];
+		w[k] = (struct rt_waiter){.task = self, .chan = cs->ch, .elem = cs->val, .case_index = i};
+		rt_waitq_push(cs->dir == CL_RECV ? &cs->ch->recvq : &cs->ch->sendq, &w[k]);
+	}
+	struct rt_block b = {.wait = CL_WAIT_SELECT, .obj_kind = CL_OBJ_NONE, .obj_name = "",
+	                     .file = file, .line = line};
+	rt_park(&b, unlock2, (void *)l);
+
+	lock2(l);
+	struct rt_waiter *won = self->fired;
+	struct rt_waiter *lost = won == &w[0] ? &w[1] : &w[0];
+	struct cl_chan *c = lost->chan;
+	rt_waitq_unlink(cases[lost->case_index].dir == CL_RECV ? &c->recvq : &c->sendq, lost);
+	unlock2((void *)l);
+	int i = won->case_index;
+	if (cases[i].dir == CL_SEND && !won->success)
+		rt_panic(file, line, "send on closed channel");
+	cases[i].ok = won->success;
+	return i;
+}
+
+static __attribute__((noinline)) int select2(struct rt_sched *s, struct cl_case *cases,
+                                             bool has_default, const char *file, int line)
+{
+	/* plan's shuffle of two: j = rt_rand_below(2) swaps order[1] with
+	 * order[j], so j == 0 polls case 1 first. */
+	int first = rt_rand_below(s, 2) == 0;
+	struct cl_case *x = &cases[first], *y = &cases[!first];
+	struct cl_chan *cx = x->ch, *cy = y->ch;
+	struct cl_chan *lo = (uintptr_t)cx <= (uintptr_t)cy ? cx : cy;
+	struct cl_chan *hi = lo == cx ? cy : cx;
+	struct rt_task *self = rt_running(s);
+	struct lock2 l = {lo, hi};
+	lock2(&l);
+	bool same = cx == cy;
+	int chosen;
+	if (try_case(x, cx, same ? NULL : cy, lo, hi, self, file, line)) {
+		chosen = first;
+	} else if (try_case(y, cy, same ? NULL : cx, lo, hi, self, file, line)) {
+		chosen = !first;
+	} else if (has_default) {
+		unlock2(&l);
+		chosen = -1;
+	} else {
+		chosen = wait2(s, cases, first, &l, file, line);
+	}
+	emit_select(s, cases, chosen, 2, file, line);
+	return chosen;
+}
+
+/* One case on a channel that is not nil (a non-blocking send or receive
+ * with default, mostly): plan draws nothing for it, nor does this. */
+static __attribute__((noinline)) int select1(struct rt_sched *s, struct cl_case *cases,
+                                             bool has_default, const char *file, int line)
+{
+	struct cl_chan *c = cases[0].ch;
+	rt_lock_acquire(&c->lock);
+	int chosen = -1;
+	if (try_case(&cases[0], c, NULL, c, c, rt_running(s), file, line)) {
+		chosen = 0;
+	} else if (has_default) {
+		rt_lock_release(&c->lock);
+	} else {
+		int order[1] = {0};
+		struct cl_chan *locks[1] = {c};
+		struct rt_waiter waiters[1];
+		struct sel sel = {.cases = cases, .n = 1, .order = order, .m = 1, .locks = locks,
+		                  .nlocks = 1};
+		chosen = wait_all(&sel, waiters, file, line);
+	}
+	emit_select(s, cases, chosen, 1, file, line);
+	return chosen;
+}
+
 int cl_select_at(const char *file, int line, struct cl_case *cases, int n, bool has_default)
 {
 	struct rt_sched *s = rt_s();
 	rt_sched_point(file, line);
+	if (n == 2 && cases[0].ch && cases[1].ch)
+		return select2(s, cases, has_default, file, line);
+	if (n == 1 && cases[0].ch)
+		return select1(s, cases, has_default, file, line);
 	int order_small[SMALL];
 	struct cl_chan *locks_small[SMALL];
 	struct rt_waiter waiters_small[SMALL];

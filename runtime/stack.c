@@ -104,23 +104,22 @@ void *rt_stack_cache_self(void)
 	return &thread_cache;
 }
 
-/* The cache to use, locked on the threads of a parallel run (which share
- * the host thread's; before and after the run the host uses it alone). */
-static struct stack_cache *cache_lock(void)
+/* The cache to use: on the threads of a parallel run (par) the host
+ * thread's, locked (before and after the run the host uses it alone). */
+static inline struct stack_cache *cache_lock(bool par)
 {
-	struct rt_sched *s = rt_s();
-	if (s && rt_par_active) {
+	if (par) {
+		struct rt_sched *s = rt_s();
 		rt_lock_acquire(&s->stack_lock);
 		return s->stack_cache;
 	}
 	return &thread_cache;
 }
 
-static void cache_unlock(void)
+static inline void cache_unlock(bool par)
 {
-	struct rt_sched *s = rt_s();
-	if (s && rt_par_active)
-		rt_lock_release(&s->stack_lock);
+	if (par)
+		rt_lock_release(&rt_s()->stack_lock);
 }
 
 /* The page size, asked once: sysconf was a tenth of a spawn's
@@ -264,13 +263,34 @@ static bool refill(struct stack_cache *c, size_t map_size)
 
 static void trim(struct stack_cache *c);
 
+/* Under par each processor keeps up to PROC_STACKS free stacks of its
+ * own, touched only by the thread holding it (a spawn on it, an exit on
+ * its g0): most spawns and exits take no shared lock.  in_par_run: this
+ * thread works for a par run (rt_proc_self() is then its processor, or
+ * NULL on the host thread). */
+#define PROC_STACKS 16
+
+static inline bool in_par_run(void)
+{
+	return rt_par_active && rt_s();
+}
+
 struct rt_stack *rt_stack_get(size_t map_size)
 {
-	struct stack_cache *c = cache_lock();
 	size_t ps = page_size();
 	map_size = (map_size + ps - 1) & ~(ps - 1);
 	if (map_size < 4 * ps)
 		map_size = 4 * ps;
+	bool par = in_par_run();
+	struct rt_proc *p = par ? rt_proc_self() : NULL;
+	if (p && p->stacks && p->stacks->map_size == map_size) {
+		struct rt_stack *st = p->stacks;
+		p->stacks = st->next;
+		p->nstacks--;
+		st->next = NULL;
+		return st;
+	}
+	struct stack_cache *c = cache_lock(par);
 	/* A slab must fit the address space: 64 stacks of at most 1 GiB. */
 	if (c->map_size != map_size) {
 		/* Another size: new stacks from new slabs; the old free ones are
@@ -283,7 +303,7 @@ struct rt_stack *rt_stack_get(size_t map_size)
 		pp = &(*pp)->next;
 	if (!*pp) {
 		if (!refill(c, map_size)) {
-			cache_unlock();
+			cache_unlock(par);
 			return NULL;
 		}
 		pp = &c->free;
@@ -293,18 +313,44 @@ struct rt_stack *rt_stack_get(size_t map_size)
 	c->nfree--;
 	st->slab->nfree--;
 	st->next = NULL;
-	cache_unlock();
+	cache_unlock(par);
 	return st;
 }
 
 void rt_stack_put(struct rt_stack *st)
 {
-	struct stack_cache *c = cache_lock();
+	bool par = in_par_run();
+	struct rt_proc *p = par ? rt_proc_self() : NULL;
+	if (p && p->nstacks < PROC_STACKS) {
+		st->next = p->stacks;
+		p->stacks = st;
+		p->nstacks++;
+		return;
+	}
+	struct stack_cache *c = cache_lock(par);
 	st->next = c->free;
 	c->free = st;
 	c->nfree++;
 	st->slab->nfree++;
-	cache_unlock();
+	cache_unlock(par);
+}
+
+void rt_stack_procs_flush(struct rt_sched *s)
+{
+	for (int i = 0; s->procs && i < s->nprocs; i++) {
+		struct rt_proc *p = &s->procs[i];
+		while (p->stacks) {
+			struct rt_stack *st = p->stacks;
+			p->stacks = st->next;
+			rt_stack_put(st);   /* the host's cache: no processor here */
+		}
+		p->nstacks = 0;
+	}
+}
+
+long rt_stack_slabs(void)
+{
+	return thread_cache.nslabs;
 }
 
 bool rt_stack_guard_hit(const struct rt_stack *st, const void *addr)

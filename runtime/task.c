@@ -20,6 +20,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,8 +84,30 @@ static void add_slot(struct rt_sched *s, struct rt_task *t)
 	s->slots[t->slot] = t;
 }
 
-struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg,
-                               const char *name, const char *file, int line)
+/* Zeroes a task record but for the buffers written before they are read:
+ * the name (written next), the panic message (written by rt_panic), the
+ * sleep timer (set by each sleep; only its heap index is read before) and
+ * par's random stream (seeded by task_init).  Zeroing all of the 640-byte
+ * record was most of rt_task_create's time: these are 360 bytes of it. */
+static void init_record(struct rt_task *t)
+{
+#define ZERO_RANGE(from, to)                                                                   \
+	memset((char *)t + offsetof(struct rt_task, from), 0,                                        \
+	       offsetof(struct rt_task, to) - offsetof(struct rt_task, from))
+	ZERO_RANGE(ctx, name);
+	ZERO_RANGE(state, panic_msg);
+	ZERO_RANGE(panic_chain, sleep_timer);
+	memset((char *)t + offsetof(struct rt_task, ran_at), 0,
+	       sizeof *t - offsetof(struct rt_task, ran_at));
+#undef ZERO_RANGE
+	t->name[0] = '\0';
+	t->panic_msg[0] = '\0';
+	t->sleep_timer.heap_index = -1;
+}
+
+/* A zeroed record on a stack of its own, not yet known to the run (its
+ * name is written before anyone can read it); NULL if no stack. */
+static struct rt_task *task_alloc(struct rt_sched *s)
 {
 	struct rt_stack *st = rt_stack_get(s->cfg.stack_size);
 	if (!st)
@@ -95,12 +118,17 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 	 * never returned from (tasks still blocked when a run ended). */
 	__asan_unpoison_memory_region(st->lo, st->size);
 #endif
-	memset(t, 0, sizeof *t);
+	init_record(t);
 	t->stack = st;
+	return t;
+}
+
+/* Makes a named record from task_alloc a runnable task of the run. */
+static void task_start(struct rt_sched *s, struct rt_task *t, void (*fn)(void *), void *arg,
+                       const char *file, int line)
+{
+	struct rt_stack *st = t->stack;
 	t->id = (int)rt_count(&s->next_task_id, 1);
-	size_t len = strnlen(name, sizeof t->name - 1);
-	memcpy(t->name, name, len);
-	t->name[len] = '\0';
 	t->fn = fn;
 	t->arg = arg;
 	struct rt_task *parent = s->procs ? rt_cur(s) : NULL;
@@ -110,7 +138,6 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 	t->file = file;
 	t->line = line;
 	t->runq_index = -1;
-	t->sleep_timer.heap_index = -1;
 	s->ops->task_init(s, t);
 	rt_ctx_make(&t->ctx, st->lo, st->size, task_entry);
 	rt_race_spawn(s, parent, t);   /* go f(): the spawn happens before f starts */
@@ -125,6 +152,16 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 		s->peak_tasks = (uint64_t)s->ntasks;
 	rt_lock_release(&s->tasks_lock);
 	t->state = RT_RUNNABLE;
+}
+
+struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg,
+                               const char *name, const char *file, int line)
+{
+	struct rt_task *t = task_alloc(s);
+	if (!t)
+		return NULL;
+	rt_copy_name(t->name, sizeof t->name, name);
+	task_start(s, t, fn, arg, file, line);
 	return t;
 }
 
@@ -135,9 +172,13 @@ void rt_task_release(struct rt_task *t)
 	if (t->tsan_fiber)
 		__tsan_destroy_fiber(t->tsan_fiber);
 #endif
-	free(t->defers);
-	free(t->panic_chain);
-	free(t->select_buf);
+	/* Most tasks never deferred, panicked or made a big select. */
+	if (t->defers)
+		free(t->defers);
+	if (t->panic_chain)
+		free(t->panic_chain);
+	if (t->select_buf)
+		free(t->select_buf);
 	rt_stack_put(t->stack);
 }
 
@@ -227,7 +268,17 @@ static size_t put_signed(char *out, size_t len, size_t size, long long v)
  * to vsnprintf. */
 static void format_name(char *out, size_t size, const char *fmt, va_list ap)
 {
-	for (const char *p = fmt; (p = strchr(p, '%')); ) {
+	/* Plain text (most names): copied in one pass. */
+	size_t plain = 0;
+	while (fmt[plain] && fmt[plain] != '%' && plain < size - 1) {
+		out[plain] = fmt[plain];
+		plain++;
+	}
+	if (fmt[plain] != '%') {
+		out[plain] = '\0';
+		return;
+	}
+	for (const char *p = fmt + plain; (p = strchr(p, '%')); ) {
 		int len;
 		if (!simple_conversion(p + 1, &len)) {
 			vsnprintf(out, size, fmt, ap);
@@ -292,14 +343,15 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
                 const char *name_fmt, ...)
 {
 	struct rt_sched *s = rt_s();
-	char name[RT_NAME_MAX];
-	va_list ap;
-	va_start(ap, name_fmt);
-	format_name(name, sizeof name, name_fmt, ap);
-	va_end(ap);
-	struct rt_task *t = rt_task_create(s, fn, arg, name, file, line);
+	struct rt_task *t = task_alloc(s);
 	if (!t)
 		rt_panic(file, line, rt_stack_error());
+	/* Formatted straight into the record, before the run can see it. */
+	va_list ap;
+	va_start(ap, name_fmt);
+	format_name(t->name, sizeof t->name, name_fmt, ap);
+	va_end(ap);
+	task_start(s, t, fn, arg, file, line);
 	int id = t->id;
 	rt_progress(s);
 	if (s->tracing) {
@@ -326,7 +378,8 @@ static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t)
 		s->fp_tainted = true;   /* an exit conflicts with every step (main's ends the run) */
 	rt_race_exit(s, t);
 	rt_progress(s);
-	rt_count(&s->messages, t->messages);
+	if (t->messages)   /* under par an atomic on a shared line: not for every exit */
+		rt_count(&s->messages, t->messages);
 	unlink_task(s, t);
 	s->ops->exit(s, t);   /* when main returns the program ends, as in Go */
 }

@@ -29,9 +29,16 @@ static inline struct rt_task *rt_taskq_pop(struct rt_taskq *q)
 	return t;
 }
 
-/* Emits a sync event (lock, unlock, sync) about obj for the running task. */
-void rt_emit_sync(enum cl_event_kind kind, const struct rt_obj *obj, const char *text,
-                  int64_t arg, const char *file, int line);
+/* Emits a sync event (lock, unlock, sync) about obj for the running task;
+ * untraced runs (most) pay one inline test, not a call. */
+void rt_emit_sync_traced(enum cl_event_kind kind, const struct rt_obj *obj, const char *text,
+                         int64_t arg, const char *file, int line);
+static inline void rt_emit_sync(enum cl_event_kind kind, const struct rt_obj *obj,
+                                const char *text, int64_t arg, const char *file, int line)
+{
+	if (__builtin_expect(rt_sched_cur->tracing, 0))
+		rt_emit_sync_traced(kind, obj, text, arg, file, line);
+}
 
 /* Parks the running task on q with the reason given; lock (the object's,
  * held by the caller) is released once the task is off its processor. */

@@ -66,12 +66,10 @@ void cl_note_at(const char *file, int line, const char *fmt, ...)
 	rt_emit(s, &ev);
 }
 
-void rt_emit_sync(enum cl_event_kind kind, const struct rt_obj *obj, const char *text,
-                  int64_t arg, const char *file, int line)
+void rt_emit_sync_traced(enum cl_event_kind kind, const struct rt_obj *obj, const char *text,
+                         int64_t arg, const char *file, int line)
 {
 	struct rt_sched *s = rt_s();
-	if (!s->tracing)
-		return;
 	struct cl_event ev = rt_event(s, kind);
 	ev.obj_kind = obj->kind;
 	ev.obj_id = obj->id;

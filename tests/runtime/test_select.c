@@ -319,6 +319,205 @@ START_TEST(select_storm_delivers_every_value_once)
 }
 END_TEST
 
+/* ---- two cases: select.c's fast path --------------------------------------------- */
+
+/* The two-case path draws what the general one draws: a select of {a, b}
+ * and one of {a, b, nil} (the general path, two live cases) choose the
+ * same way under the same seed, so det's schedules did not change. */
+struct draws {
+	bool with_nil;
+	int choice[200];
+};
+
+static void draws_main(void *arg)
+{
+	struct draws *d = arg;
+	cl_chan *a = cl_make("a", int, 1), *b = cl_make("b", int, 1);
+	int v = 1, out;
+	cl_send(a, &v);
+	cl_send(b, &v);
+	struct cl_case cases[3] = {CL_RECV_CASE(a, &out), CL_RECV_CASE(b, &out),
+	                           CL_RECV_CASE(NULL, &out)};
+	for (int i = 0; i < 200; i++) {
+		d->choice[i] = cl_select(cases, d->with_nil ? 3 : 2);
+		cl_send(d->choice[i] ? b : a, &v);
+	}
+}
+
+START_TEST(two_case_select_draws_as_the_general_path)
+{
+	struct draws two = {.with_nil = false}, three = {.with_nil = true};
+	struct cl_result r = run_prog(draws_main, &two, 5, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	cl_result_free(&r);
+	r = run_prog(draws_main, &three, 5, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	cl_result_free(&r);
+	int firsts = 0;
+	for (int i = 0; i < 200; i++) {
+		ck_assert_int_eq(two.choice[i], three.choice[i]);
+		firsts += two.choice[i] == 0;
+	}
+	ck_assert(firsts > 50 && firsts < 150);
+}
+END_TEST
+
+/* Two cases, both ready in turn, with default: each is taken, and default
+ * only when neither is. */
+static int two_default[4];
+static void two_default_main(void *arg)
+{
+	(void)arg;
+	cl_chan *a = cl_make("a", int, 1), *b = cl_make("b", int, 0);
+	int v = 3, out = 0;
+	struct cl_case cases[2] = {CL_SEND_CASE(a, &v), CL_RECV_CASE(b, &out)};
+	two_default[0] = cl_select_default(cases, 2);   /* a has room: 0 */
+	two_default[1] = cl_select_default(cases, 2);   /* a full, b has no sender: -1 */
+	cl_close(b);
+	two_default[2] = cl_select_default(cases, 2);   /* b closed: 1 */
+	two_default[3] = cases[1].ok;
+}
+
+START_TEST(two_case_select_with_default)
+{
+	struct cl_result r = run_prog(two_default_main, NULL, 3, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	ck_assert_int_eq(two_default[0], 0);
+	ck_assert_int_eq(two_default[1], -1);
+	ck_assert_int_eq(two_default[2], 1);
+	ck_assert_int_eq(two_default[3], 0);
+	cl_result_free(&r);
+}
+END_TEST
+
+static void two_send_closed_main(void *arg)
+{
+	(void)arg;
+	cl_chan *c = cl_make("c", int, 1), *never = cl_make("never", int, 0);
+	cl_close(c);
+	int v = 1, out;
+	struct cl_case cases[2] = {CL_RECV_CASE(never, &out), CL_SEND_CASE(c, &v)};
+	cl_select(cases, 2);
+}
+
+START_TEST(two_case_send_on_closed_panics)
+{
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		struct cl_result r = run_prog(two_send_closed_main, NULL, seed, CL_STRATEGY_RANDOM, NULL);
+		ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
+		ck_assert_str_eq(r.panic_msg, "send on closed channel");
+		cl_result_free(&r);
+	}
+}
+END_TEST
+
+/* One case and no default blocks as the plain operation would, and the
+ * dump names its channel. */
+static void one_case_main(void *arg)
+{
+	struct wake *w = arg;
+	w->b = cl_make("b", int, 0);
+	cl_go(late_sender, w, "sender");
+	struct cl_case cs = CL_RECV_CASE(w->b, &w->value);
+	w->chosen = cl_select(&cs, 1);
+	w->ok = cs.ok;
+	cl_chan *lonely = cl_make("lonely", int, 0);
+	struct cl_case never = CL_RECV_CASE(lonely, &w->value);
+	cl_select(&never, 1);
+}
+
+START_TEST(one_case_select_blocks_and_is_named_in_the_dump)
+{
+	struct wake w = {0};
+	struct cl_result r = run_prog(one_case_main, &w, 4, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_DEADLOCK);
+	ck_assert_int_eq(w.chosen, 0);
+	ck_assert_int_eq(w.value, 42);
+	ck_assert_int_eq(w.ok, 1);
+	ck_assert_ptr_nonnull(strstr(r.report, "[select"));
+	ck_assert_ptr_nonnull(strstr(r.report, "lonely"));
+	cl_result_free(&r);
+}
+END_TEST
+
+/* Senders select over (a, b), receivers over (b, a) and over (b, b): under
+ * par the two-case path takes the locks by address whatever the case
+ * order, so nothing deadlocks, and every value arrives once. */
+struct storm2 {
+	cl_chan *a, *b, *out;
+	long sum;
+	int n;
+};
+
+static void storm2_sender(void *arg)
+{
+	struct storm2 *st = arg;
+	for (int i = 1; i <= 100; i++) {
+		struct cl_case cases[2] = {CL_SEND_CASE(st->a, &i), CL_SEND_CASE(st->b, &i)};
+		cl_select(cases, 2);
+	}
+}
+
+static void storm2_receiver(void *arg)
+{
+	struct storm2 *st = arg;
+	int v;
+	for (;;) {
+		struct cl_case cases[2] = {CL_RECV_CASE(st->b, &v), CL_RECV_CASE(st->a, &v)};
+		int i = cl_select(cases, 2);
+		if (!cases[i].ok)
+			return;
+		cl_send(st->out, &v);
+	}
+}
+
+static void storm2_same(void *arg)
+{
+	struct storm2 *st = arg;
+	int v;
+	for (;;) {
+		struct cl_case cases[2] = {CL_RECV_CASE(st->b, &v), CL_RECV_CASE(st->b, &v)};
+		int i = cl_select(cases, 2);
+		if (!cases[i].ok)
+			return;
+		cl_send(st->out, &v);
+	}
+}
+
+static void storm2_main(void *arg)
+{
+	struct storm2 *st = arg;
+	st->a = cl_make("a", int, 0);
+	st->b = cl_make("b", int, 2);
+	st->out = cl_make("out", int, 8);
+	for (int i = 0; i < 4; i++)
+		cl_go(storm2_sender, st, "sender-%d", i);
+	for (int i = 0; i < 3; i++)
+		cl_go(storm2_receiver, st, "receiver-%d", i);
+	cl_go(storm2_same, st, "same");
+	int v;
+	for (int i = 0; i < 400; i++) {
+		cl_recv(st->out, &v);
+		st->sum += v;
+		st->n++;
+	}
+}
+
+START_TEST(two_case_storm_delivers_every_value_once)
+{
+	long runs = test_scaled(300, 10);
+	for (uint64_t seed = 1; seed <= (uint64_t)runs; seed++) {
+		struct storm2 st = {0};
+		struct cl_result r = run_prog(storm2_main, &st, seed,
+		                              seed % 2 ? CL_STRATEGY_RANDOM : CL_STRATEGY_PCT, NULL);
+		ck_assert(r.outcome == CL_OUTCOME_LEAK || r.outcome == CL_OUTCOME_OK);
+		ck_assert_int_eq(st.n, 400);
+		ck_assert_int_eq(st.sum, 4 * 5050);
+		cl_result_free(&r);
+	}
+}
+END_TEST
+
 Suite *suite_select(void)
 {
 	Suite *s = suite_create("select");
@@ -334,6 +533,14 @@ Suite *suite_select(void)
 	tcase_add_test(t, select_send_on_closed_panics);
 	tcase_add_test(t, same_channel_in_two_cases);
 	tcase_add_test(t, select_storm_delivers_every_value_once);
+	tcase_add_test(t, two_case_select_with_default);
+	tcase_add_test(t, one_case_select_blocks_and_is_named_in_the_dump);
+	tcase_add_test(t, two_case_send_on_closed_panics);
+	tcase_add_test(t, two_case_storm_delivers_every_value_once);
 	suite_add_tcase(s, t);
+	TCase *det = tcase_create("select-det");
+	tcase_set_tags(det, TAG_DET);
+	tcase_add_test(det, two_case_select_draws_as_the_general_path);
+	suite_add_tcase(s, det);
 	return s;
 }

@@ -10,6 +10,7 @@
 #include "runtime/chanlab.h"
 #include "runtime/event.h"
 #include "runtime/fiber.h"
+#include "runtime/rt.h"
 #include "tests/runtime/record.h"
 #include "tests/testlib.h"
 
@@ -271,6 +272,47 @@ START_TEST(a_stack_size_out_of_range_is_refused)
 }
 END_TEST
 
+/* Under par each processor keeps a few free stacks of its own (stack.c);
+ * at the end of a run they go back to the shared cache, so runs in a row
+ * reuse the same stacks: the process's mappings stop growing. */
+static void spawn_many_done(void *arg)
+{
+	cl_wg_done(arg);
+}
+
+static void spawn_many_main(void *arg)
+{
+	(void)arg;
+	cl_waitgroup *wg = cl_wg_new("wg");
+	for (int round = 0; round < 4; round++) {
+		cl_wg_add(wg, 48);
+		for (int i = 0; i < 48; i++)
+			cl_go(spawn_many_done, wg, "t-%d", i);
+		cl_wg_wait(wg);
+	}
+}
+
+START_TEST(runs_in_a_row_reuse_their_stacks)
+{
+	long before = 0;
+	long runs = test_scaled(120, 40);
+	for (long i = 0; i < runs; i++) {
+		if (i == 10)
+			before = rt_stack_slabs();
+		struct cl_result r = run_prog(spawn_many_main, NULL, (uint64_t)i + 1, CL_STRATEGY_RANDOM,
+		                              NULL);
+		ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+		cl_result_free(&r);
+	}
+	long after = rt_stack_slabs();
+	/* A leak of the processors' stacks (up to 16 each per run) would take
+	 * a new slab of 64 stacks every few runs; a run that happens to need
+	 * more stacks at once than the ones before may take one or two. */
+	ck_assert_msg(after <= before + 2, "the stack cache grew from %ld to %ld slabs over %ld runs",
+	              before, after, runs - 10);
+}
+END_TEST
+
 Suite *suite_stack(void)
 {
 	Suite *s = suite_create("stack");
@@ -282,6 +324,7 @@ Suite *suite_stack(void)
 	tcase_add_test(t, overflows_in_a_row_each_end_their_own_run);
 	tcase_add_test(t, a_bigger_stack_size_allows_deeper_recursion);
 	tcase_add_test(t, a_stack_size_out_of_range_is_refused);
+	tcase_add_test(t, runs_in_a_row_reuse_their_stacks);
 	suite_add_tcase(s, t);
 	return s;
 }

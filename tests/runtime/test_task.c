@@ -402,7 +402,7 @@ END_TEST
 
 /* The runtime writes the usual name formats itself (task.c format_name):
  * every one must come out as snprintf would write it, truncation included. */
-#define NAME_CASES 14
+#define NAME_CASES 16
 struct name_case {
 	char want[NAME_CASES][32];
 	char got[NAME_CASES][32];
@@ -448,6 +448,8 @@ static void names_main(void *arg)
 	SPAWN_NAMED(x, 11, "%s", null_name ? null_name : "(null)");
 	SPAWN_NAMED(x, 12, "%lx-%d", 0xbeefUL, 1);
 	SPAWN_NAMED(x, 13, "%s", "");
+	SPAWN_NAMED(x, 14, "plain-text-longer-than-the-thirty-one-kept");
+	SPAWN_NAMED(x, 15, "thirty-one-plain-characters-ok!%d", 5);
 	cl_sleep(CL_MS);
 }
 
@@ -460,6 +462,117 @@ START_TEST(spawn_names_are_formatted_as_printf_does)
 	for (int i = 0; i < NAME_CASES; i++)
 		ck_assert_msg(strcmp(x.want[i], x.got[i]) == 0, "case %d: \"%s\" named \"%s\"", i,
 		              x.want[i], x.got[i]);
+	cl_result_free(&r);
+}
+END_TEST
+
+/* A task record is reused with its stack (task.c zeroes only part of it):
+ * a task that deferred, panicked and recovered leaves nothing to the next
+ * one on its stack, which has no defers, no panic to recover and its own
+ * name. */
+struct reuse {
+	cl_chan *done;
+	int recovered, clean_recover_null, clean_defers;
+	char names[2][32];
+};
+
+static void recover_it(void *arg)
+{
+	struct reuse *u = arg;
+	if (cl_recover())
+		u->recovered++;
+}
+
+static void dirty_task(void *arg)
+{
+	struct reuse *u = arg;
+	cl_defer(recover_it, u);
+	cl_defer(recover_it, u);   /* the first to run recovers; this one then sees nothing */
+	snprintf(u->names[0], sizeof u->names[0], "%s", cl_task_name());
+	cl_panic("dirty");
+}
+
+static void check_clean(void *arg)
+{
+	struct reuse *u = arg;
+	u->clean_defers++;
+	if (!cl_recover())
+		u->clean_recover_null++;
+	cl_send(u->done, NULL);
+}
+
+static void clean_task(void *arg)
+{
+	struct reuse *u = arg;
+	snprintf(u->names[1], sizeof u->names[1], "%s", cl_task_name());
+	cl_defer(check_clean, u);
+}
+
+static void done_on_exit(void *arg)
+{
+	struct reuse *u = arg;
+	cl_send(u->done, NULL);
+}
+
+static void dirty_then_signal(void *arg)
+{
+	cl_defer(done_on_exit, arg);
+	dirty_task(arg);
+}
+
+static void reuse_main(void *arg)
+{
+	struct reuse *u = arg;
+	u->done = cl_chan_make("done", 0, 0);
+	for (int i = 0; i < 20; i++) {
+		cl_go(dirty_then_signal, u, "dirty-%d", i);
+		cl_recv(u->done, NULL);
+		cl_go(clean_task, u, "c%d", i);
+		cl_recv(u->done, NULL);
+	}
+}
+
+/* A run that ends with tasks blocked holding defers (a leak): their
+ * records go back to the stack cache as they are. */
+static int stale_defer_ran;
+static void stale_defer(void *arg)
+{
+	(void)arg;
+	stale_defer_ran++;
+}
+
+static void blocked_with_defers(void *arg)
+{
+	(void)arg;
+	cl_defer(stale_defer, NULL);
+	cl_defer(stale_defer, NULL);
+	cl_recv(NULL, NULL);   /* forever */
+}
+
+static void leak_main(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 20; i++)
+		cl_go(blocked_with_defers, NULL, "leaker-%d", i);
+	cl_sleep(CL_MS);
+}
+
+START_TEST(a_reused_task_record_starts_clean)
+{
+	struct cl_result r = run_prog(leak_main, NULL, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_LEAK);
+	cl_result_free(&r);
+	ck_assert_int_eq(stale_defer_ran, 0);
+	struct reuse u;
+	memset(&u, 0, sizeof u);
+	r = run_prog(reuse_main, &u, 1, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_int_eq(stale_defer_ran, 0);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	ck_assert_int_eq(u.recovered, 20);
+	ck_assert_int_eq(u.clean_defers, 20);
+	ck_assert_int_eq(u.clean_recover_null, 20);
+	ck_assert_str_eq(u.names[0], "dirty-19");
+	ck_assert_str_eq(u.names[1], "c19");
 	cl_result_free(&r);
 }
 END_TEST
@@ -479,6 +592,7 @@ Suite *suite_task(void)
 	tcase_add_test(t, a_hundred_thousand_tasks_block_and_are_released);
 	tcase_add_test(t, runs_can_follow_one_another);
 	tcase_add_test(t, spawn_names_are_formatted_as_printf_does);
+	tcase_add_test(t, a_reused_task_record_starts_clean);
 	suite_add_tcase(s, t);
 	/* Which task ran first, or exact step counts: det only. */
 	t = tcase_create("task-det");
