@@ -50,12 +50,12 @@
  * idle_lock before timer_lock.  rt_ready is called after a channel lock is
  * released (Go's closechan gathers the waiters first, then wakes them). */
 
-/* A spin lock.  Under det it only records its state: one OS thread runs
- * the whole program and a task is never interrupted between scheduling
+/* A lock.  Under det it only records its state: one OS thread runs the
+ * whole program and a task is never interrupted between scheduling
  * points, so nothing can contend.  On the threads of a par run
- * (rt_par_active) it is a real test-and-test-and-set lock. */
+ * (rt_par_active) it spins briefly, then sleeps on a futex (sched_par.c). */
 struct rt_lock {
-	int held;
+	int held;                       /* 0 free, 1 held, 2 held with sleepers (par) */
 #ifdef CHANLAB_DEBUG
 	const void *owner;              /* debug: the holding thread's rt_thread_tag() */
 #endif
@@ -93,7 +93,10 @@ static inline void rt_cpu_relax(void)
 	__asm__ volatile("yield" ::: "memory");
 #endif
 }
+/* The par lock's slow paths (sched_par.c): take l, spinning then sleeping;
+ * wake one thread asleep on l. */
 void rt_spin_lock(struct rt_lock *l);
+void rt_spin_unlock_wake(struct rt_lock *l);
 #ifdef CHANLAB_DEBUG
 /* Debug builds under par: each thread keeps the locks it holds and checks
  * every acquisition against the rank table above (sched_par.c). */
@@ -107,10 +110,14 @@ static inline void rt_lock_acquire(struct rt_lock *l)
 	if (rt_par_active)
 		rt_lock_rank_enter(l);
 #endif
-	if (__builtin_expect(rt_par_active, 0))
-		rt_spin_lock(l);
-	else
+	int free_word = 0;
+	if (__builtin_expect(rt_par_active, 0)) {
+		if (!__atomic_compare_exchange_n(&l->held, &free_word, 1, false, __ATOMIC_ACQUIRE,
+		                                 __ATOMIC_RELAXED))
+			rt_spin_lock(l);
+	} else {
 		l->held = 1;
+	}
 #ifdef CHANLAB_DEBUG
 	l->owner = rt_par_active ? rt_thread_tag() : NULL;
 #endif
@@ -123,10 +130,12 @@ static inline void rt_lock_release(struct rt_lock *l)
 	if (rt_par_active)
 		rt_lock_rank_leave(l);
 #endif
-	if (__builtin_expect(rt_par_active, 0))
-		__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);
-	else
+	if (__builtin_expect(rt_par_active, 0)) {
+		if (__builtin_expect(__atomic_exchange_n(&l->held, 0, __ATOMIC_RELEASE) == 2, 0))
+			rt_spin_unlock_wake(l);
+	} else {
 		l->held = 0;
+	}
 }
 
 /* For functions documented "locked on entry": in debug builds, l is held
