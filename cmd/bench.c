@@ -122,7 +122,7 @@ static const struct row_spec core_rows[] = {
 	 .procs = 1, .has_claim = true, .claim = 235, .claim_text = "~235 ns (Go)",
 	 .target = "<= 1.0x best peer"},
 	{.name = "pingpong_2p", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_PINGPONG_CROSS,
-	 .go_bench = "PingPong", .go_share = "PingPongThreads", .share_unit = "crossed",
+	 .go_bench = "PingPongCross", .go_share = "PingPongThreads", .share_unit = "crossed",
 	 .peers = PEER(IMPL_GO) | PEER(IMPL_PTHREAD) | PEER(IMPL_FLOOR),
 	 .procs = 2, .par_only = true, .target = "<= 1.0x Go (2 procs)"},
 	{.name = "spsc", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_SPSC, .go_bench = "SPSC",
