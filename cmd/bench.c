@@ -794,6 +794,16 @@ static void summarize(struct state *st, struct row *r)
 		         strcmp(r->s.share_unit, "held") == 0 ? "of Lock calls found the mutex held"
 		                                             : "of hand-offs crossed OS threads",
 		         r->s.go_share, go_procs(st, r, IMPL_GO));
+	if (r->ngo_share && (r->nheld || r->ncross)) {
+		double mine = r->nheld ? median_of(r->held, r->nheld) : median_of(r->cross, r->ncross);
+		double go = median_of(r->go_share, r->ngo_share);
+		if (fabs(mine - go) > 0.3)
+			add_note(r, "not comparable with Go: the shares differ by %.0f points, so the two "
+			            "did different work (%s)",
+			         100 * fabs(mine - go),
+			         r->nheld ? "one side's lockers ran one after the other"
+			                  : "one side's pair ran on one thread");
+	}
 	if (r->noverlap)
 		add_note(r, "the %d tasks' spans overlapped for %.0f%% of the whole", st->o.procs,
 		         100 * median_of(r->overlap, r->noverlap));
