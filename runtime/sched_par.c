@@ -34,6 +34,7 @@
  */
 #include <errno.h>
 #include <linux/futex.h>
+#include <linux/membarrier.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -110,48 +111,65 @@ static struct rt_m *m_self(void)
 	return m;
 }
 
-/* The lock's word: 0 free, 1 held, 2 held and a thread may be asleep on
- * it (Drepper's "Futexes are tricky", mutex 3).  A waiter spins first --
- * test and test-and-set with a growing pause, so the line does not bounce
- * between the cores while the holder works -- for a little longer than the
- * runtime's critical sections last (they are a few hundred ns; a pause is
- * about 35 ns on this kind of machine, so LOCK_SPIN_PAUSES is about 2 us).
- * Past that the holder has most likely lost its core (preempted by the
- * kernel or the hypervisor), and spinning would only keep it from getting
- * the core back: the waiter marks the word 2 and sleeps in the kernel
- * until the release wakes it.  Only a release that finds 2 makes the
- * system call. */
+/* A waiter spins first -- test and test-and-set with a growing pause, so
+ * the line does not bounce between the cores while the holder works --
+ * for a little longer than the runtime's critical sections last (they are
+ * a few hundred ns; a pause is about 35 ns on this kind of machine, so
+ * LOCK_SPIN_PAUSES is about 2 us).  Past that the holder has most likely
+ * lost its core (preempted by the kernel or the hypervisor), and spinning
+ * would only keep it from getting the core back: the waiter counts itself
+ * in sleepers and sleeps on the word until a release wakes it.
+ *
+ * The release is a plain store of 0 followed by a plain look at sleepers
+ * (rt.h), so the uncontended path has one atomic instruction, the
+ * acquiring compare-and-swap.  Store then load may be reordered by the CPU
+ * (the store waits in its store buffer), which alone could lose a wake-up:
+ * the waiter counts itself, sees the lock still held, sleeps; the
+ * releaser's look saw no sleeper.  The waiter's membarrier closes the gap
+ * (an asymmetric Dekker fence): between its count and its look at the
+ * word, every thread of the process running then executes a full barrier,
+ * so either that releaser's store is visible to the waiter's look (it
+ * does not sleep: futex_wait finds the word changed) or the count is
+ * visible to the releaser's look (it wakes the waiter).  Where membarrier
+ * is missing (RT_PAR_FENCED), the release is an exchange instead. */
 #define LOCK_SPIN_PAUSES 64
-
-static void futex_lock_wait(int *word, int val)
-{
-	syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
-}
 
 void rt_spin_lock(struct rt_lock *l)
 {
 	for (unsigned paused = 0, backoff = 1; paused < LOCK_SPIN_PAUSES;) {
-		int word = __atomic_load_n(&l->held, __ATOMIC_RELAXED);
-		if (word == 2)
-			break;   /* others are asleep already: queue behind them */
-		if (word == 0) {
-			if (__atomic_compare_exchange_n(&l->held, &word, 1, false, __ATOMIC_ACQUIRE,
-			                                __ATOMIC_RELAXED))
-				return;
-			if (word == 2)
-				break;
-		}
+		int word = 0;
+		if (__atomic_load_n(&l->held, __ATOMIC_RELAXED) == 0 &&
+		    __atomic_compare_exchange_n(&l->held, &word, 1, false, __ATOMIC_ACQUIRE,
+		                                __ATOMIC_RELAXED))
+			return;
 		for (unsigned i = 0; i < backoff; i++)
 			rt_cpu_relax();
 		paused += backoff;
 		if (backoff < 8)
 			backoff *= 2;
 	}
-	/* The exchange both takes a free lock and marks a held one as slept on;
-	 * a lock taken this way stays marked 2, so its release wakes the next
-	 * sleeper (if none is left, that costs one needless system call). */
-	while (__atomic_exchange_n(&l->held, 2, __ATOMIC_ACQUIRE) != 0)
-		futex_lock_wait(&l->held, 2);
+	__atomic_add_fetch(&l->sleepers, 1, __ATOMIC_SEQ_CST);
+	if (rt_par_active == RT_PAR_BARRIER)
+		syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+	for (;;) {
+		int word = 0;
+		if (__atomic_compare_exchange_n(&l->held, &word, 1, false, __ATOMIC_ACQUIRE,
+		                                __ATOMIC_RELAXED))
+			break;
+		syscall(SYS_futex, &l->held, FUTEX_WAIT_PRIVATE, word, NULL, NULL, 0);
+	}
+	__atomic_sub_fetch(&l->sleepers, 1, __ATOMIC_RELAXED);
+}
+
+/* How this run's releases are ordered (rt_par_active's value): membarrier
+ * registered for the process, or the fenced release without it. */
+int rt_par_lock_mode(void)
+{
+	long have = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+	if (have > 0 && (have & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
+	    syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0)
+		return RT_PAR_BARRIER;
+	return RT_PAR_FENCED;
 }
 
 void rt_spin_unlock_wake(struct rt_lock *l)
@@ -900,7 +918,7 @@ static void m_setup(struct rt_sched *s, struct rt_m *m)
 {
 	rt_sched_cur = s;
 	m_tls = m;
-	rt_par_active = 1;
+	rt_par_active = s->par_mode;
 	cl_atomics_bare = !s->tracing;
 #ifdef RT_TSAN
 	m->g0_tsan_fiber = __tsan_get_current_fiber();
@@ -1043,7 +1061,8 @@ int rt_par_run(struct rt_sched *s)
 	}
 	/* The calling thread holds no processor: it waits for the end of the
 	 * run, so cl_run returns even if a task never gives its thread back. */
-	rt_par_active = 1;
+	s->par_mode = rt_par_lock_mode();
+	rt_par_active = s->par_mode;
 	cl_atomics_bare = !s->tracing;
 	global_put(s, s->main_task);
 	for (int i = 0; i < n; i++) {
