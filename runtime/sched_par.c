@@ -298,17 +298,25 @@ static void futex_wake(int *word)
 
 /* ---- queues -------------------------------------------------------------------------------- */
 
+/* Appends the n tasks first..last, already linked through run_next, to the
+ * global queue under one acquisition of its lock. */
+static void global_put_chain(struct rt_sched *s, struct rt_task *first, struct rt_task *last,
+                             unsigned n)
+{
+	last->run_next = NULL;
+	rt_lock_acquire(&s->global_lock);
+	if (s->global_last)
+		s->global_last->run_next = first;
+	else
+		s->global_first = first;
+	s->global_last = last;
+	__atomic_store_n(&s->nglobal, s->nglobal + n, __ATOMIC_RELEASE);
+	rt_lock_release(&s->global_lock);
+}
+
 static void global_put(struct rt_sched *s, struct rt_task *t)
 {
-	rt_lock_acquire(&s->global_lock);
-	t->run_next = NULL;
-	if (s->global_last)
-		s->global_last->run_next = t;
-	else
-		s->global_first = t;
-	s->global_last = t;
-	__atomic_store_n(&s->nglobal, s->nglobal + 1, __ATOMIC_RELEASE);
-	rt_lock_release(&s->global_lock);
+	global_put_chain(s, t, t, 1);
 }
 
 static struct rt_task *global_get(struct rt_sched *s)
@@ -350,15 +358,19 @@ static void local_put(struct rt_sched *s, struct rt_proc *p, struct rt_task *t)
 		rt_lock_release(&p->qlock);
 		return;
 	}
-	struct rt_task *moved[RT_RUNQ_SIZE / 2];
-	for (int i = 0; i < RT_RUNQ_SIZE / 2; i++)
-		moved[i] = p->runq[head++ % RT_RUNQ_SIZE];
-	st(&p->head, head);
+	/* The oldest half, linked in queue order, goes to the global queue in
+	 * one piece (a million tasks woken at once pass through here). */
+	struct rt_task *first = p->runq[head % RT_RUNQ_SIZE], *last = first;
+	for (int i = 1; i < RT_RUNQ_SIZE / 2; i++) {
+		struct rt_task *next = p->runq[(head + (unsigned)i) % RT_RUNQ_SIZE];
+		last->run_next = next;
+		last = next;
+	}
+	st(&p->head, head + RT_RUNQ_SIZE / 2);
 	p->runq[tail % RT_RUNQ_SIZE] = t;
 	st(&p->tail, tail + 1);
 	rt_lock_release(&p->qlock);
-	for (int i = 0; i < RT_RUNQ_SIZE / 2; i++)
-		global_put(s, moved[i]);
+	global_put_chain(s, first, last, RT_RUNQ_SIZE / 2);
 }
 
 static struct rt_task *local_get(struct rt_proc *p)
