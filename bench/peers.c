@@ -128,11 +128,13 @@ static void *lock_thread(void *arg)
 	struct pctx *c = arg;
 	long held = 0;
 	for (long i = 0; i < c->per_thread; i++) {
+		bench_busy_ns(MUTEX_OUTSIDE_NS);   /* mutex_contended's work (programs.h) */
 		if (pthread_mutex_trylock(&c->mu) != 0) {
 			held++;
 			pthread_mutex_lock(&c->mu);
 		}
 		c->counter++;
+		bench_busy_ns(MUTEX_HOLD_NS);
 		pthread_mutex_unlock(&c->mu);
 	}
 	atomic_fetch_add(&c->held, held);

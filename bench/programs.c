@@ -45,6 +45,13 @@ double bench_now_ns(void)
 	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
 }
 
+void bench_busy_ns(double ns)
+{
+	double t0 = bench_now_ns();
+	while (bench_now_ns() - t0 < ns) {
+	}
+}
+
 const char *bench_no_ck_reason(void)
 {
 #ifdef BENCH_TSAN
@@ -261,6 +268,7 @@ static void locker_task(void *arg)
 	cl_recv(b->gate, NULL);   /* every locker starts at once */
 	b->start[w->index] = bench_now_ns();
 	for (long i = 0; i < b->per_task; i++) {
+		bench_busy_ns(MUTEX_OUTSIDE_NS);
 		/* Lock's fast path is one CAS, as trylock's: a failed trylock is
 		 * a Lock that found the mutex held. */
 		if (!cl_trylock(b->mu)) {
@@ -268,6 +276,7 @@ static void locker_task(void *arg)
 			cl_lock(b->mu);
 		}
 		b->counter++;
+		bench_busy_ns(MUTEX_HOLD_NS);
 		cl_unlock(b->mu);
 	}
 	cl_lock(b->mu);
@@ -651,30 +660,49 @@ static double overlap(const double *start, const double *end, int n)
 
 /* ---- honest rows ------------------------------------------------------------------------ */
 
+/* pingpong_2p's receive: polls the channel (a select with a default) up
+ * to CROSS_POLLS times before it blocks, so each side stays on its own
+ * processor while the other side works and a value crosses between the
+ * two OS threads; a plain blocking receive would park the receiver, and the
+ * sender's processor would run it next (runnext), the pair on one thread.
+ * The blocking fallback (about 100 us of polls) keeps a side whose partner
+ * lost its core from burning its own.  bench/go's recvSpin is the same. */
+#define CROSS_POLLS 4096
+
+static bool recv_spin(cl_chan *c, int *v)
+{
+	struct cl_case cases[1] = {CL_RECV_CASE(c, v)};
+	for (int i = 0; i < CROSS_POLLS; i++)
+		if (cl_select_default(cases, 1) == 0)
+			return cases[0].ok;
+	return cl_recv(c, v);
+}
+
 static void pong_cross_task(void *arg)
 {
 	struct bctx *b = arg;
 	int v;
-	while (cl_recv(b->a, &v)) {
+	while (recv_spin(b->a, &v)) {
 		b->pong_thread = this_thread();
 		cl_send(b->b, &v);
 	}
 }
 
-/* Ping-pong that counts the round trips whose two sides ran on different
- * OS threads (pong's write of pong_thread happens before ping's read: the
- * send orders it). */
+/* Ping-pong between two tasks that poll their channels (capacity 1, so a
+ * send never blocks), one hand-off each way per op; counts the round trips
+ * whose two sides ran on different OS threads (pong's write of pong_thread
+ * happens before ping's read: the send orders it). */
 static void prog_pingpong_cross(void *arg)
 {
 	struct bctx *b = arg;
-	b->a = cl_make("ping", int, 0);
-	b->b = cl_make("pong", int, 0);
+	b->a = cl_make("ping", int, 1);
+	b->b = cl_make("pong", int, 1);
 	cl_go(pong_cross_task, b, "pong");
 	double t0 = bench_now_ns();
 	for (long i = 0; i < b->n; i++) {
 		int v = (int)i;
 		cl_send(b->a, &v);
-		cl_recv(b->b, &v);
+		recv_spin(b->b, &v);
 		b->crossed += b->pong_thread != this_thread();
 	}
 	b->ns = bench_now_ns() - t0;

@@ -84,4 +84,20 @@ bool bench_par_available(int procs, char *why, size_t whysize);
 /* Monotonic wall clock in ns. */
 double bench_now_ns(void);
 
+/* mutex_contended's work, the same for chanlab, pthreads and Go
+ * (bench/go/contention_test.go): each locker computes MUTEX_OUTSIDE_NS,
+ * then holds the mutex for MUTEX_HOLD_NS.  With the hold longer than the
+ * time outside, a locker coming back finds the other inside: the Lock calls
+ * find the mutex held, and the mutex goes back and forth between the
+ * lockers.  The time outside is longer than Go's spinning waiter takes to
+ * notice an unlock (30 PAUSEs between its looks, about 1 us here), or Go's
+ * unlocker would take the mutex again before the waiter sees it free, and
+ * the waiter would park (Go's tight Lock-Unlock loop finds the mutex held
+ * on about 1.5% of its calls: one goroutine runs alone). */
+#define MUTEX_HOLD_NS 2000.0
+#define MUTEX_OUTSIDE_NS 1500.0
+
+/* Computes (reads the clock) for ns nanoseconds. */
+void bench_busy_ns(double ns);
+
 #endif

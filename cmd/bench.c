@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "bench/go_driver.h"
+#include "bench/load.h"
 #include "bench/peers.h"
 #include "bench/programs.h"
 #include "cmd/bench_extra.h"
@@ -111,6 +112,7 @@ struct row {
 	double impl_mib[NIMPL][ROUNDS];
 	uint64_t parks_wakes, ops;
 	bool has_parks;
+	int load;                 /* busy threads (--load) while the row was measured */
 	char note[400];
 };
 
@@ -120,7 +122,7 @@ static const struct row_spec core_rows[] = {
 	 .procs = 1, .has_claim = true, .claim = 235, .claim_text = "~235 ns (Go)",
 	 .target = "<= 1.0x best peer"},
 	{.name = "pingpong_2p", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_PINGPONG_CROSS,
-	 .go_bench = "PingPong", .go_share = "PingPongThreads", .share_unit = "crossed",
+	 .go_bench = "PingPongCross", .go_share = "PingPongThreads", .share_unit = "crossed",
 	 .peers = PEER(IMPL_GO) | PEER(IMPL_PTHREAD) | PEER(IMPL_FLOOR),
 	 .procs = 2, .par_only = true, .target = "<= 1.0x Go (2 procs)"},
 	{.name = "spsc", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_SPSC, .go_bench = "SPSC",
@@ -199,6 +201,7 @@ static const struct row_spec extra_rows[] = {
 struct opts {
 	bool vs_go, json, quick;
 	int procs;
+	int load;                 /* --load: busy threads during the first table's rows */
 	int sched;                /* -1: par when available, else det */
 	const char *only;
 };
@@ -227,7 +230,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: chanlab bench [--vs-go] [--json] [--procs N] [--sched det|par] [--quick]\n"
-	        "                     [--only NAME,...]\n"
+	        "                     [--only NAME,...] [--load N]\n"
 	        "\n"
 	        "Measures on this machine what the documents quote: channel hand-offs on one and\n"
 	        "on two processors, select, spawn+join, a task switch, woken-task latency,\n"
@@ -253,6 +256,10 @@ static void usage(FILE *out)
 	        "                     figure; under a minute)\n"
 	        "  --only LIST        only these figures (comma-separated names; 'core' and\n"
 	        "                     'extra' name each table)\n"
+	        "  --load N           keep N busy threads running while each row of the first\n"
+	        "                     table is measured, for chanlab and every peer alike: the\n"
+	        "                     figures of a machine whose cores are not free (default 0,\n"
+	        "                     at most 64; --json gives each row's 'load')\n"
 	        "\n"
 	        "figures: ",
 	        ROUNDS);
@@ -553,9 +560,34 @@ static double median_of(const double *v, int n)
 	return bench_median(tmp, n);
 }
 
+static void measure_core_rounds(struct state *st, struct row *r);
+
+/* A core row, with --load's busy threads running for the whole of it
+ * (calibration included), whichever implementation is measured. */
+static void measure_core(struct state *st, struct row *r)
+{
+	struct bench_load *load = NULL;
+	if (st->o.load > 0) {
+		char err[200];
+		load = bench_load_start(st->o.load, err, sizeof err);
+		if (!load) {
+			r->failed = true;
+			add_note(r, "%s", err);
+			return;
+		}
+	}
+	measure_core_rounds(st, r);
+	bench_load_stop(load);
+	if (load && r->measured) {
+		r->load = st->o.load;
+		add_note(r, "measured beside %d busy thread%s (--load)", st->o.load,
+		         st->o.load == 1 ? "" : "s");
+	}
+}
+
 /* The core rows: every available implementation once per round, starting
  * one further along the list each round. */
-static void measure_core(struct state *st, struct row *r)
+static void measure_core_rounds(struct state *st, struct row *r)
 {
 	char err[300];
 	if (r->s.par_only && !st->par) {
@@ -762,6 +794,16 @@ static void summarize(struct state *st, struct row *r)
 		         strcmp(r->s.share_unit, "held") == 0 ? "of Lock calls found the mutex held"
 		                                             : "of hand-offs crossed OS threads",
 		         r->s.go_share, go_procs(st, r, IMPL_GO));
+	if (r->ngo_share && (r->nheld || r->ncross)) {
+		double mine = r->nheld ? median_of(r->held, r->nheld) : median_of(r->cross, r->ncross);
+		double go = median_of(r->go_share, r->ngo_share);
+		if (fabs(mine - go) > 0.3)
+			add_note(r, "not comparable with Go: the shares differ by %.0f points, so the two "
+			            "did different work (%s)",
+			         100 * fabs(mine - go),
+			         r->nheld ? "one side's lockers ran one after the other"
+			                  : "one side's pair ran on one thread");
+	}
 	if (r->noverlap)
 		add_note(r, "the %d tasks' spans overlapped for %.0f%% of the whole", st->o.procs,
 		         100 * median_of(r->overlap, r->noverlap));
@@ -902,6 +944,9 @@ static void print_json(struct state *st, FILE *out)
 			fprintf(out, ", \"sched\": \"%s\", \"procs\": %d",
 			        env.sched == CL_SCHED_PAR ? "par" : "det", env.procs);
 		}
+		fprintf(out, ", \"load\": %d", r->load);
+		if (is_core(r)) {
+		}
 		if (r->nheld) {
 			fputs(", \"held\": ", out);
 			json_num(out, true, median_of(r->held, r->nheld));
@@ -964,6 +1009,9 @@ static void print_table(struct state *st, FILE *out)
 		fprintf(out, " (one OS thread; %s)", st->sched_note);
 	fprintf(out, "; %d tasks on the contended rows; median of %d rounds%s\n", st->o.procs,
 	        ROUNDS, st->o.quick ? " (--quick: short samples)" : "");
+	if (st->o.load > 0)
+		fprintf(out, "--load %d: %d busy thread%s ran beside every row of the first table\n",
+		        st->o.load, st->o.load, st->o.load == 1 ? "" : "s");
 	fprintf(out, "load average: ");
 	if (st->nload_start > 0)
 		fprintf(out, "%.2f at the start", st->load_start[0]);
@@ -1100,6 +1148,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				o->sched = CL_SCHED_PAR;
 			else
 				return cmd_fail(CL_EXIT_USAGE, "bench: bad value '%s' for --sched (valid: det, par)",
+				                v ? v : "");
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--load", &missing)) || missing) {
+			if (missing || parse_int(v, 0, 64, &o->load) != 0)
+				return cmd_fail(CL_EXIT_USAGE, "bench: bad value '%s' for --load (valid: 0 to 64)",
 				                v ? v : "");
 		} else if ((v = cmd_opt_value(argc, argv, &i, "--only", &missing)) || missing) {
 			if (missing || !*v)

@@ -38,6 +38,45 @@ func BenchmarkPingPong(b *testing.B) {
 	close(ping)
 }
 
+// pingpong_2p's receive (bench/programs.c's recv_spin): polls ch up to
+// crossPolls times with a select's default before it blocks, so each side
+// keeps its own P while the other works and every value crosses between
+// two threads; a blocking receive would put the receiver in the sender's
+// runnext, the pair on one thread.
+const crossPolls = 4096
+
+func recvSpin(ch chan int) (int, bool) {
+	for i := 0; i < crossPolls; i++ {
+		select {
+		case v, ok := <-ch:
+			return v, ok
+		default:
+		}
+	}
+	v, ok := <-ch
+	return v, ok
+}
+
+// Ping-pong between two goroutines that poll their channels (capacity 1, so
+// a send never blocks): one op is a round trip across two threads.
+func BenchmarkPingPongCross(b *testing.B) {
+	ping, pong := make(chan int, 1), make(chan int, 1)
+	go func() {
+		for {
+			v, ok := recvSpin(ping)
+			if !ok {
+				return
+			}
+			pong <- v
+		}
+	}()
+	for i := 0; i < b.N; i++ {
+		ping <- i
+		recvSpin(pong)
+	}
+	close(ping)
+}
+
 // One producer, one consumer, capacity 128: one op is one item.
 func BenchmarkSPSC(b *testing.B) {
 	items := make(chan int, 128)

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // 4 producers, 4 consumers over one channel of capacity 64: one op is one item.
@@ -38,14 +39,35 @@ func BenchmarkMPMC4x4(b *testing.B) {
 	consumers.Wait()
 }
 
-// One lock+increment+unlock per op, by GOMAXPROCS goroutines at once.
+// mutex_contended's work (bench/programs.h): each locker computes
+// mutexOutside, then holds the mutex for mutexHold, so a locker coming back
+// finds the other one inside and the mutex goes back and forth.  The time
+// outside is longer than a spinning waiter of Go's takes to notice an
+// unlock (30 PAUSEs between looks, about 1 us on the machine it was tuned
+// on): in a tight Lock-Unlock loop Go's unlocker takes the mutex again
+// first, the waiter parks, and one goroutine runs alone.
+const (
+	mutexHold    = 2000 * time.Nanosecond
+	mutexOutside = 1500 * time.Nanosecond
+)
+
+// Computes (reads the clock) for d.
+func busy(d time.Duration) {
+	for t := time.Now(); time.Since(t) < d; {
+	}
+}
+
+// One op: compute outside, lock, increment, compute inside, unlock; by
+// GOMAXPROCS goroutines at once.
 func BenchmarkMutexContended(b *testing.B) {
 	var mu sync.Mutex
 	n := 0
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
+			busy(mutexOutside)
 			mu.Lock()
 			n++
+			busy(mutexHold)
 			mu.Unlock()
 		}
 	})

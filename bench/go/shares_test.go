@@ -10,14 +10,18 @@ import (
 	"testing"
 )
 
-// Ping-pong in which each side asks the kernel which thread it is on after
-// every hand-off: the share of round trips whose two sides ran on
+// PingPongCross in which each side asks the kernel which thread it is on
+// after every hand-off: the share of round trips whose two sides ran on
 // different OS threads (pingpong_2p's "crossed").
 func BenchmarkPingPongThreads(b *testing.B) {
-	ping, pong := make(chan int), make(chan int)
+	ping, pong := make(chan int, 1), make(chan int, 1)
 	pongTid := 0 // written before pong's send, read after ping's receive
 	go func() {
-		for v := range ping {
+		for {
+			v, ok := recvSpin(ping)
+			if !ok {
+				return
+			}
 			pongTid = syscall.Gettid()
 			pong <- v
 		}
@@ -25,7 +29,7 @@ func BenchmarkPingPongThreads(b *testing.B) {
 	crossed := 0
 	for i := 0; i < b.N; i++ {
 		ping <- i
-		<-pong
+		recvSpin(pong)
 		if pongTid != syscall.Gettid() {
 			crossed++
 		}
@@ -34,7 +38,7 @@ func BenchmarkPingPongThreads(b *testing.B) {
 	b.ReportMetric(float64(crossed)/float64(b.N), "crossed")
 }
 
-// MutexContended with a TryLock before each Lock: the share of Lock calls
+// MutexContended (the same work) with a TryLock before each Lock: the share of Lock calls
 // that found the mutex held (mutex_contended's "held").
 func BenchmarkMutexContendedHeld(b *testing.B) {
 	var mu sync.Mutex
@@ -43,11 +47,13 @@ func BenchmarkMutexContendedHeld(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		mine := int64(0)
 		for pb.Next() {
+			busy(mutexOutside)
 			if !mu.TryLock() {
 				mine++
 				mu.Lock()
 			}
 			n++
+			busy(mutexHold)
 			mu.Unlock()
 		}
 		atomic.AddInt64(&held, mine)

@@ -118,6 +118,10 @@ START_TEST(usage_errors_exit_64)
 	usage_error("--procs many");
 	usage_error("--sched fast");
 	usage_error("--frobnicate");
+	usage_error("--load");
+	usage_error("--load -1");
+	usage_error("--load 65");
+	usage_error("--load two");
 	int status;
 	char *err = cli_run(&status, "bench --only nosuchfigure 2>&1 >/dev/null");
 	ck_assert_ptr_nonnull(strstr(err, "nosuchfigure"));
@@ -204,6 +208,49 @@ START_TEST(honest_rows_carry_their_shares)
 }
 END_TEST
 
+/* The "load" of each JSON row: n with --load n for the first table's rows
+ * (their busy threads ran beside every implementation), 0 without it and
+ * for the second table; the header of the table names the busy threads. */
+static int row_load(const char *args, const char *row)
+{
+	int status;
+	char *out = cli_run(&status, "bench --quick --json %s 2>/dev/null", args);
+	ck_assert_msg(status == 0, "chanlab bench %s exited %d", args, status);
+	char err[200];
+	struct jm *doc = jm_parse(out, strlen(out), err, sizeof err);
+	ck_assert_msg(doc && doc->type == JM_ARRAY, "bench %s: not a JSON array: %s\n%s", args, err,
+	              out);
+	int load = -1;
+	for (size_t i = 0; i < doc->n; i++) {
+		if (strcmp(jm_str(doc->items[i], "name", ""), row) != 0)
+			continue;
+		const struct jm *v = jm_get(doc->items[i], "load");
+		ck_assert_msg(v && v->type == JM_NUMBER, "bench %s: %s has no numeric load", args, row);
+		load = (int)v->number;
+	}
+	ck_assert_msg(load >= 0, "bench %s: no row %s", args, row);
+	jm_free(doc);
+	free(out);
+	return load;
+}
+
+START_TEST(load_is_parsed_and_reported)
+{
+	ck_assert_int_eq(row_load("--load 2 --only atomic_add,quiz_load_1000_ms", "atomic_add"), 2);
+	ck_assert_int_eq(row_load("--load 2 --only atomic_add,quiz_load_1000_ms", "quiz_load_1000_ms"),
+	                 0);
+	ck_assert_int_eq(row_load("--only atomic_add", "atomic_add"), 0);
+	int status;
+	char *out = cli_run(&status, "bench --quick --load 1 --only atomic_add 2>/dev/null");
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(strstr(out, "--load 1: 1 busy thread") != NULL, "no --load line in:\n%s", out);
+	free(out);
+	out = cli_run(&status, "bench --help");
+	ck_assert_ptr_nonnull(strstr(out, "--load N"));
+	free(out);
+}
+END_TEST
+
 /* The stack rows compare cl_atomic_cas with ck's inline CAS: the runtime's
  * atomics must be the bare instructions, never calls into libatomic. */
 START_TEST(atomics_are_not_libatomic_calls)
@@ -236,6 +283,7 @@ Suite *suite_bench(void)
 	tcase_add_test(tc, atomics_are_not_libatomic_calls);
 	tcase_add_test(tc, vs_go_without_counterparts_says_why);
 	tcase_add_test(tc, honest_rows_carry_their_shares);
+	tcase_add_test(tc, load_is_parsed_and_reported);
 	suite_add_tcase(s, tc);
 	return s;
 }
