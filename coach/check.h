@@ -70,6 +70,14 @@ struct coach_verdict {
 	bool shrunk;           /* the schedule was shrunk from ... to ...: */
 	size_t from_decisions, to_decisions;
 	int from_preemptions, to_preemptions;
+	/* Where the failure was found (coach/explore.h): "exhaustive", "pct",
+	 * "random", "shrink" or "replay" (a crash while shrinking or replaying),
+	 * or "" when unknown; the schedule's number in that phase, the
+	 * exhaustive pass's preemption bound and the seed. */
+	char found_phase[16];
+	long found_index;
+	int found_bound;
+	unsigned long long found_seed;
 	char *report;          /* the runtime's report of the failing schedule, or NULL */
 	char *trace;           /* the failing schedule's trace, or NULL */
 	char *output;          /* what the program printed (capped), or NULL */
