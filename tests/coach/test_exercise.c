@@ -274,6 +274,9 @@ START_TEST(replay_repeats_the_failure)
 	ck_assert_msg(st == 6, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "deadlock check"));
 	ck_assert_ptr_nonnull(strstr(out, "the failing schedule"));
+	/* The schedule is named random:1:..., but the exhaustive phase found it. */
+	ck_assert_msg(strstr(out, "found in the exhaustive phase, schedule 1 of all with <= 0 "
+	                          "preemptions (latency seed 1)"), "%s", out);
 	char args[4096];
 	replay_args(out, args, sizeof args);
 	ck_assert_ptr_nonnull(strstr(args, "--replay random:"));
@@ -298,6 +301,128 @@ START_TEST(replay_repeats_the_failure)
 	out = ex(&sb, &st, "check mine.c --replay random:1:S1-0000000000000000-1x3");
 	ck_assert_msg(st != 0 && st != 6, "%s", out);
 	ck_assert_msg(strstr(out, "cannot replay") != NULL, "%s", out);
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* A teacher's pack DIR/pack holding exercise `from` as 99-probe: its files
+ * renamed, `stmt` put into test.c on a line of its own before the first
+ * line holding `before` (when stmt is not NULL), and the spec's
+ * `exhaustive_cap` set to cap (when cap > 0). */
+static void probe_pack(struct sandbox *sb, const char *from, const char *before,
+                       const char *stmt, long cap)
+{
+	char cmd[16384];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s/pack' && mkdir -p '%s/pack' && cp -r "
+	         "'%s/exercises/%s' '%s/pack/99-probe' && sed -i 's/%s/99-probe/' "
+	         "'%s/pack/99-probe/'*.c '%s/pack/99-probe/mutants/'*.c", sb->dir, sb->dir, sb->src,
+	         from, sb->dir, from, sb->dir, sb->dir);
+	ck_assert_int_eq(system(cmd), 0);
+	if (cap > 0) {
+		snprintf(cmd, sizeof cmd, "sed -i 's/^  preemptions: 2$/  preemptions: 2\\n  "
+		         "exhaustive_cap: %ld/' '%s/pack/99-probe/spec.yaml'", cap, sb->dir);
+		ck_assert_int_eq(system(cmd), 0);
+	}
+	if (!stmt)
+		return;
+	char path[400];
+	snprintf(path, sizeof path, "%s/pack/99-probe/test.c", sb->dir);
+	size_t len;
+	char *text = test_read_file(path, &len);
+	ck_assert_ptr_nonnull(text);
+	char *at = strstr(text, before);
+	ck_assert_msg(at != NULL, "%s: no line with '%s'", from, before);
+	while (at > text && at[-1] != '\n')
+		at--;
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%.*s\t%s\n%s", (int)(at - text), text, stmt, at);
+	ck_assert_int_eq(fclose(f), 0);
+	free(text);
+}
+
+/* Every branch of the checks whose choice was once a draw main made before
+ * any scheduling decision (fixed by the latency seed, so the exhaustive
+ * phase saw one or two of its values) is now reached there: a probe
+ * assertion that fails in that branch only is caught in the exhaustive
+ * phase when the reference solution is checked.  Also the branches that
+ * follow tasks' draws (03, 08, 14, 18), which vary from schedule to
+ * schedule. */
+START_TEST(rare_branches_explored_exhaustively)
+{
+	if (test_heavy_skipped("rare_branches_explored_exhaustively"))
+		return;
+	static const struct {
+		const char *exercise, *before, *probe;
+	} probes[] = {
+		{"03-reply-with-timeout", "if (ok)", "coach_expect(!ok, \"probe: an answer\");"},
+		{"03-reply-with-timeout", "if (ok)", "coach_expect(ok, \"probe: a time-out\");"},
+		{"08-worker-pool-cancel", "for (int i = 0; i < JOBS",
+		 "coach_expect(cancelled, \"probe: not cancelled\");"},
+		{"08-worker-pool-cancel", "for (int i = 0; i < JOBS",
+		 "coach_expect(!cancelled, \"probe: cancelled\");"},
+		{"10-errgroup-first-error", "cl_error err = fetch_all",
+		 "coach_expect(failing >= 0, \"probe: none fails\");"},
+		{"10-errgroup-first-error", "cl_error err = fetch_all",
+		 "coach_expect(failing < 0, \"probe: one fails\");"},
+		{"13-pipeline-stop", "cl_chan *done",
+		 "coach_expect(take != 0, \"probe: takes none\");"},
+		{"13-pipeline-stop", "cl_chan *done",
+		 "coach_expect(take != 1, \"probe: takes one\");"},
+		{"13-pipeline-stop", "cl_chan *done",
+		 "coach_expect(take != N, \"probe: takes all\");"},
+		{"14-hedged-request", "cl_close(p.requests)",
+		 "coach_expect(b.asked == 0, \"probe: backup asked\");"},
+		{"14-hedged-request", "cl_close(p.requests)",
+		 "coach_expect(b.asked != 0, \"probe: backup not asked\");"},
+		{"16-startup-barrier", "cl_error err = start_all",
+		 "coach_expect(f.failing >= 0, \"probe: none fails\");"},
+		{"16-startup-barrier", "cl_error err = start_all",
+		 "coach_expect(f.failing < 0, \"probe: one fails\");"},
+		{"18-pubsub-unsubscribe", "while (s->got < keep",
+		 "coach_expect(keep != 0, \"probe: leaves at once\");"},
+		{"18-pubsub-unsubscribe", "while (s->got < keep",
+		 "coach_expect(keep != 2, \"probe: leaves after two\");"},
+		{"19-drain-deadline", "int at_return",
+		 "coach_expect(err != NULL, \"probe: drained in time\");"},
+		{"19-drain-deadline", "int at_return",
+		 "coach_expect(err == NULL, \"probe: deadline\");"},
+		{"24-supervisor-restart", "cl_error err = supervise",
+		 "coach_expect(s.crashes > MAX_RESTARTS, \"probe: recovers\");"},
+		{"24-supervisor-restart", "cl_error err = supervise",
+		 "coach_expect(s.crashes <= MAX_RESTARTS, \"probe: gives up\");"},
+	};
+	struct sandbox sb;
+	sandbox_open(&sb);
+	for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+		probe_pack(&sb, probes[i].exercise, probes[i].before, probes[i].probe, 0);
+		int st;
+		char *out = ex(&sb, &st, "check pack/99-probe/solution.c --pack pack");
+		ck_assert_msg(st == 6 && strstr(out, "probe: ") &&
+		              strstr(out, "found in the exhaustive phase"),
+		              "%s: %s is not reached in the exhaustive phase:\n%s", probes[i].exercise,
+		              probes[i].probe, out);
+		free(out);
+	}
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* A failure the exhaustive phase did not reach (its cap here is one
+ * schedule; the mutant fails from the third on) is named by the phase that
+ * found it. */
+START_TEST(verdict_names_the_phase)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	probe_pack(&sb, "04-fan-in-closer", NULL, NULL, 1);
+	int st;
+	char *out = ex(&sb, &st, "check pack/99-probe/mutants/add-inside.c --pack pack");
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_msg(strstr(out, "found by PCT schedule seed ") ||
+	              strstr(out, "found by random schedule seed "), "no phase named:\n%s", out);
+	ck_assert_msg(!strstr(out, "found in the exhaustive phase"), "%s", out);
 	free(out);
 	sandbox_close(&sb);
 }
@@ -520,6 +645,8 @@ Suite *suite_coach(void)
 	tcase_add_test(tc, student_session);
 	tcase_add_test(tc, race_fails_with_report);
 	tcase_add_test(tc, replay_repeats_the_failure);
+	tcase_add_test(tc, rare_branches_explored_exhaustively);
+	tcase_add_test(tc, verdict_names_the_phase);
 	tcase_add_test(tc, compile_error);
 	tcase_add_test(tc, crash_is_a_failed_check);
 	tcase_add_test(tc, crash_in_some_schedules_replays);
