@@ -603,7 +603,7 @@ static void fill_from_child(struct coach_verdict *v, struct child_run *cr,
 		v->schedule = strdup(sp + 1);
 		snprintf(during, sizeof during, ", while shrinking a schedule that fails the %.*s "
 		         "check (the replay below runs that schedule as found; the crash came in "
-		         "one of the shrinker's variations of it)", (int)(sp - r->shrinking),
+		         "one of the shrinker's runs of it or of a variation)", (int)(sp - r->shrinking),
 		         r->shrinking);
 	}
 	const char *in = r->at[0] ? " in schedule " : "";
@@ -619,8 +619,8 @@ static void fill_from_child(struct coach_verdict *v, struct child_run *cr,
 	} else if (cr->output && strstr(cr->output, "ERROR: AddressSanitizer: ")) {
 		/* A sanitizer build: its report is the crash. */
 		const char *e = strstr(cr->output, "ERROR: AddressSanitizer: ") + 25;
-		set_why(v, "crash", "AddressSanitizer found a memory error%s%s: %.*s", in, r->at,
-		        (int)strcspn(e, "\n"), e);
+		set_why(v, "crash", "AddressSanitizer found a memory error%s%s%s: %.*s", in, r->at,
+		        during, (int)strcspn(e, "\n"), e);
 	} else if (WIFEXITED(cr->status)) {
 		set_why(v, "crash", "the program exited with status %d%s%s before the checker "
 		        "finished (a call to exit() in the exercise's code?)",

@@ -506,6 +506,55 @@ START_TEST(crash_in_some_schedules_replays)
 }
 END_TEST
 
+/* A crash while a failure is being shrunk has no schedule of its own
+ * that replays (the shrinker's candidates are not named): it is reported
+ * with the schedule being shrunk.  The student's code counts its runs in
+ * a file: the first two (PCT's step count, then exhaustive schedule 1)
+ * fail the result check, the third, the shrinker's first, crashes. */
+START_TEST(crash_while_shrinking_names_the_schedule)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	char path[400];
+	snprintf(path, sizeof path, "%s/crash.c", sb.dir);
+	write_file(path, "/* chanlab exercise " EX " */\n#include <stdio.h>\n#include \"api.h\"\n\n"
+	           "void start_cache(struct cache *c)\n{\n\tint runs = 0;\n"
+	           "\tFILE *f = fopen(\"runs\", \"r\");\n\tif (f) {\n"
+	           "\t\tif (fscanf(f, \"%d\", &runs) != 1)\n\t\t\truns = 0;\n\t\tfclose(f);\n\t}\n"
+	           "\tf = fopen(\"runs\", \"w\");\n\tif (f) {\n\t\tfprintf(f, \"%d\\n\", runs + 1);\n"
+	           "\t\tfclose(f);\n\t}\n\tif (runs >= 2) {\n"
+	           "\t\tvolatile int *p = (volatile int *)(long)16;\n\t\t*p = 1;\n\t}\n"
+	           "\t(void)c;\n}\n");
+	int st;
+	char *out = ex(&sb, &st, "check crash.c");
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_msg(strstr(out, "crash check") && strstr(out, "in schedule shrink-1") &&
+	              strstr(out, "while shrinking a schedule that fails the result check"), "%s",
+	              out);
+	ck_assert_msg(strstr(out, "found while shrinking"), "%s", out);
+	ck_assert_msg(strstr(out, "replay: chanlab exercise check crash.c --replay random:1:S1-"),
+	              "no replayable schedule:\n%s", out);
+	free(out);
+
+	/* A limit is not shrunk but replayed once more for its words: the
+	 * second run spins (a step limit), the third, that replay, crashes,
+	 * and is reported with the decisions it had made (coach/crash.c). */
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd, "cd '%s' && rm -f runs && sed -i 's/^\tif (runs >= 2) {/\tif "
+	         "(runs == 1)\\n\t\tfor (;;)\\n\t\t\tcl_yield();\\n\tif (runs >= 2) {/' "
+	         "crash.c", sb.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	out = ex(&sb, &st, "check crash.c");
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_msg(strstr(out, "crash check") && strstr(out, "in schedule replay-1") &&
+	              strstr(out, "found while replaying"), "%s", out);
+	ck_assert_msg(strstr(out, "replay: chanlab exercise check crash.c --replay random:1:S1-"),
+	              "no replayable schedule:\n%s", out);
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
 /* A program that never returns is stopped by a limit. */
 START_TEST(never_returns_hits_a_limit)
 {
@@ -650,6 +699,7 @@ Suite *suite_coach(void)
 	tcase_add_test(tc, compile_error);
 	tcase_add_test(tc, crash_is_a_failed_check);
 	tcase_add_test(tc, crash_in_some_schedules_replays);
+	tcase_add_test(tc, crash_while_shrinking_names_the_schedule);
 	tcase_add_test(tc, never_returns_hits_a_limit);
 	tcase_add_test(tc, exit_zero_is_no_pass);
 	tcase_add_test(tc, globals_refused);
