@@ -854,10 +854,13 @@ static int verify_one(struct ctx *c, const struct coach_spec *s, struct coach_di
 		else if (strcmp(v.kind, want))
 			coach_diag_add(bad, "%s: caught by the %s check, but its header expects %s (%s)",
 			               path, v.kind, want, v.why);
-		else
-			printf("%s: mutant %s caught by the %s check in schedule %s (%d preemption%s)\n",
+		else {
+			char found[200];
+			coach_verdict_found(s, &v, found, sizeof found);
+			printf("%s: mutant %s caught by the %s check in schedule %s (%d preemption%s)%s%s\n",
 			       s->name, name, v.kind, v.schedule, v.to_preemptions,
-			       v.to_preemptions == 1 ? "" : "s");
+			       v.to_preemptions == 1 ? "" : "s", found[0] ? ", " : "", found);
+		}
 		coach_verdict_free(&v);
 	}
 	if (ls)

@@ -775,26 +775,28 @@ static void thousands(long n, char *buf, size_t size)
 /* Which phase found the failure: a schedule named random:SEED:... may be
  * an exhaustive one (they replay under the random strategy) or a random
  * one. */
-static void found_line(FILE *out, const struct coach_spec *spec, const struct coach_verdict *v)
+void coach_verdict_found(const struct coach_spec *spec, const struct coach_verdict *v,
+                         char *buf, size_t size)
 {
 	const char *ph = v->found_phase;
 	char seed[48] = "";
 	if (v->found_seed)   /* a crash's line names no latency seed */
 		snprintf(seed, sizeof seed, " (latency seed %llu)", v->found_seed);
+	buf[0] = '\0';
 	if (strcmp(ph, "exhaustive") == 0 && v->found_bound >= 0)
-		fprintf(out, "\nfound in the exhaustive phase, schedule %ld of all with <= %d "
-		        "preemption%s%s\n", v->found_index, v->found_bound,
-		        v->found_bound == 1 ? "" : "s", seed);
+		snprintf(buf, size, "found in the exhaustive phase, schedule %ld of all with <= %d "
+		         "preemption%s%s", v->found_index, v->found_bound,
+		         v->found_bound == 1 ? "" : "s", seed);
 	else if (strcmp(ph, "pct") == 0)
-		fprintf(out, "\nfound by PCT schedule seed %llu (depth %d)\n", v->found_seed,
-		        spec->bounds.pct_depth);
+		snprintf(buf, size, "found by PCT schedule seed %llu (depth %d)", v->found_seed,
+		         spec->bounds.pct_depth);
 	else if (strcmp(ph, "random") == 0)
-		fprintf(out, "\nfound by random schedule seed %llu\n", v->found_seed);
+		snprintf(buf, size, "found by random schedule seed %llu", v->found_seed);
 	else if (strcmp(ph, "shrink") == 0)
-		fprintf(out, "\nfound while shrinking a failing schedule (candidate run %ld)\n",
-		        v->found_index);
+		snprintf(buf, size, "found while shrinking a failing schedule (candidate run %ld)",
+		         v->found_index);
 	else if (strcmp(ph, "replay") == 0)
-		fprintf(out, "\nfound while replaying the failing schedule\n");
+		snprintf(buf, size, "found while replaying the failing schedule");
 }
 
 void coach_verdict_print(FILE *out, const struct coach_spec *spec, const char *file,
@@ -840,7 +842,10 @@ void coach_verdict_print(FILE *out, const struct coach_spec *spec, const char *f
 				q += n + (q[n] == '\n');
 			}
 		}
-		found_line(out, spec, v);
+		char found[200];
+		coach_verdict_found(spec, v, found, sizeof found);
+		if (found[0])
+			fprintf(out, "\n%s\n", found);
 		if (v->shrunk && (v->from_decisions != v->to_decisions ||
 		                  v->from_preemptions != v->to_preemptions))
 			fprintf(out, "\nshrunk from %zu decisions and %d preemption%s to %zu and %d\n",

@@ -89,6 +89,12 @@ void coach_check(const struct coach_toolchain *tc, const struct coach_spec *spec
                  const char *file, const struct coach_check_opts *opts, struct coach_verdict *v);
 void coach_verdict_free(struct coach_verdict *v);
 
+/* Which phase found a failure, in words ("found in the exhaustive phase,
+ * schedule 3 of all with <= 0 preemptions (latency seed 1)", "found by
+ * random schedule seed 9"), or "" when the verdict does not say. */
+void coach_verdict_found(const struct coach_spec *spec, const struct coach_verdict *v,
+                         char *buf, size_t size);
+
 /* The verdict in words: what was covered, or the failure, its trace and
  * how to replay it. */
 void coach_verdict_print(FILE *out, const struct coach_spec *spec, const char *file,
