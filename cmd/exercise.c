@@ -511,7 +511,7 @@ static int write_result(struct ctx *c, const struct coach_spec *s, const char *f
 	time_t t = time(NULL);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	json_t *j = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:i, "
-	                      "s:I, s:s, s:s, s:s, s:s}",
+	                      "s:I, s:s, s:s, s:s, s:s, s:b}",
 	                      "format", 1, "exercise", s->name, "student", c->o.student,
 	                      "verdict", v->status == COACH_PASS ? "pass" : "fail",
 	                      "check", v->status == COACH_PASS ? "" : v->kind, "why", v->why,
@@ -521,7 +521,8 @@ static int write_result(struct ctx *c, const struct coach_spec *s, const char *f
 	                      (json_int_t)(p.started && p.first_pass ? p.first_pass - p.started :
 	                                   p.started ? (int64_t)t - p.started : 0),
 	                      "source_hash", hash, "source", src, "chanlab_version",
-	                      CHANLAB_VERSION, "timestamp", stamp);
+	                      CHANLAB_VERSION, "timestamp", stamp,
+	                      "solution_before_pass", (int)p.solution_forced);
 	free(src);
 	if (!j)
 		return cmd_fail(CL_EXIT_ERROR, "cannot build the result (is the source valid UTF-8?)");
@@ -985,6 +986,13 @@ static int do_grade(struct ctx *c)
 				unlink(file);
 				rmdir(dir);
 			}
+		}
+		int forced = 0;
+		json_unpack(j, "{s?b}", "solution_before_pass", &forced);
+		if (forced) {
+			size_t used = strlen(note);
+			snprintf(note + used, sizeof note - used, "%sthe solution was shown before a pass",
+			         used ? "; " : "");
 		}
 		if (hash_bad) {
 			size_t used = strlen(note);

@@ -215,6 +215,55 @@ START_TEST(student_session)
 }
 END_TEST
 
+/* reset keeps the student's file as NAME.c.orig and puts the skeleton
+ * back; next names the first exercise not passed; solution --force shows
+ * the solution before a pass and records it, which the result file and
+ * grade's note carry. */
+START_TEST(reset_next_and_forced_solution)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	int st;
+	free(ex(&sb, &st, "start " EX));
+	ck_assert_int_eq(st, 0);
+	char path[PATH_MAX], orig[PATH_MAX + 8];
+	snprintf(path, sizeof path, "%s/chanlab-exercises/" EX "/started-channel.c", sb.dir);
+	snprintf(orig, sizeof orig, "%s.orig", path);
+	write_file(path, "/* chanlab exercise " EX " */\n/* mine */\n");
+	char *out = ex(&sb, &st, "reset " EX);
+	ck_assert_msg(st == 0, "%s", out);
+	free(out);
+	size_t n;
+	char *kept = test_read_file(orig, &n), *now = test_read_file(path, &n);
+	ck_assert_ptr_nonnull(kept);
+	ck_assert_ptr_nonnull(now);
+	ck_assert_ptr_nonnull(strstr(kept, "/* mine */"));
+	ck_assert_ptr_nonnull(strstr(now, "TODO"));
+	free(kept);
+	free(now);
+
+	out = ex(&sb, &st, "next");
+	ck_assert_msg(st == 0 && strstr(out, "start it: chanlab exercise start " EX), "%s", out);
+	free(out);
+
+	out = ex(&sb, &st, "solution " EX " --force");
+	ck_assert_msg(st == 0 && strstr(out, "func startCache"), "%s", out);
+	free(out);
+	out = ex(&sb, &st, "check " EX " --result r.json --name bob");
+	ck_assert_msg(st == 6, "%s", out);
+	free(out);
+	snprintf(path, sizeof path, "%s/r.json", sb.dir);
+	char *json = test_read_file(path, &n);
+	ck_assert_ptr_nonnull(json);
+	ck_assert_msg(strstr(json, "\"solution_before_pass\": true"), "%s", json);
+	free(json);
+	out = ex(&sb, &st, "grade r.json --trust");
+	ck_assert_msg(st == 0 && strstr(out, "the solution was shown before a pass"), "%s", out);
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
 /* Copies a file of the pack into the sandbox. */
 static void copy_in(struct sandbox *sb, const char *from, const char *to)
 {
@@ -692,6 +741,7 @@ Suite *suite_coach(void)
 	tcase_add_test(tc, verify_shipped_pack);
 	tcase_add_test(tc, verify_rejects_weak_spec);
 	tcase_add_test(tc, student_session);
+	tcase_add_test(tc, reset_next_and_forced_solution);
 	tcase_add_test(tc, race_fails_with_report);
 	tcase_add_test(tc, replay_repeats_the_failure);
 	tcase_add_test(tc, rare_branches_explored_exhaustively);
