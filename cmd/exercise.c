@@ -42,6 +42,12 @@
 #ifndef CHANLAB_BUILD_SANFLAGS
 #define CHANLAB_BUILD_SANFLAGS ""
 #endif
+/* What the runtime needs of student code, which runs on task stacks:
+ * stack probing (a big frame cannot jump a stack's guard page) and frame
+ * pointers (cl_recover finds its deferred caller by them); the Makefile's. */
+#ifndef CHANLAB_RUNTIME_CFLAGS
+#define CHANLAB_RUNTIME_CFLAGS "-fstack-clash-protection -fno-omit-frame-pointer"
+#endif
 #ifndef CHANLAB_PREFIX
 #define CHANLAB_PREFIX "/usr/local"
 #endif
@@ -179,8 +185,8 @@ static int find_toolchain(struct ctx *c)
 		                getenv("CC") : "cc");
 	if (in_build_tree()) {
 		snprintf(c->tc.cflags, sizeof c->tc.cflags,
-		         "-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter %s -I%s",
-		         CHANLAB_BUILD_SANFLAGS, CHANLAB_SRCDIR);
+		         "-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter %s %s -I%s",
+		         CHANLAB_BUILD_SANFLAGS, CHANLAB_RUNTIME_CFLAGS, CHANLAB_SRCDIR);
 		snprintf(c->tc.libs, sizeof c->tc.libs,
 		         "%s %s/libcoach.a %s/libexplore.a %s/librender.a %s/libruntime.a -lpthread -lm",
 		         CHANLAB_BUILD_SANFLAGS, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR,
@@ -194,7 +200,7 @@ static int find_toolchain(struct ctx *c)
 			         "-Wno-unused-parameter %s", flags);
 		else
 			snprintf(c->tc.cflags, sizeof c->tc.cflags, "-std=c11 -D_GNU_SOURCE -g -O1 -Wall "
-			         "-I%s/include/chanlab", CHANLAB_PREFIX);
+			         "%s -I%s/include/chanlab", CHANLAB_RUNTIME_CFLAGS, CHANLAB_PREFIX);
 		snprintf(cmd, sizeof cmd, "PKG_CONFIG_PATH=%s/lib/pkgconfig${PKG_CONFIG_PATH:+:"
 		         "$PKG_CONFIG_PATH} pkg-config --libs --static chanlab 2>/dev/null",
 		         CHANLAB_PREFIX);
