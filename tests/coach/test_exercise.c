@@ -264,6 +264,30 @@ START_TEST(reset_next_and_forced_solution)
 }
 END_TEST
 
+/* Every subcommand has its --help (exit 0, its own usage line); an unknown
+ * one and a missing argument are usage errors (64). */
+START_TEST(help_for_every_subcommand)
+{
+	static const char *const subs[] = {"list", "start", "check", "hint", "watch", "reset",
+	                                   "solution", "next", "verify", "grade"};
+	struct sandbox sb;
+	sandbox_open(&sb);
+	int st;
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+		char *out = ex(&sb, &st, "%s --help", subs[i]);
+		char want[64];
+		snprintf(want, sizeof want, "usage: chanlab exercise %s", subs[i]);
+		ck_assert_msg(st == 0 && strstr(out, want), "%s --help:\n%s", subs[i], out);
+		free(out);
+	}
+	free(ex(&sb, &st, "no-such-subcommand"));
+	ck_assert_int_eq(st, 64);
+	free(ex(&sb, &st, "start"));
+	ck_assert_int_eq(st, 64);
+	sandbox_close(&sb);
+}
+END_TEST
+
 /* Copies a file of the pack into the sandbox. */
 static void copy_in(struct sandbox *sb, const char *from, const char *to)
 {
@@ -741,6 +765,7 @@ Suite *suite_coach(void)
 	tcase_add_test(tc, verify_shipped_pack);
 	tcase_add_test(tc, verify_rejects_weak_spec);
 	tcase_add_test(tc, student_session);
+	tcase_add_test(tc, help_for_every_subcommand);
 	tcase_add_test(tc, reset_next_and_forced_solution);
 	tcase_add_test(tc, race_fails_with_report);
 	tcase_add_test(tc, replay_repeats_the_failure);
