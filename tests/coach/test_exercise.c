@@ -288,6 +288,36 @@ START_TEST(help_for_every_subcommand)
 }
 END_TEST
 
+/* The task cap and the output cap are limits: a student's file that starts
+ * tasks without end, and one that prints without end, fail the limit
+ * check, saying which. */
+START_TEST(task_and_output_caps_are_limits)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	char path[400];
+	snprintf(path, sizeof path, "%s/tasks.c", sb.dir);
+	write_file(path, "/* chanlab exercise " EX " */\n#include \"api.h\"\n\n"
+	           "static void idle(void *arg)\n{\n\t(void)arg;\n}\n\n"
+	           "void start_cache(struct cache *c)\n{\n\tfor (int i = 0; i < 100000; i++)\n"
+	           "\t\tcl_go(idle, NULL, \"idle\");\n\tcache_warm(c);\n}\n");
+	int st;
+	char *out = ex(&sb, &st, "check tasks.c");
+	ck_assert_msg(st == 6 && strstr(out, "limit check") &&
+	              strstr(out, "started more than 10000 tasks"), "%s", out);
+	free(out);
+	snprintf(path, sizeof path, "%s/chatty.c", sb.dir);
+	write_file(path, "/* chanlab exercise " EX " */\n#include <stdio.h>\n#include \"api.h\"\n\n"
+	           "void start_cache(struct cache *c)\n{\n\tfor (;;)\n"
+	           "\t\tputs(\"still warming the cache, please wait\");\n\t(void)c;\n}\n");
+	out = ex(&sb, &st, "check chatty.c");
+	ck_assert_msg(st == 6 && strstr(out, "limit check") && strstr(out, "printed more than"),
+	              "%s", out);
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
 /* Copies a file of the pack into the sandbox. */
 static void copy_in(struct sandbox *sb, const char *from, const char *to)
 {
@@ -766,6 +796,7 @@ Suite *suite_coach(void)
 	tcase_add_test(tc, verify_rejects_weak_spec);
 	tcase_add_test(tc, student_session);
 	tcase_add_test(tc, help_for_every_subcommand);
+	tcase_add_test(tc, task_and_output_caps_are_limits);
 	tcase_add_test(tc, reset_next_and_forced_solution);
 	tcase_add_test(tc, race_fails_with_report);
 	tcase_add_test(tc, replay_repeats_the_failure);
