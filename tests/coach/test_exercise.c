@@ -318,6 +318,33 @@ START_TEST(task_and_output_caps_are_limits)
 }
 END_TEST
 
+/* Ctrl-C during a check: the student's program itself sends chanlab (its
+ * parent) SIGINT, then spins; chanlab stops the program, says it was
+ * interrupted and exits 130, leaving no temporary folder behind. */
+START_TEST(interrupted_check_exits_130)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	char path[400];
+	snprintf(path, sizeof path, "%s/int.c", sb.dir);
+	write_file(path, "/* chanlab exercise " EX " */\n#include <signal.h>\n#include <unistd.h>\n"
+	           "#include \"api.h\"\n\nvoid start_cache(struct cache *c)\n{\n"
+	           "\tkill(getppid(), SIGINT);\n\tfor (volatile int i = 0;; i++)\n\t\t;\n"
+	           "\t(void)c;\n}\n");
+	char cmd[16384];
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s/tmp' && cd '%s' && TMPDIR='%s/tmp' "
+	         "XDG_DATA_HOME='%s/data' '%s' exercise check int.c 2>&1", sb.dir, sb.dir, sb.dir,
+	         sb.dir, sb.bin);
+	int st;
+	char *out = test_run_capture(cmd, &st);
+	ck_assert_msg(st == 130 && strstr(out, "interrupted"), "status %d:\n%s", st, out);
+	free(out);
+	snprintf(cmd, sizeof cmd, "rmdir '%s/tmp'", sb.dir);   /* empty: the check's folder is gone */
+	ck_assert_int_eq(system(cmd), 0);
+	sandbox_close(&sb);
+}
+END_TEST
+
 /* Copies a file of the pack into the sandbox. */
 static void copy_in(struct sandbox *sb, const char *from, const char *to)
 {
@@ -797,6 +824,7 @@ Suite *suite_coach(void)
 	tcase_add_test(tc, student_session);
 	tcase_add_test(tc, help_for_every_subcommand);
 	tcase_add_test(tc, task_and_output_caps_are_limits);
+	tcase_add_test(tc, interrupted_check_exits_130);
 	tcase_add_test(tc, reset_next_and_forced_solution);
 	tcase_add_test(tc, race_fails_with_report);
 	tcase_add_test(tc, replay_repeats_the_failure);
