@@ -476,7 +476,8 @@ static void probe_pack(struct sandbox *sb, const char *from, const char *before,
  * any scheduling decision (fixed by the latency seed, so the exhaustive
  * phase saw one or two of its values) is now reached there: a probe
  * assertion that fails in that branch only is caught in the exhaustive
- * phase when the reference solution is checked.  Also the branches that
+ * phase when the reference solution is checked (02, 10, 13, 16, 19, 24).
+ * Also the branches that
  * follow tasks' draws (03, 08, 14, 18), which vary from schedule to
  * schedule. */
 START_TEST(rare_branches_explored_exhaustively)
@@ -486,6 +487,10 @@ START_TEST(rare_branches_explored_exhaustively)
 	static const struct {
 		const char *exercise, *before, *probe;
 	} probes[] = {
+		{"02-stop-and-stopped", "struct service s",
+		 "coach_expect(pause != 0, \"probe: stops before the first tick\");"},
+		{"02-stop-and-stopped", "struct service s",
+		 "coach_expect(pause == 0, \"probe: stops after some ticks\");"},
 		{"03-reply-with-timeout", "if (ok)", "coach_expect(!ok, \"probe: an answer\");"},
 		{"03-reply-with-timeout", "if (ok)", "coach_expect(ok, \"probe: a time-out\");"},
 		{"08-worker-pool-cancel", "for (int i = 0; i < JOBS",
