@@ -477,9 +477,8 @@ static void probe_pack(struct sandbox *sb, const char *from, const char *before,
  * phase saw one or two of its values) is now reached there: a probe
  * assertion that fails in that branch only is caught in the exhaustive
  * phase when the reference solution is checked (02, 10, 13, 16, 19, 24).
- * Also the branches that
- * follow tasks' draws (03, 08, 14, 18), which vary from schedule to
- * schedule. */
+ * Also the branches that follow tasks' draws (03, 08, 14, 18), which vary
+ * from schedule to schedule. */
 START_TEST(rare_branches_explored_exhaustively)
 {
 	if (test_heavy_skipped("rare_branches_explored_exhaustively"))
