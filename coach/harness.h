@@ -6,7 +6,10 @@
  *
  * Protocol (text lines on the fd named by CHANLAB_COACH_FD):
  *	at SCHEDULE DONE TOTAL        before each schedule (the parent names a
- *	                              crash's schedule from the last one)
+ *	                              crash's schedule from the last one):
+ *	                              exhaustive-kK-N (the Nth of the pass with <= K
+ *	                              preemptions), pct:D:S:SEED, random:SEED,
+ *	                              shrink-N, replay-N
  *	fail KIND STEPS               the failure found, then three blocks:
  *	schedule LEN\n<LEN bytes>\n   its schedule (coach/explore.h), shrunk
  *	why LEN\n<LEN bytes>\n        the failure in plain words
