@@ -216,7 +216,8 @@ START_TEST(student_session)
 END_TEST
 
 /* reset keeps the student's file as NAME.c.orig and puts the skeleton
- * back; next names the first exercise not passed; solution --force shows
+ * back; next names the first exercise not passed; hint gives the hints,
+ * then the failing schedule of the student's file; solution --force shows
  * the solution before a pass and records it, which the result file and
  * grade's note carry. */
 START_TEST(reset_next_and_forced_solution)
@@ -245,6 +246,22 @@ START_TEST(reset_next_and_forced_solution)
 	out = ex(&sb, &st, "next");
 	ck_assert_msg(st == 0 && strstr(out, "start it: chanlab exercise start " EX), "%s", out);
 	free(out);
+
+	/* The hints, gentle to explicit; past the last one, hint checks the
+	 * student's file and shows where it goes wrong, with its replay. */
+	int hints = 0;
+	for (;; hints++) {
+		out = ex(&sb, &st, "hint " EX);
+		ck_assert_msg(st == 0 && hints < 20, "%s", out);
+		bool more = strstr(out, "no more hints") == NULL;
+		if (!more)
+			ck_assert_msg(strstr(out, "FAILED " EX) && strstr(out, "--replay random:"), "%s",
+			              out);
+		free(out);
+		if (!more)
+			break;
+	}
+	ck_assert_int_ge(hints, 2);
 
 	out = ex(&sb, &st, "solution " EX " --force");
 	ck_assert_msg(st == 0 && strstr(out, "func startCache"), "%s", out);
