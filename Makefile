@@ -49,6 +49,8 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 $(B)/cmd/exercise.c.o: ALL_CFLAGS += -DCHANLAB_SRCDIR='"$(CURDIR)"' \
   -DCHANLAB_BUILDDIR='"$(CURDIR)/$(B)"' -DCHANLAB_BUILD_SANFLAGS='"$(SANFLAGS)"' \
   -DCHANLAB_PREFIX='"$(PREFIX)"'
+# ... and with the flags the runtime needs of all code on a task stack.
+$(B)/cmd/exercise.c.o: ALL_CFLAGS += -DCHANLAB_RUNTIME_CFLAGS='"-fstack-clash-protection $(FRAMEFLAGS)"'
 LIBS     = $(PKG_LIBS) -lpthread -lm
 
 MODULES  := runtime render patterns quiz cmd explore
@@ -320,7 +322,7 @@ install-coach: $(call lib_of,runtime) $(call lib_of,render) $(call lib_of,coach)
 	install -m 644 $^ $(DESTDIR)$(COACH_LIBDIR)/
 	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include/chanlab' 'libdir=$${prefix}/lib/chanlab' '' \
 	  'Name: chanlab' "Description: chanlab's CSP runtime and exercise harness" 'Version: $(VERSION)' \
-	  'Cflags: -std=c11 -D_GNU_SOURCE $(SANFLAGS) -I$${includedir}' \
+	  'Cflags: -std=c11 -D_GNU_SOURCE $(SANFLAGS) -fstack-clash-protection $(FRAMEFLAGS) -I$${includedir}' \
 	  'Libs: $(SANFLAGS) -L$${libdir} -lcoach -lexplore -lrender -lruntime -lpthread -lm' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/chanlab.pc
 	cp -R exercises/. $(DESTDIR)$(PREFIX)/share/chanlab/exercises/
 uninstall-coach:

@@ -42,6 +42,12 @@
 #ifndef CHANLAB_BUILD_SANFLAGS
 #define CHANLAB_BUILD_SANFLAGS ""
 #endif
+/* What the runtime needs of student code, which runs on task stacks:
+ * stack probing (a big frame cannot jump a stack's guard page) and frame
+ * pointers (cl_recover finds its deferred caller by them); the Makefile's. */
+#ifndef CHANLAB_RUNTIME_CFLAGS
+#define CHANLAB_RUNTIME_CFLAGS "-fstack-clash-protection -fno-omit-frame-pointer"
+#endif
 #ifndef CHANLAB_PREFIX
 #define CHANLAB_PREFIX "/usr/local"
 #endif
@@ -179,8 +185,8 @@ static int find_toolchain(struct ctx *c)
 		                getenv("CC") : "cc");
 	if (in_build_tree()) {
 		snprintf(c->tc.cflags, sizeof c->tc.cflags,
-		         "-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter %s -I%s",
-		         CHANLAB_BUILD_SANFLAGS, CHANLAB_SRCDIR);
+		         "-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter %s %s -I%s",
+		         CHANLAB_BUILD_SANFLAGS, CHANLAB_RUNTIME_CFLAGS, CHANLAB_SRCDIR);
 		snprintf(c->tc.libs, sizeof c->tc.libs,
 		         "%s %s/libcoach.a %s/libexplore.a %s/librender.a %s/libruntime.a -lpthread -lm",
 		         CHANLAB_BUILD_SANFLAGS, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR,
@@ -194,7 +200,7 @@ static int find_toolchain(struct ctx *c)
 			         "-Wno-unused-parameter %s", flags);
 		else
 			snprintf(c->tc.cflags, sizeof c->tc.cflags, "-std=c11 -D_GNU_SOURCE -g -O1 -Wall "
-			         "-I%s/include/chanlab", CHANLAB_PREFIX);
+			         "%s -I%s/include/chanlab", CHANLAB_RUNTIME_CFLAGS, CHANLAB_PREFIX);
 		snprintf(cmd, sizeof cmd, "PKG_CONFIG_PATH=%s/lib/pkgconfig${PKG_CONFIG_PATH:+:"
 		         "$PKG_CONFIG_PATH} pkg-config --libs --static chanlab 2>/dev/null",
 		         CHANLAB_PREFIX);
@@ -511,7 +517,7 @@ static int write_result(struct ctx *c, const struct coach_spec *s, const char *f
 	time_t t = time(NULL);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	json_t *j = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:i, "
-	                      "s:I, s:s, s:s, s:s, s:s}",
+	                      "s:I, s:s, s:s, s:s, s:s, s:b}",
 	                      "format", 1, "exercise", s->name, "student", c->o.student,
 	                      "verdict", v->status == COACH_PASS ? "pass" : "fail",
 	                      "check", v->status == COACH_PASS ? "" : v->kind, "why", v->why,
@@ -521,7 +527,8 @@ static int write_result(struct ctx *c, const struct coach_spec *s, const char *f
 	                      (json_int_t)(p.started && p.first_pass ? p.first_pass - p.started :
 	                                   p.started ? (int64_t)t - p.started : 0),
 	                      "source_hash", hash, "source", src, "chanlab_version",
-	                      CHANLAB_VERSION, "timestamp", stamp);
+	                      CHANLAB_VERSION, "timestamp", stamp,
+	                      "solution_before_pass", (int)p.solution_forced);
 	free(src);
 	if (!j)
 		return cmd_fail(CL_EXIT_ERROR, "cannot build the result (is the source valid UTF-8?)");
@@ -854,10 +861,13 @@ static int verify_one(struct ctx *c, const struct coach_spec *s, struct coach_di
 		else if (strcmp(v.kind, want))
 			coach_diag_add(bad, "%s: caught by the %s check, but its header expects %s (%s)",
 			               path, v.kind, want, v.why);
-		else
-			printf("%s: mutant %s caught by the %s check in schedule %s (%d preemption%s)\n",
+		else {
+			char found[200];
+			coach_verdict_found(s, &v, found, sizeof found);
+			printf("%s: mutant %s caught by the %s check in schedule %s (%d preemption%s)%s%s\n",
 			       s->name, name, v.kind, v.schedule, v.to_preemptions,
-			       v.to_preemptions == 1 ? "" : "s");
+			       v.to_preemptions == 1 ? "" : "s", found[0] ? ", " : "", found);
+		}
 		coach_verdict_free(&v);
 	}
 	if (ls)
@@ -982,6 +992,13 @@ static int do_grade(struct ctx *c)
 				unlink(file);
 				rmdir(dir);
 			}
+		}
+		int forced = 0;
+		json_unpack(j, "{s?b}", "solution_before_pass", &forced);
+		if (forced) {
+			size_t used = strlen(note);
+			snprintf(note + used, sizeof note - used, "%sthe solution was shown before a pass",
+			         used ? "; " : "");
 		}
 		if (hash_bad) {
 			size_t used = strlen(note);

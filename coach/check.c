@@ -233,6 +233,11 @@ struct report {
 	char kind[16];
 	char *schedule, *why, *runtime_report;
 	char *crash_schedule;  /* the schedule a signal killed the program in (coach/crash.h) */
+	char *shrinking;       /* "KIND SCHEDULE": the failure being shrunk */
+	char found_phase[16];
+	long found_index;
+	int found_bound;
+	unsigned long long found_seed;
 	long schedules, random, pct, exhaustive;
 	int complete, latency_seeds, complete_bound, exhaustive_bound;
 	long complete_count;
@@ -254,6 +259,8 @@ static void parse_report(const char *nonce, char *text, size_t len, struct repor
 		char word[16];
 		int shrunk;
 		if (sscanf(p, "at %63s %ld %ld", r->at, &r->done, &r->total) == 3) {
+		} else if (sscanf(p, "found %15s %ld %d %llu", r->found_phase, &r->found_index,
+		                  &r->found_bound, &r->found_seed) == 4) {
 		} else if (sscanf(p, "fail %15s %*s", r->kind) == 1) {
 			r->has_fail = true;
 		} else if (sscanf(p, "shrunk %d %zu %d %zu %d", &shrunk, &r->from_decisions,
@@ -261,14 +268,16 @@ static void parse_report(const char *nonce, char *text, size_t len, struct repor
 			r->shrunk = shrunk != 0;
 		} else if (sscanf(p, "%15s %zu", word, &blen) == 2 &&
 		           (strcmp(word, "why") == 0 || strcmp(word, "report") == 0 ||
-		            strcmp(word, "schedule") == 0 || strcmp(word, "crash") == 0) &&
+		            strcmp(word, "schedule") == 0 || strcmp(word, "crash") == 0 ||
+		            strcmp(word, "shrinking") == 0) &&
 		           blen <= (size_t)(end - nl - 1)) {
 			char *s = malloc(blen + 1);
 			if (!s)
 				abort();
 			memcpy(s, nl + 1, blen);
 			s[blen] = '\0';
-			char **slot = word[0] == 'w' ? &r->why : word[0] == 's' ? &r->schedule
+			char **slot = word[0] == 'w' ? &r->why : strcmp(word, "schedule") == 0 ? &r->schedule
+			              : word[0] == 's' ? &r->shrinking
 			              : word[0] == 'c' ? &r->crash_schedule : &r->runtime_report;
 			free(*slot);
 			*slot = s;
@@ -424,6 +433,7 @@ static void run_child(char *const argv[], const struct coach_check_opts *o, bool
 
 static void report_free(struct report *r)
 {
+	free(r->shrinking);
 	free(r->crash_schedule);
 	free(r->schedule);
 	free(r->why);
@@ -497,6 +507,34 @@ static void harness_args(struct args *a, const char *prog, const struct coach_sp
 #undef NUM
 }
 
+/* A crash's phase, from the last "at" line: "exhaustive-k2-17" (the 17th
+ * schedule of the pass with <= 2 preemptions), "pct:3:90:9", "random:9",
+ * "shrink-4", "replay-1". */
+static void crash_phase(const char *at, struct coach_verdict *v)
+{
+	unsigned long long seed;
+	int depth;
+	long n;
+	v->found_bound = -1;
+	int bound;
+	if (sscanf(at, "exhaustive-k%d-%ld", &bound, &n) == 2) {
+		snprintf(v->found_phase, sizeof v->found_phase, "exhaustive");
+		v->found_index = n;
+		v->found_bound = bound;
+	} else if (sscanf(at, "random:%llu", &seed) == 1) {
+		snprintf(v->found_phase, sizeof v->found_phase, "random");
+		v->found_seed = seed;
+	} else if (sscanf(at, "pct:%d:%*u:%llu", &depth, &seed) == 2) {
+		snprintf(v->found_phase, sizeof v->found_phase, "pct");
+		v->found_seed = seed;
+	} else if (sscanf(at, "shrink-%ld", &n) == 1) {
+		snprintf(v->found_phase, sizeof v->found_phase, "shrink");
+		v->found_index = n;
+	} else if (sscanf(at, "replay-%ld", &n) == 1) {
+		snprintf(v->found_phase, sizeof v->found_phase, "replay");
+	}
+}
+
 static void fill_from_child(struct coach_verdict *v, struct child_run *cr,
                             const struct coach_check_opts *o)
 {
@@ -529,6 +567,10 @@ static void fill_from_child(struct coach_verdict *v, struct child_run *cr,
 		return;
 	}
 	v->status = COACH_FAIL;
+	snprintf(v->found_phase, sizeof v->found_phase, "%s", r->found_phase);
+	v->found_index = r->found_index;
+	v->found_bound = r->found_bound;
+	v->found_seed = r->found_seed;
 	if (r->has_fail) {
 		snprintf(v->kind, sizeof v->kind, "%s", r->kind);
 		snprintf(v->why, sizeof v->why, "%s", r->why ? r->why : "");
@@ -547,11 +589,22 @@ static void fill_from_child(struct coach_verdict *v, struct child_run *cr,
 	 * wrote (every phase's, decisions included), else the last "at" line's
 	 * when that replays by its name (a random or PCT seed; an exhaustive
 	 * schedule is named there by its number only). */
+	crash_phase(r->at, v);
+	char during[200] = "";
 	if (r->crash_schedule) {
 		v->schedule = r->crash_schedule;
 		r->crash_schedule = NULL;
 	} else if (strncmp(r->at, "random:", 7) == 0 || strncmp(r->at, "pct:", 4) == 0) {
 		v->schedule = strdup(r->at);
+	} else if (strncmp(r->at, "shrink-", 7) == 0 && r->shrinking && strchr(r->shrinking, ' ')) {
+		/* The shrinker's candidates have no name that replays; the
+		 * schedule it was shrinking has, and fails (its own way) too. */
+		const char *sp = strchr(r->shrinking, ' ');
+		v->schedule = strdup(sp + 1);
+		snprintf(during, sizeof during, ", while shrinking a schedule that fails the %.*s "
+		         "check (the replay below runs that schedule as found; the crash came in "
+		         "one of the shrinker's runs of it or of a variation)", (int)(sp - r->shrinking),
+		         r->shrinking);
 	}
 	const char *in = r->at[0] ? " in schedule " : "";
 	if (cr->killed_for[0]) {
@@ -561,13 +614,13 @@ static void fill_from_child(struct coach_verdict *v, struct child_run *cr,
 		        "scheduling point in it never gives another task a turn)",
 		        o->limits.cpu_seconds, in, r->at);
 	} else if (WIFSIGNALED(cr->status)) {
-		set_why(v, "crash", "the program crashed with %s%s%s",
-		        signal_words(WTERMSIG(cr->status)), in, r->at);
+		set_why(v, "crash", "the program crashed with %s%s%s%s",
+		        signal_words(WTERMSIG(cr->status)), in, r->at, during);
 	} else if (cr->output && strstr(cr->output, "ERROR: AddressSanitizer: ")) {
 		/* A sanitizer build: its report is the crash. */
 		const char *e = strstr(cr->output, "ERROR: AddressSanitizer: ") + 25;
-		set_why(v, "crash", "AddressSanitizer found a memory error%s%s: %.*s", in, r->at,
-		        (int)strcspn(e, "\n"), e);
+		set_why(v, "crash", "AddressSanitizer found a memory error%s%s%s: %.*s", in, r->at,
+		        during, (int)strcspn(e, "\n"), e);
 	} else if (WIFEXITED(cr->status)) {
 		set_why(v, "crash", "the program exited with status %d%s%s before the checker "
 		        "finished (a call to exit() in the exercise's code?)",
@@ -719,6 +772,33 @@ static void thousands(long n, char *buf, size_t size)
 	buf[j] = '\0';
 }
 
+/* Which phase found the failure: a schedule named random:SEED:... may be
+ * an exhaustive one (they replay under the random strategy) or a random
+ * one. */
+void coach_verdict_found(const struct coach_spec *spec, const struct coach_verdict *v,
+                         char *buf, size_t size)
+{
+	const char *ph = v->found_phase;
+	char seed[48] = "";
+	if (v->found_seed)   /* a crash's line names no latency seed */
+		snprintf(seed, sizeof seed, " (latency seed %llu)", v->found_seed);
+	buf[0] = '\0';
+	if (strcmp(ph, "exhaustive") == 0 && v->found_bound >= 0)
+		snprintf(buf, size, "found in the exhaustive phase, schedule %ld of all with <= %d "
+		         "preemption%s%s", v->found_index, v->found_bound,
+		         v->found_bound == 1 ? "" : "s", seed);
+	else if (strcmp(ph, "pct") == 0)
+		snprintf(buf, size, "found by PCT schedule seed %llu (depth %d)", v->found_seed,
+		         spec->bounds.pct_depth);
+	else if (strcmp(ph, "random") == 0)
+		snprintf(buf, size, "found by random schedule seed %llu", v->found_seed);
+	else if (strcmp(ph, "shrink") == 0)
+		snprintf(buf, size, "found while shrinking a failing schedule (candidate run %ld)",
+		         v->found_index);
+	else if (strcmp(ph, "replay") == 0)
+		snprintf(buf, size, "found while replaying the failing schedule");
+}
+
 void coach_verdict_print(FILE *out, const struct coach_spec *spec, const char *file,
                          const struct coach_verdict *v)
 {
@@ -762,6 +842,10 @@ void coach_verdict_print(FILE *out, const struct coach_spec *spec, const char *f
 				q += n + (q[n] == '\n');
 			}
 		}
+		char found[200];
+		coach_verdict_found(spec, v, found, sizeof found);
+		if (found[0])
+			fprintf(out, "\n%s\n", found);
 		if (v->shrunk && (v->from_decisions != v->to_decisions ||
 		                  v->from_preemptions != v->to_preemptions))
 			fprintf(out, "\nshrunk from %zu decisions and %d preemption%s to %zu and %d\n",

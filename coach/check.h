@@ -70,6 +70,14 @@ struct coach_verdict {
 	bool shrunk;           /* the schedule was shrunk from ... to ...: */
 	size_t from_decisions, to_decisions;
 	int from_preemptions, to_preemptions;
+	/* Where the failure was found (coach/explore.h): "exhaustive", "pct",
+	 * "random", "shrink" or "replay" (a crash while shrinking or replaying),
+	 * or "" when unknown; the schedule's number in that phase, the
+	 * exhaustive pass's preemption bound and the seed. */
+	char found_phase[16];
+	long found_index;
+	int found_bound;
+	unsigned long long found_seed;
 	char *report;          /* the runtime's report of the failing schedule, or NULL */
 	char *trace;           /* the failing schedule's trace, or NULL */
 	char *output;          /* what the program printed (capped), or NULL */
@@ -80,6 +88,12 @@ struct coach_verdict {
 void coach_check(const struct coach_toolchain *tc, const struct coach_spec *spec,
                  const char *file, const struct coach_check_opts *opts, struct coach_verdict *v);
 void coach_verdict_free(struct coach_verdict *v);
+
+/* Which phase found a failure, in words ("found in the exhaustive phase,
+ * schedule 3 of all with <= 0 preemptions (latency seed 1)", "found by
+ * random schedule seed 9"), or "" when the verdict does not say. */
+void coach_verdict_found(const struct coach_spec *spec, const struct coach_verdict *v,
+                         char *buf, size_t size);
 
 /* The verdict in words: what was covered, or the failure, its trace and
  * how to replay it. */

@@ -42,6 +42,14 @@
 #define coach_expect(cond, ...) \
 	((cond) ? (void)0 : cl_panic_at(__FILE__, __LINE__, COACH_EXPECT_PREFIX __VA_ARGS__))
 
+/* A choice among 0 .. n-1 (n at most 8) that the schedule makes: n tasks
+ * named "choice-I" race to hand main their number, and every value comes
+ * up in the exhaustive phase (at no cost in preemptions).  For a branch of
+ * the check ("cancel or not", "one child fails or none"): a cl_rand draw
+ * main makes first is fixed by the latency seed, so the exhaustive phase
+ * would see only one or two of its values.  Call it from the main task. */
+int coach_choose(int n);
+
 /* State a check needs lives on the main task's stack (check_main's locals
  * live until main returns, which ends the run) or in runtime objects, which
  * the runtime frees after each schedule: test.c keeps no writable statics,

@@ -4,7 +4,7 @@
  * A signal that kills the student's program (a bad pointer, a division by
  * zero, abort, the CPU limit) leaves the parent only the last "at" line of
  * the report pipe.  A random or PCT schedule replays by that name (its
- * seed); an exhaustive one ("exhaustive-17") does not.  So a handler
+ * seed); an exhaustive one ("exhaustive-k2-17") does not.  So a handler
  * writes the decisions of the run in progress, as explore's schedule
  * string, before the signal takes its course:
  *

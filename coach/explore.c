@@ -38,6 +38,7 @@ struct runner {
 	uint64_t seed;                 /* pct/random: the phase's first seed */
 	int pct_depth;
 	uint64_t pct_steps;
+	int bound;                     /* exhaustive: the pass's preemption bound */
 	struct cl_sink sinks[MAX_SINKS];
 	int nsinks;
 };
@@ -65,6 +66,8 @@ static void runner_reset(void *arg)
 			         r->pct_steps, r->seed + (uint64_t)r->phase_runs);
 		else if (strcmp(r->phase, "random") == 0)
 			snprintf(name, sizeof name, "random:%" PRIu64, r->seed + (uint64_t)r->phase_runs);
+		else if (strcmp(r->phase, "exhaustive") == 0)
+			snprintf(name, sizeof name, "exhaustive-k%d-%ld", r->bound, r->phase_runs + 1);
 		else
 			snprintf(name, sizeof name, "%s-%ld", r->phase, r->phase_runs + 1);
 		r->progress(r->pctx, name, r->done + r->phase_runs, r->total);
@@ -209,18 +212,25 @@ static int replay_named(struct runner *r, const char *name, const struct coach_b
 	ex_config(&opt, seed, strategy, &cfg);
 	struct ex_program p = {runner_main, r, runner_reset, r->prog->identity};
 	int rc;
+	/* Recorded with its hash, so a crash in the replay is reported with
+	 * the decisions up to it (coach/crash.c), as in the search. */
+	struct cl_schedule rec;
+	cl_schedule_init(&rec);
+	rec.hash = ex_schedule_hash(r->prog->identity, seed, strategy, depth);
+	cfg.record = &rec;
 	if (!schedule) {
 		runner_reset(r);
 		rc = cl_run(p.main_fn, p.arg, &cfg, res);
 	} else {
-		uint64_t hash = ex_schedule_hash(r->prog->identity, seed, strategy, depth);
-		rc = ex_replay(&p, schedule, hash, &cfg, res);
+		rc = ex_replay(&p, schedule, rec.hash, &cfg, res);
 		if (rc != 0) {
+			cl_schedule_free(&rec);
 			snprintf(err, err_size, "%s", res->report ? res->report : "a bad schedule");
 			cl_result_free(res);
 			return -1;
 		}
 	}
+	cl_schedule_free(&rec);
 	if (rc != 0) {
 		snprintf(err, err_size, "cannot start the runtime: %s", res->report ? res->report : "?");
 		cl_result_free(res);
@@ -254,6 +264,7 @@ static int phase(struct runner *r, const struct coach_bounds *b, enum ex_strateg
 	r->phase = strategy == EX_EXHAUSTIVE ? "exhaustive" : strategy == EX_PCT ? "pct" : "random";
 	r->phase_runs = 0;
 	r->seed = 1;
+	r->bound = bound;
 	r->pct_depth = opt.pct_depth;
 	r->pct_steps = pct_steps;
 	struct ex_program p = {runner_main, r, runner_reset, r->prog->identity};
@@ -332,6 +343,11 @@ static int report_failure(struct runner *r, const struct coach_bounds *b, struct
 		return -1;
 	}
 	char *shrunk = NULL;
+	if (res->first.set && r->prog->found) {
+		char *name = schedule_name(replay_strategy, opt.pct_depth, pct_steps, seed, schedule);
+		r->prog->found(r->prog->ctx, name, res->first.failure.kind);
+		free(name);
+	}
 	if (res->first.set && !b->no_shrink && strcmp(res->first.failure.kind, "limit") != 0) {
 		struct ex_shrink_stats st;
 		char err[256];
@@ -435,8 +451,15 @@ int coach_explore(const struct coach_program *prog, const struct coach_promise *
 		if (rc == 0 && (res.first.set || res.interrupted)) {
 			/* A stop asked for by the harness (its task cap) is a failure of
 			 * that run; anything else stopping us is an interruption. */
-			if (res.first.set || (res.current && prog->interrupt && *prog->interrupt))
+			if (res.first.set || (res.current && prog->interrupt && *prog->interrupt)) {
+				snprintf(rep->found_phase, sizeof rep->found_phase, "%s",
+				         phases[i].strategy == EX_EXHAUSTIVE ? "exhaustive"
+				         : phases[i].strategy == EX_PCT ? "pct" : "random");
+				rep->found_index = res.first.set ? res.first.index + 1 : res.runs + 1;
+				rep->found_bound = phases[i].bound;
+				rep->found_seed = res.first.set ? res.first.seed : res.current_seed;
 				rc = report_failure(&r, b, &res, phases[i].strategy, pct_steps, rep);
+			}
 			else
 				rep->interrupted = true;
 		}

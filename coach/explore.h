@@ -46,6 +46,11 @@ struct coach_program {
 	/* When *interrupt becomes non-zero the schedule in progress stops (the
 	 * harness's task cap); the search ends there and reports it. */
 	volatile int *interrupt;
+	/* Called with the failing schedule found (its checker's name, which
+	 * replays it, and the check's kind) before it is shrunk: a crash while
+	 * shrinking has no schedule of its own to replay, but this one.  May
+	 * be NULL. */
+	void (*found)(void *ctx, const char *schedule, const char *kind);
 };
 
 /* The promise: failed() looks at a finished schedule and returns true when
@@ -86,6 +91,14 @@ struct coach_explore_report {
 	char kind[16];
 	char why[512];
 	uint64_t steps;       /* of the failing schedule */
+	/* Where the failure was found: the phase ("exhaustive", "pct" or
+	 * "random"), the schedule's 1-based number in it, the preemption bound
+	 * of that exhaustive pass, and the seed (the latency seed of an
+	 * exhaustive schedule, else the PCT or random seed). */
+	char found_phase[16];
+	long found_index;
+	int found_bound;
+	uint64_t found_seed;
 	char *report;         /* the runtime's report of the failing schedule (malloc'd) or NULL */
 	/* Shrinking: the failure as found and as reported. */
 	bool shrunk;

@@ -77,6 +77,7 @@ struct harness {
 	bool capped;
 	bool panicked;        /* a panic (or failed coach_expect) was seen: rules stop judging */
 	bool end_failure;     /* the failure was found when the run ended (it comes after the outcome) */
+	FILE *out;            /* the report pipe */
 	struct cl_sink sink;
 };
 
@@ -339,6 +340,18 @@ static void block(FILE *out, const char *name, const char *text)
 	fputc('\n', out);
 }
 
+/* Before shrinking: the schedule found, so that a crash while shrinking
+ * (whose candidate runs record no replayable name) still has one. */
+static void found_schedule(void *ctx, const char *schedule, const char *kind)
+{
+	struct harness *h = ctx;
+	if (!h->out)
+		return;
+	fprintf(h->out, "shrinking %zu\n%s %s\n", strlen(kind) + 1 + strlen(schedule), kind,
+	        schedule);
+	fflush(h->out);
+}
+
 static long opt_long(int argc, char **argv, const char *name, long def)
 {
 	for (int i = 1; i + 1 < argc; i++)
@@ -406,7 +419,7 @@ int coach_harness_main(int argc, char **argv)
 		unsetenv("CHANLAB_COACH_FD");
 	}
 
-	struct harness h = {.ex = &coach_exercise};
+	struct harness h = {.ex = &coach_exercise, .out = out};
 	h.task_cap = opt_long(argc, argv, "--task-cap", 10000);
 	while (h.ex->rules && h.ex->rules[h.nrules].kind != COACH_RULE_END)
 		h.nrules++;
@@ -431,6 +444,7 @@ int coach_harness_main(int argc, char **argv)
 		.before = before_schedule,
 		.ctx = &h,
 		.interrupt = &h.stop,
+		.found = found_schedule,
 	};
 	struct coach_promise promise = {promise_failed, &h};
 	/* Before the first run, so the runtime's fault handler passes crashes on to it. */
@@ -503,6 +517,9 @@ int coach_harness_main(int argc, char **argv)
 		block(out, "report", rep.report);
 		fprintf(out, "shrunk %d %zu %d %zu %d %ld\n", rep.shrunk, rep.from_decisions,
 		        rep.from_preemptions, rep.to_decisions, rep.to_preemptions, rep.shrink_runs);
+		if (rep.found_phase[0])
+			fprintf(out, "found %s %ld %d %" PRIu64 "\n", rep.found_phase, rep.found_index,
+			        rep.found_bound, rep.found_seed);
 	}
 	fprintf(out, "result %s %s %ld %ld %ld %ld %d %d %d %ld %d\n", nonce,
 	        rep.failed ? "fail" : "pass", rep.schedules, rep.random, rep.pct, rep.exhaustive,

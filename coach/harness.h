@@ -6,7 +6,10 @@
  *
  * Protocol (text lines on the fd named by CHANLAB_COACH_FD):
  *	at SCHEDULE DONE TOTAL        before each schedule (the parent names a
- *	                              crash's schedule from the last one)
+ *	                              crash's schedule from the last one):
+ *	                              exhaustive-kK-N (the Nth of the pass with <= K
+ *	                              preemptions), pct:D:S:SEED, random:SEED,
+ *	                              shrink-N, replay-N
  *	fail KIND STEPS               the failure found, then three blocks:
  *	schedule LEN\n<LEN bytes>\n   its schedule (coach/explore.h), shrunk
  *	why LEN\n<LEN bytes>\n        the failure in plain words
@@ -14,6 +17,13 @@
  *	shrunk 0|1 FROM_D FROM_P TO_D TO_P RUNS
  *	                              whether it was shrunk, its decisions and
  *	                              preemptions before and after, candidate runs
+ *	found PHASE INDEX BOUND SEED  where it was found: PHASE exhaustive, pct or random;
+ *	                              INDEX its 1-based number in that phase (an exhaustive
+ *	                              one among the schedules with <= BOUND preemptions);
+ *	                              SEED the latency seed (exhaustive) or the PCT/random seed
+ *	shrinking LEN\n<LEN bytes>\n  before shrinking: "KIND SCHEDULE", the failure found and
+ *	                              its schedule, replayable, so a crash while shrinking
+ *	                              still has a schedule to show
  *	crash LEN\n<LEN bytes>\n      written by a signal handler as the program dies: the
  *	                              schedule it died in, replayable (coach/crash.h)
  *	result NONCE pass|fail SCHEDULES RANDOM PCT EXHAUSTIVE COMPLETE SEEDS BOUND COUNT LAST

@@ -17,6 +17,7 @@ struct fetch {
 	cl_ctx *parent;       /* the caller's context */
 	int done[16];         /* fetch_one counts the fetches that finished */
 	int failing;          /* the checks' own: which item fails (-1: none) */
+	cl_time failed_at;    /* the checks' own: when that fetch failed */
 };
 
 /* Provided by the checks: fetches item i, watching ctx; returns NULL, an

@@ -215,6 +215,155 @@ START_TEST(student_session)
 }
 END_TEST
 
+/* reset keeps the student's file as NAME.c.orig and puts the skeleton
+ * back; next names the first exercise not passed; hint gives the hints,
+ * then the failing schedule of the student's file; solution --force shows
+ * the solution before a pass and records it, which the result file and
+ * grade's note carry. */
+START_TEST(reset_next_and_forced_solution)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	int st;
+	free(ex(&sb, &st, "start " EX));
+	ck_assert_int_eq(st, 0);
+	char path[PATH_MAX], orig[PATH_MAX + 8];
+	snprintf(path, sizeof path, "%s/chanlab-exercises/" EX "/started-channel.c", sb.dir);
+	snprintf(orig, sizeof orig, "%s.orig", path);
+	write_file(path, "/* chanlab exercise " EX " */\n/* mine */\n");
+	char *out = ex(&sb, &st, "reset " EX);
+	ck_assert_msg(st == 0, "%s", out);
+	free(out);
+	size_t n;
+	char *kept = test_read_file(orig, &n), *now = test_read_file(path, &n);
+	ck_assert_ptr_nonnull(kept);
+	ck_assert_ptr_nonnull(now);
+	ck_assert_ptr_nonnull(strstr(kept, "/* mine */"));
+	ck_assert_ptr_nonnull(strstr(now, "TODO"));
+	free(kept);
+	free(now);
+
+	out = ex(&sb, &st, "next");
+	ck_assert_msg(st == 0 && strstr(out, "start it: chanlab exercise start " EX), "%s", out);
+	free(out);
+
+	/* The hints, gentle to explicit; past the last one, hint checks the
+	 * student's file and shows where it goes wrong, with its replay. */
+	int hints = 0;
+	for (;; hints++) {
+		out = ex(&sb, &st, "hint " EX);
+		ck_assert_msg(st == 0 && hints < 20, "%s", out);
+		bool more = strstr(out, "no more hints") == NULL;
+		if (!more)
+			ck_assert_msg(strstr(out, "FAILED " EX) && strstr(out, "--replay random:"), "%s",
+			              out);
+		free(out);
+		if (!more)
+			break;
+	}
+	ck_assert_int_ge(hints, 2);
+
+	out = ex(&sb, &st, "solution " EX " --force");
+	ck_assert_msg(st == 0 && strstr(out, "func startCache"), "%s", out);
+	free(out);
+	out = ex(&sb, &st, "check " EX " --result r.json --name bob");
+	ck_assert_msg(st == 6, "%s", out);
+	free(out);
+	snprintf(path, sizeof path, "%s/r.json", sb.dir);
+	char *json = test_read_file(path, &n);
+	ck_assert_ptr_nonnull(json);
+	ck_assert_msg(strstr(json, "\"solution_before_pass\": true"), "%s", json);
+	free(json);
+	out = ex(&sb, &st, "grade r.json --trust");
+	ck_assert_msg(st == 0 && strstr(out, "the solution was shown before a pass"), "%s", out);
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* Every subcommand has its --help (exit 0, its own usage line); an unknown
+ * one and a missing argument are usage errors (64). */
+START_TEST(help_for_every_subcommand)
+{
+	static const char *const subs[] = {"list", "start", "check", "hint", "watch", "reset",
+	                                   "solution", "next", "verify", "grade"};
+	struct sandbox sb;
+	sandbox_open(&sb);
+	int st;
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+		char *out = ex(&sb, &st, "%s --help", subs[i]);
+		char want[64];
+		snprintf(want, sizeof want, "usage: chanlab exercise %s", subs[i]);
+		ck_assert_msg(st == 0 && strstr(out, want), "%s --help:\n%s", subs[i], out);
+		free(out);
+	}
+	free(ex(&sb, &st, "no-such-subcommand"));
+	ck_assert_int_eq(st, 64);
+	free(ex(&sb, &st, "start"));
+	ck_assert_int_eq(st, 64);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* The task cap and the output cap are limits: a student's file that starts
+ * tasks without end, and one that prints without end, fail the limit
+ * check, saying which. */
+START_TEST(task_and_output_caps_are_limits)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	char path[400];
+	snprintf(path, sizeof path, "%s/tasks.c", sb.dir);
+	write_file(path, "/* chanlab exercise " EX " */\n#include \"api.h\"\n\n"
+	           "static void idle(void *arg)\n{\n\t(void)arg;\n}\n\n"
+	           "void start_cache(struct cache *c)\n{\n\tfor (int i = 0; i < 100000; i++)\n"
+	           "\t\tcl_go(idle, NULL, \"idle\");\n\tcache_warm(c);\n}\n");
+	int st;
+	char *out = ex(&sb, &st, "check tasks.c");
+	/* Under ASan each task costs more memory: the memory watch may stop it first. */
+	ck_assert_msg(st == 6 && strstr(out, "limit check") &&
+	              (strstr(out, "started more than 10000 tasks") ||
+	               (test_scaled_down() && strstr(out, "MiB of memory"))), "%s", out);
+	free(out);
+	snprintf(path, sizeof path, "%s/chatty.c", sb.dir);
+	write_file(path, "/* chanlab exercise " EX " */\n#include <stdio.h>\n#include \"api.h\"\n\n"
+	           "void start_cache(struct cache *c)\n{\n\tfor (;;)\n"
+	           "\t\tputs(\"still warming the cache, please wait\");\n\t(void)c;\n}\n");
+	out = ex(&sb, &st, "check chatty.c");
+	ck_assert_msg(st == 6 && strstr(out, "limit check") && strstr(out, "printed more than"),
+	              "%s", out);
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* Ctrl-C during a check: the student's program itself sends chanlab (its
+ * parent) SIGINT, then spins; chanlab stops the program, says it was
+ * interrupted and exits 130, leaving no temporary folder behind. */
+START_TEST(interrupted_check_exits_130)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	char path[400];
+	snprintf(path, sizeof path, "%s/int.c", sb.dir);
+	write_file(path, "/* chanlab exercise " EX " */\n#include <signal.h>\n#include <unistd.h>\n"
+	           "#include \"api.h\"\n\nvoid start_cache(struct cache *c)\n{\n"
+	           "\tkill(getppid(), SIGINT);\n\tfor (volatile int i = 0;; i++)\n\t\t;\n"
+	           "\t(void)c;\n}\n");
+	char cmd[16384];
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s/tmp' && cd '%s' && TMPDIR='%s/tmp' "
+	         "XDG_DATA_HOME='%s/data' '%s' exercise check int.c 2>&1", sb.dir, sb.dir, sb.dir,
+	         sb.dir, sb.bin);
+	int st;
+	char *out = test_run_capture(cmd, &st);
+	ck_assert_msg(st == 130 && strstr(out, "interrupted"), "status %d:\n%s", st, out);
+	free(out);
+	snprintf(cmd, sizeof cmd, "rmdir '%s/tmp'", sb.dir);   /* empty: the check's folder is gone */
+	ck_assert_int_eq(system(cmd), 0);
+	sandbox_close(&sb);
+}
+END_TEST
+
 /* Copies a file of the pack into the sandbox. */
 static void copy_in(struct sandbox *sb, const char *from, const char *to)
 {
@@ -274,6 +423,9 @@ START_TEST(replay_repeats_the_failure)
 	ck_assert_msg(st == 6, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "deadlock check"));
 	ck_assert_ptr_nonnull(strstr(out, "the failing schedule"));
+	/* The schedule is named random:1:..., but the exhaustive phase found it. */
+	ck_assert_msg(strstr(out, "found in the exhaustive phase, schedule 1 of all with <= 0 "
+	                          "preemptions (latency seed 1)"), "%s", out);
 	char args[4096];
 	replay_args(out, args, sizeof args);
 	ck_assert_ptr_nonnull(strstr(args, "--replay random:"));
@@ -298,6 +450,132 @@ START_TEST(replay_repeats_the_failure)
 	out = ex(&sb, &st, "check mine.c --replay random:1:S1-0000000000000000-1x3");
 	ck_assert_msg(st != 0 && st != 6, "%s", out);
 	ck_assert_msg(strstr(out, "cannot replay") != NULL, "%s", out);
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* A teacher's pack DIR/pack holding exercise `from` as 99-probe: its files
+ * renamed, `stmt` put into test.c on a line of its own before the first
+ * line holding `before` (when stmt is not NULL), and the spec's
+ * `exhaustive_cap` set to cap (when cap > 0). */
+static void probe_pack(struct sandbox *sb, const char *from, const char *before,
+                       const char *stmt, long cap)
+{
+	char cmd[16384];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s/pack' && mkdir -p '%s/pack' && cp -r "
+	         "'%s/exercises/%s' '%s/pack/99-probe' && sed -i 's/%s/99-probe/' "
+	         "'%s/pack/99-probe/'*.c '%s/pack/99-probe/mutants/'*.c", sb->dir, sb->dir, sb->src,
+	         from, sb->dir, from, sb->dir, sb->dir);
+	ck_assert_int_eq(system(cmd), 0);
+	if (cap > 0) {
+		snprintf(cmd, sizeof cmd, "sed -i 's/^  preemptions: 2$/  preemptions: 2\\n  "
+		         "exhaustive_cap: %ld/' '%s/pack/99-probe/spec.yaml'", cap, sb->dir);
+		ck_assert_int_eq(system(cmd), 0);
+	}
+	if (!stmt)
+		return;
+	char path[400];
+	snprintf(path, sizeof path, "%s/pack/99-probe/test.c", sb->dir);
+	size_t len;
+	char *text = test_read_file(path, &len);
+	ck_assert_ptr_nonnull(text);
+	char *at = strstr(text, before);
+	ck_assert_msg(at != NULL, "%s: no line with '%s'", from, before);
+	while (at > text && at[-1] != '\n')
+		at--;
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%.*s\t%s\n%s", (int)(at - text), text, stmt, at);
+	ck_assert_int_eq(fclose(f), 0);
+	free(text);
+}
+
+/* Every branch of the checks whose choice was once a draw main made before
+ * any scheduling decision (fixed by the latency seed, so the exhaustive
+ * phase saw one or two of its values) is now reached there: a probe
+ * assertion that fails in that branch only is caught in the exhaustive
+ * phase when the reference solution is checked (02, 10, 13, 16, 19, 24).
+ * Also the branches that follow tasks' draws (03, 08, 14, 18), which vary
+ * from schedule to schedule. */
+START_TEST(rare_branches_explored_exhaustively)
+{
+	if (test_heavy_skipped("rare_branches_explored_exhaustively"))
+		return;
+	static const struct {
+		const char *exercise, *before, *probe;
+	} probes[] = {
+		{"02-stop-and-stopped", "struct service s",
+		 "coach_expect(pause != 0, \"probe: stops before the first tick\");"},
+		{"02-stop-and-stopped", "struct service s",
+		 "coach_expect(pause == 0, \"probe: stops after some ticks\");"},
+		{"03-reply-with-timeout", "if (ok)", "coach_expect(!ok, \"probe: an answer\");"},
+		{"03-reply-with-timeout", "if (ok)", "coach_expect(ok, \"probe: a time-out\");"},
+		{"08-worker-pool-cancel", "for (int i = 0; i < JOBS",
+		 "coach_expect(cancelled, \"probe: not cancelled\");"},
+		{"08-worker-pool-cancel", "for (int i = 0; i < JOBS",
+		 "coach_expect(!cancelled, \"probe: cancelled\");"},
+		{"10-errgroup-first-error", "cl_error err = fetch_all",
+		 "coach_expect(failing >= 0, \"probe: none fails\");"},
+		{"10-errgroup-first-error", "cl_error err = fetch_all",
+		 "coach_expect(failing < 0, \"probe: one fails\");"},
+		{"13-pipeline-stop", "cl_chan *done",
+		 "coach_expect(take != 0, \"probe: takes none\");"},
+		{"13-pipeline-stop", "cl_chan *done",
+		 "coach_expect(take != 1, \"probe: takes one\");"},
+		{"13-pipeline-stop", "cl_chan *done",
+		 "coach_expect(take != N, \"probe: takes all\");"},
+		{"14-hedged-request", "cl_close(p.requests)",
+		 "coach_expect(b.asked == 0, \"probe: backup asked\");"},
+		{"14-hedged-request", "cl_close(p.requests)",
+		 "coach_expect(b.asked != 0, \"probe: backup not asked\");"},
+		{"16-startup-barrier", "cl_error err = start_all",
+		 "coach_expect(f.failing >= 0, \"probe: none fails\");"},
+		{"16-startup-barrier", "cl_error err = start_all",
+		 "coach_expect(f.failing < 0, \"probe: one fails\");"},
+		{"18-pubsub-unsubscribe", "while (s->got < keep",
+		 "coach_expect(keep != 0, \"probe: leaves at once\");"},
+		{"18-pubsub-unsubscribe", "while (s->got < keep",
+		 "coach_expect(keep != 2, \"probe: leaves after two\");"},
+		{"19-drain-deadline", "int at_return",
+		 "coach_expect(err != NULL, \"probe: drained in time\");"},
+		{"19-drain-deadline", "int at_return",
+		 "coach_expect(err == NULL, \"probe: deadline\");"},
+		{"24-supervisor-restart", "cl_error err = supervise",
+		 "coach_expect(s.crashes > MAX_RESTARTS, \"probe: recovers\");"},
+		{"24-supervisor-restart", "cl_error err = supervise",
+		 "coach_expect(s.crashes <= MAX_RESTARTS, \"probe: gives up\");"},
+	};
+	struct sandbox sb;
+	sandbox_open(&sb);
+	for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+		probe_pack(&sb, probes[i].exercise, probes[i].before, probes[i].probe, 0);
+		int st;
+		char *out = ex(&sb, &st, "check pack/99-probe/solution.c --pack pack");
+		ck_assert_msg(st == 6 && strstr(out, "probe: ") &&
+		              strstr(out, "found in the exhaustive phase"),
+		              "%s: %s is not reached in the exhaustive phase:\n%s", probes[i].exercise,
+		              probes[i].probe, out);
+		free(out);
+	}
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* A failure the exhaustive phase did not reach (its cap here is one
+ * schedule; the mutant fails from the third on) is named by the phase that
+ * found it. */
+START_TEST(verdict_names_the_phase)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	probe_pack(&sb, "04-fan-in-closer", NULL, NULL, 1);
+	int st;
+	char *out = ex(&sb, &st, "check pack/99-probe/mutants/add-inside.c --pack pack");
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_msg(strstr(out, "found by PCT schedule seed ") ||
+	              strstr(out, "found by random schedule seed "), "no phase named:\n%s", out);
+	ck_assert_msg(!strstr(out, "found in the exhaustive phase"), "%s", out);
 	free(out);
 	sandbox_close(&sb);
 }
@@ -376,6 +654,55 @@ START_TEST(crash_in_some_schedules_replays)
 	ck_assert_msg(st == 6, "replay of %s:\n%s", schedule, out);
 	ck_assert_msg(strstr(out, "crash check") && strstr(out, "SEGV"), "replay of %s:\n%s",
 	              schedule, out);
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
+/* A crash while a failure is being shrunk has no schedule of its own
+ * that replays (the shrinker's candidates are not named): it is reported
+ * with the schedule being shrunk.  The student's code counts its runs in
+ * a file: the first two (PCT's step count, then exhaustive schedule 1)
+ * fail the result check, the third, the shrinker's first, crashes. */
+START_TEST(crash_while_shrinking_names_the_schedule)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	char path[400];
+	snprintf(path, sizeof path, "%s/crash.c", sb.dir);
+	write_file(path, "/* chanlab exercise " EX " */\n#include <stdio.h>\n#include \"api.h\"\n\n"
+	           "void start_cache(struct cache *c)\n{\n\tint runs = 0;\n"
+	           "\tFILE *f = fopen(\"runs\", \"r\");\n\tif (f) {\n"
+	           "\t\tif (fscanf(f, \"%d\", &runs) != 1)\n\t\t\truns = 0;\n\t\tfclose(f);\n\t}\n"
+	           "\tf = fopen(\"runs\", \"w\");\n\tif (f) {\n\t\tfprintf(f, \"%d\\n\", runs + 1);\n"
+	           "\t\tfclose(f);\n\t}\n\tif (runs >= 2) {\n"
+	           "\t\tvolatile int *p = (volatile int *)(long)16;\n\t\t*p = 1;\n\t}\n"
+	           "\t(void)c;\n}\n");
+	int st;
+	char *out = ex(&sb, &st, "check crash.c");
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_msg(strstr(out, "crash check") && strstr(out, "in schedule shrink-1") &&
+	              strstr(out, "while shrinking a schedule that fails the result check"), "%s",
+	              out);
+	ck_assert_msg(strstr(out, "found while shrinking"), "%s", out);
+	ck_assert_msg(strstr(out, "replay: chanlab exercise check crash.c --replay random:1:S1-"),
+	              "no replayable schedule:\n%s", out);
+	free(out);
+
+	/* A limit is not shrunk but replayed once more for its words: the
+	 * second run spins (a step limit), the third, that replay, crashes,
+	 * and is reported with the decisions it had made (coach/crash.c). */
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd, "cd '%s' && rm -f runs && sed -i 's/^\tif (runs >= 2) {/\tif "
+	         "(runs == 1)\\n\t\tfor (;;)\\n\t\t\tcl_yield();\\n\tif (runs >= 2) {/' "
+	         "crash.c", sb.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	out = ex(&sb, &st, "check crash.c");
+	ck_assert_msg(st == 6, "%s", out);
+	ck_assert_msg(strstr(out, "crash check") && strstr(out, "in schedule replay-1") &&
+	              strstr(out, "found while replaying"), "%s", out);
+	ck_assert_msg(strstr(out, "replay: chanlab exercise check crash.c --replay random:1:S1-"),
+	              "no replayable schedule:\n%s", out);
 	free(out);
 	sandbox_close(&sb);
 }
@@ -518,11 +845,18 @@ Suite *suite_coach(void)
 	tcase_add_test(tc, verify_shipped_pack);
 	tcase_add_test(tc, verify_rejects_weak_spec);
 	tcase_add_test(tc, student_session);
+	tcase_add_test(tc, help_for_every_subcommand);
+	tcase_add_test(tc, task_and_output_caps_are_limits);
+	tcase_add_test(tc, interrupted_check_exits_130);
+	tcase_add_test(tc, reset_next_and_forced_solution);
 	tcase_add_test(tc, race_fails_with_report);
 	tcase_add_test(tc, replay_repeats_the_failure);
+	tcase_add_test(tc, rare_branches_explored_exhaustively);
+	tcase_add_test(tc, verdict_names_the_phase);
 	tcase_add_test(tc, compile_error);
 	tcase_add_test(tc, crash_is_a_failed_check);
 	tcase_add_test(tc, crash_in_some_schedules_replays);
+	tcase_add_test(tc, crash_while_shrinking_names_the_schedule);
 	tcase_add_test(tc, never_returns_hits_a_limit);
 	tcase_add_test(tc, exit_zero_is_no_pass);
 	tcase_add_test(tc, globals_refused);
