@@ -64,7 +64,7 @@ lib_of    = $(B)/lib$(1).a
 EMBED_FILES = $(sort $(wildcard data/*.yaml) $(wildcard patterns/*.c) $(wildcard patterns/*.h) $(wildcard patterns/go/*.go))
 
 .PHONY: debug
-.PHONY: all deps bench-deps check check-all check-serial run-suites valgrind-all check-par check-san check-deps run bench bench-peers install uninstall clean asan ubsan tsan valgrind golden help
+.PHONY: all deps bench-deps check check-all check-install check-serial run-suites valgrind-all check-par check-san check-deps run bench bench-peers install uninstall clean asan ubsan tsan valgrind golden help
 all: chanlab
 
 help:
@@ -204,6 +204,12 @@ SUITES_tsan    := runtime patterns explore
 # per-test timeouts stretch (CK_TIMEOUT_MULTIPLIER): they catch hangs, not
 # slowness.
 SUITE_GOALS = $(addprefix test-,$(SUITES_$(VARIANT))) check-par
+# The release build also installs into a scratch folder and checks an
+# exercise with the installed chanlab, outside the source tree.
+SUITE_GOALS += $(if $(SAN),,check-install)
+check-install: chanlab
+	@t0=$$(date +%s); ./tools/check-install.sh "$(MAKE)"; rc=$$?; \
+	  echo "== install check ($(VARIANT)): $$(( $$(date +%s) - t0 )) s"; exit $$rc
 # Test cases tagged serial (tests/testlib.h: real threads, real programs
 # timed) run alone afterwards, each suite that has them in turn.
 SERIAL_SUITES = $(filter $(SUITES_$(VARIANT)),patterns cli)

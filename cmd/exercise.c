@@ -152,12 +152,35 @@ static bool in_build_tree(void)
 	return strncmp(exe, CHANLAB_SRCDIR, n) == 0 && exe[n] == '/' && access(lib, R_OK) == 0;
 }
 
+/* The prefix chanlab was installed under: PREFIX/bin/chanlab when the
+ * binary sits beside an installed pack (so an install moved elsewhere, or
+ * made with DESTDIR, still finds its own headers and libraries), else the
+ * PREFIX it was built for. */
+enum { PREFIX_MAX = 1024 };
+static void install_prefix(char buf[PREFIX_MAX])
+{
+	char exe[PATH_MAX], pack[PATH_MAX + 32];
+	snprintf(buf, PREFIX_MAX, "%s", CHANLAB_PREFIX);
+	if (!realpath("/proc/self/exe", exe) || strlen(exe) >= PREFIX_MAX)
+		return;
+	char *slash = strrchr(exe, '/');
+	if (!slash || slash - exe < 4 || strncmp(slash - 4, "/bin", 4) != 0)
+		return;
+	slash[-4] = '\0';
+	snprintf(pack, sizeof pack, "%s/share/chanlab/exercises", exe[0] ? exe : "");
+	if (access(pack, R_OK) == 0)
+		snprintf(buf, PREFIX_MAX, "%s", exe[0] ? exe : "/");
+}
+
 static void shipped_pack(char *buf, size_t size)
 {
+	char prefix[PREFIX_MAX];
 	if (in_build_tree())
 		snprintf(buf, size, "%s/exercises", CHANLAB_SRCDIR);
-	else
-		snprintf(buf, size, "%s/share/chanlab/exercises", CHANLAB_PREFIX);
+	else {
+		install_prefix(prefix);
+		snprintf(buf, size, "%s/share/chanlab/exercises", prefix);
+	}
 }
 
 /* Reads one line of a command's output. */
@@ -192,23 +215,27 @@ static int find_toolchain(struct ctx *c)
 		         CHANLAB_BUILD_SANFLAGS, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR,
 		         CHANLAB_BUILDDIR);
 	} else {
-		char cmd[600], flags[1500];
-		snprintf(cmd, sizeof cmd, "PKG_CONFIG_PATH=%s/lib/pkgconfig${PKG_CONFIG_PATH:+:"
-		         "$PKG_CONFIG_PATH} pkg-config --cflags chanlab 2>/dev/null", CHANLAB_PREFIX);
+		/* --define-prefix: the .pc file's own location gives the prefix, as
+		 * install_prefix does for the binary. */
+		char cmd[PREFIX_MAX + 200], flags[1500], prefix[PREFIX_MAX];
+		install_prefix(prefix);
+		snprintf(cmd, sizeof cmd, "PKG_CONFIG_PATH='%s/lib/pkgconfig'${PKG_CONFIG_PATH:+:"
+		         "$PKG_CONFIG_PATH} pkg-config --define-prefix --cflags chanlab 2>/dev/null",
+		         prefix);
 		if (command_line(cmd, flags, sizeof flags))
 			snprintf(c->tc.cflags, sizeof c->tc.cflags, "-g -O1 -Wall -Wextra "
 			         "-Wno-unused-parameter %s", flags);
 		else
 			snprintf(c->tc.cflags, sizeof c->tc.cflags, "-std=c11 -D_GNU_SOURCE -g -O1 -Wall "
-			         "%s -I%s/include/chanlab", CHANLAB_RUNTIME_CFLAGS, CHANLAB_PREFIX);
-		snprintf(cmd, sizeof cmd, "PKG_CONFIG_PATH=%s/lib/pkgconfig${PKG_CONFIG_PATH:+:"
-		         "$PKG_CONFIG_PATH} pkg-config --libs --static chanlab 2>/dev/null",
-		         CHANLAB_PREFIX);
+			         "%s -I%s/include/chanlab", CHANLAB_RUNTIME_CFLAGS, prefix);
+		snprintf(cmd, sizeof cmd, "PKG_CONFIG_PATH='%s/lib/pkgconfig'${PKG_CONFIG_PATH:+:"
+		         "$PKG_CONFIG_PATH} pkg-config --define-prefix --libs --static chanlab "
+		         "2>/dev/null", prefix);
 		if (command_line(cmd, flags, sizeof flags))
 			snprintf(c->tc.libs, sizeof c->tc.libs, "%s", flags);
 		else
 			snprintf(c->tc.libs, sizeof c->tc.libs, "-L%s/lib/chanlab -lcoach -lexplore "
-			         "-lrender -lruntime -lpthread -lm", CHANLAB_PREFIX);
+			         "-lrender -lruntime -lpthread -lm", prefix);
 	}
 	c->have_tc = true;
 	return 0;

@@ -394,6 +394,7 @@ int cmd_explore(int argc, char **argv)
 	opt.race = cfg.race;
 	opt.max_steps = o.max_steps;
 	opt.stack_size = cfg.stack_size;
+	opt.stack_advice = cfg.stack_advice;
 	opt.progress = progress_cb;
 	opt.progress_ctx = &pg;
 	cmd_interrupt_install();

@@ -449,6 +449,7 @@ int cmd_runopts_config(const struct cmd_runopts *o, struct pattern_run *run, str
 		cfg->max_steps = o->max_steps;
 	if (o->stack_size)
 		cfg->stack_size = o->stack_size;
+	cfg->stack_advice = "raise it with --stack-size";
 	if (o->strategy == CL_STRATEGY_PCT) {
 		uint64_t steps = cmd_pct_measure(run, cfg);
 		if (!steps)

@@ -115,6 +115,9 @@ static void base_options(const struct runner *r, const struct coach_bounds *b,
 	ex_options_init(opt);
 	opt->race = !b->no_race;
 	opt->shrink = false;   /* below, when the failure is worth it */
+	/* The exercise's test.c sets the stack size, not the student. */
+	opt->stack_advice = "a recursion that never ends, or a large local array?";
+	opt->record_runs = true;   /* a crash names its run's schedule (coach/crash.c) */
 	opt->max_steps = b->max_steps;
 	opt->stack_size = r->prog->stack_size;
 	opt->max_time = r->prog->max_time;

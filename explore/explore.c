@@ -71,6 +71,7 @@ void ex_config(const struct ex_options *opt, uint64_t seed, enum ex_strategy str
 		cfg->max_steps = opt->max_steps;
 	if (opt->stack_size)
 		cfg->stack_size = opt->stack_size;
+	cfg->stack_advice = opt->stack_advice;
 	cfg->race = opt->race;
 	cfg->interrupt = opt->interrupt;
 	cfg->sinks = opt->sinks;
@@ -633,8 +634,9 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 			rec.hash = hash;
 			if (opt->prune) {
 				/* prune_choose replays the nodes, then pushes the new steps
-				 * with their sleep sets; nothing is recorded. */
-				cfg.record = NULL;
+				 * with their sleep sets; nothing is recorded unless asked. */
+				cfg.record = opt->record_runs ? &rec : NULL;
+				rec.detail = false;
 				pr.m = t.n;
 				pr.ncur = pr.npn = pr.nps = 0;
 				pr.aborted = pr.oom = false;

@@ -100,6 +100,11 @@ struct ex_options {
 	                                 that would only reorder steps that commute with a
 	                                 schedule already run is skipped (explore.c says
 	                                 when, so the bound still covers every class) */
+	const char *stack_advice;     /* cl_config.stack_advice */
+	bool record_runs;             /* exhaustive with pruning: every run still records its
+	                                 decisions (no runnable sets) in cl_config.record, for
+	                                 a crash handler that names the run it died in
+	                                 (coach/crash.c); off by default, it costs a push a step */
 	bool shrink;                  /* shrink the first failing schedule (default true) */
 	bool race;                    /* run with the race detector (default true; cl_config.race) */
 	bool stop_at_first;           /* stop at the first EX_BROKEN run (default true) */

@@ -79,6 +79,8 @@ struct cl_config {
 	uint64_t max_steps;          /* scheduling decisions before "step limit" (default 10,000,000) */
 	cl_time max_time;            /* virtual time before "step limit" (default 1 hour) */
 	size_t stack_size;           /* bytes of address space per task stack (default 256 KiB; 16 KiB to 1 GiB) */
+	const char *stack_advice;    /* said after a stack overflow's size: what the user can do
+	                                (the CLI: "raise it with --stack-size"); NULL: nothing */
 	int procs;                   /* par only: processors (0 = CPUs available) */
 	int starve_warn_ms;          /* par only: report a task holding a processor longer (0 = off) */
 	const struct cl_sink *sinks; /* array of nsinks event sinks (may be NULL) */

@@ -99,9 +99,9 @@ static _Noreturn void overflow(struct rt_sched *s, struct rt_task *t)
 {
 	char headline[200], size[32];
 	size_text(size, sizeof size, s->cfg.stack_size);
-	snprintf(headline, sizeof headline,
-	         "fatal error: stack overflow in task %d \"%s\" (stack %s; raise it with --stack-size)",
-	         t->id, t->name, size);
+	const char *advice = s->cfg.stack_advice;
+	snprintf(headline, sizeof headline, "fatal error: stack overflow in task %d \"%s\" (stack %s%s%s)",
+	         t->id, t->name, size, advice && *advice ? "; " : "", advice ? advice : "");
 	rt_lock_acquire(&s->finish_lock);
 	if (!s->finished && !s->panic_task)
 		s->panic_task = t;   /* listed as running in the dump */
