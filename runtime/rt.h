@@ -50,14 +50,12 @@
  * idle_lock before timer_lock.  rt_ready is called after a channel lock is
  * released (Go's closechan gathers the waiters first, then wakes them). */
 
-/* A lock.  Under det it only records its state: one OS thread runs the
- * whole program and a task is never interrupted between scheduling
+/* A spin lock.  Under det it only records its state: one OS thread runs
+ * the whole program and a task is never interrupted between scheduling
  * points, so nothing can contend.  On the threads of a par run
- * (rt_par_active) it spins briefly, then sleeps on a futex (sched_par.c):
- * a release stores 0 and wakes a sleeper only if it sees one counted. */
+ * (rt_par_active) it is a real test-and-test-and-set lock. */
 struct rt_lock {
-	int held;                       /* 0 free, 1 held */
-	int sleepers;                   /* par: threads in (or about to be in) futex_wait on held */
+	int held;
 #ifdef CHANLAB_DEBUG
 	const void *owner;              /* debug: the holding thread's rt_thread_tag() */
 #endif
@@ -83,14 +81,8 @@ const void *rt_thread_tag(void);
 
 /* Set on every OS thread while it works for a par run (sched_par.c): the
  * mode belongs to the run, so a det run on another thread at the same time
- * keeps its no-op locks and plain counters.  Its value says how a lock's
- * release is ordered before its look at the sleepers (rt_lock_release):
- * RT_PAR_BARRIER where the kernel has membarrier (a sleeper's
- * membarrier orders it: the release is a plain store), RT_PAR_FENCED
- * where not (the release is an exchange, a full barrier). */
+ * keeps its no-op locks and plain counters. */
 extern _Thread_local int rt_par_active;
-#define RT_PAR_BARRIER 1
-#define RT_PAR_FENCED 2
 
 /* A hint to the CPU inside a spin loop. */
 static inline void rt_cpu_relax(void)
@@ -101,13 +93,7 @@ static inline void rt_cpu_relax(void)
 	__asm__ volatile("yield" ::: "memory");
 #endif
 }
-/* The par lock's slow paths (sched_par.c): take l, spinning then sleeping;
- * wake one thread asleep on l. */
 void rt_spin_lock(struct rt_lock *l);
-void rt_spin_unlock_wake(struct rt_lock *l);
-/* RT_PAR_BARRIER once membarrier is registered for the process, else
- * RT_PAR_FENCED: the value of rt_par_active on a par run's threads. */
-int rt_par_lock_mode(void);
 #ifdef CHANLAB_DEBUG
 /* Debug builds under par: each thread keeps the locks it holds and checks
  * every acquisition against the rank table above (sched_par.c). */
@@ -121,14 +107,10 @@ static inline void rt_lock_acquire(struct rt_lock *l)
 	if (rt_par_active)
 		rt_lock_rank_enter(l);
 #endif
-	int free_word = 0;
-	if (__builtin_expect(rt_par_active, 0)) {
-		if (!__atomic_compare_exchange_n(&l->held, &free_word, 1, false, __ATOMIC_ACQUIRE,
-		                                 __ATOMIC_RELAXED))
-			rt_spin_lock(l);
-	} else {
+	if (__builtin_expect(rt_par_active, 0))
+		rt_spin_lock(l);
+	else
 		l->held = 1;
-	}
 #ifdef CHANLAB_DEBUG
 	l->owner = rt_par_active ? rt_thread_tag() : NULL;
 #endif
@@ -141,18 +123,10 @@ static inline void rt_lock_release(struct rt_lock *l)
 	if (rt_par_active)
 		rt_lock_rank_leave(l);
 #endif
-	int par = rt_par_active;
-	if (__builtin_expect(par, 0)) {
-		if (__builtin_expect(par == RT_PAR_FENCED, 0))
-			__atomic_exchange_n(&l->held, 0, __ATOMIC_SEQ_CST);
-		else
-			__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);
-		__asm__ volatile("" ::: "memory");   /* the load below stays after the store */
-		if (__builtin_expect(__atomic_load_n(&l->sleepers, __ATOMIC_RELAXED) != 0, 0))
-			rt_spin_unlock_wake(l);
-	} else {
+	if (__builtin_expect(rt_par_active, 0))
+		__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);
+	else
 		l->held = 0;
-	}
 }
 
 /* For functions documented "locked on entry": in debug builds, l is held
@@ -516,7 +490,6 @@ struct rt_sched {
 	struct rt_m *m_pool;                /* threads without a processor */
 	struct rt_m *m_all;                 /* every thread started, for joining */
 	uint64_t proc_parks, proc_wakes;
-	int par_mode;                       /* par: RT_PAR_BARRIER or RT_PAR_FENCED (rt_par_active) */
 
 	_Alignas(64) int stopping;          /* par: the run is over; processors stop */
 	bool finished;

@@ -34,7 +34,6 @@
  */
 #include <errno.h>
 #include <linux/futex.h>
-#include <linux/membarrier.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -50,15 +49,7 @@
 #include "runtime/taskq.h"
 
 #define GLOBAL_EVERY 61
-/* An idle processor looks for work SPIN_ROUNDS times, SPIN_PAUSES pauses
- * apart, before it parks: about 16 x 8 x 35 ns = 4.5 us of pauses here,
- * plus the looks.  It was 64 x 32 (72 us): on a machine whose cores are
- * shared, that spinning took the core from threads with work (ours among
- * them), and measured side by side the shorter spin did the blocked-task
- * rows 15-25% faster for 8% less CPU time, the extra parks and wake-ups
- * notwithstanding. */
-#define SPIN_ROUNDS 16
-#define SPIN_PAUSES 8
+#define SPIN_ROUNDS 64
 #define STEP_BATCH 64                  /* steps a processor counts before adding them up */
 #define INTERRUPT_POLL_NS 20000000     /* an idle processor looks at cl_config.interrupt */
 
@@ -119,70 +110,24 @@ static struct rt_m *m_self(void)
 	return m;
 }
 
-/* A waiter spins first -- test and test-and-set with a growing pause, so
- * the line does not bounce between the cores while the holder works --
- * for a little longer than the runtime's critical sections last (they are
- * a few hundred ns; a pause is about 35 ns on this kind of machine, so
- * LOCK_SPIN_PAUSES is about 2 us).  Past that the holder has most likely
- * lost its core (preempted by the kernel or the hypervisor), and spinning
- * would only keep it from getting the core back: the waiter counts itself
- * in sleepers and sleeps on the word until a release wakes it.
- *
- * The release is a plain store of 0 followed by a plain look at sleepers
- * (rt.h), so the uncontended path has one atomic instruction, the
- * acquiring compare-and-swap.  Store then load may be reordered by the CPU
- * (the store waits in its store buffer), which alone could lose a wake-up:
- * the waiter counts itself, sees the lock still held, sleeps; the
- * releaser's look saw no sleeper.  The waiter's membarrier closes the gap
- * (an asymmetric Dekker fence): between its count and its look at the
- * word, every thread of the process running then executes a full barrier,
- * so either that releaser's store is visible to the waiter's look (it
- * does not sleep: futex_wait finds the word changed) or the count is
- * visible to the releaser's look (it wakes the waiter).  Where membarrier
- * is missing (RT_PAR_FENCED), the release is an exchange instead. */
-#define LOCK_SPIN_PAUSES 64
-
+/* Test-and-test-and-set with exponential backoff: a waiter that lost the
+ * race pauses longer each time instead of re-reading the lock's cache line
+ * on every cycle, which under contention makes the line bounce between the
+ * cores and slows the holder itself.  A lock held for very long (its
+ * holder's thread was preempted) makes us yield the CPU. */
 void rt_spin_lock(struct rt_lock *l)
 {
-	for (unsigned paused = 0, backoff = 1; paused < LOCK_SPIN_PAUSES;) {
-		int word = 0;
-		if (__atomic_load_n(&l->held, __ATOMIC_RELAXED) == 0 &&
-		    __atomic_compare_exchange_n(&l->held, &word, 1, false, __ATOMIC_ACQUIRE,
-		                                __ATOMIC_RELAXED))
-			return;
-		for (unsigned i = 0; i < backoff; i++)
-			rt_cpu_relax();
-		paused += backoff;
-		if (backoff < 8)
-			backoff *= 2;
+	unsigned backoff = 4, rounds = 0;
+	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE)) {
+		do {
+			for (unsigned i = 0; i < backoff; i++)
+				rt_cpu_relax();
+			if (backoff < 1024)
+				backoff *= 2;
+			else if (++rounds > 64)
+				sched_yield();
+		} while (__atomic_load_n(&l->held, __ATOMIC_RELAXED));
 	}
-	__atomic_add_fetch(&l->sleepers, 1, __ATOMIC_SEQ_CST);
-	if (rt_par_active == RT_PAR_BARRIER)
-		syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
-	for (;;) {
-		int word = 0;
-		if (__atomic_compare_exchange_n(&l->held, &word, 1, false, __ATOMIC_ACQUIRE,
-		                                __ATOMIC_RELAXED))
-			break;
-		syscall(SYS_futex, &l->held, FUTEX_WAIT_PRIVATE, word, NULL, NULL, 0);
-	}
-	__atomic_sub_fetch(&l->sleepers, 1, __ATOMIC_RELAXED);
-}
-
-/* How this run's releases are ordered (rt_par_active's value): membarrier
- * registered for the process, or the fenced release without it. */
-int rt_par_lock_mode(void)
-{
-	long have = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
-	if (have > 0 && (have & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
-	    syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0)
-		return RT_PAR_BARRIER;
-	return RT_PAR_FENCED;
-}
-
-void rt_spin_unlock_wake(struct rt_lock *l)
-{
-	syscall(SYS_futex, &l->held, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
 #ifdef CHANLAB_DEBUG
@@ -924,7 +869,7 @@ static void proc_loop(struct rt_sched *s, struct rt_m *m)
 		}
 		if (spins++ < SPIN_ROUNDS) {
 			__atomic_add_fetch(&s->nspinning, 1, __ATOMIC_ACQ_REL);
-			for (int i = 0; i < SPIN_PAUSES; i++)
+			for (int i = 0; i < 32; i++)
 				rt_cpu_relax();
 			__atomic_sub_fetch(&s->nspinning, 1, __ATOMIC_ACQ_REL);
 			continue;
@@ -938,7 +883,7 @@ static void m_setup(struct rt_sched *s, struct rt_m *m)
 {
 	rt_sched_cur = s;
 	m_tls = m;
-	rt_par_active = s->par_mode;
+	rt_par_active = 1;
 	cl_atomics_bare = !s->tracing;
 #ifdef RT_TSAN
 	m->g0_tsan_fiber = __tsan_get_current_fiber();
@@ -1081,8 +1026,7 @@ int rt_par_run(struct rt_sched *s)
 	}
 	/* The calling thread holds no processor: it waits for the end of the
 	 * run, so cl_run returns even if a task never gives its thread back. */
-	s->par_mode = rt_par_lock_mode();
-	rt_par_active = s->par_mode;
+	rt_par_active = 1;
 	cl_atomics_bare = !s->tracing;
 	global_put(s, s->main_task);
 	for (int i = 0; i < n; i++) {
