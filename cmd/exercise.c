@@ -168,8 +168,11 @@ static void install_prefix(char buf[PREFIX_MAX])
 		return;
 	slash[-4] = '\0';
 	snprintf(pack, sizeof pack, "%s/share/chanlab/exercises", exe[0] ? exe : "");
-	if (access(pack, R_OK) == 0)
-		snprintf(buf, PREFIX_MAX, "%s", exe[0] ? exe : "/");
+	if (access(pack, R_OK) == 0) {
+		if (!exe[0])
+			strcpy(exe, "/");
+		memcpy(buf, exe, strlen(exe) + 1);   /* shorter than PREFIX_MAX, checked above */
+	}
 }
 
 static void shipped_pack(char *buf, size_t size)
