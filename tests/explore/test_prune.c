@@ -374,7 +374,8 @@ static const char *const kind_names[] = {"cas", "mem", "chan", "rand", "own"};
 static void same_ends(enum tiny_kind kind, int workers, int rounds, int k, long *runs_pruned,
                       long *runs_full, long *pruned)
 {
-	struct tiny *t = calloc(1, sizeof *t);
+	/* Its arena is 64-byte aligned: calloc promises only 16. */
+	struct tiny *t = aligned_alloc(_Alignof(struct tiny), sizeof *t);
 	ck_assert_ptr_nonnull(t);
 	*t = (struct tiny){.kind = kind, .workers = workers, .rounds = rounds};
 	struct ends full = {0}, with = {0};
