@@ -93,6 +93,67 @@ static void plan(struct sel *sel, struct rt_sched *s)
 	}
 }
 
+/* What case cs can do now, its channel c locked: the one place both the
+ * general path and the one- and two-case paths decide it.  A waiter it
+ * would pair with is taken off its queue into *w. */
+enum case_ready {
+	CASE_BLOCKS,          /* nothing to do without waiting */
+	CASE_RECV_WAITER,     /* take *w's value */
+	CASE_RECV_BUFFER,
+	CASE_RECV_CLOSED,     /* the zero value, ok false */
+	CASE_SEND_WAITER,     /* hand *w the value */
+	CASE_SEND_BUFFER,
+	CASE_SEND_CLOSED,     /* a send on a closed channel: panic */
+};
+
+static inline __attribute__((always_inline)) enum case_ready
+case_ready(const struct cl_case *cs, struct cl_chan *c, struct rt_waiter **w)
+{
+	if (cs->dir == CL_RECV) {
+		if ((*w = rt_waitq_take(&c->sendq)))
+			return CASE_RECV_WAITER;
+		if (c->count > 0)
+			return CASE_RECV_BUFFER;
+		return c->closed ? CASE_RECV_CLOSED : CASE_BLOCKS;
+	}
+	if (c->closed)
+		return CASE_SEND_CLOSED;
+	if ((*w = rt_waitq_take(&c->recvq)))
+		return CASE_SEND_WAITER;
+	return c->count < c->cap ? CASE_SEND_BUFFER : CASE_BLOCKS;
+}
+
+/* Does what case_ready found (neither CASE_BLOCKS nor CASE_SEND_CLOSED);
+ * c alone is still locked, and the helpers release it. */
+static inline __attribute__((always_inline)) void
+case_do(enum case_ready r, struct cl_case *cs, struct cl_chan *c, struct rt_waiter *w,
+        struct rt_task *self, const char *file, int line)
+{
+	switch (r) {
+	case CASE_RECV_WAITER:
+		rt_recv_from_waiter(c, w, cs->val, self, file, line);
+		cs->ok = true;
+		break;
+	case CASE_RECV_BUFFER:
+		rt_buf_take(c, cs->val, self, file, line);
+		cs->ok = true;
+		break;
+	case CASE_RECV_CLOSED:
+		rt_recv_closed(c, cs->val, self, file, line);
+		cs->ok = false;
+		break;
+	case CASE_SEND_WAITER:
+		rt_send_to_waiter(c, w, cs->val, self, file, line);
+		break;
+	case CASE_SEND_BUFFER:
+		rt_buf_put(c, cs->val, self, file, line);
+		break;
+	case CASE_BLOCKS:
+	case CASE_SEND_CLOSED:
+		break;
+	}
+}
+
 /* Pass 1: does the first ready case in poll order; -1 if none is ready. */
 static int poll_once(struct sel *sel, struct rt_task *self, const char *file, int line)
 {
@@ -100,42 +161,17 @@ static int poll_once(struct sel *sel, struct rt_task *self, const char *file, in
 		int i = sel->order[k];
 		struct cl_case *cs = &sel->cases[i];
 		struct cl_chan *c = cs->ch;
-		struct rt_waiter *w;
-		if (cs->dir == CL_RECV) {
-			if ((w = rt_waitq_take(&c->sendq))) {
-				unlock_all_but(sel, c);
-				rt_recv_from_waiter(c, w, cs->val, self, file, line);
-				cs->ok = true;
-				return i;
-			}
-			if (c->count > 0) {
-				unlock_all_but(sel, c);
-				rt_buf_take(c, cs->val, self, file, line);
-				cs->ok = true;
-				return i;
-			}
-			if (c->closed) {
-				unlock_all_but(sel, c);
-				rt_recv_closed(c, cs->val, self, file, line);
-				cs->ok = false;
-				return i;
-			}
-		} else {
-			if (c->closed) {
-				unlock_all(sel);
-				rt_panic(file, line, "send on closed channel");
-			}
-			if ((w = rt_waitq_take(&c->recvq))) {
-				unlock_all_but(sel, c);
-				rt_send_to_waiter(c, w, cs->val, self, file, line);
-				return i;
-			}
-			if (c->count < c->cap) {
-				unlock_all_but(sel, c);
-				rt_buf_put(c, cs->val, self, file, line);
-				return i;
-			}
+		struct rt_waiter *w = NULL;
+		enum case_ready r = case_ready(cs, c, &w);
+		if (r == CASE_BLOCKS)
+			continue;
+		if (r == CASE_SEND_CLOSED) {
+			unlock_all(sel);
+			rt_panic(file, line, "send on closed channel");
 		}
+		unlock_all_but(sel, c);
+		case_do(r, cs, c, w, self, file, line);
+		return i;
 	}
 	return -1;
 }
@@ -220,55 +256,25 @@ static int wait_all(struct sel *sel, struct rt_waiter *waiters, const char *file
 
 /* Tries case cs, whose channel c is locked, as poll_once does; on success
  * releases other (the other case's channel, NULL when it is c) and c, and
- * returns true. */
+ * returns true.  a and b are every lock held (b == a for one). */
 static inline __attribute__((always_inline)) bool
 try_case(struct cl_case *cs, struct cl_chan *c, struct cl_chan *other, struct cl_chan *a,
          struct cl_chan *b, struct rt_task *self, const char *file, int line)
 {
-	struct rt_waiter *w;
-	if (cs->dir == CL_RECV) {
-		if ((w = rt_waitq_take(&c->sendq))) {
-			if (other)
-				rt_lock_release(&other->lock);
-			rt_recv_from_waiter(c, w, cs->val, self, file, line);
-			cs->ok = true;
-			return true;
-		}
-		if (c->count > 0) {
-			if (other)
-				rt_lock_release(&other->lock);
-			rt_buf_take(c, cs->val, self, file, line);
-			cs->ok = true;
-			return true;
-		}
-		if (c->closed) {
-			if (other)
-				rt_lock_release(&other->lock);
-			rt_recv_closed(c, cs->val, self, file, line);
-			cs->ok = false;
-			return true;
-		}
+	struct rt_waiter *w = NULL;
+	enum case_ready r = case_ready(cs, c, &w);
+	if (r == CASE_BLOCKS)
 		return false;
-	}
-	if (c->closed) {
+	if (r == CASE_SEND_CLOSED) {
 		rt_lock_release(&a->lock);
 		if (b != a)
 			rt_lock_release(&b->lock);
 		rt_panic(file, line, "send on closed channel");
 	}
-	if ((w = rt_waitq_take(&c->recvq))) {
-		if (other)
-			rt_lock_release(&other->lock);
-		rt_send_to_waiter(c, w, cs->val, self, file, line);
-		return true;
-	}
-	if (c->count < c->cap) {
-		if (other)
-			rt_lock_release(&other->lock);
-		rt_buf_put(c, cs->val, self, file, line);
-		return true;
-	}
-	return false;
+	if (other)
+		rt_lock_release(&other->lock);
+	case_do(r, cs, c, w, self, file, line);
+	return true;
 }
 
 struct lock2 {
