@@ -610,7 +610,9 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 	struct cl_schedule rec, prefix;
 	cl_schedule_init(&rec);
 	cl_schedule_init(&prefix);
-	rec.detail = true;
+	/* Without pruning the search reads each step's runnable set off the
+	 * recording; with it, a recording (record_runs) is its decisions only. */
+	rec.detail = !opt->prune;
 	struct dfs t = {0};
 	struct pruner pr = {.t = &t};
 	int rc = 0;
@@ -636,7 +638,6 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 				/* prune_choose replays the nodes, then pushes the new steps
 				 * with their sleep sets; nothing is recorded unless asked. */
 				cfg.record = opt->record_runs ? &rec : NULL;
-				rec.detail = false;
 				pr.m = t.n;
 				pr.ncur = pr.npn = pr.nps = 0;
 				pr.aborted = pr.oom = false;

@@ -20,6 +20,22 @@
 #include "tests/explore/judge.h"
 #include "tests/testlib.h"
 
+/* Options for an exhaustive search of a small test program with <= k
+ * preemptions: one latency seed, no race detector, no shrinking, up to runs
+ * schedules, every run judged unless stop. */
+static void exhaustive_opts(struct ex_options *opt, int k, bool prune, long runs, bool stop)
+{
+	ex_options_init(opt);
+	opt->strategy = EX_EXHAUSTIVE;
+	opt->preemptions = k;
+	opt->latency_seeds = 1;
+	opt->runs = runs;
+	opt->race = false;
+	opt->shrink = false;
+	opt->prune = prune;
+	opt->stop_at_first = stop;
+}
+
 /* ---- tasks that touch only their own variables, and one shared counter ------------- */
 
 enum { MAX_WORKERS = 4 };
@@ -94,15 +110,7 @@ static void own_explore(struct own *o, int k, bool prune, bool stop, struct ex_r
 {
 	struct ex_program prog = {own_main, o, own_reset, "own"};
 	struct ex_options opt;
-	ex_options_init(&opt);
-	opt.strategy = EX_EXHAUSTIVE;
-	opt.preemptions = k;
-	opt.latency_seeds = 1;
-	opt.runs = 2000000;
-	opt.race = false;
-	opt.shrink = false;
-	opt.prune = prune;
-	opt.stop_at_first = stop;
+	exhaustive_opts(&opt, k, prune, 2000000, stop);
 	ck_assert_int_eq(ex_explore(&prog, own_judge, o, &opt, r), 0);
 }
 
@@ -353,15 +361,7 @@ static void tiny_explore(struct tiny *t, int k, bool prune, struct ends *e, stru
 {
 	struct ex_program prog = {tiny_main, t, tiny_reset, "tiny"};
 	struct ex_options opt;
-	ex_options_init(&opt);
-	opt.strategy = EX_EXHAUSTIVE;
-	opt.preemptions = k;
-	opt.latency_seeds = 1;
-	opt.runs = 1000000;
-	opt.race = false;
-	opt.shrink = false;
-	opt.prune = prune;
-	opt.stop_at_first = false;
+	exhaustive_opts(&opt, k, prune, 1000000, false);
 	t->ends = e;
 	ck_assert_int_eq(ex_explore(&prog, tiny_judge, t, &opt, r), 0);
 	ck_assert_msg(r->complete, "not complete");
@@ -454,15 +454,7 @@ static void pattern_same_ends(const char *pattern, const char *variant, const ch
 		struct pattern_ends pe = {.ends = &e[prune]};
 		pattern_prog_open(&pe.pp, pattern, variant, params);
 		struct ex_options opt;
-		ex_options_init(&opt);
-		opt.strategy = EX_EXHAUSTIVE;
-		opt.preemptions = k;
-		opt.latency_seeds = 1;
-		opt.runs = 1000000;
-		opt.race = false;
-		opt.shrink = false;
-		opt.prune = prune;
-		opt.stop_at_first = false;
+		exhaustive_opts(&opt, k, prune, 1000000, false);
 		struct ex_result r;
 		ck_assert_int_eq(ex_explore(&pe.pp.prog, pattern_ends_judge, &pe, &opt, &r), 0);
 		ck_assert(r.complete);
