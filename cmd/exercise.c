@@ -200,6 +200,17 @@ static bool command_line(const char *cmd, char *buf, size_t size)
 	return ok;
 }
 
+/* pkg-config's WHAT for the chanlab installed under prefix, into flags.
+ * --define-prefix: the .pc file's own location gives the prefix, as
+ * install_prefix does for the binary. */
+static bool pkg_config(const char *prefix, const char *what, char *flags, size_t size)
+{
+	char cmd[PREFIX_MAX + 200];
+	snprintf(cmd, sizeof cmd, "PKG_CONFIG_PATH='%s/lib/pkgconfig'${PKG_CONFIG_PATH:+:"
+	         "$PKG_CONFIG_PATH} pkg-config --define-prefix %s chanlab 2>/dev/null", prefix, what);
+	return command_line(cmd, flags, size);
+}
+
 /* 0, or the exit code after one line on stderr. */
 static int find_toolchain(struct ctx *c)
 {
@@ -218,23 +229,15 @@ static int find_toolchain(struct ctx *c)
 		         CHANLAB_BUILD_SANFLAGS, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR, CHANLAB_BUILDDIR,
 		         CHANLAB_BUILDDIR);
 	} else {
-		/* --define-prefix: the .pc file's own location gives the prefix, as
-		 * install_prefix does for the binary. */
-		char cmd[PREFIX_MAX + 200], flags[1500], prefix[PREFIX_MAX];
+		char flags[1500], prefix[PREFIX_MAX];
 		install_prefix(prefix);
-		snprintf(cmd, sizeof cmd, "PKG_CONFIG_PATH='%s/lib/pkgconfig'${PKG_CONFIG_PATH:+:"
-		         "$PKG_CONFIG_PATH} pkg-config --define-prefix --cflags chanlab 2>/dev/null",
-		         prefix);
-		if (command_line(cmd, flags, sizeof flags))
+		if (pkg_config(prefix, "--cflags", flags, sizeof flags))
 			snprintf(c->tc.cflags, sizeof c->tc.cflags, "-g -O1 -Wall -Wextra "
 			         "-Wno-unused-parameter %s", flags);
 		else
 			snprintf(c->tc.cflags, sizeof c->tc.cflags, "-std=c11 -D_GNU_SOURCE -g -O1 -Wall "
 			         "%s -I%s/include/chanlab", CHANLAB_RUNTIME_CFLAGS, prefix);
-		snprintf(cmd, sizeof cmd, "PKG_CONFIG_PATH='%s/lib/pkgconfig'${PKG_CONFIG_PATH:+:"
-		         "$PKG_CONFIG_PATH} pkg-config --define-prefix --libs --static chanlab "
-		         "2>/dev/null", prefix);
-		if (command_line(cmd, flags, sizeof flags))
+		if (pkg_config(prefix, "--libs --static", flags, sizeof flags))
 			snprintf(c->tc.libs, sizeof c->tc.libs, "%s", flags);
 		else
 			snprintf(c->tc.libs, sizeof c->tc.libs, "-L%s/lib/chanlab -lcoach -lexplore "
