@@ -5,9 +5,7 @@
  * corrupted heap: it calls no malloc and no stdio, only write(2), and
  * formats the numbers itself.  The decisions so far are in the recording
  * explore asked the runtime for (cl_config.record of the run in
- * progress): the one thing here that reads the runtime's internals
- * (rt_sched_cur, runtime/rt.h), since a run's recording has no public
- * accessor while the run is going on.  Replayed, those decisions lead to
+ * progress, from cl_run_config).  Replayed, those decisions lead to
  * the step that crashed; there the replay's continuation rule takes over,
  * and the crash comes before it has a choice to make.
  *
@@ -22,7 +20,7 @@
 #include <unistd.h>
 
 #include "coach/crash.h"
-#include "runtime/rt.h"
+#include "runtime/chanlab.h"
 #include "runtime/schedule.h"
 
 static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGXCPU};
@@ -120,17 +118,17 @@ static void put_name(struct out *o, const struct cl_config *cfg, const struct cl
 
 static void write_schedule(void)
 {
-	const struct rt_sched *s = rt_sched_cur;
-	if (report_fd < 0 || !s || s->cfg.sched != CL_SCHED_DET || !s->cfg.record ||
-	    !s->cfg.record->hash)
+	const struct cl_config *cfg = cl_run_config();
+	if (report_fd < 0 || !cfg || cfg->sched != CL_SCHED_DET || !cfg->record ||
+	    !cfg->record->hash)
 		return;
 	struct out count = {.fd = -1};
-	put_name(&count, &s->cfg, s->cfg.record);
+	put_name(&count, cfg, cfg->record);
 	struct out o = {.fd = report_fd};
 	put_str(&o, "crash ");
 	put_u64(&o, count.len, 10, 0);
 	put_str(&o, "\n");
-	put_name(&o, &s->cfg, s->cfg.record);
+	put_name(&o, cfg, cfg->record);
 	put_str(&o, "\n");
 	flush(&o);
 }

@@ -163,6 +163,10 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
 void cl_yield_at(const char *file, int line);
 
 int cl_task_id(void);            /* the running task's id; main is 1 */
+/* The configuration of the run on this thread, as cl_run completed it (its
+ * recording, when one was asked for, holds the decisions so far); NULL
+ * outside a run.  Safe in a signal handler: it reads a thread-local. */
+const struct cl_config *cl_run_config(void);
 const char *cl_task_name(void);
 
 /* det: from now on, a run with no progress (see cl_config.livelock_steps)

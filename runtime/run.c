@@ -192,6 +192,11 @@ static int start_error(struct cl_result *result, const char *msg)
 	return -1;
 }
 
+const struct cl_config *cl_run_config(void)
+{
+	return rt_sched_cur ? &rt_sched_cur->cfg : NULL;
+}
+
 int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config,
            struct cl_result *result)
 {
