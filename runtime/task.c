@@ -144,6 +144,7 @@ static void task_start(struct rt_sched *s, struct rt_task *t, void (*fn)(void *)
 #ifdef RT_TSAN
 	t->tsan_fiber = __tsan_create_fiber(0);
 #endif
+	t->state = RT_RUNNABLE;   /* before the table publishes it: others read it there */
 	rt_lock_acquire(&s->tasks_lock);
 	add_slot(s, t);
 	s->ntasks++;
@@ -151,7 +152,6 @@ static void task_start(struct rt_sched *s, struct rt_task *t, void (*fn)(void *)
 	if ((uint64_t)s->ntasks > s->peak_tasks)
 		s->peak_tasks = (uint64_t)s->ntasks;
 	rt_lock_release(&s->tasks_lock);
-	t->state = RT_RUNNABLE;
 }
 
 struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg,
@@ -373,7 +373,8 @@ static _Noreturn void task_exit(struct rt_sched *s, struct rt_task *t)
 		struct cl_event ev = rt_event(s, CL_EV_EXIT);
 		rt_emit(s, &ev);
 	}
-	t->state = RT_DEAD;
+	/* Other processors read a task's state without its owner's locks. */
+	__atomic_store_n(&t->state, RT_DEAD, __ATOMIC_RELEASE);
 	if (s->footprint_on)
 		s->fp_tainted = true;   /* an exit conflicts with every step (main's ends the run) */
 	rt_race_exit(s, t);
