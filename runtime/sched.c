@@ -119,6 +119,8 @@ void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg)
 {
 	struct rt_sched *s = rt_s();
 	struct rt_task *t = rt_cur(s);
+	if (!t)
+		rt_bug("rt_park called outside a task");
 	__atomic_store_n(&t->state, RT_BLOCKED, __ATOMIC_RELEASE);   /* read by other processors */
 	t->wait = why->wait;
 	t->wait_obj_kind = why->obj_kind;
