@@ -305,7 +305,7 @@ static int det_setup(struct rt_sched *s)
 {
 	if (s->cfg.strategy == CL_STRATEGY_PCT)
 		rt_pct_setup(s);
-	s->procs = rt_zalloc_aligned(sizeof *s->procs);
+	s->procs = rt_det_proc_get(s);
 	if (!s->procs)
 		return -1;
 	s->nprocs = 1;
