@@ -153,6 +153,7 @@ static struct rt_sched *sched_get(void)
 	s->timers.items = c->timers;
 	s->timers.cap = c->cap_timers;
 	s->obj_spare = c->chunks;
+	s->timers.first = INT64_MAX;   /* no timer yet (timer.c keeps it after every change) */
 	c->runq = NULL;
 	c->slots = NULL;
 	c->free_slots = NULL;
