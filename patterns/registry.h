@@ -192,7 +192,15 @@ struct pattern_run {
 	/* Internals: memory owned by the run, and the lock of the fields above. */
 	void *mem;
 	int lock;
+	void *mem_spare;   /* the last run's blocks, for pattern_alloc to reuse */
 };
+
+/* registry.c's internals, defined at its end so that the line of pattern_fail's
+ * note, which golden traces cite, stays where it is. */
+struct mem_block;
+const struct pattern_param *pattern_param_named(const struct pattern *p, const char *name);
+struct mem_block *pattern_mem_reuse(struct pattern_run *run, size_t size);
+void pattern_mem_free(struct mem_block *b);
 
 /* A run of variant v with every parameter at its default.  Never NULL (out
  * of memory aborts, like xmalloc). */

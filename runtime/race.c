@@ -50,6 +50,7 @@
  * tables are looked up, never walked in address order, so reports and events
  * are the same on every machine.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,7 @@
 struct vc {
 	uint32_t *c;
 	int n;                      /* entries 0..n-1; missing ones are 0 */
+	int cap;                    /* entries c has room for */
 };
 
 struct access {
@@ -121,6 +123,7 @@ struct rt_race {
 	uint32_t nvars, cap_vars;
 	struct sync *syncs;
 	uint32_t nsyncs, cap_syncs;
+	uint32_t owned_syncs;       /* syncs[0..owned_syncs) own their vc.c (kept across runs) */
 	struct seen_pair *seen;
 	int nseen, cap_seen;
 	uint64_t races;
@@ -147,7 +150,16 @@ static void vc_grow(struct vc *v, int n)
 {
 	if (n <= v->n)
 		return;
-	v->c = xrealloc(v->c, (size_t)n * sizeof *v->c);
+	if (n > v->cap) {
+		/* Room for 8 at first, then doubled: a clock grows by one entry
+		 * per task it hears of, and a realloc each time was a tenth of a
+		 * worker-pool run's instructions with the detector on. */
+		int cap = v->cap ? v->cap : 8;
+		while (cap < n)
+			cap *= 2;
+		v->c = xrealloc(v->c, (size_t)cap * sizeof *v->c);
+		v->cap = cap;
+	}
 	memset(v->c + v->n, 0, (size_t)(n - v->n) * sizeof *v->c);
 	v->n = n;
 }
@@ -255,7 +267,12 @@ static struct vc *sync_vc(struct rt_race *r, const void *key)
 			r->syncs = xrealloc(r->syncs, r->cap_syncs * sizeof *r->syncs);
 		}
 		i = r->nsyncs++;
-		r->syncs[i] = (struct sync){.key = key};
+		struct vc kept = {0};
+		if (i < r->owned_syncs)
+			kept = (struct vc){.c = r->syncs[i].vc.c, .cap = r->syncs[i].vc.cap};
+		else
+			r->owned_syncs = i + 1;
+		r->syncs[i] = (struct sync){.key = key, .vc = kept};
 		map_put(&r->sync_map, key, i);
 	}
 	return &r->syncs[i].vc;
@@ -278,15 +295,83 @@ static struct var *var_of(struct rt_race *r, const void *addr)
 
 /* ---- the run ----------------------------------------------------------------------- */
 
+/* The explorer runs thousands of programs with the detector on, one after
+ * another: a thread keeps its last run's detector and reuses its tables
+ * (emptied as a new one's are: clocks of length 0, maps without keys), where
+ * a new detector per run spent a tenth of a worker-pool run in malloc. */
+static _Thread_local struct rt_race *spare_detector;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+static pthread_key_t spare_key;
+
+static void race_free(struct rt_race *r)
+{
+	for (int i = 0; i < r->cap_tasks; i++)
+		free(r->tasks[i].vc.c);
+	for (uint32_t i = 0; i < r->nvars; i++)
+		free(r->vars[i].reads);
+	for (uint32_t i = 0; i < r->owned_syncs; i++)
+		free(r->syncs[i].vc.c);
+	free(r->tasks);
+	free(r->var_map.keys);
+	free(r->var_map.vals);
+	free(r->sync_map.keys);
+	free(r->sync_map.vals);
+	free(r->vars);
+	free(r->syncs);
+	free(r->seen);
+	free(r->text);
+	free(r);
+}
+
+static void spare_free(void *arg)
+{
+	race_free(arg);
+	spare_detector = NULL;
+}
+
+static void spare_key_make(void)
+{
+	pthread_key_create(&spare_key, spare_free);
+}
+
+static void map_clear(struct map *m)
+{
+	if (m->cap)
+		memset(m->keys, 0, m->cap * sizeof *m->keys);
+	m->n = 0;
+}
+
+/* Empties the detector of an earlier run, keeping its memory. */
+static void race_clear(struct rt_race *r)
+{
+	for (int i = 0; i < r->cap_tasks; i++) {
+		struct vc kept = {.c = r->tasks[i].vc.c, .cap = r->tasks[i].vc.cap};
+		r->tasks[i] = (struct task_info){.vc = kept};
+	}
+	map_clear(&r->var_map);
+	map_clear(&r->sync_map);
+	for (uint32_t i = 0; i < r->nvars; i++)
+		free(r->vars[i].reads);
+	r->nvars = 0;
+	r->nsyncs = 0;
+	r->nseen = 0;
+	r->races = 0;
+	r->len = 0;
+}
+
 void rt_race_start(struct rt_sched *s)
 {
 	if (!s->cfg.race)   /* par's setup turns it off */
 		return;
-	struct rt_race *r = calloc(1, sizeof *r);
-	if (!r)
+	struct rt_race *r = spare_detector;
+	if (r) {
+		spare_detector = NULL;
+		race_clear(r);
+	} else if (!(r = calloc(1, sizeof *r))) {
 		rt_oom();
+	}
 	struct task_info *rt = task_info(r, 0);
-	snprintf(rt->name, sizeof rt->name, "runtime");
+	rt_copy_name(rt->name, sizeof rt->name, "runtime");
 	rt->alive = true;
 	vc_tick(&rt->vc, 0);
 	s->race = r;
@@ -336,30 +421,23 @@ void rt_race_end(struct rt_sched *s)
 		free(old);
 		s->report = report;
 	}
-	for (int i = 0; i < r->cap_tasks; i++)
-		free(r->tasks[i].vc.c);
-	for (uint32_t i = 0; i < r->nvars; i++)
-		free(r->vars[i].reads);
-	for (uint32_t i = 0; i < r->nsyncs; i++)
-		free(r->syncs[i].vc.c);
-	free(r->tasks);
-	free(r->var_map.keys);
-	free(r->var_map.vals);
-	free(r->sync_map.keys);
-	free(r->sync_map.vals);
-	free(r->vars);
-	free(r->syncs);
-	free(r->seen);
-	free(r->text);
-	free(r);
 	s->race = NULL;
+	/* Kept for the thread's next run unless it grew big (a run of many
+	 * tasks or variables). */
+	if (spare_detector || r->cap_tasks > 4096 || r->var_map.cap > 65536 || r->sync_map.cap > 65536) {
+		race_free(r);
+		return;
+	}
+	pthread_once(&spare_once, spare_key_make);
+	pthread_setspecific(spare_key, r);
+	spare_detector = r;
 }
 
 void rt_race_spawn_(struct rt_sched *s, struct rt_task *parent, struct rt_task *child)
 {
 	struct rt_race *r = s->race;
 	struct task_info *ci = task_info(r, child->id);
-	snprintf(ci->name, sizeof ci->name, "%s", child->name);
+	rt_copy_name(ci->name, sizeof ci->name, child->name);
 	ci->created_file = child->created_file;
 	ci->created_line = child->created_line;
 	ci->parent = parent ? parent->id : 0;
@@ -379,8 +457,7 @@ void rt_race_exit_(struct rt_sched *s, struct rt_task *t)
 	struct rt_race *r = s->race;
 	struct task_info *ti = task_info(r, t->id);
 	ti->alive = false;
-	free(ti->vc.c);
-	ti->vc = (struct vc){0};
+	ti->vc.n = 0;   /* an empty clock; its memory stays for a later run */
 	/* Its stack may hold variables other tasks touched; a later task may
 	 * get the same memory, and must not inherit their history. */
 	const char *lo = ti->stack_lo, *hi = lo + ti->stack_size + sizeof(struct rt_task);

@@ -425,6 +425,8 @@ struct rt_sched_ops {
 	struct rt_task *(*task_here)(struct rt_sched *s);
 };
 
+struct rt_obj_chunk;
+
 struct rt_sched {
 	struct cl_config cfg;
 	const struct rt_sched_ops *ops;     /* det's or par's (sched_det.c, sched_par.c) */
@@ -463,8 +465,11 @@ struct rt_sched {
 	uint64_t change_points[16];
 	int nchange, next_change;
 
-	struct rt_lock obj_lock;            /* par: guards objects */
+	struct rt_lock obj_lock;            /* par: guards objects, obj_chunks, obj_spare */
 	struct rt_obj *objects;
+	struct rt_obj_chunk *obj_chunks;    /* the objects' arena (run.c), the newest chunk first */
+	struct rt_obj_chunk *obj_spare;     /* empty chunks from the thread's earlier runs */
+	bool procs_cached;                  /* procs is det's one, kept for the thread's next run */
 	uint64_t next_obj_id;
 	uint64_t next_task_id;
 	uint64_t next_flow;

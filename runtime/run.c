@@ -8,6 +8,7 @@
  * then are not run again; their stacks go back to the cache and every
  * object of the run is freed, so cl_run can be called again at once.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,19 +57,240 @@ _Noreturn void rt_oom(void)
 	_exit(2);   /* as Go's runtime: out of memory is fatal, not a bug */
 }
 
+/* ---- what a thread's runs reuse ---------------------------------------------------- */
+
+/* The explorer runs thousands of short programs one after another, each
+ * allocating the same records and tables: the scheduler, det's processor,
+ * the run queue, the task table, the timer heap and the objects' arena come
+ * from the thread's cache when it has them and go back at the end of the
+ * run, zeroed or emptied as a fresh allocation would be.  Nothing a run
+ * does depends on where they are.  Per OS thread (a par run's are its host
+ * thread's, taken and given back on that thread); freed when the thread
+ * exits. */
+#define OBJ_CHUNK_SIZE (16 * 1024)
+#define OBJ_CHUNKS_KEPT 8   /* 128 KiB: the chunks of a bigger run are freed */
+#define TABLE_KEPT 4096     /* entries: a bigger table (a run of many tasks) is freed */
+
+struct rt_obj_chunk {
+	struct rt_obj_chunk *next;
+	size_t used, size;
+	_Alignas(16) unsigned char data[];   /* calloc's alignment, which objects assume */
+};
+
+struct run_cache {
+	bool registered;                   /* the thread-exit destructor is set */
+	struct rt_sched *sched;
+	struct rt_proc *proc;
+	struct rt_task **runq;
+	int cap_runq;
+	struct rt_task **slots;
+	int *free_slots;
+	int cap_slots;
+	struct rt_timer **timers;
+	int cap_timers;
+	struct rt_obj_chunk *chunks;
+	int nchunks;
+};
+
+static _Thread_local struct run_cache run_cache;
+static pthread_once_t run_cache_once = PTHREAD_ONCE_INIT;
+static pthread_key_t run_cache_key;
+
+static void free_chunks(struct rt_obj_chunk *c)
+{
+	while (c) {
+		struct rt_obj_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+}
+
+static void run_cache_free(void *arg)
+{
+	struct run_cache *c = arg;
+	free(c->sched);
+	free(c->proc);
+	free(c->runq);
+	free(c->slots);
+	free(c->free_slots);
+	free(c->timers);
+	free_chunks(c->chunks);
+	memset(c, 0, sizeof *c);
+}
+
+static void run_cache_key_make(void)
+{
+	pthread_key_create(&run_cache_key, run_cache_free);
+}
+
+static struct run_cache *run_cache_self(void)
+{
+	struct run_cache *c = &run_cache;
+	if (!c->registered) {
+		pthread_once(&run_cache_once, run_cache_key_make);
+		pthread_setspecific(run_cache_key, c);
+		c->registered = true;
+	}
+	return c;
+}
+
+/* A zeroed scheduler record, with the tables of the thread's last run. */
+static struct rt_sched *sched_get(void)
+{
+	struct run_cache *c = run_cache_self();
+	struct rt_sched *s = c->sched;
+	if (s) {
+		c->sched = NULL;
+		memset(s, 0, sizeof *s);
+	} else if (!(s = rt_zalloc_aligned(sizeof *s))) {
+		return NULL;
+	}
+	s->runq = c->runq;
+	s->cap_runq = c->cap_runq;
+	s->slots = c->slots;
+	s->free_slots = c->free_slots;
+	s->cap_slots = c->cap_slots;
+	s->timers.items = c->timers;
+	s->timers.cap = c->cap_timers;
+	s->obj_spare = c->chunks;
+	s->timers.first = INT64_MAX;   /* no timer yet (timer.c keeps it after every change) */
+	c->runq = NULL;
+	c->slots = NULL;
+	c->free_slots = NULL;
+	c->timers = NULL;
+	c->chunks = NULL;
+	c->cap_runq = c->cap_slots = c->cap_timers = c->nchunks = 0;
+	return s;
+}
+
+struct rt_proc *rt_det_proc_get(struct rt_sched *s)
+{
+	struct run_cache *c = run_cache_self();
+	struct rt_proc *p = c->proc;
+	if (p) {
+		c->proc = NULL;
+		memset(p, 0, sizeof *p);
+	} else if (!(p = rt_zalloc_aligned(sizeof *p))) {
+		return NULL;
+	}
+	s->procs_cached = true;
+	return p;
+}
+
+/* Keeps a run's chunks of the usual size for the next runs, up to
+ * OBJ_CHUNKS_KEPT. */
+static void keep_chunks(struct run_cache *c, struct rt_obj_chunk *chunk)
+{
+	while (chunk) {
+		struct rt_obj_chunk *next = chunk->next;
+		if (chunk->size == OBJ_CHUNK_SIZE && c->nchunks < OBJ_CHUNKS_KEPT) {
+			chunk->used = 0;
+			chunk->next = c->chunks;
+			c->chunks = chunk;
+			c->nchunks++;
+		} else {
+			free(chunk);
+		}
+		chunk = next;
+	}
+}
+
+/* Gives the run's tables and records back to the thread's cache (or frees
+ * what the cache already has); s itself last, with sched_put. */
+static void tables_put(struct rt_sched *s)
+{
+	struct run_cache *c = run_cache_self();
+	free(c->runq);
+	free(c->slots);
+	free(c->free_slots);
+	free(c->timers);
+	c->runq = NULL;
+	c->slots = NULL;
+	c->free_slots = NULL;
+	c->timers = NULL;
+	c->cap_runq = c->cap_slots = c->cap_timers = 0;
+	if (s->cap_runq <= TABLE_KEPT) {
+		c->runq = s->runq;
+		c->cap_runq = s->cap_runq;
+	} else {
+		free(s->runq);
+	}
+	if (s->cap_slots <= TABLE_KEPT) {
+		c->slots = s->slots;
+		c->free_slots = s->free_slots;
+		c->cap_slots = s->cap_slots;
+	} else {
+		free(s->slots);
+		free(s->free_slots);
+	}
+	if (s->timers.cap <= TABLE_KEPT) {
+		c->timers = s->timers.items;
+		c->cap_timers = s->timers.cap;
+	} else {
+		free(s->timers.items);
+	}
+	s->runq = NULL;
+	s->slots = NULL;
+	s->free_slots = NULL;
+	s->timers.items = NULL;
+	keep_chunks(c, s->obj_chunks);
+	keep_chunks(c, s->obj_spare);
+	s->obj_chunks = s->obj_spare = NULL;
+	if (s->procs_cached && !c->proc)
+		c->proc = s->procs;
+	else
+		free(s->procs);
+	s->procs = NULL;
+}
+
+static void sched_put(struct rt_sched *s)
+{
+	struct run_cache *c = run_cache_self();
+	if (!c->sched)
+		c->sched = s;
+	else
+		free(s);
+}
+
+/* Room for need bytes in the arena: a new chunk (a spare one when it is of
+ * the usual size) when the newest has too little left.  Under obj_lock. */
+static struct rt_obj_chunk *chunk_with_room(struct rt_sched *s, size_t need)
+{
+	struct rt_obj_chunk *c = s->obj_chunks;
+	if (c && c->size - c->used >= need)
+		return c;
+	if (need <= OBJ_CHUNK_SIZE && s->obj_spare) {
+		c = s->obj_spare;
+		s->obj_spare = c->next;
+	} else {
+		size_t size = need > OBJ_CHUNK_SIZE ? need : OBJ_CHUNK_SIZE;
+		c = malloc(sizeof *c + size);
+		if (!c)
+			rt_oom();
+		c->size = size;
+	}
+	c->used = 0;
+	c->next = s->obj_chunks;
+	s->obj_chunks = c;
+	return c;
+}
+
 void *rt_obj_new(size_t size, enum cl_obj_kind kind, const char *name)
 {
 	struct rt_sched *s = rt_s();
-	struct rt_obj *o = calloc(1, size);
-	if (!o)
-		rt_oom();
-	o->kind = kind;
-	o->id = rt_count(&s->next_obj_id, 1);
-	rt_copy_name(o->name, sizeof o->name, name);
+	uint64_t id = rt_count(&s->next_obj_id, 1);
+	size_t need = (size + 15) & ~(size_t)15;
 	rt_lock_acquire(&s->obj_lock);
+	struct rt_obj_chunk *c = chunk_with_room(s, need);
+	struct rt_obj *o = (struct rt_obj *)(void *)(c->data + c->used);
+	c->used += need;
+	memset(o, 0, size);
 	o->next = s->objects;
 	s->objects = o;
 	rt_lock_release(&s->obj_lock);
+	o->kind = kind;
+	o->id = id;
+	rt_copy_name(o->name, sizeof o->name, name);
 	return o;
 }
 
@@ -171,19 +393,9 @@ static void release_all(struct rt_sched *s)
 	for (int i = 0; i < s->nslots; i++)
 		if (s->slots[i])
 			rt_task_release(s->slots[i]);
-	free(s->slots);
-	free(s->free_slots);
-	struct rt_obj *o = s->objects;
-	while (o) {
-		struct rt_obj *next = o->next;
-		free(o);
-		o = next;
-	}
 	s->objects = NULL;
-	free(s->timers.items);
-	free(s->runq);
 	rt_stack_procs_flush(s);
-	free(s->procs);
+	tables_put(s);
 }
 
 static int start_error(struct cl_result *result, const char *msg)
@@ -208,7 +420,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 		cl_config_init(&defaults);
 		config = &defaults;
 	}
-	struct rt_sched *s = rt_zalloc_aligned(sizeof *s);
+	struct rt_sched *s = sched_get();
 	if (!s)
 		return start_error(result, "cl_run: out of memory");
 	s->cfg = *config;
@@ -216,7 +428,8 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	if (!s->cfg.stack_size)
 		s->cfg.stack_size = DEFAULT_STACK_SIZE;
 	if (s->cfg.stack_size < MIN_STACK_SIZE || s->cfg.stack_size > MAX_STACK_SIZE) {
-		free(s);
+		tables_put(s);
+		sched_put(s);
 		return start_error(result, "cl_run: stack_size must be from 16 KiB to 1 GiB");
 	}
 	rt_fault_thread_init();
@@ -229,7 +442,8 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	s->stack_cache = rt_stack_cache_self();
 	rt_rand_seed(s, s->cfg.seed);
 	if (s->ops->setup(s) != 0) {
-		free(s);
+		tables_put(s);
+		sched_put(s);
 		return start_error(result, "cl_run: out of memory");
 	}
 	rt_schedule_start(s);
@@ -243,8 +457,8 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	if (!main_task) {
 		rt_race_end(s);
 		rt_sched_cur = NULL;
-		free(s->procs);
-		free(s);
+		tables_put(s);
+		sched_put(s);
 		return start_error(result, rt_stack_error());
 	}
 	s->main_task = main_task;
@@ -259,7 +473,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 	if (s->ops->run(s) != 0) {
 		release_all(s);   /* the main task, its slot table, the objects */
 		rt_sched_cur = NULL;
-		free(s);
+		sched_put(s);
 		rt_stack_trim();
 		return start_error(result, "cl_run: cannot start the processors");
 	}
@@ -308,7 +522,7 @@ int cl_run(void (*main_fn)(void *arg), void *arg, const struct cl_config *config
 		rt_task_release(s->reap);
 	release_all(s);
 	rt_sched_cur = NULL;
-	free(s);
+	sched_put(s);
 	rt_stack_trim();
 	return 0;
 }

@@ -82,7 +82,9 @@ static void heap_remove(struct rt_heap *h, struct rt_timer *t)
 	if (last != t) {
 		heap_set(h, i, last);
 		sift_down(h, i);
-		sift_up(h, last->heap_index);
+		/* Moved down, it sits below a timer earlier than it: up only if not. */
+		if (last->heap_index == i)
+			sift_up(h, i);
 	}
 	publish_first(h);
 }
