@@ -36,6 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "runtime/rt.h"
@@ -52,6 +54,10 @@
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102         /* Linux 6.13 */
 #endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23         /* Linux 5.14 */
+#endif
+#define PIDFD_SELF_THREAD (-10000)     /* process_madvise on the calling thread's process */
 
 struct rt_slab {
 	char *base;
@@ -66,6 +72,7 @@ struct stack_cache {
 	long nfree;
 	size_t map_size;          /* every cached stack has this size */
 	int guard_kind;           /* 0 unknown, 1 madvise guards, 2 mprotect within budget */
+	int batch;                /* process_madvise on ourselves: 0 untried, 1 works, -1 refused */
 	long mprotected;          /* stacks guarded by mprotect, alive or free */
 	long mprotect_budget;     /* how many the map limit allows (guard_kind 2) */
 	struct rt_slab *slabs;
@@ -193,6 +200,45 @@ static bool guard(struct stack_cache *c, char *map, size_t ps)
 	return true;
 }
 
+/* Gives the same advice to one page of each stack of a slab, the page at
+ * offset in each mapping, with one process_madvise call on ourselves where
+ * the kernel allows it (Linux 6.13 took any advice for the calling process,
+ * PIDFD_SELF came later); a million stacks then take 15,625 calls, not a
+ * million.  False where refused: the caller does it page by page.  Not
+ * under valgrind, which would not see the guards (it refuses madvise's,
+ * and stacks get mprotect'd ones it knows of). */
+static bool advise_slab(struct stack_cache *c, char *base, size_t map_size, size_t offset,
+                        int advice)
+{
+#if defined(SYS_process_madvise)
+	if (c->batch < 0)
+		return false;
+#ifdef RT_HAVE_VALGRIND
+	if (RUNNING_ON_VALGRIND) {
+		c->batch = -1;
+		return false;
+	}
+#endif
+	size_t ps = page_size();
+	struct iovec pages[SLAB_STACKS];
+	for (int i = 0; i < SLAB_STACKS; i++) {
+		pages[i].iov_base = base + (size_t)i * map_size + offset;
+		pages[i].iov_len = ps;
+	}
+	long done = syscall(SYS_process_madvise, PIDFD_SELF_THREAD, pages, SLAB_STACKS, advice, 0u);
+	if (done == (long)(SLAB_STACKS * ps)) {
+		c->batch = 1;
+		return true;
+	}
+	if (c->batch == 0)
+		c->batch = -1;   /* never worked here: not tried again */
+	return false;
+#else
+	(void)c, (void)base, (void)map_size, (void)offset, (void)advice;
+	return false;
+#endif
+}
+
 static size_t records_size(void)
 {
 	return (sizeof(struct rt_task) + sizeof(struct rt_stack) + 63) & ~(size_t)63;
@@ -234,7 +280,10 @@ static bool refill(struct stack_cache *c, size_t map_size)
 	}
 	size_t ps = page_size();
 	long mprotected_before = c->mprotected;
-	for (int i = 0; i < SLAB_STACKS; i++) {
+	bool batched = c->guard_kind != 2 && advise_slab(c, slab->base, map_size, 0, MADV_GUARD_INSTALL);
+	if (batched)
+		c->guard_kind = 1;
+	for (int i = 0; !batched && i < SLAB_STACKS; i++) {
 		if (!guard(c, slab->base + (size_t)i * map_size, ps)) {
 			c->mprotected = mprotected_before;
 			munmap(slab->base, slab->bytes);
@@ -242,6 +291,10 @@ static bool refill(struct stack_cache *c, size_t map_size)
 			return false;
 		}
 	}
+	/* The top page of every stack is written next (its stack record, then
+	 * the task record and the first frames): committed in one call rather
+	 * than by 64 page faults.  If refused, the writes fault them in. */
+	(void)advise_slab(c, slab->base, map_size, map_size - ps, MADV_POPULATE_WRITE);
 	bool mprotected = c->guard_kind == 2;
 	slab->next = c->slabs;
 	if (c->slabs)
