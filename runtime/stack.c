@@ -315,6 +315,7 @@ static bool refill(struct stack_cache *c, size_t map_size)
 }
 
 static void trim(struct stack_cache *c);
+static struct rt_stack *take(struct stack_cache *c, size_t map_size, bool may_refill);
 
 /* Under par each processor keeps up to PROC_STACKS free stacks of its
  * own, touched only by the thread holding it (a spawn on it, an exit on
@@ -344,6 +345,26 @@ struct rt_stack *rt_stack_get(size_t map_size)
 		return st;
 	}
 	struct stack_cache *c = cache_lock(par);
+	struct rt_stack *st = take(c, map_size, true);
+	/* A processor takes up to half its cache's worth at once (Go's
+	 * stackcache refill), of the free ones (no new slab for that): a burst
+	 * of spawns takes the shared lock once per PROC_STACKS / 2 of them. */
+	for (int i = 1; st && p && !p->stacks && i < PROC_STACKS / 2; i++) {
+		struct rt_stack *more = take(c, map_size, false);
+		if (!more)
+			break;
+		more->next = p->stacks;
+		p->stacks = more;
+		p->nstacks++;
+	}
+	cache_unlock(par);
+	return st;
+}
+
+/* A free stack of map_size from c, or, if there is none and may_refill,
+ * from a new slab; NULL if none. */
+static struct rt_stack *take(struct stack_cache *c, size_t map_size, bool may_refill)
+{
 	/* A slab must fit the address space: 64 stacks of at most 1 GiB. */
 	if (c->map_size != map_size) {
 		/* Another size: new stacks from new slabs; the old free ones are
@@ -355,10 +376,8 @@ struct rt_stack *rt_stack_get(size_t map_size)
 	while (*pp && (*pp)->map_size != map_size)
 		pp = &(*pp)->next;
 	if (!*pp) {
-		if (!refill(c, map_size)) {
-			cache_unlock(par);
+		if (!may_refill || !refill(c, map_size))
 			return NULL;
-		}
 		pp = &c->free;
 	}
 	struct rt_stack *st = *pp;
@@ -366,8 +385,16 @@ struct rt_stack *rt_stack_get(size_t map_size)
 	c->nfree--;
 	st->slab->nfree--;
 	st->next = NULL;
-	cache_unlock(par);
 	return st;
+}
+
+/* Puts st on c's free list. */
+static void give(struct stack_cache *c, struct rt_stack *st)
+{
+	st->next = c->free;
+	c->free = st;
+	c->nfree++;
+	st->slab->nfree++;
 }
 
 void rt_stack_put(struct rt_stack *st)
@@ -381,11 +408,27 @@ void rt_stack_put(struct rt_stack *st)
 		return;
 	}
 	struct stack_cache *c = cache_lock(par);
-	st->next = c->free;
-	c->free = st;
-	c->nfree++;
-	st->slab->nfree++;
+	if (!p) {
+		give(c, st);
+		cache_unlock(par);
+		return;
+	}
+	/* A full processor cache gives its older half back at once (Go's
+	 * stackcache release), so a burst of exits takes the shared lock once
+	 * per PROC_STACKS / 2 of them, and keeps the stacks freed last. */
+	struct rt_stack **keep = &p->stacks;
+	for (int i = 0; *keep && i < PROC_STACKS / 2; i++)
+		keep = &(*keep)->next;
+	while (*keep) {
+		struct rt_stack *back = *keep;
+		*keep = back->next;
+		p->nstacks--;
+		give(c, back);
+	}
 	cache_unlock(par);
+	st->next = p->stacks;
+	p->stacks = st;
+	p->nstacks++;
 }
 
 void rt_stack_procs_flush(struct rt_sched *s)
