@@ -64,6 +64,7 @@ struct rt_slab {
 	size_t bytes;
 	int nfree;                /* stacks of this slab on the free list */
 	bool doomed;              /* being unmapped by rt_stack_trim */
+	bool mprotected;          /* its guard pages are mprotect'd ones (a mapping each) */
 	struct rt_slab *prev, *next;
 };
 
@@ -83,7 +84,16 @@ struct stack_cache {
  * use the cache of the thread that called cl_run, under a lock. */
 static _Thread_local struct stack_cache thread_cache;
 
-static void unmap_slab(struct stack_cache *c, struct rt_slab *slab);
+/* Address ranges to unmap, joined while they are adjacent: the slabs of a
+ * big run were mapped one below the other and go in a few munmap calls
+ * rather than one each (each of which split the mapping they had merged
+ * into). */
+struct unmapping {
+	char *lo, *hi;
+};
+
+static void unmap_slab(struct stack_cache *c, struct rt_slab *slab, struct unmapping *u);
+static void unmap_flush(struct unmapping *u);
 
 /* A thread's cache goes when the thread does (a thread that called cl_run
  * and then exits is not in a run: every stack of its cache is free). */
@@ -93,8 +103,10 @@ static pthread_key_t cache_key;
 static void cache_free(void *arg)
 {
 	struct stack_cache *c = arg;
+	struct unmapping u = {NULL, NULL};
 	while (c->slabs)
-		unmap_slab(c, c->slabs);
+		unmap_slab(c, c->slabs, &u);
+	unmap_flush(&u);
 	c->free = NULL;
 	c->nfree = 0;
 }
@@ -296,6 +308,7 @@ static bool refill(struct stack_cache *c, size_t map_size)
 	 * than by 64 page faults.  If refused, the writes fault them in. */
 	(void)advise_slab(c, slab->base, map_size, map_size - ps, MADV_POPULATE_WRITE);
 	bool mprotected = c->guard_kind == 2;
+	slab->mprotected = mprotected;
 	slab->next = c->slabs;
 	if (c->slabs)
 		c->slabs->prev = slab;
@@ -455,17 +468,41 @@ bool rt_stack_guard_hit(const struct rt_stack *st, const void *addr)
 	return a < lo && a >= lo - page_size();
 }
 
-static void unmap_slab(struct stack_cache *c, struct rt_slab *slab)
+static void unmap_flush(struct unmapping *u)
 {
-	size_t map_size = slab->bytes / SLAB_STACKS;
-	for (int i = 0; i < SLAB_STACKS; i++) {
-		struct rt_stack *st = stack_of(slab->base + (size_t)i * map_size, map_size);
-		if (st->guarded)
-			c->mprotected--;
-#ifdef RT_HAVE_VALGRIND
-		VALGRIND_STACK_DEREGISTER(st->valgrind_id);
-#endif
+	if (u->lo)
+		munmap(u->lo, (size_t)(u->hi - u->lo));
+	u->lo = u->hi = NULL;
+}
+
+static void unmap_add(struct unmapping *u, char *base, size_t bytes)
+{
+	if (u->lo && base == u->hi) {
+		u->hi = base + bytes;
+	} else if (u->lo && base + bytes == u->lo) {
+		u->lo = base;
+	} else {
+		unmap_flush(u);
+		u->lo = base;
+		u->hi = base + bytes;
 	}
+}
+
+/* Takes slab out of c and queues its memory on u.  Its stacks' pages are
+ * not read (a million of them at the end of a big run, each a TLB miss):
+ * the guard kind is the slab's, and valgrind's registrations are only
+ * dropped under valgrind. */
+static void unmap_slab(struct stack_cache *c, struct rt_slab *slab, struct unmapping *u)
+{
+	if (slab->mprotected)
+		c->mprotected -= SLAB_STACKS;
+#ifdef RT_HAVE_VALGRIND
+	if (RUNNING_ON_VALGRIND) {
+		size_t map_size = slab->bytes / SLAB_STACKS;
+		for (int i = 0; i < SLAB_STACKS; i++)
+			VALGRIND_STACK_DEREGISTER(stack_of(slab->base + (size_t)i * map_size, map_size)->valgrind_id);
+	}
+#endif
 	if (slab->prev)
 		slab->prev->next = slab->next;
 	else
@@ -473,7 +510,7 @@ static void unmap_slab(struct stack_cache *c, struct rt_slab *slab)
 	if (slab->next)
 		slab->next->prev = slab->prev;
 	c->nslabs--;
-	munmap(slab->base, slab->bytes);
+	unmap_add(u, slab->base, slab->bytes);
 	free(slab);
 }
 
@@ -486,11 +523,13 @@ static void trim_all_free(struct stack_cache *c)
 	struct rt_slab *s = c->slabs;
 	for (long i = 0; s && i < keep; i++)
 		s = s->next;
+	struct unmapping u = {NULL, NULL};
 	while (s) {
 		struct rt_slab *next = s->next;
-		unmap_slab(c, s);
+		unmap_slab(c, s, &u);
 		s = next;
 	}
+	unmap_flush(&u);
 	c->free = NULL;
 	c->nfree = 0;
 	for (s = c->slabs; s; s = s->next) {
@@ -537,11 +576,13 @@ static void trim(struct stack_cache *c)
 			pp = &(*pp)->next;
 		}
 	}
+	struct unmapping u = {NULL, NULL};
 	struct rt_slab *s = c->slabs;
 	while (s) {
 		struct rt_slab *next = s->next;
 		if (s->doomed)
-			unmap_slab(c, s);
+			unmap_slab(c, s, &u);
 		s = next;
 	}
+	unmap_flush(&u);
 }
