@@ -24,10 +24,22 @@
  * made); beyond that a spawn is refused with a clear error rather than
  * started without a guard.
  *
+ * A new slab's work is done per slab, not per stack, where the kernel lets
+ * a process advise itself with process_madvise: one call installs its 64
+ * guard pages, another commits its 64 top pages (MADV_POPULATE_WRITE),
+ * which the stack records are written into next and a task's record and
+ * first frames share.  A million stacks then cost 31,250 calls instead of
+ * a million madvise calls and a million page faults (the page allocation
+ * itself, zeroing and charging it, is the same; that is what the bench's
+ * page-touch floor measures).
+ *
  * The free list is per OS thread and outlives a run: the explorer runs
  * thousands of programs a second on the same stacks.  rt_stack_trim, at the
  * end of a run, unmaps whole free slabs beyond a reserve, so a run of a
- * million tasks does not keep its memory.
+ * million tasks does not keep its memory; adjacent slabs go in one
+ * munmap.  Under par a processor's own cache takes and gives back half of
+ * its PROC_STACKS at a time, so bursts of spawns or exits rarely take the
+ * shared lock.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -36,6 +48,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "runtime/rt.h"
@@ -52,12 +66,17 @@
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102         /* Linux 6.13 */
 #endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23         /* Linux 5.14 */
+#endif
+#define PIDFD_SELF_THREAD (-10000)     /* process_madvise on the calling thread's process */
 
 struct rt_slab {
 	char *base;
 	size_t bytes;
 	int nfree;                /* stacks of this slab on the free list */
 	bool doomed;              /* being unmapped by rt_stack_trim */
+	bool mprotected;          /* its guard pages are mprotect'd ones (a mapping each) */
 	struct rt_slab *prev, *next;
 };
 
@@ -66,6 +85,7 @@ struct stack_cache {
 	long nfree;
 	size_t map_size;          /* every cached stack has this size */
 	int guard_kind;           /* 0 unknown, 1 madvise guards, 2 mprotect within budget */
+	int batch;                /* process_madvise on ourselves: 0 untried, 1 works, -1 refused */
 	long mprotected;          /* stacks guarded by mprotect, alive or free */
 	long mprotect_budget;     /* how many the map limit allows (guard_kind 2) */
 	struct rt_slab *slabs;
@@ -76,7 +96,16 @@ struct stack_cache {
  * use the cache of the thread that called cl_run, under a lock. */
 static _Thread_local struct stack_cache thread_cache;
 
-static void unmap_slab(struct stack_cache *c, struct rt_slab *slab);
+/* Address ranges to unmap, joined while they are adjacent: the slabs of a
+ * big run were mapped one below the other and go in a few munmap calls
+ * rather than one each (each of which split the mapping they had merged
+ * into). */
+struct unmapping {
+	char *lo, *hi;
+};
+
+static void unmap_slab(struct stack_cache *c, struct rt_slab *slab, struct unmapping *u);
+static void unmap_flush(struct unmapping *u);
 
 /* A thread's cache goes when the thread does (a thread that called cl_run
  * and then exits is not in a run: every stack of its cache is free). */
@@ -86,8 +115,10 @@ static pthread_key_t cache_key;
 static void cache_free(void *arg)
 {
 	struct stack_cache *c = arg;
+	struct unmapping u = {NULL, NULL};
 	while (c->slabs)
-		unmap_slab(c, c->slabs);
+		unmap_slab(c, c->slabs, &u);
+	unmap_flush(&u);
 	c->free = NULL;
 	c->nfree = 0;
 }
@@ -193,6 +224,45 @@ static bool guard(struct stack_cache *c, char *map, size_t ps)
 	return true;
 }
 
+/* Gives the same advice to one page of each stack of a slab, the page at
+ * offset in each mapping, with one process_madvise call on ourselves where
+ * the kernel allows it (Linux 6.13 took any advice for the calling process,
+ * PIDFD_SELF came later); a million stacks then take 15,625 calls, not a
+ * million.  False where refused: the caller does it page by page.  Not
+ * under valgrind, which would not see the guards (it refuses madvise's,
+ * and stacks get mprotect'd ones it knows of). */
+static bool advise_slab(struct stack_cache *c, char *base, size_t map_size, size_t offset,
+                        int advice)
+{
+#if defined(SYS_process_madvise)
+	if (c->batch < 0)
+		return false;
+#ifdef RT_HAVE_VALGRIND
+	if (RUNNING_ON_VALGRIND) {
+		c->batch = -1;
+		return false;
+	}
+#endif
+	size_t ps = page_size();
+	struct iovec pages[SLAB_STACKS];
+	for (int i = 0; i < SLAB_STACKS; i++) {
+		pages[i].iov_base = base + (size_t)i * map_size + offset;
+		pages[i].iov_len = ps;
+	}
+	long done = syscall(SYS_process_madvise, PIDFD_SELF_THREAD, pages, SLAB_STACKS, advice, 0u);
+	if (done == (long)(SLAB_STACKS * ps)) {
+		c->batch = 1;
+		return true;
+	}
+	if (c->batch == 0)
+		c->batch = -1;   /* never worked here: not tried again */
+	return false;
+#else
+	(void)c, (void)base, (void)map_size, (void)offset, (void)advice;
+	return false;
+#endif
+}
+
 static size_t records_size(void)
 {
 	return (sizeof(struct rt_task) + sizeof(struct rt_stack) + 63) & ~(size_t)63;
@@ -234,7 +304,10 @@ static bool refill(struct stack_cache *c, size_t map_size)
 	}
 	size_t ps = page_size();
 	long mprotected_before = c->mprotected;
-	for (int i = 0; i < SLAB_STACKS; i++) {
+	bool batched = c->guard_kind != 2 && advise_slab(c, slab->base, map_size, 0, MADV_GUARD_INSTALL);
+	if (batched)
+		c->guard_kind = 1;
+	for (int i = 0; !batched && i < SLAB_STACKS; i++) {
 		if (!guard(c, slab->base + (size_t)i * map_size, ps)) {
 			c->mprotected = mprotected_before;
 			munmap(slab->base, slab->bytes);
@@ -242,7 +315,12 @@ static bool refill(struct stack_cache *c, size_t map_size)
 			return false;
 		}
 	}
+	/* The top page of every stack is written next (its stack record, then
+	 * the task record and the first frames): committed in one call rather
+	 * than by 64 page faults.  If refused, the writes fault them in. */
+	(void)advise_slab(c, slab->base, map_size, map_size - ps, MADV_POPULATE_WRITE);
 	bool mprotected = c->guard_kind == 2;
+	slab->mprotected = mprotected;
 	slab->next = c->slabs;
 	if (c->slabs)
 		c->slabs->prev = slab;
@@ -262,6 +340,7 @@ static bool refill(struct stack_cache *c, size_t map_size)
 }
 
 static void trim(struct stack_cache *c);
+static struct rt_stack *take(struct stack_cache *c, size_t map_size, bool may_refill);
 
 /* Under par each processor keeps up to PROC_STACKS free stacks of its
  * own, touched only by the thread holding it (a spawn on it, an exit on
@@ -291,6 +370,26 @@ struct rt_stack *rt_stack_get(size_t map_size)
 		return st;
 	}
 	struct stack_cache *c = cache_lock(par);
+	struct rt_stack *st = take(c, map_size, true);
+	/* A processor takes up to half its cache's worth at once (Go's
+	 * stackcache refill), of the free ones (no new slab for that): a burst
+	 * of spawns takes the shared lock once per PROC_STACKS / 2 of them. */
+	for (int i = 1; st && p && !p->stacks && i < PROC_STACKS / 2; i++) {
+		struct rt_stack *more = take(c, map_size, false);
+		if (!more)
+			break;
+		more->next = p->stacks;
+		p->stacks = more;
+		p->nstacks++;
+	}
+	cache_unlock(par);
+	return st;
+}
+
+/* A free stack of map_size from c, or, if there is none and may_refill,
+ * from a new slab; NULL if none. */
+static struct rt_stack *take(struct stack_cache *c, size_t map_size, bool may_refill)
+{
 	/* A slab must fit the address space: 64 stacks of at most 1 GiB. */
 	if (c->map_size != map_size) {
 		/* Another size: new stacks from new slabs; the old free ones are
@@ -302,10 +401,8 @@ struct rt_stack *rt_stack_get(size_t map_size)
 	while (*pp && (*pp)->map_size != map_size)
 		pp = &(*pp)->next;
 	if (!*pp) {
-		if (!refill(c, map_size)) {
-			cache_unlock(par);
+		if (!may_refill || !refill(c, map_size))
 			return NULL;
-		}
 		pp = &c->free;
 	}
 	struct rt_stack *st = *pp;
@@ -313,8 +410,16 @@ struct rt_stack *rt_stack_get(size_t map_size)
 	c->nfree--;
 	st->slab->nfree--;
 	st->next = NULL;
-	cache_unlock(par);
 	return st;
+}
+
+/* Puts st on c's free list. */
+static void give(struct stack_cache *c, struct rt_stack *st)
+{
+	st->next = c->free;
+	c->free = st;
+	c->nfree++;
+	st->slab->nfree++;
 }
 
 void rt_stack_put(struct rt_stack *st)
@@ -328,11 +433,27 @@ void rt_stack_put(struct rt_stack *st)
 		return;
 	}
 	struct stack_cache *c = cache_lock(par);
-	st->next = c->free;
-	c->free = st;
-	c->nfree++;
-	st->slab->nfree++;
+	if (!p) {
+		give(c, st);
+		cache_unlock(par);
+		return;
+	}
+	/* A full processor cache gives its older half back at once (Go's
+	 * stackcache release), so a burst of exits takes the shared lock once
+	 * per PROC_STACKS / 2 of them, and keeps the stacks freed last. */
+	struct rt_stack **keep = &p->stacks;
+	for (int i = 0; *keep && i < PROC_STACKS / 2; i++)
+		keep = &(*keep)->next;
+	while (*keep) {
+		struct rt_stack *back = *keep;
+		*keep = back->next;
+		p->nstacks--;
+		give(c, back);
+	}
 	cache_unlock(par);
+	st->next = p->stacks;
+	p->stacks = st;
+	p->nstacks++;
 }
 
 void rt_stack_procs_flush(struct rt_sched *s)
@@ -359,17 +480,41 @@ bool rt_stack_guard_hit(const struct rt_stack *st, const void *addr)
 	return a < lo && a >= lo - page_size();
 }
 
-static void unmap_slab(struct stack_cache *c, struct rt_slab *slab)
+static void unmap_flush(struct unmapping *u)
 {
-	size_t map_size = slab->bytes / SLAB_STACKS;
-	for (int i = 0; i < SLAB_STACKS; i++) {
-		struct rt_stack *st = stack_of(slab->base + (size_t)i * map_size, map_size);
-		if (st->guarded)
-			c->mprotected--;
-#ifdef RT_HAVE_VALGRIND
-		VALGRIND_STACK_DEREGISTER(st->valgrind_id);
-#endif
+	if (u->lo)
+		munmap(u->lo, (size_t)(u->hi - u->lo));
+	u->lo = u->hi = NULL;
+}
+
+static void unmap_add(struct unmapping *u, char *base, size_t bytes)
+{
+	if (u->lo && base == u->hi) {
+		u->hi = base + bytes;
+	} else if (u->lo && base + bytes == u->lo) {
+		u->lo = base;
+	} else {
+		unmap_flush(u);
+		u->lo = base;
+		u->hi = base + bytes;
 	}
+}
+
+/* Takes slab out of c and queues its memory on u.  Its stacks' pages are
+ * not read (a million of them at the end of a big run, each a TLB miss):
+ * the guard kind is the slab's, and valgrind's registrations are only
+ * dropped under valgrind. */
+static void unmap_slab(struct stack_cache *c, struct rt_slab *slab, struct unmapping *u)
+{
+	if (slab->mprotected)
+		c->mprotected -= SLAB_STACKS;
+#ifdef RT_HAVE_VALGRIND
+	if (RUNNING_ON_VALGRIND) {
+		size_t map_size = slab->bytes / SLAB_STACKS;
+		for (int i = 0; i < SLAB_STACKS; i++)
+			VALGRIND_STACK_DEREGISTER(stack_of(slab->base + (size_t)i * map_size, map_size)->valgrind_id);
+	}
+#endif
 	if (slab->prev)
 		slab->prev->next = slab->next;
 	else
@@ -377,7 +522,7 @@ static void unmap_slab(struct stack_cache *c, struct rt_slab *slab)
 	if (slab->next)
 		slab->next->prev = slab->prev;
 	c->nslabs--;
-	munmap(slab->base, slab->bytes);
+	unmap_add(u, slab->base, slab->bytes);
 	free(slab);
 }
 
@@ -390,11 +535,13 @@ static void trim_all_free(struct stack_cache *c)
 	struct rt_slab *s = c->slabs;
 	for (long i = 0; s && i < keep; i++)
 		s = s->next;
+	struct unmapping u = {NULL, NULL};
 	while (s) {
 		struct rt_slab *next = s->next;
-		unmap_slab(c, s);
+		unmap_slab(c, s, &u);
 		s = next;
 	}
+	unmap_flush(&u);
 	c->free = NULL;
 	c->nfree = 0;
 	for (s = c->slabs; s; s = s->next) {
@@ -441,11 +588,13 @@ static void trim(struct stack_cache *c)
 			pp = &(*pp)->next;
 		}
 	}
+	struct unmapping u = {NULL, NULL};
 	struct rt_slab *s = c->slabs;
 	while (s) {
 		struct rt_slab *next = s->next;
 		if (s->doomed)
-			unmap_slab(c, s);
+			unmap_slab(c, s, &u);
 		s = next;
 	}
+	unmap_flush(&u);
 }

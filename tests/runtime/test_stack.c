@@ -2,10 +2,14 @@
  * by task (recursion, a frame larger than the whole stack) without touching
  * any other task's memory. */
 #include <check.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "runtime/chanlab.h"
 #include "runtime/event.h"
@@ -315,6 +319,118 @@ START_TEST(runs_in_a_row_reuse_their_stacks)
 }
 END_TEST
 
+/* ---- what a stack costs and how it is guarded ---------------------------------------------- */
+
+static sigjmp_buf probe_jmp;
+
+static void probe_fault(int sig)
+{
+	(void)sig;
+	siglongjmp(probe_jmp, 1);
+}
+
+/* True if reading the byte at p faults. */
+static bool read_faults(const volatile char *p)
+{
+	struct sigaction sa, old_segv, old_bus;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = probe_fault;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	volatile bool faulted = true;
+	if (sigsetjmp(probe_jmp, 1) == 0) {
+		(void)*p;
+		faulted = false;
+	}
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	return faulted;
+}
+
+/* A slab's guard pages are installed in one call where the kernel allows
+ * it and page by page elsewhere: either way each of its stacks must have
+ * its own, just below its lowest byte, and nothing else may fault. */
+START_TEST(every_stack_of_a_slab_has_its_guard_page)
+{
+	if (overflow_tests_skipped())
+		return;
+	enum { N = 130 };   /* more than two slabs of 64 */
+	struct rt_stack *got[N];
+	for (int i = 0; i < N; i++) {
+		got[i] = rt_stack_get(256 * 1024);
+		ck_assert_ptr_nonnull(got[i]);
+	}
+	long pages = sysconf(_SC_PAGESIZE);
+	for (int i = 0; i < N; i++) {
+		const char *lo = got[i]->lo;
+		ck_assert_msg(read_faults(lo - 1), "stack %d: the byte below it does not fault", i);
+		ck_assert_msg(read_faults(lo - pages), "stack %d: its guard page is not whole", i);
+		ck_assert_msg(!read_faults(lo), "stack %d: its lowest byte faults", i);
+		ck_assert_msg(!read_faults((const char *)got[i]->task), "stack %d: its record faults", i);
+	}
+	for (int i = 0; i < N; i++)
+		rt_stack_put(got[i]);
+}
+END_TEST
+
+#define COST_TASKS 200
+
+static struct rt_stack *cost_stacks[COST_TASKS];
+
+static void cost_task(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+	cost_stacks[i] = rt_cur(rt_s())->stack;
+	cl_wg_done(filled);
+	cl_recv(gate, NULL);   /* blocks, as the bench's blocked tasks do */
+}
+
+static void cost_main(void *arg)
+{
+	(void)arg;
+	filled = cl_wg_new("ready");
+	gate = cl_chan_make("gate", 0, 0);
+	cl_wg_add(filled, COST_TASKS);
+	for (int i = 0; i < COST_TASKS; i++)
+		cl_go(cost_task, (void *)(intptr_t)i, "w");
+	cl_wg_wait(filled);
+	long ps = sysconf(_SC_PAGESIZE);
+	for (int i = 0; i < COST_TASKS; i++) {
+		struct rt_stack *st = cost_stacks[i];
+		size_t len = st->map_size - (size_t)ps;   /* the mapping above its guard page */
+		unsigned char vec[256];                   /* a page each: 1 MiB of stack */
+		ck_assert_uint_le(len / (size_t)ps, sizeof vec);
+		ck_assert_int_eq(mincore(st->lo, len, vec), 0);
+		size_t resident = 0;
+		for (size_t k = 0; k < len / (size_t)ps; k++)
+			resident += vec[k] & 1;
+		ck_assert_msg(resident == 1 && (vec[len / (size_t)ps - 1] & 1),
+		              "a blocked task's stack has %zu pages in memory, expected only the top one",
+		              resident);
+	}
+	cl_close(gate);
+}
+
+/* The task record at the top of the stack and the frames of a task that
+ * blocked after a few calls share one page: a blocked task costs one page
+ * (the bench's memory per task, docs/bench.md).  Optimised builds only:
+ * the debug and sanitizer builds' frames are bigger. */
+START_TEST(a_blocked_task_has_one_page_in_memory)
+{
+	if (test_scaled_down()) {
+		fputs("test_stack: page count skipped in the scaled-down builds (bigger frames)\n", stderr);
+		return;
+	}
+	struct cl_config cfg;
+	test_config(&cfg);
+	struct cl_result r;
+	ck_assert_int_eq(cl_run(cost_main, NULL, &cfg, &r), 0);
+	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+	cl_result_free(&r);
+}
+END_TEST
+
 Suite *suite_stack(void)
 {
 	Suite *s = suite_create("stack");
@@ -327,6 +443,8 @@ Suite *suite_stack(void)
 	tcase_add_test(t, a_bigger_stack_size_allows_deeper_recursion);
 	tcase_add_test(t, a_stack_size_out_of_range_is_refused);
 	tcase_add_test(t, runs_in_a_row_reuse_their_stacks);
+	tcase_add_test(t, every_stack_of_a_slab_has_its_guard_page);
+	tcase_add_test(t, a_blocked_task_has_one_page_in_memory);
 	suite_add_tcase(s, t);
 	return s;
 }
