@@ -118,7 +118,9 @@ void cl_yield_at(const char *file, int line)
 void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg)
 {
 	struct rt_sched *s = rt_s();
-	struct rt_task *t = rt_cur(s);
+	/* rt_running, not rt_cur: never NULL here, and rt_cur's NULL case made
+	 * gcc 12 warn (stringop-overflow) on the atomic store below. */
+	struct rt_task *t = rt_running(s);
 	__atomic_store_n(&t->state, RT_BLOCKED, __ATOMIC_RELEASE);   /* read by other processors */
 	t->wait = why->wait;
 	t->wait_obj_kind = why->obj_kind;
