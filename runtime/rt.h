@@ -377,6 +377,8 @@ struct rt_proc {
 	unsigned steps_pending;         /* steps not yet added to sched->steps */
 	struct rt_stack *stacks;        /* par: a few free stacks of its own (stack.c), */
 	int nstacks;                    /* so a spawn and an exit take no stack_lock */
+	struct rt_stack *spare_stack;   /* the last dead task's stack, for the next spawn
+	                                   here (task.c: rt_task_retire) */
 };
 
 /* The scheduler of a run, as one table: cl_run picks det's or par's, and

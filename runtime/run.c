@@ -182,6 +182,7 @@ static void release_all(struct rt_sched *s)
 	s->objects = NULL;
 	free(s->timers.items);
 	free(s->runq);
+	rt_task_spares_put(s);   /* task.c: each processor's last dead task's stack */
 	rt_stack_procs_flush(s);
 	free(s->procs);
 }

@@ -804,7 +804,7 @@ static void after_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
 		wakep(s);
 		break;
 	case RT_AFTER_EXIT:
-		rt_task_release(t);
+		rt_task_retire(s, t);
 		break;
 	case RT_AFTER_ABANDON:
 	case RT_AFTER_NONE:
@@ -1129,10 +1129,15 @@ static int par_setup(struct rt_sched *s)
 	return 0;
 }
 
+/* A task's stream is seeded at its first cl_rand, not at its spawn (most
+ * tasks never draw, and seeding was a twentieth of a spawn): all-zero
+ * words, which no seeding gives (four splitmix64 outputs in a row are
+ * never all zero), mean "not yet". */
 static void par_task_init(struct rt_sched *s, struct rt_task *t)
 {
+	(void)s;
 	t->priority = 0;
-	rt_rand_seed_words(t->rng, s->cfg.seed ^ ((uint64_t)t->id * 0x9e3779b97f4a7c15ull));
+	memset(t->rng, 0, sizeof t->rng);
 }
 
 static void par_task_entered(struct rt_sched *s, struct rt_task *t)
@@ -1149,7 +1154,10 @@ static uint64_t *par_rng(struct rt_sched *s)
 
 static uint64_t *par_task_rng(struct rt_sched *s)
 {
-	return rt_running(s)->rng;
+	struct rt_task *t = rt_running(s);
+	if (!(t->rng[0] | t->rng[1] | t->rng[2] | t->rng[3]))
+		rt_rand_seed_words(t->rng, s->cfg.seed ^ ((uint64_t)t->id * 0x9e3779b97f4a7c15ull));
+	return t->rng;
 }
 
 static struct rt_task *par_task_here(struct rt_sched *s)

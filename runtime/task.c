@@ -62,25 +62,28 @@ static void task_entry(void)
 	task_exit(s, t);
 }
 
-/* Puts t in a free slot of the task table; tasks_lock held. */
-static void add_slot(struct rt_sched *s, struct rt_task *t)
+/* A new slot at the end of the task table, which grows; tasks_lock held. */
+static __attribute__((noinline)) int new_slot(struct rt_sched *s)
+{
+	if (s->nslots == s->cap_slots) {
+		int cap = s->cap_slots ? s->cap_slots * 2 : 64;
+		struct rt_task **slots = realloc(s->slots, (size_t)cap * sizeof *slots);
+		int *free_slots = realloc(s->free_slots, (size_t)cap * sizeof *free_slots);
+		if (!slots || !free_slots)
+			rt_oom();
+		s->slots = slots;
+		s->free_slots = free_slots;
+		s->cap_slots = cap;
+	}
+	return s->nslots++;
+}
+
+/* Puts t in a free slot of the task table (one a dead task left, most
+ * often); tasks_lock held. */
+static inline void add_slot(struct rt_sched *s, struct rt_task *t)
 {
 	rt_lock_assert_held(&s->tasks_lock);
-	if (s->nfree_slots) {
-		t->slot = s->free_slots[--s->nfree_slots];
-	} else {
-		if (s->nslots == s->cap_slots) {
-			int cap = s->cap_slots ? s->cap_slots * 2 : 64;
-			struct rt_task **slots = realloc(s->slots, (size_t)cap * sizeof *slots);
-			int *free_slots = realloc(s->free_slots, (size_t)cap * sizeof *free_slots);
-			if (!slots || !free_slots)
-				rt_oom();
-			s->slots = slots;
-			s->free_slots = free_slots;
-			s->cap_slots = cap;
-		}
-		t->slot = s->nslots++;
-	}
+	t->slot = s->nfree_slots ? s->free_slots[--s->nfree_slots] : new_slot(s);
 	s->slots[t->slot] = t;
 }
 
@@ -109,8 +112,14 @@ static void init_record(struct rt_task *t)
  * name is written before anyone can read it); NULL if no stack. */
 static struct rt_task *task_alloc(struct rt_sched *s)
 {
-	struct rt_stack *st = rt_stack_get(s->cfg.stack_size);
-	if (!st)
+	/* The stack the last task to die here left (rt_task_retire): a
+	 * spawn+join loop never goes to the cache.  Every stack of a run has
+	 * the run's size. */
+	struct rt_proc *p = rt_proc_of(s);
+	struct rt_stack *st = p ? p->spare_stack : NULL;
+	if (st)
+		p->spare_stack = NULL;
+	else if (!(st = rt_stack_get(s->cfg.stack_size)))
 		return NULL;
 	struct rt_task *t = st->task;
 #ifdef RT_ASAN
@@ -123,9 +132,11 @@ static struct rt_task *task_alloc(struct rt_sched *s)
 	return t;
 }
 
-/* Makes a named record from task_alloc a runnable task of the run. */
-static void task_start(struct rt_sched *s, struct rt_task *t, void (*fn)(void *), void *arg,
-                       const char *file, int line)
+/* Makes a named record from task_alloc a runnable task of the run (inlined:
+ * a spawn's every call counts). */
+static inline __attribute__((always_inline)) void
+task_start(struct rt_sched *s, struct rt_task *t, void (*fn)(void *), void *arg, const char *file,
+           int line)
 {
 	struct rt_stack *st = t->stack;
 	t->id = (int)rt_count(&s->next_task_id, 1);
@@ -165,8 +176,8 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 	return t;
 }
 
-/* Gives a task's stack back; it must not be running. */
-void rt_task_release(struct rt_task *t)
+/* Frees what a task allocated besides its stack; it must not be running. */
+static inline void release_extras(struct rt_task *t)
 {
 #ifdef RT_TSAN
 	if (t->tsan_fiber)
@@ -179,7 +190,35 @@ void rt_task_release(struct rt_task *t)
 		free(t->panic_chain);
 	if (t->select_buf)
 		free(t->select_buf);
+}
+
+/* Gives a task's stack back; it must not be running. */
+void rt_task_release(struct rt_task *t)
+{
+	release_extras(t);
 	rt_stack_put(t->stack);
+}
+
+/* Called by the context that runs next on the dead task's processor (det:
+ * the next task; par: that processor's g0 or next task), so the processor
+ * is the caller's own. */
+void rt_task_retire(struct rt_sched *s, struct rt_task *t)
+{
+	release_extras(t);
+	struct rt_proc *p = rt_proc_of(s);
+	if (p && !p->spare_stack)
+		p->spare_stack = t->stack;
+	else
+		rt_stack_put(t->stack);
+}
+
+void rt_task_spares_put(struct rt_sched *s)
+{
+	for (int i = 0; s->procs && i < s->nprocs; i++) {
+		if (s->procs[i].spare_stack)
+			rt_stack_put(s->procs[i].spare_stack);
+		s->procs[i].spare_stack = NULL;
+	}
 }
 
 static void unlink_task(struct rt_sched *s, struct rt_task *t)
