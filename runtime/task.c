@@ -62,7 +62,18 @@ static void task_entry(void)
 	task_exit(s, t);
 }
 
-/* A new slot at the end of the task table, which grows; tasks_lock held. */
+/* Whether the task table (slots, ntasks, the ids) needs tasks_lock: only
+ * when tasks on several processors can spawn and exit at once.  Under det,
+ * and under par with one processor, only the thread running tasks touches
+ * it (under par, one thread at a time: a processor's hand-off to another
+ * thread synchronises, as does the host's start and end of the run). */
+static inline bool table_shared(const struct rt_sched *s)
+{
+	return s->nprocs > 1;
+}
+
+/* A new slot at the end of the task table, which grows; tasks_lock held
+ * if table_shared. */
 static __attribute__((noinline)) int new_slot(struct rt_sched *s)
 {
 	if (s->nslots == s->cap_slots) {
@@ -79,10 +90,9 @@ static __attribute__((noinline)) int new_slot(struct rt_sched *s)
 }
 
 /* Puts t in a free slot of the task table (one a dead task left, most
- * often); tasks_lock held. */
+ * often); tasks_lock held if table_shared. */
 static inline void add_slot(struct rt_sched *s, struct rt_task *t)
 {
-	rt_lock_assert_held(&s->tasks_lock);
 	t->slot = s->nfree_slots ? s->free_slots[--s->nfree_slots] : new_slot(s);
 	s->slots[t->slot] = t;
 }
@@ -139,7 +149,6 @@ task_start(struct rt_sched *s, struct rt_task *t, void (*fn)(void *), void *arg,
            int line)
 {
 	struct rt_stack *st = t->stack;
-	t->id = (int)rt_count(&s->next_task_id, 1);
 	t->fn = fn;
 	t->arg = arg;
 	struct rt_task *parent = s->procs ? rt_cur(s) : NULL;
@@ -151,18 +160,22 @@ task_start(struct rt_sched *s, struct rt_task *t, void (*fn)(void *), void *arg,
 	t->runq_index = -1;
 	s->ops->task_init(s, t);
 	rt_ctx_make(&t->ctx, st->lo, st->size, task_entry);
-	rt_race_spawn(s, parent, t);   /* go f(): the spawn happens before f starts */
 #ifdef RT_TSAN
 	t->tsan_fiber = __tsan_create_fiber(0);
 #endif
 	t->state = RT_RUNNABLE;   /* before the table publishes it: others read it there */
-	rt_lock_acquire(&s->tasks_lock);
+	bool shared = table_shared(s);
+	if (shared)
+		rt_lock_acquire(&s->tasks_lock);
+	t->id = (int)++s->next_task_id;   /* under the table's lock: no atomic of its own */
 	add_slot(s, t);
 	s->ntasks++;
 	s->tasks_spawned++;
 	if ((uint64_t)s->ntasks > s->peak_tasks)
 		s->peak_tasks = (uint64_t)s->ntasks;
-	rt_lock_release(&s->tasks_lock);
+	if (shared)
+		rt_lock_release(&s->tasks_lock);
+	rt_race_spawn(s, parent, t);   /* go f(): the spawn happens before f starts */
 }
 
 struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg,
@@ -223,11 +236,14 @@ void rt_task_spares_put(struct rt_sched *s)
 
 static void unlink_task(struct rt_sched *s, struct rt_task *t)
 {
-	rt_lock_acquire(&s->tasks_lock);
+	bool shared = table_shared(s);
+	if (shared)
+		rt_lock_acquire(&s->tasks_lock);
 	s->slots[t->slot] = NULL;
 	s->free_slots[s->nfree_slots++] = t->slot;
 	s->ntasks--;
-	rt_lock_release(&s->tasks_lock);
+	if (shared)
+		rt_lock_release(&s->tasks_lock);
 }
 
 static int by_id(const void *a, const void *b)
