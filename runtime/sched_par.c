@@ -9,7 +9,8 @@
  *
  *   1. every 61st pick, the global queue first, so it is never starved;
  *   2. runnext: a task woken by a channel operation runs next on the
- *      waker's processor, so a ping-pong stays on one processor;
+ *      waker's processor, so a ping-pong stays on one processor (but
+ *      every 64th pick the local queue goes first);
  *   3. the local queue (a ring of 256; overflow goes to the global queue);
  *   4. the global queue; due timers;
  *   5. steal half of a random victim's local queue, else (after a grace)
@@ -49,6 +50,7 @@
 #include "runtime/taskq.h"
 
 #define GLOBAL_EVERY 61
+#define LOCAL_EVERY 64
 #define SPIN_ROUNDS 64
 #define STEP_BATCH 64                  /* steps a processor counts before adding them up */
 #define INTERRUPT_POLL_NS 20000000     /* an idle processor looks at cl_config.interrupt */
@@ -714,6 +716,22 @@ static int64_t next_timer_in(struct rt_sched *s)
 	return d > 0 ? d : 0;
 }
 
+/* runnext, else the local ring.  Two tasks that keep waking each other
+ * would pass the processor back and forth through runnext for ever, and
+ * the tasks queued in the ring behind them (one woken by a timer, say)
+ * would never run: every LOCAL_EVERY-th pick the ring goes first.  Go gets
+ * the same from the time slice a task taken from runnext inherits, which
+ * sysmon preempts when it ends. */
+static inline struct rt_task *local_pick(struct rt_sched *s, struct rt_proc *p)
+{
+	struct rt_task *t;
+	if (p->schedtick % LOCAL_EVERY == 0 && (t = local_get(p)))
+		return t;
+	if ((t = runnext_swap(s, p, NULL)))
+		return t;
+	return local_get(p);
+}
+
 static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
 {
 	struct rt_task *t;
@@ -724,9 +742,7 @@ static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
 		rt_timers_fire_due(s);
 	if (p->schedtick % GLOBAL_EVERY == 0 && (t = global_get(s)))
 		return t;
-	if ((t = runnext_swap(s, p, NULL)))
-		return t;
-	if ((t = local_get(p)))
+	if ((t = local_pick(s, p)))
 		return t;
 	if ((t = global_get(s)))
 		return t;
@@ -748,8 +764,7 @@ static struct rt_task *find_direct(struct rt_sched *s, struct rt_proc *p)
 		return NULL;
 	if (p->schedtick % GLOBAL_EVERY == 0 && __atomic_load_n(&s->nglobal, __ATOMIC_ACQUIRE))
 		return NULL;
-	struct rt_task *t = runnext_swap(s, p, NULL);
-	return t ? t : local_get(p);
+	return local_pick(s, p);
 }
 
 /* The run's limits, checked by g0: steps (every resumption of a task by a
