@@ -441,7 +441,8 @@ struct rt_sched {
 
 	struct rt_task **runq;              /* det: runnable tasks, the running one included */
 	int nrun, cap_runq;
-	struct rt_lock tasks_lock;          /* par: guards the task table and ntasks */
+	struct rt_lock tasks_lock;          /* par, > 1 processor: guards the task table,
+	                                       ntasks and next_task_id (task.c table_shared) */
 	struct rt_task **slots;             /* live tasks; NULL in free slots.  A table, */
 	int nslots, cap_slots;              /* not a list: an exit touches no other task */
 	int *free_slots;
