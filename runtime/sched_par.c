@@ -519,7 +519,6 @@ void rt_par_ready(struct rt_sched *s, struct rt_task *t)
 	}
 }
 
-static bool count_step(struct rt_sched *s, struct rt_proc *p);
 static struct rt_task *find_direct(struct rt_sched *s, struct rt_proc *p);
 static void finish_switch(struct rt_sched *s, struct rt_m *m);
 
@@ -549,11 +548,8 @@ static void switch_out(struct rt_task *t, enum rt_after after,
 	m->after_arg = arg;
 	struct rt_proc *p = m->p;
 	struct rt_task *next = NULL;
-	if ((after == RT_AFTER_PARK || after == RT_AFTER_EXIT) && p && (next = find_direct(s, p)) &&
-	    count_step(s, p)) {
-		global_put(s, next);   /* the run is over; the dump lists it as runnable */
-		next = NULL;
-	}
+	if ((after == RT_AFTER_PARK || after == RT_AFTER_EXIT) && p && (next = find_direct(s, p)))
+		p->steps_pending++;   /* a step that checks no limit: find_direct made sure */
 	if (next) {
 		start_task(s, p, next);
 #ifdef RT_ASAN
@@ -751,13 +747,23 @@ static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
 	return NULL;
 }
 
+/* How many steps a processor counts before it adds them to the run's and
+ * checks the limits (a small --max-steps counts every step). */
+static inline unsigned step_batch(const struct rt_sched *s)
+{
+	return s->cfg.max_steps < 1000000 ? 1u : STEP_BATCH;
+}
+
 /* The task g0's loop would pick next on p, when it can be had on the
  * running task's stack: the run goes on, no timer is due (g0 fires them),
- * it is not the global queue's turn, and runnext or the local ring has
- * one.  Else NULL, and g0 decides. */
+ * it is not the global queue's turn, the step it makes checks no limit
+ * (over_limit takes locks the task may rank above: a park can hold
+ * timer_lock), and runnext or the local ring has one.  Else NULL, and g0
+ * decides. */
 static struct rt_task *find_direct(struct rt_sched *s, struct rt_proc *p)
 {
-	if (__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE))
+	if (__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE) ||
+	    p->steps_pending + 1 >= step_batch(s) || (s->cfg.interrupt && *s->cfg.interrupt))
 		return NULL;
 	if (__atomic_load_n(&s->timers.n, __ATOMIC_ACQUIRE) &&
 	    __atomic_load_n(&s->timers.first, __ATOMIC_ACQUIRE) <= rt_par_now(s))
@@ -811,7 +817,7 @@ static bool count_step(struct rt_sched *s, struct rt_proc *p)
 {
 	if (s->cfg.interrupt && *s->cfg.interrupt)
 		return over_limit(s);   /* at once, not at the end of a batch */
-	if (++p->steps_pending < (s->cfg.max_steps < 1000000 ? 1u : STEP_BATCH))
+	if (++p->steps_pending < step_batch(s))
 		return false;
 	__atomic_add_fetch(&s->steps, p->steps_pending, __ATOMIC_RELAXED);
 	p->steps_pending = 0;
