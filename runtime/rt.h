@@ -377,6 +377,8 @@ struct rt_proc {
 	unsigned steps_pending;         /* steps not yet added to sched->steps */
 	struct rt_stack *stacks;        /* par: a few free stacks of its own (stack.c), */
 	int nstacks;                    /* so a spawn and an exit take no stack_lock */
+	struct rt_stack *spare_stack;   /* the last dead task's stack, for the next spawn
+	                                   here (task.c: rt_task_retire) */
 };
 
 /* The scheduler of a run, as one table: cl_run picks det's or par's, and
@@ -441,7 +443,8 @@ struct rt_sched {
 
 	struct rt_task **runq;              /* det: runnable tasks, the running one included */
 	int nrun, cap_runq;
-	struct rt_lock tasks_lock;          /* par: guards the task table and ntasks */
+	struct rt_lock tasks_lock;          /* par, > 1 processor: guards the task table,
+	                                       ntasks and next_task_id (task.c table_shared) */
 	struct rt_task **slots;             /* live tasks; NULL in free slots.  A table, */
 	int nslots, cap_slots;              /* not a list: an exit touches no other task */
 	int *free_slots;

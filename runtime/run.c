@@ -394,6 +394,7 @@ static void release_all(struct rt_sched *s)
 		if (s->slots[i])
 			rt_task_release(s->slots[i]);
 	s->objects = NULL;
+	rt_task_spares_put(s);   /* task.c: each processor's last dead task's stack */
 	rt_stack_procs_flush(s);
 	tables_put(s);
 }

@@ -45,6 +45,11 @@ bool rt_livelock_running(struct rt_sched *s, char *out, size_t size);
 struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg,
                                const char *name, const char *file, int line);
 void rt_task_release(struct rt_task *t);
+/* rt_task_release for a task that died during the run, on the processor
+ * that ran it: its stack is kept for that processor's next spawn. */
+void rt_task_retire(struct rt_sched *s, struct rt_task *t);
+/* At the end of the run: the kept stacks go back to the cache. */
+void rt_task_spares_put(struct rt_sched *s);
 
 /* timer.c */
 void rt_timers_fire_due(struct rt_sched *s);

@@ -75,7 +75,7 @@ void rt_after_switch(struct rt_sched *s, struct rt_task *self)
 	(void)self;
 #endif
 	if (s->reap) {
-		rt_task_release(s->reap);
+		rt_task_retire(s, s->reap);
 		s->reap = NULL;
 	}
 }
@@ -233,8 +233,11 @@ void rt_pct_setup(struct rt_sched *s)
 int64_t rt_pct_priority(struct rt_sched *s)
 {
 	/* Initial priorities are distinct with overwhelming probability and
-	 * all >= d, above every change-point priority. */
-	return (int64_t)(rt_rand(s) >> 2) + s->cfg.pct_depth;
+	 * all >= d, above every change-point priority.  rt_rand's draw from
+	 * det's stream, without its indirect call (one per spawn). */
+	if (s->footprint_on)
+		s->fp_tainted = true;
+	return (int64_t)(rt_rand_words(s->rng) >> 2) + s->cfg.pct_depth;
 }
 
 /* ---- the interface (struct rt_sched_ops) ---------------------------------------------- */

@@ -9,7 +9,8 @@
  *
  *   1. every 61st pick, the global queue first, so it is never starved;
  *   2. runnext: a task woken by a channel operation runs next on the
- *      waker's processor, so a ping-pong stays on one processor;
+ *      waker's processor, so a ping-pong stays on one processor (but
+ *      every 64th pick the local queue goes first);
  *   3. the local queue (a ring of 256; overflow goes to the global queue);
  *   4. the global queue; due timers;
  *   5. steal half of a random victim's local queue, else (after a grace)
@@ -49,6 +50,7 @@
 #include "runtime/taskq.h"
 
 #define GLOBAL_EVERY 61
+#define LOCAL_EVERY 64
 #define SPIN_ROUNDS 64
 #define STEP_BATCH 64                  /* steps a processor counts before adding them up */
 #define INTERRUPT_POLL_NS 20000000     /* an idle processor looks at cl_config.interrupt */
@@ -72,7 +74,8 @@ struct rt_m {
 	size_t g0_size;
 	void *g0_fake_stack;
 	void *g0_tsan_fiber;
-	enum rt_after after;            /* what the task that switched to g0 asked for */
+	enum rt_after after;            /* what the task that switched out asked for, */
+	struct rt_task *after_task;     /* which task that was (finish_switch does it) */
 	void (*after_unlock)(void *);
 	void *after_arg;
 	struct rt_task *syscall_task;   /* the task inside cl_syscall_enter/exit */
@@ -341,6 +344,21 @@ static struct rt_task *local_get(struct rt_proc *p)
 	return t;
 }
 
+/* p's runnext, exchanged for t by the thread holding p.  Thieves
+ * (steal_runnext) compare-and-swap it, so it is an atomic exchange; with
+ * one processor there are none, and only the thread holding p (one at a
+ * time: a hand-off to another thread synchronises) ever touches it. */
+static inline struct rt_task *runnext_swap(struct rt_sched *s, struct rt_proc *p,
+                                           struct rt_task *t)
+{
+	if (s->nprocs == 1) {
+		struct rt_task *old = p->runnext;
+		p->runnext = t;
+		return old;
+	}
+	return __atomic_exchange_n(&p->runnext, t, __ATOMIC_ACQ_REL);
+}
+
 /* A woken task waits in its waker's runnext so that a ping-pong stays on
  * one processor: the waker usually blocks within a microsecond and runs it
  * next.  A waker that keeps computing instead would hold it for as long as
@@ -485,7 +503,7 @@ void rt_par_ready(struct rt_sched *s, struct rt_task *t)
 	if (p && p->current) {
 		/* From a running task: t runs next here; whatever was waiting in
 		 * runnext goes to the queue, where others can take it. */
-		struct rt_task *old = __atomic_exchange_n(&p->runnext, t, __ATOMIC_ACQ_REL);
+		struct rt_task *old = runnext_swap(s, p, t);
 		if (old)
 			local_put(s, p, old);
 		/* A parked processor is woken only if none is looking for work
@@ -501,56 +519,93 @@ void rt_par_ready(struct rt_sched *s, struct rt_task *t)
 	}
 }
 
-/* Switches the running task to its thread's g0, asking for `after`;
- * returns when the task is resumed, on whichever thread. */
-static void to_g0(struct rt_task *t, enum rt_after after,
-                  void (*unlock)(void *), void *arg)
+static struct rt_task *find_direct(struct rt_sched *s, struct rt_proc *p);
+static void finish_switch(struct rt_sched *s, struct rt_m *m);
+
+/* Marks t as the task p runs from now on (a step of the run). */
+static inline void start_task(struct rt_sched *s, struct rt_proc *p, struct rt_task *t)
+{
+	__atomic_store_n(&p->schedtick, p->schedtick + 1, __ATOMIC_RELAXED);
+	t->ran_at = __atomic_load_n(&s->steps, __ATOMIC_RELAXED);   /* the livelock report */
+	__atomic_store_n(&p->current, t, __ATOMIC_RELEASE);
+}
+
+/* Switches the running task off its processor, asking for `after`;
+ * returns when the task is resumed, on whichever thread.  What it asked
+ * for is done by the context that runs next on this thread, once t is off
+ * its stack (finish_switch): the thread's g0, or, when t parks or exits
+ * and its processor has the next task at hand (find_direct), that task
+ * itself, switched to directly.  A spawn+join then makes two switches
+ * instead of four through g0. */
+static void switch_out(struct rt_task *t, enum rt_after after,
+                       void (*unlock)(void *), void *arg)
 {
 	struct rt_m *m = m_self();
+	struct rt_sched *s = m->s;
 	m->after = after;
+	m->after_task = t;
 	m->after_unlock = unlock;
 	m->after_arg = arg;
+	struct rt_proc *p = m->p;
+	struct rt_task *next = NULL;
+	if ((after == RT_AFTER_PARK || after == RT_AFTER_EXIT) && p && (next = find_direct(s, p)))
+		p->steps_pending++;   /* a step that checks no limit: find_direct made sure */
+	if (next) {
+		start_task(s, p, next);
 #ifdef RT_ASAN
-	__sanitizer_start_switch_fiber(after == RT_AFTER_EXIT ? NULL : &t->asan_fake_stack,
-	                               m->g0_lo, m->g0_size);
+		__sanitizer_start_switch_fiber(after == RT_AFTER_EXIT ? NULL : &t->asan_fake_stack,
+		                               next->stack->lo, next->stack->size);
 #endif
 #ifdef RT_TSAN
-	__tsan_switch_to_fiber(m->g0_tsan_fiber, 0);
+		__tsan_switch_to_fiber(next->tsan_fiber, 0);
 #endif
-	rt_ctx_switch(&t->ctx, &m->g0);
+		rt_ctx_switch(&t->ctx, &next->ctx);
+	} else {
+#ifdef RT_ASAN
+		__sanitizer_start_switch_fiber(after == RT_AFTER_EXIT ? NULL : &t->asan_fake_stack,
+		                               m->g0_lo, m->g0_size);
+#endif
+#ifdef RT_TSAN
+		__tsan_switch_to_fiber(m->g0_tsan_fiber, 0);
+#endif
+		rt_ctx_switch(&t->ctx, &m->g0);
+	}
 	rt_par_resumed(t);
 }
 
-/* Called in a task right after g0 switched to it. */
+/* Called in a task right after it was switched to: by g0, or directly by
+ * the task that ran before it here, whose request it then finishes. */
 void rt_par_resumed(struct rt_task *t)
 {
-#ifdef RT_ASAN
 	struct rt_m *m = m_self();
+#ifdef RT_ASAN
 	const void *lo;
 	size_t size;
 	__sanitizer_finish_switch_fiber(t->asan_fake_stack, &lo, &size);
-	if (!m->g0_size) {
+	if (!m->g0_size && m->after == RT_AFTER_NONE) {   /* from g0: its stack */
 		m->g0_lo = lo;
 		m->g0_size = size;
 	}
 #else
 	(void)t;
 #endif
+	if (m->after != RT_AFTER_NONE)
+		finish_switch(m->s, m);
 }
 
 void rt_par_park(struct rt_task *t, void (*unlock)(void *), void *arg)
 {
-	to_g0(t, RT_AFTER_PARK, unlock, arg);
+	switch_out(t, RT_AFTER_PARK, unlock, arg);
 }
 
 void rt_par_yield(struct rt_task *t)
 {
-	to_g0(t, RT_AFTER_YIELD, NULL, NULL);
+	switch_out(t, RT_AFTER_YIELD, NULL, NULL);
 }
 
 _Noreturn void rt_par_exit(struct rt_task *t)
 {
-	to_g0(t, RT_AFTER_EXIT, NULL, NULL);
+	switch_out(t, RT_AFTER_EXIT, NULL, NULL);
 	rt_bug("task %d was resumed after its exit", t->id);
 }
 
@@ -558,7 +613,7 @@ _Noreturn void rt_par_exit(struct rt_task *t)
  * nor dead: the report lists it as running or abandoned). */
 _Noreturn void rt_par_abandon(struct rt_task *t)
 {
-	to_g0(t, RT_AFTER_ABANDON, NULL, NULL);
+	switch_out(t, RT_AFTER_ABANDON, NULL, NULL);
 	rt_bug("task %d was resumed after the run ended", t->id);
 }
 
@@ -641,7 +696,7 @@ static void par_syscall_exit(struct rt_sched *s)
 	/* The task still counts as in a system call (nsyscall) until g0 has
 	 * queued it: otherwise the last idle processor could see no queued
 	 * task and no system call, and declare a deadlock. */
-	to_g0(t, RT_AFTER_SYSCALL, NULL, NULL);
+	switch_out(t, RT_AFTER_SYSCALL, NULL, NULL);
 }
 
 /* ---- the processor loop ---------------------------------------------------------------------------- */
@@ -657,6 +712,22 @@ static int64_t next_timer_in(struct rt_sched *s)
 	return d > 0 ? d : 0;
 }
 
+/* runnext, else the local ring.  Two tasks that keep waking each other
+ * would pass the processor back and forth through runnext for ever, and
+ * the tasks queued in the ring behind them (one woken by a timer, say)
+ * would never run: every LOCAL_EVERY-th pick the ring goes first.  Go gets
+ * the same from the time slice a task taken from runnext inherits, which
+ * sysmon preempts when it ends. */
+static inline struct rt_task *local_pick(struct rt_sched *s, struct rt_proc *p)
+{
+	struct rt_task *t;
+	if (p->schedtick % LOCAL_EVERY == 0 && (t = local_get(p)))
+		return t;
+	if ((t = runnext_swap(s, p, NULL)))
+		return t;
+	return local_get(p);
+}
+
 static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
 {
 	struct rt_task *t;
@@ -667,15 +738,39 @@ static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
 		rt_timers_fire_due(s);
 	if (p->schedtick % GLOBAL_EVERY == 0 && (t = global_get(s)))
 		return t;
-	if ((t = __atomic_exchange_n(&p->runnext, NULL, __ATOMIC_ACQ_REL)))
-		return t;
-	if ((t = local_get(p)))
+	if ((t = local_pick(s, p)))
 		return t;
 	if ((t = global_get(s)))
 		return t;
 	if (s->nprocs > 1 && (t = steal(s, p)))
 		return t;
 	return NULL;
+}
+
+/* How many steps a processor counts before it adds them to the run's and
+ * checks the limits (a small --max-steps counts every step). */
+static inline unsigned step_batch(const struct rt_sched *s)
+{
+	return s->cfg.max_steps < 1000000 ? 1u : STEP_BATCH;
+}
+
+/* The task g0's loop would pick next on p, when it can be had on the
+ * running task's stack: the run goes on, no timer is due (g0 fires them),
+ * it is not the global queue's turn, the step it makes checks no limit
+ * (over_limit takes locks the task may rank above: a park can hold
+ * timer_lock), and runnext or the local ring has one.  Else NULL, and g0
+ * decides. */
+static struct rt_task *find_direct(struct rt_sched *s, struct rt_proc *p)
+{
+	if (__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE) ||
+	    p->steps_pending + 1 >= step_batch(s) || (s->cfg.interrupt && *s->cfg.interrupt))
+		return NULL;
+	if (__atomic_load_n(&s->timers.n, __ATOMIC_ACQUIRE) &&
+	    __atomic_load_n(&s->timers.first, __ATOMIC_ACQUIRE) <= rt_par_now(s))
+		return NULL;
+	if (p->schedtick % GLOBAL_EVERY == 0 && __atomic_load_n(&s->nglobal, __ATOMIC_ACQUIRE))
+		return NULL;
+	return local_pick(s, p);
 }
 
 /* The run's limits, checked by g0: steps (every resumption of a task by a
@@ -722,7 +817,7 @@ static bool count_step(struct rt_sched *s, struct rt_proc *p)
 {
 	if (s->cfg.interrupt && *s->cfg.interrupt)
 		return over_limit(s);   /* at once, not at the end of a batch */
-	if (++p->steps_pending < (s->cfg.max_steps < 1000000 ? 1u : STEP_BATCH))
+	if (++p->steps_pending < step_batch(s))
 		return false;
 	__atomic_add_fetch(&s->steps, p->steps_pending, __ATOMIC_RELAXED);
 	p->steps_pending = 0;
@@ -736,7 +831,7 @@ static void idle(struct rt_sched *s, struct rt_proc *p)
 	if (over_limit(s))
 		return;
 	/* nsyscall before the queues: a task back from a system call is
-	 * queued before it stops counting (after_task), so a zero here
+	 * queued before it stops counting (finish_switch), so a zero here
 	 * means any such task is already visible to any_stealable. */
 	int insyscall = __atomic_load_n(&s->nsyscall, __ATOMIC_ACQUIRE);
 	rt_lock_acquire(&s->idle_lock);
@@ -783,8 +878,12 @@ static void idle(struct rt_sched *s, struct rt_proc *p)
 	rt_lock_release(&s->idle_lock);
 }
 
-static void after_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
+/* What the task that switched out asked for (m->after), done once it is
+ * off its stack by the context that runs next on its thread: g0, or the
+ * next task (rt_par_resumed). */
+static void finish_switch(struct rt_sched *s, struct rt_m *m)
 {
+	struct rt_task *t = m->after_task;
 	switch (m->after) {
 	case RT_AFTER_PARK:
 		if (m->after_unlock)
@@ -804,12 +903,15 @@ static void after_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
 		wakep(s);
 		break;
 	case RT_AFTER_EXIT:
-		rt_task_release(t);
+		rt_task_retire(s, t);
 		break;
 	case RT_AFTER_ABANDON:
 	case RT_AFTER_NONE:
 		break;
 	}
+	/* Only now: until then the stop signal leaves this thread alone
+	 * (rt_par_on_task_stack), so a lock is never left held. */
+	m->after_task = NULL;
 	m->after = RT_AFTER_NONE;
 }
 
@@ -820,9 +922,7 @@ static void run_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
 		global_put(s, t);   /* the run is over; the dump lists it as runnable */
 		return;
 	}
-	__atomic_store_n(&p->schedtick, p->schedtick + 1, __ATOMIC_RELAXED);
-	t->ran_at = __atomic_load_n(&s->steps, __ATOMIC_RELAXED);   /* the livelock report */
-	__atomic_store_n(&p->current, t, __ATOMIC_RELEASE);
+	start_task(s, p, t);
 #ifdef RT_ASAN
 	__sanitizer_start_switch_fiber(&m->g0_fake_stack, t->stack->lo, t->stack->size);
 #endif
@@ -833,10 +933,11 @@ static void run_task(struct rt_sched *s, struct rt_m *m, struct rt_task *t)
 #ifdef RT_ASAN
 	__sanitizer_finish_switch_fiber(m->g0_fake_stack, NULL, NULL);
 #endif
-	/* The task may have given the processor away (a system call). */
+	/* The task back here may not be t (direct switches since), and it
+	 * may have given the processor away (a system call). */
 	if (m->p)
 		__atomic_store_n(&m->p->current, NULL, __ATOMIC_RELEASE);
-	after_task(s, m, t);
+	finish_switch(s, m);
 }
 
 /* A thread without a processor waits in the pool until given one. */
@@ -998,6 +1099,11 @@ static void stop_threads(struct rt_sched *s)
 
 bool rt_par_on_task_stack(const void *sp)
 {
+	/* Not while a request is pending: a task switching out, or one
+	 * finishing the request of the task before it (a lock to release). */
+	struct rt_m *m = m_tls;
+	if (m && m->after != RT_AFTER_NONE)
+		return false;
 	struct rt_task *t = rt_par_task_here();
 	const char *lo = t ? t->stack->lo : NULL;
 	return t && (const char *)sp >= lo && (const char *)sp < lo + t->stack->size;
@@ -1129,10 +1235,15 @@ static int par_setup(struct rt_sched *s)
 	return 0;
 }
 
+/* A task's stream is seeded at its first cl_rand, not at its spawn (most
+ * tasks never draw, and seeding was a twentieth of a spawn): all-zero
+ * words, which no seeding gives (four splitmix64 outputs in a row are
+ * never all zero), mean "not yet". */
 static void par_task_init(struct rt_sched *s, struct rt_task *t)
 {
+	(void)s;
 	t->priority = 0;
-	rt_rand_seed_words(t->rng, s->cfg.seed ^ ((uint64_t)t->id * 0x9e3779b97f4a7c15ull));
+	memset(t->rng, 0, sizeof t->rng);
 }
 
 static void par_task_entered(struct rt_sched *s, struct rt_task *t)
@@ -1149,7 +1260,10 @@ static uint64_t *par_rng(struct rt_sched *s)
 
 static uint64_t *par_task_rng(struct rt_sched *s)
 {
-	return rt_running(s)->rng;
+	struct rt_task *t = rt_running(s);
+	if (!(t->rng[0] | t->rng[1] | t->rng[2] | t->rng[3]))
+		rt_rand_seed_words(t->rng, s->cfg.seed ^ ((uint64_t)t->id * 0x9e3779b97f4a7c15ull));
+	return t->rng;
 }
 
 static struct rt_task *par_task_here(struct rt_sched *s)

@@ -62,38 +62,61 @@ static void task_entry(void)
 	task_exit(s, t);
 }
 
-/* Puts t in a free slot of the task table; tasks_lock held. */
-static void add_slot(struct rt_sched *s, struct rt_task *t)
+/* Whether the task table (slots, ntasks, the ids) needs tasks_lock: only
+ * when tasks on several processors can spawn and exit at once.  Under det,
+ * and under par with one processor, only the thread running tasks touches
+ * it (under par, one thread at a time: a processor's hand-off to another
+ * thread synchronises, as does the host's start and end of the run). */
+static inline bool table_shared(const struct rt_sched *s)
 {
-	rt_lock_assert_held(&s->tasks_lock);
-	if (s->nfree_slots) {
-		t->slot = s->free_slots[--s->nfree_slots];
-	} else {
-		if (s->nslots == s->cap_slots) {
-			int cap = s->cap_slots ? s->cap_slots * 2 : 64;
-			struct rt_task **slots = realloc(s->slots, (size_t)cap * sizeof *slots);
-			int *free_slots = realloc(s->free_slots, (size_t)cap * sizeof *free_slots);
-			if (!slots || !free_slots)
-				rt_oom();
-			s->slots = slots;
-			s->free_slots = free_slots;
-			s->cap_slots = cap;
-		}
-		t->slot = s->nslots++;
+	return s->nprocs > 1;
+}
+
+/* A new slot at the end of the task table, which grows; tasks_lock held
+ * if table_shared. */
+static __attribute__((noinline)) int new_slot(struct rt_sched *s)
+{
+	if (s->nslots == s->cap_slots) {
+		int cap = s->cap_slots ? s->cap_slots * 2 : 64;
+		struct rt_task **slots = realloc(s->slots, (size_t)cap * sizeof *slots);
+		int *free_slots = realloc(s->free_slots, (size_t)cap * sizeof *free_slots);
+		if (!slots || !free_slots)
+			rt_oom();
+		s->slots = slots;
+		s->free_slots = free_slots;
+		s->cap_slots = cap;
 	}
+	return s->nslots++;
+}
+
+/* Puts t in a free slot of the task table (one a dead task left, most
+ * often); tasks_lock held if table_shared. */
+static inline void add_slot(struct rt_sched *s, struct rt_task *t)
+{
+	t->slot = s->nfree_slots ? s->free_slots[--s->nfree_slots] : new_slot(s);
 	s->slots[t->slot] = t;
 }
 
 /* Zeroes a task record but for the buffers written before they are read:
  * the name (written next), the panic message (written by rt_panic), the
  * sleep timer (set by each sleep; only its heap index is read before) and
- * par's random stream (seeded by task_init).  Zeroing all of the 640-byte
- * record was most of rt_task_create's time: these are 360 bytes of it. */
-static void init_record(struct rt_task *t)
+ * the random stream (task_init's).  Zeroing all of the 640-byte record was
+ * most of rt_task_create's time: these are 360 bytes of it.  The fields
+ * from state to panic_msg go in two pieces, each small enough for the
+ * compiler to write with a few vector stores instead of a string
+ * instruction that costs more to start than the whole. */
+static inline __attribute__((always_inline)) void zero_small(char *p, size_t n)
+{
+	for (; n > 48; p += 48, n -= 48)
+		memset(p, 0, 48);
+	memset(p, 0, n);
+}
+
+static inline __attribute__((always_inline)) void init_record(struct rt_task *t)
 {
 #define ZERO_RANGE(from, to)                                                                   \
-	memset((char *)t + offsetof(struct rt_task, from), 0,                                        \
-	       offsetof(struct rt_task, to) - offsetof(struct rt_task, from))
+	zero_small((char *)t + offsetof(struct rt_task, from),                                       \
+	           offsetof(struct rt_task, to) - offsetof(struct rt_task, from))
 	ZERO_RANGE(ctx, name);
 	ZERO_RANGE(state, panic_msg);
 	ZERO_RANGE(panic_chain, sleep_timer);
@@ -107,10 +130,16 @@ static void init_record(struct rt_task *t)
 
 /* A zeroed record on a stack of its own, not yet known to the run (its
  * name is written before anyone can read it); NULL if no stack. */
-static struct rt_task *task_alloc(struct rt_sched *s)
+static inline __attribute__((always_inline)) struct rt_task *task_alloc(struct rt_sched *s)
 {
-	struct rt_stack *st = rt_stack_get(s->cfg.stack_size);
-	if (!st)
+	/* The stack the last task to die here left (rt_task_retire): a
+	 * spawn+join loop never goes to the cache.  Every stack of a run has
+	 * the run's size. */
+	struct rt_proc *p = rt_proc_of(s);
+	struct rt_stack *st = p ? p->spare_stack : NULL;
+	if (st)
+		p->spare_stack = NULL;
+	else if (!(st = rt_stack_get(s->cfg.stack_size)))
 		return NULL;
 	struct rt_task *t = st->task;
 #ifdef RT_ASAN
@@ -123,12 +152,13 @@ static struct rt_task *task_alloc(struct rt_sched *s)
 	return t;
 }
 
-/* Makes a named record from task_alloc a runnable task of the run. */
-static void task_start(struct rt_sched *s, struct rt_task *t, void (*fn)(void *), void *arg,
-                       const char *file, int line)
+/* Makes a named record from task_alloc a runnable task of the run (inlined:
+ * a spawn's every call counts). */
+static inline __attribute__((always_inline)) void
+task_start(struct rt_sched *s, struct rt_task *t, void (*fn)(void *), void *arg, const char *file,
+           int line)
 {
 	struct rt_stack *st = t->stack;
-	t->id = (int)rt_count(&s->next_task_id, 1);
 	t->fn = fn;
 	t->arg = arg;
 	struct rt_task *parent = s->procs ? rt_cur(s) : NULL;
@@ -140,18 +170,22 @@ static void task_start(struct rt_sched *s, struct rt_task *t, void (*fn)(void *)
 	t->runq_index = -1;
 	s->ops->task_init(s, t);
 	rt_ctx_make(&t->ctx, st->lo, st->size, task_entry);
-	rt_race_spawn(s, parent, t);   /* go f(): the spawn happens before f starts */
 #ifdef RT_TSAN
 	t->tsan_fiber = __tsan_create_fiber(0);
 #endif
 	t->state = RT_RUNNABLE;   /* before the table publishes it: others read it there */
-	rt_lock_acquire(&s->tasks_lock);
+	bool shared = table_shared(s);
+	if (shared)
+		rt_lock_acquire(&s->tasks_lock);
+	t->id = (int)++s->next_task_id;   /* under the table's lock: no atomic of its own */
 	add_slot(s, t);
 	s->ntasks++;
 	s->tasks_spawned++;
 	if ((uint64_t)s->ntasks > s->peak_tasks)
 		s->peak_tasks = (uint64_t)s->ntasks;
-	rt_lock_release(&s->tasks_lock);
+	if (shared)
+		rt_lock_release(&s->tasks_lock);
+	rt_race_spawn(s, parent, t);   /* go f(): the spawn happens before f starts */
 }
 
 struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg,
@@ -165,8 +199,8 @@ struct rt_task *rt_task_create(struct rt_sched *s, void (*fn)(void *), void *arg
 	return t;
 }
 
-/* Gives a task's stack back; it must not be running. */
-void rt_task_release(struct rt_task *t)
+/* Frees what a task allocated besides its stack; it must not be running. */
+static inline void release_extras(struct rt_task *t)
 {
 #ifdef RT_TSAN
 	if (t->tsan_fiber)
@@ -179,16 +213,47 @@ void rt_task_release(struct rt_task *t)
 		free(t->panic_chain);
 	if (t->select_buf)
 		free(t->select_buf);
+}
+
+/* Gives a task's stack back; it must not be running. */
+void rt_task_release(struct rt_task *t)
+{
+	release_extras(t);
 	rt_stack_put(t->stack);
+}
+
+/* Called by the context that runs next on the dead task's processor (det:
+ * the next task; par: that processor's g0 or next task), so the processor
+ * is the caller's own. */
+void rt_task_retire(struct rt_sched *s, struct rt_task *t)
+{
+	release_extras(t);
+	struct rt_proc *p = rt_proc_of(s);
+	if (p && !p->spare_stack)
+		p->spare_stack = t->stack;
+	else
+		rt_stack_put(t->stack);
+}
+
+void rt_task_spares_put(struct rt_sched *s)
+{
+	for (int i = 0; s->procs && i < s->nprocs; i++) {
+		if (s->procs[i].spare_stack)
+			rt_stack_put(s->procs[i].spare_stack);
+		s->procs[i].spare_stack = NULL;
+	}
 }
 
 static void unlink_task(struct rt_sched *s, struct rt_task *t)
 {
-	rt_lock_acquire(&s->tasks_lock);
+	bool shared = table_shared(s);
+	if (shared)
+		rt_lock_acquire(&s->tasks_lock);
 	s->slots[t->slot] = NULL;
 	s->free_slots[s->nfree_slots++] = t->slot;
 	s->ntasks--;
-	rt_lock_release(&s->tasks_lock);
+	if (shared)
+		rt_lock_release(&s->tasks_lock);
 }
 
 static int by_id(const void *a, const void *b)

@@ -41,7 +41,7 @@ static void wake_all(struct rt_taskq *q)
 		rt_ready(t);
 }
 
-static void wg_add(cl_waitgroup *wg, int delta, const char *op)
+static inline __attribute__((always_inline)) void wg_add(cl_waitgroup *wg, int delta, const char *op)
 {
 	rt_sched_point(NULL, 0);
 	if (delta < 0)
