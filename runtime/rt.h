@@ -608,6 +608,12 @@ static inline void rt_sched_point(const char *file, int line)
 }
 /* cl_config.interrupt became non-zero: ends the run as limit "interrupted". */
 _Noreturn void rt_interrupted(struct rt_sched *s);
+/* True once the caller's interrupt flag is raised.  The flag is written by a
+ * signal handler or by another thread (a test), so it is read atomically. */
+static inline bool rt_interrupt_raised(const struct rt_sched *s)
+{
+	return s->cfg.interrupt && __atomic_load_n(s->cfg.interrupt, __ATOMIC_RELAXED);
+}
 
 /* Blocks the running task until rt_ready; before switching away calls
  * unlock(arg) (if not NULL), so a waker can never miss it. */

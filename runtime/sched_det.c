@@ -162,7 +162,7 @@ static inline __attribute__((always_inline)) struct rt_task *pick_task(struct rt
 	}
 	if (__builtin_expect(s->steps - s->progress_step > s->livelock_window, 0))
 		livelock(s);
-	if (__builtin_expect(s->cfg.interrupt && *s->cfg.interrupt, 0))
+	if (__builtin_expect(rt_interrupt_raised(s), 0))
 		rt_interrupted(s);
 #ifdef CHANLAB_DEBUG
 	runq_check(s);

@@ -763,7 +763,7 @@ static inline unsigned step_batch(const struct rt_sched *s)
 static struct rt_task *find_direct(struct rt_sched *s, struct rt_proc *p)
 {
 	if (__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE) ||
-	    p->steps_pending + 1 >= step_batch(s) || (s->cfg.interrupt && *s->cfg.interrupt))
+	    p->steps_pending + 1 >= step_batch(s) || rt_interrupt_raised(s))
 		return NULL;
 	if (__atomic_load_n(&s->timers.n, __ATOMIC_ACQUIRE) &&
 	    __atomic_load_n(&s->timers.first, __ATOMIC_ACQUIRE) <= rt_par_now(s))
@@ -793,7 +793,7 @@ static bool over_limit(struct rt_sched *s)
 		rt_par_finish(s, CL_OUTCOME_LIMIT, headline);
 		return true;
 	}
-	if (s->cfg.interrupt && *s->cfg.interrupt) {
+	if (rt_interrupt_raised(s)) {
 		rt_par_finish(s, CL_OUTCOME_LIMIT, "interrupted");
 		return true;
 	}
@@ -815,7 +815,7 @@ static bool over_limit(struct rt_sched *s)
  * the limits (a small --max-steps counts every step). */
 static bool count_step(struct rt_sched *s, struct rt_proc *p)
 {
-	if (s->cfg.interrupt && *s->cfg.interrupt)
+	if (rt_interrupt_raised(s))
 		return over_limit(s);   /* at once, not at the end of a batch */
 	if (++p->steps_pending < step_batch(s))
 		return false;
@@ -1192,7 +1192,7 @@ static void par_point(struct rt_sched *s, const char *file, int line)
 	(void)line;
 	if (__builtin_expect(__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE), 0))
 		rt_par_abandon(rt_cur(s));
-	if (__builtin_expect(s->cfg.interrupt && *s->cfg.interrupt, 0))
+	if (__builtin_expect(rt_interrupt_raised(s), 0))
 		rt_interrupted(s);
 }
 
@@ -1200,7 +1200,7 @@ static void par_yield(struct rt_sched *s, struct rt_task *t, const char *file, i
 {
 	t->file = file;
 	t->line = line;
-	if (s->cfg.interrupt && *s->cfg.interrupt)
+	if (rt_interrupt_raised(s))
 		rt_interrupted(s);
 	rt_par_yield(t);
 }

@@ -38,7 +38,7 @@ static void interrupt_then_yield(void *arg)
 	(void)arg;
 	for (int i = 0; i < 100; i++)
 		cl_yield();
-	interrupt_flag = 1;
+	__atomic_store_n(&interrupt_flag, 1, __ATOMIC_RELAXED);   /* the run reads it on other threads */
 	yield_forever(NULL);
 }
 
@@ -100,7 +100,7 @@ START_TEST(the_interrupt_flag_ends_a_par_run)
 	cl_config_init(&cfg);
 	cfg.sched = CL_SCHED_PAR;
 	cfg.procs = 2;
-	interrupt_flag = 1;
+	__atomic_store_n(&interrupt_flag, 1, __ATOMIC_RELAXED);   /* the run reads it on other threads */
 	cfg.interrupt = (volatile int *)&interrupt_flag;
 	struct cl_result r;
 	ck_assert_int_eq(cl_run(sleep_forever, NULL, &cfg, &r), 0);
