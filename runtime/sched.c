@@ -118,7 +118,7 @@ void cl_yield_at(const char *file, int line)
 void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg)
 {
 	struct rt_sched *s = rt_s();
-	struct rt_task *t = rt_cur(s);
+	struct rt_task *t = rt_running(s);   /* never NULL in a task (gcc 12 saw a NULL store) */
 	__atomic_store_n(&t->state, RT_BLOCKED, __ATOMIC_RELEASE);   /* read by other processors */
 	t->wait = why->wait;
 	t->wait_obj_kind = why->obj_kind;
