@@ -208,7 +208,7 @@ void rt_buf_put(struct cl_chan *c, const void *val, struct rt_task *self, const 
 	rt_race_chan_slot(c, tail, self);
 	copy_elem(c->buf + tail * c->elem_size, val, c->elem_size);
 	c->flows[tail] = next_flow(s);
-	c->count++;
+	__atomic_store_n(&c->count, c->count + 1, __ATOMIC_RELAXED);   /* read without the lock */
 	c->last_sender = self ? self->id : 0;
 	if (s->tracing)
 		emit_xfer(s, CL_EV_SEND, c, self, 0, val, c->flows[tail], 1, file, line);
@@ -226,7 +226,7 @@ void rt_buf_take(struct cl_chan *c, void *out, struct rt_task *self, const char 
 		copy_elem(out, slot, c->elem_size);
 	rt_race_chan_slot(c, c->head, self);
 	c->head = next_index(c, c->head);
-	c->count--;
+	__atomic_store_n(&c->count, c->count - 1, __ATOMIC_RELAXED);   /* read without the lock */
 	c->last_receiver = self->id;
 	rt_lock_release(&c->lock);
 	count_message(self);
@@ -275,7 +275,7 @@ void cl_chan_set_fmt(cl_chan *ch, cl_fmt_fn fmt)
 
 size_t cl_len(cl_chan *ch)
 {
-	return ch ? ch->count : 0;
+	return ch ? __atomic_load_n(&ch->count, __ATOMIC_RELAXED) : 0;   /* Go's len: no lock */
 }
 
 size_t cl_cap(cl_chan *ch)
@@ -365,7 +365,7 @@ static void close_locked(struct cl_chan *c, const char *file, int line)
 	rt_lock_assert_held(&c->lock);
 	struct rt_sched *s = rt_s();
 	rt_race_release(c);
-	c->closed = true;
+	__atomic_store_n(&c->closed, true, __ATOMIC_RELAXED);   /* read without the lock */
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_CLOSE);
 		ev.obj_kind = CL_OBJ_CHAN;
