@@ -9,19 +9,23 @@
 
 struct cl_chan {
 	struct rt_obj obj;
-	struct rt_lock lock;     /* guards every field below (no-op under det) */
+	/* Set by cl_chan_make and never changed (fmt: once, before use), so
+	 * these lines stay shared between the cores. */
 	size_t elem_size;
 	size_t cap;
-	size_t count;            /* values in buf (stored atomically: see below) */
-	size_t head;             /* index of the oldest value */
-	bool closed;             /* stored atomically */
-	struct rt_waitq recvq;   /* blocked receivers (first stored atomically) */
-	struct rt_waitq sendq;   /* blocked senders (first stored atomically) */
+	uint64_t *flows;         /* flow id of each buffered value (parallel to buf; tracing only) */
+	unsigned char *buf;      /* cap * elem_size bytes */
 	cl_fmt_fn fmt;
+	/* What every operation writes, together (64 bytes): the lock and the
+	 * state it guards (no-op lock under det). */
+	struct rt_lock lock;     /* guards every field below */
+	bool closed;             /* stored atomically: see below */
 	int last_sender;         /* task ids, for the deadlock report's wait-for graph */
 	int last_receiver;
-	uint64_t *flows;         /* flow id of each buffered value (parallel to buf) */
-	unsigned char *buf;      /* cap * elem_size bytes */
+	size_t count;            /* values in buf (stored atomically) */
+	size_t head;             /* index of the oldest value */
+	struct rt_waitq recvq;   /* blocked receivers (first stored atomically) */
+	struct rt_waitq sendq;   /* blocked senders (first stored atomically) */
 };
 
 /* First queued waiter that can still be woken (skipping selects that have
