@@ -9,19 +9,23 @@
 
 struct cl_chan {
 	struct rt_obj obj;
-	struct rt_lock lock;     /* guards every field below (no-op under det) */
+	/* Set by cl_chan_make and never changed (fmt: once, before use), so
+	 * these lines stay shared between the cores. */
 	size_t elem_size;
 	size_t cap;
-	size_t count;            /* values in buf */
-	size_t head;             /* index of the oldest value */
-	bool closed;
-	struct rt_waitq recvq;   /* blocked receivers */
-	struct rt_waitq sendq;   /* blocked senders */
+	uint64_t *flows;         /* flow id of each buffered value (parallel to buf; tracing only) */
+	unsigned char *buf;      /* cap * elem_size bytes */
 	cl_fmt_fn fmt;
+	/* What every operation writes, together (64 bytes): the lock and the
+	 * state it guards (no-op lock under det). */
+	struct rt_lock lock;     /* guards every field below */
+	bool closed;             /* stored atomically: see below */
 	int last_sender;         /* task ids, for the deadlock report's wait-for graph */
 	int last_receiver;
-	uint64_t *flows;         /* flow id of each buffered value (parallel to buf) */
-	unsigned char *buf;      /* cap * elem_size bytes */
+	size_t count;            /* values in buf (stored atomically) */
+	size_t head;             /* index of the oldest value */
+	struct rt_waitq recvq;   /* blocked receivers (first stored atomically) */
+	struct rt_waitq sendq;   /* blocked senders (first stored atomically) */
 };
 
 /* First queued waiter that can still be woken (skipping selects that have
@@ -40,7 +44,7 @@ static inline void rt_waitq_push(struct rt_waitq *q, struct rt_waiter *w)
 	if (q->last)
 		q->last->next = w;
 	else
-		q->first = w;
+		__atomic_store_n(&q->first, w, __ATOMIC_RELAXED);   /* read without the lock */
 	q->last = w;
 	w->queued = true;
 }
@@ -53,12 +57,53 @@ static inline void rt_waitq_unlink(struct rt_waitq *q, struct rt_waiter *w)
 	if (w->prev)
 		w->prev->next = w->next;
 	else
-		q->first = w->next;
+		__atomic_store_n(&q->first, w->next, __ATOMIC_RELAXED);   /* read without the lock */
 	if (w->next)
 		w->next->prev = w->prev;
 	else
 		q->last = w->prev;
 	w->queued = false;
+}
+
+/* ---- non-blocking operations that cannot proceed, seen without the lock ----
+ *
+ * A select of one case with a default (a poll) mostly finds nothing to do.
+ * Taking the lock to find that out writes the channel's cache line on every
+ * poll, and a poller on one core then takes the line from under the sender
+ * on the other.  As Go's chanrecv and chansend do when block is false, these
+ * look without the lock; true means the operation certainly cannot proceed
+ * now, false that the caller must lock and look again (it may still block).
+ * Every field they read is stored atomically wherever it changes (count,
+ * closed, the queues' first), always under the lock; cap never changes.
+ *
+ * Receive: "empty" (a buffered channel holds no value; an unbuffered one
+ * has no sender queued), read before closed.  If closed is still false
+ * then, it was false when empty was read (a channel never reopens), so at
+ * that moment the receive could not proceed.  A closed channel goes to the
+ * locked path, which returns the buffered values first, then the zero
+ * value.
+ *
+ * Send: not closed, read before "full" (every slot taken; unbuffered: no
+ * receiver queued).  A channel that is closed between the two reads was
+ * not ready before the close either (a closed channel stays "ready": the
+ * send panics), so some moment between them saw it open and full.
+ *
+ * Queued waiters of selects that already fired count as waiters here: the
+ * locked path skips them and finds the same answer.  Sequentially
+ * consistent loads keep the two reads in order (plain moves on x86-64). */
+static inline bool rt_chan_recv_cannot(struct cl_chan *c)
+{
+	bool empty = c->cap ? __atomic_load_n(&c->count, __ATOMIC_SEQ_CST) == 0
+	                    : __atomic_load_n(&c->sendq.first, __ATOMIC_SEQ_CST) == NULL;
+	return empty && !__atomic_load_n(&c->closed, __ATOMIC_SEQ_CST);
+}
+
+static inline bool rt_chan_send_cannot(struct cl_chan *c)
+{
+	if (__atomic_load_n(&c->closed, __ATOMIC_SEQ_CST))
+		return false;
+	return c->cap ? __atomic_load_n(&c->count, __ATOMIC_SEQ_CST) == c->cap
+	              : __atomic_load_n(&c->recvq.first, __ATOMIC_SEQ_CST) == NULL;
 }
 
 /* The halves of a channel operation once the channel is locked and the

@@ -364,6 +364,12 @@ static __attribute__((noinline)) int select1(struct rt_sched *s, struct cl_case 
                                              bool has_default, const char *file, int line)
 {
 	struct cl_chan *c = cases[0].ch;
+	if (has_default &&
+	    (cases[0].dir == CL_RECV ? rt_chan_recv_cannot(c) : rt_chan_send_cannot(c))) {
+		/* A poll that finds nothing, seen without the lock (chan.h). */
+		emit_select(s, cases, -1, 1, file, line);
+		return -1;
+	}
 	rt_lock_acquire(&c->lock);
 	int chosen = -1;
 	if (try_case(&cases[0], c, NULL, c, c, rt_running(s), file, line)) {
