@@ -117,16 +117,7 @@ static struct rt_m *m_self(void)
  * race pauses longer each time instead of re-reading the lock's cache line
  * on every cycle, which under contention makes the line bounce between the
  * cores and slows the holder itself.  A lock held for very long (its
- * holder's thread was preempted) makes us yield the CPU.
- *
- * The backoff stops growing at 32 pauses (about 1 us here: a PAUSE is ~34
- * ns on this CPU) and the yields start after 32 rounds of that (~40 us in
- * all).  Channel locks are held for about 100 ns: with the old cap of 1,024
- * pauses (35 us a look) a waiter went deaf for hundreds of holds at a time,
- * and on the worker pool's two channels shared by two processors that cost
- * more than the bouncing it saved (docs/bench.md, 2026-12-01 night). */
-#define LOCK_MAX_BACKOFF 32
-#define LOCK_ROUNDS_BEFORE_YIELD 32
+ * holder's thread was preempted) makes us yield the CPU. */
 void rt_spin_lock(struct rt_lock *l)
 {
 	unsigned backoff = 4, rounds = 0;
@@ -134,9 +125,9 @@ void rt_spin_lock(struct rt_lock *l)
 		do {
 			for (unsigned i = 0; i < backoff; i++)
 				rt_cpu_relax();
-			if (backoff < LOCK_MAX_BACKOFF)
+			if (backoff < 1024)
 				backoff *= 2;
-			else if (++rounds > LOCK_ROUNDS_BEFORE_YIELD)
+			else if (++rounds > 64)
 				sched_yield();
 		} while (__atomic_load_n(&l->held, __ATOMIC_RELAXED));
 	}
