@@ -38,15 +38,12 @@ void rt_rand_seed(struct rt_sched *s, uint64_t seed)
 
 uint64_t rt_rand(struct rt_sched *s)
 {
-	if (s->footprint_on)
-		s->fp_tainted = true;   /* a draw: the step's order matters to every other draw */
-	return rt_rand_words(s->ops->rng(s));
+	return rt_rand_inline(s);
 }
 
 uint64_t rt_rand_below(struct rt_sched *s, uint64_t n)
 {
-	/* Lemire's multiply-shift: the bias is below 2^-32 for our n. */
-	return (uint64_t)(((unsigned __int128)rt_rand(s) * n) >> 64);
+	return rt_rand_below_inline(s, n);
 }
 
 /* Under det the pattern's draws come from the run's stream, interleaved
@@ -57,7 +54,8 @@ uint64_t cl_rand(void)
 	struct rt_sched *s = rt_s();
 	if (s->footprint_on)
 		s->fp_tainted = true;   /* as rt_rand: two steps that draw do not commute */
-	return rt_rand_words(s->ops->task_rng(s));
+	/* det's task stream is the run's: no indirect call for it. */
+	return rt_rand_words(__builtin_expect(rt_par_active, 0) ? s->ops->task_rng(s) : s->rng);
 }
 
 uint64_t cl_rand_below(uint64_t n)

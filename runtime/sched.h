@@ -25,6 +25,26 @@ static inline uint64_t rt_rand_words(uint64_t *r)
 	r[3] = (r[3] << 45) | (r[3] >> 19);
 	return result;
 }
+/* The run's stream, without the table's indirect call where the thread's
+ * mode says det (rt_par_active, the one test of the mode the runtime
+ * allows itself): det's rng and task_rng are both s->rng, so the words
+ * drawn are the same either way. */
+static inline uint64_t *rt_rand_stream(struct rt_sched *s)
+{
+	return __builtin_expect(rt_par_active, 0) ? s->ops->rng(s) : s->rng;
+}
+/* rt_rand and rt_rand_below, inline for the select and pick paths. */
+static inline uint64_t rt_rand_inline(struct rt_sched *s)
+{
+	if (s->footprint_on)
+		s->fp_tainted = true;   /* a draw: the step's order matters to every other draw */
+	return rt_rand_words(rt_rand_stream(s));
+}
+static inline uint64_t rt_rand_below_inline(struct rt_sched *s, uint64_t n)
+{
+	/* Lemire's multiply-shift: the bias is below 2^-32 for our n. */
+	return (uint64_t)(((unsigned __int128)rt_rand_inline(s) * n) >> 64);
+}
 void rt_runq_add(struct rt_sched *s, struct rt_task *t);
 void rt_runq_remove(struct rt_sched *s, struct rt_task *t);
 void rt_switch(struct rt_sched *s, struct rt_task *from, struct rt_task *to, bool dying);

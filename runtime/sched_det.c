@@ -33,16 +33,22 @@
 
 /* ---- the run queue ---------------------------------------------------------------- */
 
+/* Out of line and cold: the queue is reused from run to run, so it grows
+ * only in a thread's first runs, and the add stays a leaf. */
+static __attribute__((noinline, cold)) void runq_grow(struct rt_sched *s)
+{
+	int cap = s->cap_runq ? s->cap_runq * 2 : 64;
+	struct rt_task **q = realloc(s->runq, (size_t)cap * sizeof *q);
+	if (!q)
+		rt_oom();
+	s->runq = q;
+	s->cap_runq = cap;
+}
+
 void rt_runq_add(struct rt_sched *s, struct rt_task *t)
 {
-	if (s->nrun == s->cap_runq) {
-		int cap = s->cap_runq ? s->cap_runq * 2 : 64;
-		struct rt_task **q = realloc(s->runq, (size_t)cap * sizeof *q);
-		if (!q)
-			rt_oom();
-		s->runq = q;
-		s->cap_runq = cap;
-	}
+	if (__builtin_expect(s->nrun == s->cap_runq, 0))
+		runq_grow(s);
 	t->runq_index = s->nrun;
 	s->runq[s->nrun++] = t;
 	s->fp_tainted = true;   /* made a task runnable */

@@ -65,7 +65,7 @@ static void plan(struct sel *sel, struct rt_sched *s)
 		if (sel->cases[i].ch)
 			sel->order[sel->m++] = i;
 	for (int k = sel->m - 1; k > 0; k--) {
-		int j = (int)rt_rand_below(s, (uint64_t)k + 1);
+		int j = (int)rt_rand_below_inline(s, (uint64_t)k + 1);
 		int tmp = sel->order[k];
 		sel->order[k] = sel->order[j];
 		sel->order[j] = tmp;
@@ -299,7 +299,7 @@ static void unlock2(void *arg)
 /* wait_all for two cases, polled first then second (case indices), with
  * both channels locked: a waiter on each, park, then take the one that
  * did not fire off its queue. */
-static int wait2(struct rt_sched *s, struct cl_case *cases, int first, const struct lock2 *l,
+static __attribute__((noinline)) int wait2(struct rt_sched *s, struct cl_case *cases, int first, const struct lock2 *l,
                  const char *file, int line)
 {
 	struct rt_task *self = rt_running(s);
@@ -334,7 +334,7 @@ static __attribute__((noinline)) int select2(struct rt_sched *s, struct cl_case 
 {
 	/* plan's shuffle of two: j = rt_rand_below(2) swaps order[1] with
 	 * order[j], so j == 0 polls case 1 first. */
-	int first = rt_rand_below(s, 2) == 0;
+	int first = rt_rand_below_inline(s, 2) == 0;
 	struct cl_case *x = &cases[first], *y = &cases[!first];
 	struct cl_chan *cx = x->ch, *cy = y->ch;
 	struct cl_chan *lo = (uintptr_t)cx <= (uintptr_t)cy ? cx : cy;
@@ -388,14 +388,10 @@ static __attribute__((noinline)) int select1(struct rt_sched *s, struct cl_case 
 	return chosen;
 }
 
-int cl_select_at(const char *file, int line, struct cl_case *cases, int n, bool has_default)
+/* Any other select: arrays for the poll order, the locks and the waiters. */
+static __attribute__((noinline)) int select_n(struct rt_sched *s, struct cl_case *cases, int n,
+                                              bool has_default, const char *file, int line)
 {
-	struct rt_sched *s = rt_s();
-	rt_sched_point(file, line);
-	if (n == 2 && cases[0].ch && cases[1].ch)
-		return select2(s, cases, has_default, file, line);
-	if (n == 1 && cases[0].ch)
-		return select1(s, cases, has_default, file, line);
 	int order_small[SMALL];
 	struct cl_chan *locks_small[SMALL];
 	struct rt_waiter waiters_small[SMALL];
@@ -431,4 +427,17 @@ int cl_select_at(const char *file, int line, struct cl_case *cases, int n, bool 
 	}
 	emit_select(s, cases, chosen, n, file, line);
 	return chosen;
+}
+
+/* The dispatcher alone: the paths are tail calls, so the one- and two-case
+ * selects do not pay for the general path's frame. */
+int cl_select_at(const char *file, int line, struct cl_case *cases, int n, bool has_default)
+{
+	struct rt_sched *s = rt_s();
+	rt_sched_point(file, line);
+	if (n == 2 && cases[0].ch && cases[1].ch)
+		return select2(s, cases, has_default, file, line);
+	if (n == 1 && cases[0].ch)
+		return select1(s, cases, has_default, file, line);
+	return select_n(s, cases, n, has_default, file, line);
 }
