@@ -113,6 +113,30 @@ void cl_yield_at(const char *file, int line)
 	rt_footprint(s, CL_STEP_LOCAL, NULL);
 }
 
+/* The BLOCK and WAKE events, out of line: an untraced run (the explorer's)
+ * then parks and wakes in small frames, and rt_ready is a tail call. */
+static __attribute__((noinline)) void emit_block(struct rt_sched *s, const struct rt_task *t,
+                                                 const struct rt_block *why)
+{
+	struct cl_event ev = rt_event(s, CL_EV_BLOCK);
+	ev.wait = why->wait;
+	ev.obj_kind = why->obj_kind;
+	ev.obj_id = why->obj_id;
+	ev.obj_name = t->wait_obj_name;
+	ev.file = why->file ? why->file : "";
+	ev.line = why->line;
+	rt_emit(s, &ev);
+}
+
+static __attribute__((noinline)) void emit_wake(struct rt_sched *s, const struct rt_task *t)
+{
+	struct cl_event ev = rt_event(s, CL_EV_WAKE);
+	ev.task = t->id;
+	ev.task_name = t->name;
+	ev.peer = rt_current_id();
+	rt_emit(s, &ev);
+}
+
 void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg)
 {
 	struct rt_sched *s = rt_s();
@@ -125,16 +149,8 @@ void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg)
 	t->waits_for = why->waits_for;
 	t->file = why->file;
 	t->line = why->line;
-	if (s->tracing) {
-		struct cl_event ev = rt_event(s, CL_EV_BLOCK);
-		ev.wait = why->wait;
-		ev.obj_kind = why->obj_kind;
-		ev.obj_id = why->obj_id;
-		ev.obj_name = t->wait_obj_name;
-		ev.file = why->file ? why->file : "";
-		ev.line = why->line;
-		rt_emit(s, &ev);
-	}
+	if (s->tracing)
+		emit_block(s, t, why);
 	s->ops->park(s, t, unlock, arg);
 	t->wait = CL_WAIT_NONE;
 }
@@ -142,13 +158,8 @@ void rt_park(const struct rt_block *why, void (*unlock)(void *), void *arg)
 void rt_ready(struct rt_task *t)
 {
 	struct rt_sched *s = rt_s();
-	if (s->tracing) {
-		struct cl_event ev = rt_event(s, CL_EV_WAKE);
-		ev.task = t->id;
-		ev.task_name = t->name;
-		ev.peer = rt_current_id();
-		rt_emit(s, &ev);
-	}
+	if (s->tracing)
+		emit_wake(s, t);
 	s->ops->ready(s, t);
 }
 

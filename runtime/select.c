@@ -176,11 +176,10 @@ static int poll_once(struct sel *sel, struct rt_task *self, const char *file, in
 	return -1;
 }
 
-static void emit_select(struct rt_sched *s, const struct cl_case *cases, int chosen, int n,
-                        const char *file, int line)
+static __attribute__((noinline)) void emit_select_traced(struct rt_sched *s,
+                                                         const struct cl_case *cases, int chosen,
+                                                         int n, const char *file, int line)
 {
-	if (!s->tracing)
-		return;
 	struct cl_event ev = rt_event(s, CL_EV_SELECT);
 	/* Schema version 2: the chosen case's direction and channel. */
 	if (chosen >= 0 && cases[chosen].ch) {
@@ -196,6 +195,15 @@ static void emit_select(struct rt_sched *s, const struct cl_case *cases, int cho
 	ev.file = file;
 	ev.line = line;
 	rt_emit(s, &ev);
+}
+
+/* The SELECT event; its body out of line, so an untraced run's selects
+ * keep small frames. */
+static inline void emit_select(struct rt_sched *s, const struct cl_case *cases, int chosen, int n,
+                               const char *file, int line)
+{
+	if (s->tracing)
+		emit_select_traced(s, cases, chosen, n, file, line);
 }
 
 /* Pass 3: park with a waiter on every case; returns the case that fired. */
