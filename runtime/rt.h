@@ -461,6 +461,8 @@ struct rt_sched {
 	uint64_t steps;
 	uint64_t progress_step;             /* the step of the last progress (rt_progress) */
 	uint64_t livelock_window;           /* steps without progress before "livelock" */
+	uint64_t det_check_step;            /* det: no step up to this one can hit either limit
+	                                     * above (0: look again; sched_det.c pick_task) */
 	const char *limit_reason;           /* limit only: "steps", "time", "livelock", "interrupted" */
 	cl_time now;                        /* det: virtual time */
 	int64_t start_ns;                   /* par: the monotonic clock at the start */

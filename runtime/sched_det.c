@@ -152,6 +152,25 @@ static __attribute__((noinline, cold)) _Noreturn void livelock(struct rt_sched *
 	                more ? " ..." : "");
 }
 
+/* The step limit and the livelock window, as every step would check them,
+ * then the last step that can pass both without a look: progress only
+ * moves the livelock bound later, and cl_livelock_within, which moves it
+ * earlier, clears det_check_step.  One compare per step instead of two. */
+static __attribute__((noinline)) void step_limits(struct rt_sched *s)
+{
+	if (s->steps > s->cfg.max_steps) {
+		s->limit_reason = "steps";
+		rt_finish_limit("step limit: %llu scheduling decisions",
+		                (unsigned long long)s->cfg.max_steps);
+	}
+	if (__builtin_expect(s->steps - s->progress_step > s->livelock_window, 0))
+		livelock(s);
+	uint64_t live = s->progress_step + s->livelock_window;
+	if (live < s->progress_step)
+		live = UINT64_MAX;   /* no window (UINT64_MAX): never */
+	s->det_check_step = live < s->cfg.max_steps ? live : s->cfg.max_steps;
+}
+
 /* Chooses the next task to run, advancing virtual time when nothing can
  * run.  NULL means no task can ever run again (deadlock). */
 static inline __attribute__((always_inline)) struct rt_task *pick_task(struct rt_sched *s)
@@ -161,13 +180,8 @@ static inline __attribute__((always_inline)) struct rt_task *pick_task(struct rt
 			s->procs->current->sched_points++;
 		s->fp_segs++;
 	}
-	if (++s->steps > s->cfg.max_steps) {
-		s->limit_reason = "steps";
-		rt_finish_limit("step limit: %llu scheduling decisions",
-		                (unsigned long long)s->cfg.max_steps);
-	}
-	if (__builtin_expect(s->steps - s->progress_step > s->livelock_window, 0))
-		livelock(s);
+	if (__builtin_expect(++s->steps > s->det_check_step, 0))
+		step_limits(s);
 	if (__builtin_expect(rt_interrupt_raised(s), 0))
 		rt_interrupted(s);
 #ifdef CHANLAB_DEBUG

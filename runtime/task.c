@@ -607,4 +607,5 @@ void cl_livelock_within(uint64_t steps)
 	 * detection off (window UINT64_MAX) keeps it off. */
 	if (!rt_par_active && steps && s->livelock_window != UINT64_MAX && steps < s->livelock_window)
 		s->livelock_window = steps;
+	s->det_check_step = 0;   /* det's pick looks at the limits again */
 }
