@@ -307,9 +307,12 @@ static void unlock2(void *arg)
 /* wait_all for two cases, polled first then second (case indices), with
  * both channels locked: a waiter on each, park, then take the one that
  * did not fire off its queue. */
-static __attribute__((noinline)) int wait2(struct rt_sched *s, struct cl_case *cases, int first, const struct lock2 *l,
-                 const char *file, int line)
+static __attribute__((noinline)) int wait2(struct rt_sched *s, struct cl_case *cases, int first,
+                                           struct lock2 lk, const char *file, int line)
 {
+	/* The locks' record in this frame: select2 then takes no address and
+	 * keeps its ready cases in registers. */
+	const struct lock2 *l = &lk;
 	struct rt_task *self = rt_running(s);
 	__atomic_store_n(&self->select_done, 0, __ATOMIC_RELAXED);
 	self->fired = NULL;
@@ -337,8 +340,9 @@ static __attribute__((noinline)) int wait2(struct rt_sched *s, struct cl_case *c
 	return i;
 }
 
-static __attribute__((noinline)) int select2(struct rt_sched *s, struct cl_case *cases,
-                                             bool has_default, const char *file, int line)
+static inline __attribute__((always_inline)) int select2(struct rt_sched *s,
+                                                         struct cl_case *cases, bool has_default,
+                                                         const char *file, int line)
 {
 	/* plan's shuffle of two: j = rt_rand_below(2) swaps order[1] with
 	 * order[j], so j == 0 polls case 1 first. */
@@ -357,10 +361,12 @@ static __attribute__((noinline)) int select2(struct rt_sched *s, struct cl_case 
 	} else if (try_case(y, cy, same ? NULL : cx, lo, hi, self, file, line)) {
 		chosen = !first;
 	} else if (has_default) {
-		unlock2(&l);
+		if (hi != lo)
+			rt_lock_release(&hi->lock);
+		rt_lock_release(&lo->lock);
 		chosen = -1;
 	} else {
-		chosen = wait2(s, cases, first, &l, file, line);
+		chosen = wait2(s, cases, first, l, file, line);
 	}
 	emit_select(s, cases, chosen, 2, file, line);
 	return chosen;
@@ -437,8 +443,8 @@ static __attribute__((noinline)) int select_n(struct rt_sched *s, struct cl_case
 	return chosen;
 }
 
-/* The dispatcher alone: the paths are tail calls, so the one- and two-case
- * selects do not pay for the general path's frame. */
+/* The two-case path inline (one frame for the point and the select), the
+ * others in frames of their own, so they do not cost it their arrays. */
 int cl_select_at(const char *file, int line, struct cl_case *cases, int n, bool has_default)
 {
 	struct rt_sched *s = rt_s();
