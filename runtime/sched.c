@@ -49,7 +49,7 @@ uint64_t rt_rand_below(struct rt_sched *s, uint64_t n)
 /* Under det the pattern's draws come from the run's stream, interleaved
  * with the scheduler's: one seed fixes both.  Under par each task has its
  * own stream. */
-uint64_t cl_rand(void)
+static inline uint64_t cl_rand_draw(void)
 {
 	struct rt_sched *s = rt_s();
 	if (s->footprint_on)
@@ -58,9 +58,14 @@ uint64_t cl_rand(void)
 	return rt_rand_words(__builtin_expect(rt_par_active, 0) ? s->ops->task_rng(s) : s->rng);
 }
 
+uint64_t cl_rand(void)
+{
+	return cl_rand_draw();
+}
+
 uint64_t cl_rand_below(uint64_t n)
 {
-	return n ? (uint64_t)(((unsigned __int128)cl_rand() * n) >> 64) : 0;
+	return n ? (uint64_t)(((unsigned __int128)cl_rand_draw() * n) >> 64) : 0;
 }
 
 /* ---- livelock ------------------------------------------------------------------------ */
