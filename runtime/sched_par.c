@@ -13,8 +13,9 @@
  *      every 64th pick the local queue goes first);
  *   3. the local queue (a ring of 256; overflow goes to the global queue);
  *   4. the global queue; due timers;
- *   5. steal half of a random victim's local queue, else (after a grace)
- *      the runnext of a victim that is busy running something else;
+ *   5. steal half of a random victim's local queue (a short one of a busy
+ *      victim only after a grace), else (after a grace) the runnext of a
+ *      victim that is busy running something else;
  *   6. spin a little, then park on a futex.
  *
  * A kernel wake-up costs as much as hundreds of hand-offs on this kind of
