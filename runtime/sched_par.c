@@ -13,8 +13,9 @@
  *      every 64th pick the local queue goes first);
  *   3. the local queue (a ring of 256; overflow goes to the global queue);
  *   4. the global queue; due timers;
- *   5. steal half of a random victim's local queue, else (after a grace)
- *      the runnext of a victim that is busy running something else;
+ *   5. steal half of a random victim's local queue (a short one of a busy
+ *      victim only after a grace), else (after a grace) the runnext of a
+ *      victim that is busy running something else;
  *   6. spin a little, then park on a futex.
  *
  * A kernel wake-up costs as much as hundreds of hand-offs on this kind of
@@ -405,6 +406,30 @@ static struct rt_task *steal_runnext(struct rt_sched *s, struct rt_proc *p, int 
 	return NULL;
 }
 
+/* A short backlog on a busy processor is left to it for a grace: the
+ * tasks there were mostly woken by the one it runs and share its channels,
+ * and a thief that takes them makes every channel line cross between the
+ * cores on each operation from then on (the worker pool with both processors
+ * free: thousands of steals of two tasks per million jobs, and twice the
+ * time that one processor takes).  So a thief takes from a ring of at most
+ * RUNQ_GRACE_MAX tasks only once its owner has not taken from it for
+ * RUNQ_GRACE_NS: an owner that keeps computing, or that passes its
+ * processor back and forth through runnext, loses them then.  A longer
+ * backlog is shared at once, as Go's runqsteal does. */
+#define RUNQ_GRACE_NS 20000
+#define RUNQ_GRACE_MAX 8
+
+static bool runq_stealable(struct rt_proc *v)
+{
+	unsigned head = ld(&v->head);
+	if (ld(&v->tail) - head > RUNQ_GRACE_MAX || !__atomic_load_n(&v->current, __ATOMIC_ACQUIRE))
+		return true;
+	int64_t until = rt_mono_ns() + RUNQ_GRACE_NS;
+	while (rt_mono_ns() < until && ld(&v->head) == head)
+		rt_cpu_relax();
+	return ld(&v->head) == head;
+}
+
 /* Takes half of a random victim's local queue; returns one, queues the rest. */
 static struct rt_task *steal(struct rt_sched *s, struct rt_proc *p)
 {
@@ -412,7 +437,7 @@ static struct rt_task *steal(struct rt_sched *s, struct rt_proc *p)
 	int start = (int)rt_rand_below(s, (uint64_t)n);
 	for (int k = 0; k < n; k++) {
 		struct rt_proc *v = &s->procs[(start + k) % n];
-		if (v == p || ld(&v->tail) == ld(&v->head))
+		if (v == p || ld(&v->tail) == ld(&v->head) || !runq_stealable(v))
 			continue;
 		struct rt_task *got[RT_RUNQ_SIZE / 2 + 1];
 		int ngot = 0;

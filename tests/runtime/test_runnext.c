@@ -1,6 +1,8 @@
 /* test_runnext.c - under par a task woken by a task that keeps computing
  * does not wait for its waker: another processor takes it from the
- * waker's runnext (after a short grace), with 2 and 4 processors. */
+ * waker's runnext (after a short grace), or from the waker's ring, whose
+ * short backlog is left to a busy owner for a grace too (steal's
+ * runq_stealable), with 2 and 4 processors. */
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,6 +50,55 @@ static void waker_main(void *arg)
 	loops_left = n;
 }
 
+static int ring_ran;
+
+static void ring_receiver(void *arg)
+{
+	cl_recv(arg, NULL);
+	__atomic_add_fetch(&ring_ran, 1, __ATOMIC_ACQ_REL);
+}
+
+/* Wakes two receivers: the second takes runnext and pushes the first into
+ * this processor's ring, a backlog of one that only a thief can run while
+ * this task computes. */
+static void ring_waker_main(void *arg)
+{
+	(void)arg;
+	cl_chan *c[2];
+	int id[2];
+	for (int i = 0; i < 2; i++) {
+		c[i] = cl_chan_make("wake", sizeof(int), 0);
+		id[i] = cl_go(ring_receiver, c[i], "receiver");
+	}
+	for (int i = 0; i < 2; i++)
+		while (!blocked(id[i]))
+			cl_yield();
+	int v = 1;
+	for (int i = 0; i < 2; i++)
+		cl_send(c[i], &v);
+	uint64_t n = 4000000000u;
+	while (n && __atomic_load_n(&ring_ran, __ATOMIC_ACQUIRE) < 2)
+		n--;
+	loops_left = n;
+}
+
+START_TEST(a_task_in_the_ring_of_a_computing_waker_runs_before_it_blocks)
+{
+	for (int procs = 2; procs <= 4; procs *= 2) {
+		struct cl_config cfg;
+		cl_config_init(&cfg);
+		cfg.sched = CL_SCHED_PAR;
+		cfg.procs = procs;
+		ring_ran = 0;
+		struct cl_result r;
+		ck_assert_int_eq(cl_run(ring_waker_main, NULL, &cfg, &r), 0);
+		ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+		ck_assert_msg(loops_left > 0, "%d procs: a woken task waited for its waker", procs);
+		cl_result_free(&r);
+	}
+}
+END_TEST
+
 START_TEST(a_woken_task_runs_before_its_computing_waker_blocks)
 {
 	for (int procs = 2; procs <= 4; procs *= 2) {
@@ -72,6 +123,7 @@ Suite *suite_runnext(void)
 	tcase_set_tags(t, TAG_DET);   /* picks par and its processors itself */
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, a_woken_task_runs_before_its_computing_waker_blocks);
+	tcase_add_test(t, a_task_in_the_ring_of_a_computing_waker_runs_before_it_blocks);
 	suite_add_tcase(s, t);
 	return s;
 }
