@@ -262,7 +262,6 @@ struct rt_task {
 	int64_t priority;               /* PCT */
 	int slot;                       /* index in sched->slots */
 	struct rt_task *q_next;         /* in an rt_taskq */
-	struct rt_task *run_next;       /* par: in the global run queue */
 	uint64_t messages;              /* values this task received */
 
 	/* Why it is blocked, for the dump (valid while state == RT_BLOCKED). */
@@ -493,7 +492,8 @@ struct rt_sched {
 	 * cache lines of their own, so a spinning processor does not slow a
 	 * busy one down. */
 	_Alignas(64) struct rt_lock global_lock;
-	struct rt_task *global_first, *global_last;
+	struct rt_gchunk *global_first, *global_last;   /* chunks of task pointers (sched_par.c) */
+	struct rt_gchunk *global_spare;     /* an emptied chunk kept for the next put */
 	int nglobal;
 	_Alignas(64) struct rt_lock idle_lock;
 	int nidle;                          /* parked processors */

@@ -255,41 +255,115 @@ static void futex_wake(int *word)
 
 /* ---- queues -------------------------------------------------------------------------------- */
 
-/* Appends the n tasks first..last, already linked through run_next, to the
- * global queue under one acquisition of its lock. */
-static void global_put_chain(struct rt_sched *s, struct rt_task *first, struct rt_task *last,
-                             unsigned n)
+/* The global queue is a FIFO of chunks of task pointers, not a list
+ * through the tasks: each task record sits at the top of its own stack, a
+ * page of its own, so a list would write a cold page to queue a task and
+ * read one to take it (a million woken tasks pass through here). */
+#define GCHUNK_TASKS 254
+
+struct rt_gchunk {
+	struct rt_gchunk *next;
+	unsigned head, tail;                 /* items[head..tail) are queued */
+	struct rt_task *items[GCHUNK_TASKS];
+};
+
+/* Appends the n tasks of ts, in order, under one acquisition of the lock. */
+static void global_put_array(struct rt_sched *s, struct rt_task *const *ts, unsigned n)
 {
-	last->run_next = NULL;
 	rt_lock_acquire(&s->global_lock);
-	if (s->global_last)
-		s->global_last->run_next = first;
-	else
-		s->global_first = first;
-	s->global_last = last;
-	__atomic_store_n(&s->nglobal, s->nglobal + n, __ATOMIC_RELEASE);
+	struct rt_gchunk *c = s->global_last;
+	for (unsigned i = 0; i < n; i++) {
+		if (!c || c->tail == GCHUNK_TASKS) {
+			struct rt_gchunk *fresh = s->global_spare;
+			if (fresh)
+				s->global_spare = NULL;
+			else if (!(fresh = malloc(sizeof *fresh)))
+				rt_oom();
+			fresh->next = NULL;
+			fresh->head = fresh->tail = 0;
+			if (c)
+				c->next = fresh;
+			else
+				s->global_first = fresh;
+			s->global_last = c = fresh;
+		}
+		c->items[c->tail++] = ts[i];
+	}
+	__atomic_store_n(&s->nglobal, s->nglobal + (int)n, __ATOMIC_RELEASE);
 	rt_lock_release(&s->global_lock);
 }
 
 static void global_put(struct rt_sched *s, struct rt_task *t)
 {
-	global_put_chain(s, t, t, 1);
+	global_put_array(s, &t, 1);
 }
 
-static struct rt_task *global_get(struct rt_sched *s)
+/* Takes up to max tasks from the head of the global queue into out, in
+ * order; locked on entry. */
+static unsigned global_take_locked(struct rt_sched *s, struct rt_task **out, unsigned max)
 {
-	if (!__atomic_load_n(&s->nglobal, __ATOMIC_RELAXED))
-		return NULL;
-	rt_lock_acquire(&s->global_lock);
-	struct rt_task *t = s->global_first;
-	if (t) {
-		s->global_first = t->run_next;
+	unsigned n = 0;
+	struct rt_gchunk *c;
+	while (n < max && (c = s->global_first)) {
+		while (n < max && c->head < c->tail)
+			out[n++] = c->items[c->head++];
+		if (c->head < c->tail)
+			break;
+		s->global_first = c->next;
 		if (!s->global_first)
 			s->global_last = NULL;
-		__atomic_store_n(&s->nglobal, s->nglobal - 1, __ATOMIC_RELEASE);
+		if (s->global_spare)
+			free(c);
+		else
+			s->global_spare = c;
 	}
+	__atomic_store_n(&s->nglobal, s->nglobal - (int)n, __ATOMIC_RELEASE);
+	return n;
+}
+
+/* Frees the chunks at the end of a run (tasks still queued stay listed in
+ * the task table for the dump). */
+static void global_free(struct rt_sched *s)
+{
+	struct rt_gchunk *c = s->global_first;
+	while (c) {
+		struct rt_gchunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	free(s->global_spare);
+	s->global_first = s->global_last = s->global_spare = NULL;
+	s->nglobal = 0;
+}
+
+static void local_put_batch(struct rt_proc *p, struct rt_task *const *ts, unsigned n);
+
+/* One task from the global queue for p, and, as Go's globrunqget, a fair
+ * share more (len/nprocs, at most half a ring and what p's ring has room
+ * for) moved into p's ring under the same acquisition of the lock. */
+static struct rt_task *global_get(struct rt_sched *s, struct rt_proc *p)
+{
+	int queued = __atomic_load_n(&s->nglobal, __ATOMIC_RELAXED);
+	if (!queued)
+		return NULL;
+	/* Only p's thread adds to p's ring (thieves only take), so its room
+	 * can only grow until the batch is in. */
+	unsigned room = RT_RUNQ_SIZE - (__atomic_load_n(&p->tail, __ATOMIC_ACQUIRE) -
+	                                __atomic_load_n(&p->head, __ATOMIC_ACQUIRE));
+	struct rt_task *got[RT_RUNQ_SIZE / 2 + 1];
+	rt_lock_acquire(&s->global_lock);
+	unsigned want = (unsigned)s->nglobal / (unsigned)s->nprocs + 1;
+	if (want > RT_RUNQ_SIZE / 2)
+		want = RT_RUNQ_SIZE / 2;
+	if (want > room + 1)
+		want = room + 1;
+	unsigned n = global_take_locked(s, got, want);
 	rt_lock_release(&s->global_lock);
-	return t;
+	if (!n)
+		return NULL;
+	if (n > 1)
+		local_put_batch(p, got + 1, n - 1);
+	return got[0];
 }
 
 /* The ring's indices are written under qlock but read without it (to skip
@@ -315,20 +389,31 @@ static void local_put(struct rt_sched *s, struct rt_proc *p, struct rt_task *t)
 		rt_lock_release(&p->qlock);
 		return;
 	}
-	/* The oldest half, linked in queue order, goes to the global queue in
-	 * one piece (a million tasks woken at once pass through here). */
-	struct rt_task *first = p->runq[head % RT_RUNQ_SIZE], *last = first;
-	for (int i = 1; i < RT_RUNQ_SIZE / 2; i++) {
-		struct rt_task *next = p->runq[(head + (unsigned)i) % RT_RUNQ_SIZE];
-		last->run_next = next;
-		last = next;
-	}
+	/* The oldest half goes to the global queue in one piece (a million
+	 * tasks woken at once pass through here). */
+	struct rt_task *half[RT_RUNQ_SIZE / 2];
+	for (unsigned i = 0; i < RT_RUNQ_SIZE / 2; i++)
+		half[i] = p->runq[(head + i) % RT_RUNQ_SIZE];
 	st(&p->head, head + RT_RUNQ_SIZE / 2);
 	p->runq[tail % RT_RUNQ_SIZE] = t;
 	st(&p->tail, tail + 1);
 	rt_lock_release(&p->qlock);
-	global_put_chain(s, first, last, RT_RUNQ_SIZE / 2);
+	global_put_array(s, half, RT_RUNQ_SIZE / 2);
 }
+
+/* Appends n tasks to p's ring, which has room for them (p's thread only). */
+static void local_put_batch(struct rt_proc *p, struct rt_task *const *ts, unsigned n)
+{
+	rt_lock_acquire(&p->qlock);
+	unsigned tail = ld(&p->tail);
+	for (unsigned i = 0; i < n; i++)
+		p->runq[(tail + i) % RT_RUNQ_SIZE] = ts[i];
+	st(&p->tail, tail + n);
+	rt_lock_release(&p->qlock);
+}
+
+/* How far ahead local_get fetches a queued task's record. */
+#define RING_AHEAD 2
 
 static struct rt_task *local_get(struct rt_proc *p)
 {
@@ -337,9 +422,15 @@ static struct rt_task *local_get(struct rt_proc *p)
 	rt_lock_acquire(&p->qlock);
 	struct rt_task *t = NULL;
 	unsigned head = ld(&p->head);
-	if (ld(&p->tail) != head) {
+	unsigned tail = ld(&p->tail);
+	if (tail != head) {
 		t = p->runq[head % RT_RUNQ_SIZE];
 		st(&p->head, head + 1);
+		/* The task after next: its record, on a page of its own that
+		 * nothing has touched since it was queued, arrives while this one
+		 * and the next run (a million woken tasks come through here). */
+		if (tail - head > RING_AHEAD)
+			__builtin_prefetch(p->runq[(head + RING_AHEAD) % RT_RUNQ_SIZE], 1);
 	}
 	rt_lock_release(&p->qlock);
 	return t;
@@ -761,11 +852,11 @@ static struct rt_task *find_work(struct rt_sched *s, struct rt_proc *p)
 	 * yielding would hold every sleeper back for as long as they run. */
 	if (__atomic_load_n(&s->timers.n, __ATOMIC_ACQUIRE))
 		rt_timers_fire_due(s);
-	if (p->schedtick % GLOBAL_EVERY == 0 && (t = global_get(s)))
+	if (p->schedtick % GLOBAL_EVERY == 0 && (t = global_get(s, p)))
 		return t;
 	if ((t = local_pick(s, p)))
 		return t;
-	if ((t = global_get(s)))
+	if ((t = global_get(s, p)))
 		return t;
 	if (s->nprocs > 1 && (t = steal(s, p)))
 		return t;
@@ -1177,6 +1268,7 @@ int rt_par_run(struct rt_sched *s)
 		futex_wait(&s->stopping, 0, -1);
 	wake_all(s);
 	stop_threads(s);
+	global_free(s);
 	if (have_dog) {
 		__atomic_store_n(&w.stop_word, 1, __ATOMIC_RELEASE);
 		futex_wake(&w.stop_word);
