@@ -364,7 +364,6 @@ bool cl_recv_at(const char *file, int line, cl_chan *c, void *out)
 	return mine.success;
 }
 
-/* Wakes everyone waiting on c after it closed; c is locked on entry. */
 /* How many tasks ahead of the one it readies close fetches. */
 #define WAKE_AHEAD 8
 
@@ -387,6 +386,7 @@ static struct rt_task **gather(struct rt_task **woken, struct rt_task **local, s
 	return woken;
 }
 
+/* Wakes everyone waiting on c after it closed; c is locked on entry. */
 static void close_locked(struct cl_chan *c, const char *file, int line)
 {
 	rt_lock_assert_held(&c->lock);

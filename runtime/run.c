@@ -195,20 +195,13 @@ static void keep_chunks(struct run_cache *c, struct rt_obj_chunk *chunk)
 	}
 }
 
-/* Gives the run's tables and records back to the thread's cache (or frees
- * what the cache already has); s itself last, with sched_put. */
+/* Gives the run's tables and records back to the thread's cache (whose
+ * tables sched_get moved into this run: it holds none now); s itself last,
+ * with sched_put. */
 static void tables_put(struct rt_sched *s)
 {
 	struct run_cache *c = run_cache_self();
-	free(c->runq);
-	free(c->slots);
-	free(c->free_slots);
-	free(c->timers);
-	c->runq = NULL;
-	c->slots = NULL;
-	c->free_slots = NULL;
-	c->timers = NULL;
-	c->cap_runq = c->cap_slots = c->cap_timers = 0;
+	RT_ASSERT(!c->runq && !c->slots && !c->free_slots && !c->timers);
 	if (s->cap_runq <= TABLE_KEPT) {
 		c->runq = s->runq;
 		c->cap_runq = s->cap_runq;
