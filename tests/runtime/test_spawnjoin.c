@@ -54,9 +54,13 @@ START_TEST(a_spawn_join_loop_runs_every_child_once_in_id_order)
 	for (long i = 0; i < l.n; i++)
 		ck_assert_int_eq(l.ids[i], (int)i + 2);   /* main is 1; spawned one after another */
 	ck_assert_uint_eq(r.tasks, (uint64_t)l.n + 1);
-	/* main, the child joined, and at most the one before it, still exiting */
+	/* main and the child joined, beside children past their Done still
+	 * exiting: one under det (seed 7); under par each keeps the processor
+	 * it exits on (no preemption), so at most one per other processor:
+	 * with 4 processors on 2 cores the OS can stall three of them. */
+	uint64_t exiting = r.procs > 1 ? (uint64_t)r.procs - 1 : 1;
 	ck_assert_uint_ge(r.peak_tasks, 2);
-	ck_assert_uint_le(r.peak_tasks, 3);
+	ck_assert_uint_le(r.peak_tasks, 2 + exiting);
 	cl_result_free(&r);
 	free(l.ids);
 }
