@@ -92,6 +92,7 @@ struct row_spec {
 	const char *target;       /* what chanlab aims at (issue 11) */
 	const char *pattern;      /* run_ms and explore rows: PATTERN[:VARIANT] */
 	bool race;                /* explore rows: the race detector on */
+	bool all_cpus;            /* explore rows: one worker process per CPU (--parallel) */
 };
 
 /* A row's state while and after it is measured. */
@@ -186,6 +187,11 @@ static const struct row_spec extra_rows[] = {
 	 .pattern = "worker-pool", .target = ">= 150000/s"},
 	{.name = "explore_worker_pool_race_per_s", .unit = "schedules/s", .kind = ROW_EXPLORE,
 	 .pattern = "worker-pool", .race = true, .target = ">= 50000/s"},
+	{.name = "explore_worker_pool_all_cpus_per_s", .unit = "schedules/s", .kind = ROW_EXPLORE,
+	 .pattern = "worker-pool", .all_cpus = true, .target = ">= 150000/s, all CPUs"},
+	{.name = "explore_worker_pool_race_all_cpus_per_s", .unit = "schedules/s",
+	 .kind = ROW_EXPLORE, .pattern = "worker-pool", .race = true, .all_cpus = true,
+	 .target = ">= 50000/s, all CPUs"},
 	{.name = "explore_lock_free_stack_mutex_per_s", .unit = "schedules/s", .kind = ROW_EXPLORE,
 	 .pattern = "lock-free-stack:mutex", .target = ""},
 	{.name = "explore_lock_free_stack_mutex_race_per_s", .unit = "schedules/s",
@@ -719,8 +725,9 @@ static int extra_sample(struct state *st, struct row *r, double *value, char *er
 			*colon = '\0';
 			variant = colon + 1;
 		}
-		return bench_explore_rate_of(name, variant, r->s.race, 1, st->o.quick ? 0.05 : 0.3,
-		                             value, err, errsize);
+		int processes = r->s.all_cpus ? cl_available_cpus() : 1;
+		return bench_explore_rate_of(name, variant, r->s.race, processes, 1,
+		                             st->o.quick ? 0.05 : 0.3, value, err, errsize);
 	}
 	case ROW_JSONL: {
 		long events = st->o.quick ? 100000 : r->s.n;
@@ -819,11 +826,13 @@ static void summarize(struct state *st, struct row *r)
 		add_note(r, "det scheduler, one OS thread");
 	if (r->s.prog == BENCH_SWITCH && r->measured)
 		add_note(r, "per real switch (a yield after which the other task ran)");
+	if (r->s.kind == ROW_EXPLORE && r->s.all_cpus && r->measured)
+		add_note(r, "%d worker processes (explore --parallel)", cl_available_cpus());
 	if (r->s.kind == ROW_EXPLORE && r->s.race && r->measured) {
 		for (int i = 0; i < st->nrows; i++) {
 			struct row *off = &st->rows[i];
 			if (off->s.kind == ROW_EXPLORE && !off->s.race && off->measured &&
-			    strcmp(off->s.pattern, r->s.pattern) == 0)
+			    off->s.all_cpus == r->s.all_cpus && strcmp(off->s.pattern, r->s.pattern) == 0)
 				add_note(r, "%.2f of the rate with the detector off",
 				         r->median[IMPL_CHANLAB] / off->median[IMPL_CHANLAB]);
 		}

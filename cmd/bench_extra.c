@@ -95,7 +95,7 @@ static enum ex_judgement promise_judge(void *ctx, const struct cl_result *res,
  * `chanlab explore` does (random strategy, no shrinking), with the race
  * detector on or off; returns the seconds taken, or -1 with err. */
 static double explore_batch(struct pattern_run *run, long count, uint64_t first, bool race,
-                            char *err, size_t errsize)
+                            int processes, char *err, size_t errsize)
 {
 	char identity[128];
 	snprintf(identity, sizeof identity, "%s --variant %s", run->pattern->name, run->variant->name);
@@ -105,6 +105,7 @@ static double explore_batch(struct pattern_run *run, long count, uint64_t first,
 	opt.runs = count;
 	opt.seed = first;
 	opt.race = race;
+	opt.processes = processes;
 	opt.shrink = false;
 	struct ex_result res;
 	double t0 = bench_now_ns();
@@ -124,12 +125,12 @@ static double explore_batch(struct pattern_run *run, long count, uint64_t first,
 
 int bench_explore_rate(int samples, double batch_s, double *per_s, char *err, size_t errsize)
 {
-	return bench_explore_rate_of("worker-pool", "correct", false, samples, batch_s, per_s, err,
-	                                 errsize);
+	return bench_explore_rate_of("worker-pool", "correct", false, 1, samples, batch_s, per_s,
+	                             err, errsize);
 }
 
-int bench_explore_rate_of(const char *pattern, const char *variant, bool race, int samples,
-                              double batch_s, double *per_s, char *err, size_t errsize)
+int bench_explore_rate_of(const char *pattern, const char *variant, bool race, int processes,
+                          int samples, double batch_s, double *per_s, char *err, size_t errsize)
 {
 	const struct pattern *p = pattern_find(pattern);
 	const struct pattern_variant *v = p ? pattern_variant_find(p, variant) : NULL;
@@ -140,19 +141,20 @@ int bench_explore_rate_of(const char *pattern, const char *variant, bool race, i
 	struct pattern_run *run = pattern_run_new(p, v);
 	uint64_t seed = 1;
 	long count = 20;
-	double secs = explore_batch(run, count, seed, race, err, errsize);   /* calibrates */
+	double secs = explore_batch(run, count, seed, race, 1, err, errsize);   /* calibrates */
 	seed += (uint64_t)count;
 	int rc = secs < 0 ? -1 : 0;
 	double rates[32];
 	if (samples > 32)
 		samples = 32;
 	if (!rc) {
+		/* Sized by one process's rate: more processes take less time. */
 		count = secs > 0 ? (long)(batch_s * (double)count / secs) : 1000;
 		if (count < 20)
 			count = 20;
 	}
 	for (int i = 0; !rc && i < samples; i++) {
-		secs = explore_batch(run, count, seed, race, err, errsize);
+		secs = explore_batch(run, count, seed, race, processes, err, errsize);
 		seed += (uint64_t)count;
 		if (secs < 0)
 			rc = -1;

@@ -24,9 +24,10 @@ int bench_run_ms(const char *self_exe, const char *pattern, int samples, double 
 int bench_explore_rate(int samples, double batch_s, double *per_s, char *err, size_t errsize);
 /* The same for any pattern and variant, with the race detector on or off
  * (ex_options.race, cl_config.race): the detector's cost is the ratio of the
- * two rates. */
-int bench_explore_rate_of(const char *pattern, const char *variant, bool race, int samples,
-                              double batch_s, double *per_s, char *err, size_t errsize);
+ * two rates), on `processes` worker processes (ex_options.processes; 1: in
+ * this one). */
+int bench_explore_rate_of(const char *pattern, const char *variant, bool race, int processes,
+                          int samples, double batch_s, double *per_s, char *err, size_t errsize);
 
 /* Renders events synthetic events with the jsonl renderer to /dev/null:
  * median seconds of samples runs.  0, or -1 with err. */

@@ -34,7 +34,7 @@ static void usage(FILE *out)
 	        "usage: chanlab explore PATTERN [--variant V] [--runs N]\n"
 	        "                       [--strategy random|pct|exhaustive] [--depth D] [--seed FIRST]\n"
 	        "                       [--preemptions K] [--latency-seeds S] [--no-shrink]\n"
-	        "                       [--no-prune] [--json]\n"
+	        "                       [--no-prune] [--parallel N] [--json]\n"
 	        "                       [--html FILE]\n"
 	        "                       [--max-steps N] [--PARAM VALUE ...]\n"
 	        "\n"
@@ -61,6 +61,8 @@ static void usage(FILE *out)
 	        "  --no-shrink        report the first failing schedule as found\n"
 	        "  --no-prune         exhaustive: also run schedules that only reorder steps\n"
 	        "                     that commute (pruned by sleep sets by default)\n"
+	        "  --parallel N       random and pct: run the schedules on N processes at\n"
+	        "                     once (default: one per CPU); what is found is the same\n"
 	        "  --json             print the summary as one JSON object (no trace)\n"
 	        "  --html FILE        also write the shrunk failing run as an html player page\n"
 	        "  --max-steps N      a schedule longer than N scheduling decisions is a limit\n"
@@ -331,11 +333,12 @@ static void print_json(const struct cmd_runopts *o, const struct ex_options *opt
 	json_str(stdout, strategy);
 	printf(",\"schedules\":%ld,\"kept\":%ld,\"broken\":%ld,\"aside\":%ld,\"pruned\":%ld,"
 	       "\"prune\":%s,\"complete\":%s,\"cap_hit\":%s,\"interrupted\":%s,"
-	       "\"latency_seeds_done\":%d,\"seconds\":%.6f,\"found\":",
+	       "\"latency_seeds_done\":%d,\"seconds\":%.6f,\"processes\":%d,\"found\":",
 	       res->runs, res->kept, res->broken, res->aside, res->pruned,
 	       opt->strategy == EX_EXHAUSTIVE && opt->prune ? "true" : "false",
 	       res->complete ? "true" : "false", res->cap_hit ? "true" : "false",
-	       res->interrupted ? "true" : "false", res->latency_seeds_done, res->seconds);
+	       res->interrupted ? "true" : "false", res->latency_seeds_done, res->seconds,
+	       res->processes);
 	if (!f) {
 		printf("null");
 	} else {
@@ -395,6 +398,7 @@ int cmd_explore(int argc, char **argv)
 	opt.max_steps = o.max_steps;
 	opt.stack_size = cfg.stack_size;
 	opt.stack_advice = cfg.stack_advice;
+	opt.processes = o.processes ? o.processes : cl_available_cpus();
 	opt.progress = progress_cb;
 	opt.progress_ctx = &pg;
 	cmd_interrupt_install();
@@ -464,8 +468,12 @@ int cmd_explore(int argc, char **argv)
 		       o.pattern->name, o.variant->name, o.variant->outcome,
 		       o.strategy == CL_STRATEGY_PCT ? "a larger --depth" : "--strategy pct");
 	}
-	printf("%ld schedule%s (%s) in %.3fs: %.0f schedules/s\n", res.runs, res.runs == 1 ? "" : "s",
-	       strategy, res.seconds, res.seconds > 0 ? (double)res.runs / res.seconds : 0.0);
+	char procs[32] = "";
+	if (res.processes > 1)
+		snprintf(procs, sizeof procs, ", %d processes", res.processes);
+	printf("%ld schedule%s (%s%s) in %.3fs: %.0f schedules/s\n", res.runs,
+	       res.runs == 1 ? "" : "s", strategy, procs, res.seconds,
+	       res.seconds > 0 ? (double)res.runs / res.seconds : 0.0);
 	if (o.exhaustive && opt.prune)
 		printf("pruned %s branches that only reorder steps that commute (--no-prune runs them)\n",
 		       count(n1, sizeof n1, (unsigned long long)res.pruned));

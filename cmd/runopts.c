@@ -126,6 +126,7 @@ static const struct optdef optdefs[] = {
 	{"stack-size", 0, true},
 	{"no-prune", CMD_RUNOPT_EXPLORE, false},
 	{"json", CMD_RUNOPT_EXPLORE, false},
+	{"parallel", CMD_RUNOPT_EXPLORE, true},
 };
 
 const char *cmd_runopts_option(unsigned flags, int i)
@@ -246,6 +247,10 @@ static int apply(struct cmd_runopts *o, const char *name, const char *value,
 		o->no_prune = true;
 	} else if (strcmp(name, "json") == 0) {
 		o->json = true;
+	} else if (strcmp(name, "parallel") == 0) {
+		if (parse_u64(value, 1, 256, &u))
+			return bad_value(o, name, value, "a number of processes from 1 to 256");
+		o->processes = (int)u;
 	} else if (strcmp(name, "stack-size") == 0) {
 		if (parse_size(value, 16 * 1024, 1024 * 1024 * 1024, &u))
 			return bad_value(o, name, value, "bytes from 16K to 1G, with an optional K, M or G suffix");

@@ -57,6 +57,7 @@ struct cmd_runopts {
 	bool no_shrink;                    /* explore --no-shrink */
 	bool no_prune;                     /* explore --no-prune (exhaustive) */
 	bool json;                         /* explore --json */
+	int processes;                     /* explore --parallel N (0: one per CPU) */
 	const char *html;                  /* explore --html FILE: the shrunk run as a page */
 
 	/* pattern parameters in the order given */

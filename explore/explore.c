@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "explore/explore.h"
+#include "explore/internal.h"
 #include "runtime/schedule.h"
 
 static double now_seconds(void)
@@ -110,24 +111,15 @@ int ex_replay(const struct ex_program *prog, const char *schedule, uint64_t sche
 
 /* ---- one run ---------------------------------------------------------------------------- */
 
-struct explorer {
-	const struct ex_program *prog;
-	ex_judge_fn judge;
-	void *judge_ctx;
-	const struct ex_options *opt;
-	char *error;                  /* where a start failure is described */
-	size_t error_size;
-};
-
-static bool interrupted(const struct ex_options *opt)
+bool ex_interrupted(const struct ex_options *opt)
 {
 	return opt->interrupt && *opt->interrupt;
 }
 
 /* Runs once under cfg (with its replay and record), judges the run.
  * Returns 0, or -1 when the runtime could not start (error set). */
-static int run_once(struct explorer *x, struct cl_config *cfg, enum ex_judgement *judgement,
-                    struct ex_failure *key, bool *stopped)
+int ex_run_once(struct explorer *x, struct cl_config *cfg, enum ex_judgement *judgement,
+                struct ex_failure *key, bool *stopped)
 {
 	struct cl_result res;
 	if (x->prog->reset)
@@ -139,7 +131,7 @@ static int run_once(struct explorer *x, struct cl_config *cfg, enum ex_judgement
 		return -1;
 	}
 	memset(key, 0, sizeof *key);
-	*stopped = interrupted(x->opt) || strcmp(res.limit_reason, "interrupted") == 0;
+	*stopped = ex_interrupted(x->opt) || strcmp(res.limit_reason, "interrupted") == 0;
 	if (res.schedule_refused) {
 		/* A strict replay that does not fit: not a schedule of this program. */
 		*judgement = EX_ASIDE;
@@ -151,7 +143,7 @@ static int run_once(struct explorer *x, struct cl_config *cfg, enum ex_judgement
 	return 0;
 }
 
-static void progress(const struct ex_options *opt, const struct ex_progress *p)
+void ex_progress_report(const struct ex_options *opt, const struct ex_progress *p)
 {
 	if (opt->progress)
 		opt->progress(opt->progress_ctx, p);
@@ -167,9 +159,9 @@ static size_t trimmed(const struct cl_schedule *rec)
 	return n;
 }
 
-static void set_found(struct ex_found *f, long index, uint64_t seed, enum ex_strategy strategy,
-                      const struct ex_options *opt, const struct ex_failure *key,
-                      struct cl_schedule *rec)
+void ex_set_found(struct ex_found *f, long index, uint64_t seed, enum ex_strategy strategy,
+                  const struct ex_options *opt, const struct ex_failure *key,
+                  struct cl_schedule *rec)
 {
 	f->set = true;
 	f->index = index;
@@ -189,8 +181,8 @@ static void set_found(struct ex_found *f, long index, uint64_t seed, enum ex_str
  * failure, or the run an interrupt stopped): the runs that keep the promise,
  * nearly all of them, are not recorded (a seed fixes its run).  false if it
  * could not start (error set). */
-static int record_seed(struct explorer *x, struct ex_options *opt, uint64_t seed,
-                       enum ex_strategy strategy, struct cl_schedule *rec)
+int ex_record_seed(struct explorer *x, const struct ex_options *opt, uint64_t seed,
+                   enum ex_strategy strategy, struct cl_schedule *rec, struct ex_failure *key)
 {
 	struct cl_config cfg;
 	ex_config(opt, seed, strategy, &cfg);
@@ -198,9 +190,9 @@ static int record_seed(struct explorer *x, struct ex_options *opt, uint64_t seed
 	cfg.interrupt = NULL;
 	rec->hash = ex_schedule_hash(x->prog->identity, seed, strategy, opt->pct_depth);
 	enum ex_judgement j;
-	struct ex_failure key;
+	struct ex_failure ignored;
 	bool stopped;
-	return run_once(x, &cfg, &j, &key, &stopped);
+	return ex_run_once(x, &cfg, &j, key ? key : &ignored, &stopped);
 }
 
 static int explore_seeds(struct explorer *x, struct ex_options *opt, struct ex_result *res)
@@ -216,11 +208,11 @@ static int explore_seeds(struct explorer *x, struct ex_options *opt, struct ex_r
 		enum ex_judgement j;
 		struct ex_failure key;
 		bool stopped;
-		if ((rc = run_once(x, &cfg, &j, &key, &stopped)) != 0)
+		if ((rc = ex_run_once(x, &cfg, &j, &key, &stopped)) != 0)
 			break;
 		if (stopped) {
 			res->interrupted = true;
-			if ((rc = record_seed(x, opt, seed, strategy, &rec)) != 0)
+			if ((rc = ex_record_seed(x, opt, seed, strategy, &rec, NULL)) != 0)
 				break;
 			res->current = cl_schedule_format(&rec, rec.n);
 			res->current_seed = seed;
@@ -232,21 +224,21 @@ static int explore_seeds(struct explorer *x, struct ex_options *opt, struct ex_r
 		} else if (j == EX_ASIDE) {
 			res->aside++;
 			if (!res->first_aside.set) {
-				if ((rc = record_seed(x, opt, seed, strategy, &rec)) != 0)
+				if ((rc = ex_record_seed(x, opt, seed, strategy, &rec, NULL)) != 0)
 					break;
-				set_found(&res->first_aside, i, seed, strategy, opt, &key, &rec);
+				ex_set_found(&res->first_aside, i, seed, strategy, opt, &key, &rec);
 			}
 		} else {
 			res->broken++;
 			if (!res->first.set) {
-				if ((rc = record_seed(x, opt, seed, strategy, &rec)) != 0)
+				if ((rc = ex_record_seed(x, opt, seed, strategy, &rec, NULL)) != 0)
 					break;
-				set_found(&res->first, i, seed, strategy, opt, &key, &rec);
+				ex_set_found(&res->first, i, seed, strategy, opt, &key, &rec);
 			}
 		}
 		struct ex_progress p = {.phase = "explore", .done = res->runs, .total = opt->runs,
 		                        .kept = res->kept};
-		progress(opt, &p);
+		ex_progress_report(opt, &p);
 		if (res->first.set && opt->stop_at_first)
 			break;
 	}
@@ -651,7 +643,7 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 			enum ex_judgement j;
 			struct ex_failure key;
 			bool stopped;
-			if ((rc = run_once(x, &cfg, &j, &key, &stopped)) != 0) {
+			if ((rc = ex_run_once(x, &cfg, &j, &key, &stopped)) != 0) {
 				stop = true;
 				break;
 			}
@@ -661,7 +653,7 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 				stop = true;
 				break;
 			}
-			if (opt->prune && pr.aborted && !interrupted(opt)) {
+			if (opt->prune && pr.aborted && !ex_interrupted(opt)) {
 				/* Every choice at abort_at was asleep: the run only reordered
 				 * one already made.  Its steps above that are still to branch. */
 				t.pruned++;
@@ -693,12 +685,12 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 			} else if (j == EX_ASIDE) {
 				res->aside++;
 				if (!res->first_aside.set)
-					set_found(&res->first_aside, res->runs - 1, seed, EX_RANDOM, opt, &key,
+					ex_set_found(&res->first_aside, res->runs - 1, seed, EX_RANDOM, opt, &key,
 					          &rec);
 			} else {
 				res->broken++;
 				if (!res->first.set)
-					set_found(&res->first, res->runs - 1, seed, EX_RANDOM, opt, &key, &rec);
+					ex_set_found(&res->first, res->runs - 1, seed, EX_RANDOM, opt, &key, &rec);
 				if (opt->stop_at_first) {
 					stop = true;
 					break;
@@ -706,7 +698,7 @@ static int explore_exhaustive(struct explorer *x, struct ex_options *opt, struct
 			}
 			struct ex_progress p = {.phase = "explore", .done = res->runs, .total = opt->runs,
 			                        .kept = res->kept, .latency_seed = ls};
-			progress(opt, &p);
+			ex_progress_report(opt, &p);
 			if (opt->prune ? prune_store(&pr, t.n) != 0 : dfs_extend(&t, &rec, rec.n) != 0) {
 				snprintf(x->error, x->error_size, "out of memory");
 				rc = -1;
@@ -763,7 +755,7 @@ static int try_candidate(struct shrinker *k, bool lenient, bool *better)
 	enum ex_judgement j;
 	struct ex_failure key;
 	bool stopped;
-	if (run_once(k->x, &c, &j, &key, &stopped) != 0)
+	if (ex_run_once(k->x, &c, &j, &key, &stopped) != 0)
 		return -1;
 	k->stats->runs++;
 	if (stopped) {
@@ -783,7 +775,7 @@ static int try_candidate(struct shrinker *k, bool lenient, bool *better)
 		*better = true;
 		struct ex_progress p = {.phase = "shrink", .done = k->stats->runs,
 		                        .decisions = n, .preemptions = pre};
-		progress(k->x->opt, &p);
+		ex_progress_report(k->x->opt, &p);
 	}
 	return 0;
 }
@@ -952,7 +944,7 @@ static int run_anchors(struct shrinker *k, struct anchors *as, enum ex_judgement
 	c.choose_ctx = as;
 	c.record = &k->rec;
 	bool stopped;
-	if (run_once(k->x, &c, j, key, &stopped) != 0)
+	if (ex_run_once(k->x, &c, j, key, &stopped) != 0)
 		return -1;
 	k->stats->runs++;
 	if (stopped)
@@ -980,7 +972,7 @@ static bool take_if_better(struct shrinker *k, enum ex_judgement j, const struct
 	k->best_pre = pre;
 	struct ex_progress p = {.phase = "shrink", .done = k->stats->runs, .decisions = n,
 	                        .preemptions = pre};
-	progress(k->x->opt, &p);
+	ex_progress_report(k->x->opt, &p);
 	return true;
 }
 
@@ -1139,7 +1131,7 @@ static int shrink_by_pct(struct shrinker *k, long budget, bool *taken)
 				enum ex_judgement j;
 				struct ex_failure key;
 				bool stopped;
-				if ((rc = run_once(k->x, &c, &j, &key, &stopped)) != 0)
+				if ((rc = ex_run_once(k->x, &c, &j, &key, &stopped)) != 0)
 					goto out;
 				k->stats->runs++;
 				if (stopped) {
@@ -1188,7 +1180,7 @@ int ex_without_preemption(const struct ex_program *prog, ex_judge_fn judge, void
 	struct cl_config c = k.cfg;
 	c.replay = &k.cand;
 	c.record = &k.best;
-	if (run_once(&x, &c, judgement, key, &stopped) != 0 || anchors_of(&as, &k.best, k.best.n))
+	if (ex_run_once(&x, &c, judgement, key, &stopped) != 0 || anchors_of(&as, &k.best, k.best.n))
 		goto out;
 	for (size_t i = 0, p = 0; i < as.n; i++)
 		if (as.a[i].preempts && (int)p++ == which) {
@@ -1302,7 +1294,7 @@ static bool fails_the_same(const struct ex_program *prog, ex_judge_fn judge, voi
 	enum ex_judgement j;
 	struct ex_failure key;
 	bool stopped;
-	bool same = run_once(&x, &cfg, &j, &key, &stopped) == 0 && !stopped && j == EX_BROKEN &&
+	bool same = ex_run_once(&x, &cfg, &j, &key, &stopped) == 0 && !stopped && j == EX_BROKEN &&
 	            ex_failure_same(&key, &found->failure);
 	cl_schedule_free(&sch);
 	return same;
@@ -1364,8 +1356,14 @@ int ex_explore(const struct ex_program *prog, ex_judge_fn judge, void *judge_ctx
 		opt.pct_steps = r.contended_steps ? r.contended_steps : 1;
 		cl_result_free(&r);
 	}
-	int rc = opt.strategy == EX_EXHAUSTIVE ? explore_exhaustive(&x, &opt, res)
-	                                       : explore_seeds(&x, &opt, res);
+	int rc;
+	res->processes = 1;
+	if (opt.strategy == EX_EXHAUSTIVE)
+		rc = explore_exhaustive(&x, &opt, res);
+	else if (opt.processes > 1 && opt.runs >= 64L * opt.processes && opt.nsinks == 0)
+		rc = ex_explore_seeds_parallel(&x, &opt, res);
+	else
+		rc = explore_seeds(&x, &opt, res);
 	if (rc == 0 && opt.strategy != EX_EXHAUSTIVE && !res->first.set && !res->interrupted)
 		res->cap_hit = res->runs >= opt.runs;
 	if (rc == 0 && res->first.set && opt.shrink && !res->interrupted) {
@@ -1376,7 +1374,7 @@ int ex_explore(const struct ex_program *prog, ex_judge_fn judge, void *judge_ctx
 			res->shrunk_decisions = res->shrink.to_decisions;
 			res->shrunk_preemptions = res->shrink.to_preemptions;
 		}
-		if (interrupted(&opt))
+		if (ex_interrupted(&opt))
 			res->interrupted = true;
 	}
 	res->seconds = now_seconds() - start;

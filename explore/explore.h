@@ -29,7 +29,9 @@
  * the pattern's latencies, and select's order) and strategy.
  *
  * Not reentrant across threads (cl_run is not): one exploration at a time
- * per thread.  No global state.
+ * per thread.  No global state.  With opt.processes > 1 random and PCT
+ * seeds run in forked worker processes (the program's globals are each
+ * worker's own); the caller must not mind a fork.
  */
 #ifndef CHANLAB_EXPLORE_H
 #define CHANLAB_EXPLORE_H
@@ -108,6 +110,11 @@ struct ex_options {
 	bool shrink;                  /* shrink the first failing schedule (default true) */
 	bool race;                    /* run with the race detector (default true; cl_config.race) */
 	bool stop_at_first;           /* stop at the first EX_BROKEN run (default true) */
+	int processes;                /* random/PCT: run the seeds on this many worker
+	                                 processes at once (parallel.c; 0 or 1: in this
+	                                 process).  The result is the same, but for the
+	                                 seconds; not with sinks, and not below 64 runs
+	                                 per process, where one process is as fast */
 	uint64_t max_steps;           /* 0: the runtime's default */
 	size_t stack_size;            /* 0: the runtime's default */
 	void (*progress)(void *ctx, const struct ex_progress *p);  /* may be NULL */
@@ -166,6 +173,7 @@ struct ex_result {
 	char *current;                /* interrupted: the schedule of the run it was on, or NULL */
 	uint64_t current_seed;
 	double seconds;
+	int processes;                /* the processes that ran the schedules (1: this one) */
 	char error[256];              /* ex_explore returned -1: why */
 };
 void ex_result_free(struct ex_result *res);

@@ -139,6 +139,57 @@ START_TEST(exhaustive_pruning_and_json)
 }
 END_TEST
 
+/* json without its member "key":value (a number). */
+static void drop_member(char *json, const char *key)
+{
+	char *at = strstr(json, key);
+	ck_assert_msg(at, "no %s in %s", key, json);
+	char *end = at + strlen(key);
+	while (*end && *end != ',')
+		end++;
+	memmove(at, end, strlen(end) + 1);
+}
+
+/* The JSON summary without what may differ between two explorations of
+ * the same seeds: the time and the number of processes. */
+static char *without_time(char *json)
+{
+	drop_member(json, "\"seconds\":");
+	drop_member(json, "\"processes\":");
+	return json;
+}
+
+/* --parallel N finds what one process finds: the same counts, schedule and
+ * shrunk schedule, for a failure and for a clean run; N must be 1 to 256. */
+START_TEST(parallel_finds_the_same)
+{
+	static const char *const cmds[] = {
+		"explore fan-in --variant add-inside --json --runs 3000",
+		"explore worker-pool --json --runs 2000 --no-race",
+		"explore reply-channel --variant pooled-stale --strategy pct --json --runs 3000",
+	};
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		int status1, status3;
+		char *one = cli_run(&status1, "%s --parallel 1 2>/dev/null", cmds[i]);
+		char *three = cli_run(&status3, "%s --parallel 3 2>/dev/null", cmds[i]);
+		ck_assert_int_eq(status3, status1);
+		ck_assert_msg(strstr(three, "\"processes\":3"), "%s", three);
+		ck_assert_str_eq(without_time(three), without_time(one));
+		free(one);
+		free(three);
+	}
+	int status;
+	char *out = cli_run(&status, "explore worker-pool --parallel 0 2>&1");
+	ck_assert_int_eq(status, 64);
+	ck_assert_msg(strstr(out, "--parallel") && strstr(out, "1 to 256"), "%s", out);
+	free(out);
+	out = cli_run(&status, "explore worker-pool --runs 2000 --parallel 2 --no-race 2>/dev/null");
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(strstr(out, "2000 schedules (random, 2 processes)"), "%s", out);
+	free(out);
+}
+END_TEST
+
 Suite *suite_schedule_cli(void)
 {
 	Suite *s = suite_create("schedule-cli");
@@ -148,6 +199,7 @@ Suite *suite_schedule_cli(void)
 	tcase_add_test(tc, schedule_file_replays_the_golden_trace);
 	tcase_add_test(tc, exhaustive_summaries);
 	tcase_add_test(tc, exhaustive_pruning_and_json);
+	tcase_add_test(tc, parallel_finds_the_same);
 	suite_add_tcase(s, tc);
 	return s;
 }
