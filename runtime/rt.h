@@ -375,6 +375,11 @@ struct rt_proc {
 	struct rt_task *runq[RT_RUNQ_SIZE];
 	unsigned head, tail;
 	uint64_t schedtick;             /* tasks run so far (read by the watchdog) */
+	int wake_owed;                  /* par: runnext got a task and no idle processor was
+	                                   woken for it; counts the running task's scheduling
+	                                   points since (sched_par.c: owe_wake) */
+	int vain_polls;                 /* par: polls of a parked p that found nothing since
+	                                   it last ran a task (sched_par.c: idle) */
 	int sleep_word;                 /* futex: 1 while parked */
 	bool parked;                    /* on the idle list (guarded by sched->idle_lock) */
 	int starve_warned;              /* watchdog: the tick last warned about */

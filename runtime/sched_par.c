@@ -20,9 +20,11 @@
  *
  * A kernel wake-up costs as much as hundreds of hand-offs on this kind of
  * machine, so a parked processor is woken only when no other processor is
- * spinning for work.  A task put in runnext can be taken by another
- * processor after a short grace (steal_runnext), so a waker that keeps
- * computing does not hold it.
+ * spinning for work, and not at once for a task put in runnext: the waker
+ * usually blocks at its next scheduling point and runs it itself
+ * (owe_wake).  A task put in runnext can be taken by another processor
+ * after a short grace (steal_runnext), so a waker that keeps computing
+ * does not hold it.
  *
  * No asynchronous preemption, as in Go before 1.14: a task that never
  * reaches a scheduling point keeps its processor; --starve-warn reports it.
@@ -55,6 +57,8 @@
 #define SPIN_ROUNDS 64
 #define STEP_BATCH 64                  /* steps a processor counts before adding them up */
 #define INTERRUPT_POLL_NS 20000000     /* an idle processor looks at cl_config.interrupt */
+#define POLL_FIRST_NS 20000            /* and at others' runnext (owe_wake): first after */
+#define POLL_DOUBLINGS 6               /* 20 us, then twice as long per poll in vain, to 1.28 ms */
 
 /* A test hook (test_syscall.c): called on the thread back from a system
  * call before its task is queued, to widen that window. */
@@ -483,9 +487,17 @@ static struct rt_task *steal_runnext(struct rt_sched *s, struct rt_proc *p, int 
 		struct rt_task *t = __atomic_load_n(&v->runnext, __ATOMIC_ACQUIRE);
 		if (v == p || !t || !__atomic_load_n(&v->current, __ATOMIC_ACQUIRE))
 			continue;
+		/* The grace passes without a look at the victim's lines, which
+		 * its owner writes on every switch.  Then the owner must not have
+		 * started a task since (its schedtick): the same pointer in
+		 * runnext may be a new task in a reused record (spawn+join puts a
+		 * fresh child there every few hundred ns). */
+		uint64_t tick = __atomic_load_n(&v->schedtick, __ATOMIC_RELAXED);
 		int64_t until = rt_mono_ns() + RUNNEXT_GRACE_NS;
-		while (rt_mono_ns() < until && __atomic_load_n(&v->runnext, __ATOMIC_ACQUIRE) == t)
+		while (rt_mono_ns() < until)
 			rt_cpu_relax();
+		if (__atomic_load_n(&v->schedtick, __ATOMIC_RELAXED) != tick)
+			continue;
 		/* Only the same task still waiting: the owner's exchange and this
 		 * compare-and-swap decide who runs it. */
 		if (__atomic_compare_exchange_n(&v->runnext, &t, NULL, false, __ATOMIC_ACQ_REL,
@@ -612,20 +624,46 @@ static void wake_all(struct rt_sched *s)
 
 /* ---- what tasks call ------------------------------------------------------------------------- */
 
+/* A task the running one put in runnext is nearly always run next by this
+ * processor: a spawner, a sender, a Done usually blocks at its next
+ * scheduling point (spawn+join, a ping-pong), and waking a parked processor
+ * for it costs a system call here and a processor that spins for nothing
+ * there, pulling this one's lines as it looks (spawn+join at 2 processors
+ * took 1.5x its time at 1).  So the wake is owed: it is paid at the running
+ * task's OWED_POINTS-th scheduling point after (par_point), when the task
+ * has gone on instead of blocking, and cancelled when this processor takes
+ * runnext (local_pick).  Two points pass free: a spawn's own, which follows
+ * its ready, and the one of the operation that blocks (the Wait).  A task that computes with no scheduling point at all
+ * (spinning on an atomic for the task it started) is covered by parked
+ * processors' polls (idle): a parked processor wakes by itself 20 us
+ * after it parked, then after twice as long each time it found nothing, up
+ * to 1.28 ms (Go's sysmon backs off the same way), and from its first poll
+ * again once it has run a task.  So a woken task waits at most about 20
+ * us for a processor that was just busy (bench's wake_latency), and a
+ * processor idle for long costs under a thousand wake-ups a second. */
+#define OWED_POINTS 2
+static inline void owe_wake(struct rt_proc *p)
+{
+	p->wake_owed = 1;
+}
+
 void rt_par_ready(struct rt_sched *s, struct rt_task *t)
 {
 	struct rt_proc *p = rt_proc_self();
 	__atomic_store_n(&t->state, RT_RUNNABLE, __ATOMIC_RELEASE);
 	if (p && p->current) {
 		/* From a running task: t runs next here; whatever was waiting in
-		 * runnext goes to the queue, where others can take it. */
+		 * runnext goes to the queue, where others can take it.  A parked
+		 * processor is woken only if none is looking for work already: a
+		 * ping-pong costs one wake-up per spin period of the woken
+		 * processor, not one per hand-off. */
 		struct rt_task *old = runnext_swap(s, p, t);
-		if (old)
+		if (old) {
 			local_put(s, p, old);
-		/* A parked processor is woken only if none is looking for work
-		 * already: a ping-pong costs one wake-up per spin period of the
-		 * woken processor, not one per hand-off. */
-		wakep(s);
+			wakep(s);
+		} else if (s->nprocs > 1) {
+			owe_wake(p);
+		}
 	} else if (p) {
 		local_put(s, p, t);
 		wakep(s);
@@ -839,8 +877,10 @@ static inline struct rt_task *local_pick(struct rt_sched *s, struct rt_proc *p)
 	struct rt_task *t;
 	if (p->schedtick % LOCAL_EVERY == 0 && (t = local_get(p)))
 		return t;
-	if ((t = runnext_swap(s, p, NULL)))
+	if ((t = runnext_swap(s, p, NULL))) {
+		p->wake_owed = 0;
 		return t;
+	}
 	return local_get(p);
 }
 
@@ -940,12 +980,13 @@ static bool count_step(struct rt_sched *s, struct rt_proc *p)
 	return over_limit(s);
 }
 
-/* Parks p until woken or the next timer is due; may detect the deadlock.
- * Lock order (rt.h): idle_lock, then timer_lock (in next_timer_in). */
-static void idle(struct rt_sched *s, struct rt_proc *p)
+/* Parks p until woken, the next timer is due or its poll is due (owe_wake);
+ * may detect the deadlock.  True when it woke by itself (no wakep).  Lock
+ * order (rt.h): idle_lock, then timer_lock (in next_timer_in). */
+static bool idle(struct rt_sched *s, struct rt_proc *p)
 {
 	if (over_limit(s))
-		return;
+		return false;
 	/* nsyscall before the queues: a task back from a system call is
 	 * queued before it stops counting (finish_switch), so a zero here
 	 * means any such task is already visible to any_stealable. */
@@ -953,12 +994,12 @@ static void idle(struct rt_sched *s, struct rt_proc *p)
 	rt_lock_acquire(&s->idle_lock);
 	if (any_stealable(s) || __atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE)) {
 		rt_lock_release(&s->idle_lock);
-		return;
+		return false;
 	}
 	int64_t timeout = next_timer_in(s);
 	if (timeout == 0) {
 		rt_lock_release(&s->idle_lock);
-		return;
+		return false;
 	}
 	if (s->nidle == s->nprocs - 1 && timeout < 0 && !insyscall) {
 		/* Every other processor is parked, nothing is queued, no timer
@@ -966,7 +1007,7 @@ static void idle(struct rt_sched *s, struct rt_proc *p)
 		 * run again. */
 		rt_lock_release(&s->idle_lock);
 		rt_par_finish(s, CL_OUTCOME_DEADLOCK, NULL);
-		return;
+		return false;
 	}
 	/* Wake up for the time limit and, now and then, for an interrupt. */
 	int64_t left = s->cfg.max_time - rt_par_now(s);
@@ -978,6 +1019,10 @@ static void idle(struct rt_sched *s, struct rt_proc *p)
 		timeout = left;
 	if (s->cfg.interrupt && timeout > INTERRUPT_POLL_NS)
 		timeout = INTERRUPT_POLL_NS;
+	int64_t poll = (int64_t)POLL_FIRST_NS
+	               << (p->vain_polls < POLL_DOUBLINGS ? p->vain_polls : POLL_DOUBLINGS);
+	if (s->nprocs > 1 && (timeout < 0 || timeout > poll))
+		timeout = poll;
 	if (timeout == INT64_MAX)
 		timeout = -1;
 	p->parked = true;
@@ -987,11 +1032,14 @@ static void idle(struct rt_sched *s, struct rt_proc *p)
 	rt_lock_release(&s->idle_lock);
 	futex_wait(&p->sleep_word, 1, timeout);
 	rt_lock_acquire(&s->idle_lock);
-	if (p->parked) {   /* woken by the timeout, not by wakep */
+	bool by_itself = p->parked;
+	if (by_itself) {   /* woken by the timeout, not by wakep */
 		p->parked = false;
 		__atomic_store_n(&s->nidle, s->nidle - 1, __ATOMIC_RELEASE);
+		p->vain_polls++;   /* until proc_loop finds a task */
 	}
 	rt_lock_release(&s->idle_lock);
+	return by_itself;
 }
 
 /* What the task that switched out asked for (m->after), done once it is
@@ -1081,6 +1129,7 @@ static void proc_loop(struct rt_sched *s, struct rt_m *m)
 		struct rt_task *t = find_work(s, p);
 		if (t) {
 			spins = 0;
+			p->vain_polls = 0;
 			run_task(s, m, t);
 			continue;
 		}
@@ -1091,8 +1140,9 @@ static void proc_loop(struct rt_sched *s, struct rt_m *m)
 			__atomic_sub_fetch(&s->nspinning, 1, __ATOMIC_ACQ_REL);
 			continue;
 		}
-		spins = 0;
-		idle(s, p);
+		/* Back from a poll with nothing found: straight back to sleep,
+		 * no spinning, so an idle processor costs little. */
+		spins = idle(s, p) ? SPIN_ROUNDS : 0;
 	}
 }
 
@@ -1307,6 +1357,13 @@ static void par_point(struct rt_sched *s, const char *file, int line)
 {
 	(void)file;
 	(void)line;
+	struct rt_proc *p = rt_proc_self();
+	if (__builtin_expect(p && p->wake_owed, 0) && ++p->wake_owed > OWED_POINTS + 1) {
+		/* The task that put one in runnext went on past a scheduling
+		 * point without blocking: someone else should run it. */
+		p->wake_owed = 0;
+		wakep(s);
+	}
 	if (__builtin_expect(__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE), 0))
 		rt_par_abandon(rt_cur(s));
 	if (__builtin_expect(rt_interrupt_raised(s), 0))
