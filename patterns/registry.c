@@ -315,10 +315,10 @@ int pattern_run_set(struct pattern_run *run, const char *name, const char *value
 
 long pattern_param(struct pattern_run *run, const char *name)
 {
-	const struct pattern_param *param = pattern_param_find(run->pattern, name);
-	if (!param)
-		bug("pattern %s reads undeclared parameter '%s'", run->pattern->name, name);
-	return run->params[param - run->pattern->params];
+	for (int i = 0; i < run->pattern->nparams; i++)   /* called in patterns' loops: kept short */
+		if (run->pattern->params[i].name == name)   /* the table's own literal: no strcmp */
+			return run->params[i];
+	return pattern_param_by_text(run, name);
 }
 
 char *pattern_replay_args(const struct pattern_run *run, char *buf, size_t size)
@@ -772,4 +772,14 @@ void pattern_mem_free(struct mem_block *b)
 		free(b);
 		b = next;
 	}
+}
+
+/* pattern_param's slow path: name is another copy of the text (a literal the
+ * linker did not merge with the table's, or a string built at run time). */
+long pattern_param_by_text(struct pattern_run *run, const char *name)
+{
+	const struct pattern_param *param = pattern_param_named(run->pattern, name);
+	if (!param)
+		bug("pattern %s reads undeclared parameter '%s'", run->pattern->name, name);
+	return run->params[param - run->pattern->params];
 }
