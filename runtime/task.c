@@ -329,28 +329,13 @@ static size_t put_signed(char *out, size_t len, size_t size, long long v)
 /* A task's name from its printf format.  Every spawn formats one, and
  * vsnprintf was a quarter of a spawn's cost, so the formats names use
  * ("worker-%d", "%s-%zu", plain text) are written here, with the same
- * result (truncated to size - 1); any other (flags, widths, %x ...) goes
- * to vsnprintf. */
+ * result (truncated to size - 1), in one pass over the format; at the first
+ * other conversion (flags, widths, %x ...) vsnprintf writes the whole name
+ * from a copy of the arguments. */
 static void format_name(char *out, size_t size, const char *fmt, va_list ap)
 {
-	/* Plain text (most names): copied in one pass. */
-	size_t plain = 0;
-	while (fmt[plain] && fmt[plain] != '%' && plain < size - 1) {
-		out[plain] = fmt[plain];
-		plain++;
-	}
-	if (fmt[plain] != '%') {
-		out[plain] = '\0';
-		return;
-	}
-	for (const char *p = fmt + plain; (p = strchr(p, '%')); ) {
-		int len;
-		if (!simple_conversion(p + 1, &len)) {
-			vsnprintf(out, size, fmt, ap);
-			return;
-		}
-		p += 1 + len;
-	}
+	va_list again;
+	va_copy(again, ap);
 	size_t n = 0;
 	for (const char *p = fmt; *p && n < size - 1; p++) {
 		if (*p != '%') {
@@ -396,12 +381,17 @@ static void format_name(char *out, size_t size, const char *fmt, va_list ap)
 		case 'c':
 			out[n++] = (char)va_arg(ap, int);
 			break;
-		default:   /* "%%" */
+		case '%':
 			out[n++] = '%';
 			break;
+		default:   /* not one of ours: the name is vsnprintf's */
+			vsnprintf(out, size, fmt, again);
+			va_end(again);
+			return;
 		}
 	}
 	out[n] = '\0';
+	va_end(again);
 }
 
 int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
