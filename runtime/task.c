@@ -307,6 +307,11 @@ static char simple_conversion(const char *fmt, int *len)
 
 static size_t put_unsigned(char *out, size_t len, size_t size, unsigned long long v, bool neg)
 {
+	if (v < 10 && !neg) {   /* "worker-3": one digit, no division */
+		if (len < size - 1)
+			out[len++] = (char)('0' + v);
+		return len;
+	}
 	char digits[24];
 	int n = 0;
 	do {
