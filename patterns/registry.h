@@ -201,6 +201,8 @@ struct mem_block;
 const struct pattern_param *pattern_param_named(const struct pattern *p, const char *name);
 struct mem_block *pattern_mem_reuse(struct pattern_run *run, size_t size);
 void pattern_mem_free(struct mem_block *b);
+long pattern_param_by_text(struct pattern_run *run, const char *name)
+	__attribute__((noinline, cold));   /* keeps pattern_param without a frame */
 
 /* A run of variant v with every parameter at its default.  Never NULL (out
  * of memory aborts, like xmalloc). */

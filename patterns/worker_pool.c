@@ -1,10 +1,9 @@
 /*
- * worker_pool.c - a bounded worker pool: a fixed number of workers take jobs
- * from one channel and send results on another; the producer closes jobs
- * when there are no more, a closer closes results when every worker has
- * returned, and a context can stop everything early.  A second correct form,
- * dispatcher, has idle workers advertise themselves on a channel of channels
- * (Go's chan chan Job).  Read it beside patterns/go/worker_pool.go.
+ * worker_pool.c - a bounded worker pool: a fixed number of workers take jobs from one
+ * channel and send results on another; the producer closes jobs when there are no more, a
+ * closer closes results when every worker has returned, and a context can stop everything
+ * early.  A second correct form, dispatcher, has idle workers advertise themselves on a
+ * channel of channels (Go's chan chan Job).  Read it beside patterns/go/worker_pool.go.
  *
  * Checks:
  *   invariant exactly-once  every job's result arrives exactly once.
@@ -45,6 +44,7 @@ static void worker(void *arg)
 {
 	struct worker_args *a = arg;
 	struct pool *p = a->p;
+	cl_time work = pattern_param(p->run, "work") * CL_MS;   /* Go: the const work */
 	for (;;) {
 		/* Go: select { case <-ctx.Done(): return; case j, ok := <-jobs: if !ok { return } } */
 		int j;
@@ -53,7 +53,7 @@ static void worker(void *arg)
 			break;
 		cl_note("worker %d takes job %d", a->id, j);
 		/* Go: time.Sleep(latency(work)) -- do the job */
-		cl_sleep(pattern_latency(pattern_param(p->run, "work") * CL_MS));
+		cl_sleep(pattern_latency(work));
 		/* Go: select { case results <- Result{j, id}: case <-ctx.Done(): return } */
 		struct result r = {j, a->id};
 		struct cl_case give[] = {CL_RECV_CASE(cl_ctx_done(p->ctx), NULL), CL_SEND_CASE(p->results, &r)};

@@ -58,6 +58,9 @@ static pthread_key_t alt_key;
 static struct sigaction old_segv, old_bus;
 
 static _Thread_local char thread_tag;
+/* This thread's alternate stack is ours and set (alt_key holds it): every
+ * cl_run asks, and the answer need not cost pthread_once and a key look-up. */
+static _Thread_local bool alt_installed;
 
 const void *rt_thread_tag(void)
 {
@@ -167,6 +170,7 @@ static void on_stop(int sig, siginfo_t *si, void *uc)
 
 static void alt_free(void *base)
 {
+	alt_installed = false;
 	stack_t off = {.ss_flags = SS_DISABLE};
 	sigaltstack(&off, NULL);
 	munmap(base, ALT_STACK_SIZE + (size_t)sysconf(_SC_PAGESIZE));
@@ -188,9 +192,13 @@ static void install(void)
 
 void rt_fault_thread_init(void)
 {
-	pthread_once(&install_once, install);
-	if (pthread_getspecific(alt_key))
+	if (alt_installed)
 		return;
+	pthread_once(&install_once, install);
+	if (pthread_getspecific(alt_key)) {
+		alt_installed = true;
+		return;
+	}
 	stack_t cur;
 	if (sigaltstack(NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE) &&
 	    cur.ss_size >= ALT_STACK_SIZE / 4)
@@ -207,6 +215,7 @@ void rt_fault_thread_init(void)
 		return;
 	}
 	pthread_setspecific(alt_key, base);
+	alt_installed = true;
 }
 
 void rt_fault_thread_fini(void)
@@ -214,6 +223,7 @@ void rt_fault_thread_fini(void)
 	void *base = pthread_once(&install_once, install) == 0 ? pthread_getspecific(alt_key) : NULL;
 	if (!base)
 		return;
+	alt_installed = false;
 	pthread_setspecific(alt_key, NULL);
 	alt_free(base);
 }

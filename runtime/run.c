@@ -168,8 +168,12 @@ struct rt_proc *rt_det_proc_get(struct rt_sched *s)
 	struct run_cache *c = run_cache_self();
 	struct rt_proc *p = c->proc;
 	if (p) {
+		/* Zeroed but for its ring of queued tasks (par's, 2 KiB): only
+		 * the slots from head to tail are ever read, and head == tail. */
 		c->proc = NULL;
-		memset(p, 0, sizeof *p);
+		size_t ring = offsetof(struct rt_proc, runq), rest = offsetof(struct rt_proc, head);
+		memset(p, 0, ring);
+		memset((char *)p + rest, 0, sizeof *p - rest);
 	} else if (!(p = rt_zalloc_aligned(sizeof *p))) {
 		return NULL;
 	}

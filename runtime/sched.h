@@ -118,8 +118,9 @@ _Noreturn void rt_finish_limit(const char *fmt, ...) __attribute__((format(print
 _Noreturn void rt_oom(void);
 /* Zeroed memory aligned to a cache line (64 bytes). */
 void *rt_zalloc_aligned(size_t size);
-/* det's one processor, zeroed: the thread's from its last run when there
- * is one (run.c gives it back at the end; sets s->procs_cached). */
+/* det's one processor, zeroed (its runq ring aside: empty, head == tail):
+ * the thread's from its last run when there is one (run.c gives it back at
+ * the end; sets s->procs_cached). */
 struct rt_proc *rt_det_proc_get(struct rt_sched *s);
 
 #endif

@@ -90,6 +90,7 @@ struct stack_cache {
 	long mprotect_budget;     /* how many the map limit allows (guard_kind 2) */
 	struct rt_slab *slabs;
 	long nslabs;
+	bool registered;          /* the thread-exit destructor is set (cache_free clears it) */
 };
 
 /* Per OS thread; only the runtime touches it.  A par run's processors all
@@ -121,6 +122,7 @@ static void cache_free(void *arg)
 	unmap_flush(&u);
 	c->free = NULL;
 	c->nfree = 0;
+	c->registered = false;   /* a later run on this thread (another destructor's) sets it again */
 }
 
 static void cache_key_make(void)
@@ -130,8 +132,11 @@ static void cache_key_make(void)
 
 void *rt_stack_cache_self(void)
 {
-	pthread_once(&cache_key_once, cache_key_make);
-	pthread_setspecific(cache_key, &thread_cache);
+	if (!thread_cache.registered) {   /* once per thread, not per run */
+		pthread_once(&cache_key_once, cache_key_make);
+		pthread_setspecific(cache_key, &thread_cache);
+		thread_cache.registered = true;
+	}
 	return &thread_cache;
 }
 

@@ -307,6 +307,11 @@ static char simple_conversion(const char *fmt, int *len)
 
 static size_t put_unsigned(char *out, size_t len, size_t size, unsigned long long v, bool neg)
 {
+	if (v < 10 && !neg) {   /* "worker-3": one digit, no division */
+		if (len < size - 1)
+			out[len++] = (char)('0' + v);
+		return len;
+	}
 	char digits[24];
 	int n = 0;
 	do {
@@ -329,32 +334,24 @@ static size_t put_signed(char *out, size_t len, size_t size, long long v)
 /* A task's name from its printf format.  Every spawn formats one, and
  * vsnprintf was a quarter of a spawn's cost, so the formats names use
  * ("worker-%d", "%s-%zu", plain text) are written here, with the same
- * result (truncated to size - 1); any other (flags, widths, %x ...) goes
- * to vsnprintf. */
+ * result (truncated to size - 1), in one pass over the format; at the first
+ * other conversion (flags, widths, %x ...) vsnprintf writes the whole name
+ * from a copy of the arguments. */
 static void format_name(char *out, size_t size, const char *fmt, va_list ap)
 {
-	/* Plain text (most names): copied in one pass. */
-	size_t plain = 0;
-	while (fmt[plain] && fmt[plain] != '%' && plain < size - 1) {
-		out[plain] = fmt[plain];
-		plain++;
-	}
-	if (fmt[plain] != '%') {
-		out[plain] = '\0';
-		return;
-	}
-	for (const char *p = fmt + plain; (p = strchr(p, '%')); ) {
-		int len;
-		if (!simple_conversion(p + 1, &len)) {
-			vsnprintf(out, size, fmt, ap);
-			return;
-		}
-		p += 1 + len;
-	}
+	va_list again;
+	va_copy(again, ap);
 	size_t n = 0;
 	for (const char *p = fmt; *p && n < size - 1; p++) {
 		if (*p != '%') {
-			out[n++] = *p;
+			/* The text up to the next conversion, in one copy. */
+			const char *end = strchrnul(p, '%');
+			size_t run = (size_t)(end - p), room = size - 1 - n;
+			if (run > room)
+				run = room;
+			memcpy(out + n, p, run);
+			n += run;
+			p += run - 1;
 			continue;
 		}
 		int len;
@@ -396,12 +393,17 @@ static void format_name(char *out, size_t size, const char *fmt, va_list ap)
 		case 'c':
 			out[n++] = (char)va_arg(ap, int);
 			break;
-		default:   /* "%%" */
+		case '%':
 			out[n++] = '%';
 			break;
+		default:   /* not one of ours: the name is vsnprintf's */
+			vsnprintf(out, size, fmt, again);
+			va_end(again);
+			return;
 		}
 	}
 	out[n] = '\0';
+	va_end(again);
 }
 
 int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,

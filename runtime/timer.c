@@ -36,7 +36,7 @@ static void heap_set(struct rt_heap *h, int i, struct rt_timer *t)
 	t->heap_index = i;
 }
 
-static void sift_up(struct rt_heap *h, int i)
+static inline __attribute__((always_inline)) void sift_up(struct rt_heap *h, int i)
 {
 	struct rt_timer *t = h->items[i];
 	while (i > 0) {
@@ -49,7 +49,7 @@ static void sift_up(struct rt_heap *h, int i)
 	heap_set(h, i, t);
 }
 
-static void sift_down(struct rt_heap *h, int i)
+static inline __attribute__((always_inline)) void sift_down(struct rt_heap *h, int i)
 {
 	struct rt_timer *t = h->items[i];
 	for (;;) {
@@ -89,7 +89,32 @@ static void heap_remove(struct rt_heap *h, struct rt_timer *t)
 	publish_first(h);
 }
 
-static void timer_start_locked(struct rt_sched *s, struct rt_timer *t, cl_time when)
+/* heap_remove of the earliest timer, items[0], which the fire loop takes at
+ * every fire: the last timer moves to the root and down, and nothing can
+ * sit above the root.  Returns the timer taken. */
+static inline struct rt_timer *heap_pop(struct rt_heap *h)
+{
+	struct rt_timer *t = h->items[0];
+	int n = h->n - 1;
+	__atomic_store_n(&h->n, n, __ATOMIC_RELEASE);
+	t->heap_index = -1;
+	if (n > 0) {
+		heap_set(h, 0, h->items[n]);
+		sift_down(h, 0);
+	}
+	publish_first(h);
+	return t;
+}
+
+/* The run's clock: det's virtual time without the table's indirect call
+ * where the thread's mode says det (as rt_rand_stream does). */
+static inline cl_time now_of(struct rt_sched *s)
+{
+	return __builtin_expect(rt_par_active, 0) ? s->ops->now(s) : s->now;
+}
+
+static inline __attribute__((always_inline)) void timer_start_locked(struct rt_sched *s,
+                                                                  struct rt_timer *t, cl_time when)
 {
 	rt_lock_assert_held(&s->timer_lock);
 	struct rt_heap *h = &s->timers;
@@ -173,17 +198,14 @@ static void fire(struct rt_sched *s, struct rt_timer *t)
 void rt_timers_fire_due(struct rt_sched *s)
 {
 	struct rt_heap *h = &s->timers;
-	cl_time now = s->ops->now(s);
-	/* Nothing due: no lock (par's processors ask before every pick). */
-	if (__atomic_load_n(&h->first, __ATOMIC_ACQUIRE) > now)
-		return;
-	for (;;) {
+	cl_time now = now_of(s);
+	/* Nothing due: no lock (par's processors ask before every pick, and
+	 * every fire asks again before the next). */
+	while (__atomic_load_n(&h->first, __ATOMIC_ACQUIRE) <= now) {
 		rt_lock_acquire(&s->timer_lock);
 		struct rt_timer *t = NULL;
-		if (h->n && h->items[0]->when <= now) {
-			t = h->items[0];
-			heap_remove(h, t);
-		}
+		if (h->n && h->items[0]->when <= now)
+			t = heap_pop(h);
 		rt_lock_release(&s->timer_lock);
 		if (!t)
 			return;
@@ -224,7 +246,7 @@ void cl_sleep_at(const char *file, int line, cl_time d)
 	/* The timer and the park are one step: the timer cannot fire (on
 	 * another processor) before this task is off its stack. */
 	rt_lock_acquire(&s->timer_lock);
-	timer_start_locked(s, t, rt_time_after(cl_now(), d));
+	timer_start_locked(s, t, rt_time_after(now_of(s), d));
 	struct rt_block why = {.wait = CL_WAIT_SLEEP, .file = file, .line = line};
 	rt_park(&why, unlock_timers, s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/embedded.h"
+#include "patterns/pattern.h"
 #include "patterns/registry.h"
 
 static const struct cl_embedded *embedded(const char *path)
@@ -213,6 +214,51 @@ START_TEST(demo_seeds)
 }
 END_TEST
 
+/* pattern_param's fast path compares the caller's pointer with the table's
+ * literal; a name that is another copy of the text takes the slow path and
+ * must read the same parameter.  Metric names and units are copied with
+ * snprintf's truncation (the last byte is the terminator). */
+START_TEST(param_lookup_and_metric_copies)
+{
+	const struct pattern *p = pattern_find("worker-pool");
+	struct pattern_run *run = pattern_run_new(p, pattern_variant_find(p, "correct"));
+	char err[200];
+	ck_assert_int_eq(pattern_run_set(run, "work", "7", err, sizeof err), 0);
+	ck_assert_int_eq(pattern_run_set(run, "jobs", "13", err, sizeof err), 0);
+	const char *table_work = pattern_param_find(p, "work")->name;
+	char copy[8];
+	strcpy(copy, "work");
+	ck_assert_ptr_ne(copy, table_work);
+	ck_assert_int_eq(pattern_param(run, table_work), 7);
+	ck_assert_int_eq(pattern_param(run, copy), 7);
+	strcpy(copy, "jobs");
+	ck_assert_int_eq(pattern_param(run, copy), 13);
+	ck_assert_int_eq(pattern_param(run, pattern_param_find(p, "jobs")->name), 13);
+
+	const char *long_name = "a_metric_name_longer_than_thirty_one_bytes";
+	pattern_limit(run, long_name, 3, "microseconds");
+	pattern_limit(run, "ms_metric", 4, "ms");
+	pattern_limit(run, "bare", 5, NULL);
+	ck_assert_int_eq(run->nmetrics, 3);
+	char want[32];   /* its first 31 bytes */
+	memcpy(want, long_name, 31);
+	want[31] = '\0';
+	ck_assert_str_eq(run->metrics[0].name, want);
+	ck_assert_str_eq(run->metrics[0].unit, "microse");
+	ck_assert_int_eq(run->metrics[0].limit, 3);
+	ck_assert_str_eq(run->metrics[1].name, "ms_metric");
+	ck_assert_str_eq(run->metrics[1].unit, "ms");
+	ck_assert_str_eq(run->metrics[2].unit, "");
+	/* The truncated name is the metric's name: the same call finds it again. */
+	pattern_limit(run, long_name, 9, "us");
+	ck_assert_int_eq(run->nmetrics, 4);   /* (as before: the stored name is shorter) */
+	pattern_limit(run, want, 10, "us");
+	ck_assert_int_eq(run->nmetrics, 4);
+	ck_assert_int_eq(run->metrics[0].limit, 10);
+	pattern_run_free(run);
+}
+END_TEST
+
 Suite *suite_registry(void)
 {
 	Suite *s = suite_create("registry");
@@ -224,6 +270,7 @@ Suite *suite_registry(void)
 	tcase_add_test(tc, verdicts);
 	tcase_add_test(tc, reset);
 	tcase_add_test(tc, demo_seeds);
+	tcase_add_test(tc, param_lookup_and_metric_copies);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -402,7 +402,7 @@ END_TEST
 
 /* The runtime writes the usual name formats itself (task.c format_name):
  * every one must come out as snprintf would write it, truncation included. */
-#define NAME_CASES 16
+#define NAME_CASES 19
 struct name_case {
 	char want[NAME_CASES][32];
 	char got[NAME_CASES][32];
@@ -450,6 +450,10 @@ static void names_main(void *arg)
 	SPAWN_NAMED(x, 13, "%s", "");
 	SPAWN_NAMED(x, 14, "plain-text-longer-than-the-thirty-one-kept");
 	SPAWN_NAMED(x, 15, "thirty-one-plain-characters-ok!%d", 5);
+	/* vsnprintf's conversions after ones format_name wrote: it starts over. */
+	SPAWN_NAMED(x, 16, "%d-%s-%x", -3, "mid", 255);
+	SPAWN_NAMED(x, 17, "pool-%zu/%5d", (size_t)8, 42);
+	SPAWN_NAMED(x, 18, "%s%%%.2f", "p", 0.5);
 	cl_sleep(CL_MS);
 }
 
