@@ -186,12 +186,11 @@ uint64_t cl_rand_below(uint64_t n);  /* uniform in [0, n) */
 struct cl_sink cl_sink_plain(void *out);
 
 /* A note in the trace, in the pattern's own words ("worker 2 takes job 5").
- * A note counts as progress (livelock detection) whether traced or not; its
- * arguments are evaluated only when the run is traced, so they must not have
- * side effects (getters such as cl_task_name, cl_now and cl_len are fine).
- * The test is a plain call, so an untraced run skips the variadic one. */
-#define cl_note(...) (cl_note_traced() ? cl_note_at(__FILE__, __LINE__, __VA_ARGS__) : (void)0)
-bool cl_note_traced(void);   /* records the progress; true if a note would be traced */
+ * Its arguments are evaluated whether the run is traced or not, like any
+ * C call's: a student's note that takes from a channel or loads an atomic
+ * (a det decision) must do so in the untraced runs explore judges too, or
+ * the trace replayed for them would be another run. */
+#define cl_note(...) cl_note_at(__FILE__, __LINE__, __VA_ARGS__)
 void cl_note_at(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

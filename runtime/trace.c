@@ -66,15 +66,6 @@ void cl_note_at(const char *file, int line, const char *fmt, ...)
 	rt_emit(s, &ev);
 }
 
-bool cl_note_traced(void)
-{
-	struct rt_sched *s = rt_s();
-	if (!s)
-		return false;
-	rt_progress(s);
-	return s->tracing;
-}
-
 void rt_emit_sync_traced(enum cl_event_kind kind, const struct rt_obj *obj, const char *text,
                          int64_t arg, const char *file, int line)
 {
