@@ -189,8 +189,18 @@ struct cl_sink cl_sink_plain(void *out);
  * Its arguments are evaluated whether the run is traced or not, like any
  * C call's: a student's note that takes from a channel or loads an atomic
  * (a det decision) must do so in the untraced runs explore judges too, or
- * the trace replayed for them would be another run. */
-#define cl_note(...) cl_note_at(__FILE__, __LINE__, __VA_ARGS__)
+ * the trace replayed for them would be another run.  Untraced, they go to
+ * cl_note_untraced, which the compiler removes, so an untraced note costs
+ * its arguments and one plain call (cl_note_traced records the progress),
+ * not the variadic call's register saves. */
+#define cl_note(...)                                                                       \
+	(cl_note_traced() ? cl_note_at(__FILE__, __LINE__, __VA_ARGS__)                        \
+	                  : cl_note_untraced(__VA_ARGS__))
+bool cl_note_traced(void);   /* records the progress; true if a note would be traced */
+static inline __attribute__((always_inline)) void cl_note_untraced(const char *fmt, ...)
+{
+	(void)fmt;
+}
 void cl_note_at(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -1365,7 +1365,8 @@ static void par_point(struct rt_sched *s, const char *file, int line)
 {
 	(void)file;
 	(void)line;
-	struct rt_proc *p = rt_proc_self();
+	struct rt_m *m = s->nprocs > 1 ? m_tls : NULL;   /* one processor owes nothing */
+	struct rt_proc *p = m ? m->p : NULL;
 	if (__builtin_expect(p && p->wake_owed, 0) && ++p->wake_owed > OWED_POINTS + 1) {
 		/* The task that put one in runnext went on past a scheduling
 		 * point without blocking: someone else should run it. */

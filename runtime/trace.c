@@ -66,6 +66,15 @@ void cl_note_at(const char *file, int line, const char *fmt, ...)
 	rt_emit(s, &ev);
 }
 
+bool cl_note_traced(void)
+{
+	struct rt_sched *s = rt_s();
+	if (!s)
+		return false;
+	rt_progress(s);   /* a note is progress, traced or not */
+	return s->tracing;
+}
+
 void rt_emit_sync_traced(enum cl_event_kind kind, const struct rt_obj *obj, const char *text,
                          int64_t arg, const char *file, int line)
 {
