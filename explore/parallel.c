@@ -11,13 +11,16 @@
  * runs the seeds that matter once more itself, recorded, for their
  * schedule strings: a seed fixes its run, so the re-run is the same run.
  *
+ * The parent is one of the workers (it forks one fewer), passing Ctrl-C
+ * and progress on between its runs, then waits for the others.
+ *
  * Processes, not threads: cl_run is one run per thread, and a program
  * under exploration may keep state in globals; a forked worker has its own
  * copy of all of it, and nothing it does reaches the parent but its
  * blocks.  A failure in block b makes every block past b needless: workers
  * stop taking them and leave the one they are in.  Ctrl-C reaches the
  * parent (the workers ignore SIGINT), which raises a flag in the shared
- * memory that every worker's run polls (cl_config.interrupt).  A worker
+ * memory that every forked worker's run polls (cl_config.interrupt).  A worker
  * that outlives its parent is killed (PR_SET_PDEATHSIG).
  */
 #include <errno.h>
@@ -97,8 +100,10 @@ static void lower_limit(long *limit, long to)
  * exploration does (and makes the blocks after b needless), when an
  * interrupt stops a run, and when an earlier block's failure makes b
  * needless. */
+static void pass_on(const struct ex_options *user, struct shared *sh);
+
 static void run_block(struct explorer *x, const struct ex_options *opt, struct shared *sh,
-                      const struct plan *p, long b)
+                      const struct plan *p, long b, const struct ex_options *user)
 {
 	struct block out = {.state = BLOCK_DONE, .first_broken = -1, .first_aside = -1};
 	long lo = b * p->size, hi = lo + p->size < p->runs ? lo + p->size : p->runs;
@@ -121,6 +126,8 @@ static void run_block(struct explorer *x, const struct ex_options *opt, struct s
 		}
 		if (stopped) {
 			out.state = BLOCK_STOPPED;
+			if (user)
+				pass_on(user, sh);
 			break;
 		}
 		out.runs++;
@@ -133,7 +140,9 @@ static void run_block(struct explorer *x, const struct ex_options *opt, struct s
 		} else if (out.broken++ == 0) {
 			out.first_broken = i - lo;
 		}
-		__atomic_fetch_add(&sh->done, 1, __ATOMIC_RELAXED);
+		long done = __atomic_add_fetch(&sh->done, 1, __ATOMIC_RELAXED);
+		if (user && done % 64 == 0)
+			pass_on(user, sh);
 		if (j == EX_BROKEN && opt->stop_at_first) {
 			lower_limit(&sh->limit, b + 1);
 			break;
@@ -146,7 +155,35 @@ static void run_block(struct explorer *x, const struct ex_options *opt, struct s
 	__atomic_store_n(&blk->state, state, __ATOMIC_RELEASE);
 }
 
-/* A worker process: takes blocks in order until none is needed. */
+/* The parent's share of the work, between its runs: the caller's
+ * interrupt passed on to the workers, and progress. */
+static void pass_on(const struct ex_options *user, struct shared *sh)
+{
+	if (ex_interrupted(user))
+		__atomic_store_n(&sh->interrupt, 1, __ATOMIC_RELEASE);
+	struct ex_progress pr = {.phase = "explore", .total = user->runs,
+	                         .done = __atomic_load_n(&sh->done, __ATOMIC_RELAXED),
+	                         .kept = __atomic_load_n(&sh->kept, __ATOMIC_RELAXED)};
+	ex_progress_report(user, &pr);
+}
+
+/* Takes blocks in order until none is needed (or a run was stopped or
+ * could not start).  user: the parent's options, NULL in a worker. */
+static void take_blocks(struct explorer *x, const struct ex_options *opt, struct shared *sh,
+                        const struct plan *p, const struct ex_options *user)
+{
+	for (;;) {
+		long b = __atomic_fetch_add(&sh->next, 1, __ATOMIC_ACQ_REL);
+		if (b >= p->nblocks || b >= __atomic_load_n(&sh->limit, __ATOMIC_ACQUIRE))
+			break;
+		run_block(x, opt, sh, p, b, user);
+		int state = __atomic_load_n(&sh->blocks[b].state, __ATOMIC_ACQUIRE);
+		if (state == BLOCK_STOPPED || state == BLOCK_FAILED)
+			break;
+	}
+}
+
+/* A worker process: its runs poll the shared interrupt flag. */
 static _Noreturn void worker(const struct explorer *parent_x, const struct ex_options *parent_opt,
                              struct shared *sh, const struct plan *p, pid_t parent)
 {
@@ -167,15 +204,7 @@ static _Noreturn void worker(const struct explorer *parent_x, const struct ex_op
 	x.opt = &opt;
 	x.error = error;
 	x.error_size = sizeof error;
-	for (;;) {
-		long b = __atomic_fetch_add(&sh->next, 1, __ATOMIC_ACQ_REL);
-		if (b >= p->nblocks || b >= __atomic_load_n(&sh->limit, __ATOMIC_ACQUIRE))
-			break;
-		run_block(&x, &opt, sh, p, b);
-		int state = __atomic_load_n(&sh->blocks[b].state, __ATOMIC_ACQUIRE);
-		if (state == BLOCK_STOPPED || state == BLOCK_FAILED)
-			break;
-	}
+	take_blocks(&x, &opt, sh, p, NULL);
 	_exit(0);
 }
 
@@ -316,7 +345,9 @@ int ex_explore_seeds_parallel(struct explorer *x, const struct ex_options *opt,
 	fflush(NULL);
 	pid_t self = getpid();
 	int started = 0;
-	for (; started < workers; started++) {
+	/* This process is one of the workers: one fork fewer, and its memory
+	 * is warm (a forked worker's first runs copy the pages they write). */
+	for (; started < workers - 1; started++) {
 		pid_t pid = fork();
 		if (pid < 0)
 			break;
@@ -327,14 +358,9 @@ int ex_explore_seeds_parallel(struct explorer *x, const struct ex_options *opt,
 		pids[started] = pid;
 	}
 	close(fds[1]);
-	res->processes = started;
-	int rc;
-	if (started == 0) {
-		snprintf(x->error, x->error_size, "cannot fork an explore worker: %s", strerror(errno));
-		rc = -1;
-	} else {
-		rc = wait_workers(x, opt, sh, &p, fds[0], pids, started);
-	}
+	res->processes = started + 1;
+	take_blocks(x, opt, sh, &p, opt);
+	int rc = wait_workers(x, opt, sh, &p, fds[0], pids, started);
 	close(fds[0]);
 	free(pids);
 	if (rc == 0 && sh->failed) {
