@@ -8,10 +8,13 @@
  * result.
  */
 #include <check.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "explore/explore.h"
@@ -22,8 +25,25 @@
 struct rare {
 	pid_t parent;          /* die_in_workers: the test's own process */
 	bool die_in_workers;
+	bool waited;           /* die_in_workers: the parent saw a worker die */
 	cl_chan *never;
 };
+
+/* The parent's first run waits until a forked worker has died (leaving it
+ * to be reaped), so that the workers surely take blocks: else the parent,
+ * itself a worker, could run every seed before a forked one took any.
+ * True if one died within 60 s. */
+static bool wait_for_a_dead_worker(void)
+{
+	time_t give_up = time(NULL) + 60;
+	while (time(NULL) < give_up) {
+		siginfo_t info = {0};
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0)
+			return true;
+		sched_yield();
+	}
+	return false;
+}
 
 static void stepper(void *arg)
 {
@@ -40,6 +60,11 @@ static void rare_main(void *arg)
 	struct rare *r = arg;
 	if (r->die_in_workers && getpid() != r->parent)
 		raise(SIGUSR1);
+	if (r->die_in_workers && !r->waited) {
+		r->waited = true;
+		if (!wait_for_a_dead_worker())
+			cl_panic("no explore worker died");
+	}
 	cl_go(stepper, NULL, "a");
 	cl_go(stepper, NULL, "b");
 	cl_yield();
