@@ -96,12 +96,12 @@ static void lower_limit(long *limit, long to)
 		;
 }
 
+static void pass_on(const struct ex_options *user, struct shared *sh);
+
 /* Runs block b's seeds in a worker.  Stops at the first failure when the
  * exploration does (and makes the blocks after b needless), when an
  * interrupt stops a run, and when an earlier block's failure makes b
  * needless. */
-static void pass_on(const struct ex_options *user, struct shared *sh);
-
 static void run_block(struct explorer *x, const struct ex_options *opt, struct shared *sh,
                       const struct plan *p, long b, const struct ex_options *user)
 {
@@ -247,7 +247,8 @@ static struct merged merge(const struct shared *sh, const struct plan *p,
 	return m;
 }
 
-/* The schedule of the run at index i, and its judge's failure, into f. */
+/* The schedule of the run at index i, and its judge's failure, into f
+ * (also for the run an interrupt left unrun: its schedule and seed). */
 static int record_found(struct explorer *x, const struct ex_options *opt, long i,
                         struct ex_found *f)
 {
@@ -263,35 +264,15 @@ static int record_found(struct explorer *x, const struct ex_options *opt, long i
 	return rc;
 }
 
-static int record_current(struct explorer *x, const struct ex_options *opt, long i,
-                          struct ex_result *res)
-{
-	struct cl_schedule rec;
-	cl_schedule_init(&rec);
-	uint64_t seed = opt->seed + (uint64_t)i;
-	int rc = ex_record_seed(x, opt, seed, opt->strategy, &rec, NULL);
-	if (rc == 0) {
-		res->current = cl_schedule_format(&rec, rec.n);
-		res->current_seed = seed;
-	}
-	cl_schedule_free(&rec);
-	return rc;
-}
-
 /* Waits for every worker (the pipe's write ends close as they exit),
  * reporting progress and passing an interrupt on; then reaps them.  0, or
  * -1 with x->error set when a worker died. */
 static int wait_workers(struct explorer *x, const struct ex_options *opt, struct shared *sh,
-                        const struct plan *p, int done_fd, const pid_t *pids, int nworkers)
+                        int done_fd, const pid_t *pids, int nworkers)
 {
 	struct pollfd pfd = {.fd = done_fd, .events = POLLIN};
 	for (;;) {
-		if (ex_interrupted(opt))
-			__atomic_store_n(&sh->interrupt, 1, __ATOMIC_RELEASE);
-		struct ex_progress pr = {.phase = "explore", .total = p->runs,
-		                         .done = __atomic_load_n(&sh->done, __ATOMIC_RELAXED),
-		                         .kept = __atomic_load_n(&sh->kept, __ATOMIC_RELAXED)};
-		ex_progress_report(opt, &pr);
+		pass_on(opt, sh);
 		int n = poll(&pfd, 1, 20);
 		if (n > 0)
 			break;   /* POLLHUP: every write end is closed */
@@ -360,7 +341,7 @@ int ex_explore_seeds_parallel(struct explorer *x, const struct ex_options *opt,
 	close(fds[1]);
 	res->processes = started + 1;
 	take_blocks(x, opt, sh, &p, opt);
-	int rc = wait_workers(x, opt, sh, &p, fds[0], pids, started);
+	int rc = wait_workers(x, opt, sh, fds[0], pids, started);
 	close(fds[0]);
 	free(pids);
 	if (rc == 0 && sh->failed) {
@@ -378,7 +359,10 @@ int ex_explore_seeds_parallel(struct explorer *x, const struct ex_options *opt,
 			rc = record_found(x, opt, m.broken_at, &res->first);
 		if (rc == 0 && m.stopped_at >= 0) {
 			res->interrupted = true;
-			rc = record_current(x, opt, m.stopped_at, res);
+			struct ex_found cur = {0};
+			rc = record_found(x, opt, m.stopped_at, &cur);
+			res->current = cur.schedule;
+			res->current_seed = cur.seed;
 		}
 	}
 	munmap(sh, bytes);

@@ -637,18 +637,20 @@ static void wake_all(struct rt_sched *s)
  * scheduling point (spawn+join, a ping-pong), and waking a parked processor
  * for it costs a system call here and a processor that spins for nothing
  * there, pulling this one's lines as it looks (spawn+join at 2 processors
- * took 1.5x its time at 1).  So the wake is owed: it is paid at the running
- * task's OWED_POINTS-th scheduling point after (par_point), when the task
- * has gone on instead of blocking, and cancelled when this processor takes
- * runnext (local_pick).  Two points pass free: a spawn's own, which follows
- * its ready, and the one of the operation that blocks (the Wait).  A task that computes with no scheduling point at all
- * (spinning on an atomic for the task it started) is covered by parked
- * processors' polls (idle): a parked processor wakes by itself 20 us
- * after it parked, then after twice as long each time it found nothing, up
- * to 1.28 ms (Go's sysmon backs off the same way), and from its first poll
- * again once it has run a task.  So a woken task waits at most about 20
- * us for a processor that was just busy (bench's wake_latency), and a
- * processor idle for long costs under a thousand wake-ups a second. */
+ * took 1.5x its time at 1).  So the wake is owed, and cancelled when this
+ * processor takes runnext (local_pick).  OWED_POINTS of the running task's
+ * scheduling points pass free: a spawn's own, which follows its ready, and
+ * the one of the operation that blocks (the Wait).  At the next one the
+ * task has gone on instead of blocking, and par_point pays the wake
+ * (wake_owed counts 1 + the points passed).  A task that computes with no
+ * scheduling point at all (spinning on an atomic for the task it started)
+ * is covered by parked processors' polls (idle): a parked processor wakes
+ * by itself 20 us after it parked, then after twice as long each time it
+ * found nothing, up to 1.28 ms (Go's sysmon backs off the same way), and
+ * from its first poll again once it has run a task.  So a woken task waits
+ * at most about 20 us for a processor that was just busy (bench's
+ * wake_latency), and a processor idle for long costs under a thousand
+ * wake-ups a second. */
 #define OWED_POINTS 2
 static inline void owe_wake(struct rt_proc *p)
 {
