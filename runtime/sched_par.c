@@ -657,9 +657,13 @@ static inline void owe_wake(struct rt_proc *p)
 	p->wake_owed = 1;
 }
 
+/* Reached only through the table (never inlined into a caller that
+ * switches), so it reads the thread's m itself, without rt_proc_self's
+ * call: twice per spawn+join. */
 void rt_par_ready(struct rt_sched *s, struct rt_task *t)
 {
-	struct rt_proc *p = rt_proc_self();
+	struct rt_m *m = m_tls;
+	struct rt_proc *p = m ? m->p : NULL;
 	__atomic_store_n(&t->state, RT_RUNNABLE, __ATOMIC_RELEASE);
 	if (p && p->current) {
 		/* From a running task: t runs next here; whatever was waiting in

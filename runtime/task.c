@@ -334,13 +334,11 @@ static size_t put_signed(char *out, size_t len, size_t size, long long v)
 /* A task's name from its printf format.  Every spawn formats one, and
  * vsnprintf was a quarter of a spawn's cost, so the formats names use
  * ("worker-%d", "%s-%zu", plain text) are written here, with the same
- * result (truncated to size - 1), in one pass over the format; at the first
- * other conversion (flags, widths, %x ...) vsnprintf writes the whole name
- * from a copy of the arguments. */
-static void format_name(char *out, size_t size, const char *fmt, va_list ap)
+ * result (truncated to size - 1), in one pass over the format.  At the first
+ * other conversion (flags, widths, %x ...) it returns false, and the caller
+ * has vsnprintf write the whole name from the arguments again. */
+static bool format_name(char *out, size_t size, const char *fmt, va_list ap)
 {
-	va_list again;
-	va_copy(again, ap);
 	size_t n = 0;
 	for (const char *p = fmt; *p && n < size - 1; p++) {
 		if (*p != '%') {
@@ -392,13 +390,11 @@ static void format_name(char *out, size_t size, const char *fmt, va_list ap)
 			out[n++] = '%';
 			break;
 		default:   /* not one of ours: the name is vsnprintf's */
-			vsnprintf(out, size, fmt, again);
-			va_end(again);
-			return;
+			return false;
 		}
 	}
 	out[n] = '\0';
-	va_end(again);
+	return true;
 }
 
 int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
@@ -411,8 +407,13 @@ int cl_spawn_at(const char *file, int line, void (*fn)(void *), void *arg,
 	/* Formatted straight into the record, before the run can see it. */
 	va_list ap;
 	va_start(ap, name_fmt);
-	format_name(t->name, sizeof t->name, name_fmt, ap);
+	bool written = format_name(t->name, sizeof t->name, name_fmt, ap);
 	va_end(ap);
+	if (!written) {
+		va_start(ap, name_fmt);
+		vsnprintf(t->name, sizeof t->name, name_fmt, ap);
+		va_end(ap);
+	}
 	task_start(s, t, fn, arg, file, line);
 	int id = t->id;
 	rt_progress(s);
