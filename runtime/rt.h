@@ -371,6 +371,9 @@ struct rt_proc {
 
 	/* par only, owned by the thread holding the processor unless noted */
 	struct rt_task *runnext;        /* run next, ahead of the queue (not stolen) */
+	int runnext_taking;             /* 1 while the owner takes runnext without an
+	                                   exchange (sched_par.c: runnext_take) */
+	int runnext_thief;              /* 1 while a thief works on runnext (set by it) */
 	struct rt_lock qlock;           /* guards runq, head, tail (thieves take it) */
 	struct rt_task *runq[RT_RUNQ_SIZE];
 	unsigned head, tail;
@@ -443,6 +446,8 @@ struct rt_sched {
 	const struct rt_sched_ops *ops;     /* det's or par's (sched_det.c, sched_par.c) */
 	struct rt_proc *procs;              /* nprocs of them; par: each on a thread of its own */
 	int nprocs;
+	bool runnext_fenced;                /* par: thieves can fence processors (membarrier),
+	                                       so owners take runnext without an exchange */
 	struct rt_task *main_task;
 	struct rt_ctx host;                 /* det: cl_run's own context */
 	void *host_stack_lo;                /* for ASan's fiber switches */
@@ -510,6 +515,7 @@ struct rt_sched {
 	struct rt_m *m_pool;                /* threads without a processor */
 	struct rt_m *m_all;                 /* every thread started, for joining */
 	uint64_t proc_parks, proc_wakes;
+	uint64_t runnext_steals;            /* par: tasks thieves took from a runnext (atomic) */
 
 	_Alignas(64) int stopping;          /* par: the run is over; processors stop */
 	bool finished;

@@ -38,6 +38,7 @@
  */
 #include <errno.h>
 #include <linux/futex.h>
+#include <linux/membarrier.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -440,10 +441,10 @@ static struct rt_task *local_get(struct rt_proc *p)
 	return t;
 }
 
-/* p's runnext, exchanged for t by the thread holding p.  Thieves
- * (steal_runnext) compare-and-swap it, so it is an atomic exchange; with
- * one processor there are none, and only the thread holding p (one at a
- * time: a hand-off to another thread synchronises) ever touches it.  A
+/* p's runnext, exchanged for t (not NULL) by the thread holding p.
+ * Thieves (steal_runnext) compare-and-swap it, so it is an atomic exchange;
+ * with one processor there are none, and only the thread holding p (one at
+ * a time: a hand-off to another thread synchronises) ever touches it.  A
  * thief only ever turns a task into NULL, so an empty runnext stays empty
  * until its owner fills it: putting a task in an empty one needs no
  * exchange, a release store publishes it (a spawn and a wake-up, nearly
@@ -456,11 +457,49 @@ static inline struct rt_task *runnext_swap(struct rt_sched *s, struct rt_proc *p
 		p->runnext = t;
 		return old;
 	}
-	if (t && !__atomic_load_n(&p->runnext, __ATOMIC_RELAXED)) {
+	if (!__atomic_load_n(&p->runnext, __ATOMIC_RELAXED)) {
 		__atomic_store_n(&p->runnext, t, __ATOMIC_RELEASE);
 		return NULL;
 	}
 	return __atomic_exchange_n(&p->runnext, t, __ATOMIC_ACQ_REL);
+}
+
+/* Takes p's runnext, by the thread holding p.  Its owner takes runnext at
+ * nearly every switch (a spawn+join takes it twice) and a thief tries at
+ * most once per grace, so the cost of keeping the two apart lies with the
+ * thief, as in an asymmetric Dekker: the owner announces its take with a
+ * plain store and then reads the thieves' flag, with only the compiler's
+ * order between the two; a thief raises the flag, then has the kernel run
+ * a full fence on every thread of the process (membarrier), then reads the
+ * announcement.  Whichever comes first, one of them sees the other: either
+ * the owner sees the flag and takes by exchange, as a thief takes by
+ * compare-and-swap, or the thief sees the take and waits until it is over.
+ * Without membarrier (runnext_fenced false) the owner always exchanges. */
+static inline struct rt_task *runnext_take(struct rt_sched *s, struct rt_proc *p)
+{
+	struct rt_task *t;
+	if (s->nprocs == 1) {
+		t = p->runnext;
+		p->runnext = NULL;
+		return t;
+	}
+	if (!__atomic_load_n(&p->runnext, __ATOMIC_RELAXED))
+		return NULL;   /* empty stays empty until this thread fills it */
+	if (!s->runnext_fenced)
+		return __atomic_exchange_n(&p->runnext, NULL, __ATOMIC_ACQ_REL);
+	__atomic_store_n(&p->runnext_taking, 1, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);   /* a thief's membarrier makes it a fence */
+	if (__atomic_load_n(&p->runnext_thief, __ATOMIC_ACQUIRE)) {   /* and nothing moves above it */
+		t = __atomic_exchange_n(&p->runnext, NULL, __ATOMIC_ACQ_REL);
+	} else {
+		/* No thief can be between its look at runnext_taking and its
+		 * compare-and-swap: the task is this thread's (or a thief took it
+		 * before the announcement, and this reads NULL). */
+		t = __atomic_load_n(&p->runnext, __ATOMIC_RELAXED);
+		__atomic_store_n(&p->runnext, NULL, __ATOMIC_RELAXED);
+	}
+	__atomic_store_n(&p->runnext_taking, 0, __ATOMIC_RELEASE);
+	return t;
 }
 
 /* A woken task waits in its waker's runnext so that a ping-pong stays on
@@ -469,6 +508,37 @@ static inline struct rt_task *runnext_swap(struct rt_sched *s, struct rt_proc *p
  * it computes, so an idle processor takes it, as Go's runqgrab does, after
  * a grace of RUNNEXT_GRACE_NS in which it must not have moved. */
 #define RUNNEXT_GRACE_NS 3000
+
+/* Has membarrier fence every thread of the process; false if it could not
+ * (then a thief must not take a runnext its owner may be taking). */
+static bool fence_all_threads(void)
+{
+	return syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0) == 0;
+}
+
+/* A thief's side of runnext_take, for victim v: with the thieves' flag
+ * raised and every thread fenced, waits out an owner's take in progress.
+ * False (flag lowered) if another thief has the flag, the fence failed, or
+ * the owner's take lasts beyond a grace (its thread lost the CPU). */
+static bool runnext_claim(struct rt_proc *v)
+{
+	int free_flag = 0;
+	if (!__atomic_compare_exchange_n(&v->runnext_thief, &free_flag, 1, false, __ATOMIC_ACQ_REL,
+	                                 __ATOMIC_RELAXED))
+		return false;
+	if (fence_all_threads()) {
+		int64_t until = rt_mono_ns() + RUNNEXT_GRACE_NS;
+		while (__atomic_load_n(&v->runnext_taking, __ATOMIC_ACQUIRE)) {
+			if (rt_mono_ns() > until)
+				goto give_up;
+			rt_cpu_relax();
+		}
+		return true;
+	}
+give_up:
+	__atomic_store_n(&v->runnext_thief, 0, __ATOMIC_RELEASE);
+	return false;
+}
 
 /* Trace: processor p took n tasks from victim's queue (from: "runq" or
  * "runnext") and runs t first.  On p's g0, after the victim's lock. */
@@ -506,10 +576,19 @@ static struct rt_task *steal_runnext(struct rt_sched *s, struct rt_proc *p, int 
 			rt_cpu_relax();
 		if (__atomic_load_n(&v->schedtick, __ATOMIC_RELAXED) != tick)
 			continue;
-		/* Only the same task still waiting: the owner's exchange and this
-		 * compare-and-swap decide who runs it. */
-		if (__atomic_compare_exchange_n(&v->runnext, &t, NULL, false, __ATOMIC_ACQ_REL,
-		                                __ATOMIC_ACQUIRE)) {
+		bool fenced = s->runnext_fenced;
+		if (fenced && !runnext_claim(v))
+			continue;
+		/* Only the same task still waiting (the owner has not started one
+		 * since it was seen, and no take of its is in progress): the
+		 * owner's exchange and this compare-and-swap decide who runs it. */
+		bool won = __atomic_load_n(&v->schedtick, __ATOMIC_RELAXED) == tick &&
+		           __atomic_compare_exchange_n(&v->runnext, &t, NULL, false, __ATOMIC_ACQ_REL,
+		                                       __ATOMIC_ACQUIRE);
+		if (fenced)
+			__atomic_store_n(&v->runnext_thief, 0, __ATOMIC_RELEASE);
+		if (won) {
+			__atomic_add_fetch(&s->runnext_steals, 1, __ATOMIC_RELAXED);
 			emit_steal(s, p, v, t, 1, "runnext");
 			return t;
 		}
@@ -891,7 +970,7 @@ static inline struct rt_task *local_pick(struct rt_sched *s, struct rt_proc *p)
 	struct rt_task *t;
 	if (p->schedtick % LOCAL_EVERY == 0 && (t = local_get(p)))
 		return t;
-	if ((t = runnext_swap(s, p, NULL))) {
+	if ((t = runnext_take(s, p))) {
 		p->wake_owed = 0;
 		return t;
 	}
@@ -1295,6 +1374,10 @@ int rt_par_run(struct rt_sched *s)
 {
 	int n = s->cfg.procs > 0 ? s->cfg.procs : rt_available_cpus();
 	s->nprocs = n;
+	/* Once per process in effect (registering again is allowed and cheap);
+	 * a kernel without it leaves the exchange on every take of runnext. */
+	s->runnext_fenced = n > 1 && syscall(SYS_membarrier,
+	                                     MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0) == 0;
 	s->procs = rt_zalloc_aligned((size_t)n * sizeof *s->procs);
 	if (!s->procs)
 		return -1;

@@ -9,9 +9,11 @@
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "runtime/chanlab.h"
 #include "runtime/rt.h"
+#include "runtime/sched.h"
 #include "tests/runtime/record.h"
 #include "tests/testlib.h"
 
@@ -178,6 +180,78 @@ START_TEST(spawn_join_wakes_no_idle_processor)
 }
 END_TEST
 
+/* Owner and thieves at once on one runnext: each round main spawns a
+ * child (it goes to main's runnext), has the wake-up it owes for it paid,
+ * computes for 0 to 60 us (across the wake-up and the grace after which
+ * the woken processor takes the child), then waits for the child, and its
+ * Wait takes runnext itself if no thief did: the two takes land in the
+ * same few hundred nanoseconds now and then.  A child both took would run
+ * twice, on two threads at once and on one stack. */
+#define RACE_ROUNDS 3000
+static uint64_t runnext_steals_seen;
+static int child_runs[RACE_ROUNDS];
+
+struct race_child {
+	cl_waitgroup *wg;
+	int round;
+};
+
+static void race_child(void *arg)
+{
+	struct race_child *c = arg;
+	__atomic_add_fetch(&child_runs[c->round], 1, __ATOMIC_RELAXED);
+	cl_wg_done(c->wg);
+}
+
+static void owner_and_thief_main(void *arg)
+{
+	(void)arg;
+	struct rt_sched *s = rt_s();
+	cl_chan *never = cl_chan_make("never", sizeof(int), 0);
+	cl_waitgroup *wg = cl_wg_new("wg");
+	uint64_t x = 88172645463325252ull;   /* xorshift: the computing times */
+	for (int i = 0; i < RACE_ROUNDS; i++) {
+		struct race_child c = {wg, i};
+		cl_wg_add(wg, 1);
+		cl_go(race_child, &c, "child");
+		/* Scheduling points that do not block: the third pays the
+		 * wake-up owed for the child (owe_wake). */
+		for (int k = 0; k < 3; k++) {
+			struct cl_case none = CL_RECV_CASE(never, NULL);
+			cl_select_default(&none, 1);
+		}
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		int64_t until = rt_mono_ns() + (int64_t)(x % 60000);
+		while (rt_mono_ns() < until)
+			rt_cpu_relax();
+		cl_wg_wait(wg);
+	}
+	runnext_steals_seen = __atomic_load_n(&s->runnext_steals, __ATOMIC_RELAXED);
+}
+
+START_TEST(a_runnext_its_owner_and_a_thief_both_want_runs_once)
+{
+	uint64_t steals = 0;
+	for (int procs = 2; procs <= 4; procs *= 2) {
+		memset(child_runs, 0, sizeof child_runs);
+		struct cl_config cfg;
+		cl_config_init(&cfg);
+		cfg.sched = CL_SCHED_PAR;
+		cfg.procs = procs;
+		struct cl_result r;
+		ck_assert_int_eq(cl_run(owner_and_thief_main, NULL, &cfg, &r), 0);
+		ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
+		for (int i = 0; i < RACE_ROUNDS; i++)
+			ck_assert_msg(child_runs[i] == 1, "%d procs: child %d ran %d times", procs, i,
+			              child_runs[i]);
+		steals += runnext_steals_seen;
+		cl_result_free(&r);
+	}
+	/* About 2,000 of the 3,000 rounds here: the thieves were there. */
+	ck_assert_msg(steals > 0, "no thief took a runnext in %d rounds", 2 * RACE_ROUNDS);
+}
+END_TEST
+
 START_TEST(a_task_in_the_ring_of_a_computing_waker_runs_before_it_blocks)
 {
 	expect_woken_before_waker_blocks(ring_waker_main, "a woken task");
@@ -200,6 +274,7 @@ Suite *suite_runnext(void)
 	tcase_add_test(t, a_task_in_the_ring_of_a_computing_waker_runs_before_it_blocks);
 	tcase_add_test(t, a_task_spawned_while_the_others_sleep_runs_before_its_spawner_blocks);
 	tcase_add_test(t, spawn_join_wakes_no_idle_processor);
+	tcase_add_test(t, a_runnext_its_owner_and_a_thief_both_want_runs_once);
 	suite_add_tcase(s, t);
 	return s;
 }
