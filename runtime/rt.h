@@ -371,9 +371,10 @@ struct rt_proc {
 
 	/* par only, owned by the thread holding the processor unless noted */
 	struct rt_task *runnext;        /* run next, ahead of the queue (not stolen) */
-	int runnext_taking;             /* 1 while the owner takes runnext without an
-	                                   exchange (sched_par.c: runnext_take) */
-	int runnext_thief;              /* 1 while a thief works on runnext (set by it) */
+	int runnext_taking;             /* 1 while the owner takes runnext (sched_par.c:
+	                                   runnext_take), read by thieves */
+	bool fence_owed;                /* par: parked since its last membarrier, so it may
+	                                   not take a runnext yet (steal_runnext) */
 	struct rt_lock qlock;           /* guards runq, head, tail (thieves take it) */
 	struct rt_task *runq[RT_RUNQ_SIZE];
 	unsigned head, tail;
@@ -446,8 +447,9 @@ struct rt_sched {
 	const struct rt_sched_ops *ops;     /* det's or par's (sched_det.c, sched_par.c) */
 	struct rt_proc *procs;              /* nprocs of them; par: each on a thread of its own */
 	int nprocs;
-	bool runnext_fenced;                /* par: thieves can fence processors (membarrier),
-	                                       so owners take runnext without an exchange */
+	bool runnext_fenced;                /* par: processors can fence the others (membarrier),
+	                                       so an owner whose thieves all sleep takes
+	                                       runnext without an exchange */
 	struct rt_task *main_task;
 	struct rt_ctx host;                 /* det: cl_run's own context */
 	void *host_stack_lo;                /* for ASan's fiber switches */

@@ -465,15 +465,19 @@ static inline struct rt_task *runnext_swap(struct rt_sched *s, struct rt_proc *p
 }
 
 /* Takes p's runnext, by the thread holding p.  Its owner takes runnext at
- * nearly every switch (a spawn+join takes it twice) and a thief tries at
- * most once per grace, so the cost of keeping the two apart lies with the
- * thief, as in an asymmetric Dekker: the owner announces its take with a
- * plain store and then reads the thieves' flag, with only the compiler's
- * order between the two; a thief raises the flag, then has the kernel run
- * a full fence on every thread of the process (membarrier), then reads the
- * announcement.  Whichever comes first, one of them sees the other: either
- * the owner sees the flag and takes by exchange, as a thief takes by
- * compare-and-swap, or the thief sees the take and waits until it is over.
+ * nearly every switch (a spawn+join takes it twice), and while every other
+ * processor sleeps no thief can be after it, so the locked exchange can go,
+ * as in an asymmetric Dekker: the owner announces its take with a plain
+ * store and then reads nidle, with only the compiler's order between the
+ * two; a processor that wakes is counted out of nidle, then, before it may
+ * take anyone's runnext, has the kernel run a full fence on every thread of
+ * the process (membarrier; runnext_claimable), then reads the announcement.
+ * Whichever comes first, one sees the other: the owner sees a thief awake
+ * and takes by exchange, as a thief takes by compare-and-swap, or the thief
+ * sees the take and waits until it is over.  The fence costs the waking
+ * processor microseconds (13 us on this kind of VM, where it interrupts
+ * every other CPU), once per wake-up, never per take, and none when the
+ * only processor awake woke it (wakep): that one is not inside a take.
  * Without membarrier (runnext_fenced false) the owner always exchanges. */
 static inline struct rt_task *runnext_take(struct rt_sched *s, struct rt_proc *p)
 {
@@ -489,12 +493,13 @@ static inline struct rt_task *runnext_take(struct rt_sched *s, struct rt_proc *p
 		return __atomic_exchange_n(&p->runnext, NULL, __ATOMIC_ACQ_REL);
 	__atomic_store_n(&p->runnext_taking, 1, __ATOMIC_RELAXED);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);   /* a thief's membarrier makes it a fence */
-	if (__atomic_load_n(&p->runnext_thief, __ATOMIC_ACQUIRE)) {   /* and nothing moves above it */
+	if (__atomic_load_n(&s->nidle, __ATOMIC_ACQUIRE) != s->nprocs - 1) {   /* nothing moves above */
 		t = __atomic_exchange_n(&p->runnext, NULL, __ATOMIC_ACQ_REL);
 	} else {
-		/* No thief can be between its look at runnext_taking and its
-		 * compare-and-swap: the task is this thread's (or a thief took it
-		 * before the announcement, and this reads NULL). */
+		/* Every other processor was asleep after this announcement was
+		 * made: one that has woken since sees it before it looks at
+		 * runnext.  The task is this thread's (or a thief took it before
+		 * the announcement, and this reads NULL). */
 		t = __atomic_load_n(&p->runnext, __ATOMIC_RELAXED);
 		__atomic_store_n(&p->runnext, NULL, __ATOMIC_RELAXED);
 	}
@@ -509,35 +514,25 @@ static inline struct rt_task *runnext_take(struct rt_sched *s, struct rt_proc *p
  * a grace of RUNNEXT_GRACE_NS in which it must not have moved. */
 #define RUNNEXT_GRACE_NS 3000
 
-/* Has membarrier fence every thread of the process; false if it could not
- * (then a thief must not take a runnext its owner may be taking). */
-static bool fence_all_threads(void)
+/* A thief's side of runnext_take.  fence_owed: p has slept since its last
+ * fence, and an owner may have taken runnext without an exchange in the
+ * meantime; the fence makes that take, if not over, visible.  Then a take
+ * still announced on v is waited out.  False if the fence failed or the
+ * take lasts beyond a grace (its thread lost the CPU): no steal from v. */
+static bool runnext_claimable(struct rt_proc *p, struct rt_proc *v)
 {
-	return syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0) == 0;
-}
-
-/* A thief's side of runnext_take, for victim v: with the thieves' flag
- * raised and every thread fenced, waits out an owner's take in progress.
- * False (flag lowered) if another thief has the flag, the fence failed, or
- * the owner's take lasts beyond a grace (its thread lost the CPU). */
-static bool runnext_claim(struct rt_proc *v)
-{
-	int free_flag = 0;
-	if (!__atomic_compare_exchange_n(&v->runnext_thief, &free_flag, 1, false, __ATOMIC_ACQ_REL,
-	                                 __ATOMIC_RELAXED))
-		return false;
-	if (fence_all_threads()) {
-		int64_t until = rt_mono_ns() + RUNNEXT_GRACE_NS;
-		while (__atomic_load_n(&v->runnext_taking, __ATOMIC_ACQUIRE)) {
-			if (rt_mono_ns() > until)
-				goto give_up;
-			rt_cpu_relax();
-		}
-		return true;
+	if (p->fence_owed) {
+		if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0) != 0)
+			return false;
+		p->fence_owed = false;
 	}
-give_up:
-	__atomic_store_n(&v->runnext_thief, 0, __ATOMIC_RELEASE);
-	return false;
+	int64_t until = rt_mono_ns() + RUNNEXT_GRACE_NS;
+	while (__atomic_load_n(&v->runnext_taking, __ATOMIC_ACQUIRE)) {
+		if (rt_mono_ns() > until)
+			return false;
+		rt_cpu_relax();
+	}
+	return true;
 }
 
 /* Trace: processor p took n tasks from victim's queue (from: "runq" or
@@ -576,18 +571,14 @@ static struct rt_task *steal_runnext(struct rt_sched *s, struct rt_proc *p, int 
 			rt_cpu_relax();
 		if (__atomic_load_n(&v->schedtick, __ATOMIC_RELAXED) != tick)
 			continue;
-		bool fenced = s->runnext_fenced;
-		if (fenced && !runnext_claim(v))
+		if (s->runnext_fenced && !runnext_claimable(p, v))
 			continue;
 		/* Only the same task still waiting (the owner has not started one
 		 * since it was seen, and no take of its is in progress): the
 		 * owner's exchange and this compare-and-swap decide who runs it. */
-		bool won = __atomic_load_n(&v->schedtick, __ATOMIC_RELAXED) == tick &&
-		           __atomic_compare_exchange_n(&v->runnext, &t, NULL, false, __ATOMIC_ACQ_REL,
-		                                       __ATOMIC_ACQUIRE);
-		if (fenced)
-			__atomic_store_n(&v->runnext_thief, 0, __ATOMIC_RELEASE);
-		if (won) {
+		if (__atomic_load_n(&v->schedtick, __ATOMIC_RELAXED) == tick &&
+		    __atomic_compare_exchange_n(&v->runnext, &t, NULL, false, __ATOMIC_ACQ_REL,
+		                                __ATOMIC_ACQUIRE)) {
 			__atomic_add_fetch(&s->runnext_steals, 1, __ATOMIC_RELAXED);
 			emit_steal(s, p, v, t, 1, "runnext");
 			return t;
@@ -665,8 +656,12 @@ static bool any_stealable(struct rt_sched *s)
 }
 
 /* Wakes a parked processor, if there is one and none is already looking
- * for work. */
-static void wakep(struct rt_sched *s)
+ * for work; waker is the caller's processor, or NULL.  A processor that
+ * wakes owes a fence before it may take a runnext (runnext_take), unless
+ * its waker was the only one awake: then no other processor can be in the
+ * middle of a take without an exchange, and the waker's own takes are over
+ * (idle_lock's exchange has published them). */
+static void wakep(struct rt_sched *s, const struct rt_proc *waker)
 {
 	if (!__atomic_load_n(&s->nidle, __ATOMIC_ACQUIRE) ||
 	    __atomic_load_n(&s->nspinning, __ATOMIC_ACQUIRE))
@@ -678,6 +673,7 @@ static void wakep(struct rt_sched *s)
 			victim = &s->procs[i];
 	if (victim) {
 		victim->parked = false;
+		victim->fence_owed = !waker || s->nidle != s->nprocs - 1;
 		__atomic_store_n(&s->nidle, s->nidle - 1, __ATOMIC_RELEASE);
 		__atomic_store_n(&victim->sleep_word, 0, __ATOMIC_RELEASE);
 		s->proc_wakes++;
@@ -694,6 +690,7 @@ static void wake_all(struct rt_sched *s)
 		struct rt_proc *v = &s->procs[i];
 		if (v->parked) {
 			v->parked = false;
+			v->fence_owed = true;
 			__atomic_store_n(&s->nidle, s->nidle - 1, __ATOMIC_RELEASE);
 		}
 		__atomic_store_n(&v->sleep_word, 0, __ATOMIC_RELEASE);
@@ -753,16 +750,16 @@ void rt_par_ready(struct rt_sched *s, struct rt_task *t)
 		struct rt_task *old = runnext_swap(s, p, t);
 		if (old) {
 			local_put(s, p, old);
-			wakep(s);
+			wakep(s, p);
 		} else if (s->nprocs > 1) {
 			owe_wake(p);
 		}
 	} else if (p) {
 		local_put(s, p, t);
-		wakep(s);
+		wakep(s, p);
 	} else {
 		global_put(s, t);
-		wakep(s);
+		wakep(s, NULL);
 	}
 }
 
@@ -1128,6 +1125,7 @@ static bool idle(struct rt_sched *s, struct rt_proc *p)
 	bool by_itself = p->parked;
 	if (by_itself) {   /* woken by the timeout, not by wakep */
 		p->parked = false;
+		p->fence_owed = true;   /* the processor awake may be taking runnext */
 		__atomic_store_n(&s->nidle, s->nidle - 1, __ATOMIC_RELEASE);
 		p->vain_polls++;   /* until proc_loop finds a task */
 	}
@@ -1157,7 +1155,7 @@ static void finish_switch(struct rt_sched *s, struct rt_m *m)
 		/* Queued first, then no longer in a system call: idle() reads
 		 * nsyscall before the queues, so it sees one or the other. */
 		__atomic_sub_fetch(&s->nsyscall, 1, __ATOMIC_ACQ_REL);
-		wakep(s);
+		wakep(s, NULL);
 		break;
 	case RT_AFTER_EXIT:
 		rt_task_retire(s, t);
@@ -1460,7 +1458,7 @@ static void par_point(struct rt_sched *s, const char *file, int line)
 		/* The task that put one in runnext went on past a scheduling
 		 * point without blocking: someone else should run it. */
 		p->wake_owed = 0;
-		wakep(s);
+		wakep(s, p);
 	}
 	if (__builtin_expect(__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE), 0))
 		rt_par_abandon(rt_cur(s));
