@@ -29,28 +29,6 @@
 #include "runtime/rt.h"
 #include "runtime/sched.h"
 
-/* ---- wait queues ------------------------------------------------------------------ */
-
-struct rt_waiter *rt_waitq_take_first(struct rt_waitq *q)
-{
-	struct rt_waiter *w;
-	while ((w = q->first)) {
-		rt_waitq_unlink(q, w);
-		if (w->case_index >= 0) {
-			/* A select waits on several channels; only the first to
-			 * claim it wins (the fired flag: under par two processors
-			 * may race for it, holding different channels' locks). */
-			int expected = 0;
-			if (!__atomic_compare_exchange_n(&w->task->select_done, &expected, 1, false,
-			                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-				continue;
-		}
-		w->task->fired = w;
-		return w;
-	}
-	return NULL;
-}
-
 /* ---- events --------------------------------------------------------------------------- */
 
 /* A value of a type the channel has no formatter for: its bytes, not a

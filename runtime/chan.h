@@ -29,12 +29,35 @@ struct cl_chan {
 };
 
 /* First queued waiter that can still be woken (skipping selects that have
- * already fired), removed from the queue; NULL if none. */
-struct rt_waiter *rt_waitq_take_first(struct rt_waitq *q);
-static inline struct rt_waiter *rt_waitq_take(struct rt_waitq *q)
+ * already fired), removed from the queue; NULL if none.  Inline: every
+ * poll and hand-off asks, and a call there made select2 spill its cases
+ * around it. */
+static inline __attribute__((always_inline)) struct rt_waiter *rt_waitq_take(struct rt_waitq *q)
 {
-	/* Most polls find the queue empty: no call for that. */
-	return q->first ? rt_waitq_take_first(q) : NULL;
+	struct rt_waiter *w;
+	while ((w = q->first)) {
+		/* The head's unlink: it has no prev. */
+		struct rt_waiter *next = w->next;
+		__atomic_store_n(&q->first, next, __ATOMIC_RELAXED);   /* read without the lock */
+		if (next)
+			next->prev = NULL;
+		else
+			q->last = NULL;
+		w->queued = false;
+		if (w->case_index >= 0) {
+			/* A select waits on several channels; only the first to
+			 * claim it wins (the fired flag: under par two processors
+			 * may race for it, holding different channels' locks).
+			 * Only a select reads fired. */
+			int expected = 0;
+			if (!__atomic_compare_exchange_n(&w->task->select_done, &expected, 1, false,
+			                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+				continue;
+			w->task->fired = w;
+		}
+		return w;
+	}
+	return NULL;
 }
 
 static inline void rt_waitq_push(struct rt_waitq *q, struct rt_waiter *w)
