@@ -276,6 +276,20 @@ static void unlock_chan(void *arg)
 	rt_lock_release(&((struct cl_chan *)arg)->lock);
 }
 
+/* rt_park with c locked.  det runs nothing between a park's unlock and its
+ * switch (sched_det.c det_park), so there the lock goes at once and the
+ * park has nothing to call back; under par g0 releases it once the task
+ * is off its stack. */
+static inline void park_chan(const struct rt_block *b, struct cl_chan *c)
+{
+	if (__builtin_expect(rt_par_active, 0)) {
+		rt_park(b, unlock_chan, c);
+	} else {
+		rt_lock_release(&c->lock);
+		rt_park(b, NULL, NULL);
+	}
+}
+
 static _Noreturn void block_forever(enum cl_wait why, const char *file, int line)
 {
 	struct rt_block b = {.wait = why, .file = file, .line = line};
@@ -308,7 +322,7 @@ void cl_send_at(const char *file, int line, cl_chan *c, const void *val)
 	struct rt_block b = {.wait = CL_WAIT_CHAN_SEND, .obj_kind = CL_OBJ_CHAN,
 	                     .obj_id = c->obj.id, .obj_name = c->obj.name,
 	                     .waits_for = c->last_receiver, .file = file, .line = line};
-	rt_park(&b, unlock_chan, c);
+	park_chan(&b, c);
 	if (!mine.success)
 		rt_panic(file, line, "send on closed channel");     /* closed while we waited */
 }
@@ -338,7 +352,7 @@ bool cl_recv_at(const char *file, int line, cl_chan *c, void *out)
 	struct rt_block b = {.wait = CL_WAIT_CHAN_RECV, .obj_kind = CL_OBJ_CHAN,
 	                     .obj_id = c->obj.id, .obj_name = c->obj.name,
 	                     .waits_for = c->last_sender, .file = file, .line = line};
-	rt_park(&b, unlock_chan, c);
+	park_chan(&b, c);
 	return mine.success;
 }
 

@@ -296,12 +296,17 @@ static inline void lock2(const struct lock2 *l)
 		rt_lock_acquire(&l->hi->lock);
 }
 
-static void unlock2(void *arg)
+static inline void unlock2_now(const struct lock2 *l)
 {
-	const struct lock2 *l = arg;
 	if (l->hi != l->lo)
 		rt_lock_release(&l->hi->lock);
 	rt_lock_release(&l->lo->lock);
+}
+
+/* unlock2_now as a park's callback (par). */
+static void unlock2(void *arg)
+{
+	unlock2_now(arg);
 }
 
 /* wait_all for two cases, polled first then second (case indices), with
@@ -320,19 +325,32 @@ static __attribute__((noinline)) int wait2(struct rt_sched *s, struct cl_case *c
 	for (int k = 0; k < 2; k++) {
 		int i = k ? !first : first;
 		struct cl_case *cs = &cases[i];
-		w[k] = (struct rt_waiter){.task = self, .chan = cs->ch, .elem = cs->val, .case_index = i};
+		/* Field by field: rt_waitq_push sets the links and queued. */
+		w[k].task = self;
+		w[k].chan = cs->ch;
+		w[k].elem = cs->val;
+		w[k].case_index = i;
+		w[k].success = false;
 		rt_waitq_push(cs->dir == CL_RECV ? &cs->ch->recvq : &cs->ch->sendq, &w[k]);
 	}
 	struct rt_block b = {.wait = CL_WAIT_SELECT, .obj_kind = CL_OBJ_NONE, .obj_name = "",
 	                     .file = file, .line = line};
-	rt_park(&b, unlock2, (void *)l);
+	if (__builtin_expect(rt_par_active, 0)) {
+		rt_park(&b, unlock2, (void *)l);
+	} else {
+		/* det runs nothing between a park's unlock and its switch
+		 * (sched_det.c det_park): the locks go now, and the park has
+		 * nothing to call back. */
+		unlock2_now(l);
+		rt_park(&b, NULL, NULL);
+	}
 
 	lock2(l);
 	struct rt_waiter *won = self->fired;
 	struct rt_waiter *lost = won == &w[0] ? &w[1] : &w[0];
 	struct cl_chan *c = lost->chan;
 	rt_waitq_unlink(cases[lost->case_index].dir == CL_RECV ? &c->recvq : &c->sendq, lost);
-	unlock2((void *)l);
+	unlock2_now(l);
 	int i = won->case_index;
 	if (cases[i].dir == CL_SEND && !won->success)
 		rt_panic(file, line, "send on closed channel");

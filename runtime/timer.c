@@ -248,7 +248,15 @@ void cl_sleep_at(const char *file, int line, cl_time d)
 	rt_lock_acquire(&s->timer_lock);
 	timer_start_locked(s, t, rt_time_after(now_of(s), d));
 	struct rt_block why = {.wait = CL_WAIT_SLEEP, .file = file, .line = line};
-	rt_park(&why, unlock_timers, s);
+	if (__builtin_expect(rt_par_active, 0)) {
+		rt_park(&why, unlock_timers, s);
+	} else {
+		/* det runs nothing between a park's unlock and its switch
+		 * (sched_det.c det_park): the lock goes now, and the park has
+		 * nothing to call back. */
+		rt_lock_release(&s->timer_lock);
+		rt_park(&why, NULL, NULL);
+	}
 }
 
 static struct rt_timer *chan_timer(const char *name, cl_time d, cl_time period)
