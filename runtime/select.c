@@ -372,19 +372,35 @@ static inline __attribute__((always_inline)) int select2(struct rt_sched *s,
 	struct rt_task *self = rt_running(s);
 	struct lock2 l = {lo, hi};
 	lock2(&l);
-	bool same = cx == cy;
-	int chosen;
-	if (try_case(x, cx, same ? NULL : cy, lo, hi, self, file, line)) {
-		chosen = first;
-	} else if (try_case(y, cy, same ? NULL : cx, lo, hi, self, file, line)) {
+	/* The case that proceeds, then one place that does it (as poll_once):
+	 * the halves are inline (chan.h), once each. */
+	struct rt_waiter *w = NULL;
+	int chosen = first;
+	struct cl_case *cs = x;
+	struct cl_chan *c = cx, *other = cy;
+	enum case_ready r = case_ready(x, cx, &w);
+	if (r == CASE_BLOCKS) {
+		r = case_ready(y, cy, &w);
 		chosen = !first;
-	} else if (has_default) {
-		if (hi != lo)
-			rt_lock_release(&hi->lock);
-		rt_lock_release(&lo->lock);
-		chosen = -1;
+		cs = y;
+		c = cy;
+		other = cx;
+	}
+	if (r == CASE_BLOCKS) {
+		if (has_default) {
+			unlock2_now(&l);
+			chosen = -1;
+		} else {
+			chosen = wait2(s, cases, first, l, file, line);
+		}
 	} else {
-		chosen = wait2(s, cases, first, l, file, line);
+		if (r == CASE_SEND_CLOSED) {
+			unlock2_now(&l);
+			rt_panic(file, line, "send on closed channel");
+		}
+		if (other != c)
+			rt_lock_release(&other->lock);
+		case_do(r, cs, c, w, self, file, line);
 	}
 	emit_select(s, cases, chosen, 2, file, line);
 	return chosen;
