@@ -130,11 +130,23 @@ static inline __attribute__((always_inline)) void timer_start_locked(struct rt_s
 	}
 	t->when = when;
 	t->seq = ++s->timer_seq;
-	t->heap_index = h->n;
-	__atomic_store_n(&h->n, h->n + 1, __ATOMIC_RELEASE);
-	h->items[t->heap_index] = t;
-	sift_up(h, t->heap_index);
-	publish_first(h);
+	/* sift_up from the new last slot, t held aside: each earlier parent
+	 * moves down once, and t is stored once, where it stays. */
+	struct rt_timer **items = h->items;
+	int i = h->n;
+	__atomic_store_n(&h->n, i + 1, __ATOMIC_RELEASE);
+	while (i > 0) {
+		int parent = (i - 1) / 2;
+		struct rt_timer *p = items[parent];
+		if (!earlier(t, p))
+			break;
+		heap_set(h, i, p);
+		i = parent;
+	}
+	heap_set(h, i, t);
+	/* The earliest time changes only when t is the new root. */
+	if (i == 0)
+		__atomic_store_n(&h->first, when, __ATOMIC_RELEASE);
 }
 
 void rt_timer_start(struct rt_timer *t, cl_time when)
