@@ -311,12 +311,14 @@ static void unlock2(void *arg)
 
 /* wait_all for two cases, polled first then second (case indices), with
  * both channels locked: a waiter on each, park, then take the one that
- * did not fire off its queue. */
-static __attribute__((noinline)) int wait2(struct rt_sched *s, struct cl_case *cases, int first,
-                                           struct lock2 lk, const char *file, int line)
+ * did not fire off its queue.  Inline, as select2: a call cost a frame
+ * of its own on every select that waits. */
+static inline __attribute__((always_inline)) int wait2(struct rt_sched *s, struct cl_case *cases,
+                                                       int first, struct lock2 lk,
+                                                       const char *file, int line)
 {
-	/* The locks' record in this frame: select2 then takes no address and
-	 * keeps its ready cases in registers. */
+	/* A copy of the locks' record whose address par's park takes: select2
+	 * then takes none of its own and keeps its ready cases in registers. */
 	const struct lock2 *l = &lk;
 	struct rt_task *self = rt_running(s);
 	__atomic_store_n(&self->select_done, 0, __ATOMIC_RELAXED);
