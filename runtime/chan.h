@@ -139,7 +139,9 @@ static inline bool rt_chan_send_cannot(struct cl_chan *c)
  * Inline: a select's case is mostly one of these, and a call there cost a
  * frame as big as the work.  Each releases c's lock.  self is the running
  * task (NULL for a timer's offer); the receiving task's message count goes
- * up.  The trace's events go out through chan.c (rt_chan_emit_xfer). */
+ * up.  The trace's events go out through chan.c (rt_chan_emit_xfer).  The
+ * _in forms take the run and the thread's mode (rt_par_active) from a
+ * caller that has them, so neither thread-local is read again. */
 
 /* The event of a value that moves (SEND or RECV; ok 0: a close's zero value). */
 void rt_chan_emit_xfer(struct rt_sched *s, enum cl_event_kind kind, struct cl_chan *c,
@@ -180,11 +182,10 @@ static inline size_t rt_chan_next_index(const struct cl_chan *c, size_t i)
 }
 
 static inline __attribute__((always_inline)) void
-rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val, struct rt_task *self,
-                  const char *file, int line)
+rt_send_to_waiter_in(struct rt_sched *s, int par, struct cl_chan *c, struct rt_waiter *w,
+                     const void *val, struct rt_task *self, const char *file, int line)
 {
 	rt_lock_assert_held(&c->lock);
-	struct rt_sched *s = rt_s();
 	struct rt_task *to = w->task;
 	if (w->elem)
 		rt_chan_copy_elem(w->elem, val, c->elem_size);
@@ -206,16 +207,15 @@ rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val, struc
 		if (!c->cap)
 			rt_chan_emit_xfer(s, CL_EV_SEND, c, self, to->id, val, flow, 1, file, line);
 	}
-	rt_lock_release(&c->lock);
+	rt_lock_release_par(&c->lock, par);
 	rt_ready(to);
 }
 
 static inline __attribute__((always_inline)) void
-rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out, struct rt_task *self,
-                    const char *file, int line)
+rt_recv_from_waiter_in(struct rt_sched *s, int par, struct cl_chan *c, struct rt_waiter *w,
+                       void *out, struct rt_task *self, const char *file, int line)
 {
 	rt_lock_assert_held(&c->lock);
-	struct rt_sched *s = rt_s();
 	struct rt_task *from = w->task;
 	if (RT_RACE_ON(s))
 		rt_race_chan_pass_(s, c, self, from);   /* receiver, then sender */
@@ -252,15 +252,15 @@ rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out, struct rt
 		}
 	}
 	w->success = true;
-	rt_lock_release(&c->lock);
+	rt_lock_release_par(&c->lock, par);
 	rt_ready(from);
 }
 
 static inline __attribute__((always_inline)) void
-rt_buf_put(struct cl_chan *c, const void *val, struct rt_task *self, const char *file, int line)
+rt_buf_put_in(struct rt_sched *s, int par, struct cl_chan *c, const void *val, struct rt_task *self,
+              const char *file, int line)
 {
 	rt_lock_assert_held(&c->lock);
-	struct rt_sched *s = rt_s();
 	size_t tail = c->head + c->count;
 	if (tail >= c->cap)
 		tail -= c->cap;
@@ -273,14 +273,14 @@ rt_buf_put(struct cl_chan *c, const void *val, struct rt_task *self, const char 
 		c->flows[tail] = rt_chan_next_flow(s);   /* the trace's only: untraced runs skip the line */
 		rt_chan_emit_xfer(s, CL_EV_SEND, c, self, 0, val, c->flows[tail], 1, file, line);
 	}
-	rt_lock_release(&c->lock);
+	rt_lock_release_par(&c->lock, par);
 }
 
 static inline __attribute__((always_inline)) void
-rt_buf_take(struct cl_chan *c, void *out, struct rt_task *self, const char *file, int line)
+rt_buf_take_in(struct rt_sched *s, int par, struct cl_chan *c, void *out, struct rt_task *self,
+               const char *file, int line)
 {
 	rt_lock_assert_held(&c->lock);
-	struct rt_sched *s = rt_s();
 	size_t at = c->head;
 	unsigned char *slot = c->buf + at * c->elem_size;
 	if (__builtin_expect(s->tracing, 0))
@@ -292,15 +292,15 @@ rt_buf_take(struct cl_chan *c, void *out, struct rt_task *self, const char *file
 	c->head = rt_chan_next_index(c, at);
 	__atomic_store_n(&c->count, c->count - 1, __ATOMIC_RELAXED);   /* read without the lock */
 	c->last_receiver = self->id;
-	rt_lock_release(&c->lock);
+	rt_lock_release_par(&c->lock, par);
 	rt_chan_count_message(s, self);
 }
 
 static inline __attribute__((always_inline)) void
-rt_recv_closed(struct cl_chan *c, void *out, struct rt_task *self, const char *file, int line)
+rt_recv_closed_in(struct rt_sched *s, int par, struct cl_chan *c, void *out, struct rt_task *self,
+                  const char *file, int line)
 {
 	rt_lock_assert_held(&c->lock);
-	struct rt_sched *s = rt_s();
 	/* gosem: recv from closed chan: zero value, ok == false, at once */
 	if (out && c->elem_size)
 		memset(out, 0, c->elem_size);
@@ -308,7 +308,40 @@ rt_recv_closed(struct cl_chan *c, void *out, struct rt_task *self, const char *f
 		rt_race_sync_(s, c, self, RT_RACE_ACQUIRE);   /* the close happens before this receive */
 	if (__builtin_expect(s->tracing, 0))
 		rt_chan_emit_xfer(s, CL_EV_RECV, c, self, 0, NULL, 0, 0, file, line);
-	rt_lock_release(&c->lock);
+	rt_lock_release_par(&c->lock, par);
+}
+
+/* The halves for a caller without the run or the mode at hand. */
+static inline __attribute__((always_inline)) void
+rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val, struct rt_task *self,
+                  const char *file, int line)
+{
+	rt_send_to_waiter_in(rt_s(), rt_par_active, c, w, val, self, file, line);
+}
+
+static inline __attribute__((always_inline)) void
+rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out, struct rt_task *self,
+                    const char *file, int line)
+{
+	rt_recv_from_waiter_in(rt_s(), rt_par_active, c, w, out, self, file, line);
+}
+
+static inline __attribute__((always_inline)) void
+rt_buf_put(struct cl_chan *c, const void *val, struct rt_task *self, const char *file, int line)
+{
+	rt_buf_put_in(rt_s(), rt_par_active, c, val, self, file, line);
+}
+
+static inline __attribute__((always_inline)) void
+rt_buf_take(struct cl_chan *c, void *out, struct rt_task *self, const char *file, int line)
+{
+	rt_buf_take_in(rt_s(), rt_par_active, c, out, self, file, line);
+}
+
+static inline __attribute__((always_inline)) void
+rt_recv_closed(struct cl_chan *c, void *out, struct rt_task *self, const char *file, int line)
+{
+	rt_recv_closed_in(rt_s(), rt_par_active, c, out, self, file, line);
 }
 
 #endif

@@ -124,29 +124,30 @@ case_ready(const struct cl_case *cs, struct cl_chan *c, struct rt_waiter **w)
 }
 
 /* Does what case_ready found (neither CASE_BLOCKS nor CASE_SEND_CLOSED);
- * c alone is still locked, and the helpers release it. */
+ * c alone is still locked, and the helpers release it.  par is
+ * rt_par_active, read by the caller. */
 static inline __attribute__((always_inline)) void
-case_do(enum case_ready r, struct cl_case *cs, struct cl_chan *c, struct rt_waiter *w,
-        struct rt_task *self, const char *file, int line)
+case_do(struct rt_sched *s, int par, enum case_ready r, struct cl_case *cs, struct cl_chan *c,
+        struct rt_waiter *w, struct rt_task *self, const char *file, int line)
 {
 	switch (r) {
 	case CASE_RECV_WAITER:
-		rt_recv_from_waiter(c, w, cs->val, self, file, line);
+		rt_recv_from_waiter_in(s, par, c, w, cs->val, self, file, line);
 		cs->ok = true;
 		break;
 	case CASE_RECV_BUFFER:
-		rt_buf_take(c, cs->val, self, file, line);
+		rt_buf_take_in(s, par, c, cs->val, self, file, line);
 		cs->ok = true;
 		break;
 	case CASE_RECV_CLOSED:
-		rt_recv_closed(c, cs->val, self, file, line);
+		rt_recv_closed_in(s, par, c, cs->val, self, file, line);
 		cs->ok = false;
 		break;
 	case CASE_SEND_WAITER:
-		rt_send_to_waiter(c, w, cs->val, self, file, line);
+		rt_send_to_waiter_in(s, par, c, w, cs->val, self, file, line);
 		break;
 	case CASE_SEND_BUFFER:
-		rt_buf_put(c, cs->val, self, file, line);
+		rt_buf_put_in(s, par, c, cs->val, self, file, line);
 		break;
 	case CASE_BLOCKS:
 	case CASE_SEND_CLOSED:
@@ -170,7 +171,7 @@ static int poll_once(struct sel *sel, struct rt_task *self, const char *file, in
 			rt_panic(file, line, "send on closed channel");
 		}
 		unlock_all_but(sel, c);
-		case_do(r, cs, c, w, self, file, line);
+		case_do(rt_s(), rt_par_active, r, cs, c, w, self, file, line);
 		return i;
 	}
 	return -1;
@@ -281,26 +282,27 @@ try_case(struct cl_case *cs, struct cl_chan *c, struct cl_chan *other, struct cl
 	}
 	if (other)
 		rt_lock_release(&other->lock);
-	case_do(r, cs, c, w, self, file, line);
+	case_do(rt_s(), rt_par_active, r, cs, c, w, self, file, line);
 	return true;
 }
 
 struct lock2 {
 	struct cl_chan *lo, *hi;   /* hi == lo: both cases on one channel */
+	int par;                   /* rt_par_active, read once */
 };
 
 static inline void lock2(const struct lock2 *l)
 {
-	rt_lock_acquire(&l->lo->lock);
+	rt_lock_acquire_par(&l->lo->lock, l->par);
 	if (l->hi != l->lo)
-		rt_lock_acquire(&l->hi->lock);
+		rt_lock_acquire_par(&l->hi->lock, l->par);
 }
 
 static inline void unlock2_now(const struct lock2 *l)
 {
 	if (l->hi != l->lo)
-		rt_lock_release(&l->hi->lock);
-	rt_lock_release(&l->lo->lock);
+		rt_lock_release_par(&l->hi->lock, l->par);
+	rt_lock_release_par(&l->lo->lock, l->par);
 }
 
 /* unlock2_now as a park's callback (par). */
@@ -313,14 +315,13 @@ static void unlock2(void *arg)
  * both channels locked: a waiter on each, park, then take the one that
  * did not fire off its queue.  Inline, as select2: a call cost a frame
  * of its own on every select that waits. */
-static inline __attribute__((always_inline)) int wait2(struct rt_sched *s, struct cl_case *cases,
-                                                       int first, struct lock2 lk,
+static inline __attribute__((always_inline)) int wait2(struct cl_case *cases, int first,
+                                                       struct lock2 lk, struct rt_task *self,
                                                        const char *file, int line)
 {
 	/* A copy of the locks' record whose address par's park takes: select2
 	 * then takes none of its own and keeps its ready cases in registers. */
 	const struct lock2 *l = &lk;
-	struct rt_task *self = rt_running(s);
 	__atomic_store_n(&self->select_done, 0, __ATOMIC_RELAXED);
 	self->fired = NULL;
 	struct rt_waiter w[2];
@@ -337,7 +338,7 @@ static inline __attribute__((always_inline)) int wait2(struct rt_sched *s, struc
 	}
 	struct rt_block b = {.wait = CL_WAIT_SELECT, .obj_kind = CL_OBJ_NONE, .obj_name = "",
 	                     .file = file, .line = line};
-	if (__builtin_expect(rt_par_active, 0)) {
+	if (__builtin_expect(l->par, 0)) {
 		rt_park(&b, unlock2, (void *)l);
 	} else {
 		/* det runs nothing between a park's unlock and its switch
@@ -364,6 +365,11 @@ static inline __attribute__((always_inline)) int select2(struct rt_sched *s,
                                                          struct cl_case *cases, bool has_default,
                                                          const char *file, int line)
 {
+	/* The thread's mode, read once for every lock of the select (an int
+	 * store, of which a select makes several, might change it for all the
+	 * compiler knows). */
+	int par = rt_par_active;
+	struct rt_task *self = rt_running(s);
 	/* plan's shuffle of two: j = rt_rand_below(2) swaps order[1] with
 	 * order[j], so j == 0 polls case 1 first. */
 	int first = rt_rand_below_inline(s, 2) == 0;
@@ -371,8 +377,7 @@ static inline __attribute__((always_inline)) int select2(struct rt_sched *s,
 	struct cl_chan *cx = x->ch, *cy = y->ch;
 	struct cl_chan *lo = (uintptr_t)cx <= (uintptr_t)cy ? cx : cy;
 	struct cl_chan *hi = lo == cx ? cy : cx;
-	struct rt_task *self = rt_running(s);
-	struct lock2 l = {lo, hi};
+	struct lock2 l = {lo, hi, par};
 	lock2(&l);
 	/* The case that proceeds, then one place that does it (as poll_once):
 	 * the halves are inline (chan.h), once each. */
@@ -393,7 +398,7 @@ static inline __attribute__((always_inline)) int select2(struct rt_sched *s,
 			unlock2_now(&l);
 			chosen = -1;
 		} else {
-			chosen = wait2(s, cases, first, l, file, line);
+			chosen = wait2(cases, first, l, self, file, line);
 		}
 	} else {
 		if (r == CASE_SEND_CLOSED) {
@@ -401,8 +406,8 @@ static inline __attribute__((always_inline)) int select2(struct rt_sched *s,
 			rt_panic(file, line, "send on closed channel");
 		}
 		if (other != c)
-			rt_lock_release(&other->lock);
-		case_do(r, cs, c, w, self, file, line);
+			rt_lock_release_par(&other->lock, par);
+		case_do(s, par, r, cs, c, w, self, file, line);
 	}
 	emit_select(s, cases, chosen, 2, file, line);
 	return chosen;
