@@ -120,16 +120,16 @@ static void unlock_chan(void *arg)
 	rt_lock_release(&((struct cl_chan *)arg)->lock);
 }
 
-/* rt_park with c locked.  det runs nothing between a park's unlock and its
- * switch (sched_det.c det_park), so there the lock goes at once and the
- * park has nothing to call back; under par g0 releases it once the task
- * is off its stack. */
-static inline void park_chan(const struct rt_block *b, struct cl_chan *c)
+/* rt_park with c locked (par: rt_par_active).  det runs nothing between a
+ * park's unlock and its switch (sched_det.c det_park), so there the lock
+ * goes at once and the park has nothing to call back; under par g0
+ * releases it once the task is off its stack. */
+static inline void park_chan(const struct rt_block *b, struct cl_chan *c, int par)
 {
-	if (__builtin_expect(rt_par_active, 0)) {
+	if (__builtin_expect(par, 0)) {
 		rt_park(b, unlock_chan, c);
 	} else {
-		rt_lock_release(&c->lock);
+		rt_lock_release_par(&c->lock, par);
 		rt_park(b, NULL, NULL);
 	}
 }
@@ -144,21 +144,23 @@ static _Noreturn void block_forever(enum cl_wait why, const char *file, int line
 void cl_send_at(const char *file, int line, cl_chan *c, const void *val)
 {
 	rt_sched_point(file, line);
-	struct rt_task *self = rt_running(rt_s());
+	struct rt_sched *s = rt_s();
+	int par = rt_par_active;   /* read once, as select2 does */
+	struct rt_task *self = rt_running(s);
 	if (!c)
 		block_forever(CL_WAIT_CHAN_SEND_NIL, file, line);   /* gosem: send on nil chan */
-	rt_lock_acquire(&c->lock);
+	rt_lock_acquire_par(&c->lock, par);
 	if (c->closed) {
-		rt_lock_release(&c->lock);
+		rt_lock_release_par(&c->lock, par);
 		rt_panic(file, line, "send on closed channel");     /* gosem: send on closed chan */
 	}
 	struct rt_waiter *w = rt_waitq_take(&c->recvq);
 	if (w) {
-		rt_send_to_waiter(c, w, val, self, file, line);
+		rt_send_to_waiter_in(s, par, c, w, val, self, file, line);
 		return;
 	}
 	if (c->count < c->cap) {
-		rt_buf_put(c, val, self, file, line);
+		rt_buf_put_in(s, par, c, val, self, file, line);
 		return;
 	}
 	struct rt_waiter mine = {.task = self, .chan = c, .elem = (void *)val, .case_index = -1};
@@ -166,7 +168,7 @@ void cl_send_at(const char *file, int line, cl_chan *c, const void *val)
 	struct rt_block b = {.wait = CL_WAIT_CHAN_SEND, .obj_kind = CL_OBJ_CHAN,
 	                     .obj_id = c->obj.id, .obj_name = c->obj.name,
 	                     .waits_for = c->last_receiver, .file = file, .line = line};
-	park_chan(&b, c);
+	park_chan(&b, c, par);
 	if (!mine.success)
 		rt_panic(file, line, "send on closed channel");     /* closed while we waited */
 }
@@ -174,21 +176,23 @@ void cl_send_at(const char *file, int line, cl_chan *c, const void *val)
 bool cl_recv_at(const char *file, int line, cl_chan *c, void *out)
 {
 	rt_sched_point(file, line);
-	struct rt_task *self = rt_running(rt_s());
+	struct rt_sched *s = rt_s();
+	int par = rt_par_active;   /* read once, as select2 does */
+	struct rt_task *self = rt_running(s);
 	if (!c)
 		block_forever(CL_WAIT_CHAN_RECV_NIL, file, line);   /* gosem: recv on nil chan */
-	rt_lock_acquire(&c->lock);
+	rt_lock_acquire_par(&c->lock, par);
 	struct rt_waiter *w = rt_waitq_take(&c->sendq);
 	if (w) {
-		rt_recv_from_waiter(c, w, out, self, file, line);
+		rt_recv_from_waiter_in(s, par, c, w, out, self, file, line);
 		return true;
 	}
 	if (c->count > 0) {
-		rt_buf_take(c, out, self, file, line);
+		rt_buf_take_in(s, par, c, out, self, file, line);
 		return true;
 	}
 	if (c->closed) {
-		rt_recv_closed(c, out, self, file, line);
+		rt_recv_closed_in(s, par, c, out, self, file, line);
 		return false;
 	}
 	struct rt_waiter mine = {.task = self, .chan = c, .elem = out, .case_index = -1};
@@ -196,7 +200,7 @@ bool cl_recv_at(const char *file, int line, cl_chan *c, void *out)
 	struct rt_block b = {.wait = CL_WAIT_CHAN_RECV, .obj_kind = CL_OBJ_CHAN,
 	                     .obj_id = c->obj.id, .obj_name = c->obj.name,
 	                     .waits_for = c->last_sender, .file = file, .line = line};
-	park_chan(&b, c);
+	park_chan(&b, c, par);
 	return mine.success;
 }
 

@@ -239,7 +239,8 @@ static void unlock_timers(void *arg)
 void cl_sleep_at(const char *file, int line, cl_time d)
 {
 	struct rt_sched *s = rt_s();
-	struct rt_task *me = rt_cur(s);
+	int par = rt_par_active;   /* read once: the stores below might change it for all gcc knows */
+	struct rt_task *me = rt_running(s);
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_SLEEP);
 		ev.arg = d;
@@ -257,16 +258,16 @@ void cl_sleep_at(const char *file, int line, cl_time d)
 	t->heap_index = -1;
 	/* The timer and the park are one step: the timer cannot fire (on
 	 * another processor) before this task is off its stack. */
-	rt_lock_acquire(&s->timer_lock);
-	timer_start_locked(s, t, rt_time_after(now_of(s), d));
+	rt_lock_acquire_par(&s->timer_lock, par);
+	timer_start_locked(s, t, rt_time_after(__builtin_expect(par, 0) ? s->ops->now(s) : s->now, d));
 	struct rt_block why = {.wait = CL_WAIT_SLEEP, .file = file, .line = line};
-	if (__builtin_expect(rt_par_active, 0)) {
+	if (__builtin_expect(par, 0)) {
 		rt_park(&why, unlock_timers, s);
 	} else {
 		/* det runs nothing between a park's unlock and its switch
 		 * (sched_det.c det_park): the lock goes now, and the park has
 		 * nothing to call back. */
-		rt_lock_release(&s->timer_lock);
+		rt_lock_release_par(&s->timer_lock, par);
 		rt_park(&why, NULL, NULL);
 	}
 }
