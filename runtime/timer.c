@@ -107,10 +107,11 @@ static inline struct rt_timer *heap_pop(struct rt_heap *h)
 }
 
 /* The run's clock: det's virtual time without the table's indirect call
- * where the thread's mode says det (as rt_rand_stream does). */
-static inline cl_time now_of(struct rt_sched *s)
+ * where the thread's mode (par: rt_par_active) says det, as
+ * rt_rand_stream does. */
+static inline cl_time now_in(struct rt_sched *s, int par)
 {
-	return __builtin_expect(rt_par_active, 0) ? s->ops->now(s) : s->now;
+	return __builtin_expect(par, 0) ? s->ops->now(s) : s->now;
 }
 
 static inline __attribute__((always_inline)) void timer_start_locked(struct rt_sched *s,
@@ -169,11 +170,11 @@ bool rt_timer_cancel(struct rt_timer *t)
 	return pending;
 }
 
-static void fire(struct rt_sched *s, struct rt_timer *t)
+static void fire(struct rt_sched *s, struct rt_timer *t, int par)
 {
 	/* A timer acts as task 0, the runtime, whichever task is running
 	 * (under par timers fire on a processor's g0, where none is). */
-	struct rt_proc *p = rt_proc_of(s);
+	struct rt_proc *p = __builtin_expect(par, 0) ? rt_proc_self() : s->procs;
 	struct rt_task *cur = p->current;
 	if (cur)
 		p->current = NULL;
@@ -210,18 +211,21 @@ static void fire(struct rt_sched *s, struct rt_timer *t)
 void rt_timers_fire_due(struct rt_sched *s)
 {
 	struct rt_heap *h = &s->timers;
-	cl_time now = now_of(s);
+	/* The thread's mode, read once: a fire runs no task, so the thread
+	 * stays the same throughout. */
+	int par = rt_par_active;
+	cl_time now = now_in(s, par);
 	/* Nothing due: no lock (par's processors ask before every pick, and
 	 * every fire asks again before the next). */
 	while (__atomic_load_n(&h->first, __ATOMIC_ACQUIRE) <= now) {
-		rt_lock_acquire(&s->timer_lock);
+		rt_lock_acquire_par(&s->timer_lock, par);
 		struct rt_timer *t = NULL;
 		if (h->n && h->items[0]->when <= now)
 			t = heap_pop(h);
-		rt_lock_release(&s->timer_lock);
+		rt_lock_release_par(&s->timer_lock, par);
 		if (!t)
 			return;
-		fire(s, t);
+		fire(s, t, par);
 	}
 }
 
@@ -259,7 +263,7 @@ void cl_sleep_at(const char *file, int line, cl_time d)
 	/* The timer and the park are one step: the timer cannot fire (on
 	 * another processor) before this task is off its stack. */
 	rt_lock_acquire_par(&s->timer_lock, par);
-	timer_start_locked(s, t, rt_time_after(__builtin_expect(par, 0) ? s->ops->now(s) : s->now, d));
+	timer_start_locked(s, t, rt_time_after(now_in(s, par), d));
 	struct rt_block why = {.wait = CL_WAIT_SLEEP, .file = file, .line = line};
 	if (__builtin_expect(par, 0)) {
 		rt_park(&why, unlock_timers, s);
