@@ -390,11 +390,11 @@ void pattern_run_reset(struct pattern_run *run)
 	run->fail_task = 0;
 	run->fail_task_name[0] = '\0';
 	run->fail_time = 0;
+	/* Metrics and histograms are zeroed when created (metric_locked,
+	 * pattern_histogram), and nothing reads past the counts. */
 	run->nmetrics = 0;
 	run->nfigures = 0;
 	run->nhist = 0;
-	memset(run->metrics, 0, sizeof run->metrics);
-	memset(run->hist, 0, sizeof run->hist);
 }
 
 void pattern_run_free(struct pattern_run *run)
@@ -454,6 +454,7 @@ static struct pattern_metric *metric_locked(struct pattern_run *run, const char 
 	if (run->nmetrics == PATTERN_MAX_METRICS)
 		bug("pattern %s: more than %d metrics", run->pattern->name, PATTERN_MAX_METRICS);
 	struct pattern_metric *m = &run->metrics[run->nmetrics++];
+	*m = (struct pattern_metric){0};   /* an earlier run's may have been here */
 	copy_text(m->name, sizeof m->name, name);
 	return m;
 }

@@ -29,28 +29,6 @@
 #include "runtime/rt.h"
 #include "runtime/sched.h"
 
-/* ---- wait queues ------------------------------------------------------------------ */
-
-struct rt_waiter *rt_waitq_take_first(struct rt_waitq *q)
-{
-	struct rt_waiter *w;
-	while ((w = q->first)) {
-		rt_waitq_unlink(q, w);
-		if (w->case_index >= 0) {
-			/* A select waits on several channels; only the first to
-			 * claim it wins (the fired flag: under par two processors
-			 * may race for it, holding different channels' locks). */
-			int expected = 0;
-			if (!__atomic_compare_exchange_n(&w->task->select_done, &expected, 1, false,
-			                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-				continue;
-		}
-		w->task->fired = w;
-		return w;
-	}
-	return NULL;
-}
-
 /* ---- events --------------------------------------------------------------------------- */
 
 /* A value of a type the channel has no formatter for: its bytes, not a
@@ -65,9 +43,9 @@ static void fmt_bytes(const void *val, size_t n, char *buf, size_t size)
 	snprintf(buf + len, size - len, "%s]", len + 8 >= size && n > 0 ? " ..." : "");
 }
 
-static void emit_xfer(struct rt_sched *s, enum cl_event_kind kind, struct cl_chan *c,
-                      struct rt_task *task, int peer, const void *val, uint64_t flow,
-                      int ok, const char *file, int line)
+void rt_chan_emit_xfer(struct rt_sched *s, enum cl_event_kind kind, struct cl_chan *c,
+                       struct rt_task *task, int peer, const void *val, uint64_t flow, int ok,
+                       const char *file, int line)
 {
 	char value[64] = "";
 	if (val && ok) {
@@ -93,162 +71,6 @@ static void emit_xfer(struct rt_sched *s, enum cl_event_kind kind, struct cl_cha
 	ev.file = file ? file : "";
 	ev.line = line;
 	rt_emit(s, &ev);
-}
-
-/* Flow ids exist for the trace only: untraced runs skip the shared counter
- * (under par an atomic on one cache line for every message). */
-static uint64_t next_flow(struct rt_sched *s)
-{
-	return s->tracing ? rt_count(&s->next_flow, 1) : 0;
-}
-
-/* Values are counted on the receiving task (no shared counter on the
- * message path); task.c adds a task's count to the run's when it ends. */
-static inline void count_message(struct rt_task *receiver)
-{
-	if (receiver)
-		receiver->messages++;
-	rt_progress(rt_s());
-}
-
-/* memcpy of an element; the common sizes become plain moves. */
-static inline void copy_elem(void *dst, const void *src, size_t size)
-{
-	switch (size) {
-	case 0: break;
-	case 4: memcpy(dst, src, 4); break;
-	case 8: memcpy(dst, src, 8); break;
-	case 16: memcpy(dst, src, 16); break;
-	default: memcpy(dst, src, size); break;
-	}
-}
-
-static inline size_t next_index(const struct cl_chan *c, size_t i)
-{
-	return i + 1 == c->cap ? 0 : i + 1;
-}
-
-/* ---- the halves of an operation (channel locked on entry, unlocked on return) ---------- */
-
-void rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val,
-                       struct rt_task *self, const char *file, int line)
-{
-	rt_lock_assert_held(&c->lock);
-	struct rt_sched *s = rt_s();
-	if (w->elem)
-		copy_elem(w->elem, val, c->elem_size);
-	rt_race_chan_pass(c, self, w->task);   /* sender, then receiver */
-	w->success = true;
-	uint64_t flow = next_flow(s);
-	count_message(w->task);
-	c->last_sender = self ? self->id : 0;
-	c->last_receiver = w->task->id;
-	if (s->tracing) {
-		/* Unbuffered: the send completes after the receive.  Buffered: the
-		 * send never waits for a receiver, so it completes first even when
-		 * the value goes straight to one. */
-		if (c->cap)
-			emit_xfer(s, CL_EV_SEND, c, self, w->task->id, val, flow, 1, file, line);
-		emit_xfer(s, CL_EV_RECV, c, w->task, self ? self->id : 0, val, flow, 1,
-		          w->task->file, w->task->line);
-		if (!c->cap)
-			emit_xfer(s, CL_EV_SEND, c, self, w->task->id, val, flow, 1, file, line);
-	}
-	rt_lock_release(&c->lock);
-	rt_ready(w->task);
-}
-
-void rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out,
-                         struct rt_task *self, const char *file, int line)
-{
-	rt_lock_assert_held(&c->lock);
-	struct rt_sched *s = rt_s();
-	rt_race_chan_pass(c, self, w->task);   /* receiver, then sender */
-	c->last_sender = w->task->id;
-	c->last_receiver = self->id;
-	count_message(self);
-	if (c->cap == 0) {
-		/* Unbuffered: take the value from the parked sender. */
-		if (out)
-			copy_elem(out, w->elem, c->elem_size);
-		uint64_t flow = next_flow(s);
-		if (s->tracing) {
-			emit_xfer(s, CL_EV_RECV, c, self, w->task->id, w->elem, flow, 1, file, line);
-			emit_xfer(s, CL_EV_SEND, c, w->task, self->id, w->elem, flow, 1,
-			          w->task->file, w->task->line);
-		}
-	} else {
-		/* Full buffer: take the oldest value, and put the parked
-		 * sender's value in the slot it leaves, keeping FIFO order. */
-		unsigned char *slot = c->buf + c->head * c->elem_size;
-		size_t at = c->head;
-		if (s->tracing)
-			emit_xfer(s, CL_EV_RECV, c, self, 0, slot, c->flows[at], 1, file, line);
-		if (out)
-			copy_elem(out, slot, c->elem_size);
-		copy_elem(slot, w->elem, c->elem_size);
-		c->head = next_index(c, c->head);
-		if (s->tracing) {
-			/* flows are read only by the trace (and named by address
-			 * by the race detector): untraced runs leave them alone. */
-			c->flows[at] = next_flow(s);
-			emit_xfer(s, CL_EV_SEND, c, w->task, 0, w->elem, c->flows[at], 1,
-			          w->task->file, w->task->line);
-		}
-	}
-	w->success = true;
-	rt_lock_release(&c->lock);
-	rt_ready(w->task);
-}
-
-void rt_buf_put(struct cl_chan *c, const void *val, struct rt_task *self, const char *file,
-                int line)
-{
-	rt_lock_assert_held(&c->lock);
-	struct rt_sched *s = rt_s();
-	size_t tail = c->head + c->count;
-	if (tail >= c->cap)
-		tail -= c->cap;
-	rt_race_chan_slot(c, tail, self);
-	copy_elem(c->buf + tail * c->elem_size, val, c->elem_size);
-	__atomic_store_n(&c->count, c->count + 1, __ATOMIC_RELAXED);   /* read without the lock */
-	c->last_sender = self ? self->id : 0;
-	if (s->tracing) {
-		c->flows[tail] = next_flow(s);   /* the trace's only: untraced runs skip the line */
-		emit_xfer(s, CL_EV_SEND, c, self, 0, val, c->flows[tail], 1, file, line);
-	}
-	rt_lock_release(&c->lock);
-}
-
-void rt_buf_take(struct cl_chan *c, void *out, struct rt_task *self, const char *file, int line)
-{
-	rt_lock_assert_held(&c->lock);
-	struct rt_sched *s = rt_s();
-	unsigned char *slot = c->buf + c->head * c->elem_size;
-	if (s->tracing)
-		emit_xfer(s, CL_EV_RECV, c, self, 0, slot, c->flows[c->head], 1, file, line);
-	if (out)
-		copy_elem(out, slot, c->elem_size);
-	rt_race_chan_slot(c, c->head, self);
-	c->head = next_index(c, c->head);
-	__atomic_store_n(&c->count, c->count - 1, __ATOMIC_RELAXED);   /* read without the lock */
-	c->last_receiver = self->id;
-	rt_lock_release(&c->lock);
-	count_message(self);
-}
-
-void rt_recv_closed(struct cl_chan *c, void *out, struct rt_task *self, const char *file,
-                    int line)
-{
-	rt_lock_assert_held(&c->lock);
-	struct rt_sched *s = rt_s();
-	/* gosem: recv from closed chan: zero value, ok == false, at once */
-	if (out && c->elem_size)
-		memset(out, 0, c->elem_size);
-	rt_race_acquire(c);   /* the close happens before this receive */
-	if (s->tracing)
-		emit_xfer(s, CL_EV_RECV, c, self, 0, NULL, 0, 0, file, line);
-	rt_lock_release(&c->lock);
 }
 
 /* ---- the public operations ------------------------------------------------------------------ */
@@ -298,6 +120,20 @@ static void unlock_chan(void *arg)
 	rt_lock_release(&((struct cl_chan *)arg)->lock);
 }
 
+/* rt_park with c locked (par: rt_par_active).  det runs nothing between a
+ * park's unlock and its switch (sched_det.c det_park), so there the lock
+ * goes at once and the park has nothing to call back; under par g0
+ * releases it once the task is off its stack. */
+static inline void park_chan(const struct rt_block *b, struct cl_chan *c, int par)
+{
+	if (__builtin_expect(par, 0)) {
+		rt_park(b, unlock_chan, c);
+	} else {
+		rt_lock_release_par(&c->lock, par);
+		rt_park(b, NULL, NULL);
+	}
+}
+
 static _Noreturn void block_forever(enum cl_wait why, const char *file, int line)
 {
 	struct rt_block b = {.wait = why, .file = file, .line = line};
@@ -308,21 +144,23 @@ static _Noreturn void block_forever(enum cl_wait why, const char *file, int line
 void cl_send_at(const char *file, int line, cl_chan *c, const void *val)
 {
 	rt_sched_point(file, line);
-	struct rt_task *self = rt_running(rt_s());
+	struct rt_sched *s = rt_s();
+	int par = rt_par_active;   /* read once, as select2 does */
+	struct rt_task *self = rt_running(s);
 	if (!c)
 		block_forever(CL_WAIT_CHAN_SEND_NIL, file, line);   /* gosem: send on nil chan */
-	rt_lock_acquire(&c->lock);
+	rt_lock_acquire_par(&c->lock, par);
 	if (c->closed) {
-		rt_lock_release(&c->lock);
+		rt_lock_release_par(&c->lock, par);
 		rt_panic(file, line, "send on closed channel");     /* gosem: send on closed chan */
 	}
 	struct rt_waiter *w = rt_waitq_take(&c->recvq);
 	if (w) {
-		rt_send_to_waiter(c, w, val, self, file, line);
+		rt_send_to_waiter_in(s, par, c, w, val, self, file, line);
 		return;
 	}
 	if (c->count < c->cap) {
-		rt_buf_put(c, val, self, file, line);
+		rt_buf_put_in(s, par, c, val, self, file, line);
 		return;
 	}
 	struct rt_waiter mine = {.task = self, .chan = c, .elem = (void *)val, .case_index = -1};
@@ -330,7 +168,7 @@ void cl_send_at(const char *file, int line, cl_chan *c, const void *val)
 	struct rt_block b = {.wait = CL_WAIT_CHAN_SEND, .obj_kind = CL_OBJ_CHAN,
 	                     .obj_id = c->obj.id, .obj_name = c->obj.name,
 	                     .waits_for = c->last_receiver, .file = file, .line = line};
-	rt_park(&b, unlock_chan, c);
+	park_chan(&b, c, par);
 	if (!mine.success)
 		rt_panic(file, line, "send on closed channel");     /* closed while we waited */
 }
@@ -338,21 +176,23 @@ void cl_send_at(const char *file, int line, cl_chan *c, const void *val)
 bool cl_recv_at(const char *file, int line, cl_chan *c, void *out)
 {
 	rt_sched_point(file, line);
-	struct rt_task *self = rt_running(rt_s());
+	struct rt_sched *s = rt_s();
+	int par = rt_par_active;   /* read once, as select2 does */
+	struct rt_task *self = rt_running(s);
 	if (!c)
 		block_forever(CL_WAIT_CHAN_RECV_NIL, file, line);   /* gosem: recv on nil chan */
-	rt_lock_acquire(&c->lock);
+	rt_lock_acquire_par(&c->lock, par);
 	struct rt_waiter *w = rt_waitq_take(&c->sendq);
 	if (w) {
-		rt_recv_from_waiter(c, w, out, self, file, line);
+		rt_recv_from_waiter_in(s, par, c, w, out, self, file, line);
 		return true;
 	}
 	if (c->count > 0) {
-		rt_buf_take(c, out, self, file, line);
+		rt_buf_take_in(s, par, c, out, self, file, line);
 		return true;
 	}
 	if (c->closed) {
-		rt_recv_closed(c, out, self, file, line);
+		rt_recv_closed_in(s, par, c, out, self, file, line);
 		return false;
 	}
 	struct rt_waiter mine = {.task = self, .chan = c, .elem = out, .case_index = -1};
@@ -360,7 +200,7 @@ bool cl_recv_at(const char *file, int line, cl_chan *c, void *out)
 	struct rt_block b = {.wait = CL_WAIT_CHAN_RECV, .obj_kind = CL_OBJ_CHAN,
 	                     .obj_id = c->obj.id, .obj_name = c->obj.name,
 	                     .waits_for = c->last_sender, .file = file, .line = line};
-	rt_park(&b, unlock_chan, c);
+	park_chan(&b, c, par);
 	return mine.success;
 }
 
@@ -416,7 +256,8 @@ static void close_locked(struct cl_chan *c, const char *file, int line)
 		w->success = false;
 		rt_race_acquire_for(c, w->task);
 		if (s->tracing)
-			emit_xfer(s, CL_EV_RECV, c, w->task, 0, NULL, 0, 0, w->task->file, w->task->line);
+			rt_chan_emit_xfer(s, CL_EV_RECV, c, w->task, 0, NULL, 0, 0, w->task->file,
+			                  w->task->line);
 		woken = gather(woken, local, &n, &cap, w->task);
 	}
 	while ((w = rt_waitq_take(&c->sendq))) {

@@ -5,6 +5,9 @@
 #ifndef CHANLAB_CHAN_H
 #define CHANLAB_CHAN_H
 
+#include <string.h>
+
+#include "runtime/race.h"
 #include "runtime/rt.h"
 
 struct cl_chan {
@@ -29,12 +32,35 @@ struct cl_chan {
 };
 
 /* First queued waiter that can still be woken (skipping selects that have
- * already fired), removed from the queue; NULL if none. */
-struct rt_waiter *rt_waitq_take_first(struct rt_waitq *q);
-static inline struct rt_waiter *rt_waitq_take(struct rt_waitq *q)
+ * already fired), removed from the queue; NULL if none.  Inline: every
+ * poll and hand-off asks, and a call there made select2 spill its cases
+ * around it. */
+static inline __attribute__((always_inline)) struct rt_waiter *rt_waitq_take(struct rt_waitq *q)
 {
-	/* Most polls find the queue empty: no call for that. */
-	return q->first ? rt_waitq_take_first(q) : NULL;
+	struct rt_waiter *w;
+	while ((w = q->first)) {
+		/* The head's unlink: it has no prev. */
+		struct rt_waiter *next = w->next;
+		__atomic_store_n(&q->first, next, __ATOMIC_RELAXED);   /* read without the lock */
+		if (next)
+			next->prev = NULL;
+		else
+			q->last = NULL;
+		w->queued = false;
+		if (w->case_index >= 0) {
+			/* A select waits on several channels; only the first to
+			 * claim it wins (the fired flag: under par two processors
+			 * may race for it, holding different channels' locks).
+			 * Only a select reads fired. */
+			int expected = 0;
+			if (!__atomic_compare_exchange_n(&w->task->select_done, &expected, 1, false,
+			                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+				continue;
+			w->task->fired = w;
+		}
+		return w;
+	}
+	return NULL;
 }
 
 static inline void rt_waitq_push(struct rt_waitq *q, struct rt_waiter *w)
@@ -106,18 +132,216 @@ static inline bool rt_chan_send_cannot(struct cl_chan *c)
 	              : __atomic_load_n(&c->recvq.first, __ATOMIC_SEQ_CST) == NULL;
 }
 
-/* The halves of a channel operation once the channel is locked and the
- * operation is known to proceed.  Each releases c's lock.  self is the
- * running task (NULL for a timer's offer); the receiving task's message
- * count goes up. */
-void rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val,
-                       struct rt_task *self, const char *file, int line);
-void rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out,
-                         struct rt_task *self, const char *file, int line);
-void rt_buf_put(struct cl_chan *c, const void *val, struct rt_task *self, const char *file,
-                int line);
-void rt_buf_take(struct cl_chan *c, void *out, struct rt_task *self, const char *file, int line);
-void rt_recv_closed(struct cl_chan *c, void *out, struct rt_task *self, const char *file,
-                    int line);
+/* ---- the halves of an operation (channel locked on entry, unlocked on return) ----
+ *
+ * What an operation does once the channel is locked and the operation is
+ * known to proceed, for chan.c's operations and select.c's cases alike.
+ * Inline: a select's case is mostly one of these, and a call there cost a
+ * frame as big as the work.  Each releases c's lock.  self is the running
+ * task (NULL for a timer's offer); the receiving task's message count goes
+ * up.  The trace's events go out through chan.c (rt_chan_emit_xfer).  The
+ * _in forms take the run and the thread's mode (rt_par_active) from a
+ * caller that has them, so neither thread-local is read again. */
+
+/* The event of a value that moves (SEND or RECV; ok 0: a close's zero value). */
+void rt_chan_emit_xfer(struct rt_sched *s, enum cl_event_kind kind, struct cl_chan *c,
+                       struct rt_task *task, int peer, const void *val, uint64_t flow, int ok,
+                       const char *file, int line);
+
+/* Flow ids exist for the trace only: untraced runs skip the shared counter
+ * (under par an atomic on one cache line for every message). */
+static inline uint64_t rt_chan_next_flow(struct rt_sched *s)
+{
+	return s->tracing ? rt_count(&s->next_flow, 1) : 0;
+}
+
+/* Values are counted on the receiving task (no shared counter on the
+ * message path); task.c adds a task's count to the run's when it ends. */
+static inline void rt_chan_count_message(struct rt_sched *s, struct rt_task *receiver)
+{
+	if (receiver)
+		receiver->messages++;
+	rt_progress(s);
+}
+
+/* memcpy of an element; the common sizes become plain moves. */
+static inline void rt_chan_copy_elem(void *dst, const void *src, size_t size)
+{
+	switch (size) {
+	case 0: break;
+	case 4: memcpy(dst, src, 4); break;
+	case 8: memcpy(dst, src, 8); break;
+	case 16: memcpy(dst, src, 16); break;
+	default: memcpy(dst, src, size); break;
+	}
+}
+
+static inline size_t rt_chan_next_index(const struct cl_chan *c, size_t i)
+{
+	return i + 1 == c->cap ? 0 : i + 1;
+}
+
+static inline __attribute__((always_inline)) void
+rt_send_to_waiter_in(struct rt_sched *s, int par, struct cl_chan *c, struct rt_waiter *w,
+                     const void *val, struct rt_task *self, const char *file, int line)
+{
+	rt_lock_assert_held(&c->lock);
+	struct rt_task *to = w->task;
+	if (w->elem)
+		rt_chan_copy_elem(w->elem, val, c->elem_size);
+	if (RT_RACE_ON(s))
+		rt_race_chan_pass_(s, c, self, to);   /* sender, then receiver */
+	w->success = true;
+	uint64_t flow = rt_chan_next_flow(s);
+	rt_chan_count_message(s, to);
+	c->last_sender = self ? self->id : 0;
+	c->last_receiver = to->id;
+	if (__builtin_expect(s->tracing, 0)) {
+		/* Unbuffered: the send completes after the receive.  Buffered: the
+		 * send never waits for a receiver, so it completes first even when
+		 * the value goes straight to one. */
+		if (c->cap)
+			rt_chan_emit_xfer(s, CL_EV_SEND, c, self, to->id, val, flow, 1, file, line);
+		rt_chan_emit_xfer(s, CL_EV_RECV, c, to, self ? self->id : 0, val, flow, 1, to->file,
+		                  to->line);
+		if (!c->cap)
+			rt_chan_emit_xfer(s, CL_EV_SEND, c, self, to->id, val, flow, 1, file, line);
+	}
+	rt_lock_release_par(&c->lock, par);
+	rt_ready(to);
+}
+
+static inline __attribute__((always_inline)) void
+rt_recv_from_waiter_in(struct rt_sched *s, int par, struct cl_chan *c, struct rt_waiter *w,
+                       void *out, struct rt_task *self, const char *file, int line)
+{
+	rt_lock_assert_held(&c->lock);
+	struct rt_task *from = w->task;
+	if (RT_RACE_ON(s))
+		rt_race_chan_pass_(s, c, self, from);   /* receiver, then sender */
+	c->last_sender = from->id;
+	c->last_receiver = self->id;
+	rt_chan_count_message(s, self);
+	if (c->cap == 0) {
+		/* Unbuffered: take the value from the parked sender. */
+		if (out)
+			rt_chan_copy_elem(out, w->elem, c->elem_size);
+		uint64_t flow = rt_chan_next_flow(s);
+		if (__builtin_expect(s->tracing, 0)) {
+			rt_chan_emit_xfer(s, CL_EV_RECV, c, self, from->id, w->elem, flow, 1, file, line);
+			rt_chan_emit_xfer(s, CL_EV_SEND, c, from, self->id, w->elem, flow, 1, from->file,
+			                  from->line);
+		}
+	} else {
+		/* Full buffer: take the oldest value, and put the parked
+		 * sender's value in the slot it leaves, keeping FIFO order. */
+		size_t at = c->head;
+		unsigned char *slot = c->buf + at * c->elem_size;
+		if (__builtin_expect(s->tracing, 0))
+			rt_chan_emit_xfer(s, CL_EV_RECV, c, self, 0, slot, c->flows[at], 1, file, line);
+		if (out)
+			rt_chan_copy_elem(out, slot, c->elem_size);
+		rt_chan_copy_elem(slot, w->elem, c->elem_size);
+		c->head = rt_chan_next_index(c, at);
+		if (__builtin_expect(s->tracing, 0)) {
+			/* flows are read only by the trace (and named by address
+			 * by the race detector): untraced runs leave them alone. */
+			c->flows[at] = rt_chan_next_flow(s);
+			rt_chan_emit_xfer(s, CL_EV_SEND, c, from, 0, w->elem, c->flows[at], 1, from->file,
+			                  from->line);
+		}
+	}
+	w->success = true;
+	rt_lock_release_par(&c->lock, par);
+	rt_ready(from);
+}
+
+static inline __attribute__((always_inline)) void
+rt_buf_put_in(struct rt_sched *s, int par, struct cl_chan *c, const void *val, struct rt_task *self,
+              const char *file, int line)
+{
+	rt_lock_assert_held(&c->lock);
+	size_t tail = c->head + c->count;
+	if (tail >= c->cap)
+		tail -= c->cap;
+	if (RT_RACE_ON(s))
+		rt_race_chan_slot_(s, c, tail, self);
+	rt_chan_copy_elem(c->buf + tail * c->elem_size, val, c->elem_size);
+	__atomic_store_n(&c->count, c->count + 1, __ATOMIC_RELAXED);   /* read without the lock */
+	c->last_sender = self ? self->id : 0;
+	if (__builtin_expect(s->tracing, 0)) {
+		c->flows[tail] = rt_chan_next_flow(s);   /* the trace's only: untraced runs skip the line */
+		rt_chan_emit_xfer(s, CL_EV_SEND, c, self, 0, val, c->flows[tail], 1, file, line);
+	}
+	rt_lock_release_par(&c->lock, par);
+}
+
+static inline __attribute__((always_inline)) void
+rt_buf_take_in(struct rt_sched *s, int par, struct cl_chan *c, void *out, struct rt_task *self,
+               const char *file, int line)
+{
+	rt_lock_assert_held(&c->lock);
+	size_t at = c->head;
+	unsigned char *slot = c->buf + at * c->elem_size;
+	if (__builtin_expect(s->tracing, 0))
+		rt_chan_emit_xfer(s, CL_EV_RECV, c, self, 0, slot, c->flows[at], 1, file, line);
+	if (out)
+		rt_chan_copy_elem(out, slot, c->elem_size);
+	if (RT_RACE_ON(s))
+		rt_race_chan_slot_(s, c, at, self);
+	c->head = rt_chan_next_index(c, at);
+	__atomic_store_n(&c->count, c->count - 1, __ATOMIC_RELAXED);   /* read without the lock */
+	c->last_receiver = self->id;
+	rt_lock_release_par(&c->lock, par);
+	rt_chan_count_message(s, self);
+}
+
+static inline __attribute__((always_inline)) void
+rt_recv_closed_in(struct rt_sched *s, int par, struct cl_chan *c, void *out, struct rt_task *self,
+                  const char *file, int line)
+{
+	rt_lock_assert_held(&c->lock);
+	/* gosem: recv from closed chan: zero value, ok == false, at once */
+	if (out && c->elem_size)
+		memset(out, 0, c->elem_size);
+	if (RT_RACE_ON(s))
+		rt_race_sync_(s, c, self, RT_RACE_ACQUIRE);   /* the close happens before this receive */
+	if (__builtin_expect(s->tracing, 0))
+		rt_chan_emit_xfer(s, CL_EV_RECV, c, self, 0, NULL, 0, 0, file, line);
+	rt_lock_release_par(&c->lock, par);
+}
+
+/* The halves for a caller without the run or the mode at hand. */
+static inline __attribute__((always_inline)) void
+rt_send_to_waiter(struct cl_chan *c, struct rt_waiter *w, const void *val, struct rt_task *self,
+                  const char *file, int line)
+{
+	rt_send_to_waiter_in(rt_s(), rt_par_active, c, w, val, self, file, line);
+}
+
+static inline __attribute__((always_inline)) void
+rt_recv_from_waiter(struct cl_chan *c, struct rt_waiter *w, void *out, struct rt_task *self,
+                    const char *file, int line)
+{
+	rt_recv_from_waiter_in(rt_s(), rt_par_active, c, w, out, self, file, line);
+}
+
+static inline __attribute__((always_inline)) void
+rt_buf_put(struct cl_chan *c, const void *val, struct rt_task *self, const char *file, int line)
+{
+	rt_buf_put_in(rt_s(), rt_par_active, c, val, self, file, line);
+}
+
+static inline __attribute__((always_inline)) void
+rt_buf_take(struct cl_chan *c, void *out, struct rt_task *self, const char *file, int line)
+{
+	rt_buf_take_in(rt_s(), rt_par_active, c, out, self, file, line);
+}
+
+static inline __attribute__((always_inline)) void
+rt_recv_closed(struct cl_chan *c, void *out, struct rt_task *self, const char *file, int line)
+{
+	rt_recv_closed_in(rt_s(), rt_par_active, c, out, self, file, line);
+}
 
 #endif

@@ -146,10 +146,8 @@ static inline uint32_t vc_get(const struct vc *v, int i)
 	return i < v->n ? v->c[i] : 0;
 }
 
-static void vc_grow(struct vc *v, int n)
+static __attribute__((noinline)) void vc_extend(struct vc *v, int n)
 {
-	if (n <= v->n)
-		return;
 	if (n > v->cap) {
 		/* Room for 8 at first, then doubled: a clock grows by one entry
 		 * per task it hears of, and a realloc each time was a tenth of a
@@ -162,6 +160,14 @@ static void vc_grow(struct vc *v, int n)
 	}
 	memset(v->c + v->n, 0, (size_t)(n - v->n) * sizeof *v->c);
 	v->n = n;
+}
+
+/* Entries 0..n-1 at least; the test inline, since most clocks are long
+ * enough already. */
+static inline void vc_grow(struct vc *v, int n)
+{
+	if (__builtin_expect(n > v->n, 0))
+		vc_extend(v, n);
 }
 
 static void vc_join(struct vc *dst, const struct vc *src)
@@ -240,16 +246,21 @@ static void map_put(struct map *m, const void *key, uint32_t val)
 
 /* ---- tasks and objects ------------------------------------------------------------- */
 
-static struct task_info *task_info(struct rt_race *r, int id)
+static __attribute__((noinline)) void tasks_grow(struct rt_race *r, int id)
 {
-	if (id >= r->cap_tasks) {
-		int cap = r->cap_tasks ? r->cap_tasks : 16;
-		while (cap <= id)
-			cap *= 2;
-		r->tasks = xrealloc(r->tasks, (size_t)cap * sizeof *r->tasks);
-		memset(r->tasks + r->cap_tasks, 0, (size_t)(cap - r->cap_tasks) * sizeof *r->tasks);
-		r->cap_tasks = cap;
-	}
+	int cap = r->cap_tasks ? r->cap_tasks : 16;
+	while (cap <= id)
+		cap *= 2;
+	r->tasks = xrealloc(r->tasks, (size_t)cap * sizeof *r->tasks);
+	memset(r->tasks + r->cap_tasks, 0, (size_t)(cap - r->cap_tasks) * sizeof *r->tasks);
+	r->cap_tasks = cap;
+}
+
+/* Inline, the table's growth aside: every hook looks up a task or two. */
+static inline struct task_info *task_info(struct rt_race *r, int id)
+{
+	if (__builtin_expect(id >= r->cap_tasks, 0))
+		tasks_grow(r, id);
 	return &r->tasks[id];
 }
 

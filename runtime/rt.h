@@ -50,10 +50,12 @@
  * idle_lock before timer_lock.  rt_ready is called after a channel lock is
  * released (Go's closechan gathers the waiters first, then wakes them). */
 
-/* A spin lock.  Under det it only records its state: one OS thread runs
- * the whole program and a task is never interrupted between scheduling
- * points, so nothing can contend.  On the threads of a par run
- * (rt_par_active) it is a real test-and-test-and-set lock. */
+/* A spin lock.  Under det it does nothing (debug builds record its state
+ * for rt_lock_assert_held): one OS thread runs the whole program and a
+ * task is never interrupted between scheduling points, so nothing can
+ * contend.  A store there would also make the compiler read rt_par_active
+ * again after every lock, which an int store might alias.  On the threads
+ * of a par run (rt_par_active) it is a real test-and-test-and-set lock. */
 struct rt_lock {
 	int held;
 #ifdef CHANLAB_DEBUG
@@ -113,10 +115,11 @@ static inline void rt_lock_acquire(struct rt_lock *l)
 		 * and the call cost a tenth of the 8-worker pool's lock time. */
 		if (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE))
 			rt_spin_lock(l);
-	} else {
-		l->held = 1;
 	}
 #ifdef CHANLAB_DEBUG
+	else {
+		l->held = 1;   /* det: only rt_lock_assert_held reads it */
+	}
 	l->owner = rt_par_active ? rt_thread_tag() : NULL;
 #endif
 }
@@ -130,8 +133,31 @@ static inline void rt_lock_release(struct rt_lock *l)
 #endif
 	if (__builtin_expect(rt_par_active, 0))
 		__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);
+#ifdef CHANLAB_DEBUG
 	else
 		l->held = 0;
+#endif
+}
+
+/* rt_lock_acquire and rt_lock_release for a caller that read rt_par_active
+ * into par once (a channel operation's path): under det, in release builds,
+ * nothing, without reading the thread-local again after each store. */
+static inline void rt_lock_acquire_par(struct rt_lock *l, int par)
+{
+	(void)par;
+#ifndef CHANLAB_DEBUG
+	if (__builtin_expect(par, 0))
+#endif
+		rt_lock_acquire(l);
+}
+
+static inline void rt_lock_release_par(struct rt_lock *l, int par)
+{
+	(void)par;
+#ifndef CHANLAB_DEBUG
+	if (__builtin_expect(par, 0))
+#endif
+		rt_lock_release(l);
 }
 
 /* For functions documented "locked on entry": in debug builds, l is held

@@ -124,29 +124,30 @@ case_ready(const struct cl_case *cs, struct cl_chan *c, struct rt_waiter **w)
 }
 
 /* Does what case_ready found (neither CASE_BLOCKS nor CASE_SEND_CLOSED);
- * c alone is still locked, and the helpers release it. */
+ * c alone is still locked, and the helpers release it.  par is
+ * rt_par_active, read by the caller. */
 static inline __attribute__((always_inline)) void
-case_do(enum case_ready r, struct cl_case *cs, struct cl_chan *c, struct rt_waiter *w,
-        struct rt_task *self, const char *file, int line)
+case_do(struct rt_sched *s, int par, enum case_ready r, struct cl_case *cs, struct cl_chan *c,
+        struct rt_waiter *w, struct rt_task *self, const char *file, int line)
 {
 	switch (r) {
 	case CASE_RECV_WAITER:
-		rt_recv_from_waiter(c, w, cs->val, self, file, line);
+		rt_recv_from_waiter_in(s, par, c, w, cs->val, self, file, line);
 		cs->ok = true;
 		break;
 	case CASE_RECV_BUFFER:
-		rt_buf_take(c, cs->val, self, file, line);
+		rt_buf_take_in(s, par, c, cs->val, self, file, line);
 		cs->ok = true;
 		break;
 	case CASE_RECV_CLOSED:
-		rt_recv_closed(c, cs->val, self, file, line);
+		rt_recv_closed_in(s, par, c, cs->val, self, file, line);
 		cs->ok = false;
 		break;
 	case CASE_SEND_WAITER:
-		rt_send_to_waiter(c, w, cs->val, self, file, line);
+		rt_send_to_waiter_in(s, par, c, w, cs->val, self, file, line);
 		break;
 	case CASE_SEND_BUFFER:
-		rt_buf_put(c, cs->val, self, file, line);
+		rt_buf_put_in(s, par, c, cs->val, self, file, line);
 		break;
 	case CASE_BLOCKS:
 	case CASE_SEND_CLOSED:
@@ -170,7 +171,7 @@ static int poll_once(struct sel *sel, struct rt_task *self, const char *file, in
 			rt_panic(file, line, "send on closed channel");
 		}
 		unlock_all_but(sel, c);
-		case_do(r, cs, c, w, self, file, line);
+		case_do(rt_s(), rt_par_active, r, cs, c, w, self, file, line);
 		return i;
 	}
 	return -1;
@@ -281,58 +282,78 @@ try_case(struct cl_case *cs, struct cl_chan *c, struct cl_chan *other, struct cl
 	}
 	if (other)
 		rt_lock_release(&other->lock);
-	case_do(r, cs, c, w, self, file, line);
+	case_do(rt_s(), rt_par_active, r, cs, c, w, self, file, line);
 	return true;
 }
 
 struct lock2 {
 	struct cl_chan *lo, *hi;   /* hi == lo: both cases on one channel */
+	int par;                   /* rt_par_active, read once */
 };
 
 static inline void lock2(const struct lock2 *l)
 {
-	rt_lock_acquire(&l->lo->lock);
+	rt_lock_acquire_par(&l->lo->lock, l->par);
 	if (l->hi != l->lo)
-		rt_lock_acquire(&l->hi->lock);
+		rt_lock_acquire_par(&l->hi->lock, l->par);
 }
 
+static inline void unlock2_now(const struct lock2 *l)
+{
+	if (l->hi != l->lo)
+		rt_lock_release_par(&l->hi->lock, l->par);
+	rt_lock_release_par(&l->lo->lock, l->par);
+}
+
+/* unlock2_now as a park's callback (par). */
 static void unlock2(void *arg)
 {
-	const struct lock2 *l = arg;
-	if (l->hi != l->lo)
-		rt_lock_release(&l->hi->lock);
-	rt_lock_release(&l->lo->lock);
+	unlock2_now(arg);
 }
 
 /* wait_all for two cases, polled first then second (case indices), with
  * both channels locked: a waiter on each, park, then take the one that
- * did not fire off its queue. */
-static __attribute__((noinline)) int wait2(struct rt_sched *s, struct cl_case *cases, int first,
-                                           struct lock2 lk, const char *file, int line)
+ * did not fire off its queue.  Inline, as select2: a call cost a frame
+ * of its own on every select that waits. */
+static inline __attribute__((always_inline)) int wait2(struct cl_case *cases, int first,
+                                                       struct lock2 lk, struct rt_task *self,
+                                                       const char *file, int line)
 {
-	/* The locks' record in this frame: select2 then takes no address and
-	 * keeps its ready cases in registers. */
+	/* A copy of the locks' record whose address par's park takes: select2
+	 * then takes none of its own and keeps its ready cases in registers. */
 	const struct lock2 *l = &lk;
-	struct rt_task *self = rt_running(s);
 	__atomic_store_n(&self->select_done, 0, __ATOMIC_RELAXED);
 	self->fired = NULL;
 	struct rt_waiter w[2];
 	for (int k = 0; k < 2; k++) {
 		int i = k ? !first : first;
 		struct cl_case *cs = &cases[i];
-		w[k] = (struct rt_waiter){.task = self, .chan = cs->ch, .elem = cs->val, .case_index = i};
+		/* Field by field: rt_waitq_push sets the links and queued. */
+		w[k].task = self;
+		w[k].chan = cs->ch;
+		w[k].elem = cs->val;
+		w[k].case_index = i;
+		w[k].success = false;
 		rt_waitq_push(cs->dir == CL_RECV ? &cs->ch->recvq : &cs->ch->sendq, &w[k]);
 	}
 	struct rt_block b = {.wait = CL_WAIT_SELECT, .obj_kind = CL_OBJ_NONE, .obj_name = "",
 	                     .file = file, .line = line};
-	rt_park(&b, unlock2, (void *)l);
+	if (__builtin_expect(l->par, 0)) {
+		rt_park(&b, unlock2, (void *)l);
+	} else {
+		/* det runs nothing between a park's unlock and its switch
+		 * (sched_det.c det_park): the locks go now, and the park has
+		 * nothing to call back. */
+		unlock2_now(l);
+		rt_park(&b, NULL, NULL);
+	}
 
 	lock2(l);
 	struct rt_waiter *won = self->fired;
 	struct rt_waiter *lost = won == &w[0] ? &w[1] : &w[0];
 	struct cl_chan *c = lost->chan;
 	rt_waitq_unlink(cases[lost->case_index].dir == CL_RECV ? &c->recvq : &c->sendq, lost);
-	unlock2((void *)l);
+	unlock2_now(l);
 	int i = won->case_index;
 	if (cases[i].dir == CL_SEND && !won->success)
 		rt_panic(file, line, "send on closed channel");
@@ -344,6 +365,11 @@ static inline __attribute__((always_inline)) int select2(struct rt_sched *s,
                                                          struct cl_case *cases, bool has_default,
                                                          const char *file, int line)
 {
+	/* The thread's mode, read once for every lock of the select (an int
+	 * store, of which a select makes several, might change it for all the
+	 * compiler knows). */
+	int par = rt_par_active;
+	struct rt_task *self = rt_running(s);
 	/* plan's shuffle of two: j = rt_rand_below(2) swaps order[1] with
 	 * order[j], so j == 0 polls case 1 first. */
 	int first = rt_rand_below_inline(s, 2) == 0;
@@ -351,22 +377,37 @@ static inline __attribute__((always_inline)) int select2(struct rt_sched *s,
 	struct cl_chan *cx = x->ch, *cy = y->ch;
 	struct cl_chan *lo = (uintptr_t)cx <= (uintptr_t)cy ? cx : cy;
 	struct cl_chan *hi = lo == cx ? cy : cx;
-	struct rt_task *self = rt_running(s);
-	struct lock2 l = {lo, hi};
+	struct lock2 l = {lo, hi, par};
 	lock2(&l);
-	bool same = cx == cy;
-	int chosen;
-	if (try_case(x, cx, same ? NULL : cy, lo, hi, self, file, line)) {
-		chosen = first;
-	} else if (try_case(y, cy, same ? NULL : cx, lo, hi, self, file, line)) {
+	/* The case that proceeds, then one place that does it (as poll_once):
+	 * the halves are inline (chan.h), once each. */
+	struct rt_waiter *w = NULL;
+	int chosen = first;
+	struct cl_case *cs = x;
+	struct cl_chan *c = cx, *other = cy;
+	enum case_ready r = case_ready(x, cx, &w);
+	if (r == CASE_BLOCKS) {
+		r = case_ready(y, cy, &w);
 		chosen = !first;
-	} else if (has_default) {
-		if (hi != lo)
-			rt_lock_release(&hi->lock);
-		rt_lock_release(&lo->lock);
-		chosen = -1;
+		cs = y;
+		c = cy;
+		other = cx;
+	}
+	if (r == CASE_BLOCKS) {
+		if (has_default) {
+			unlock2_now(&l);
+			chosen = -1;
+		} else {
+			chosen = wait2(cases, first, l, self, file, line);
+		}
 	} else {
-		chosen = wait2(s, cases, first, l, file, line);
+		if (r == CASE_SEND_CLOSED) {
+			unlock2_now(&l);
+			rt_panic(file, line, "send on closed channel");
+		}
+		if (other != c)
+			rt_lock_release_par(&other->lock, par);
+		case_do(s, par, r, cs, c, w, self, file, line);
 	}
 	emit_select(s, cases, chosen, 2, file, line);
 	return chosen;

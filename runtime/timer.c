@@ -107,10 +107,11 @@ static inline struct rt_timer *heap_pop(struct rt_heap *h)
 }
 
 /* The run's clock: det's virtual time without the table's indirect call
- * where the thread's mode says det (as rt_rand_stream does). */
-static inline cl_time now_of(struct rt_sched *s)
+ * where the thread's mode (par: rt_par_active) says det, as
+ * rt_rand_stream does. */
+static inline cl_time now_in(struct rt_sched *s, int par)
 {
-	return __builtin_expect(rt_par_active, 0) ? s->ops->now(s) : s->now;
+	return __builtin_expect(par, 0) ? s->ops->now(s) : s->now;
 }
 
 static inline __attribute__((always_inline)) void timer_start_locked(struct rt_sched *s,
@@ -130,11 +131,23 @@ static inline __attribute__((always_inline)) void timer_start_locked(struct rt_s
 	}
 	t->when = when;
 	t->seq = ++s->timer_seq;
-	t->heap_index = h->n;
-	__atomic_store_n(&h->n, h->n + 1, __ATOMIC_RELEASE);
-	h->items[t->heap_index] = t;
-	sift_up(h, t->heap_index);
-	publish_first(h);
+	/* sift_up from the new last slot, t held aside: each earlier parent
+	 * moves down once, and t is stored once, where it stays. */
+	struct rt_timer **items = h->items;
+	int i = h->n;
+	__atomic_store_n(&h->n, i + 1, __ATOMIC_RELEASE);
+	while (i > 0) {
+		int parent = (i - 1) / 2;
+		struct rt_timer *p = items[parent];
+		if (!earlier(t, p))
+			break;
+		heap_set(h, i, p);
+		i = parent;
+	}
+	heap_set(h, i, t);
+	/* The earliest time changes only when t is the new root. */
+	if (i == 0)
+		__atomic_store_n(&h->first, when, __ATOMIC_RELEASE);
 }
 
 void rt_timer_start(struct rt_timer *t, cl_time when)
@@ -157,11 +170,11 @@ bool rt_timer_cancel(struct rt_timer *t)
 	return pending;
 }
 
-static void fire(struct rt_sched *s, struct rt_timer *t)
+static void fire(struct rt_sched *s, struct rt_timer *t, int par)
 {
 	/* A timer acts as task 0, the runtime, whichever task is running
 	 * (under par timers fire on a processor's g0, where none is). */
-	struct rt_proc *p = rt_proc_of(s);
+	struct rt_proc *p = __builtin_expect(par, 0) ? rt_proc_self() : s->procs;
 	struct rt_task *cur = p->current;
 	if (cur)
 		p->current = NULL;
@@ -198,18 +211,21 @@ static void fire(struct rt_sched *s, struct rt_timer *t)
 void rt_timers_fire_due(struct rt_sched *s)
 {
 	struct rt_heap *h = &s->timers;
-	cl_time now = now_of(s);
+	/* The thread's mode, read once: a fire runs no task, so the thread
+	 * stays the same throughout. */
+	int par = rt_par_active;
+	cl_time now = now_in(s, par);
 	/* Nothing due: no lock (par's processors ask before every pick, and
 	 * every fire asks again before the next). */
 	while (__atomic_load_n(&h->first, __ATOMIC_ACQUIRE) <= now) {
-		rt_lock_acquire(&s->timer_lock);
+		rt_lock_acquire_par(&s->timer_lock, par);
 		struct rt_timer *t = NULL;
 		if (h->n && h->items[0]->when <= now)
 			t = heap_pop(h);
-		rt_lock_release(&s->timer_lock);
+		rt_lock_release_par(&s->timer_lock, par);
 		if (!t)
 			return;
-		fire(s, t);
+		fire(s, t, par);
 	}
 }
 
@@ -227,7 +243,8 @@ static void unlock_timers(void *arg)
 void cl_sleep_at(const char *file, int line, cl_time d)
 {
 	struct rt_sched *s = rt_s();
-	struct rt_task *me = rt_cur(s);
+	int par = rt_par_active;   /* read once: the stores below might change it for all gcc knows */
+	struct rt_task *me = rt_running(s);
 	if (s->tracing) {
 		struct cl_event ev = rt_event(s, CL_EV_SLEEP);
 		ev.arg = d;
@@ -245,10 +262,18 @@ void cl_sleep_at(const char *file, int line, cl_time d)
 	t->heap_index = -1;
 	/* The timer and the park are one step: the timer cannot fire (on
 	 * another processor) before this task is off its stack. */
-	rt_lock_acquire(&s->timer_lock);
-	timer_start_locked(s, t, rt_time_after(now_of(s), d));
+	rt_lock_acquire_par(&s->timer_lock, par);
+	timer_start_locked(s, t, rt_time_after(now_in(s, par), d));
 	struct rt_block why = {.wait = CL_WAIT_SLEEP, .file = file, .line = line};
-	rt_park(&why, unlock_timers, s);
+	if (__builtin_expect(par, 0)) {
+		rt_park(&why, unlock_timers, s);
+	} else {
+		/* det runs nothing between a park's unlock and its switch
+		 * (sched_det.c det_park): the lock goes now, and the park has
+		 * nothing to call back. */
+		rt_lock_release_par(&s->timer_lock, par);
+		rt_park(&why, NULL, NULL);
+	}
 }
 
 static struct rt_timer *chan_timer(const char *name, cl_time d, cl_time period)
