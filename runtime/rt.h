@@ -400,7 +400,9 @@ struct rt_proc {
 	int runnext_taking;             /* 1 while the owner takes runnext (sched_par.c:
 	                                   runnext_take), read by thieves */
 	bool fence_owed;                /* par: parked since its last membarrier, so it may
-	                                   not take a runnext yet (steal_runnext) */
+	                                   not take a runnext yet (sched_par.c:
+	                                   runnext_claimable); set by its waker under
+	                                   idle_lock while it sleeps */
 	struct rt_lock qlock;           /* guards runq, head, tail (thieves take it) */
 	struct rt_task *runq[RT_RUNQ_SIZE];
 	unsigned head, tail;
