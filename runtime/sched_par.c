@@ -489,11 +489,13 @@ static inline struct rt_task *runnext_take(struct rt_sched *s, struct rt_proc *p
 	}
 	if (!__atomic_load_n(&p->runnext, __ATOMIC_RELAXED))
 		return NULL;   /* empty stays empty until this thread fills it */
-	if (!s->runnext_fenced)
+	/* Another processor awake: the exchange decides, no announcement. */
+	if (!s->runnext_fenced || __atomic_load_n(&s->nidle, __ATOMIC_RELAXED) != s->nprocs - 1)
 		return __atomic_exchange_n(&p->runnext, NULL, __ATOMIC_ACQ_REL);
 	__atomic_store_n(&p->runnext_taking, 1, __ATOMIC_RELAXED);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);   /* a thief's membarrier makes it a fence */
-	if (__atomic_load_n(&s->nidle, __ATOMIC_ACQUIRE) != s->nprocs - 1) {   /* nothing moves above */
+	/* Again, after the announcement (acquire: nothing below moves above). */
+	if (__atomic_load_n(&s->nidle, __ATOMIC_ACQUIRE) != s->nprocs - 1) {
 		t = __atomic_exchange_n(&p->runnext, NULL, __ATOMIC_ACQ_REL);
 	} else {
 		/* Every other processor was asleep after this announcement was
