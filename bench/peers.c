@@ -13,6 +13,8 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -294,10 +296,47 @@ static int spin_pingpong(long n, struct bench_sample *out, char *err, size_t err
 	return 0;
 }
 
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102   /* Linux 6.13 */
+#endif
+#define GUARD_BATCH 64           /* slots per process_madvise, as the runtime's slabs */
+#define PIDFD_SELF_PROCESS (-10000)
+
+/* Makes the lowest page of each of count slots (spacing bytes apart from
+ * first) a guard page, GUARD_BATCH slots per system call: the guard every
+ * chanlab stack has, and the page-touch floor has not.  False if this
+ * kernel cannot (before Linux 6.13). */
+static bool guard_slots(char *first, long count, size_t spacing, size_t page)
+{
+	struct iovec pages[GUARD_BATCH];
+	for (long done = 0; done < count;) {
+		int k = 0;
+		for (; k < GUARD_BATCH && done + k < count; k++) {
+			pages[k].iov_base = first + (size_t)(done + k) * spacing;
+			pages[k].iov_len = page;
+		}
+#if defined(SYS_process_madvise)
+		long got = syscall(SYS_process_madvise, PIDFD_SELF_PROCESS, pages, k, MADV_GUARD_INSTALL, 0u);
+		if (got == (long)((size_t)k * page)) {
+			done += k;
+			continue;
+		}
+#endif
+		for (int i = 0; i < k; i++)   /* no batching here: a call per page */
+			if (madvise(pages[i].iov_base, page, MADV_GUARD_INSTALL) != 0)
+				return false;
+		done += k;
+	}
+	return true;
+}
+
 /* In a child: map n slots of spacing bytes (address space only) and write
  * one byte into the top page of each, as a stack that is used for one frame
- * would; the time and the peak RSS growth go back through a pipe. */
-static int page_touch(long n, size_t spacing, struct bench_sample *out, char *err, size_t errsize)
+ * would; with guarded, first give each slot a guard page, GUARD_BATCH slots
+ * at a time, as the runtime's stack slabs do.  The time and the peak RSS
+ * growth go back through a pipe. */
+static int page_touch(long n, size_t spacing, bool guarded, struct bench_sample *out, char *err,
+                      size_t errsize)
 {
 	int fds[2];
 	if (pipe(fds) != 0) {
@@ -325,8 +364,14 @@ static int page_touch(long n, size_t spacing, struct bench_sample *out, char *er
 		                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (base == MAP_FAILED)
 			_exit(2);
-		for (long i = 0; i < n; i++)
-			base[(size_t)(i + 1) * spacing - 64] = (char)i;
+		size_t page = (size_t)sysconf(_SC_PAGESIZE);
+		for (long i = 0; i < n; i += GUARD_BATCH) {
+			long end = i + GUARD_BATCH < n ? i + GUARD_BATCH : n;
+			if (guarded && !guard_slots(base + (size_t)i * spacing, end - i, spacing, page))
+				_exit(3);
+			for (long j = i; j < end; j++)
+				base[(size_t)(j + 1) * spacing - 64] = (char)j;
+		}
 		s.ns = bench_now_ns() - t0;
 		getrusage(RUSAGE_SELF, &ru);
 		s.ops = (uint64_t)n;
@@ -350,6 +395,10 @@ static int page_touch(long n, size_t spacing, struct bench_sample *out, char *er
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
 	}
 	if (got != sizeof *out) {
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 3) {
+			snprintf(err, errsize, "this kernel has no MADV_GUARD_INSTALL (Linux 6.13)");
+			return 1;
+		}
 		snprintf(err, errsize, "the page-touch child failed (status %d)", status);
 		return -1;
 	}
@@ -364,10 +413,21 @@ enum bench_peer_rc bench_floor_run(enum bench_prog prog, long n, size_t stack_sp
 	if (prog == BENCH_PINGPONG || prog == BENCH_PINGPONG_CROSS)
 		return spin_pingpong(n, out, err, errsize) ? BENCH_PEER_FAILED : BENCH_PEER_OK;
 	if (prog == BENCH_BLOCKED)
-		return page_touch(n, stack_spacing ? stack_spacing : 256 * 1024, out, err, errsize)
+		return page_touch(n, stack_spacing ? stack_spacing : 256 * 1024, false, out, err, errsize)
 		               ? BENCH_PEER_FAILED
 		               : BENCH_PEER_OK;
 	return BENCH_PEER_NONE;
+}
+
+enum bench_peer_rc bench_floor_guarded_run(enum bench_prog prog, long n, size_t stack_spacing,
+                                           struct bench_sample *out, char *err, size_t errsize)
+{
+	memset(out, 0, sizeof *out);
+	out->overlap = out->held = out->cross = -1;
+	if (prog != BENCH_BLOCKED)
+		return BENCH_PEER_NONE;
+	int rc = page_touch(n, stack_spacing ? stack_spacing : 256 * 1024, true, out, err, errsize);
+	return rc < 0 ? BENCH_PEER_FAILED : rc > 0 ? BENCH_PEER_NONE : BENCH_PEER_OK;
 }
 
 /* ---- Boost.Fiber --------------------------------------------------------------------------- */

@@ -35,6 +35,14 @@ enum bench_peer_rc bench_pthread_run(enum bench_prog prog, long n, int threads,
 enum bench_peer_rc bench_floor_run(enum bench_prog prog, long n, size_t stack_spacing,
                                    struct bench_sample *out, char *err, size_t errsize);
 
+/* BENCH_BLOCKED's floor with a guard page per task as well (Linux 6.13's
+ * MADV_GUARD_INSTALL, batched as the runtime batches it): what the kernel
+ * charges for the stacks chanlab makes, so the two floors show how much of
+ * chanlab's time the guards are.  BENCH_PEER_NONE, with the reason in err,
+ * where the kernel has no such guards; for other rows too. */
+enum bench_peer_rc bench_floor_guarded_run(enum bench_prog prog, long n, size_t stack_spacing,
+                                           struct bench_sample *out, char *err, size_t errsize);
+
 /* The Boost.Fiber program: found from CHANLAB_BENCH_BOOST, or as
  * bench-boost-fiber beside self_exe or in build/release/ below its folder.
  * Returns true with its path in path, or false with why. */

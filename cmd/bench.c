@@ -57,6 +57,7 @@ enum impl {
 	IMPL_BOOST,
 	IMPL_PTHREAD,
 	IMPL_FLOOR,
+	IMPL_FLOOR_GUARDED, /* the blocked rows' floor with a guard page per task, as chanlab's stacks */
 	IMPL_CK,          /* Concurrency Kit's stack (the stack rows) */
 	NIMPL
 };
@@ -64,7 +65,7 @@ enum impl {
 static const char *const impl_key[NIMPL] = {
 	[IMPL_CHANLAB] = "chanlab", [IMPL_GO] = "go",          [IMPL_GO1] = "go1",
 	[IMPL_BOOST] = "boost_fiber", [IMPL_PTHREAD] = "pthread", [IMPL_FLOOR] = "floor",
-	[IMPL_CK] = "ck",
+	[IMPL_FLOOR_GUARDED] = "floor_guarded", [IMPL_CK] = "ck",
 };
 
 /* Which peers have a form of a row (bit per impl). */
@@ -169,13 +170,13 @@ static const struct row_spec core_rows[] = {
 	{.name = "stack_mutex", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_STACK_MUTEX,
 	 .go_bench = "StackMutex", .peers = PEERS_GO | PEER(IMPL_CK), .target = ""},
 	{.name = "blocked_100k_s", .unit = "s", .kind = ROW_BLOCKED_S, .prog = BENCH_BLOCKED,
-	 .n = 100000, .peers = PEERS_GO | PEER(IMPL_BOOST) | PEER(IMPL_FLOOR), .has_claim = true,
+	 .n = 100000, .peers = PEERS_GO | PEER(IMPL_BOOST) | PEER(IMPL_FLOOR) | PEER(IMPL_FLOOR_GUARDED), .has_claim = true,
 	 .claim = 0.38, .claim_text = "0.38 s (Go)", .target = "<= 1.5x floor"},
 	{.name = "blocked_1m_s", .unit = "s", .kind = ROW_BLOCKED_S, .prog = BENCH_BLOCKED,
-	 .n = 1000000, .peers = PEER(IMPL_GO) | PEER(IMPL_BOOST) | PEER(IMPL_FLOOR), .slow = true,
+	 .n = 1000000, .peers = PEER(IMPL_GO) | PEER(IMPL_BOOST) | PEER(IMPL_FLOOR) | PEER(IMPL_FLOOR_GUARDED), .slow = true,
 	 .has_claim = true, .claim = 9.4, .claim_text = "9.4 s (Go)", .target = "<= 1.5x floor"},
 	{.name = "blocked_1m_rss_mib", .unit = "MiB", .kind = ROW_BLOCKED_RSS, .prog = BENCH_BLOCKED,
-	 .n = 1000000, .peers = PEER(IMPL_GO) | PEER(IMPL_BOOST) | PEER(IMPL_FLOOR), .slow = true,
+	 .n = 1000000, .peers = PEER(IMPL_GO) | PEER(IMPL_BOOST) | PEER(IMPL_FLOOR) | PEER(IMPL_FLOOR_GUARDED), .slow = true,
 	 .has_claim = true, .claim = 2479.6, .claim_text = "2.6 GB (Go)", .target = "<= 4.5 KiB/task"},
 	{.name = "workerpool_1m_jobs_s", .unit = "s", .kind = ROW_WORKERPOOL,
 	 .prog = BENCH_WORKERPOOL, .n = 1000000, .peers = PEERS_GO, .target = "ratio <= 1.0"},
@@ -252,8 +253,8 @@ static void usage(FILE *out)
 	        "  --vs-go            also build and run the Go counterparts (bench/go, needs go on\n"
 	        "                     PATH) with GOMAXPROCS=1 and N\n"
 	        "  --json             one JSON array, a row per figure: name, unit, chanlab\n"
-	        "                     (median), min, max, rounds, go, ratio, peers, best_peer,\n"
-	        "                     ratio_best, claim\n"
+	        "                     (median), min, max, rounds, go, ratio, peers, peer_ratios,\n"
+	        "                     best_peer, ratio_best, claim\n"
 	        "  --procs N          processors for the par scheduler and tasks for the\n"
 	        "                     contended rows (default 2)\n"
 	        "  --sched det|par    the scheduler (default par, or det when this build has no\n"
@@ -488,6 +489,9 @@ static int sample(struct state *st, struct row *r, enum impl impl, long n, doubl
 	case IMPL_FLOOR:
 		rc = bench_floor_run(prog, r->s.n ? row_n(st, r) : n, 0, s, err, errsize);
 		break;
+	case IMPL_FLOOR_GUARDED:
+		rc = bench_floor_guarded_run(prog, row_n(st, r), 0, s, err, errsize);
+		break;
 	case IMPL_CK:
 		if (!bench_have_ck())
 			return BENCH_PEER_NONE;
@@ -659,13 +663,15 @@ static void measure_core_rounds(struct state *st, struct row *r)
 				continue;
 			double v;
 			struct bench_sample s;
+			err[0] = '\0';
 			int rc = sample(st, r, impl, n[at], &v, &s, err, sizeof err);
 			if (rc) {
 				if (impl == IMPL_CHANLAB) {
 					r->failed = true;
 					add_note(r, "%s", err);
-				} else if (rc < 0 && r->nv[impl] == 0 && !strstr(r->note, impl_key[impl])) {
-					add_note(r, "%s: %s", impl_key[impl], err);
+				} else if ((rc < 0 || *err) && r->nv[impl] == 0 &&
+				           !strstr(r->note, impl_key[impl])) {
+					add_note(r, "%s: %s", impl_key[impl], err);   /* a failure, or why none */
 				}
 				continue;
 			}
@@ -935,6 +941,14 @@ static void print_json(struct state *st, FILE *out)
 				json_num(out, has(r, (enum impl)k), r->median[k]);
 			}
 			fputc('}', out);
+			/* chanlab over each peer, as ratio and ratio_best are */
+			fputs(", \"peer_ratios\": {", out);
+			for (int k = 1; k < NIMPL; k++) {
+				fprintf(out, "%s\"%s\": ", k > 1 ? ", " : "", impl_key[k]);
+				json_num(out, has(r, (enum impl)k) && has(r, IMPL_CHANLAB),
+				         ratio_to(r, (enum impl)k));
+			}
+			fputc('}', out);
 			int b = best_peer(r);
 			fputs(", \"best_peer\": ", out);
 			if (b >= 0)
@@ -1087,7 +1101,8 @@ static void print_table(struct state *st, FILE *out)
 			fprintf(out, "  %s\n", r->s.target ? r->s.target : "");
 		}
 	}
-	fprintf(out, "\npeers (median of the same rounds; '-' not installed or no such form):\n");
+	fprintf(out, "\npeers (median of the same rounds, then chanlab's ratio to it; '-' not installed or\n"
+	             "no such form):\n");
 	for (int i = 0; i < st->nrows; i++) {
 		struct row *r = &st->rows[i];
 		if (!r->selected || !is_core(r) || !has(r, IMPL_CHANLAB))
@@ -1097,10 +1112,12 @@ static void print_table(struct state *st, FILE *out)
 			if (!(r->s.peers & PEER(k)))
 				continue;
 			fprintf(out, " %s ", impl_key[k]);
-			if (has(r, (enum impl)k))
+			if (has(r, (enum impl)k)) {
 				cell(out, 1, true, r->median[k], r->s.unit);
-			else
+				fprintf(out, " (%.2fx)", ratio_to(r, (enum impl)k));
+			} else {
 				fputc('-', out);
+			}
 		}
 		fputc('\n', out);
 	}

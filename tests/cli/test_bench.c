@@ -53,7 +53,7 @@ START_TEST(json_rows_have_names_units_and_numbers)
 		/* every peer has its key (a number, or null where it is missing) */
 		const struct jm *peers = jm_get(row, "peers");
 		ck_assert_msg(peers && peers->type == JM_OBJECT, "%s: no peers object", names[i]);
-		const char *pk[] = {"go", "go1", "boost_fiber", "pthread", "floor"};
+		const char *pk[] = {"go", "go1", "boost_fiber", "pthread", "floor", "floor_guarded"};
 		for (size_t k = 0; k < sizeof pk / sizeof pk[0]; k++) {
 			const struct jm *p = jm_get(peers, pk[k]);
 			ck_assert_msg(p && (p->type == JM_NULL || (p->type == JM_NUMBER && p->number > 0)),
@@ -61,6 +61,15 @@ START_TEST(json_rows_have_names_units_and_numbers)
 		}
 		ck_assert_int_eq(jm_get(peers, "go")->type, JM_NULL);
 		ck_assert_int_eq(jm_get(peers, "go1")->type, JM_NULL);
+		/* a ratio for exactly the peers with a figure */
+		const struct jm *ratios = jm_get(row, "peer_ratios");
+		ck_assert_msg(ratios && ratios->type == JM_OBJECT, "%s: no peer_ratios object", names[i]);
+		for (size_t k = 0; k < sizeof pk / sizeof pk[0]; k++) {
+			const struct jm *p = jm_get(peers, pk[k]), *q = jm_get(ratios, pk[k]);
+			ck_assert_msg(q && q->type == (p->type == JM_NUMBER ? JM_NUMBER : JM_NULL),
+			              "%s: peer_ratios.%s does not match peers.%s", names[i], pk[k], pk[k]);
+			ck_assert(q->type != JM_NUMBER || q->number > 0);
+		}
 		const struct jm *best = jm_get(row, "best_peer"), *rb = jm_get(row, "ratio_best");
 		ck_assert_msg(best && rb, "%s: no best_peer or ratio_best", names[i]);
 		if (best->type == JM_STRING) {
@@ -251,6 +260,44 @@ START_TEST(load_is_parsed_and_reported)
 }
 END_TEST
 
+/* The blocked rows measure two floors: one fresh page per task, and the
+ * same with a guard page per task as the runtime's stacks have.  The
+ * guarded one is a figure (with its ratio) where the kernel has
+ * MADV_GUARD_INSTALL, else null with a note that says so; both hold one
+ * page per task. */
+START_TEST(blocked_rows_have_both_floors)
+{
+	int status;
+	char *out = cli_run(&status, "bench --quick --json --only blocked_100k_s 2>/dev/null");
+	ck_assert_int_eq(status, 0);
+	char err[200];
+	struct jm *doc = jm_parse(out, strlen(out), err, sizeof err);
+	ck_assert_msg(doc && doc->type == JM_ARRAY && doc->n == 1, "not one JSON row: %s\n%s", err,
+	              out);
+	const struct jm *row = doc->items[0];
+	const struct jm *peers = jm_get(row, "peers"), *ratios = jm_get(row, "peer_ratios");
+	ck_assert_ptr_nonnull(peers);
+	ck_assert_ptr_nonnull(ratios);
+	ck_assert_int_eq(jm_get(peers, "floor")->type, JM_NUMBER);
+	ck_assert_int_eq(jm_get(ratios, "floor")->type, JM_NUMBER);
+	const struct jm *guarded = jm_get(peers, "floor_guarded");
+	ck_assert_ptr_nonnull(guarded);
+	const char *note = jm_str(row, "note", "");
+	if (guarded->type == JM_NUMBER) {
+		ck_assert(guarded->number > 0);
+		ck_assert_int_eq(jm_get(ratios, "floor_guarded")->type, JM_NUMBER);
+		ck_assert_msg(strstr(note, "floor_guarded 4.0") != NULL,
+		              "the guarded floor does not hold one page per task: %s", note);
+	} else {
+		ck_assert_int_eq(guarded->type, JM_NULL);
+		ck_assert_msg(strstr(note, "floor_guarded: this kernel has no MADV_GUARD_INSTALL"),
+		              "no guarded floor and no note why: %s", note);
+	}
+	jm_free(doc);
+	free(out);
+}
+END_TEST
+
 /* The stack rows compare cl_atomic_cas with ck's inline CAS: the runtime's
  * atomics must be the bare instructions, never calls into libatomic. */
 START_TEST(atomics_are_not_libatomic_calls)
@@ -284,6 +331,7 @@ Suite *suite_bench(void)
 	tcase_add_test(tc, vs_go_without_counterparts_says_why);
 	tcase_add_test(tc, honest_rows_carry_their_shares);
 	tcase_add_test(tc, load_is_parsed_and_reported);
+	tcase_add_test(tc, blocked_rows_have_both_floors);
 	suite_add_tcase(s, tc);
 	return s;
 }
