@@ -86,8 +86,8 @@ struct cl_config {
 	const struct cl_sink *sinks; /* array of nsinks event sinks (may be NULL) */
 	int nsinks;
 	/* When non-NULL and *interrupt becomes non-zero (a SIGINT handler sets it),
-	 * the run stops at its next scheduling decision with outcome limit and
-	 * limit_reason "interrupted". */
+	 * the run stops within a few scheduling decisions (det looks every 64)
+	 * with outcome limit and limit_reason "interrupted". */
 	volatile int *interrupt;
 	/* det only: check every cl_rd/cl_wr (shared.h) against Go's happens-before
 	 * order and report data races (outcome race).  Default off; par ignores it. */

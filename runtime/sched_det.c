@@ -152,10 +152,16 @@ static __attribute__((noinline, cold)) _Noreturn void livelock(struct rt_sched *
 	                more ? " ..." : "");
 }
 
-/* The step limit and the livelock window, as every step would check them,
- * then the last step that can pass both without a look: progress only
- * moves the livelock bound later, and cl_livelock_within, which moves it
- * earlier, clears det_check_step.  One compare per step instead of two. */
+/* How often det looks at the caller's interrupt flag, in steps: a run
+ * stops within this many decisions of Ctrl-C (microseconds), and the
+ * steps between pay nothing for it. */
+#define INTERRUPT_POLL_STEPS 64
+
+/* The step limit, the livelock window and the interrupt flag, as every
+ * step would check them, then the last step that can pass all three
+ * without a look: progress only moves the livelock bound later, and
+ * cl_livelock_within, which moves it earlier, clears det_check_step.  One
+ * compare per step instead of three. */
 static __attribute__((noinline)) void step_limits(struct rt_sched *s)
 {
 	if (s->steps > s->cfg.max_steps) {
@@ -169,6 +175,12 @@ static __attribute__((noinline)) void step_limits(struct rt_sched *s)
 	if (live < s->progress_step)
 		live = UINT64_MAX;   /* no window (UINT64_MAX): never */
 	s->det_check_step = live < s->cfg.max_steps ? live : s->cfg.max_steps;
+	if (s->cfg.interrupt) {
+		if (rt_interrupt_raised(s))
+			rt_interrupted(s);
+		if (s->steps + INTERRUPT_POLL_STEPS < s->det_check_step)
+			s->det_check_step = s->steps + INTERRUPT_POLL_STEPS;
+	}
 }
 
 /* Chooses the next task to run, advancing virtual time when nothing can
@@ -182,8 +194,6 @@ static inline __attribute__((always_inline)) struct rt_task *pick_task(struct rt
 	}
 	if (__builtin_expect(++s->steps > s->det_check_step, 0))
 		step_limits(s);
-	if (__builtin_expect(rt_interrupt_raised(s), 0))
-		rt_interrupted(s);
 #ifdef CHANLAB_DEBUG
 	runq_check(s);
 #endif
