@@ -300,33 +300,28 @@ static int spin_pingpong(long n, struct bench_sample *out, char *err, size_t err
 #define MADV_GUARD_INSTALL 102   /* Linux 6.13 */
 #endif
 #define GUARD_BATCH 64           /* slots per process_madvise, as the runtime's slabs */
-#define PIDFD_SELF_PROCESS (-10000)
+#define PIDFD_SELF_THREAD (-10000)   /* process_madvise on the calling thread's process */
 
-/* Makes the lowest page of each of count slots (spacing bytes apart from
- * first) a guard page, GUARD_BATCH slots per system call: the guard every
- * chanlab stack has, and the page-touch floor has not.  False if this
- * kernel cannot (before Linux 6.13). */
-static bool guard_slots(char *first, long count, size_t spacing, size_t page)
+/* Makes the lowest page of each of count (at most GUARD_BATCH) slots,
+ * spacing bytes apart from first, a guard page, in one system call where
+ * the kernel allows it: the guard every chanlab stack has, and the
+ * page-touch floor has not.  False if this kernel cannot (before Linux
+ * 6.13). */
+static bool guard_slots(char *first, int count, size_t spacing, size_t page)
 {
 	struct iovec pages[GUARD_BATCH];
-	for (long done = 0; done < count;) {
-		int k = 0;
-		for (; k < GUARD_BATCH && done + k < count; k++) {
-			pages[k].iov_base = first + (size_t)(done + k) * spacing;
-			pages[k].iov_len = page;
-		}
-#if defined(SYS_process_madvise)
-		long got = syscall(SYS_process_madvise, PIDFD_SELF_PROCESS, pages, k, MADV_GUARD_INSTALL, 0u);
-		if (got == (long)((size_t)k * page)) {
-			done += k;
-			continue;
-		}
-#endif
-		for (int i = 0; i < k; i++)   /* no batching here: a call per page */
-			if (madvise(pages[i].iov_base, page, MADV_GUARD_INSTALL) != 0)
-				return false;
-		done += k;
+	for (int i = 0; i < count; i++) {
+		pages[i].iov_base = first + (size_t)i * spacing;
+		pages[i].iov_len = page;
 	}
+#if defined(SYS_process_madvise)
+	long got = syscall(SYS_process_madvise, PIDFD_SELF_THREAD, pages, count, MADV_GUARD_INSTALL, 0u);
+	if (got == (long)((size_t)count * page))
+		return true;
+#endif
+	for (int i = 0; i < count; i++)   /* no batching here: a call per page */
+		if (madvise(pages[i].iov_base, page, MADV_GUARD_INSTALL) != 0)
+			return false;
 	return true;
 }
 
@@ -367,7 +362,7 @@ static int page_touch(long n, size_t spacing, bool guarded, struct bench_sample 
 		size_t page = (size_t)sysconf(_SC_PAGESIZE);
 		for (long i = 0; i < n; i += GUARD_BATCH) {
 			long end = i + GUARD_BATCH < n ? i + GUARD_BATCH : n;
-			if (guarded && !guard_slots(base + (size_t)i * spacing, end - i, spacing, page))
+			if (guarded && !guard_slots(base + (size_t)i * spacing, (int)(end - i), spacing, page))
 				_exit(3);
 			for (long j = i; j < end; j++)
 				base[(size_t)(j + 1) * spacing - 64] = (char)j;

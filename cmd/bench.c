@@ -71,6 +71,7 @@ static const char *const impl_key[NIMPL] = {
 /* Which peers have a form of a row (bit per impl). */
 #define PEER(i) (1u << (i))
 #define PEERS_GO (PEER(IMPL_GO) | PEER(IMPL_GO1))
+#define PEERS_FLOORS (PEER(IMPL_FLOOR) | PEER(IMPL_FLOOR_GUARDED))   /* the blocked rows' */
 
 /* What a row is: its table entry. */
 struct row_spec {
@@ -170,13 +171,13 @@ static const struct row_spec core_rows[] = {
 	{.name = "stack_mutex", .unit = "ns/op", .kind = ROW_NS, .prog = BENCH_STACK_MUTEX,
 	 .go_bench = "StackMutex", .peers = PEERS_GO | PEER(IMPL_CK), .target = ""},
 	{.name = "blocked_100k_s", .unit = "s", .kind = ROW_BLOCKED_S, .prog = BENCH_BLOCKED,
-	 .n = 100000, .peers = PEERS_GO | PEER(IMPL_BOOST) | PEER(IMPL_FLOOR) | PEER(IMPL_FLOOR_GUARDED), .has_claim = true,
+	 .n = 100000, .peers = PEERS_GO | PEER(IMPL_BOOST) | PEERS_FLOORS, .has_claim = true,
 	 .claim = 0.38, .claim_text = "0.38 s (Go)", .target = "<= 1.5x floor"},
 	{.name = "blocked_1m_s", .unit = "s", .kind = ROW_BLOCKED_S, .prog = BENCH_BLOCKED,
-	 .n = 1000000, .peers = PEER(IMPL_GO) | PEER(IMPL_BOOST) | PEER(IMPL_FLOOR) | PEER(IMPL_FLOOR_GUARDED), .slow = true,
+	 .n = 1000000, .peers = PEER(IMPL_GO) | PEER(IMPL_BOOST) | PEERS_FLOORS, .slow = true,
 	 .has_claim = true, .claim = 9.4, .claim_text = "9.4 s (Go)", .target = "<= 1.5x floor"},
 	{.name = "blocked_1m_rss_mib", .unit = "MiB", .kind = ROW_BLOCKED_RSS, .prog = BENCH_BLOCKED,
-	 .n = 1000000, .peers = PEER(IMPL_GO) | PEER(IMPL_BOOST) | PEER(IMPL_FLOOR) | PEER(IMPL_FLOOR_GUARDED), .slow = true,
+	 .n = 1000000, .peers = PEER(IMPL_GO) | PEER(IMPL_BOOST) | PEERS_FLOORS, .slow = true,
 	 .has_claim = true, .claim = 2479.6, .claim_text = "2.6 GB (Go)", .target = "<= 4.5 KiB/task"},
 	{.name = "workerpool_1m_jobs_s", .unit = "s", .kind = ROW_WORKERPOOL,
 	 .prog = BENCH_WORKERPOOL, .n = 1000000, .peers = PEERS_GO, .target = "ratio <= 1.0"},
@@ -1101,8 +1102,8 @@ static void print_table(struct state *st, FILE *out)
 			fprintf(out, "  %s\n", r->s.target ? r->s.target : "");
 		}
 	}
-	fprintf(out, "\npeers (median of the same rounds, then chanlab's ratio to it; '-' not installed or\n"
-	             "no such form):\n");
+	fprintf(out, "\npeers (median of the same rounds, then chanlab's ratio to it; '-' not "
+	             "installed or\nno such form):\n");
 	for (int i = 0; i < st->nrows; i++) {
 		struct row *r = &st->rows[i];
 		if (!r->selected || !is_core(r) || !has(r, IMPL_CHANLAB))
