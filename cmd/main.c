@@ -34,8 +34,13 @@ static void usage(FILE *out)
 	fprintf(out, "usage: chanlab <command> [options]\n\n"
 	             "Learn concurrency patterns by watching them run on a CSP runtime.\n\n"
 	             "commands:\n");
+	/* The summaries line up after the longest name. */
+	int width = 0;
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+		if ((int)strlen(commands[i].name) > width)
+			width = (int)strlen(commands[i].name);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-*s  %s\n", width, commands[i].name, commands[i].summary);
 	fprintf(out, "\n'chanlab <command> --help' describes a command; "
 	             "'chanlab --version' prints the version.\n");
 }

@@ -17,9 +17,11 @@
 #include "tests/testlib.h"
 
 /* The command names `chanlab --help` lists (lines "  NAME  summary" after
- * "commands:"), as a NULL-terminated array of malloc'd strings. */
+ * "commands:"), as a NULL-terminated array of malloc'd strings.  Every
+ * summary starts in the same column, at least two spaces after its name. */
 static char **help_commands(void)
 {
+	int column = -1;
 	int status;
 	char *out = cli_run(&status, "--help");
 	ck_assert_int_eq(status, 0);
@@ -29,8 +31,15 @@ static char **help_commands(void)
 	ck_assert_ptr_nonnull(s);
 	for (s = strchr(s, '\n') + 1; *s == ' ' && s[1] == ' ' && n < 63;) {
 		char name[64];
-		if (sscanf(s, " %63s", name) == 1)
+		int end = 0, summary = 0;
+		if (sscanf(s, " %63s%n %n", name, &end, &summary) == 1) {
 			names[n++] = strdup(name);
+			ck_assert_msg(summary >= end + 2, "--help: %s's summary is not two spaces on", name);
+			if (column < 0)
+				column = summary;
+			ck_assert_msg(summary == column, "--help: %s's summary starts in column %d, not %d",
+			              name, summary, column);
+		}
 		s = strchr(s, '\n');
 		if (!s)
 			break;
