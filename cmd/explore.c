@@ -29,7 +29,7 @@
 
 static void usage(FILE *out)
 {
-	char list[400];
+	char list[PATTERN_NAMES_SIZE];
 	fprintf(out,
 	        "usage: chanlab explore PATTERN [--variant V] [--runs N]\n"
 	        "                       [--strategy random|pct|exhaustive] [--depth D] [--seed FIRST]\n"

@@ -26,7 +26,7 @@
 
 static void usage(FILE *out)
 {
-	char list[400];
+	char list[PATTERN_NAMES_SIZE];
 	fprintf(out,
 	        "usage: chanlab run PATTERN [--variant V] [--seed N] [--strategy random|pct] [--depth D]\n"
 	        "                   [--sched det|par] [--procs N] [--starve-warn MS]\n"

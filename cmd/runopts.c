@@ -322,7 +322,7 @@ int cmd_runopts_parse(int argc, char **argv, unsigned flags, struct cmd_runopts 
 		o->param_value[o->nparams++] = value;
 	}
 
-	char list[400];
+	char list[PATTERN_NAMES_SIZE];
 	if (!pattern_name)
 		return cmd_fail(CL_EXIT_USAGE, "%s: which pattern? (valid: %s)", command,
 		                pattern_names_list(list, sizeof list));

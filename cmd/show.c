@@ -12,7 +12,7 @@
 
 static void usage(FILE *out)
 {
-	char list[400];
+	char list[PATTERN_NAMES_SIZE];
 	fprintf(out, "usage: chanlab show PATTERN [--source | --go]\n"
 	             "\n"
 	             "Explains a pattern: what it is for, its handshake, its variants and what each\n"
@@ -150,7 +150,7 @@ int cmd_show(int argc, char **argv)
 		else
 			name = arg;
 	}
-	char list[400];
+	char list[PATTERN_NAMES_SIZE];
 	if (!name)
 		return cmd_fail(CL_EXIT_USAGE, "show: which pattern? (valid: %s)",
 		                pattern_names_list(list, sizeof list));

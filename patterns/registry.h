@@ -130,6 +130,8 @@ int pattern_expect_parse(const char *outcome, char *name, size_t name_size,
 /* Writes "valid: a, b, c" lists for error messages: the pattern names, a
  * pattern's variant names, a choice parameter's values.  Returns buf. */
 char *pattern_names_list(char *buf, size_t size);
+/* Room for every pattern name in one such list (38 patterns take ~600 bytes). */
+#define PATTERN_NAMES_SIZE 4096
 char *pattern_variants_list(const struct pattern *p, char *buf, size_t size);
 
 /* ---- a run ------------------------------------------------------------------ */

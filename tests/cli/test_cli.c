@@ -57,6 +57,29 @@ static void free_names(char **names)
 	free(names);
 }
 
+/* The pattern list of run, show and explore's --help, and of an unknown
+ * pattern's error, names every registered pattern (a fixed buffer once cut
+ * it after 400 bytes, mid-name). */
+START_TEST(pattern_lists_are_whole)
+{
+	const char *commands[] = {"run --help", "show --help", "explore --help",
+	                          "run no-such-pattern 2>&1 >/dev/null"};
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		int status;
+		char *out = cli_run(&status, "%s", commands[i]);
+		for (const struct pattern *const *p = pattern_all(); *p; p++) {
+			char name[80];
+			snprintf(name, sizeof name, " %s", (*p)->name);
+			const char *at = strstr(out, name);
+			ck_assert_msg(at && (at[strlen(name)] == ',' || at[strlen(name)] == '\n' ||
+			                     at[strlen(name)] == ')' || at[strlen(name)] == ' '),
+			              "'chanlab %s' does not list pattern %s", commands[i], (*p)->name);
+		}
+		free(out);
+	}
+}
+END_TEST
+
 /* Every command of `chanlab --help` answers --help and -h on stdout with
  * exit 0. */
 START_TEST(every_command_has_help)
@@ -489,6 +512,7 @@ Suite *suite_cli(void)
 	TCase *tc = tcase_create("commands");
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, every_command_has_help);
+	tcase_add_test(tc, pattern_lists_are_whole);
 	tcase_add_test(tc, man_page_names_every_command);
 	tcase_add_test(tc, usage_errors_name_the_choices);
 	tcase_add_test(tc, run_on_par);
