@@ -388,7 +388,15 @@ static int copy_file(const char *from, const char *to, bool overwrite)
 		                "already exists; not overwriting it (reset NAME starts over)" :
 		                strerror(errno));
 	}
-	bool ok = write(fd, data, n) == (ssize_t)n;
+	bool ok = true;
+	for (size_t done = 0; ok && done < n;) {
+		ssize_t w = write(fd, data + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		ok = w > 0;
+		if (ok)
+			done += (size_t)w;
+	}
 	ok = close(fd) == 0 && ok;
 	free(data);
 	return ok ? 0 : cmd_fail(CL_EXIT_ERROR, "%s: cannot write: %s", to, strerror(errno));
@@ -647,6 +655,48 @@ static int do_hint(struct ctx *c)
 	return 0;
 }
 
+/* Whether two files hold the same bytes (false when either cannot be read). */
+static bool same_content(const char *a, const char *b)
+{
+	size_t na, nb;
+	char *da = coach_read_file(a, &na), *db = coach_read_file(b, &nb);
+	bool same = da && db && na == nb && memcmp(da, db, na) == 0;
+	free(da);
+	free(db);
+	return same;
+}
+
+/* Moves the student's file aside to the first free name of FILE.orig,
+ * FILE.orig.2, FILE.orig.3, ...: a second reset must not put the skeleton
+ * over the solution the first one kept.  link() refuses an existing name,
+ * so no backup is ever replaced, even by two resets at once. */
+static int keep_aside(const char *file, char *kept, size_t size)
+{
+	for (int n = 1; n <= 999; n++) {
+		if (n == 1)
+			snprintf(kept, size, "%s.orig", file);
+		else
+			snprintf(kept, size, "%s.orig.%d", file, n);
+		if (link(file, kept) == 0) {
+			if (unlink(file) == 0)
+				return 0;
+			int e = errno;
+			unlink(kept);
+			return cmd_fail(CL_EXIT_ERROR, "%s: cannot move it aside: %s", file, strerror(e));
+		}
+		if (errno == EEXIST)
+			continue;
+		/* No hard links here (some shared folders): rename to a name
+		 * that is free now. */
+		struct stat st;
+		if (lstat(kept, &st) != 0 && errno == ENOENT && rename(file, kept) == 0)
+			return 0;
+		return cmd_fail(CL_EXIT_ERROR, "%s: cannot keep it as %s: %s", file, kept,
+		                strerror(errno));
+	}
+	return cmd_fail(CL_EXIT_ERROR, "%s: 999 kept copies already; remove some", file);
+}
+
 static int do_reset(struct ctx *c)
 {
 	if (c->o.npos != 1)
@@ -654,15 +704,18 @@ static int do_reset(struct ctx *c)
 	const struct coach_spec *s = find_spec(c, c->o.pos[0]);
 	if (!s)
 		return CL_EXIT_USAGE;
-	char file[4400], orig[4500], from[4400];
+	char file[4400], kept[4500], from[4400];
 	work_file(c, s, file, sizeof file);
 	snprintf(from, sizeof from, "%s/exercise.c", s->dir);
 	if (is_file(file)) {
-		snprintf(orig, sizeof orig, "%s.orig", file);
-		if (rename(file, orig) != 0)
-			return cmd_fail(CL_EXIT_ERROR, "%s: cannot keep it as %s: %s", file, orig,
-			                strerror(errno));
-		printf("your file is kept as %s\n", orig);
+		if (same_content(file, from)) {
+			printf("%s is already the skeleton; nothing to keep\n", file);
+			return 0;
+		}
+		int rc = keep_aside(file, kept, sizeof kept);
+		if (rc)
+			return rc;
+		printf("your file is kept as %s\n", kept);
 	} else {
 		char *slash = strrchr(file, '/');
 		if (slash) {

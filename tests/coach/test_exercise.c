@@ -215,8 +215,8 @@ START_TEST(student_session)
 }
 END_TEST
 
-/* reset keeps the student's file as NAME.c.orig and puts the skeleton
- * back; next names the first exercise not passed; hint gives the hints,
+/* reset keeps the student's file as NAME.c.orig (then .orig.2, ...: a
+ * kept file is never replaced) and puts the skeleton back; next names the first exercise not passed; hint gives the hints,
  * then the failing schedule of the student's file; solution --force shows
  * the solution before a pass and records it, which the result file and
  * grade's note carry. */
@@ -242,6 +242,26 @@ START_TEST(reset_next_and_forced_solution)
 	ck_assert_ptr_nonnull(strstr(now, "TODO"));
 	free(kept);
 	free(now);
+
+	/* A second reset keeps the second file beside the first, never over
+	 * it; a reset of the untouched skeleton keeps nothing. */
+	write_file(path, "/* chanlab exercise " EX " */\n/* mine, take 2 */\n");
+	out = ex(&sb, &st, "reset " EX);
+	ck_assert_msg(st == 0 && strstr(out, ".orig.2"), "%s", out);
+	free(out);
+	char orig2[PATH_MAX + 8], orig3[PATH_MAX + 8];
+	snprintf(orig2, sizeof orig2, "%s.orig.2", path);
+	snprintf(orig3, sizeof orig3, "%s.orig.3", path);
+	kept = test_read_file(orig, &n);
+	char *kept2 = test_read_file(orig2, &n);
+	ck_assert_msg(kept && strstr(kept, "/* mine */"), "the first kept file was replaced");
+	ck_assert_msg(kept2 && strstr(kept2, "take 2"), "the second file was not kept");
+	free(kept);
+	free(kept2);
+	out = ex(&sb, &st, "reset " EX);
+	ck_assert_msg(st == 0 && strstr(out, "already the skeleton"), "%s", out);
+	free(out);
+	ck_assert_int_ne(access(orig3, F_OK), 0);
 
 	out = ex(&sb, &st, "next");
 	ck_assert_msg(st == 0 && strstr(out, "start it: chanlab exercise start " EX), "%s", out);
