@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/outfile.h"
 #include "quiz/grade.h"
 #include "quiz/present.h"
 #include "quiz/repl.h"
@@ -319,6 +320,21 @@ static const char *db_path(const struct quiz_args *a, char *buf, size_t size)
 	return buf;
 }
 
+/* The exam's --result, written whole (cmd/outfile.h). */
+static int save_result(const struct quiz_exam *e, void *ctx)
+{
+	const struct quiz_args *a = ctx;
+	struct cmd_outfile out;
+	if (cmd_outfile_open(&out, a->result, a->force))
+		return -1;
+	if (quiz_exam_write_json(out.f, e) != 0) {
+		cmd_fail(CL_EXIT_ERROR, "%s: cannot write: %s", a->result, strerror(errno));
+		cmd_outfile_abort(&out);
+		return -1;
+	}
+	return cmd_outfile_commit(&out) ? -1 : 0;
+}
+
 /* :demo: the linked pattern at its variant's demo seed, with the verdict
  * (cmd/quiz_demo.h). */
 static int terminal_width(void);
@@ -376,8 +392,8 @@ static int session(int argc, char **argv)
 	if (a.mode == QUIZ_MODE_EXAM) {
 		/* Checked before the exam, so no one answers a paper that cannot be
 		 * saved. */
-		if (a.result && !a.force && access(a.result, F_OK) == 0) {
-			rc = cmd_fail(CL_EXIT_ERROR, "quiz: %s exists (--force overwrites it)", a.result);
+		if (a.result && cmd_outfile_check(a.result, a.force)) {
+			rc = CL_EXIT_ERROR;
 			goto out_bank;
 		}
 		if (!student || !*student)
@@ -427,10 +443,14 @@ static int session(int argc, char **argv)
 		.color = interactive && cmd_use_color(stdout),
 		.width = terminal_width(),
 		.in = stdin, .out = stdout,
-		.student = student, .result_path = a.result, .result_force = a.force,
+		.student = student, .save_result = a.result ? save_result : NULL, .result_ctx = &a,
+		.result_path = a.result,
 		.run_demo = run_demo, .demo_ctx = NULL,
 	};
-	rc = quiz_repl_run(&o, &err) ? cmd_fail(CL_EXIT_ERROR, "%s", err.msg) : CL_EXIT_OK;
+	if (quiz_repl_run(&o, &err) == 0)
+		rc = CL_EXIT_OK;
+	else
+		rc = err.msg[0] ? cmd_fail(CL_EXIT_ERROR, "%s", err.msg) : CL_EXIT_ERROR;
 	quiz_store_close(store);
 out_bank:
 	quiz_bank_free(&b);

@@ -14,6 +14,7 @@
 #include "cmd/cmd.h"
 #include "cmd/embedded.h"
 #include "cmd/interrupt.h"
+#include "cmd/outfile.h"
 #include "cmd/quiz_bank.h"
 #include "coach/pack.h"
 #include "quiz/export.h"
@@ -248,78 +249,6 @@ static export_fn find_format(const char *name)
 	return NULL;
 }
 
-/*
- * A file written whole or not at all: a temporary file next to path,
- * renamed over it by atomic_commit(); atomic_abort() removes it.  So a failed
- * or interrupted write never truncates what was there.  path "-" or NULL is
- * stdout (nothing to rename).
- */
-struct atomic_file {
-	FILE *f;
-	const char *path;
-	char *tmp;
-};
-
-static int atomic_open(struct atomic_file *a, const char *path)
-{
-	memset(a, 0, sizeof *a);
-	if (!path || strcmp(path, "-") == 0) {
-		a->f = stdout;
-		return 0;
-	}
-	a->path = path;
-	if (asprintf(&a->tmp, "%s.tmp%ld", path, (long)getpid()) < 0)
-		quiz_oom();
-	a->f = fopen(a->tmp, "wx");
-	if (!a->f) {
-		int e = errno;
-		free(a->tmp);
-		a->tmp = NULL;
-		return cmd_fail(CL_EXIT_ERROR, "cannot create '%s': %s", path, strerror(e));
-	}
-	return 0;
-}
-
-static void atomic_abort(struct atomic_file *a)
-{
-	if (a->tmp) {
-		fclose(a->f);
-		unlink(a->tmp);
-		free(a->tmp);
-	}
-	a->tmp = NULL;
-	a->f = NULL;
-}
-
-/* 0, or an exit status after a message (the temporary file removed). */
-static int atomic_commit(struct atomic_file *a)
-{
-	if (!a->tmp)
-		return fflush(a->f) != 0 ? cmd_fail(CL_EXIT_ERROR, "cannot write stdout: %s",
-		                                     strerror(errno))
-		                         : 0;
-	bool bad = fflush(a->f) != 0 || fsync(fileno(a->f)) != 0;
-	int e = errno;
-	bad |= fclose(a->f) != 0;
-	if (!bad && cmd_interrupted()) {
-		unlink(a->tmp);
-		free(a->tmp);
-		a->tmp = NULL;
-		return CL_EXIT_INTERRUPTED;
-	}
-	if (bad || rename(a->tmp, a->path) != 0) {
-		if (!bad)
-			e = errno;
-		unlink(a->tmp);
-		free(a->tmp);
-		a->tmp = NULL;
-		return cmd_fail(CL_EXIT_ERROR, "cannot write '%s': %s", a->path, strerror(e));
-	}
-	free(a->tmp);
-	a->tmp = NULL;
-	return 0;
-}
-
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -471,24 +400,24 @@ int cmd_quiz_export(int argc, char **argv)
 	           (rc = check_names(&b, "pattern", f.pattern)) == 0) {
 		const struct quiz_question **qs;
 		size_t n = quiz_filter_select(&b, &f, &qs);
-		struct atomic_file main_out, key_out = {0};
+		struct cmd_outfile main_out, key_out = {0};
 		if (n == 0) {
 			rc = cmd_fail(CL_EXIT_ERROR, "quiz export: no question matches");
-		} else if ((rc = atomic_open(&main_out, out)) == 0) {
-			if (keypath && (rc = atomic_open(&key_out, keypath)) != 0) {
-				atomic_abort(&main_out);
+		} else if ((rc = cmd_outfile_open(&main_out, out, true)) == 0) {
+			if (keypath && (rc = cmd_outfile_open(&key_out, keypath, true)) != 0) {
+				cmd_outfile_abort(&main_out);
 			} else {
 				cmd_interrupt_install();
 				o.key = keypath ? key_out.f : NULL;
 				if (fn(main_out.f, qs, n, &o) < 0) {
 					rc = cmd_fail(CL_EXIT_ERROR, "cannot write '%s': %s",
-					              main_out.tmp ? out : "stdout", strerror(errno));
-					atomic_abort(&main_out);
-					atomic_abort(&key_out);
-				} else if ((rc = atomic_commit(&main_out)) != 0) {
-					atomic_abort(&key_out);
+					              main_out.is_stdout ? "stdout" : out, strerror(errno));
+					cmd_outfile_abort(&main_out);
+					cmd_outfile_abort(&key_out);
+				} else if ((rc = cmd_outfile_commit(&main_out)) != 0) {
+					cmd_outfile_abort(&key_out);
 				} else if (keypath) {
-					rc = atomic_commit(&key_out);
+					rc = cmd_outfile_commit(&key_out);
 				}
 				if (rc == CL_EXIT_INTERRUPTED)
 					fputs("chanlab: interrupted; nothing written\n", stderr);
@@ -566,14 +495,14 @@ static int emit_bank(const char *bank, const char *yaml, size_t len, int count, 
 	char *path;
 	if (asprintf(&path, "%s/%s.yaml", c->dir, bank) < 0)
 		quiz_oom();
-	struct atomic_file af;
-	int rc = atomic_open(&af, path);
+	struct cmd_outfile af;
+	int rc = cmd_outfile_open(&af, path, true);
 	if (rc == 0) {
 		if (fwrite(yaml, 1, len, af.f) != len) {
 			rc = cmd_fail(CL_EXIT_ERROR, "cannot write '%s': %s", path, strerror(errno));
-			atomic_abort(&af);
+			cmd_outfile_abort(&af);
 		} else {
-			rc = atomic_commit(&af);
+			rc = cmd_outfile_commit(&af);
 		}
 	}
 	if (rc == 0) {
@@ -659,8 +588,8 @@ int cmd_quiz_import(int argc, char **argv)
 		return rc;
 	}
 	bool to_stdout = !out || strcmp(out, "-") == 0;
-	struct atomic_file af;
-	if (atomic_open(&af, out)) {
+	struct cmd_outfile af;
+	if (cmd_outfile_open(&af, out, true)) {
 		free(text);
 		return CL_EXIT_ERROR;
 	}
@@ -671,9 +600,9 @@ int cmd_quiz_import(int argc, char **argv)
 	int rc = CL_EXIT_OK;
 	if (n < 0 && !to_stdout) {
 		/* Nothing importable: the target keeps what it had. */
-		atomic_abort(&af);
+		cmd_outfile_abort(&af);
 		rc = CL_EXIT_ERROR;
-	} else if ((rc = atomic_commit(&af)) != 0) {
+	} else if ((rc = cmd_outfile_commit(&af)) != 0) {
 		if (rc == CL_EXIT_INTERRUPTED)
 			fputs("chanlab: interrupted; nothing written\n", stderr);
 		n = -1;

@@ -80,13 +80,6 @@ void quiz_exam_print_review(FILE *out, const struct quiz_exam *e, const struct q
 /* Writes e as JSON to out; 0, or -1 when writing failed. */
 int quiz_exam_write_json(FILE *out, const struct quiz_exam *e);
 
-/* Writes the result file through a temporary file moved into place: with
- * force by rename(2); otherwise by link(2), which fails when path exists,
- * so an existing result is never overwritten ("... exists (--force
- * overwrites it)"). */
-int quiz_exam_save(const char *path, const struct quiz_exam *e, bool force,
-                   struct quiz_err *err);
-
 /*
  * Content digests (64-bit FNV-1a, written as 16 hex digits): of one question
  * (type, prompt, code, choices in file order with their flags, answers), and

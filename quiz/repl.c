@@ -619,9 +619,11 @@ static int exam_end(struct repl *r, const struct quiz_question **paper, size_t n
 		return -1;
 	r->exam.ended = (int64_t)time(NULL);
 	quiz_exam_print_review(r->out, &r->exam, r->o->bank, r->o->color);
-	if (r->o->result_path) {
-		if (quiz_exam_save(r->o->result_path, &r->exam, r->o->result_force, r->err))
+	if (r->o->save_result) {
+		if (r->o->save_result(&r->exam, r->o->result_ctx)) {
+			r->err->msg[0] = '\0';    /* already said */
 			return -1;
+		}
 		fputs("result written to ", r->out);
 		quiz_safe_fputs(r->out, r->o->result_path, false);
 		fputc('\n', r->out);

@@ -30,6 +30,7 @@
 #include <stdio.h>
 
 #include "quiz/bank.h"
+#include "quiz/exam.h"
 #include "quiz/fsrs.h"
 #include "quiz/session.h"
 #include "quiz/store.h"
@@ -48,8 +49,12 @@ struct quiz_repl_opts {
 	FILE *in;                   /* answers when not interactive */
 	FILE *out;                  /* everything the session prints */
 	const char *student;        /* exam: the student's name (--name) */
-	const char *result_path;    /* exam: where to write the JSON result, or NULL */
-	bool result_force;          /* exam: overwrite an existing result file */
+	/* exam: writes the result at the end (quiz_exam_write_json() gives the
+	 * text) and returns 0, or -1 after saying why on stderr.  The REPL then
+	 * prints "result written to " result_path.  NULL: no result file. */
+	int (*save_result)(const struct quiz_exam *e, void *ctx);
+	void *result_ctx;
+	const char *result_path;
 	/* :demo runs this with the question's first pattern link ("NAME" or
 	 * "NAME:VARIANT"); it prints the run and returns an exit status, and may
 	 * put one line saying what the demo showed in summary (printed after it

@@ -371,27 +371,6 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
-/* --result keeps an existing file unless forced. */
-START_TEST(test_save_no_overwrite)
-{
-	struct quiz_exam e;
-	struct quiz_err err = {{0}};
-	quiz_exam_init(&e);
-	e.name = strdup("Ann");
-	const char *p = write_result("kept.json", "precious\n");
-	ck_assert_int_eq(quiz_exam_save(p, &e, false, &err), -1);
-	ck_assert_ptr_nonnull(strstr(err.msg, "exists (--force overwrites it)"));
-	char *text = test_read_file(p, NULL);
-	ck_assert_str_eq(text, "precious\n");
-	free(text);
-	ck_assert_int_eq(quiz_exam_save(p, &e, true, &err), 0);
-	text = test_read_file(p, NULL);
-	ck_assert_ptr_nonnull(strstr(text, "exam-result"));
-	free(text);
-	quiz_exam_free(&e);
-}
-END_TEST
-
 Suite *suite_quiz_grade(void)
 {
 	Suite *s = suite_create("quiz_grade");
@@ -407,7 +386,6 @@ Suite *suite_quiz_grade(void)
 	tcase_add_test(tc, test_warnings);
 	tcase_add_test(tc, test_answers_and_control_chars);
 	tcase_add_test(tc, test_large_result);
-	tcase_add_test(tc, test_save_no_overwrite);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

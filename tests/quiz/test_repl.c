@@ -603,6 +603,14 @@ START_TEST(test_exam_result)
 	char *again = test_read_file(result, NULL);
 	ck_assert_ptr_nonnull(strstr(again, "\"name\": \"Ann"));
 	free(again);
+	/* So is a result in a folder that is not there. */
+	snprintf(cmd, sizeof cmd, "%s quiz --exam --bank %s --db %s --seed 5 --count 3 --name B "
+	         "--result /nonexistent-folder/r.json </dev/null 2>&1", test_chanlab_bin(), path_a, db);
+	out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 1);
+	ck_assert_msg(strstr(out, "folder /nonexistent-folder: No such file"), "%s", out);
+	ck_assert_ptr_null(strstr(out, "exam:"));
+	free(out);
 }
 END_TEST
 
