@@ -29,6 +29,7 @@
 #include "coach/sha256.h"
 #include "cmd/cmd.h"
 #include "cmd/interrupt.h"
+#include "cmd/outfile.h"
 #include "cmd/quiz_bank.h"
 #include "quiz/bank.h"
 #include "quiz/store.h"
@@ -541,11 +542,6 @@ static int exit_of(const struct coach_verdict *v)
 static int write_result(struct ctx *c, const struct coach_spec *s, const char *file,
                         const struct coach_verdict *v)
 {
-	if (!c->o.student)
-		return cmd_fail(CL_EXIT_USAGE, "exercise check --result: --name STUDENT is required");
-	if (!c->o.force && access(c->o.result, F_OK) == 0)
-		return cmd_fail(CL_EXIT_ERROR, "%s: already exists; not overwriting it (--force)",
-		                c->o.result);
 	size_t n;
 	char *src = coach_read_file(file, &n);
 	if (!src)
@@ -573,12 +569,33 @@ static int write_result(struct ctx *c, const struct coach_spec *s, const char *f
 	free(src);
 	if (!j)
 		return cmd_fail(CL_EXIT_ERROR, "cannot build the result (is the source valid UTF-8?)");
-	int rc = json_dump_file(j, c->o.result, JSON_INDENT(2) | JSON_SORT_KEYS);
+	struct cmd_outfile out;
+	int rc = cmd_outfile_open(&out, c->o.result, c->o.force);
+	if (!rc) {
+		if (json_dumpf(j, out.f, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 || fputc('\n', out.f) < 0) {
+			rc = cmd_fail(CL_EXIT_ERROR, "%s: cannot write: %s", c->o.result, strerror(errno));
+			cmd_outfile_abort(&out);
+		} else {
+			rc = cmd_outfile_commit(&out);
+		}
+	}
 	json_decref(j);
-	if (rc)
-		return cmd_fail(CL_EXIT_ERROR, "%s: cannot write: %s", c->o.result, strerror(errno));
-	fprintf(stderr, "result written to %s\n", c->o.result);
-	return 0;
+	if (!rc)
+		fprintf(stderr, "result written to %s\n", c->o.result);
+	return rc;
+}
+
+/* The verdict on stdout; chanlab's own errors (a bad --replay, no
+ * compiler, a temp folder it cannot write) on stderr, as every error. */
+static void print_verdict(const struct coach_spec *s, const char *file,
+                          const struct coach_verdict *v)
+{
+	if (v->status == COACH_ERROR || v->status == COACH_NO_CC)
+		cmd_fail(0, "%s", v->why);
+	else if (v->status == COACH_INTERRUPTED)
+		fprintf(stderr, "%s\n", v->why);
+	else
+		coach_verdict_print(stdout, s, file, v);
 }
 
 static int check_one(struct ctx *c, const struct coach_spec *s, const char *file, bool record,
@@ -609,12 +626,17 @@ static int do_check(struct ctx *c)
 	if (!is_file(file))
 		return cmd_fail(CL_EXIT_ERROR, "%s: no such file (start it: chanlab exercise start %s)",
 		                file, s->name);
+	/* A result that could not be written is refused before the check. */
+	if (c->o.result && !c->o.student)
+		return cmd_fail(CL_EXIT_USAGE, "exercise check --result: --name STUDENT is required");
+	if (c->o.result && (rc = cmd_outfile_check(c->o.result, c->o.force)))
+		return rc;
 	struct coach_verdict v;
 	if ((rc = check_one(c, s, file, true, &v)) >= 0)
 		return rc;
 	if (c->o.replay && v.trace && v.status == COACH_PASS)
 		fputs(v.trace, stdout);   /* a failure prints its trace in the verdict */
-	coach_verdict_print(stdout, s, file, &v);
+	print_verdict(s, file, &v);
 	if (v.status == COACH_PASS && !c->o.replay)
 		printf("the reference solution, in Go and C: chanlab exercise solution %s\n", s->name);
 	rc = exit_of(&v);
@@ -650,7 +672,7 @@ static int do_hint(struct ctx *c)
 	struct coach_verdict v;
 	if ((rc = check_one(c, s, file, false, &v)) >= 0)
 		return rc;
-	coach_verdict_print(stdout, s, file, &v);
+	print_verdict(s, file, &v);
 	coach_verdict_free(&v);
 	return 0;
 }
@@ -813,7 +835,7 @@ static int do_watch(struct ctx *c)
 		struct coach_verdict v;
 		if ((rc = check_one(c, s, file, true, &v)) >= 0)
 			return rc;
-		coach_verdict_print(stdout, s, file, &v);
+		print_verdict(s, file, &v);
 		last = exit_of(&v);
 		coach_verdict_free(&v);
 		checks++;

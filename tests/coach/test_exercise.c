@@ -177,8 +177,24 @@ START_TEST(student_session)
 	out = ex(&sb, &st, "check " EX " --result r.json --name ada");
 	ck_assert_msg(st == 0, "%s", out);
 	free(out);
+	/* An existing result and a missing --name are refused before the
+	 * check runs, not after it. */
 	out = ex(&sb, &st, "check " EX " --result r.json --name ada");
 	ck_assert_int_eq(st, 1);   /* refuses to overwrite */
+	ck_assert_msg(strstr(out, "exists (--force overwrites it)") && !strstr(out, "passed"),
+	              "%s", out);
+	free(out);
+	out = ex(&sb, &st, "check " EX " --result r2.json");
+	ck_assert_int_eq(st, 64);
+	ck_assert_msg(strstr(out, "--name STUDENT is required") && !strstr(out, "passed"), "%s",
+	              out);
+	free(out);
+	/* chanlab's own errors go to stderr, the verdict to stdout. */
+	snprintf(cmd, sizeof cmd, "cd '%s' && XDG_DATA_HOME='%s/data' '%s' exercise check " EX
+	         " --replay garbage 2>/dev/null", sb.dir, sb.dir, sb.bin);
+	out = test_run_capture(cmd, &st);
+	ck_assert_int_eq(st, 64);
+	ck_assert_msg(out[0] == '\0', "stdout: %s", out);
 	free(out);
 	out = ex(&sb, &st, "grade r.json --csv");
 	ck_assert_msg(st == 0, "%s", out);
