@@ -233,6 +233,15 @@ static int add_result(struct repl *r, const struct quiz_question *q, int correct
 	return 0;
 }
 
+/* How many of q's graded answers in this session were wrong. */
+static size_t misses_of(const struct repl *r, const struct quiz_question *q)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nresults; i++)
+		n += r->results[i].q == q && !r->results[i].correct;
+	return n;
+}
+
 /* Tally of the session: each question's first graded answer. */
 static void print_summary(struct repl *r)
 {
@@ -505,7 +514,16 @@ static enum step answered(struct repl *r, const struct quiz_question *q, const s
 	if (!free_text(q))
 		quiz_present_feedback(r->out, q, order, given, correct, r->o->color, width_of(r));
 	if (correct == 0) {
-		long at = quiz_queue_again(&r->queue, q, QUIZ_RELEARN_GAP);
+		/* Back after 3 questions, then after 6; after the last miss it
+		 * waits for another session (its card says when, outside cram),
+		 * so a question missed again and again does not hold the others
+		 * back or end the session never. */
+		size_t misses = misses_of(r, q);
+		if (misses > QUIZ_RELEARN_MAX) {
+			fputs("(that one comes back in another session)\n", r->out);
+			return STEP_NEXT;
+		}
+		long at = quiz_queue_again(&r->queue, q, QUIZ_RELEARN_GAP << (misses - 1));
 		if (at < 0)
 			return STEP_ERROR;
 		r->undo.requeued = at;

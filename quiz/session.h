@@ -102,7 +102,9 @@ void quiz_queue_remove(struct quiz_queue *qu, size_t idx);
 /* Questions left to ask. */
 size_t quiz_queue_left(const struct quiz_queue *qu);
 
-/* How many questions later a wrong answer comes back. */
+/* How many questions later a wrong answer comes back (twice that after a
+ * second miss), and how many times one question comes back in a session. */
 #define QUIZ_RELEARN_GAP 3
+#define QUIZ_RELEARN_MAX 2
 
 #endif

@@ -371,6 +371,47 @@ START_TEST(test_undo)
 }
 END_TEST
 
+/* A question missed again and again comes back twice, not forever, and
+ * the others are asked before its second return: --cram over three
+ * questions, every answer wrong, ends after nine asks. */
+START_TEST(test_missed_comes_back_twice)
+{
+	char *argv[] = {(char *)test_chanlab_bin(), "quiz", "--cram", "--bank", path_a, "--db", db,
+	                "--seed", "7", NULL};
+	struct child c = spawn(argv);
+	static const char *const wrong[][2] = {
+		{"fixa.nil-send", "a"}, {"fixa.closed-recv", "b"}, {"fixa.unbuffered", "f"},
+	};
+	char line[512], id[128], order[16][128];
+	int asked = 0;
+	while (fgets(line, sizeof line, c.from)) {
+		if (!header_id(line, id, sizeof id))
+			continue;
+		ck_assert_msg(asked < 16, "asked forever");
+		snprintf(order[asked++], sizeof order[0], "%s", id);
+		for (size_t i = 0; i < 3; i++)
+			if (strcmp(id, wrong[i][0]) == 0)
+				say(&c, wrong[i][1]);
+	}
+	ck_assert_int_eq(finish(&c), 0);
+	ck_assert_int_eq(asked, 9);
+	for (int i = 0; i < 3; i++) {
+		int times = 0;
+		for (int k = 0; k < asked; k++)
+			times += strcmp(order[k], order[i]) == 0;
+		ck_assert_msg(times == 3, "%s asked %d times", order[i], times);
+	}
+	/* The first three asks are the three questions: none waits behind a re-ask. */
+	for (int i = 0; i < 3; i++)
+		for (int k = 0; k < i; k++)
+			ck_assert_str_ne(order[i], order[k]);
+	sqlite3 *d = open_db();
+	ck_assert_int_eq(query_long(d, "SELECT count(*) FROM answers"), 9);
+	ck_assert_int_eq(query_long(d, "SELECT count(*) FROM cards"), 0);   /* cram schedules nothing */
+	sqlite3_close(d);
+}
+END_TEST
+
 /* SIGKILL right after the k-th ok: the database is intact and holds at least
  * k answers (ok is printed only after the commit). */
 START_TEST(test_kill_after_ok)
@@ -1038,6 +1079,7 @@ Suite *suite_quiz_repl(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_scripted_session);
 	tcase_add_test(tc, test_undo);
+	tcase_add_test(tc, test_missed_comes_back_twice);
 	tcase_add_test(tc, test_kill_after_ok);
 	tcase_add_test(tc, test_foreign_db_refused);
 	tcase_add_test(tc, test_exam_same_paper);
