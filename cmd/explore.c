@@ -22,6 +22,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/interrupt.h"
+#include "cmd/outfile.h"
 #include "cmd/runopts.h"
 #include "cmd/schedule_opt.h"
 #include "explore/explore.h"
@@ -279,26 +280,29 @@ static int render_shrunk(struct pattern_run *run, const struct ex_program *prog,
 	return rc;
 }
 
-/* The shrunk run as text on stdout and, with --html FILE, as a player page. */
-static void show_shrunk(struct pattern_run *run, const struct ex_program *prog,
-                        const struct cl_config *base, const struct ex_found *f,
-                        const char *schedule, const char *html)
+/* The shrunk run as text on stdout and, with --html FILE, as a player page
+ * (written whole: cmd/outfile.h).  0, or CL_EXIT_ERROR when the page could
+ * not be written. */
+static int show_shrunk(struct pattern_run *run, const struct ex_program *prog,
+                       const struct cl_config *base, const struct ex_found *f,
+                       const char *schedule, const char *html)
 {
 	printf("the shrunk run:\n");
 	fflush(stdout);
 	render_shrunk(run, prog, base, f, schedule, "text", stdout);
 	if (!html)
-		return;
-	FILE *page = fopen(html, "w");
-	if (!page) {
-		cmd_fail(CL_EXIT_ERROR, "cannot write '%s': %s", html, strerror(errno));
-		return;
+		return 0;
+	struct cmd_outfile page;
+	int rc = cmd_outfile_open(&page, html, true);
+	if (rc)
+		return rc;
+	if (render_shrunk(run, prog, base, f, schedule, "html", page.f) != 0) {
+		cmd_outfile_abort(&page);
+		return cmd_fail(CL_EXIT_ERROR, "%s: cannot write the page", html);
 	}
-	int rc = render_shrunk(run, prog, base, f, schedule, "html", page);
-	if (fclose(page) != 0 || rc != 0)
-		cmd_fail(CL_EXIT_ERROR, "cannot write '%s'", html);
-	else
+	if ((rc = cmd_outfile_commit(&page)) == 0)
 		printf("the shrunk run as a page: %s\n", html);
+	return rc;
 }
 
 /* A JSON string: quotes, backslashes and control characters escaped. */
@@ -373,6 +377,12 @@ int cmd_explore(int argc, char **argv)
 		snprintf(strategy, sizeof strategy, "pct depth %d", o.depth);
 	else
 		snprintf(strategy, sizeof strategy, "random");
+	/* A page that cannot be written is refused before the explore. */
+	if (o.html && (rc = cmd_outfile_check(o.html, true)) != 0) {
+		pattern_run_free(run);
+		return rc;
+	}
+	int html_rc = 0;
 	bool declares_ok = strcmp(o.variant->outcome, "ok") == 0;
 	if (o.exhaustive && !o.runs_set)
 		o.runs = 100000;
@@ -438,11 +448,11 @@ int cmd_explore(int argc, char **argv)
 			shrunk.schedule = res.shrunk;
 			print_replays(run, &cfg, &shrunk, &o, false, "shrunk");
 			if (!res.interrupted)
-				show_shrunk(run, &prog, &cfg, f, res.shrunk, o.html);
+				html_rc = show_shrunk(run, &prog, &cfg, f, res.shrunk, o.html);
 		} else if (opt.shrink && f == &res.first && !res.interrupted) {
 			printf("(could not shrink the schedule)\n");
 		}
-		rc = CL_EXIT_EXPLORE;
+		rc = html_rc ? html_rc : CL_EXIT_EXPLORE;
 	} else if (res.interrupted) {
 		/* the summary below says it */
 	} else if (o.exhaustive) {

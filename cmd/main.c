@@ -2,6 +2,7 @@
  * main.c - chanlab's entry point: finds the subcommand in a table and runs it.
  * The table is the single list of commands; `chanlab --help` is built from it.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +46,17 @@ static void usage(FILE *out)
 	             "'chanlab --version' prints the version.\n");
 }
 
+/* Everything a command printed must have reached stdout: a full disk or a
+ * closed pipe under `chanlab show --source > file` is an error, not exit 0. */
+static int flushed(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int code = cmd_fail(CL_EXIT_ERROR, "cannot write stdout: %s", strerror(errno));
+		return rc ? rc : code;
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -53,14 +65,14 @@ int main(int argc, char **argv)
 	}
 	if (cmd_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
 		usage(stdout);
-		return CL_EXIT_OK;
+		return flushed(CL_EXIT_OK);
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
 		printf("chanlab %s\n", CHANLAB_VERSION);
-		return CL_EXIT_OK;
+		return flushed(CL_EXIT_OK);
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+			return flushed(commands[i].fn(argc - 1, argv + 1));
 	return cmd_fail(CL_EXIT_USAGE, "unknown command '%s' (try 'chanlab --help')", argv[1]);
 }

@@ -130,6 +130,35 @@ static void print_verdict(FILE *out, const char *words, bool ok, const struct cl
 		        (unsigned long long)res->messages, t, (unsigned long long)seed, replay);
 }
 
+/* Replays cfg's schedule with no trace: 0 when it fits the run, else
+ * CL_EXIT_USAGE after the refusal and the task dump on stderr. */
+static int schedule_fits(struct pattern_run *run, const struct cl_config *cfg)
+{
+	struct cl_config quiet = *cfg;
+	quiet.sinks = NULL;
+	quiet.nsinks = 0;
+	quiet.record = NULL;
+	struct cl_result res;
+	pattern_run_reset(run);
+	if (cl_run(pattern_entry, run, &quiet, &res) != 0) {
+		int rc = cmd_fail(CL_EXIT_ERROR, "cannot start the runtime: %s",
+		                  res.report ? res.report : "?");
+		cl_result_free(&res);
+		return rc;
+	}
+	int rc = 0;
+	if (res.schedule_refused) {
+		const char *report = res.report ? res.report : "";
+		size_t first = strcspn(report, "\n");
+		if (report[first])
+			fputs(report + first + 1 + (report[first + 1] == '\n'), stderr);
+		rc = cmd_fail(CL_EXIT_USAGE, "run: the schedule does not fit this run: %.*s",
+		              (int)first, report);
+	}
+	cl_result_free(&res);
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct cmd_runopts o = {.command = "run"};
@@ -161,6 +190,15 @@ int cmd_run(int argc, char **argv)
 	/* A broken variant's registry seed shows its mistake: the default. */
 	if (!o.seed_set && run->variant->seed)
 		cfg.seed = run->variant->seed;
+
+	/* A schedule that does not fit the run is found only by replaying it:
+	 * replay it once unseen (det runs repeat exactly), so a refused one
+	 * prints no trace and writes no --out file. */
+	if (o.schedule && (rc = schedule_fits(run, &cfg)) != 0) {
+		cl_schedule_free(&replay_sched);
+		pattern_run_free(run);
+		return rc;
+	}
 
 	FILE *trace_out = stdout;
 	if (o.out && !o.quiet && !(trace_out = fopen(o.out, "w"))) {
@@ -226,10 +264,13 @@ int cmd_run(int argc, char **argv)
 	render_report(&sink, res.report);   /* html: its dump panel */
 	render_close(&paced);
 	render_close(&sink);
+	bool out_failed = false;
 	if (trace_out != stdout) {
 		int bad = ferror(trace_out);
-		if (fclose(trace_out) != 0 || bad)
+		if (fclose(trace_out) != 0 || bad) {
 			cmd_fail(CL_EXIT_ERROR, "cannot write '%s'", o.out);
+			out_failed = true;
+		}
 		trace_out = stdout;
 	}
 
@@ -267,6 +308,8 @@ int cmd_run(int argc, char **argv)
 	print_verdict(vout, words, verdict == PATTERN_VERDICT_OK, &res, cfg.seed, replay,
 	              cfg.sched == CL_SCHED_PAR);
 	rc = cmd_interrupted() ? CL_EXIT_INTERRUPTED : pattern_verdict_exit(verdict);
+	if (out_failed && rc == CL_EXIT_OK)
+		rc = CL_EXIT_ERROR;     /* the trace asked for is not whole */
 	if (res.schedule_refused)
 		rc = cmd_fail(CL_EXIT_USAGE, "run: the schedule does not fit this run: %.*s",
 		              (int)strcspn(res.report ? res.report : "", "\n"),

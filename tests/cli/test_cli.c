@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -502,6 +503,34 @@ START_TEST(run_step_limit)
 END_TEST
 
 /* A question may link to every pattern and every PATTERN:VARIANT. */
+/* Output that did not reach its file is an error: a trace to a full
+ * device, stdout to a full device, an html page in a folder that is not
+ * there (refused before the explore runs). */
+START_TEST(write_failures_are_errors)
+{
+	struct stat st;
+	if (stat("/dev/full", &st) != 0 || !S_ISCHR(st.st_mode))
+		return;
+	int status;
+	char *out = cli_run(&status, "run rendezvous --out /dev/full 2>&1 >/dev/null");
+	ck_assert_msg(status == 1 && strstr(out, "cannot write '/dev/full'"), "%d: %s", status, out);
+	free(out);
+	out = cli_run(&status, "show rendezvous --source 2>&1 >/dev/full");
+	ck_assert_msg(status == 1 && strstr(out, "cannot write stdout"), "%d: %s", status, out);
+	free(out);
+	out = cli_run(&status, "list >/dev/full 2>/dev/null");
+	ck_assert_int_eq(status, 1);
+	free(out);
+	out = cli_run(&status, "explore worker-pool --variant never-close-jobs "
+	              "--html /nonexistent-folder/p.html 2>&1");
+	ck_assert_msg(status == 1 && strstr(out, "folder /nonexistent-folder") &&
+	              !strstr(out, "schedules/s"), "%d: %s", status, out);
+	free(out);
+	ck_assert_int_eq(stat("/dev/full", &st), 0);
+	ck_assert(S_ISCHR(st.st_mode));     /* written to, never replaced */
+}
+END_TEST
+
 START_TEST(link_names_from_registry)
 {
 	const char *const *names = cmd_pattern_link_names();
@@ -542,6 +571,7 @@ Suite *suite_cli(void)
 	tcase_add_test(tc, run_step_limit);
 	tcase_add_test(tc, lanes_progress_and_pattern_help);
 	tcase_add_test(tc, link_names_from_registry);
+	tcase_add_test(tc, write_failures_are_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

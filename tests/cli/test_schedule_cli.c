@@ -90,6 +90,37 @@ START_TEST(schedule_file_replays_the_golden_trace)
 }
 END_TEST
 
+/* A schedule that fits no run of this program (decision 1 picks a task
+ * that is not there) is refused before anything is shown: exit 64, the
+ * refusal and the task dump on stderr, no trace on stdout, no --out file. */
+START_TEST(refused_schedule_prints_no_trace)
+{
+	int status;
+	char *err = cli_run(&status, "run rendezvous --print-schedule 2>/dev/null");
+	const char *s = strstr(err, "decisions): S1-");
+	ck_assert_msg(s != NULL, "no schedule in: %s", err);
+	s += strlen("decisions): ");
+	char bad[64];
+	snprintf(bad, sizeof bad, "%.20s9.1x2", s);    /* "S1-" + 16 hex digits + '-' */
+	char out_path[] = "/tmp/chanlab-refused-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(out_path));
+	char *out = cli_run(&status, "run rendezvous --schedule %s --out %s/t.txt 2>/dev/null", bad,
+	                    out_path);
+	ck_assert_int_eq(status, 64);
+	ck_assert_msg(out[0] == '\0', "a refused schedule printed: %s", out);
+	free(out);
+	out = cli_run(&status, "run rendezvous --schedule %s 2>&1 >/dev/null", bad);
+	ck_assert_msg(strstr(out, "does not fit this run") && strstr(out, "task 1 \"main\""), "%s",
+	              out);
+	free(out);
+	char file[64];
+	snprintf(file, sizeof file, "%s/t.txt", out_path);
+	ck_assert_msg(access(file, F_OK) != 0, "a refused schedule wrote --out");
+	ck_assert_int_eq(rmdir(out_path), 0);
+	free(err);
+}
+END_TEST
+
 START_TEST(exhaustive_summaries)
 {
 	int status;
@@ -197,6 +228,7 @@ Suite *suite_schedule_cli(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, explore_prints_replayable_schedules);
 	tcase_add_test(tc, schedule_file_replays_the_golden_trace);
+	tcase_add_test(tc, refused_schedule_prints_no_trace);
 	tcase_add_test(tc, exhaustive_summaries);
 	tcase_add_test(tc, exhaustive_pruning_and_json);
 	tcase_add_test(tc, parallel_finds_the_same);
