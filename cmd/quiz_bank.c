@@ -541,6 +541,17 @@ int cmd_quiz_import(int argc, char **argv)
 		return cmd_fail(CL_EXIT_USAGE, "quiz import: which GIFT file? (try --help)");
 	if (out && out_dir)
 		return cmd_fail(CL_EXIT_USAGE, "quiz import: choose one of --out and --out-dir");
+	if (name && !quiz_bank_name_ok(name))
+		return cmd_fail(CL_EXIT_USAGE, "quiz import: --name '%s' is not a bank name (lowercase "
+		                "letters, digits and '-')", name);
+	if (out_dir) {
+		struct stat sb;
+		if (stat(out_dir, &sb) != 0)
+			return cmd_fail(CL_EXIT_ERROR, "quiz import: --out-dir %s: %s", out_dir,
+			                strerror(errno));
+		if (!S_ISDIR(sb.st_mode))
+			return cmd_fail(CL_EXIT_ERROR, "quiz import: --out-dir %s is not a folder", out_dir);
+	}
 	/* Ctrl-C from here on: nothing is written, exit 130 (checked after the
 	 * read, which may be slow on a pipe, and before each file is renamed). */
 	cmd_interrupt_install();
@@ -564,11 +575,6 @@ int cmd_quiz_import(int argc, char **argv)
 		                "first, e.g. iconv -f LATIN1 -t UTF-8", in, at);
 	}
 	if (out_dir) {
-		struct stat sb;
-		if (stat(out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-			free(text);
-			return cmd_fail(CL_EXIT_ERROR, "quiz import: '%s' is not a folder", out_dir);
-		}
 		struct quiz_diag d;
 		quiz_diag_init(&d);
 		struct split_ctx c = {out_dir, 0};
@@ -593,22 +599,37 @@ int cmd_quiz_import(int argc, char **argv)
 		free(text);
 		return CL_EXIT_ERROR;
 	}
+	/* The bank is made in memory first: a failed import writes nothing,
+	 * not even the bank's header, to stdout or the file. */
+	char *yaml = NULL;
+	size_t yaml_len = 0;
+	FILE *mem = open_memstream(&yaml, &yaml_len);
+	if (!mem)
+		quiz_oom();
 	struct quiz_diag d;
 	quiz_diag_init(&d);
-	int n = quiz_import_gift(in, text, len, name, af.f, &d);
+	int n = quiz_import_gift(in, text, len, name, mem, &d);
+	if (fclose(mem) != 0)
+		quiz_oom();
 	quiz_diag_print(&d, stderr);
 	int rc = CL_EXIT_OK;
-	if (n < 0 && !to_stdout) {
+	if (n < 0) {
 		/* Nothing importable: the target keeps what it had. */
 		cmd_outfile_abort(&af);
 		rc = CL_EXIT_ERROR;
+	} else if (fwrite(yaml, 1, yaml_len, af.f) != yaml_len) {
+		rc = cmd_fail(CL_EXIT_ERROR, "cannot write '%s': %s", to_stdout ? "stdout" : out,
+		              strerror(errno));
+		cmd_outfile_abort(&af);
+		n = -1;
 	} else if ((rc = cmd_outfile_commit(&af)) != 0) {
 		if (rc == CL_EXIT_INTERRUPTED)
 			fputs("chanlab: interrupted; nothing written\n", stderr);
 		n = -1;
-	} else if (n < 0 || d.count) {
+	} else if (d.count) {
 		rc = CL_EXIT_ERROR;
 	}
+	free(yaml);
 	cmd_interrupt_restore();
 	if (n >= 0)
 		fprintf(stderr, "imported %d question%s%s%s\n", n, n == 1 ? "" : "s",

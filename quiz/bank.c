@@ -201,6 +201,11 @@ void quiz_bank_free(struct quiz_bank *b)
 	memset(b, 0, sizeof *b);
 }
 
+bool quiz_bank_name_ok(const char *name)
+{
+	return *name && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(name);
+}
+
 const struct quiz_question *quiz_bank_find(const struct quiz_bank *b, const char *id)
 {
 	for (size_t i = 0; i < b->count; i++)
@@ -837,7 +842,7 @@ static void load_root(struct loader *L, const struct ynode *root)
 		if (get_string(L, v[0], "bank", &name) == 0) {
 			L->b->names[L->b->nfiles - 1] = name;
 			L->bankname = name;
-			if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(name))
+			if (!quiz_bank_name_ok(name))
 				problem_at(L, v[0], "malformed bank name '%s' (lowercase letters, "
 				                    "digits and '-')", name);
 		}

@@ -191,4 +191,7 @@ int quiz_bank_load_checked(struct quiz_bank *b, const struct quiz_source *srcs,
 /* The question with this id, or NULL. */
 const struct quiz_question *quiz_bank_find(const struct quiz_bank *b, const char *id);
 
+/* A bank's name: lowercase letters, digits and '-', at least one. */
+bool quiz_bank_name_ok(const char *name);
+
 #endif

@@ -554,6 +554,8 @@ struct importer {
 	int written;
 	int number;     /* questions seen, for made-up ids */
 	int problems;
+	char **ids;     /* the ids written so far: each is used once */
+	size_t nids;
 };
 
 static void problem(struct importer *im, int line, const char *fmt, ...)
@@ -572,33 +574,70 @@ static void problem(struct importer *im, int line, const char *fmt, ...)
 	im->problems++;
 }
 
+/* The bank a question goes to: in split mode its $CATEGORY's last
+ * component when that is a bank name, else the default bank. */
+static const char *bank_of(const struct importer *im)
+{
+	const char *t = im->split ? topic_of(im->category) : NULL;
+	return t && slug_ok(t, false) ? t : im->bank;
+}
+
+static bool id_taken(const struct importer *im, const char *id)
+{
+	for (size_t i = 0; i < im->nids; i++)
+		if (strcmp(im->ids[i], id) == 0)
+			return true;
+	return false;
+}
+
 /* The id: the title when it looks like an id ("<bank>.<slug>"; kept even
  * from another bank, since progress is stored by id: lint then says so),
- * else "<bank>.<the title as a slug>" or "<bank>.q<N>". */
-static char *make_id(struct importer *im, const char *title)
+ * else "<bank>.<the title as a slug>" or "<bank>.q<N>".  Two questions
+ * with one title (GIFT allows it) get "-2", "-3", ... after the second:
+ * ids must be unique, and progress is stored by id. */
+static char *make_id(struct importer *im, const char *title, int line)
 {
-	size_t bl = strlen(im->bank);
-	if (title && slug_ok(title, true) && strchr(title, '.') && title[0] != '.')
-		return dupn(title, strlen(title));
+	const char *bank = bank_of(im);
 	struct buf b = {0};
-	buf_add(&b, im->bank, bl);
-	buf_add(&b, ".", 1);
-	size_t before = b.len;
-	for (const char *s = title ? title : ""; *s; s++) {
-		char c = (char)tolower((unsigned char)*s);
-		if (!isalnum((unsigned char)c))
-			c = '-';
-		if (c == '-' && (b.len == before || b.s[b.len - 1] == '-'))
-			continue;
-		buf_add(&b, &c, 1);
+	if (title && slug_ok(title, true) && strchr(title, '.') && title[0] != '.') {
+		buf_add(&b, title, strlen(title));
+	} else {
+		buf_add(&b, bank, strlen(bank));
+		buf_add(&b, ".", 1);
+		size_t before = b.len;
+		for (const char *s = title ? title : ""; *s; s++) {
+			char c = (char)tolower((unsigned char)*s);
+			if (!isalnum((unsigned char)c))
+				c = '-';
+			if (c == '-' && (b.len == before || b.s[b.len - 1] == '-'))
+				continue;
+			buf_add(&b, &c, 1);
+		}
+		while (b.len > before && b.s[b.len - 1] == '-')
+			b.s[--b.len] = '\0';
+		if (b.len == before) {
+			char num[32];
+			snprintf(num, sizeof num, "q%d", im->number);
+			buf_add(&b, num, strlen(num));
+		}
 	}
-	while (b.len > before && b.s[b.len - 1] == '-')
-		b.s[--b.len] = '\0';
-	if (b.len == before) {
-		char num[32];
-		snprintf(num, sizeof num, "q%d", im->number);
-		buf_add(&b, num, strlen(num));
+	if (id_taken(im, b.s)) {
+		size_t stem = b.len;
+		for (int n = 2;; n++) {
+			char suffix[32];
+			snprintf(suffix, sizeof suffix, "-%d", n);
+			b.len = stem;
+			buf_add(&b, suffix, strlen(suffix));
+			if (!id_taken(im, b.s))
+				break;
+		}
+		problem(im, line, "a second question with the id '%.*s': this one is '%s'", (int)stem,
+		        b.s, b.s);
 	}
+	im->ids = realloc(im->ids, (im->nids + 1) * sizeof *im->ids);
+	if (!im->ids)
+		quiz_oom();
+	im->ids[im->nids++] = dupn(b.s, b.len);
 	return b.s;
 }
 
@@ -612,8 +651,7 @@ static void bank_header(FILE *out, const char *source, const char *bank);
  */
 static FILE *select_bank(struct importer *im)
 {
-	const char *t = topic_of(im->category);
-	const char *name = t && slug_ok(t, false) ? t : im->bank;
+	const char *name = bank_of(im);
 	for (size_t i = 0; i < im->nbanks; i++)
 		if (strcmp(im->banks[i]->bank, name) == 0) {
 			struct out_bank *b = im->banks[i];
@@ -765,7 +803,7 @@ static void read_question(struct importer *im, struct gq *g, const char *s, size
 			g->q.type = t;  /* essays exported from code questions */
 		if (g->q.type == QUIZ_CODE && !g->q.code)
 			g->q.type = QUIZ_SHORT;
-		g->q.id = make_id(im, title);
+		g->q.id = make_id(im, title, line);
 		if (!g->q.explanation || !*g->q.explanation)
 			problem(im, line, "question '%s' has no general feedback ('####'); fill in "
 			                  "its 'explanation'", g->q.id);
@@ -855,6 +893,13 @@ static void bank_header(FILE *out, const char *source, const char *bank)
 
 static int import(struct importer *im, const char *text, size_t len);
 
+static void free_ids(struct importer *im)
+{
+	for (size_t i = 0; i < im->nids; i++)
+		free(im->ids[i]);
+	free(im->ids);
+}
+
 int quiz_import_gift(const char *name, const char *text, size_t len, const char *bank,
                      FILE *out, struct quiz_diag *diag)
 {
@@ -867,6 +912,7 @@ int quiz_import_gift(const char *name, const char *text, size_t len, const char 
 	struct importer im = {.name = name, .bank = bank ? bank : guessed, .diag = diag, .out = out};
 	bank_header(out, name, im.bank);
 	int rc = import(&im, text, len);
+	free_ids(&im);
 	free(guessed);
 	if (ferror(out))
 		return -1;
@@ -903,6 +949,7 @@ int quiz_import_gift_split(const char *name, const char *text, size_t len, const
 		free(b);
 	}
 	free(im.banks);
+	free_ids(&im);
 	free(guessed);
 	return rc;
 }

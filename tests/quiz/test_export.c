@@ -641,6 +641,76 @@ START_TEST(import_atomic_and_utf8)
 }
 END_TEST
 
+/* Ids are unique (a second question with one title gets "-2"), start with
+ * the bank the question goes to (also in a bank per $CATEGORY), and a bad
+ * --name, a failed import to stdout and a missing --out-dir are told
+ * apart: nothing half-made reaches stdout. */
+START_TEST(import_ids_and_refusals)
+{
+	char dir[] = "/tmp/chanlab-import-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char twice[128], split[128], bad[128], args[600];
+	snprintf(twice, sizeof twice, "%s/twice.gift", dir);
+	snprintf(split, sizeof split, "%s/cat.gift", dir);
+	snprintf(bad, sizeof bad, "%s/bad.gift", dir);
+	FILE *f = fopen(twice, "w");
+	fputs("::Same:: One? {=a ~b}\n\n::Same:: Two? {=c ~d}\n\n::Same:: Three? {T}\n", f);
+	fclose(f);
+	f = fopen(split, "w");
+	fputs("$CATEGORY: top/chan\n\n::Foo:: One? {=a ~b}\n", f);
+	fclose(f);
+	f = fopen(bad, "w");
+	fputs("::x:: no braces here\n", f);
+	fclose(f);
+
+	struct quiz_diag d;
+	quiz_diag_init(&d);
+	int n;
+	char *yaml = import(twice, &d, &n);
+	ck_assert_int_eq(n, 3);
+	HAS(yaml, "  - id: \"twice.same\"\n");
+	HAS(yaml, "  - id: \"twice.same-2\"\n");
+	HAS(yaml, "  - id: \"twice.same-3\"\n");
+	bool said = false;
+	for (size_t i = 0; i < d.count; i++)
+		said |= strstr(d.lines[i], ":3:1: a second question with the id 'twice.same': this one "
+		                           "is 'twice.same-2'") != NULL;
+	ck_assert_msg(said, "the renamed duplicate is not reported");
+	free(yaml);
+	quiz_diag_free(&d);
+
+	int st;
+	snprintf(args, sizeof args, "quiz import %s --out-dir %s 2>/dev/null && cat %s/chan.yaml",
+	         split, dir, dir);
+	char *out = chanlab(args, &st);
+	ck_assert_int_eq(st, 1);    /* 1: no explanation, which a person must write */
+	free(out);
+	snprintf(args, sizeof args, "%s/chan.yaml", dir);
+	char *text = test_read_file(args, NULL);
+	ck_assert_ptr_nonnull(text);
+	HAS(text, "  - id: \"chan.foo\"\n");
+	free(text);
+
+	snprintf(args, sizeof args, "quiz import %s --name 'Bad name' 2>&1", twice);
+	out = chanlab(args, &st);
+	ck_assert_int_eq(st, 64);
+	HAS(out, "--name 'Bad name' is not a bank name");
+	free(out);
+	snprintf(args, sizeof args, "quiz import %s 2>/dev/null", bad);
+	out = chanlab(args, &st);
+	ck_assert_int_eq(st, 1);
+	ck_assert_msg(out[0] == '\0', "a failed import printed: %s", out);
+	free(out);
+	snprintf(args, sizeof args, "quiz import %s --out-dir %s/nope 2>&1", twice, dir);
+	out = chanlab(args, &st);
+	ck_assert_int_eq(st, 1);
+	HAS(out, "/nope: No such file or directory");
+	free(out);
+	snprintf(args, sizeof args, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(args), 0);
+}
+END_TEST
+
 static int emit_into(const char *bank, const char *yaml, size_t len, int count, void *ctx)
 {
 	(void)count;
@@ -875,6 +945,7 @@ Suite *suite_quiz_export(void)
 	tcase_add_test(tc, export_shuffled);
 	tcase_add_test(tc, export_unknown_names);
 	tcase_add_test(tc, import_atomic_and_utf8);
+	tcase_add_test(tc, import_ids_and_refusals);
 	tcase_add_test(tc, gift_full_round_trip);
 	tcase_add_test(tc, import_escapes_everything);
 	tcase_add_test(tc, import_interrupted);
