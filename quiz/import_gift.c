@@ -554,8 +554,9 @@ struct importer {
 	int written;
 	int number;     /* questions seen, for made-up ids */
 	int problems;
-	char **ids;     /* the ids written so far: each is used once */
-	size_t nids;
+	char **ids;     /* the ids written so far (each is used once): an
+	                   open-addressing hash set, cap a power of two */
+	size_t nids, cap_ids;
 };
 
 static void problem(struct importer *im, int line, const char *fmt, ...)
@@ -582,19 +583,49 @@ static const char *bank_of(const struct importer *im)
 	return t && slug_ok(t, false) ? t : im->bank;
 }
 
+/* The slot of id in the set: where it is, or the empty slot it would go to. */
+static size_t id_slot(const struct importer *im, const char *id)
+{
+	uint64_t h = 14695981039346656037ull;    /* FNV-1a */
+	for (const unsigned char *c = (const unsigned char *)id; *c; c++)
+		h = (h ^ *c) * 1099511628211ull;
+	size_t i = (size_t)h & (im->cap_ids - 1);
+	while (im->ids[i] && strcmp(im->ids[i], id) != 0)
+		i = (i + 1) & (im->cap_ids - 1);
+	return i;
+}
+
 static bool id_taken(const struct importer *im, const char *id)
 {
-	for (size_t i = 0; i < im->nids; i++)
-		if (strcmp(im->ids[i], id) == 0)
-			return true;
-	return false;
+	return im->cap_ids && im->ids[id_slot(im, id)];
+}
+
+/* Adds id (not in the set) to the set, which stays at most half full, so
+ * import time stays linear in the number of questions. */
+static void id_add(struct importer *im, char *id)
+{
+	if (2 * (im->nids + 1) > im->cap_ids) {
+		struct importer grown = *im;
+		grown.cap_ids = im->cap_ids ? 2 * im->cap_ids : 64;
+		grown.ids = calloc(grown.cap_ids, sizeof *grown.ids);
+		if (!grown.ids)
+			quiz_oom();
+		for (size_t i = 0; i < im->cap_ids; i++)
+			if (im->ids[i])
+				grown.ids[id_slot(&grown, im->ids[i])] = im->ids[i];
+		free(im->ids);
+		im->ids = grown.ids;
+		im->cap_ids = grown.cap_ids;
+	}
+	im->ids[id_slot(im, id)] = id;
+	im->nids++;
 }
 
 /* The id: the title when it looks like an id ("<bank>.<slug>"; kept even
  * from another bank, since progress is stored by id: lint then says so),
- * else "<bank>.<the title as a slug>" or "<bank>.q<N>".  Two questions
- * with one title (GIFT allows it) get "-2", "-3", ... after the second:
- * ids must be unique, and progress is stored by id. */
+ * else "<bank>.<the title as a slug>" or "<bank>.q<N>".  A question whose
+ * title an earlier one had (GIFT allows it) gets "-<N>", N its number in
+ * the file: ids must be unique, and progress is stored by id. */
 static char *make_id(struct importer *im, const char *title, int line)
 {
 	const char *bank = bank_of(im);
@@ -622,22 +653,23 @@ static char *make_id(struct importer *im, const char *title, int line)
 		}
 	}
 	if (id_taken(im, b.s)) {
+		/* The question's number in the file: one look in the set for
+		 * each duplicate, however many there are (a title that is
+		 * itself "<id>-<N>" makes more). */
 		size_t stem = b.len;
-		for (int n = 2;; n++) {
-			char suffix[32];
-			snprintf(suffix, sizeof suffix, "-%d", n);
+		for (int n = im->number, again = 0; id_taken(im, b.s); again++) {
+			char suffix[48];
+			if (again)
+				snprintf(suffix, sizeof suffix, "-%d-%d", n, again + 1);
+			else
+				snprintf(suffix, sizeof suffix, "-%d", n);
 			b.len = stem;
 			buf_add(&b, suffix, strlen(suffix));
-			if (!id_taken(im, b.s))
-				break;
 		}
 		problem(im, line, "a second question with the id '%.*s': this one is '%s'", (int)stem,
 		        b.s, b.s);
 	}
-	im->ids = realloc(im->ids, (im->nids + 1) * sizeof *im->ids);
-	if (!im->ids)
-		quiz_oom();
-	im->ids[im->nids++] = dupn(b.s, b.len);
+	id_add(im, dupn(b.s, b.len));
 	return b.s;
 }
 
@@ -895,7 +927,7 @@ static int import(struct importer *im, const char *text, size_t len);
 
 static void free_ids(struct importer *im)
 {
-	for (size_t i = 0; i < im->nids; i++)
+	for (size_t i = 0; i < im->cap_ids; i++)
 		free(im->ids[i]);
 	free(im->ids);
 }
