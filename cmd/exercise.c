@@ -32,6 +32,8 @@
 #include "cmd/outfile.h"
 #include "cmd/quiz_bank.h"
 #include "quiz/bank.h"
+#include "quiz/grade.h"
+#include "quiz/present.h"
 #include "quiz/store.h"
 
 #ifndef CHANLAB_SRCDIR
@@ -114,7 +116,8 @@ static const char *const sub_help[][2] = {
 	{"grade", "usage: chanlab exercise grade RESULT... [--trust] [--csv]\n\n"
 	          "The class table of result files.  Each embedded source is checked again (this\n"
 	          "runs student code as you, with limits but no sandbox); --trust takes the\n"
-	          "files' verdicts and marks those rows.\n"},
+	          "files' verdicts and marks those rows.  A source that does not match its\n"
+	          "hash, or a verdict that differs when checked again, is flagged (exit 1).\n"},
 };
 
 struct opts {
@@ -1032,19 +1035,54 @@ static int do_verify(struct ctx *c)
 
 /* ---- grade ----------------------------------------------------------------------------------- */
 
+/* One row of grade's table or CSV, after the header when first.  Names
+ * come from files students wrote: control characters are shown as '?', and
+ * CSV fields are quoted where they need it. */
+static void grade_row(bool csv, bool first, const char *student, const char *ex,
+                      const char *verdict, const char *check, long long hints, long long secs,
+                      const char *note)
+{
+	if (csv) {
+		if (first)
+			printf("student,exercise,verdict,check,hints,seconds,note\n");
+		const char *fields[] = {student, ex, verdict, check};
+		for (size_t i = 0; i < 4; i++) {
+			quiz_csv_field(stdout, fields[i]);
+			putchar(',');
+		}
+		printf("%lld,%lld,", hints, secs);
+		quiz_csv_field(stdout, note);
+		putchar('\n');
+		return;
+	}
+	if (first)
+		printf("%-16s %-28s %-8s %-9s %5s %8s  %s\n", "student", "exercise", "verdict", "check",
+		       "hints", "seconds", "note");
+	const char *fields[] = {student, ex, verdict, check};
+	static const int widths[] = {16, 28, 8, 9};
+	for (size_t i = 0; i < 4; i++) {
+		quiz_safe_fputs(stdout, fields[i], false);
+		int pad = widths[i] - (int)strlen(fields[i]);
+		printf("%*s ", pad > 0 ? pad : 0, "");
+	}
+	printf("%5lld %8lld  %s\n", hints, secs, note);
+}
+
 static int do_grade(struct ctx *c)
 {
 	if (!c->o.npos)
 		return cmd_fail(CL_EXIT_USAGE, "exercise grade: name one or more result files");
-	if (c->o.csv)
-		printf("student,exercise,verdict,check,hints,seconds,note\n");
-	else
-		printf("%-16s %-28s %-8s %-9s %5s %8s  %s\n", "student", "exercise", "verdict", "check",
-		       "hints", "seconds", "note");
-	int rc = 0;
+	int rc = 0, rows = 0, flagged = 0;
 	for (int i = 0; i < c->o.npos; i++) {
 		json_error_t je;
-		json_t *j = json_load_file(c->o.pos[i], 0, &je);
+		size_t size;
+		char *text = coach_read_file(c->o.pos[i], &size);
+		if (!text) {
+			rc = cmd_fail(CL_EXIT_ERROR, "%s: cannot read: %s", c->o.pos[i], strerror(errno));
+			continue;
+		}
+		json_t *j = json_loadb(text, size, 0, &je);
+		free(text);
 		const char *student = NULL, *ex = NULL, *verdict = NULL, *check = NULL, *src = NULL;
 		json_int_t hints = 0, secs = 0;
 		if (!j || json_unpack(j, "{s:s, s:s, s:s, s:s, s:I, s:I, s:s}", "student", &student,
@@ -1113,13 +1151,16 @@ static int do_grade(struct ctx *c)
 			snprintf(note + used, sizeof note - used, "%sthe source does not match its hash",
 			         used ? "; " : "");
 		}
-		if (c->o.csv)
-			printf("%s,%s,%s,%s,%lld,%lld,%s\n", student, ex, v_str, k_str, (long long)hints,
-			       (long long)secs, note);
-		else
-			printf("%-16s %-28s %-8s %-9s %5lld %8lld  %s\n", student, ex, v_str, k_str,
-			       (long long)hints, (long long)secs, note);
+		/* A result whose source or verdict is not what was checked is
+		 * flagged: the class table exits 1, as quiz grade does. */
+		flagged += hash_bad || strstr(note, "differs from the file's verdict") != NULL;
+		grade_row(c->o.csv, rows++ == 0, student, ex, v_str, k_str, hints, secs, note);
 		json_decref(j);
+	}
+	if (flagged) {
+		fprintf(stderr, "chanlab: %d result%s flagged\n", flagged, flagged == 1 ? "" : "s");
+		if (!rc)
+			rc = CL_EXIT_ERROR;
 	}
 	return rc;
 }

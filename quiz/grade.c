@@ -492,7 +492,7 @@ void quiz_grade_print_table(FILE *out, const struct quiz_grade *g)
 	}
 }
 
-static void csv_field(FILE *out, const char *s)
+void quiz_csv_field(FILE *out, const char *s)
 {
 	if (!strpbrk(s, ",\"\n\r")) {
 		quiz_safe_fputs(out, s, false);
@@ -517,14 +517,14 @@ void quiz_grade_print_csv(FILE *out, const struct quiz_grade *g)
 	for (size_t i = 0; i < g->nstudents; i++) {
 		const struct quiz_grade_student *s = &g->students[i];
 		fputs("student,", out);
-		csv_field(out, s->name);
+		quiz_csv_field(out, s->name);
 		fprintf(out, ",%d,%d,%d,%d,%s\n", s->right, s->graded, pct(s->right, s->graded),
 		        s->ungraded, s->flagged ? "yes" : "no");
 	}
 	for (size_t i = 0; i < g->nquestions; i++) {
 		const struct quiz_grade_question *q = &g->questions[i];
 		fputs("question,", out);
-		csv_field(out, q->q->id);
+		quiz_csv_field(out, q->q->id);
 		if (q->graded)
 			fprintf(out, ",%d,%d,%d,%d,\n", q->right, q->graded, pct(q->right, q->graded),
 			        q->ungraded);

@@ -98,6 +98,10 @@ void quiz_grade_print_table(FILE *out, const struct quiz_grade *g);
 /* "kind,name,right,total,percent,ungraded,flagged" rows: one per student,
  * then per question. */
 void quiz_grade_print_csv(FILE *out, const struct quiz_grade *g);
+
+/* One CSV field: as it is, or in double quotes (quotes doubled) when it
+ * holds a comma, a quote or a line break; control characters as '?'. */
+void quiz_csv_field(FILE *out, const char *s);
 /* Per short/code question, each student's answer, indented. */
 void quiz_grade_print_answers(FILE *out, const struct quiz_grade *g);
 /* The notes, one a line. */

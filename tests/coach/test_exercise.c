@@ -223,19 +223,25 @@ START_TEST(student_session)
 	         sb.dir);
 	ck_assert_int_eq(system(cmd), 0);
 	out = ex(&sb, &st, "grade t.json --trust --csv");
-	ck_assert_msg(st == 0, "%s", out);
+	ck_assert_msg(st == 1 && strstr(out, "1 result flagged"), "%d: %s", st, out);
 	ck_assert_msg(strstr(out, "trusted (not re-checked); the source does not match its hash") !=
 	              NULL, "%s", out);
+	free(out);
+	/* A file that is not there: its name and why, and no table. */
+	out = ex(&sb, &st, "grade missing.json");
+	ck_assert_msg(st == 1 && strstr(out, "missing.json: cannot read: No such file") &&
+	              !strstr(out, "student"), "%d: %s", st, out);
 	free(out);
 	sandbox_close(&sb);
 }
 END_TEST
 
 /* reset keeps the student's file as NAME.c.orig (then .orig.2, ...: a
- * kept file is never replaced) and puts the skeleton back; next names the first exercise not passed; hint gives the hints,
- * then the failing schedule of the student's file; solution --force shows
- * the solution before a pass and records it, which the result file and
- * grade's note carry. */
+ * kept file is never replaced) and puts the skeleton back; next names the
+ * first exercise not passed; hint gives the hints, then the failing
+ * schedule of the student's file; solution --force shows the solution
+ * before a pass and records it, which the result file and grade's note
+ * carry. */
 START_TEST(reset_next_and_forced_solution)
 {
 	struct sandbox sb;
