@@ -251,8 +251,8 @@ static void usage(FILE *out)
 	        "to the best peer; a missing peer is a dash.\n"
 	        "\n"
 	        "options:\n"
-	        "  --vs-go            also build and run the Go counterparts (bench/go, needs go on\n"
-	        "                     PATH) with GOMAXPROCS=1 and N\n"
+	        "  --vs-go            also build and run the Go counterparts (bench/go, needs\n"
+	        "                     go on PATH) with GOMAXPROCS=1 and N\n"
 	        "  --json             one JSON array, a row per figure: name, unit, chanlab\n"
 	        "                     (median), min, max, rounds, go, ratio, peers, peer_ratios,\n"
 	        "                     best_peer, ratio_best, claim\n"
@@ -268,15 +268,17 @@ static void usage(FILE *out)
 	        "                     table is measured, for chanlab and every peer alike: the\n"
 	        "                     figures of a machine whose cores are not free (default 0,\n"
 	        "                     at most 64; --json gives each row's 'load')\n"
-	        "\n"
-	        "figures: ",
+	        "\n",
 	        ROUNDS);
+	char names[4096];
+	size_t len = 0;
 	for (int i = 0; i < NCORE; i++)
-		fprintf(out, "%s, ", core_rows[i].name);
-	fprintf(out, "\n         run_ms_PATTERN (each pattern)");
-	for (int i = 0; i < NEXTRA; i++)
-		fprintf(out, ", %s", extra_rows[i].name);
-	fprintf(out, "\n\nexit: 0 measured, 1 a figure could not be measured, 64 usage, "
+		len += (size_t)snprintf(names + len, sizeof names - len, "%s, ", core_rows[i].name);
+	len += (size_t)snprintf(names + len, sizeof names - len, "run_ms_PATTERN (one per pattern)");
+	for (int i = 0; i < NEXTRA && len < sizeof names; i++)
+		len += (size_t)snprintf(names + len, sizeof names - len, ", %s", extra_rows[i].name);
+	cmd_print_list(out, "figures: ", names);
+	fprintf(out, "\nexit: 0 measured, 1 a figure could not be measured, 64 usage, "
 	             "130 interrupted\n");
 }
 

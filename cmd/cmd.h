@@ -52,6 +52,16 @@ int cmd_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)
  * the option is there but its value is not. */
 const char *cmd_opt_value(int argc, char **argv, int *i, const char *name, bool *missing);
 
+/* Prints lead, then the comma-separated list wrapped at 79 columns, each
+ * further line indented under the list's first item (help texts stay in 80
+ * columns however many patterns or figures there are). */
+void cmd_print_list(FILE *out, const char *lead, const char *list);
+
+/* Prints head, then text from column indent on, wrapped at width columns
+ * with every further line indented as far (a head too long for its column
+ * gets a line of its own).  Line breaks in text are kept. */
+void cmd_print_item(FILE *out, const char *head, int indent, const char *text, int width);
+
 /* True when argv[i] is -h or --help. */
 bool cmd_is_help(const char *arg);
 

@@ -60,8 +60,9 @@
 static const char usage_text[] =
 	"usage: chanlab exercise list [--pack DIR]... [--db PATH]\n"
 	"       chanlab exercise start NAME [--dir DIR]\n"
-	"       chanlab exercise check [NAME | FILE] [--replay SCHEDULE|@FILE] [--no-race]\n"
-	"                              [--result FILE --name STUDENT [--force]]\n"
+	"       chanlab exercise check [NAME | FILE] [--replay SCHEDULE|@FILE]\n"
+	"                              [--no-race] [--result FILE --name STUDENT\n"
+	"                              [--force]]\n"
 	"       chanlab exercise hint [NAME]\n"
 	"       chanlab exercise watch [NAME | FILE] [--poll]\n"
 	"       chanlab exercise reset NAME\n"
@@ -88,8 +89,9 @@ static const char *const sub_help[][2] = {
 	{"start", "usage: chanlab exercise start NAME [--dir DIR]\n\n"
 	          "Copies the exercise's skeleton (and its api.h, to read) into DIR (default\n"
 	          "./chanlab-exercises/NN-name/); never overwrites a file (exit 1).\n"},
-	{"check", "usage: chanlab exercise check [NAME | FILE] [--replay SCHEDULE|@FILE] [--no-race]\n"
-	          "                              [--timeout S] [--result FILE --name STUDENT [--force]]\n\n"
+	{"check", "usage: chanlab exercise check [NAME | FILE] [--replay SCHEDULE|@FILE]\n"
+	          "                              [--no-race] [--timeout S]\n"
+	          "                              [--result FILE --name STUDENT [--force]]\n\n"
 	          "Compiles the file with the system C compiler, runs it in a child process with\n"
 	          "limits: every schedule with at most the exercise's preemption bound, then PCT\n"
 	          "and random schedules, with the race detector on (--no-race: off).  A failure\n"
@@ -97,7 +99,8 @@ static const char *const sub_help[][2] = {
 	          "replay command (--replay runs that one schedule; @FILE reads it from a file).\n"
 	          "--result writes a JSON result with the source embedded (refuses to overwrite\n"
 	          "without --force).\n"
-	          "exit: 0 pass, 6 failed check, 1 compile error or no compiler, 64 usage, 130 interrupted\n"},
+	          "exit: 0 pass, 6 failed check, 1 compile error or no compiler, 64 usage,\n"
+	          "      130 interrupted\n"},
 	{"hint", "usage: chanlab exercise hint [NAME]\n\n"
 	         "The next hint, gentle first; after the last, the failing schedule of your code.\n"},
 	{"watch", "usage: chanlab exercise watch [NAME | FILE] [--poll]\n\n"

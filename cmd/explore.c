@@ -33,7 +33,8 @@ static void usage(FILE *out)
 	char list[PATTERN_NAMES_SIZE];
 	fprintf(out,
 	        "usage: chanlab explore PATTERN [--variant V] [--runs N]\n"
-	        "                       [--strategy random|pct|exhaustive] [--depth D] [--seed FIRST]\n"
+	        "                       [--strategy random|pct|exhaustive] [--depth D]\n"
+	        "                       [--seed FIRST]\n"
 	        "                       [--preemptions K] [--latency-seeds S] [--no-shrink]\n"
 	        "                       [--no-prune] [--parallel N] [--json]\n"
 	        "                       [--html FILE]\n"
@@ -67,14 +68,14 @@ static void usage(FILE *out)
 	        "  --json             print the summary as one JSON object (no trace)\n"
 	        "  --html FILE        also write the shrunk failing run as an html player page\n"
 	        "  --max-steps N      a schedule longer than N scheduling decisions is a limit\n"
-	        "  --stack-size SIZE  bytes of stack per task (16K to 1G, K/M/G suffix; default 256K)\n"
+	        "  --stack-size SIZE  bytes of stack per task (16K to 1G, K/M/G suffix;\n"
+	        "                     default 256K)\n"
 	        "  --PARAM VALUE      a parameter of the pattern, e.g. --workers 8\n"
 	        "\n"
 	        "exit: 0 every schedule kept the promise, 6 a schedule went wrong (replay it),\n"
 	        "      1 the runtime could not start, 64 usage, 130 interrupted\n"
-	        "\n"
-	        "patterns: %s\n",
-	        pattern_names_list(list, sizeof list));
+	        "\n");
+	cmd_print_list(out, "patterns: ", pattern_names_list(list, sizeof list));
 }
 
 /* "1,204" */

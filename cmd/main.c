@@ -19,7 +19,7 @@ static const struct command commands[] = {
 	{"run", cmd_run, "run a pattern on the runtime and print its trace"},
 	{"show", cmd_show, "explain a pattern; print its C source or Go original"},
 	{"explore", cmd_explore, "run many schedules of a pattern and check its promise"},
-	{"quiz", cmd_quiz, "drill the question bank (lint, stats, exam, grade, export, import)"},
+	{"quiz", cmd_quiz, "drill questions, sit an exam; stats, grade, lint, export, import"},
 	{"bench", cmd_bench, "measure the runtime's costs on this machine"},
 	{"exercise", cmd_exercise, "concurrency exercises checked over every schedule"},
 	{"completion", cmd_completion, "print a bash completion script (make install installs it)"},
@@ -42,7 +42,7 @@ static void usage(FILE *out)
 			width = (int)strlen(commands[i].name);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  %-*s  %s\n", width, commands[i].name, commands[i].summary);
-	fprintf(out, "\n'chanlab <command> --help' describes a command; "
+	fprintf(out, "\n'chanlab <command> --help' describes a command;\n"
 	             "'chanlab --version' prints the version.\n");
 }
 

@@ -223,7 +223,8 @@ int cmd_quiz_lint(int argc, char **argv)
 
 static const char export_usage[] =
 	"usage: chanlab quiz export --format gift|anki|markdown [--level L] [--topic T]\n"
-	"                           [--type T] [--pattern P] [--bank FILE]... [--out FILE]\n"
+	"                           [--type T] [--pattern P] [--bank FILE]...\n"
+	"                           [--out FILE]\n"
 	"                           [--seed N] [--key FILE] [--deck NAME]\n"
 	"\n"
 	"Write questions for other tools: Moodle GIFT, Anki text import, or a\n"
@@ -436,7 +437,8 @@ done:
 /* --- import ------------------------------------------------------------------------- */
 
 static const char import_usage[] =
-	"usage: chanlab quiz import FILE.gift [--out FILE.yaml | --out-dir DIR] [--name BANK]\n"
+	"usage: chanlab quiz import FILE.gift [--out FILE.yaml | --out-dir DIR]\n"
+	"                           [--name BANK]\n"
 	"\n"
 	"Turn Moodle GIFT questions (multiple choice, multiple answer, true/false,\n"
 	"short answer, essay) into a YAML bank, written to stdout or FILE.yaml; with\n"

@@ -28,14 +28,15 @@ static void usage(FILE *out)
 {
 	char list[PATTERN_NAMES_SIZE];
 	fprintf(out,
-	        "usage: chanlab run PATTERN [--variant V] [--seed N] [--strategy random|pct] [--depth D]\n"
-	        "                   [--sched det|par] [--procs N] [--starve-warn MS]\n"
+	        "usage: chanlab run PATTERN [--variant V] [--seed N] [--strategy random|pct]\n"
+	        "                   [--depth D] [--sched det|par] [--procs N] [--starve-warn MS]\n"
 	        "                   [--format F] [--out FILE]\n"
 	        "                   [--pace F | --step] [--quiet] [--max-steps N] [--race]\n"
 	        "                   [--PARAM VALUE ...]\n"
 	        "\n"
-	        "Runs one variant of a pattern on the runtime and prints its trace, then a verdict\n"
-	        "line (outcome, tasks, messages, virtual time, seed) with the command that replays it.\n"
+	        "Runs one variant of a pattern on the runtime and prints its trace, then a\n"
+	        "verdict line (outcome, tasks, messages, virtual time, seed) with the command\n"
+	        "that replays it.\n"
 	        "\n"
 	        "options:\n"
 	        "  --variant V        the variant to run (default correct)\n"
@@ -59,15 +60,16 @@ static void usage(FILE *out)
 	        "  --schedule S       replay a schedule (S1-...) or @FILE that explore or\n"
 	        "                     --print-schedule printed, with the same seed and strategy\n"
 	        "  --print-schedule   print the run's schedule after the verdict\n"
-	        "  --stack-size SIZE  bytes of stack per task (16K to 1G, K/M/G suffix; default 256K)\n"
+	        "  --stack-size SIZE  bytes of stack per task (16K to 1G, K/M/G suffix;\n"
+	        "                     default 256K)\n"
 	        "  --PARAM VALUE      a parameter of the pattern, e.g. --workers 8\n"
 	        "                     ('chanlab run PATTERN --help' lists them)\n"
 	        "\n"
 	        "exit: 0 ok, 2 panic or fatal error, 3 deadlock, 4 leak, 5 invariant or metric\n"
-	        "      failed, 7 limit (steps, time or livelock), 8 race, 64 usage, 130 interrupted\n"
-	        "\n"
-	        "patterns: %s\n",
-	        pattern_names_list(list, sizeof list));
+	        "      failed, 7 limit (steps, time or livelock), 8 race, 64 usage,\n"
+	        "      130 interrupted\n"
+	        "\n");
+	cmd_print_list(out, "patterns: ", pattern_names_list(list, sizeof list));
 }
 
 /* Columns of the terminal on stdout, for lanes; 0 lets the renderer choose. */

@@ -96,9 +96,10 @@ void cmd_runopts_pattern_help(int argc, char **argv, FILE *out)
 			fprintf(out, "  (none)\n");
 		for (int k = 0; k < p->nparams; k++) {
 			const struct pattern_param *pp = &p->params[k];
-			char name[48];
-			snprintf(name, sizeof name, "--%s %s", pp->name, pp->choices ? "CHOICE" : "N");
-			fprintf(out, "  %-20s %s (default %s)\n", name, pp->help, pp->def);
+			char name[64], text[600];
+			snprintf(name, sizeof name, "  --%s %s", pp->name, pp->choices ? "CHOICE" : "N");
+			snprintf(text, sizeof text, "%s (default %s)", pp->help, pp->def);
+			cmd_print_item(out, name, 23, text, 79);
 		}
 		return;
 	}

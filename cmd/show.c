@@ -21,31 +21,8 @@ static void usage(FILE *out)
 	             "options:\n"
 	             "  --source   print the pattern's C source as compiled into this binary\n"
 	             "  --go       print the pattern's Go original, to read side by side\n"
-	             "\n"
-	             "patterns: %s\n",
-	        pattern_names_list(list, sizeof list));
-}
-
-/* Prints text wrapped at width columns, each line indented by indent. */
-static void wrap(FILE *out, const char *text, int indent, int width)
-{
-	const char *s = text;
-	while (*s) {
-		while (*s == ' ')
-			s++;
-		int room = width - indent, n = 0, last_space = -1;
-		while (s[n] && s[n] != '\n' && n < room) {
-			if (s[n] == ' ')
-				last_space = n;
-			n++;
-		}
-		if (s[n] && s[n] != '\n' && s[n] != ' ' && last_space > 0)
-			n = last_space;
-		fprintf(out, "%*s%.*s\n", indent, "", n, s);
-		s += n;
-		if (*s == '\n')
-			s++;
-	}
+	             "\n");
+	cmd_print_list(out, "patterns: ", pattern_names_list(list, sizeof list));
 }
 
 static int print_embedded(const struct pattern *p, const char *path, const char *what)
@@ -63,23 +40,23 @@ static void explain(FILE *out, const struct pattern *p)
 	bool color = cmd_use_color(out);
 	const char *b = color ? "\033[1m" : "", *n = color ? "\033[0m" : "";
 	fprintf(out, "%s%s%s (%s, %s)\n\n", b, p->title, n, p->name, pattern_level_name(p->level));
-	wrap(out, p->summary, 2, 78);
+	cmd_print_item(out, "", 2, p->summary, 78);
 	if (p->handshake && *p->handshake) {
 		fprintf(out, "\n%sThe handshake%s\n", b, n);
-		wrap(out, p->handshake, 2, 78);
+		cmd_print_item(out, "", 2, p->handshake, 78);
 	}
 	if (p->sched == PATTERN_SCHED_PAR) {
 		fprintf(out, "\n%sThe scheduler%s\n", b, n);
-		wrap(out, "Runs under --sched par only (chanlab run uses it): it shows real threads "
+		cmd_print_item(out, "", 2, "Runs under --sched par only (chanlab run uses it): it shows real threads "
 		          "and processors. Par runs are not replayable, so explore refuses it, and a "
 		          "broken variant shows its mistake only when the machine gives its tasks "
-		          "processors to run on (--procs 2 or more, not busy with other work).", 2, 78);
+		          "processors to run on (--procs 2 or more, not busy with other work).", 78);
 	}
 	fprintf(out, "\n%sVariants%s (chanlab run %s --variant NAME)\n", b, n, p->name);
 	for (int v = 0; v < p->nvariants; v++) {
 		const struct pattern_variant *var = &p->variants[v];
 		fprintf(out, "  %-20s %s\n", var->name, var->outcome);
-		wrap(out, var->teaches, 23, 78);
+		cmd_print_item(out, "", 23, var->teaches, 78);
 		if (strcmp(var->outcome, "ok") != 0 && p->sched == PATTERN_SCHED_ANY) {
 			int n = pattern_failure_count(p, var, PATTERN_SHARE_SEEDS);
 			char share[160];
@@ -87,7 +64,7 @@ static void explain(FILE *out, const struct pattern *p)
 				snprintf(share, sizeof share, "shows its mistake on %d of seeds 1..%d (%.1f%%); "
 				         "default seed %llu", n, PATTERN_SHARE_SEEDS,
 				         100.0 * n / PATTERN_SHARE_SEEDS, (unsigned long long)var->seed);
-				wrap(out, share, 23, 78);
+				cmd_print_item(out, "", 23, share, 78);
 			}
 		}
 	}
@@ -123,7 +100,7 @@ static void explain(FILE *out, const struct pattern *p)
 			size_t len = strlen(topics);
 			snprintf(topics + len, sizeof topics - len, "%s%s", t ? "; " : "", words);
 		}
-		wrap(out, topics, 2, 78);
+		cmd_print_item(out, "", 2, topics, 78);
 	}
 	fprintf(out, "\nSource: chanlab show %s --source (%s); Go: chanlab show %s --go\n", p->name,
 	        p->source ? p->source : "?", p->name);

@@ -46,3 +46,57 @@ bool cmd_use_color(FILE *stream)
 		return false;
 	return isatty(fileno(stream));
 }
+
+void cmd_print_list(FILE *out, const char *lead, const char *list)
+{
+	const int width = 79;
+	int indent = (int)strlen(lead), col = indent;
+	fputs(lead, out);
+	bool first = true;
+	for (const char *s = list; *s;) {
+		size_t n = strcspn(s, ",");
+		const char *next = s + n + (s[n] == ',');
+		next += strspn(next, " ");
+		/* An item and its comma fit, or it starts a line of its own. */
+		int need = (int)n + (*next ? 1 : 0);
+		if (!first && col + 1 + need > width) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (!first) {
+			fputc(' ', out);
+			col++;
+		}
+		fprintf(out, "%.*s%s", (int)n, s, *next ? "," : "");
+		col += need;
+		first = false;
+		s = next;
+	}
+	fputc('\n', out);
+}
+
+void cmd_print_item(FILE *out, const char *head, int indent, const char *text, int width)
+{
+	int col = fprintf(out, "%s", head);
+	if (col >= indent && *head) {
+		fputc('\n', out);
+		col = 0;
+	}
+	const char *s = text;
+	do {
+		while (*s == ' ')
+			s++;
+		int room = width - indent, n = 0, last_space = -1;
+		while (s[n] && s[n] != '\n' && n < room) {
+			if (s[n] == ' ')
+				last_space = n;
+			n++;
+		}
+		if (s[n] && s[n] != '\n' && s[n] != ' ' && last_space > 0)
+			n = last_space;
+		fprintf(out, "%*s%.*s\n", indent - col, "", n, s);
+		col = 0;
+		s += n;
+		if (*s == '\n')
+			s++;
+	} while (*s);
+}

@@ -58,8 +58,9 @@ static void free_names(char **names)
 	free(names);
 }
 
-/* True if the comma-separated list from list's start to the end of its line
- * (or a ')') has the item name, whole. */
+/* True if the comma-separated list from list's start to its end (a line
+ * break not after a comma, or a ')') has the item name, whole.  A list
+ * wrapped to 80 columns goes on after ",\n" and the indent. */
 static bool list_has(const char *list, const char *name)
 {
 	size_t len = strlen(name);
@@ -69,9 +70,20 @@ static bool list_has(const char *list, const char *name)
 			return true;
 		at += item;
 		if (*at == ',')
-			at += strspn(at, ", ");
+			at += strspn(at, ", \n");
 	}
 	return false;
+}
+
+/* Every line of out fits in 80 columns (help is read in a terminal). */
+static void assert_fits_80(const char *what, const char *out)
+{
+	for (const char *line = out; *line;) {
+		size_t n = strcspn(line, "\n");
+		ck_assert_msg(n <= 80, "'chanlab %s' has a line of %zu columns: %.*s", what, n, (int)n,
+		              line);
+		line += n + (line[n] == '\n');
+	}
 }
 
 /* The pattern list of run, show and explore's --help, and of an unknown
@@ -109,10 +121,24 @@ START_TEST(every_command_has_help)
 			char *out = cli_run(&status, "%s %s 2>/dev/null", names[i], flags[f]);
 			ck_assert_msg(status == 0, "chanlab %s %s exited %d", names[i], flags[f], status);
 			ck_assert_msg(strstr(out, "usage:") != NULL, "chanlab %s %s: no usage", names[i], flags[f]);
+			assert_fits_80(names[i], out);
 			free(out);
 		}
 	}
 	free_names(names);
+	static const char *const more[] = {
+		"--help", "quiz stats", "quiz grade", "quiz lint", "quiz export", "quiz import",
+		"exercise list", "exercise start", "exercise check", "exercise hint",
+		"exercise watch", "exercise reset", "exercise solution", "exercise next",
+		"exercise verify", "exercise grade", "run worker-pool", "explore fan-in",
+	};
+	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
+		int status;
+		char *out = cli_run(&status, "%s --help 2>/dev/null", more[i]);
+		ck_assert_msg(status == 0, "chanlab %s --help exited %d", more[i], status);
+		assert_fits_80(more[i], out);
+		free(out);
+	}
 }
 END_TEST
 
