@@ -465,6 +465,10 @@ static int do_list(struct ctx *c)
 		printf("\nnext: chanlab exercise start %s\n", next->name);
 	else
 		printf("\nevery exercise passed\n");
+	/* The problems were printed as the pack loaded. */
+	if (c->pack.left_out)
+		return cmd_fail(CL_EXIT_ERROR, "%d exercise%s left out (see above)", c->pack.left_out,
+		                c->pack.left_out == 1 ? "" : "s");
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
@@ -375,16 +376,37 @@ int coach_pack_load(const char *const *dirs, int ndirs, struct coach_pack *pack,
 		}
 		struct dirent *e;
 		while ((e = readdir(dp))) {
-			if (!exercise_folder_name(e->d_name))
-				continue;
 			char path[4096];
 			snprintf(path, sizeof path, "%s/%s", dirs[i], e->d_name);
 			struct stat st;
-			if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+			if (e->d_name[0] == '.' || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
 				continue;
+			if (!exercise_folder_name(e->d_name)) {
+				/* Only a folder that looks like an exercise is worth a word. */
+				char spec[4200];
+				snprintf(spec, sizeof spec, "%s/spec.yaml", path);
+				if (access(spec, F_OK) == 0) {
+					coach_diag_add(d, "%s: left out: an exercise folder is named NN-name "
+					               "(two digits, a dash, a name)", path);
+					pack->left_out++;
+				}
+				continue;
+			}
+			const struct coach_spec *twin = NULL;
+			for (int k = 0; k < pack->n && !twin; k++)
+				if (strcmp(pack->ex[k]->name, e->d_name) == 0)
+					twin = pack->ex[k];
+			if (twin) {
+				coach_diag_add(d, "%s: left out: %s is already an exercise (%s)", path,
+				               e->d_name, twin->dir);
+				pack->left_out++;
+				continue;
+			}
 			struct coach_spec *s = coach_spec_load(path, d);
-			if (!s)
+			if (!s) {
+				pack->left_out++;
 				continue;
+			}
 			if (pack->n == cap) {
 				cap = cap ? 2 * cap : 32;
 				pack->ex = realloc(pack->ex, (size_t)cap * sizeof *pack->ex);

@@ -63,11 +63,16 @@ void coach_spec_free(struct coach_spec *s);
 struct coach_pack {
 	struct coach_spec **ex;
 	int n;
+	int left_out;      /* exercises not loaded: a bad spec, a bad folder name, a
+	                      name an earlier pack has (their problems are in d) */
 };
 
 /* Loads every NN-name folder of each pack dir, in name order (levels are
  * the folder numbers' order).  Exercises whose spec fails to load are left
- * out, their problems in d. */
+ * out, their problems in d; so is a folder with a spec.yaml whose name is
+ * not NN-name, and one whose name an earlier dir has (the shipped pack
+ * comes first: a teacher's exercise never hides a shipped one, or the
+ * reverse).  Returns -1 only when a dir cannot be read. */
 int coach_pack_load(const char *const *dirs, int ndirs, struct coach_pack *pack,
                     struct coach_diag *d);
 void coach_pack_free(struct coach_pack *pack);

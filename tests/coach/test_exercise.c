@@ -119,6 +119,39 @@ START_TEST(verify_rejects_weak_spec)
 }
 END_TEST
 
+/* A teacher's pack: an exercise whose spec does not load, a folder with a
+ * spec.yaml not named NN-name, and one named as a shipped exercise are each
+ * left out with a line saying why; list shows the rest and exits 1. */
+START_TEST(pack_problems_are_named)
+{
+	struct sandbox sb;
+	sandbox_open(&sb);
+	char cmd[16384];
+	snprintf(cmd, sizeof cmd, "cd '%s' && mkdir pack && for d in 91-mine mine " EX " 92-good; "
+	         "do cp -r '%s/" EXDIR "' pack/$d || exit 1; done && "
+	         "echo 'garbage: [' >> pack/91-mine/spec.yaml", sb.dir, sb.src);
+	ck_assert_int_eq(system(cmd), 0);
+	int st;
+	char *out = ex(&sb, &st, "list --pack pack");
+	ck_assert_int_eq(st, 1);
+	ck_assert_msg(strstr(out, "pack/91-mine/spec.yaml:") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "pack/mine: left out: an exercise folder is named NN-name"), "%s",
+	              out);
+	ck_assert_msg(strstr(out, "pack/" EX ": left out: " EX " is already an exercise"), "%s", out);
+	ck_assert_msg(strstr(out, "3 exercises left out"), "%s", out);
+	ck_assert_msg(strstr(out, "92-good"), "%s", out);
+	int rows = 0;    /* list rows are "> NAME ..." or "  NAME ..." */
+	for (const char *line = out; *line;) {
+		rows += strncmp(line + 1, " " EX " ", strlen(EX) + 2) == 0;
+		size_t n = strcspn(line, "\n");
+		line += n + (line[n] == '\n');
+	}
+	ck_assert_msg(rows == 1, "listed %d times: %s", rows, out);
+	free(out);
+	sandbox_close(&sb);
+}
+END_TEST
+
 /* start, check fails with a schedule, solution refused, the solution
  * passes, progress says passed, the solution is shown. */
 START_TEST(student_session)
@@ -889,6 +922,7 @@ Suite *suite_coach(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, verify_shipped_pack);
 	tcase_add_test(tc, verify_rejects_weak_spec);
+	tcase_add_test(tc, pack_problems_are_named);
 	tcase_add_test(tc, student_session);
 	tcase_add_test(tc, help_for_every_subcommand);
 	tcase_add_test(tc, task_and_output_caps_are_limits);
