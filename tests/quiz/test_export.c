@@ -602,24 +602,25 @@ START_TEST(export_unknown_names)
 }
 END_TEST
 
+/* Writes text to dir/name; the path goes to path. */
+static void put_in(const char *dir, const char *name, const char *text, char *path, size_t size)
+{
+	snprintf(path, size, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
 /* A failed import leaves the target as it was; non-UTF-8 is refused. */
 START_TEST(import_atomic_and_utf8)
 {
 	char dir[] = "/tmp/chanlab-import-XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	char target[128], bad[128], latin[128], args[512];
-	snprintf(target, sizeof target, "%s/bank.yaml", dir);
-	snprintf(bad, sizeof bad, "%s/bad.gift", dir);
-	snprintf(latin, sizeof latin, "%s/latin.gift", dir);
-	FILE *f = fopen(target, "w");
-	fputs("precious\n", f);
-	fclose(f);
-	f = fopen(bad, "w");
-	fputs("::x:: no braces here\n", f);
-	fclose(f);
-	f = fopen(latin, "w");
-	fputs("::q:: Caf\xe9?{T}\n", f);
-	fclose(f);
+	put_in(dir, "bank.yaml", "precious\n", target, sizeof target);
+	put_in(dir, "bad.gift", "::x:: no braces here\n", bad, sizeof bad);
+	put_in(dir, "latin.gift", "::q:: Caf\xe9?{T}\n", latin, sizeof latin);
 	int st;
 	snprintf(args, sizeof args, "quiz import %s --out %s 2>&1", bad, target);
 	char *out = chanlab(args, &st);
@@ -650,18 +651,10 @@ START_TEST(import_ids_and_refusals)
 	char dir[] = "/tmp/chanlab-import-XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	char twice[128], split[128], bad[128], args[600];
-	snprintf(twice, sizeof twice, "%s/twice.gift", dir);
-	snprintf(split, sizeof split, "%s/cat.gift", dir);
-	snprintf(bad, sizeof bad, "%s/bad.gift", dir);
-	FILE *f = fopen(twice, "w");
-	fputs("::Same:: One? {=a ~b}\n\n::Same:: Two? {=c ~d}\n\n::Same:: Three? {T}\n", f);
-	fclose(f);
-	f = fopen(split, "w");
-	fputs("$CATEGORY: top/chan\n\n::Foo:: One? {=a ~b}\n", f);
-	fclose(f);
-	f = fopen(bad, "w");
-	fputs("::x:: no braces here\n", f);
-	fclose(f);
+	put_in(dir, "twice.gift", "::Same:: One? {=a ~b}\n\n::Same:: Two? {=c ~d}\n\n"
+	       "::Same:: Three? {T}\n", twice, sizeof twice);
+	put_in(dir, "cat.gift", "$CATEGORY: top/chan\n\n::Foo:: One? {=a ~b}\n", split, sizeof split);
+	put_in(dir, "bad.gift", "::x:: no braces here\n", bad, sizeof bad);
 
 	struct quiz_diag d;
 	quiz_diag_init(&d);
