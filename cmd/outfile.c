@@ -101,6 +101,7 @@ int cmd_outfile_open(struct cmd_outfile *o, const char *path, bool replace)
 		return 0;
 	}
 	if (way == OUT_DIRECT) {
+		fflush(stdout);    /* /dev/stdout, a terminal: what came before stays before */
 		o->path = strdup(path);
 		o->f = o->path ? fopen(path, "w") : NULL;
 		if (!o->f) {
