@@ -799,6 +799,25 @@ void coach_verdict_found(const struct coach_spec *spec, const struct coach_verdi
 		snprintf(buf, size, "found while replaying the failing schedule");
 }
 
+/* word as the shell reads it back: as it is when it holds only safe
+ * characters, else in single quotes (a quote inside as '\''), so a replay
+ * line pasted into a shell runs nothing a folder's name says. */
+static void shell_word(FILE *out, const char *word)
+{
+	if (*word && strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	                          "_./-:@%+=,") == strlen(word)) {
+		fputs(word, out);
+		return;
+	}
+	fputc('\'', out);
+	for (const char *c = word; *c; c++)
+		if (*c == '\'')
+			fputs("'\\''", out);
+		else
+			fputc(*c, out);
+	fputc('\'', out);
+}
+
 void coach_verdict_print(FILE *out, const struct coach_spec *spec, const char *file,
                          const struct coach_verdict *v)
 {
@@ -856,8 +875,11 @@ void coach_verdict_print(FILE *out, const struct coach_spec *spec, const char *f
 			        v->trace);
 		if (v->output && *v->output && strcmp(v->kind, "limit") && strcmp(v->kind, "crash") == 0)
 			fprintf(out, "\nthe program printed:\n%s\n", v->output);
-		if (v->schedule && v->schedule[0])
-			fprintf(out, "\nreplay: chanlab exercise check %s --replay %s\n", file, v->schedule);
+		if (v->schedule && v->schedule[0]) {
+			fputs("\nreplay: chanlab exercise check ", out);
+			shell_word(out, file);
+			fprintf(out, " --replay %s\n", v->schedule);
+		}
 		fprintf(out, "stuck? 'chanlab exercise hint %s' gives a hint\n", spec->name);
 		return;
 	case COACH_COMPILE:

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -520,6 +521,29 @@ START_TEST(replay_repeats_the_failure)
 	ck_assert_msg(st == 6, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "deadlock check"));
 	free(out);
+
+	/* A file in a folder whose name the shell would read as more than a
+	 * word: the replay line quotes it, so pasted, it replays and runs
+	 * nothing the name says. */
+	char odd[600], odd_file[700];
+	snprintf(odd, sizeof odd, "%s/my dir's $(touch PWNED)", sb.dir);
+	ck_assert_int_eq(mkdir(odd, 0755), 0);
+	snprintf(odd_file, sizeof odd_file, "%s/mine.c", odd);
+	char *mine = test_read_file("exercises/04-fan-in-closer/mutants/never-close.c", NULL);
+	ck_assert_ptr_nonnull(mine);
+	write_file(odd_file, mine);
+	free(mine);
+	snprintf(args, sizeof args, "check '%s/my dir'\\''s $(touch PWNED)/mine.c'", sb.dir);
+	out = ex(&sb, &st, "%s", args);
+	ck_assert_msg(st == 6, "%s", out);
+	replay_args(out, args, sizeof args);
+	ck_assert_msg(strstr(args, "'\\''"), "the quote is not quoted: %s", args);
+	free(out);
+	out = ex(&sb, &st, "%s", args);
+	ck_assert_msg(st == 6 && strstr(out, "deadlock check"), "%s", out);
+	free(out);
+	snprintf(path, sizeof path, "%s/PWNED", sb.dir);
+	ck_assert_msg(access(path, F_OK) != 0, "the replay line ran a command");
 
 	/* A schedule of another exercise is refused, not run. */
 	out = ex(&sb, &st, "check mine.c --replay random:1:S1-0000000000000000-1x3");
