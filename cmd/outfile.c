@@ -132,6 +132,10 @@ int cmd_outfile_open(struct cmd_outfile *o, const char *path, bool replace)
 		memset(o, 0, sizeof *o);
 		return rc;
 	}
+	/* A replaced file keeps its permissions (a private 0600 stays so). */
+	struct stat old;
+	if (stat(o->path, &old) == 0)
+		(void)fchmod(fileno(o->f), old.st_mode & 07777);
 	return 0;
 }
 

@@ -1,10 +1,11 @@
 /*
  * test_outfile.c - files written whole or not at all (cmd/outfile.c): a new
  * file appears only at commit and no temporary file is left; an existing
- * file is refused without replace and kept whole on abort; a link keeps
- * being a link to the new content; a FIFO is written through, not replaced
- * by a plain file; a device that fails to write (/dev/full) makes commit
- * fail; a missing folder is refused by the check, before any work.
+ * file is refused without replace, kept whole on abort, and replaced with
+ * its permissions kept; a link keeps being a link to the new content; a
+ * FIFO is written through, not replaced by a plain file; a device that
+ * fails to write (/dev/full) makes commit fail; a missing folder is refused
+ * by the check, before any work.
  */
 #include <check.h>
 #include <dirent.h>
@@ -91,11 +92,15 @@ START_TEST(existing_file_refused_or_replaced)
 	assert_content(path, "precious\n");
 	ck_assert_int_eq(entries(), 1);
 
+	ck_assert_int_eq(chmod(path, 0600), 0);
 	ck_assert_int_eq(cmd_outfile_open(&o, path, true), 0);
 	fputs("new\n", o.f);
 	ck_assert_int_eq(cmd_outfile_commit(&o), 0);
 	assert_content(path, "new\n");
 	ck_assert_int_eq(entries(), 1);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);    /* the replaced file's permissions */
 }
 END_TEST
 
