@@ -130,8 +130,14 @@ static void chomp(char *s)
 static int reader_line(struct reader *rd, const char *prompt, char **line)
 {
 	if (!rd->interactive) {
-		if (getline(&rd->buf, &rd->cap, rd->in) < 0)
+		ssize_t got = getline(&rd->buf, &rd->cap, rd->in);
+		if (got < 0)
 			return LINE_EOF;
+		/* A NUL byte would end the answer early ("a\0b" read as "a"):
+		 * shown as '?', the line is not an answer. */
+		for (ssize_t i = 0; i < got; i++)
+			if (rd->buf[i] == '\0')
+				rd->buf[i] = '?';
 		chomp(rd->buf);
 		*line = rd->buf + strspn(rd->buf, " \t");
 		return LINE_OK;

@@ -412,6 +412,21 @@ START_TEST(test_missed_comes_back_twice)
 }
 END_TEST
 
+/* A NUL byte in an answer line does not cut the answer short: "t\0x" is
+ * not an answer (it was read as "t"). */
+START_TEST(test_nul_is_not_an_answer)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "printf 't\\000x\\n:quit\\n' | NO_COLOR=1 %s quiz --cram --bank %s "
+	         "--db %s --seed 7 --type truefalse", test_chanlab_bin(), path_a, db);
+	int status;
+	char *out = test_run_capture(cmd, &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(strstr(out, "not an answer") && !strstr(out, "right"), "%s", out);
+	free(out);
+}
+END_TEST
+
 /* SIGKILL right after the k-th ok: the database is intact and holds at least
  * k answers (ok is printed only after the commit). */
 START_TEST(test_kill_after_ok)
@@ -1080,6 +1095,7 @@ Suite *suite_quiz_repl(void)
 	tcase_add_test(tc, test_scripted_session);
 	tcase_add_test(tc, test_undo);
 	tcase_add_test(tc, test_missed_comes_back_twice);
+	tcase_add_test(tc, test_nul_is_not_an_answer);
 	tcase_add_test(tc, test_kill_after_ok);
 	tcase_add_test(tc, test_foreign_db_refused);
 	tcase_add_test(tc, test_exam_same_paper);
