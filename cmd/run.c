@@ -310,6 +310,10 @@ int cmd_run(int argc, char **argv)
 	print_verdict(vout, words, verdict == PATTERN_VERDICT_OK, &res, cfg.seed, replay,
 	              cfg.sched == CL_SCHED_PAR);
 	rc = cmd_interrupted() ? CL_EXIT_INTERRUPTED : pattern_verdict_exit(verdict);
+	if (res.schedule_unused && !res.schedule_refused)
+		fprintf(stderr, "chanlab: run: note: the run ended with %llu of the schedule's %zu "
+		        "decisions unused; it was not recorded as it is for this run\n",
+		        (unsigned long long)res.schedule_unused, replay_sched.n);
 	if (out_failed && rc == CL_EXIT_OK)
 		rc = CL_EXIT_ERROR;     /* the trace asked for is not whole */
 	if (res.schedule_refused)

@@ -135,6 +135,8 @@ struct cl_result {
 	uint64_t schedule_refused;   /* replay: the 1-based decision that named a task that
 	                                could not run (then limit, reason "schedule"); 0 none */
 	uint64_t schedule_fallbacks; /* lenient replay: decisions that took the default instead */
+	uint64_t schedule_unused;    /* replay: decisions left when the run ended (a schedule
+	                                longer than the run it is replayed on) */
 };
 
 void cl_config_init(struct cl_config *config);

@@ -119,6 +119,8 @@ void rt_schedule_end(struct rt_sched *s, struct cl_result *result)
 	s->cap_pend = s->cap_choice_next = 0;
 	result->schedule_refused = s->schedule_refused;
 	result->schedule_fallbacks = s->schedule_fallbacks;
+	result->schedule_unused = s->cfg.replay && s->replay_pos < s->cfg.replay->n
+	                          ? s->cfg.replay->n - s->replay_pos : 0;
 	if (s->schedule_refused)
 		snprintf(result->limit_reason, sizeof result->limit_reason, "schedule");
 }

@@ -92,7 +92,8 @@ END_TEST
 
 /* A schedule that fits no run of this program (decision 1 picks a task
  * that is not there) is refused before anything is shown: exit 64, the
- * refusal and the task dump on stderr, no trace on stdout, no --out file. */
+ * refusal and the task dump on stderr, no trace on stdout, no --out file.
+ * One longer than the run is replayed with a note. */
 START_TEST(refused_schedule_prints_no_trace)
 {
 	int status;
@@ -117,6 +118,14 @@ START_TEST(refused_schedule_prints_no_trace)
 	snprintf(file, sizeof file, "%s/t.txt", out_path);
 	ck_assert_msg(access(file, F_OK) != 0, "a refused schedule wrote --out");
 	ck_assert_int_eq(rmdir(out_path), 0);
+	/* One decision more than the run makes: replayed, with a note that
+	 * the schedule is not this run's as it is. */
+	char longer[200];
+	snprintf(longer, sizeof longer, "%.*s.1", (int)strcspn(s, "\n"), s);
+	out = cli_run(&status, "run rendezvous --quiet --schedule %s 2>&1 >/dev/null", longer);
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(strstr(out, "the run ended with 1 of the schedule's"), "%s", out);
+	free(out);
 	free(err);
 }
 END_TEST
