@@ -553,6 +553,7 @@ struct importer {
 	size_t nbanks;
 	int written;
 	int number;     /* questions seen, for made-up ids */
+	int no_feedback;  /* questions without general feedback (the first are named) */
 	int problems;
 	char **ids;     /* the ids written so far (each is used once): an
 	                   open-addressing hash set, cap a power of two */
@@ -574,6 +575,9 @@ static void problem(struct importer *im, int line, const char *fmt, ...)
 	free(msg);
 	im->problems++;
 }
+
+/* Questions without general feedback named one by one; the rest counted. */
+#define NO_FEEDBACK_NAMED 20
 
 /* The bank a question goes to: in split mode its $CATEGORY's last
  * component when that is a bank name, else the default bank. */
@@ -836,7 +840,10 @@ static void read_question(struct importer *im, struct gq *g, const char *s, size
 		if (g->q.type == QUIZ_CODE && !g->q.code)
 			g->q.type = QUIZ_SHORT;
 		g->q.id = make_id(im, title, line);
-		if (!g->q.explanation || !*g->q.explanation)
+		/* Each of the first few by name; a whole export without feedback
+		 * is one more line, not a line a question. */
+		if ((!g->q.explanation || !*g->q.explanation) &&
+		    ++im->no_feedback <= NO_FEEDBACK_NAMED)
 			problem(im, line, "question '%s' has no general feedback ('####'); fill in "
 			                  "its 'explanation'", g->q.id);
 		const char *topic = topic_of(im->category);
@@ -1054,6 +1061,9 @@ static int import(struct importer *im, const char *text, size_t len)
 	free(q.s);
 	free(im->category);
 	im->category = NULL;
+	if (im->no_feedback > NO_FEEDBACK_NAMED)
+		problem(im, 0, "%d more questions have no general feedback ('####'); each has "
+		               "explanation: \"\" to fill in", im->no_feedback - NO_FEEDBACK_NAMED);
 	if (im->written == 0)
 		quiz_diag_add(diag, name, 0, 0, "no question to import");
 	return im->written ? im->written : -1;

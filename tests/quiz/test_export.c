@@ -699,6 +699,20 @@ START_TEST(import_ids_and_refusals)
 	ck_assert_int_eq(st, 1);
 	HAS(out, "/nope: No such file or directory");
 	free(out);
+	/* 25 questions without general feedback: 20 named, then one line for
+	 * the other 5. */
+	char many[2000] = "", path[128];
+	for (int i = 0; i < 25; i++)
+		snprintf(many + strlen(many), sizeof many - strlen(many), "::Q%d:: Q%d? {T}\n\n", i, i);
+	put_in(dir, "many.gift", many, path, sizeof path);
+	quiz_diag_init(&d);
+	yaml = import(path, &d, &n);
+	ck_assert_int_eq(n, 25);
+	ck_assert_int_eq(d.count, 21);
+	HAS(d.lines[19], "question 'many.q19' has no general feedback");
+	HAS(d.lines[20], "many.gift: 5 more questions have no general feedback");
+	free(yaml);
+	quiz_diag_free(&d);
 	snprintf(args, sizeof args, "rm -rf '%s'", dir);
 	ck_assert_int_eq(system(args), 0);
 }
