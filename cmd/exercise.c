@@ -479,8 +479,9 @@ static int do_next(struct ctx *c)
 		printf("every exercise passed\n");
 		return 0;
 	}
-	printf("%s (%s): %s\n  %s\nstart it: chanlab exercise start %s\n", s->name, s->level,
-	       s->title, s->summary, s->name);
+	printf("%s (%s): %s\n", s->name, s->level, s->title);
+	cmd_print_item(stdout, "", 2, s->summary, 78);
+	printf("start it: chanlab exercise start %s\n", s->name);
 	return 0;
 }
 
@@ -512,7 +513,9 @@ static int do_start(struct ctx *c)
 	if (!realpath(dir, absdir))
 		snprintf(absdir, sizeof absdir, "%s", dir);
 	coach_store_started(c->store, s->name, absdir);
-	printf("%s: %s (%s)\n\n  %s\n\n", s->name, s->title, s->level, s->summary);
+	printf("%s: %s (%s)\n\n", s->name, s->title, s->level);
+	cmd_print_item(stdout, "", 2, s->summary, 78);
+	putchar('\n');
 	printf("your file: %s/%s (api.h beside it says what is given)\n", dir, file);
 	printf("edit the TODOs, then: chanlab exercise check %s\n", s->name);
 	printf("re-check on every save: chanlab exercise watch %s\n", s->name);
@@ -671,8 +674,8 @@ static int do_hint(struct ctx *c)
 	struct coach_progress p;
 	coach_store_get(c->store, s->name, &p);
 	if (p.hints < s->nhints) {
-		printf("hint %d of %d for %s:\n  %s\n", p.hints + 1, s->nhints, s->name,
-		       s->hints[p.hints]);
+		printf("hint %d of %d for %s:\n", p.hints + 1, s->nhints, s->name);
+		cmd_print_item(stdout, "", 2, s->hints[p.hints], 78);
 		coach_store_hint(c->store, s->name);
 		return 0;
 	}

@@ -21,6 +21,38 @@ static void usage(FILE *out)
 	             "  --json      one JSON document instead of text\n");
 }
 
+/* The title from column 26, then mark (kept whole) if any; a title too
+ * long for the line goes on under itself. */
+static void print_title(FILE *out, const char *title, const char *mark)
+{
+	const int from = 25, width = 79;
+	int col = from;
+	bool first = true;
+	for (const char *w = title; *w || mark;) {
+		size_t n;
+		if (*w) {
+			n = strcspn(w, " ");
+		} else {
+			w = mark;
+			mark = NULL;
+			n = strlen(w);
+		}
+		if (!first && col + 1 + (int)n > width) {
+			fprintf(out, "\n%*s", from, "");
+			col = from;
+		} else if (!first) {
+			fputc(' ', out);
+			col++;
+		}
+		fprintf(out, "%.*s", (int)n, w);
+		col += (int)n;
+		first = false;
+		w += n;
+		w += strspn(w, " ");
+	}
+	fputc('\n', out);
+}
+
 /* The summary's first sentence (up to ". " or the end), at most max bytes. */
 static int first_sentence(const char *s, int max)
 {
@@ -114,10 +146,12 @@ static void list_text(FILE *out, int level)
 			continue;
 		if (shown++)
 			fputc('\n', out);
-		fprintf(out, "%s%-16s%s %-7s %s%s\n", color ? "\033[1m" : "", p->name, color ? "\033[0m" : "",
-		        pattern_level_name(p->level), p->title,
-		        p->sched == PATTERN_SCHED_PAR ? " [par only]" : "");
-		fprintf(out, "  %.*s\n", first_sentence(p->summary, 200), p->summary);
+		fprintf(out, "%s%-16s%s %-7s ", color ? "\033[1m" : "", p->name, color ? "\033[0m" : "",
+		        pattern_level_name(p->level));
+		print_title(out, p->title, p->sched == PATTERN_SCHED_PAR ? "[par only]" : NULL);
+		char first[220];
+		snprintf(first, sizeof first, "%.*s", first_sentence(p->summary, 200), p->summary);
+		cmd_print_item(out, "", 2, first, 78);
 		for (int v = 0; v < p->nvariants; v++)
 			fprintf(out, "  - %-20s %s\n", p->variants[v].name, p->variants[v].outcome);
 	}

@@ -84,7 +84,10 @@ static void explain(FILE *out, const struct pattern *p)
 		} else {
 			snprintf(range, sizeof range, "%ld..%ld", pp->min, pp->max);
 		}
-		fprintf(out, "  %-14s %s (default %s; %s)\n", name, pp->help, pp->def, range);
+		char head[64], text[700];
+		snprintf(head, sizeof head, "  %-14s ", name);
+		snprintf(text, sizeof text, "%s (default %s; %s)", pp->help, pp->def, range);
+		cmd_print_item(out, head, 17, text, 78);
 	}
 	if (p->topics && p->topics[0]) {
 		fprintf(out, "\n%sTopics%s\n", b, n);
@@ -102,8 +105,9 @@ static void explain(FILE *out, const struct pattern *p)
 		}
 		cmd_print_item(out, "", 2, topics, 78);
 	}
-	fprintf(out, "\nSource: chanlab show %s --source (%s); Go: chanlab show %s --go\n", p->name,
-	        p->source ? p->source : "?", p->name);
+	fprintf(out, "\nSource: chanlab show %s --source (%s)\n", p->name,
+	        p->source ? p->source : "?");
+	fprintf(out, "Go:     chanlab show %s --go (%s)\n", p->name, p->go_source ? p->go_source : "?");
 }
 
 int cmd_show(int argc, char **argv)

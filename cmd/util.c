@@ -77,7 +77,8 @@ void cmd_print_list(FILE *out, const char *lead, const char *list)
 void cmd_print_item(FILE *out, const char *head, int indent, const char *text, int width)
 {
 	int col = fprintf(out, "%s", head);
-	if (col >= indent && *head) {
+	/* A head that reaches the text's column needs a space before it. */
+	if (col > indent || (col == indent && col > 0 && head[col - 1] != ' ')) {
 		fputc('\n', out);
 		col = 0;
 	}

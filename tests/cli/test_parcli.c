@@ -56,16 +56,22 @@ START_TEST(det_and_explore_refused)
 }
 END_TEST
 
-/* Whether the header line of pattern name in `list` ends with "[par only]". */
+/* Whether the header of pattern name in `list` (its line, and the lines
+ * under the title a long one wraps to) ends with "[par only]". */
 static bool header_marked(const char *list, const char *name)
 {
 	size_t n = strlen(name);
 	for (const char *line = list; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		if (strncmp(line, name, n) != 0 || line[n] != ' ')
 			continue;
-		const char *eol = strchr(line, '\n');
-		size_t len = eol ? (size_t)(eol - line) : strlen(line);
-		return len > 10 && strncmp(line + len - 10, "[par only]", 10) == 0;
+		for (;;) {
+			const char *eol = strchr(line, '\n');
+			size_t len = eol ? (size_t)(eol - line) : strlen(line);
+			bool wraps = eol && strspn(eol + 1, " ") >= 25;
+			if (!wraps)
+				return len > 10 && strncmp(line + len - 10, "[par only]", 10) == 0;
+			line = eol + 1;
+		}
 	}
 	return false;
 }
