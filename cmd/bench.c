@@ -1304,8 +1304,6 @@ int cmd_bench(int argc, char **argv)
 			cmd_fail(CL_EXIT_ERROR, "bench: %s: %s", st->rows[i].s.name, st->rows[i].note);
 			rc = CL_EXIT_ERROR;
 		}
-	if (fflush(stdout) != 0 && rc == CL_EXIT_OK)
-		rc = cmd_fail(CL_EXIT_ERROR, "bench: cannot write the figures");
 	bool interrupted = cmd_interrupted();
 	free(st);
 	return interrupted ? CL_EXIT_INTERRUPTED : rc;

@@ -52,6 +52,16 @@ int cmd_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)
  * the option is there but its value is not. */
 const char *cmd_opt_value(int argc, char **argv, int *i, const char *name, bool *missing);
 
+/* A line filled word by word from column col: a word that would pass
+ * column CMD_WRAP_WIDTH starts a new line, indented to indent. */
+#define CMD_WRAP_WIDTH 79
+struct cmd_wrap {
+	FILE *out;
+	int col, indent;
+	bool started;      /* a word is on the line: the next goes one space on */
+};
+void cmd_wrap_word(struct cmd_wrap *w, const char *word, size_t n);
+
 /* Prints lead, then the comma-separated list wrapped at 79 columns, each
  * further line indented under the list's first item (help texts stay in 80
  * columns however many patterns or figures there are). */

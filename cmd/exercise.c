@@ -1104,6 +1104,7 @@ static int do_grade(struct ctx *c)
 			continue;
 		}
 		char note[128] = "";
+		bool differs = false;     /* checked again, the verdict is not the file's */
 		char v_str[16], k_str[16];
 		/* The source must be the one the result was written for. */
 		const char *claimed = NULL;
@@ -1138,8 +1139,9 @@ static int do_grade(struct ctx *c)
 			if (frc == 0 && check_one(c, s, file, false, &v) < 0) {
 				snprintf(v_str, sizeof v_str, "%s", v.status == COACH_PASS ? "pass" : "fail");
 				snprintf(k_str, sizeof k_str, "%s", v.status == COACH_PASS ? "" : v.kind);
-				snprintf(note, sizeof note, "re-checked%s", strcmp(v_str, verdict) ?
-				         "; differs from the file's verdict" : "");
+				differs = strcmp(v_str, verdict) != 0;
+				snprintf(note, sizeof note, "re-checked%s",
+				         differs ? "; differs from the file's verdict" : "");
 				coach_verdict_free(&v);
 			} else {
 				snprintf(note, sizeof note, "could not re-check");
@@ -1163,7 +1165,7 @@ static int do_grade(struct ctx *c)
 		}
 		/* A result whose source or verdict is not what was checked is
 		 * flagged: the class table exits 1, as quiz grade does. */
-		flagged += hash_bad || strstr(note, "differs from the file's verdict") != NULL;
+		flagged += hash_bad || differs;
 		grade_row(c->o.csv, rows++ == 0, student, ex, v_str, k_str, hints, secs, note);
 		json_decref(j);
 	}

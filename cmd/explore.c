@@ -501,7 +501,5 @@ int cmd_explore(int argc, char **argv)
 out:
 	ex_result_free(&res);
 	pattern_run_free(run);
-	if (fflush(stdout) != 0 && rc == CL_EXIT_OK)
-		rc = cmd_fail(CL_EXIT_ERROR, "cannot write the summary");
 	return rc;
 }

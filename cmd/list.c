@@ -25,31 +25,14 @@ static void usage(FILE *out)
  * long for the line goes on under itself. */
 static void print_title(FILE *out, const char *title, const char *mark)
 {
-	const int from = 25, width = 79;
-	int col = from;
-	bool first = true;
-	for (const char *w = title; *w || mark;) {
-		size_t n;
-		if (*w) {
-			n = strcspn(w, " ");
-		} else {
-			w = mark;
-			mark = NULL;
-			n = strlen(w);
-		}
-		if (!first && col + 1 + (int)n > width) {
-			fprintf(out, "\n%*s", from, "");
-			col = from;
-		} else if (!first) {
-			fputc(' ', out);
-			col++;
-		}
-		fprintf(out, "%.*s", (int)n, w);
-		col += (int)n;
-		first = false;
-		w += n;
-		w += strspn(w, " ");
+	struct cmd_wrap w = {out, 25, 25, false};
+	for (const char *s = title + strspn(title, " "); *s; s += strspn(s, " ")) {
+		size_t n = strcspn(s, " ");
+		cmd_wrap_word(&w, s, n);
+		s += n;
 	}
+	if (mark)
+		cmd_wrap_word(&w, mark, strlen(mark));
 	fputc('\n', out);
 }
 
@@ -188,5 +171,5 @@ int cmd_list(int argc, char **argv)
 		list_json(stdout, level);
 	else
 		list_text(stdout, level);
-	return fflush(stdout) == 0 ? CL_EXIT_OK : cmd_fail(CL_EXIT_ERROR, "cannot write the list");
+	return CL_EXIT_OK;     /* main checks that stdout took it all */
 }

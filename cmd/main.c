@@ -47,13 +47,12 @@ static void usage(FILE *out)
 }
 
 /* Everything a command printed must have reached stdout: a full disk or a
- * closed pipe under `chanlab show --source > file` is an error, not exit 0. */
+ * closed pipe under `chanlab show --source > file` is an error, not exit 0.
+ * The one check for every command; one that failed has said why already. */
 static int flushed(int rc)
 {
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		int code = cmd_fail(CL_EXIT_ERROR, "cannot write stdout: %s", strerror(errno));
-		return rc ? rc : code;
-	}
+	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == CL_EXIT_OK)
+		return cmd_fail(CL_EXIT_ERROR, "cannot write stdout: %s", strerror(errno));
 	return rc;
 }
 

@@ -53,17 +53,23 @@ static int classify(const char *path, bool replace, enum out_way *way, char **ta
 	return 0;
 }
 
+/* The folder file is in: ".", "/" or the path up to its last '/'. */
+static void folder_of(const char *file, char dir[PATH_MAX])
+{
+	const char *slash = strrchr(file, '/');
+	if (!slash)
+		snprintf(dir, PATH_MAX, ".");
+	else if (slash == file)
+		snprintf(dir, PATH_MAX, "/");
+	else
+		snprintf(dir, PATH_MAX, "%.*s", (int)(slash - file), file);
+}
+
 /* The folder a new file goes in must exist and be writable. */
 static int check_folder(const char *file)
 {
 	char dir[PATH_MAX];
-	const char *slash = strrchr(file, '/');
-	if (!slash)
-		snprintf(dir, sizeof dir, ".");
-	else if (slash == file)
-		snprintf(dir, sizeof dir, "/");
-	else
-		snprintf(dir, sizeof dir, "%.*s", (int)(slash - file), file);
+	folder_of(file, dir);
 	struct stat st;
 	if (stat(dir, &st) != 0)
 		return cmd_fail(CL_EXIT_ERROR, "%s: cannot write: folder %s: %s", file, dir,
@@ -159,8 +165,7 @@ void cmd_outfile_abort(struct cmd_outfile *o)
 static void sync_folder(const char *file)
 {
 	char dir[PATH_MAX];
-	const char *slash = strrchr(file, '/');
-	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - file) + 1 : 1, slash ? file : ".");
+	folder_of(file, dir);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY);
 	if (fd >= 0) {
 		fsync(fd);
@@ -185,12 +190,13 @@ int cmd_outfile_commit(struct cmd_outfile *o)
 	}
 	o->f = NULL;
 	int rc = 0;
+	bool renamed = false;     /* the temporary file became path: nothing to unlink */
 	if (bad) {
 		rc = cmd_fail(CL_EXIT_ERROR, "%s: cannot write: %s", o->path, strerror(e));
 	} else if (cmd_interrupted()) {
 		rc = CL_EXIT_INTERRUPTED;
 	} else if (o->tmp && o->replace) {
-		if (rename(o->tmp, o->path) != 0)
+		if (!(renamed = rename(o->tmp, o->path) == 0))
 			rc = cmd_fail(CL_EXIT_ERROR, "%s: cannot write: %s", o->path, strerror(errno));
 	} else if (o->tmp && link(o->tmp, o->path) != 0) {
 		/* link() refuses a name that exists: a file made meanwhile stays.
@@ -198,13 +204,11 @@ int cmd_outfile_commit(struct cmd_outfile *o)
 		struct stat st;
 		if (errno == EEXIST)
 			rc = cmd_fail(CL_EXIT_ERROR, "%s: exists (--force overwrites it)", o->path);
-		else if (lstat(o->path, &st) == 0 || rename(o->tmp, o->path) != 0)
+		else if (lstat(o->path, &st) == 0 || !(renamed = rename(o->tmp, o->path) == 0))
 			rc = cmd_fail(CL_EXIT_ERROR, "%s: cannot write: %s", o->path, strerror(errno));
-		else
-			o->replace = true;     /* renamed: nothing left to unlink */
 	}
 	if (o->tmp) {
-		if (rc || !o->replace)
+		if (!renamed)
 			unlink(o->tmp);
 		if (!rc)
 			sync_folder(o->path);

@@ -132,6 +132,14 @@ static void print_verdict(FILE *out, const char *words, bool ok, const struct cl
 		        (unsigned long long)res->messages, t, (unsigned long long)seed, replay);
 }
 
+/* "the schedule does not fit": the refusal, the first line of res's report. */
+static int refusal(const struct cl_result *res)
+{
+	const char *report = res->report ? res->report : "";
+	return cmd_fail(CL_EXIT_USAGE, "run: the schedule does not fit this run: %.*s",
+	                (int)strcspn(report, "\n"), report);
+}
+
 /* Replays cfg's schedule with no trace: 0 when it fits the run, else
  * CL_EXIT_USAGE after the refusal and the task dump on stderr. */
 static int schedule_fits(struct pattern_run *run, const struct cl_config *cfg)
@@ -150,12 +158,12 @@ static int schedule_fits(struct pattern_run *run, const struct cl_config *cfg)
 	}
 	int rc = 0;
 	if (res.schedule_refused) {
+		/* The task dump under the report's first line, then the refusal. */
 		const char *report = res.report ? res.report : "";
 		size_t first = strcspn(report, "\n");
 		if (report[first])
 			fputs(report + first + 1 + (report[first + 1] == '\n'), stderr);
-		rc = cmd_fail(CL_EXIT_USAGE, "run: the schedule does not fit this run: %.*s",
-		              (int)first, report);
+		rc = refusal(&res);
 	}
 	cl_result_free(&res);
 	return rc;
@@ -317,9 +325,7 @@ int cmd_run(int argc, char **argv)
 	if (out_failed && rc == CL_EXIT_OK)
 		rc = CL_EXIT_ERROR;     /* the trace asked for is not whole */
 	if (res.schedule_refused)
-		rc = cmd_fail(CL_EXIT_USAGE, "run: the schedule does not fit this run: %.*s",
-		              (int)strcspn(res.report ? res.report : "", "\n"),
-		              res.report ? res.report : "");
+		rc = refusal(&res);
 	if (o.print_schedule) {
 		char *text = cl_schedule_format(&rec, rec.n);
 		if (text)
@@ -337,7 +343,5 @@ out:
 	if (tty_in && tty_in != stdin)
 		fclose(tty_in);
 	pattern_run_free(run);
-	if (fflush(stdout) != 0 && rc == CL_EXIT_OK)
-		rc = cmd_fail(CL_EXIT_ERROR, "cannot write the output: %s", strerror(errno));
 	return rc;
 }

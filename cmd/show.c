@@ -32,7 +32,7 @@ static int print_embedded(const struct pattern *p, const char *path, const char 
 		return cmd_fail(CL_EXIT_ERROR, "show: this build has no %s of %s%s%s%s", what, p->name,
 		                path ? " ('" : "", path ? path : "", path ? "')" : "");
 	fwrite(e->data, 1, e->size, stdout);
-	return fflush(stdout) == 0 ? CL_EXIT_OK : cmd_fail(CL_EXIT_ERROR, "cannot write the source");
+	return CL_EXIT_OK;     /* main checks that stdout took it all */
 }
 
 static void explain(FILE *out, const struct pattern *p)
@@ -146,5 +146,5 @@ int cmd_show(int argc, char **argv)
 	if (go)
 		return print_embedded(p, p->go_source, "Go original");
 	explain(stdout, p);
-	return fflush(stdout) == 0 ? CL_EXIT_OK : cmd_fail(CL_EXIT_ERROR, "cannot write the explanation");
+	return CL_EXIT_OK;
 }

@@ -47,29 +47,30 @@ bool cmd_use_color(FILE *stream)
 	return isatty(fileno(stream));
 }
 
+void cmd_wrap_word(struct cmd_wrap *w, const char *word, size_t n)
+{
+	if (w->started && w->col + 1 + (int)n > CMD_WRAP_WIDTH) {
+		fprintf(w->out, "\n%*s", w->indent, "");
+		w->col = w->indent;
+	} else if (w->started) {
+		fputc(' ', w->out);
+		w->col++;
+	}
+	fprintf(w->out, "%.*s", (int)n, word);
+	w->col += (int)n;
+	w->started = true;
+}
+
 void cmd_print_list(FILE *out, const char *lead, const char *list)
 {
-	const int width = 79;
-	int indent = (int)strlen(lead), col = indent;
 	fputs(lead, out);
-	bool first = true;
+	struct cmd_wrap w = {out, (int)strlen(lead), (int)strlen(lead), false};
 	for (const char *s = list; *s;) {
 		size_t n = strcspn(s, ",");
-		const char *next = s + n + (s[n] == ',');
-		next += strspn(next, " ");
-		/* An item and its comma fit, or it starts a line of its own. */
-		int need = (int)n + (*next ? 1 : 0);
-		if (!first && col + 1 + need > width) {
-			fprintf(out, "\n%*s", indent, "");
-			col = indent;
-		} else if (!first) {
-			fputc(' ', out);
-			col++;
-		}
-		fprintf(out, "%.*s%s", (int)n, s, *next ? "," : "");
-		col += need;
-		first = false;
-		s = next;
+		n += s[n] == ',';          /* an item goes with its comma */
+		cmd_wrap_word(&w, s, n);
+		s += n;
+		s += strspn(s, " ");
 	}
 	fputc('\n', out);
 }

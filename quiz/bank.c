@@ -201,6 +201,14 @@ void quiz_bank_free(struct quiz_bank *b)
 	memset(b, 0, sizeof *b);
 }
 
+uint64_t quiz_hash_str(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
 bool quiz_bank_name_ok(const char *name)
 {
 	return *name && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(name);

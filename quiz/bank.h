@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum quiz_level {
@@ -190,6 +191,9 @@ int quiz_bank_load_checked(struct quiz_bank *b, const struct quiz_source *srcs,
 
 /* The question with this id, or NULL. */
 const struct quiz_question *quiz_bank_find(const struct quiz_bank *b, const char *id);
+
+/* 64-bit FNV-1a of s: a question's own choice order, the importer's id set. */
+uint64_t quiz_hash_str(const char *s);
 
 /* A bank's name: lowercase letters, digits and '-', at least one. */
 bool quiz_bank_name_ok(const char *name);

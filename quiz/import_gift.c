@@ -590,10 +590,7 @@ static const char *bank_of(const struct importer *im)
 /* The slot of id in the set: where it is, or the empty slot it would go to. */
 static size_t id_slot(const struct importer *im, const char *id)
 {
-	uint64_t h = 14695981039346656037ull;    /* FNV-1a */
-	for (const unsigned char *c = (const unsigned char *)id; *c; c++)
-		h = (h ^ *c) * 1099511628211ull;
-	size_t i = (size_t)h & (im->cap_ids - 1);
+	size_t i = (size_t)quiz_hash_str(id) & (im->cap_ids - 1);
 	while (im->ids[i] && strcmp(im->ids[i], id) != 0)
 		i = (i + 1) & (im->cap_ids - 1);
 	return i;

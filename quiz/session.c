@@ -34,14 +34,6 @@ size_t quiz_rng_below(struct quiz_rng *r, size_t n)
 	return (size_t)(x % n);
 }
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	return h;
-}
-
 static void shuffle(const struct quiz_question **a, size_t n, struct quiz_rng *r)
 {
 	for (size_t i = n; i > 1; i--) {
@@ -153,7 +145,7 @@ void quiz_choice_order(const struct quiz_question *q, uint64_t seed, size_t *ord
 	if (!q->shuffle || q->nchoices < 2)
 		return;
 	struct quiz_rng r;
-	quiz_rng_seed(&r, seed ^ hash_str(q->id));
+	quiz_rng_seed(&r, seed ^ quiz_hash_str(q->id));
 	for (size_t i = q->nchoices; i > 1; i--) {
 		size_t j = quiz_rng_below(&r, i);
 		size_t t = order[i - 1];
