@@ -16,8 +16,8 @@
 
 struct cl_waitgroup {
 	struct rt_obj obj;
-	struct rt_lock lock;     /* guards the fields below */
-	int64_t counter;
+	struct rt_lock lock;     /* guards waiters, and counter's way to zero */
+	int64_t counter;         /* atomic: Done's fast path changes it without the lock */
 	struct rt_taskq waiters;
 };
 
@@ -41,24 +41,59 @@ static void wake_all(struct rt_taskq *q)
 		rt_ready(t);
 }
 
+/* Done without the lock, as Go's is one atomic add: from a counter of two
+ * or more it cannot reach zero, so there is no Wait to release and no
+ * panic to raise.  Under the lock a Wait reads the counter and queues
+ * itself; only the locked path below takes the counter to zero, so a Wait
+ * that saw it above zero is queued before the Done that releases it looks
+ * at the queue.  A thousand tasks' Dones on one group then do not take
+ * turns at its lock (100,000 blocked tasks waking, bench's blocked rows).
+ * Traced runs keep the lock: each event shows the value the Done reached,
+ * in the order they happened. */
+static bool wg_done_fast(cl_waitgroup *wg)
+{
+	if (!rt_par_active || rt_sched_cur->tracing)
+		return false;   /* det's lock costs nothing; a trace needs the order */
+	int64_t old = __atomic_load_n(&wg->counter, __ATOMIC_RELAXED);
+	while (old >= 2)
+		if (__atomic_compare_exchange_n(&wg->counter, &old, old - 1, true, __ATOMIC_RELEASE,
+		                                __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
 static inline __attribute__((always_inline)) void wg_add(cl_waitgroup *wg, int delta, const char *op)
 {
 	rt_sched_point(NULL, 0);
 	if (delta < 0)
 		rt_race_release(wg);   /* Done happens before the Wait it releases */
+	if (delta == -1 && wg_done_fast(wg))
+		return;
 	rt_lock_acquire(&wg->lock);
 	/* The trace shows the value it would reach; a negative one is refused
 	 * before it is stored, so a recovered panic leaves the counter as it
-	 * was. */
-	int64_t counter = wg->counter + delta;
-	rt_emit_sync(CL_EV_SYNC, &wg->obj, op, counter, NULL, 0);
-	if (counter < 0) {
-		rt_lock_release(&wg->lock);
-		rt_panic(NULL, 0, "sync: negative WaitGroup counter");
+	 * was.  Fast Dones may land meanwhile on a counter of two or more, so
+	 * that takes a compare-and-swap; below two nothing but a holder of the
+	 * lock changes it, and a store does (spawn+join's Add and Done). */
+	int64_t old = __atomic_load_n(&wg->counter, __ATOMIC_ACQUIRE), counter;
+	for (;;) {
+		counter = old + delta;
+		if (counter < 0) {
+			rt_emit_sync(CL_EV_SYNC, &wg->obj, op, counter, NULL, 0);
+			rt_lock_release(&wg->lock);
+			rt_panic(NULL, 0, "sync: negative WaitGroup counter");
+		}
+		if (old < 2) {
+			__atomic_store_n(&wg->counter, counter, __ATOMIC_RELEASE);
+			break;
+		}
+		if (__atomic_compare_exchange_n(&wg->counter, &old, counter, true, __ATOMIC_ACQ_REL,
+		                                __ATOMIC_ACQUIRE))
+			break;
 	}
-	wg->counter = counter;
+	rt_emit_sync(CL_EV_SYNC, &wg->obj, op, counter, NULL, 0);
 	struct rt_taskq woken = {0};
-	if (wg->counter == 0) {
+	if (counter == 0) {
 		woken = wg->waiters;
 		wg->waiters = (struct rt_taskq){0};
 	}
@@ -80,7 +115,7 @@ void cl_wg_wait_at(const char *file, int line, cl_waitgroup *wg)
 {
 	rt_sched_point(file, line);
 	rt_lock_acquire(&wg->lock);
-	if (wg->counter > 0)
+	if (__atomic_load_n(&wg->counter, __ATOMIC_ACQUIRE) > 0)
 		rt_taskq_wait(&wg->waiters, &wg->lock, CL_WAIT_WAITGROUP, &wg->obj, 0, file, line);
 	else
 		rt_lock_release(&wg->lock);

@@ -325,6 +325,82 @@ START_TEST(negative_waitgroup_counter_panics)
 }
 END_TEST
 
+/* Dones from many processors at once, with Adds among them (each worker
+ * counts a child before its own Done): the counter reaches zero only after
+ * the last Done, and every Wait returns after every counted task has
+ * finished.  Under par most Dones take the lock-free path (a counter of
+ * two or more); the one to zero takes the lock. */
+#define WG_WORKERS 400
+#define WG_WAITERS 4
+
+struct wg_storm {
+	cl_waitgroup *wg;
+	int finished;             /* counted tasks past their work */
+	int early;                /* Waits that returned before all had finished */
+};
+
+static void wg_child(void *arg)
+{
+	struct wg_storm *w = arg;
+	__atomic_add_fetch(&w->finished, 1, __ATOMIC_RELAXED);
+	cl_wg_done(w->wg);
+}
+
+static void wg_worker(void *arg)
+{
+	struct wg_storm *w = arg;
+	cl_wg_add(w->wg, 1);   /* while counted itself, so never from zero */
+	cl_go(wg_child, w, "child");
+	__atomic_add_fetch(&w->finished, 1, __ATOMIC_RELAXED);
+	cl_wg_done(w->wg);
+}
+
+static void wg_waiter(void *arg)
+{
+	struct wg_storm *w = arg;
+	cl_wg_wait(w->wg);
+	if (__atomic_load_n(&w->finished, __ATOMIC_RELAXED) != 2 * WG_WORKERS)
+		__atomic_add_fetch(&w->early, 1, __ATOMIC_RELAXED);
+}
+
+static void wg_storm_main(void *arg)
+{
+	struct wg_storm *w = arg;
+	w->wg = cl_wg_new("wg");
+	cl_wg_add(w->wg, WG_WORKERS);
+	for (int i = 0; i < WG_WAITERS; i++)
+		cl_go(wg_waiter, w, "waiter");
+	for (int i = 0; i < WG_WORKERS; i++)
+		cl_go(wg_worker, w, "worker");
+	cl_wg_wait(w->wg);
+	if (__atomic_load_n(&w->finished, __ATOMIC_RELAXED) != 2 * WG_WORKERS)
+		__atomic_add_fetch(&w->early, 1, __ATOMIC_RELAXED);
+	cl_wg_done(w->wg);   /* below zero: panics, with the lock-free path or without */
+}
+
+START_TEST(waitgroup_reaches_zero_only_after_the_last_done)
+{
+	int rounds = (int)test_scaled(20, 2);
+	for (int round = 0; round < rounds; round++) {
+		for (int procs = 2; procs <= 4; procs *= 2) {
+			struct wg_storm w = {0};
+			struct cl_config cfg;
+			cl_config_init(&cfg);
+			cfg.sched = CL_SCHED_PAR;
+			cfg.procs = procs;
+			cfg.seed = (uint64_t)round + 1;
+			struct cl_result r;
+			ck_assert_int_eq(cl_run(wg_storm_main, &w, &cfg, &r), 0);
+			ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
+			ck_assert_str_eq(r.panic_msg, "sync: negative WaitGroup counter");
+			ck_assert_int_eq(w.early, 0);
+			ck_assert_int_eq(w.finished, 2 * WG_WORKERS);
+			cl_result_free(&r);
+		}
+	}
+}
+END_TEST
+
 struct self_wait {
 	cl_waitgroup *wg;
 };
@@ -462,6 +538,12 @@ Suite *suite_sync(void)
 	tcase_set_tags(t, TAG_DET);
 	tcase_add_test(t, without_the_mutex_updates_are_lost);
 	tcase_add_test(t, rwmutex_shares_reads_and_excludes_writes);
+	suite_add_tcase(s, t);
+	/* Picks the par scheduler and its processors itself. */
+	t = tcase_create("sync-par");
+	tcase_set_tags(t, TAG_DET);
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, waitgroup_reaches_zero_only_after_the_last_done);
 	suite_add_tcase(s, t);
 	return s;
 }
