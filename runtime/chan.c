@@ -204,29 +204,82 @@ bool cl_recv_at(const char *file, int line, cl_chan *c, void *out)
 	return mine.success;
 }
 
-/* How many tasks ahead of the one it readies close fetches. */
-#define WAKE_AHEAD 8
+/* How many waiters close takes off a queue per hold of the channel's lock. */
+#define CLOSE_BATCH 64
 
-/* Appends t to close's array of woken tasks, moving it from the caller's
- * stack buffer to the heap when that is full. */
-static struct rt_task **gather(struct rt_task **woken, struct rt_task **local, size_t *n,
-                               size_t *cap, struct rt_task *t)
+/* Claims w for close: success false and a receiver's value the zero value
+ * (ok == false).  False if w is a select that another case has fired. */
+static bool claim_for_close(struct cl_chan *c, struct rt_waiter *w, bool recv)
 {
-	if (*n == *cap) {
-		struct rt_task **bigger = malloc(*cap * 2 * sizeof *bigger);
-		if (!bigger)
-			rt_oom();
-		memcpy(bigger, woken, *n * sizeof *bigger);
-		if (woken != local)
-			free(woken);
-		woken = bigger;
-		*cap *= 2;
-	}
-	woken[(*n)++] = t;
-	return woken;
+	if (!rt_waiter_claim(w))
+		return false;
+	if (recv && w->elem && c->elem_size)
+		memset(w->elem, 0, c->elem_size);
+	w->success = false;
+	__builtin_prefetch(w->task, 1);   /* its record: rt_ready writes it next */
+	return true;
 }
 
-/* Wakes everyone waiting on c after it closed; c is locked on entry. */
+/* Takes up to CLOSE_BATCH waiters off q for close (c locked), half from
+ * each end, and puts the tasks to wake in out in queue order; returns how
+ * many.  Each waiter sits on its task's stack, a cold page of its own when
+ * a hundred thousand tasks wait, so a walk along the queue is a chain of
+ * misses, one per waiter (TLB, page table, line: 330 ns each here).
+ * Walking in from both ends at once, along next from the first and along
+ * prev from the last, overlaps two such chains.  Up to CLOSE_BATCH waiters
+ * this is exactly queue order. */
+static int take_for_close(struct cl_chan *c, struct rt_waitq *q, bool recv, struct rt_task **out)
+{
+	struct rt_task *from_back[CLOSE_BATCH / 2];
+	int n = 0, nback = 0;
+	struct rt_waiter *front = q->first, *back = q->last;
+	struct rt_waiter *rest_first = NULL, *rest_last = NULL;   /* what stays queued */
+	for (int pairs = 0; front; pairs++) {
+		if (pairs == CLOSE_BATCH / 2) {
+			rest_first = front;
+			rest_last = back;
+			break;
+		}
+		if (front == back) {   /* an odd count: the middle one */
+			if (claim_for_close(c, front, recv))
+				out[n++] = front->task;
+			break;
+		}
+		struct rt_waiter *next = front->next, *prev = back->prev;
+		if (claim_for_close(c, front, recv))
+			out[n++] = front->task;
+		if (claim_for_close(c, back, recv))
+			from_back[nback++] = back->task;
+		if (next == back)
+			break;
+		front = next;
+		back = prev;
+	}
+	__atomic_store_n(&q->first, rest_first, __ATOMIC_RELAXED);   /* read without the lock */
+	q->last = rest_last;
+	if (rest_first) {
+		rest_first->prev = NULL;
+		rest_last->next = NULL;
+	}
+	while (nback)
+		out[n++] = from_back[--nback];
+	return n;
+}
+
+/* Wakes everyone waiting on c after it closed; c is locked on entry and
+ * unlocked on return.
+ *
+ * Senders first, all while the lock is held: a receive takes a blocked
+ * sender's value before it looks at closed, so none may be left queued
+ * once the lock is let go (they wake to panic).  Receivers then go in
+ * batches, each woken after the lock is released, as Go's closechan wakes
+ * after unlocking: a woken task may run at once on another processor and
+ * must not find the lock held.  Between batches the channel is closed and
+ * its queue only shrinks (a receive or select that finds it closed never
+ * waits), so other operations may take the lock there; and the tasks of
+ * a batch are woken while their records are still cached, and start
+ * running on other processors while close goes on with the rest (a
+ * million woken tasks, bench's blocked rows). */
 static void close_locked(struct cl_chan *c, const char *file, int line)
 {
 	rt_lock_assert_held(&c->lock);
@@ -242,36 +295,28 @@ static void close_locked(struct cl_chan *c, const char *file, int line)
 		ev.line = line;
 		rt_emit(s, &ev);
 	}
-	/* Gather first, then wake after unlocking (Go's closechan does too).
-	 * The tasks are gathered into an array, not chained through their
-	 * waiters: each waiter sits on its task's stack, a cold page of its
-	 * own when a million tasks wait, so the wake pass reads no waiter and
-	 * can fetch the next tasks' records ahead of the one it readies. */
-	struct rt_task *local[64], **woken = local;
-	size_t n = 0, cap = sizeof local / sizeof local[0];
-	struct rt_waiter *w;
-	while ((w = rt_waitq_take(&c->recvq))) {
-		if (w->elem && c->elem_size)
-			memset(w->elem, 0, c->elem_size);   /* zero value, ok == false */
-		w->success = false;
-		rt_race_acquire_for(c, w->task);
-		if (s->tracing)
-			rt_chan_emit_xfer(s, CL_EV_RECV, c, w->task, 0, NULL, 0, 0, w->task->file,
-			                  w->task->line);
-		woken = gather(woken, local, &n, &cap, w->task);
+	struct rt_task *batch[CLOSE_BATCH];
+	while (c->sendq.first) {
+		int n = take_for_close(c, &c->sendq, false, batch);
+		for (int i = 0; i < n; i++)
+			rt_ready(batch[i]);
 	}
-	while ((w = rt_waitq_take(&c->sendq))) {
-		w->success = false;
-		woken = gather(woken, local, &n, &cap, w->task);
+	for (;;) {
+		int n = take_for_close(c, &c->recvq, true, batch);
+		for (int i = 0; i < n; i++) {
+			struct rt_task *t = batch[i];
+			rt_race_acquire_for(c, t);
+			if (s->tracing)
+				rt_chan_emit_xfer(s, CL_EV_RECV, c, t, 0, NULL, 0, 0, t->file, t->line);
+		}
+		bool more = c->recvq.first != NULL;
+		rt_lock_release(&c->lock);
+		for (int i = 0; i < n; i++)
+			rt_ready(batch[i]);
+		if (!more)
+			return;
+		rt_lock_acquire(&c->lock);
 	}
-	rt_lock_release(&c->lock);
-	for (size_t i = 0; i < n; i++) {
-		if (i + WAKE_AHEAD < n)
-			__builtin_prefetch(woken[i + WAKE_AHEAD], 1);
-		rt_ready(woken[i]);
-	}
-	if (woken != local)
-		free(woken);
 }
 
 void cl_close_at(const char *file, int line, cl_chan *c)

@@ -31,6 +31,24 @@ struct cl_chan {
 	struct rt_waitq sendq;   /* blocked senders (first stored atomically) */
 };
 
+/* Claims w, just taken off its queue, for the operation that took it:
+ * false if w is a select's case and another case has already fired it.
+ * Only the first to claim a select wins (the fired flag: under par two
+ * processors may race for it, holding different channels' locks).  Only a
+ * select reads fired. */
+static inline __attribute__((always_inline)) bool rt_waiter_claim(struct rt_waiter *w)
+{
+	w->queued = false;
+	if (w->case_index < 0)
+		return true;
+	int expected = 0;
+	if (!__atomic_compare_exchange_n(&w->task->select_done, &expected, 1, false,
+	                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return false;
+	w->task->fired = w;
+	return true;
+}
+
 /* First queued waiter that can still be woken (skipping selects that have
  * already fired), removed from the queue; NULL if none.  Inline: every
  * poll and hand-off asks, and a call there made select2 spill its cases
@@ -46,19 +64,8 @@ static inline __attribute__((always_inline)) struct rt_waiter *rt_waitq_take(str
 			next->prev = NULL;
 		else
 			q->last = NULL;
-		w->queued = false;
-		if (w->case_index >= 0) {
-			/* A select waits on several channels; only the first to
-			 * claim it wins (the fired flag: under par two processors
-			 * may race for it, holding different channels' locks).
-			 * Only a select reads fired. */
-			int expected = 0;
-			if (!__atomic_compare_exchange_n(&w->task->select_done, &expected, 1, false,
-			                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-				continue;
-			w->task->fired = w;
-		}
-		return w;
+		if (rt_waiter_claim(w))
+			return w;
 	}
 	return NULL;
 }
