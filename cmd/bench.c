@@ -29,6 +29,7 @@
 #include "bench/load.h"
 #include "bench/peers.h"
 #include "bench/programs.h"
+#include "bench/steal.h"
 #include "cmd/bench_extra.h"
 #include "cmd/cmd.h"
 #include "cmd/interrupt.h"
@@ -116,6 +117,7 @@ struct row {
 	uint64_t parks_wakes, ops;
 	bool has_parks;
 	int load;                 /* busy threads (--load) while the row was measured */
+	double steal;             /* share of CPU time the host took meanwhile; < 0 unknown */
 	char note[400];
 };
 
@@ -232,6 +234,7 @@ struct state {
 	int done, total;
 	double load_start[3], load_end[3];
 	int nload_start, nload_end;
+	struct bench_cpu_time cpu_start, cpu_end;   /* for the host's steal share */
 };
 
 static void usage(FILE *out)
@@ -317,6 +320,7 @@ static void add_row(struct state *st, const struct row_spec *spec)
 	struct row *r = &st->rows[st->nrows++];
 	memset(r, 0, sizeof *r);
 	r->s = *spec;
+	r->steal = -1;
 }
 
 static void build_rows(struct state *st)
@@ -627,6 +631,7 @@ static void measure_core_rounds(struct state *st, struct row *r)
 			r->has_parks = t->has_parks;
 			r->parks_wakes = t->parks_wakes;
 			r->ops = t->ops;
+			r->steal = t->steal;
 			r->measured = true;
 			add_note(r, "the same children as %s", t->s.name);
 			return;
@@ -971,8 +976,8 @@ static void print_json(struct state *st, FILE *out)
 			        env.sched == CL_SCHED_PAR ? "par" : "det", env.procs);
 		}
 		fprintf(out, ", \"load\": %d", r->load);
-		if (is_core(r)) {
-		}
+		fputs(", \"steal\": ", out);
+		json_num(out, r->steal >= 0, r->steal);
 		if (r->nheld) {
 			fputs(", \"held\": ", out);
 			json_num(out, true, median_of(r->held, r->nheld));
@@ -1026,6 +1031,26 @@ static void spread_cell(FILE *out, const struct row *r)
 	fprintf(out, " %-17s", both);
 }
 
+/* The host's share of CPU time over the run and the row it hit hardest:
+ * on a shared virtual machine, what moves absolute figures between runs
+ * while the guest's load average reads zero. */
+static void print_steal(const struct state *st, FILE *out)
+{
+	double whole = bench_steal_share(&st->cpu_start, &st->cpu_end);
+	if (whole < 0)
+		return;
+	const struct row *worst = NULL;
+	for (int i = 0; i < st->nrows; i++) {
+		const struct row *r = &st->rows[i];
+		if (r->measured && r->steal >= 0 && (!worst || r->steal > worst->steal))
+			worst = r;
+	}
+	fprintf(out, "host steal: %.1f%% of CPU time went to other guests", whole * 100);
+	if (worst && worst->steal >= 0.005)
+		fprintf(out, " (most during %s: %.1f%%)", worst->s.name, worst->steal * 100);
+	fputs("; absolute figures move with it, same-round ratios much less\n", out);
+}
+
 static void print_table(struct state *st, FILE *out)
 {
 	fprintf(out, "chanlab bench: %s scheduler", st->par ? "par" : "det");
@@ -1044,6 +1069,7 @@ static void print_table(struct state *st, FILE *out)
 	if (st->nload_end > 0)
 		fprintf(out, ", %.2f at the end (1-minute)", st->load_end[0]);
 	fputc('\n', out);
+	print_steal(st, out);
 	if (st->o.vs_go) {
 		if (st->go_ok)
 			fprintf(out, "Go: %s, GOMAXPROCS=1 and %d, bench/go built and run in this invocation\n",
@@ -1270,6 +1296,7 @@ int cmd_bench(int argc, char **argv)
 	 * so far are printed, and the exit status is 130. */
 	cmd_interrupt_install();
 	st->nload_start = getloadavg(st->load_start, 3);
+	bench_cpu_time_now(&st->cpu_start);
 	st->boost_ok = bench_boost_find(st->self, st->boost_path, sizeof st->boost_path,
 	                                st->boost_note, sizeof st->boost_note);
 	if (st->o.vs_go) {
@@ -1281,14 +1308,20 @@ int cmd_bench(int argc, char **argv)
 		struct row *r = &st->rows[i];
 		if (!r->selected)
 			continue;
+		struct bench_cpu_time before, after;
+		bench_cpu_time_now(&before);
 		if (is_core(r))
 			measure_core(st, r);
 		else
 			measure_extra(st, r);
+		bench_cpu_time_now(&after);
+		if (r->s.kind != ROW_BLOCKED_RSS || r->steal < 0)
+			r->steal = bench_steal_share(&before, &after);
 		summarize(st, r);
 		st->done++;
 	}
 	st->nload_end = getloadavg(st->load_end, 3);
+	bench_cpu_time_now(&st->cpu_end);
 	if (st->o.vs_go)
 		bench_go_close(&st->go);
 	remove_tmp(st);

@@ -2,9 +2,11 @@
  * test_bench.c - `chanlab bench` as a script sees it: --json prints one
  * array whose rows carry the right names, units and numeric figures;
  * every row has run at least 5 rounds with its spread, and names each
- * peer (a figure or null) with the best of them; --help exits 0; a bad --only, --procs or option exits 64 with one line on
- * stderr; the binary makes no libatomic calls.  No timing is asserted: the
- * figures are for people to read.
+ * peer (a figure or null) with the best of them, and the host's steal
+ * share during it; the table states the load and the host's steal; --help
+ * exits 0; a bad --only, --procs or option exits 64 with one line on
+ * stderr; the binary makes no libatomic calls.  No timing is asserted:
+ * the figures are for people to read.
  */
 #include <check.h>
 #include <stdbool.h>
@@ -89,6 +91,13 @@ START_TEST(json_rows_have_names_units_and_numbers)
 		ck_assert_msg(sched && sched->type == JM_STRING &&
 		              (strcmp(sched->string, "det") == 0 || strcmp(sched->string, "par") == 0),
 		              "%s: sched is neither det nor par", names[i]);
+		/* the host's share of CPU time during the row: a share, or null
+		 * where /proc/stat has none */
+		const struct jm *steal = jm_get(row, "steal");
+		ck_assert_msg(steal && (steal->type == JM_NULL ||
+		                        (steal->type == JM_NUMBER && steal->number >= 0 &&
+		                         steal->number <= 1)),
+		              "%s: steal is neither null nor a share from 0 to 1", names[i]);
 	}
 	jm_free(doc);
 	free(out);
@@ -253,6 +262,9 @@ START_TEST(load_is_parsed_and_reported)
 	char *out = cli_run(&status, "bench --quick --load 1 --only atomic_add 2>/dev/null");
 	ck_assert_int_eq(status, 0);
 	ck_assert_msg(strstr(out, "--load 1: 1 busy thread") != NULL, "no --load line in:\n%s", out);
+	/* beside the guest's load, the host's (Linux has had the steal column
+	 * since 2.6.11) */
+	ck_assert_msg(strstr(out, "\nhost steal: ") != NULL, "no host steal line in:\n%s", out);
 	free(out);
 	out = cli_run(&status, "bench --help");
 	ck_assert_ptr_nonnull(strstr(out, "--load N"));
