@@ -70,6 +70,15 @@ struct cl_result run_prog(void (*fn)(void *), void *arg, uint64_t seed,
 	return res;
 }
 
+void expect_panic(void (*fn)(void *), void *arg, uint64_t seed, const char *msg)
+{
+	struct cl_result r = run_prog(fn, arg, seed, CL_STRATEGY_RANDOM, NULL);
+	ck_assert_msg(r.outcome == CL_OUTCOME_PANIC, "seed %llu: outcome %d, not the panic \"%s\"",
+	              (unsigned long long)seed, (int)r.outcome, msg);
+	ck_assert_str_eq(r.panic_msg, msg);
+	cl_result_free(&r);
+}
+
 char *run_stream(void (*fn)(void *), void *arg, uint64_t seed, enum cl_strategy strategy)
 {
 	char *text = NULL;

@@ -42,6 +42,10 @@ void test_config(struct cl_config *cfg);
 struct cl_result run_prog(void (*fn)(void *), void *arg, uint64_t seed,
                           enum cl_strategy strategy, struct recorder *r);
 
+/* Runs fn as run_prog does (random strategy, no recorder) and fails the
+ * test unless the run panicked with exactly msg. */
+void expect_panic(void (*fn)(void *), void *arg, uint64_t seed, const char *msg);
+
 /* The plain-text event stream of a run, malloc'd. */
 char *run_stream(void (*fn)(void *), void *arg, uint64_t seed, enum cl_strategy strategy);
 

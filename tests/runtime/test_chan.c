@@ -113,19 +113,13 @@ END_TEST
 
 START_TEST(send_on_closed_panics)
 {
-	struct cl_result r = run_prog(send_closed, NULL, 1, CL_STRATEGY_RANDOM, NULL);
-	ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
-	ck_assert_str_eq(r.panic_msg, "send on closed channel");
-	cl_result_free(&r);
+	expect_panic(send_closed, NULL, 1, "send on closed channel");
 }
 END_TEST
 
 START_TEST(close_of_closed_panics)
 {
-	struct cl_result r = run_prog(close_closed, NULL, 1, CL_STRATEGY_RANDOM, NULL);
-	ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
-	ck_assert_str_eq(r.panic_msg, "close of closed channel");
-	cl_result_free(&r);
+	expect_panic(close_closed, NULL, 1, "close of closed channel");
 }
 END_TEST
 

@@ -187,10 +187,7 @@ static void send_closed_main(void *arg)
 START_TEST(poll_send_on_closed_channel_panics)
 {
 	for (size_t cap = 0; cap <= 1; cap++) {
-		struct cl_result r = run_prog(send_closed_main, &cap, 1, CL_STRATEGY_RANDOM, NULL);
-		ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
-		ck_assert_str_eq(r.panic_msg, "send on closed channel");
-		cl_result_free(&r);
+		expect_panic(send_closed_main, &cap, 1, "send on closed channel");
 	}
 }
 END_TEST

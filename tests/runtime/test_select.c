@@ -202,10 +202,7 @@ static void select_send_closed_main(void *arg)
 
 START_TEST(select_send_on_closed_panics)
 {
-	struct cl_result r = run_prog(select_send_closed_main, NULL, 1, CL_STRATEGY_RANDOM, NULL);
-	ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
-	ck_assert_str_eq(r.panic_msg, "send on closed channel");
-	cl_result_free(&r);
+	expect_panic(select_send_closed_main, NULL, 1, "send on closed channel");
 }
 END_TEST
 
@@ -403,10 +400,7 @@ static void two_send_closed_main(void *arg)
 START_TEST(two_case_send_on_closed_panics)
 {
 	for (uint64_t seed = 1; seed <= 20; seed++) {
-		struct cl_result r = run_prog(two_send_closed_main, NULL, seed, CL_STRATEGY_RANDOM, NULL);
-		ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
-		ck_assert_str_eq(r.panic_msg, "send on closed channel");
-		cl_result_free(&r);
+		expect_panic(two_send_closed_main, NULL, seed, "send on closed channel");
 	}
 }
 END_TEST

@@ -172,10 +172,7 @@ START_TEST(makechan_out_of_range_panics)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct makechan_test x = cases[i];
-		struct cl_result r = run_prog(makechan_main, &x, 1, CL_STRATEGY_RANDOM, NULL);
-		ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
-		ck_assert_str_eq(r.panic_msg, "makechan: size out of range");
-		cl_result_free(&r);
+		expect_panic(makechan_main, &x, 1, "makechan: size out of range");
 	}
 }
 END_TEST
@@ -246,10 +243,7 @@ START_TEST(ticker_with_non_positive_period_panics)
 	                                   "non-positive interval for NewTicker"};
 	for (int k = 0; k < 3; k++) {
 		struct ticker_test x = {.reset_zero = k};
-		struct cl_result r = run_prog(ticker_main, &x, 1, CL_STRATEGY_RANDOM, NULL);
-		ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
-		ck_assert_str_eq(r.panic_msg, want[k]);
-		cl_result_free(&r);
+		expect_panic(ticker_main, &x, 1, want[k]);
 	}
 }
 END_TEST

@@ -318,10 +318,7 @@ static void negative_wg_main(void *arg)
 
 START_TEST(negative_waitgroup_counter_panics)
 {
-	struct cl_result r = run_prog(negative_wg_main, NULL, 1, CL_STRATEGY_RANDOM, NULL);
-	ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
-	ck_assert_str_eq(r.panic_msg, "sync: negative WaitGroup counter");
-	cl_result_free(&r);
+	expect_panic(negative_wg_main, NULL, 1, "sync: negative WaitGroup counter");
 }
 END_TEST
 
