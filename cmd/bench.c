@@ -1316,7 +1316,7 @@ int cmd_bench(int argc, char **argv)
 		else
 			measure_extra(st, r);
 		bench_cpu_time_now(&after);
-		if (r->s.kind != ROW_BLOCKED_RSS || r->steal < 0)
+		if (r->steal < 0)   /* blocked_1m_rss_mib has blocked_1m_s's */
 			r->steal = bench_steal_share(&before, &after);
 		summarize(st, r);
 		st->done++;

@@ -70,6 +70,19 @@ struct cl_result run_prog(void (*fn)(void *), void *arg, uint64_t seed,
 	return res;
 }
 
+struct cl_result run_on(void (*fn)(void *), void *arg, enum cl_sched_kind sched, int procs,
+                        uint64_t seed)
+{
+	struct cl_config cfg;
+	cl_config_init(&cfg);
+	cfg.sched = sched;
+	cfg.procs = procs;
+	cfg.seed = seed;
+	struct cl_result res;
+	ck_assert_int_eq(cl_run(fn, arg, &cfg, &res), 0);
+	return res;
+}
+
 void expect_panic(void (*fn)(void *), void *arg, uint64_t seed, const char *msg)
 {
 	struct cl_result r = run_prog(fn, arg, seed, CL_STRATEGY_RANDOM, NULL);

@@ -42,6 +42,12 @@ void test_config(struct cl_config *cfg);
 struct cl_result run_prog(void (*fn)(void *), void *arg, uint64_t seed,
                           enum cl_strategy strategy, struct recorder *r);
 
+/* Runs fn on the given scheduler, processors and seed, nothing else set:
+ * for tests that pick their scheduler themselves, whatever test_config
+ * would pick.  Fails the test if cl_run itself fails. */
+struct cl_result run_on(void (*fn)(void *), void *arg, enum cl_sched_kind sched, int procs,
+                        uint64_t seed);
+
 /* Runs fn as run_prog does (random strategy, no recorder) and fails the
  * test unless the run panicked with exactly msg. */
 void expect_panic(void (*fn)(void *), void *arg, uint64_t seed, const char *msg);

@@ -45,13 +45,8 @@ START_TEST(main_returning_ends_the_run_beside_a_spinning_task)
 #endif
 	for (int procs = 2; procs <= 4; procs *= 2) {
 		for (int i = 0; i < 10; i++) {
-			struct cl_config cfg;
-			cl_config_init(&cfg);
-			cfg.sched = CL_SCHED_PAR;
-			cfg.procs = procs;
 			spinning = 0;
-			struct cl_result r;
-			ck_assert_int_eq(cl_run(spinner_main, NULL, &cfg, &r), 0);
+			struct cl_result r = run_on(spinner_main, NULL, CL_SCHED_PAR, procs, 1);
 			ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
 			ck_assert_int_eq(r.abandoned, 1);
 			ck_assert_msg(r.report && strstr(r.report, "abandoned (runnable when main returned): "

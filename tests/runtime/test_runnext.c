@@ -234,12 +234,7 @@ START_TEST(a_runnext_its_owner_and_a_thief_both_want_runs_once)
 	uint64_t steals = 0;
 	for (int procs = 2; procs <= 4; procs *= 2) {
 		memset(child_runs, 0, sizeof child_runs);
-		struct cl_config cfg;
-		cl_config_init(&cfg);
-		cfg.sched = CL_SCHED_PAR;
-		cfg.procs = procs;
-		struct cl_result r;
-		ck_assert_int_eq(cl_run(owner_and_thief_main, NULL, &cfg, &r), 0);
+		struct cl_result r = run_on(owner_and_thief_main, NULL, CL_SCHED_PAR, procs, 1);
 		ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
 		for (int i = 0; i < RACE_ROUNDS; i++)
 			ck_assert_msg(child_runs[i] == 1, "%d procs: child %d ran %d times", procs, i,

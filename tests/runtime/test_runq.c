@@ -62,12 +62,7 @@ static void run_gate(enum cl_sched_kind sched, int procs)
 {
 	struct gate *g = calloc(1, sizeof *g);
 	ck_assert_ptr_nonnull(g);
-	struct cl_config cfg;
-	cl_config_init(&cfg);
-	cfg.sched = sched;
-	cfg.procs = procs;
-	struct cl_result r;
-	ck_assert_int_eq(cl_run(gate_main, g, &cfg, &r), 0);
+	struct cl_result r = run_on(gate_main, g, sched, procs, 1);
 	ck_assert_int_eq(r.outcome, CL_OUTCOME_OK);
 	for (int i = 0; i < WAITERS; i++) {
 		ck_assert_msg(g->runs[i] == 1, "procs %d: waiter %d woke by close %d times", procs, i,
@@ -162,13 +157,7 @@ static void run_race(enum cl_sched_kind sched, int procs, uint64_t seed)
 {
 	struct race *r = calloc(1, sizeof *r);
 	ck_assert_ptr_nonnull(r);
-	struct cl_config cfg;
-	cl_config_init(&cfg);
-	cfg.sched = sched;
-	cfg.procs = procs;
-	cfg.seed = seed;
-	struct cl_result res;
-	ck_assert_int_eq(cl_run(race_main, r, &cfg, &res), 0);
+	struct cl_result res = run_on(race_main, r, sched, procs, seed);
 	ck_assert_msg(res.outcome == CL_OUTCOME_OK, "procs %d: %s", procs, res.report);
 	int closed = 0;
 	long fed_sum = 0;

@@ -352,12 +352,18 @@ static void wg_worker(void *arg)
 	cl_wg_done(w->wg);
 }
 
-static void wg_waiter(void *arg)
+/* Waits for the group and counts the Wait as early if any counted task
+ * has not finished yet. */
+static void wait_and_check(struct wg_storm *w)
 {
-	struct wg_storm *w = arg;
 	cl_wg_wait(w->wg);
 	if (__atomic_load_n(&w->finished, __ATOMIC_RELAXED) != 2 * WG_WORKERS)
 		__atomic_add_fetch(&w->early, 1, __ATOMIC_RELAXED);
+}
+
+static void wg_waiter(void *arg)
+{
+	wait_and_check(arg);
 }
 
 static void wg_storm_main(void *arg)
@@ -369,9 +375,7 @@ static void wg_storm_main(void *arg)
 		cl_go(wg_waiter, w, "waiter");
 	for (int i = 0; i < WG_WORKERS; i++)
 		cl_go(wg_worker, w, "worker");
-	cl_wg_wait(w->wg);
-	if (__atomic_load_n(&w->finished, __ATOMIC_RELAXED) != 2 * WG_WORKERS)
-		__atomic_add_fetch(&w->early, 1, __ATOMIC_RELAXED);
+	wait_and_check(w);
 	cl_wg_done(w->wg);   /* below zero: panics, with the lock-free path or without */
 }
 
@@ -381,13 +385,8 @@ START_TEST(waitgroup_reaches_zero_only_after_the_last_done)
 	for (int round = 0; round < rounds; round++) {
 		for (int procs = 2; procs <= 4; procs *= 2) {
 			struct wg_storm w = {0};
-			struct cl_config cfg;
-			cl_config_init(&cfg);
-			cfg.sched = CL_SCHED_PAR;
-			cfg.procs = procs;
-			cfg.seed = (uint64_t)round + 1;
-			struct cl_result r;
-			ck_assert_int_eq(cl_run(wg_storm_main, &w, &cfg, &r), 0);
+			struct cl_result r = run_on(wg_storm_main, &w, CL_SCHED_PAR, procs,
+			                            (uint64_t)round + 1);
 			ck_assert_int_eq(r.outcome, CL_OUTCOME_PANIC);
 			ck_assert_str_eq(r.panic_msg, "sync: negative WaitGroup counter");
 			ck_assert_int_eq(w.early, 0);

@@ -103,12 +103,7 @@ START_TEST(a_task_back_from_a_system_call_is_never_a_deadlock)
 {
 	rt_par_syscall_exit_hook = wait_until_all_idle;
 	for (int procs = 1; procs <= 4; procs *= 2) {
-		struct cl_config cfg;
-		cl_config_init(&cfg);
-		cfg.sched = CL_SCHED_PAR;
-		cfg.procs = procs;
-		struct cl_result r;
-		ck_assert_int_eq(cl_run(quick_call_main, NULL, &cfg, &r), 0);
+		struct cl_result r = run_on(quick_call_main, NULL, CL_SCHED_PAR, procs, 1);
 		ck_assert_msg(r.outcome == CL_OUTCOME_OK, "%d procs: %s", procs,
 		              r.report ? r.report : cl_outcome_name(r.outcome));
 		cl_result_free(&r);
