@@ -93,13 +93,15 @@ struct once_panic {
 	int second_returned;
 	int waiter_returned;
 	cl_waitgroup *wg;
+	cl_chan *init_started;
 };
 
 static void panicking_init(void *arg)
 {
 	struct once_panic *x = arg;
 	x->calls++;
-	cl_sleep(CL_MS);   /* a waiter queues meanwhile */
+	cl_send(x->init_started, NULL);   /* buffered: main then starts the waiter */
+	cl_sleep(CL_MS);                  /* the waiter queues meanwhile */
 	cl_panic("init failed");
 }
 
@@ -130,8 +132,9 @@ static void once_panic_main(void *arg)
 	x->once = cl_once_new("once");
 	x->wg = cl_wg_new("wg");
 	cl_wg_add(x->wg, 1);
+	x->init_started = cl_chan_make("init-started", 0, 1);
 	cl_go(first_caller, x, "first");
-	cl_sleep(CL_MS / 2);
+	cl_recv(x->init_started, NULL);   /* a sleep could end before first starts, under par */
 	cl_go(waiting_caller, x, "waiter");
 	cl_wg_wait(x->wg);
 	cl_once_do(x->once, panicking_init, x);

@@ -227,15 +227,16 @@ static int depth_reached;
 
 static void one_mib_of_recursion(void *arg)
 {
-	(void)arg;
 	depth_reached = deep(1024 * 1024 / 300) >= 0;   /* ~300 bytes a frame */
+	cl_close(arg);
 }
 
 static void bigger_main(void *arg)
 {
 	(void)arg;
-	cl_go(one_mib_of_recursion, NULL, "deep");
-	cl_sleep(CL_MS);
+	cl_chan *done = cl_chan_make("done", 0, 0);
+	cl_go(one_mib_of_recursion, done, "deep");
+	cl_recv(done, NULL);
 }
 
 START_TEST(a_bigger_stack_size_allows_deeper_recursion)
