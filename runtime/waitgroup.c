@@ -52,7 +52,7 @@ static void wake_all(struct rt_taskq *q)
  * in the order they happened. */
 static bool wg_done_fast(cl_waitgroup *wg)
 {
-	if (!rt_par_active || rt_sched_cur->tracing)
+	if (!rt_par_active || rt_s()->tracing)
 		return false;   /* det's lock costs nothing; a trace needs the order */
 	int64_t old = __atomic_load_n(&wg->counter, __ATOMIC_RELAXED);
 	while (old >= 2)
